@@ -1,0 +1,156 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Outbox } from '@custody/messaging';
+import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { ChinaCalendarDate, DomainError, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { ACCOUNT_SCHEMA } from './account.schema';
+import { DesignationService } from './custody/designation.service';
+import { CustomerService } from './customers/customer.service';
+import { FundAccountService } from './fund-accounts/fund-account.service';
+
+/** Account rules (domain.md §3, §13) against the real PostgreSQL with the service's own migrations. */
+describe('account service (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let customers: CustomerService;
+  let fundAccounts: FundAccountService;
+  let designations: DesignationService;
+  const BANK_A = '1021000';
+  const BANK_B = '1051000';
+
+  const sealingKey = randomBytes(32);
+
+  beforeAll(async () => {
+    await requireInfrastructure({ postgres: true });
+    db = await createTestDatabase({
+      name: 'account',
+      schema: ACCOUNT_SCHEMA.schema,
+      entities: ACCOUNT_SCHEMA.entities,
+      migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
+    });
+    const sealer = new SecretSealer(sealingKey);
+    const idempotency = new IdempotencyStore('account', sealingKey);
+    const outbox = new Outbox('account');
+    const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
+    customers = new CustomerService(db.dataSource, sealer);
+    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications(db.databaseUrl, 'designation_settled'));
+  });
+
+  afterAll(() => db?.drop());
+
+  async function customerWithPrimary() {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
+    return { customerNo, fundAccountNo };
+  }
+
+  const designate = (fundAccountNo: string, bankCode = BANK_A, requestId = randomUUID()) =>
+    designations.request({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' });
+
+  async function liveRelationships(customerNo: string) {
+    const rows: Array<{ id: string }> = await db.dataSource.query(
+      `SELECT r.id FROM account.custody_relationships r JOIN account.fund_accounts f ON f.fund_account_no = r.fund_account_no
+        WHERE f.customer_no = $1 AND r.status IN ('PENDING', 'PRE_DESIGNATED', 'DESIGNATED')`,
+      [customerNo],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  it('§14: the ID number rests sealed; only its last four characters are readable', async () => {
+    const { customerNo } = await customerWithPrimary();
+    const [row] = await db.dataSource.query(`SELECT * FROM account.customers WHERE customer_no = $1`, [customerNo]);
+    expect(JSON.stringify(row)).not.toContain('110101199003071234');
+    expect((await customers.get(customerNo)).idNumberMasked).toBe('************1234');
+  });
+
+  it('F-3.3 S: a designation is PENDING with its request on the outbox (password sealed) until the bank answers', async () => {
+    const { fundAccountNo } = await customerWithPrimary();
+    const id = await designate(fundAccountNo);
+    expect((await designations.find(id)).status).toBe('PENDING');
+    const [message] = await db.dataSource.query(`SELECT envelope FROM account.outbox WHERE topic = 'custody.internal.designation.requested.1' AND envelope->'payload'->>'relationshipId' = $1`, [id]);
+    expect(JSON.stringify(message.envelope)).not.toContain('123456');
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, { relationshipId: id, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K9' }),
+    );
+    expect(await designations.find(id)).toMatchObject({ status: 'DESIGNATED', custodyAccountNo: 'K9' });
+  });
+
+  it('I2: a second live relationship for the same fund account and currency is refused', async () => {
+    const { fundAccountNo } = await customerWithPrimary();
+    await designate(fundAccountNo);
+    await expect(designate(fundAccountNo, BANK_B)).rejects.toMatchObject({ code: 'RELATIONSHIP_EXISTS' });
+  });
+
+  it('§13: a customer holds at most one fund account per bank; an auxiliary needs a primary first', async () => {
+    const { customerNo, fundAccountNo } = await customerWithPrimary();
+    await designate(fundAccountNo, BANK_A);
+    const auxiliary = `F${randomUUID().slice(0, 8)}`;
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
+    await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED_BY_CUSTOMER' });
+
+    const lonely = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
+    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo: lonely, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('api.md idempotency: concurrent twin designations both answer the one relationship', async () => {
+    const { customerNo, fundAccountNo } = await customerWithPrimary();
+    const requestId = randomUUID();
+    const [a, b] = await Promise.all([designate(fundAccountNo, BANK_A, requestId), designate(fundAccountNo, BANK_A, requestId)]);
+    expect(a).toBe(b);
+    expect(await liveRelationships(customerNo)).toEqual([a]);
+  });
+
+  it('api.md idempotency: concurrent twin fund account openings both answer the one account', async () => {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' });
+    const body = { requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY' as const, role: 'PRIMARY' as const, branchId: '0001' };
+    const [a, b] = await Promise.all([fundAccounts.open(body), fundAccounts.open({ ...body })]);
+    expect(a).toEqual(b);
+    expect(a.fundAccountNo).toBe(body.fundAccountNo);
+  });
+
+  it('§13: two fund accounts of one customer designated at one bank at the same moment: exactly one passes', async () => {
+    const { customerNo, fundAccountNo } = await customerWithPrimary();
+    const auxiliary = `F${randomUUID().slice(0, 8)}`;
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
+    const results = await Promise.allSettled([designate(fundAccountNo, BANK_A), designate(auxiliary, BANK_A)]);
+    const won = results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toBeInstanceOf(DomainError);
+    expect(lost[0].reason).toMatchObject({ code: 'BANK_ALREADY_USED_BY_CUSTOMER' });
+    expect(await liveRelationships(customerNo)).toEqual([won[0].value]);
+  });
+
+  it('§3, §14: the idempotency digest of a designation (which carries the bank password) is keyed', async () => {
+    const { fundAccountNo } = await customerWithPrimary();
+    const requestId = randomUUID();
+    await designate(fundAccountNo, BANK_A, requestId);
+    const [row] = await db.dataSource.query(`SELECT request_digest FROM account.idempotency_keys WHERE scope = 'designation' AND request_id = $1`, [requestId]);
+    const clear = `{"bankAccountNo":"6222000011112222","bankCode":"${BANK_A}","bankPassword":"123456","currency":"CNY","fundAccountNo":"${fundAccountNo}","requestId":"${requestId}"}`;
+    expect(row.request_digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.request_digest).not.toBe(createHash('sha256').update(clear).digest('hex'));
+  });
+
+  it('§13: at most 5 fund accounts per customer and currency', async () => {
+    const { customerNo } = await customerWithPrimary();
+    for (let i = 0; i < 4; i++) {
+      await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' });
+    }
+    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'FUND_ACCOUNT_LIMIT_REACHED' });
+  });
+
+  it('a bank refusal is recorded FAILED with the bank return code; the fund account can be designated again', async () => {
+    const { fundAccountNo } = await customerWithPrimary();
+    const id = await designate(fundAccountNo);
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, { relationshipId: id, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'FAILED', failure: { code: 'BANK_REJECTED', bankReturnCode: '1001', message: '银行密码错' } }),
+    );
+    expect(await designations.find(id)).toMatchObject({ status: 'FAILED', bankReturnCode: '1001' });
+    await expect(designate(fundAccountNo)).resolves.toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController, loggingModule, platformProviders, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { CustodyController } from './custody/custody.controller';
+import { DesignationService } from './custody/designation.service';
+import { CustomersController } from './customers/customers.controller';
+import { CustomerService } from './customers/customer.service';
+import { FundPasswordVerificationsController } from './customers/fund-password-verifications.controller';
+import { FundPasswordService } from './customers/fund-password.service';
+import { FundAccountsController } from './fund-accounts/fund-accounts.controller';
+import { FundAccountService } from './fund-accounts/fund-account.service';
+
+@Module({})
+export class AccountModule {
+  static register(ctx: ServiceContext): DynamicModule {
+    return {
+      module: AccountModule,
+      imports: [loggingModule(ctx.name), TerminusModule],
+      controllers: [HealthController, CustomersController, FundAccountsController, CustodyController, FundPasswordVerificationsController],
+      providers: [
+        ...platformProviders(ctx),
+        { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'designation_settled') },
+        CustomerService, FundPasswordService, FundAccountService, DesignationService],
+    };
+  }
+}

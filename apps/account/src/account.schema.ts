@@ -1,0 +1,14 @@
+import { CustodyRelationship } from './custody/custody-relationship.entity';
+import { Customer } from './customers/customer.entity';
+import { FundPasswordVerificationRecord } from './customers/fund-password-verification.entity';
+import { FundAccount } from './fund-accounts/fund-account.entity';
+import { AccountInitial1732200000001 } from './migrations/1732200000001-account-initial';
+import { AccountFundPasswordLockout1732200000009 } from './migrations/1732200000009-account-fund-password-lockout';
+import { AccountFundPasswordVerifications1732200000011 } from './migrations/1732200000011-account-fund-password-verifications';
+
+/** The account service's own tables and migrations, for the service and for its integration tests. */
+export const ACCOUNT_SCHEMA = {
+  schema: 'account',
+  entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011],
+};

@@ -1,0 +1,26 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Currency } from '@custody/money';
+
+/**
+ * domain.md §3 relationship states. `PENDING` is ours: the request went to the bank and its answer is
+ * awaited; `FAILED` records a designation the bank refused (kept for the audit trail, never active).
+ */
+export type RelationshipStatus = 'PENDING' | 'PRE_DESIGNATED' | 'DESIGNATED' | 'CANCELLED' | 'FAILED';
+export const ACTIVE_STATUSES: RelationshipStatus[] = ['PENDING', 'PRE_DESIGNATED', 'DESIGNATED'];
+
+@Entity({ name: 'custody_relationships' })
+export class CustodyRelationship {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ name: 'fund_account_no', type: 'text' }) fundAccountNo!: string;
+  @Column({ type: 'text' }) currency!: Currency;
+  @Column({ name: 'bank_code', type: 'text' }) bankCode!: string;
+  @Column({ name: 'bank_account_no', type: 'text', nullable: true }) bankAccountNo!: string | null;
+  @Column({ name: 'custody_account_no', type: 'text', nullable: true }) custodyAccountNo!: string | null;
+  @Column({ type: 'text' }) status!: RelationshipStatus;
+  @Column({ name: 'serial_no', type: 'text' }) serialNo!: string;
+  @Column({ name: 'failure_code', type: 'text', nullable: true }) failureCode!: string | null;
+  @Column({ name: 'bank_return_code', type: 'text', nullable: true }) bankReturnCode!: string | null;
+  @Column({ name: 'failure_message', type: 'text', nullable: true }) failureMessage!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
+import type { ErrorCode } from '@custody/contracts';
+import { relationshipView } from '../fund-accounts/fund-account.service';
+import { DesignateBody } from './designation.dto';
+import { DesignationService } from './designation.service';
+
+@ApiTags('custody relationships')
+@ApiBearerAuth()
+@Controller('v1/custody')
+export class CustodyController {
+  constructor(
+    private readonly designations: DesignationService,
+    private readonly settled: SettledNotifications,
+  ) {}
+
+  /** F-3.3 S. 201 once the bank designated; a problem when it refused; 202 (status PENDING) if `waitMs` passed first. */
+  @Post('designations')
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  async designate(@Body() body: DesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const id = await this.designations.request(body);
+    const relationship = await awaitState(
+      () => this.designations.find(id),
+      (r) => r.status !== 'PENDING',
+      parseWaitMs(waitMs, 10_000),
+      (maxMs) => this.settled.changed(id, Math.min(maxMs, 1000)),
+    );
+    if (relationship.status === 'FAILED') {
+      throw new DomainError((relationship.failureCode ?? 'BANK_REJECTED') as ErrorCode, relationship.failureMessage ?? 'the bank refused the designation', {
+        bankCode: relationship.bankCode,
+        ...(relationship.bankReturnCode ? { bankReturnCode: relationship.bankReturnCode } : {}),
+      });
+    }
+    res.status(relationship.status === 'PENDING' ? 202 : 201);
+    return relationshipView(relationship);
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError, SecretSealer } from '@custody/service-kit';
+import { Customer } from './customer.entity';
+import type { CustomerView, PutCustomerBody } from './customer.dto';
+
+export function maskIdNumber(tail: string): string {
+  return `************${tail}`;
+}
+
+export function customerView(c: Customer): CustomerView {
+  return {
+    customerNo: c.customerNo,
+    name: c.name,
+    type: c.type,
+    idType: c.idType,
+    idNumberMasked: maskIdNumber(c.idNumberTail),
+    phone: c.phone ?? undefined,
+    address: c.address ?? undefined,
+    email: c.email ?? undefined,
+  };
+}
+
+@Injectable()
+export class CustomerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: SecretSealer,
+  ) {}
+
+  /**
+   * Creates or replaces a customer's data. Propagating a change to every bank holding a relationship
+   * (F-3.5, 11005) arrives with the account-functions issue; until then a change is local only.
+   */
+  async put(customerNo: string, body: PutCustomerBody): Promise<{ created: boolean; customer: CustomerView }> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOne(Customer, { where: { customerNo }, lock: { mode: 'pessimistic_write' } });
+      const customer = existing ?? manager.create(Customer, { customerNo, fundPasswordHash: null });
+      customer.name = body.name;
+      customer.type = body.type;
+      customer.idType = body.idType;
+      customer.idNumberSealed = this.sealer.seal(body.idNumber).sealed;
+      customer.idNumberTail = body.idNumber.slice(-4);
+      customer.phone = body.phone ?? null;
+      customer.address = body.address ?? null;
+      customer.email = body.email ?? null;
+      await manager.save(customer);
+      return { created: !existing, customer: customerView(customer) };
+    });
+  }
+
+  async get(customerNo: string): Promise<CustomerView> {
+    const customer = await this.dataSource.getRepository(Customer).findOneBy({ customerNo });
+    if (!customer) throw new DomainError('NOT_FOUND', `customer ${customerNo} does not exist`);
+    return customerView(customer);
+  }
+}

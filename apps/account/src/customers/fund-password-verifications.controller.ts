@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Roles } from '@custody/service-kit';
+import { FundPasswordVerificationView, VerifyFundPasswordBody } from './fund-password.dto';
+import { FundPasswordService } from './fund-password.service';
+
+/**
+ * Internal: the bank adapter verifies a bank-initiated withdrawal's fund password (F-4.2 B) here. Kept out of
+ * the OpenAPI document, which the ingress merges into the public contract.
+ */
+@ApiExcludeController()
+@Controller('internal/v1/fund-password-verifications')
+export class FundPasswordVerificationsController {
+  constructor(private readonly passwords: FundPasswordService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('service')
+  async verify(@Body() body: VerifyFundPasswordBody): Promise<FundPasswordVerificationView> {
+    return { result: await this.passwords.verify(body) };
+  }
+}

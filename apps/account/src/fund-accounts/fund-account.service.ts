@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { fundAccountOpened } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { DomainError, IdempotencyStore, isUniqueViolation } from '@custody/service-kit';
+import { Customer } from '../customers/customer.entity';
+import { ACTIVE_STATUSES, CustodyRelationship } from '../custody/custody-relationship.entity';
+import { FundAccount } from './fund-account.entity';
+import type { OpenFundAccountBody } from './fund-account.dto';
+
+/** domain.md §13: up to 5 fund accounts per customer in a currency, each at a different bank. */
+export const MAX_FUND_ACCOUNTS_PER_CURRENCY = 5;
+
+export interface FundAccountView {
+  fundAccountNo: string;
+  customerNo: string;
+  currency: string;
+  role: string;
+  branchId: string;
+  relationships: Array<{ fundAccountNo: string; currency: string; bankCode: string; bankAccountNo?: string; custodyAccountNo?: string; status: string }>;
+}
+
+@Injectable()
+export class FundAccountService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyStore,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async open(body: OpenFundAccountBody): Promise<FundAccountView> {
+    try {
+      const fundAccountNo = await this.dataSource.transaction((manager) => this.openIn(manager, body));
+      return this.get(fundAccountNo);
+    } catch (e) {
+      // Twins of one request replay through the idempotency claim; this is another request opening the
+      // same number for another customer at the same moment (the customer lock does not serialise those).
+      if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
+      throw e;
+    }
+  }
+
+  private async openIn(manager: EntityManager, body: OpenFundAccountBody): Promise<string> {
+    // The key first, so a concurrent twin replays this account instead of meeting it as ALREADY_EXISTS.
+    const { replayOf } = await this.idempotency.claim(manager, 'fund-account', body.requestId, body);
+    if (replayOf) return replayOf;
+    const customer = await manager.findOne(Customer, { where: { customerNo: body.customerNo }, lock: { mode: 'pessimistic_write' } });
+    if (!customer) throw new DomainError('NOT_FOUND', `customer ${body.customerNo} does not exist`);
+    if (await manager.existsBy(FundAccount, { fundAccountNo: body.fundAccountNo })) {
+      throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
+    }
+    const siblings = await manager.findBy(FundAccount, { customerNo: body.customerNo });
+    if (siblings.filter((a) => a.currency === body.currency).length >= MAX_FUND_ACCOUNTS_PER_CURRENCY) {
+      throw new DomainError('FUND_ACCOUNT_LIMIT_REACHED', `customer ${body.customerNo} already has ${MAX_FUND_ACCOUNTS_PER_CURRENCY} ${body.currency} fund accounts (domain.md §13)`);
+    }
+    const primary = siblings.find((a) => a.role === 'PRIMARY');
+    if (body.role === 'PRIMARY' && primary) {
+      throw new DomainError('ALREADY_EXISTS', `customer ${body.customerNo} already has primary fund account ${primary.fundAccountNo}`);
+    }
+    if (body.role === 'AUXILIARY' && !primary) {
+      throw new DomainError('VALIDATION_FAILED', `an auxiliary fund account needs the customer's primary fund account first (domain.md §13)`);
+    }
+    await manager.insert(FundAccount, {
+      fundAccountNo: body.fundAccountNo,
+      customerNo: body.customerNo,
+      currency: body.currency,
+      role: body.role,
+      branchId: body.branchId,
+    });
+    await this.idempotency.complete(manager, 'fund-account', body.requestId, body.fundAccountNo);
+    await this.outbox.add(manager, fundAccountOpened, {
+      fundAccountNo: body.fundAccountNo,
+      customerNo: body.customerNo,
+      currency: body.currency,
+      role: body.role,
+    }, { key: body.fundAccountNo });
+    return body.fundAccountNo;
+  }
+
+  async get(fundAccountNo: string): Promise<FundAccountView> {
+    const account = await this.dataSource.getRepository(FundAccount).findOneBy({ fundAccountNo });
+    if (!account) throw new DomainError('NOT_FOUND', `fund account ${fundAccountNo} does not exist`);
+    const relationships = await this.dataSource.getRepository(CustodyRelationship).find({
+      where: { fundAccountNo, status: In([...ACTIVE_STATUSES, 'CANCELLED']) },
+      order: { createdAt: 'ASC' },
+    });
+    return {
+      fundAccountNo: account.fundAccountNo,
+      customerNo: account.customerNo,
+      currency: account.currency,
+      role: account.role,
+      branchId: account.branchId,
+      relationships: relationships.map(relationshipView),
+    };
+  }
+}
+
+export function relationshipView(r: CustodyRelationship) {
+  return {
+    fundAccountNo: r.fundAccountNo,
+    currency: r.currency,
+    bankCode: r.bankCode,
+    bankAccountNo: r.bankAccountNo ?? undefined,
+    custodyAccountNo: r.custodyAccountNo ?? undefined,
+    status: r.status,
+  };
+}

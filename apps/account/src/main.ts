@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { designationApplied, designationRequested, fundAccountOpened } from '@custody/contracts';
+import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
+import { ACCOUNT_SCHEMA } from './account.schema';
+import { AccountModule } from './account.module';
+import { DesignationService } from './custody/designation.service';
+
+/** account: customers, fund accounts and custody relationships (domain.md §3, §13). */
+void runDatabaseService({
+  name: 'account',
+  ...ACCOUNT_SCHEMA,
+  defaultPort: 7101,
+  produces: [fundAccountOpened, designationRequested],
+  module: (ctx) => AccountModule.register(ctx),
+  workers: (app) => [app.get(SettledNotifications)],
+  subscriptions: (app) => {
+    const designations = app.get(DesignationService);
+    return [on(designationApplied, (event, manager) => designations.resolve(manager, event.payload))];
+  },
+});

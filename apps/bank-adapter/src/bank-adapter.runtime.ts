@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, bankStatusReported } from '@custody/contracts';
+import { AtLeastOnceConsumer, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
+import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, type TopicNamespace } from '@custody/service-kit';
+import type { Kafka } from 'kafkajs';
+import { type AdapterTimings, timingsFor } from './adapter-settings';
+import { BankCallExecutor } from './calls/bank-call.executor';
+import { BankCallHandler } from './calls/bank-call.handler';
+import { OpossumCallBreaker } from './calls/bank-circuit-breaker';
+import type { SecretOpener } from './calls/call-to-message.mapper';
+import { RedisCompletedCallStore } from './calls/completed-call.store';
+import type { AdapterStatus, AdapterStatusSource } from './http/adapter-status';
+import { BankReplyHandler } from './inbound/bank-reply.handler';
+import type { FundPasswordChecker } from './inbound/fund-password.verifier';
+import { InboundRequestBridge } from './inbound/inbound-request.bridge';
+import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
+import type { AdapterLogger } from './platform/adapter-logger';
+import { KafkaEnvelopePublisher } from './platform/envelope.publisher';
+import { createRedis, RedisKeys, redisReady } from './platform/redis-client';
+import { RedisSerialBlockSource } from './serials/serial-block.source';
+import { SystemSerialIssuer } from './serials/system-serial-issuer';
+import { ProtocolSessionConnector } from './sessions/bank-session.connector';
+import { BankSessionPool } from './sessions/bank-session-pool';
+import { InstanceAnnouncer, RedisSessionRegistry } from './sessions/session-registry';
+import { StatusBroadcastingRegistry } from './sessions/status-broadcast.registry';
+
+export interface BankAdapterOptions {
+  readonly bank: BankConfig;
+  readonly brokerInstId: string;
+  /** The bank's exchange key, resolved from its secret reference. */
+  readonly exchangeKey: Buffer;
+  readonly namespace: TopicNamespace;
+  readonly kafka: Kafka;
+  readonly redisUrl: string;
+  readonly secrets: SecretOpener;
+  /** Verifies fund passwords of bank-initiated withdrawals; without it 12002 B is answered 2033. */
+  readonly fundPasswords?: FundPasswordChecker;
+  readonly logger: AdapterLogger;
+  readonly messagingLogger?: MessagingLogger;
+  readonly timings?: Partial<AdapterTimings>;
+  readonly calendar?: BusinessCalendar;
+  /** Consumer tuning (tests pass faster group timings). */
+  readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry'>;
+}
+
+export interface RunningBankAdapter extends AdapterStatusSource {
+  readonly instanceId: string;
+  stop(): Promise<void>;
+}
+
+const PARTITIONS = 8;
+const JOIN_TIMEOUT_MS = 30_000;
+const REDIS_START_WAIT_MS = 2_000;
+const SHUTDOWN_DRAIN_MS = 5_000;
+
+/** Calls to the bank handled at once: what its sessions can carry together. */
+export function callWindowFor(bank: Pick<BankConfig, 'sessions' | 'maxInFlightPerSession'>): number {
+  return bank.sessions * bank.maxInFlightPerSession;
+}
+
+/**
+ * The adapter for one bank, wired: sessions, breaker, the two Kafka edges, Redis-shared state. The
+ * HTTP edge is added by `main.ts`; tests run this core alone against a bank of their own.
+ *
+ * Start order matters. The reply consumer is a new group per process that starts at the latest
+ * offsets, so it must have joined before any session can carry a bank request, or an early reply could
+ * land before its starting point. On restart the old process's pending requests died with its
+ * connections (a session does not outlive its connection, profile §2), so the replies to them can never
+ * be written anyway: starting at "latest" skips nothing that could still be delivered, and the bank
+ * resolves those requests itself (F-4.3 B). Replies that do arrive for the dead instance are reported
+ * once by a replica (see BankReplyHandler). Left-over per-instance groups hold no members and expire
+ * with Kafka's offset retention.
+ *
+ * The call consumer is the bank's one durable group. It also starts at "latest" when it has no
+ * committed offsets (first deployment, or offsets expired after a long outage): replaying history
+ * could send calls the saga long since settled by its own deadline — including ones it failed as
+ * NOT_SENT, where a late real send would move money the ledger no longer expects. Calls skipped that way
+ * are covered by the saga's persisted deadline (NO_REPLY → query/resend).
+ */
+export async function startBankAdapter(options: BankAdapterOptions): Promise<RunningBankAdapter> {
+  const { bank, namespace, kafka, logger } = options;
+  const instanceId = randomBytes(6).toString('hex');
+  const startedAt = new Date().toISOString();
+  const timings = timingsFor(bank, options.timings);
+  const calendar = options.calendar ?? new ChinaCalendarDate();
+  const messagingLogger = options.messagingLogger ?? logger;
+
+  const redis = createRedis(options.redisUrl, logger);
+  const keys = new RedisKeys(namespace, bank.code);
+  await redisReady(redis, REDIS_START_WAIT_MS);
+  const serials = new SystemSerialIssuer(new RedisSerialBlockSource(redis, keys), calendar, logger);
+  await serials.prime();
+
+  await ensureTopics(
+    kafka,
+    [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported].map((topic) => namespace.name(topic.name)).concat(namespace.deadLetterTopic),
+    { partitions: PARTITIONS },
+  );
+  const publisher = new KafkaEnvelopePublisher(kafka, namespace);
+  await publisher.connect();
+
+  const registry = new StatusBroadcastingRegistry(new RedisSessionRegistry(redis, keys, timings.registryRefreshMs * 3), publisher, logger);
+  const routes = new RedisReplyRouteRegistry(redis, keys);
+  const breaker = new OpossumCallBreaker(
+    {
+      resetTimeoutMs: timings.breakerResetTimeoutMs,
+      volumeThreshold: timings.breakerVolumeThreshold,
+      errorThresholdPercentage: timings.breakerErrorThresholdPercentage,
+      rollingWindowMs: timings.breakerRollingWindowMs,
+    },
+    logger,
+    `bank-${bank.code}`,
+    () => announcer.announceNow(),
+  );
+
+  // The closures above and below reach `sessions` and `announcer`, built further down; they only run after start.
+  const bridge: InboundRequestBridge = new InboundRequestBridge(
+    { bankCode: bank.code, brokerInstId: options.brokerInstId, instanceId, replyDeadlineMs: bank.replyDeadlineMs, abandonAfterMs: timings.inboundAbandonAfterMs },
+    {
+      publisher,
+      routes,
+      calendar,
+      logger,
+      sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
+      fundPasswords: options.fundPasswords,
+    },
+  );
+  const connector: ProtocolSessionConnector = new ProtocolSessionConnector(
+    {
+      host: bank.host,
+      port: bank.port,
+      bankCode: bank.code,
+      brokerInstId: options.brokerInstId,
+      checksumMode: bank.checksum,
+      exchangeKey: options.exchangeKey,
+      maxInFlight: bank.maxInFlightPerSession,
+      requestTimeoutMs: bank.requestTimeoutMs,
+      heartbeatIntervalMs: timings.heartbeatIntervalMs,
+      connectTimeoutMs: timings.connectTimeoutMs,
+    },
+    serials,
+    (sessionId) => bridge.handlerFor(sessionId),
+    logger,
+  );
+
+  const sessions: BankSessionPool = new BankSessionPool(
+    {
+      size: bank.sessions,
+      maxInFlightPerSession: bank.maxInFlightPerSession,
+      keyRollIntervalMs: timings.keyRollIntervalMs,
+      backoff: { initialDelayMs: timings.reconnectInitialDelayMs, maxDelayMs: timings.reconnectMaxDelayMs },
+      signOffTimeoutMs: timings.signOffTimeoutMs,
+    },
+    {
+      connector,
+      logger,
+      listener: {
+        sessionUp: () => announcer.announceNow(),
+        sessionDown: (session, reason) => {
+          bridge.sessionClosed(session.id, reason);
+          announcer.announceNow();
+        },
+      },
+    },
+  );
+
+  const executor = new BankCallExecutor(
+    { bankCode: bank.code, brokerInstId: options.brokerInstId, requestTimeoutMs: bank.requestTimeoutMs },
+    sessions,
+    breaker,
+    options.secrets,
+  );
+  const callHandler = new BankCallHandler(bank.code, executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
+  const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
+
+  const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
+  // All calls to this bank share its key, hence one partition. Windowed, as many calls are in flight as
+  // the bank accepts (its sessions × maxInFlightPerSession, pipelined per session), and an unanswered
+  // one holds only the commit point, not the calls behind it. The handler keeps one account's calls in
+  // order. Stopping gives a written request its full reply time before leaving it uncommitted.
+  const calls = new AtLeastOnceConsumer({
+    ...consumerBase,
+    groupId: namespace.group(`bank-adapter-${bank.code}`),
+    windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
+  }).subscribe(
+    namespace.topic(bankCallRequested),
+    (envelope) => callHandler.handle(envelope),
+  );
+  const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
+    namespace.topic(bankReplyReady),
+    (envelope) => replyHandler.handle(envelope),
+  );
+  await Promise.all([replies.start({ waitForJoinMs: JOIN_TIMEOUT_MS }), calls.start({ waitForJoinMs: JOIN_TIMEOUT_MS })]);
+
+  const status = (): AdapterStatus => ({
+    bankCode: bank.code,
+    name: bank.name,
+    lead: bank.lead,
+    instanceId,
+    startedAt,
+    sessions: { up: sessions.upCount, total: sessions.size, detail: sessions.views() },
+    breaker: breaker.state,
+    pendingBankRequests: bridge.pendingCount,
+    consumers: { calls: calls.health().running, replies: replies.health().running },
+  });
+  const announcer = new InstanceAnnouncer(
+    registry,
+    () => {
+      const current = status();
+      return { instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker };
+    },
+    timings.registryRefreshMs,
+    logger,
+  );
+  sessions.start();
+  announcer.start();
+  logger.info({ bankCode: bank.code, instanceId, sessions: bank.sessions, host: bank.host, port: bank.port }, 'bank adapter started');
+
+  let stopped: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    // Stop taking calls first, let answers to the bank's own requests go out, then sign off.
+    await calls.stop();
+    await bridge.drain(Math.min(bank.replyDeadlineMs, SHUTDOWN_DRAIN_MS));
+    await sessions.stop();
+    await replies.stop();
+    bridge.stop();
+    breaker.shutdown();
+    await announcer.stop(instanceId);
+    const current = status();
+    await registry
+      .reportStopping({ instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker })
+      .catch(() => undefined);
+    await publisher.disconnect();
+    redis.disconnect();
+    logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');
+  };
+  return {
+    instanceId,
+    status,
+    stop: () => (stopped ??= stop()),
+  };
+}

@@ -1,0 +1,96 @@
+import { ClearPin, verifyPinBlock } from '@custody/bank-protocol';
+import { BROKER_ID, fakeSecrets, PIN_KEY } from '../testing/bank-session.fake';
+import type { BankCall } from './bank-call.types';
+import { CallMappingError, callToMessage, prepareCall } from './call-to-message.mapper';
+import { aBankCall } from '../testing/bank-call.fixture';
+
+const CALL_ID = '6f9619ff-8b86-4011-b42d-00c04fc964ff';
+const SERIAL = '20261121200000000001';
+
+function call(overrides: Partial<BankCall>): BankCall {
+  return aBankCall({ callId: CALL_ID, serialNo: SERIAL, ...overrides });
+}
+
+function message(c: BankCall) {
+  return callToMessage(prepareCall(c, fakeSecrets), PIN_KEY, BROKER_ID);
+}
+
+describe('call → protocol message (bank-protocol.md §4)', () => {
+  it('F-3.3 S: DESIGNATE is Acmt.001.01 11001 with the unsealed customer, the bank password as a PIN block and the opening balance as ScBal', () => {
+    const draft = message(
+      call({
+        function: 'DESIGNATE',
+        amount: undefined,
+        bankPassword: fakeSecrets.seal('135790'),
+        customer: { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('610103198001012435') },
+        openingBalance: '5000.00',
+      }),
+    );
+    expect(draft).toMatchObject({ name: 'Acmt.001.01', instrCd: '11001', serial: SERIAL });
+    if (draft.name !== 'Acmt.001.01') throw new Error('expected Acmt.001.01');
+    const body = draft.body;
+    expect(body.Cust).toEqual({ Name: '张三', CertType: '10', CertId: '610103198001012435', Type: 'INVE' });
+    expect(body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(body.Ccy).toBe('CNY');
+    expect(body.ScBal?.Bal.toString()).toBe('5000.00');
+    const pwd = body.BkAcct?.Pwd?.[0];
+    expect(body.BkAcct).toMatchObject({ Id: '6222021234567890123', Type: '1' });
+    expect(pwd).toMatchObject({ Type: '1', Enc: '02' });
+    expect(verifyPinBlock(PIN_KEY, pwd?.Pwd ?? '', '6222021234567890123', ClearPin.of('135790'))).toBe(true);
+    expect(JSON.stringify(draft)).not.toContain('135790');
+  });
+
+  it('F-4.2 S: SECURITIES_TO_BANK is Trf.001.01 12002 under the saga serial, with amount and accounts and no password when none is given', () => {
+    const draft = message(call({}));
+    expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12002', serial: SERIAL });
+    if (draft.name !== 'Trf.001.01') throw new Error('expected Trf.001.01');
+    expect(draft.body.TrfAmt.toString()).toBe('300.00');
+    expect(draft.body.BkAcct).toEqual({ Id: '6222021234567890123', Type: '1' });
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(draft.body.Resend).toBeUndefined();
+  });
+
+  it('F-4.1 S: BANK_TO_SECURITIES is 12001 with the bank password as a PIN block under the session PIN key', () => {
+    const draft = message(call({ function: 'BANK_TO_SECURITIES', amount: '1000.5', bankPassword: fakeSecrets.seal('246810') }));
+    expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12001' });
+    if (draft.name !== 'Trf.001.01') throw new Error('expected Trf.001.01');
+    expect(draft.body.TrfAmt.toString()).toBe('1000.50');
+    const pwd = draft.body.BkAcct?.Pwd?.[0];
+    expect(verifyPinBlock(PIN_KEY, pwd?.Pwd ?? '', '6222021234567890123', ClearPin.of('246810'))).toBe(true);
+  });
+
+  it('F-4.5: a resend keeps the original serial and says Resend=Y', () => {
+    const draft = message(call({ resend: true }));
+    expect(draft.serial).toBe(SERIAL);
+    expect(draft.body).toMatchObject({ Resend: 'Y' });
+  });
+
+  it('F-4.6: QUERY_RESULT is Trf.005.01 12005 naming the queried serial, issued by the broker, in QryRef', () => {
+    const draft = message(call({ function: 'QUERY_RESULT', serialNo: '20261121300000000009', queriedSerialNo: SERIAL, amount: undefined }));
+    expect(draft).toMatchObject({ name: 'Trf.005.01', instrCd: '12005', serial: '20261121300000000009' });
+    expect(draft.body).toMatchObject({ QryRef: { Ref: SERIAL, IssrType: 'S', RefIssr: BROKER_ID }, ScAcct: { Id: '880001', Type: '3' } });
+  });
+
+  it.each([
+    ['a DESIGNATE without a bank password', call({ function: 'DESIGNATE', customer: { name: 'A', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('1') } }), /bankPassword is missing/],
+    ['an ID type outside §7.9', call({ function: 'DESIGNATE', bankPassword: fakeSecrets.seal('123456'), customer: { name: 'A', type: 'INDIVIDUAL', idType: '99', idNumber: fakeSecrets.seal('1') } }), /idType 99/],
+    ['a password that cannot be unsealed', call({ function: 'BANK_TO_SECURITIES', bankPassword: { sealed: 'tampered' } }), /cannot be unsealed/],
+    ['a password that is not 4-12 digits', call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), /not 4 to 12 digits/],
+    ['a transfer without an amount', call({ amount: undefined }), /amount is missing/],
+    ['a transfer of zero', call({ amount: '0.00' }), /NOT_POSITIVE/],
+    ['a query without the queried serial', call({ function: 'QUERY_RESULT' }), /queriedSerialNo is missing/],
+  ])('a call the adapter cannot map is refused before anything is built: %s', (_name, c, reason) => {
+    expect(() => prepareCall(c, fakeSecrets)).toThrow(CallMappingError);
+    expect(() => prepareCall(c, fakeSecrets)).toThrow(reason);
+  });
+
+  it('mapping errors never quote the secret they failed on', () => {
+    let caught: unknown;
+    try {
+      prepareCall(call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), fakeSecrets);
+    } catch (error) {
+      caught = error;
+    }
+    expect(String(caught)).not.toContain('12ab');
+  });
+});

@@ -1,0 +1,262 @@
+import {
+  ACCOUNT_TYPE,
+  CERTIFICATION_TYPES,
+  ClearPin,
+  INSTRUCTION_CODES,
+  PinBlockError,
+  passwordComponent,
+  type Account,
+  type CertificationType,
+  type Customer,
+  type RequestDraft,
+} from '@custody/bank-protocol';
+import type { SealedSecret } from '@custody/contracts';
+import { AmountFormatError, type Currency, Money } from '@custody/money';
+import type { BankCall } from './bank-call.types';
+
+/** Opens sealed passwords and ID numbers; `SecretSealer` in production. */
+export interface SecretOpener {
+  open(secret: SealedSecret): string;
+}
+
+/**
+ * The call cannot become a protocol message (missing or malformed input). Nothing is sent; the
+ * completion is NOT_SENT with this reason. The message never quotes a secret.
+ */
+export class CallMappingError extends Error {}
+
+export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01';
+export type CallRequestDraft = RequestDraft<CallRequestName>;
+
+/**
+ * A call checked and with its secrets opened, ready to be turned into a message once a session (and
+ * so its PIN key) is chosen. Clear PINs stay inside `ClearPin`, which never prints itself.
+ */
+export type PreparedCall =
+  | {
+      readonly kind: 'DESIGNATE';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly bankAccountNo: string;
+      readonly bankPin: ClearPin;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+      readonly openingBalance?: Money;
+    }
+  | {
+      readonly kind: 'TRANSFER';
+      readonly instrCd: typeof INSTRUCTION_CODES.BANK_TO_SECURITIES | typeof INSTRUCTION_CODES.SECURITIES_TO_BANK;
+      readonly serialNo: string;
+      readonly resend: boolean;
+      readonly amount: Money;
+      readonly bankAccountNo: string;
+      readonly bankPin?: ClearPin;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
+      readonly kind: 'REVERSAL';
+      readonly instrCd: typeof INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES | typeof INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK;
+      readonly serialNo: string;
+      readonly cancelledSerialNo: string;
+      readonly amount: Money;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
+      readonly kind: 'QUERY';
+      readonly serialNo: string;
+      readonly queriedSerialNo: string;
+      readonly fundAccountNo: string;
+      readonly bankAccountNo?: string;
+      readonly currency: Currency;
+    };
+
+/** JR/T 0046 §7.10: INVE individual, INVI institution. */
+const CUSTOMER_TYPE = { INDIVIDUAL: 'INVE', INSTITUTION: 'INVI' } as const;
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '') throw new CallMappingError(`${what} is missing`);
+  return value;
+}
+
+function amountOf(text: string, sign: 'positive' | 'non-negative', what: string): Money {
+  try {
+    return Money.parse(text, sign);
+  } catch (error) {
+    if (error instanceof AmountFormatError) throw new CallMappingError(`${what} is not a valid amount (${error.defect})`);
+    throw error;
+  }
+}
+
+/** Profile §2: the PIN block's account field needs an all-digit account number. */
+function digitsOnly(accountNo: string, what: string): string {
+  if (!/^[0-9]{1,35}$/.test(accountNo)) throw new CallMappingError(`${what} must be digits to carry a password`);
+  return accountNo;
+}
+
+function pinOf(secrets: SecretOpener, sealed: SealedSecret, what: string): ClearPin {
+  let clear: string;
+  try {
+    clear = secrets.open(sealed);
+  } catch {
+    throw new CallMappingError(`${what} cannot be unsealed`);
+  }
+  try {
+    return ClearPin.of(clear);
+  } catch (error) {
+    if (error instanceof PinBlockError) throw new CallMappingError(`${what} is not 4 to 12 digits`);
+    throw error;
+  }
+}
+
+function isCertificationType(value: string): value is CertificationType {
+  return (CERTIFICATION_TYPES as readonly string[]).includes(value);
+}
+
+function customerOf(call: BankCall, secrets: SecretOpener): Customer {
+  const customer = required(call.customer, 'customer');
+  if (!isCertificationType(customer.idType)) throw new CallMappingError(`idType ${customer.idType} is not a JR/T 0046 §7.9 code`);
+  let certId: string;
+  try {
+    certId = secrets.open(customer.idNumber);
+  } catch {
+    throw new CallMappingError('customer idNumber cannot be unsealed');
+  }
+  // Checked here so that no encoder error about the field can ever be built around its value.
+  if (certId.length < 1 || certId.length > 35) throw new CallMappingError('customer idNumber must have 1 to 35 characters');
+  return { Name: customer.name, CertType: customer.idType, CertId: certId, Type: CUSTOMER_TYPE[customer.type] };
+}
+
+/** Checks a call and opens its secrets; throws `CallMappingError` when it cannot be sent as asked. */
+export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall {
+  switch (call.function) {
+    case 'DESIGNATE': {
+      const bankAccountNo = digitsOnly(required(call.bankAccountNo, 'bankAccountNo'), 'bankAccountNo');
+      return {
+        kind: 'DESIGNATE',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        bankAccountNo,
+        bankPin: pinOf(secrets, required(call.bankPassword, 'bankPassword'), 'bankPassword'),
+        fundAccountNo: call.fundAccountNo,
+        currency: call.currency,
+        openingBalance: call.openingBalance === undefined ? undefined : amountOf(call.openingBalance, 'non-negative', 'openingBalance'),
+      };
+    }
+    case 'BANK_TO_SECURITIES':
+    case 'SECURITIES_TO_BANK': {
+      const bankAccountNo = required(call.bankAccountNo, 'bankAccountNo');
+      return {
+        kind: 'TRANSFER',
+        instrCd: call.function === 'BANK_TO_SECURITIES' ? INSTRUCTION_CODES.BANK_TO_SECURITIES : INSTRUCTION_CODES.SECURITIES_TO_BANK,
+        serialNo: call.serialNo,
+        resend: call.resend,
+        amount: amountOf(required(call.amount, 'amount'), 'positive', 'amount'),
+        bankAccountNo: call.bankPassword === undefined ? bankAccountNo : digitsOnly(bankAccountNo, 'bankAccountNo'),
+        bankPin: call.bankPassword === undefined ? undefined : pinOf(secrets, call.bankPassword, 'bankPassword'),
+        fundAccountNo: call.fundAccountNo,
+        currency: call.currency,
+      };
+    }
+    case 'REVERSE_BANK_TO_SECURITIES':
+    case 'REVERSE_SECURITIES_TO_BANK':
+      return {
+        kind: 'REVERSAL',
+        instrCd:
+          call.function === 'REVERSE_BANK_TO_SECURITIES' ? INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES : INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK,
+        serialNo: call.serialNo,
+        cancelledSerialNo: required(call.cancelledSerialNo, 'cancelledSerialNo'),
+        amount: amountOf(required(call.amount, 'amount'), 'positive', 'amount'),
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: call.fundAccountNo,
+        currency: call.currency,
+      };
+    case 'QUERY_RESULT':
+      return {
+        kind: 'QUERY',
+        serialNo: call.serialNo,
+        queriedSerialNo: required(call.queriedSerialNo, 'queriedSerialNo'),
+        fundAccountNo: call.fundAccountNo,
+        bankAccountNo: call.bankAccountNo,
+        currency: call.currency,
+      };
+  }
+}
+
+function fundAccount(fundAccountNo: string): Account {
+  return { Id: fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT };
+}
+
+function bankAccount(bankAccountNo: string, pinKey: Buffer, pin: ClearPin | undefined): Account {
+  // Profile §2: password Type 1 (取款) wherever it authorises moving money or a relationship.
+  const pwd = pin === undefined ? undefined : [passwordComponent(pinKey, pin, bankAccountNo)];
+  return { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, ...(pwd ? { Pwd: pwd } : {}) };
+}
+
+/**
+ * The protocol message for a prepared call on a session whose PIN key is `pinKey`. The serial is the
+ * saga's (a re-send keeps the original's, profile §4 F-4.5); the queried and the cancelled `Ref` name the
+ * broker as their issuer because we only ever query or reverse securities-initiated serials.
+ */
+export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInstId: string): CallRequestDraft {
+  switch (prepared.kind) {
+    case 'DESIGNATE':
+      return {
+        name: 'Acmt.001.01',
+        instrCd: INSTRUCTION_CODES.DESIGNATE,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, prepared.bankPin),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          ...(prepared.openingBalance ? { ScBal: { Type: '0' as const, Bal: prepared.openingBalance } } : {}),
+          Dgst: '指定存管',
+        },
+      };
+    case 'TRANSFER':
+      return {
+        name: 'Trf.001.01',
+        instrCd: prepared.instrCd,
+        serial: prepared.serialNo,
+        body: {
+          ...(prepared.resend ? { Resend: 'Y' as const } : {}),
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, prepared.bankPin),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          TrfAmt: prepared.amount,
+          Dgst: prepared.instrCd === INSTRUCTION_CODES.BANK_TO_SECURITIES ? '银行转证券' : '证券转银行',
+        },
+      };
+    case 'REVERSAL':
+      // §5.15.4 e, h: the accounts and the amount travel so the bank can check them against the original.
+      return {
+        name: 'Trf.003.01',
+        instrCd: prepared.instrCd,
+        serial: prepared.serialNo,
+        body: {
+          CnRef: { Ref: prepared.cancelledSerialNo, IssrType: 'S', RefIssr: brokerInstId },
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          TrfAmt: prepared.amount,
+          Dgst: prepared.instrCd === INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES ? '银行转证券冲正' : '证券转银行冲正',
+        },
+      };
+    case 'QUERY':
+      return {
+        name: 'Trf.005.01',
+        instrCd: INSTRUCTION_CODES.QUERY_RESULT,
+        serial: prepared.serialNo,
+        body: {
+          QryRef: { Ref: prepared.queriedSerialNo, IssrType: 'S', RefIssr: brokerInstId },
+          ...(prepared.bankAccountNo ? { BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined) } : {}),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '交易结果查询',
+        },
+      };
+  }
+}

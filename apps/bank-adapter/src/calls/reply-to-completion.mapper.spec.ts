@@ -1,0 +1,62 @@
+import { INSTRUCTION_CODES } from '@custody/bank-protocol';
+import { Money } from '@custody/money';
+import { BANK_CODE, bankReplyHeaderFor } from '../testing/bank-session.fake';
+import type { BankCall } from './bank-call.types';
+import { replyToCompletion } from './reply-to-completion.mapper';
+import { aBankCall } from '../testing/bank-call.fixture';
+
+const base: BankCall = aBankCall({ amount: undefined, bankAccountNo: undefined });
+
+describe('reply → completion', () => {
+  it('F-4.2 S: a 0000 reply is REPLIED with the code, and the reply Ref as bankSerialNo', () => {
+    const completion = replyToCompletion(base, {
+      name: 'Trf.002.01',
+      body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.SECURITIES_TO_BANK, base.serialNo, 'B20261121000042'), Rst: { Code: '0000', Info: '交易成功' }, TrfAmt: Money.parse('300.00') },
+    });
+    expect(completion).toEqual({
+      callId: base.callId,
+      bankCode: BANK_CODE,
+      function: 'SECURITIES_TO_BANK',
+      serialNo: base.serialNo,
+      outcome: 'REPLIED',
+      returnCode: '0000',
+      returnMessage: '交易成功',
+      bankSerialNo: 'B20261121000042',
+    });
+  });
+
+  it('a rejection is still REPLIED (the bank answered); the message falls back to the §7.23 wording', () => {
+    const completion = replyToCompletion(base, {
+      name: 'Trf.002.01',
+      body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.SECURITIES_TO_BANK, base.serialNo, 'B2'), Rst: { Code: '1002' } },
+    });
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '1002', returnMessage: '银行账户余额不足' });
+  });
+
+  it('F-3.3 S: the 11001 reply carries the custody account as BkAcct Type 2', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'DESIGNATE' },
+      {
+        name: 'Acmt.002.01',
+        body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.DESIGNATE, base.serialNo, 'B3'), Rst: { Code: '0000' }, BkAcct: { Id: '102100088000001', Type: '2' } },
+      },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', custodyAccountNo: '102100088000001' });
+  });
+
+  it('a BkAcct of another type is not taken for the custody account', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'DESIGNATE' },
+      { name: 'Acmt.002.01', body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.DESIGNATE, base.serialNo, 'B4'), Rst: { Code: '0000' }, BkAcct: { Id: '6222', Type: '1' } } },
+    );
+    expect(completion.custodyAccountNo).toBeUndefined();
+  });
+
+  it('F-4.6: the 12005 reply gives the original result (OrgRst) as originalReturnCode', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'QUERY_RESULT', queriedSerialNo: '20261121200000000000' },
+      { name: 'Trf.006.01', body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.QUERY_RESULT, base.serialNo, 'B5'), Rst: { Code: '0000' }, OrgRst: { Code: '1027' } } },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', originalReturnCode: '1027' });
+  });
+});

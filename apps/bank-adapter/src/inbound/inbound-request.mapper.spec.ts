@@ -1,0 +1,274 @@
+import {
+  type BusinessRequestName,
+  encodeMessage,
+  INSTRUCTION_CODES,
+  type InstructionCode,
+  type MessageBody,
+  type ProtocolMessage,
+  replyHeader,
+  requestHeader,
+} from '@custody/bank-protocol';
+import { bankReplyReady, bankRequestReceived } from '@custody/contracts';
+import { Money } from '@custody/money';
+import { BANK_CODE, BROKER_ID } from '../testing/bank-session.fake';
+import { type BankReplyReady, classifyInbound, type InboundDecision, type InboundForward, replyFor, requestReceivedPayload } from './inbound-request.mapper';
+
+const RECEIVED_AT = new Date('2026-11-21T02:03:04.005Z');
+const IDS = { inboundId: '11111111-2222-4333-8444-555555555555', bankCode: BANK_CODE, adapterInstanceId: 'inst-1', sessionId: 's0', businessDate: '2026-11-21', receivedAt: RECEIVED_AT };
+const OFFER_ALL = { securitiesToBank: true };
+
+function fromBank<N extends BusinessRequestName>(name: N, instrCd: InstructionCode, body: Omit<MessageBody<N>, 'MsgHdr'>, serial = 'B2026112100000007'): ProtocolMessage<N> {
+  const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, instrCd, serial, new Date());
+  return { name, body: { ...body, MsgHdr: header } } as unknown as ProtocolMessage<N>;
+}
+
+function forwarded(decision: InboundDecision): InboundForward {
+  if (decision.kind !== 'forward') throw new Error(`refused ${decision.returnCode}: ${decision.why}`);
+  return decision.request;
+}
+
+function answer(request: InboundForward, fields: Partial<BankReplyReady> = {}): BankReplyReady {
+  return {
+    inboundId: IDS.inboundId,
+    bankCode: BANK_CODE,
+    route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: request.requestRef },
+    function: request.function,
+    returnCode: '0000',
+    returnMessage: '交易成功',
+    serialNo: '20261121200000000321',
+    ...fields,
+  };
+}
+
+const BK_ACCT = { Id: '6222021234567890123', Type: '1' as const };
+const SC_ACCT = { Id: '880001', Type: '3' as const };
+
+describe('bank-initiated requests: what is forwarded and what the bank is answered', () => {
+  describe('F-4.1 B / F-4.2 B (Trf.001.01)', () => {
+    it('12001 is forwarded with the bank serial, accounts, 2-decimal amount and CNY by default (§5.13.4 h); no password verdict', () => {
+      const request = forwarded(classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.BANK_TO_SECURITIES, { BkAcct: BK_ACCT, ScAcct: SC_ACCT, TrfAmt: Money.parse('250') }), OFFER_ALL));
+      const payload = requestReceivedPayload(request, IDS);
+      expect(bankRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        businessDate: '2026-11-21',
+        function: 'BANK_TO_SECURITIES',
+        serialNo: 'B2026112100000007',
+        resend: false,
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'CNY',
+        amount: '250.00',
+        bankAccountNo: '6222021234567890123',
+      });
+      expect(payload.fundPassword).toBeUndefined();
+    });
+
+    it('12002 is forwarded as SECURITIES_TO_BANK carrying the PIN block to verify (ScAcct/Pwd, Type 1, Enc 02), and Resend=Y as resend', () => {
+      const message = fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, {
+        Resend: 'Y',
+        BkAcct: BK_ACCT,
+        ScAcct: { ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: '1111111111111111' }, { Type: '1', Enc: '02', Pwd: '0123456789ABCDEF' }] },
+        Ccy: 'USD',
+        TrfAmt: Money.parse('10.5'),
+      });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      expect(request).toMatchObject({ function: 'SECURITIES_TO_BANK', resend: true, currency: 'USD', fundPassword: { kind: 'BLOCK', block: '0123456789ABCDEF' } });
+      const payload = requestReceivedPayload(request, IDS, 'MATCHED');
+      expect(payload).toMatchObject({ function: 'SECURITIES_TO_BANK', amount: '10.50', fundPassword: 'MATCHED', resend: true });
+      expect(JSON.stringify(payload)).not.toContain('0123456789ABCDEF');
+    });
+
+    it.each([
+      ['no Pwd at all', undefined, { kind: 'MISSING' }],
+      ['only a query password (Type 0)', [{ Type: '0' as const, Enc: '02' as const, Pwd: '0123456789ABCDEF' }], { kind: 'MISSING' }],
+      ['a block under another scheme (Enc 01)', [{ Type: '1' as const, Enc: '01' as const, Pwd: '0123456789ABCDEF' }], { kind: 'UNREADABLE', why: 'Enc 01 is not 3DES (02)' }],
+    ])('12002 with %s: the verdict input is %j', (_case, pwd, expected) => {
+      const message = fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: { ...SC_ACCT, ...(pwd ? { Pwd: pwd } : {}) }, TrfAmt: Money.parse('1') });
+      expect(forwarded(classifyInbound(message, OFFER_ALL)).fundPassword).toEqual(expected);
+    });
+
+    it.each(['MATCHED', 'MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE'] as const)('every fund password verdict travels as such: %s', (verdict) => {
+      const request = forwarded(classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), OFFER_ALL));
+      expect(bankRequestReceived.schema.parse(requestReceivedPayload(request, IDS, verdict)).fundPassword).toBe(verdict);
+    });
+
+    it('12002 is not offered (2033) when no account service can verify the fund password', () => {
+      const decision = classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), { securitiesToBank: false });
+      expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Trf.002.01', body: { Rst: { Code: '2033' } } } });
+    });
+
+    it('an unknown fund account is forwarded all the same: its owner answers 2011', () => {
+      const request = forwarded(classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.BANK_TO_SECURITIES, { ScAcct: { Id: '999999999', Type: '3' }, TrfAmt: Money.parse('1') }), OFFER_ALL));
+      expect(request.fundAccountNo).toBe('999999999');
+      expect(replyFor(request, answer(request, { returnCode: '2011', returnMessage: '资金账户不存在' }), BROKER_ID)).toMatchObject({ name: 'Trf.002.01', body: { Rst: { Code: '2011' } } });
+    });
+
+    it.each([
+      ['without the fund account (§5.13.4 f)', { TrfAmt: Money.parse('1') }, {}],
+      ['with TradSrc S (a bank request is bank-initiated, profile §1)', { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }, { TradSrc: 'S' as const }],
+      ['under a serial we issue (IssrType S)', { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }, { Ref: { Ref: '20261121200000000001', IssrType: 'S' as const, RefIssr: BROKER_ID } }],
+      ['under a serial another institution issued', { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }, { Ref: { Ref: 'B1', IssrType: 'B' as const, RefIssr: '1051000' } }],
+    ])('a transfer %s is answered 2044 by the adapter and not forwarded', (_case, body, header) => {
+      const message = fromBank('Trf.001.01', INSTRUCTION_CODES.BANK_TO_SECURITIES, body);
+      const edited = { ...message, body: { ...message.body, MsgHdr: { ...message.body.MsgHdr, ...header } } };
+      expect(classifyInbound(edited, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044' });
+    });
+
+    it.each([
+      ['a reversal naming a CnRef issued by a futures firm (F)', fromBank('Trf.003.01', INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, { CnRef: { Ref: 'F1', IssrType: 'F' } })],
+      ['a query naming a QryRef issued by the depository (C)', fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: { Ref: 'C1', IssrType: 'C' } })],
+    ])('%s is refused 2044', (_case, message) => {
+      expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044' });
+    });
+
+    it('a reversal or query with TradSrc S is refused 2044 too', () => {
+      const message = fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: { Ref: 'B1', IssrType: 'B' } });
+      const edited = { ...message, body: { ...message.body, MsgHdr: { ...message.body.MsgHdr, TradSrc: 'S' as const } } };
+      expect(classifyInbound(edited, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044', reply: { name: 'Trf.006.01' } });
+    });
+
+    it('the Trf.002.01 reply: the owner code and message, the owner serial as Ref, accounts, currency and amount echoed, never a password', () => {
+      const message = fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, {
+        BkAcct: BK_ACCT,
+        ScAcct: { ...SC_ACCT, Pwd: [{ Type: '1', Enc: '02', Pwd: '0123456789ABCDEF' }] },
+        TrfAmt: Money.parse('9'),
+      });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '2001', returnMessage: '资金密码校验错误' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Trf.002.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '2001', Info: '资金密码校验错误' }, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY', TrfAmt: Money.parse('9') },
+      });
+      expect(JSON.stringify(reply)).not.toContain('Pwd');
+    });
+  });
+
+  describe('F-4.3 B / F-4.4 B (Trf.003.01)', () => {
+    const cnRef = { Ref: 'B2026112100000001', IssrType: 'B' as const, RefIssr: BANK_CODE };
+
+    it.each([
+      [INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, 'REVERSE_BANK_TO_SECURITIES'],
+      [INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK, 'REVERSE_SECURITIES_TO_BANK'],
+    ] as const)('%s is forwarded as %s with cancelledRef (CnRef), accounts, currency and amount as sent', (instrCd, fn) => {
+      const message = fromBank('Trf.003.01', instrCd, { CnRef: cnRef, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY', TrfAmt: Money.parse('250') }, 'B2026112100000009');
+      const payload = bankRequestReceived.schema.parse(requestReceivedPayload(forwarded(classifyInbound(message, OFFER_ALL)), IDS));
+      expect(payload).toMatchObject({
+        function: fn,
+        serialNo: 'B2026112100000009',
+        cancelledRef: { serialNo: 'B2026112100000001', issuerType: 'B', issuerId: BANK_CODE },
+        fundAccountNo: '880001',
+        bankAccountNo: '6222021234567890123',
+        currency: 'CNY',
+        amount: '250.00',
+      });
+      expect(payload.queriedRef).toBeUndefined();
+    });
+
+    it('a CnRef without RefIssr names the bank that sends the reversal; a reversal without accounts or amount is forwarded as sent', () => {
+      const message = fromBank('Trf.003.01', INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, { CnRef: { Ref: 'B1', IssrType: 'B' } });
+      const payload = requestReceivedPayload(forwarded(classifyInbound(message, OFFER_ALL)), IDS);
+      expect(payload).toMatchObject({ cancelledRef: { serialNo: 'B1', issuerType: 'B', issuerId: BANK_CODE }, fundAccountNo: '', currency: 'CNY' });
+      expect(payload.amount).toBeUndefined();
+      expect(payload.bankAccountNo).toBeUndefined();
+    });
+
+    it.each([
+      ['0000', '交易成功'],
+      ['2005', '被冲正流水不存在（冲正交易）'],
+      ['2006', '原流水已冲正（冲正交易）'],
+      ['2007', '与原流水信息不符（冲正交易）'],
+      ['2008', '资金账户余额不足,不允许冲正'],
+    ])('the Trf.004.01 reply carries the owner code %s and echoes CnRef, accounts, currency and amount', (code, info) => {
+      const message = fromBank('Trf.003.01', INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK, { CnRef: cnRef, BkAcct: BK_ACCT, ScAcct: SC_ACCT, TrfAmt: Money.parse('250') });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      expect(replyFor(request, answer(request, { returnCode: code, returnMessage: info }), BROKER_ID)).toEqual({
+        name: 'Trf.004.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: code, Info: info }, CnRef: cnRef, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY', TrfAmt: Money.parse('250') },
+      });
+    });
+  });
+
+  describe('F-4.6 B (Trf.005.01)', () => {
+    const qryRef = { Ref: 'B2026112100000001', IssrType: 'B' as const, RefIssr: BANK_CODE };
+    const query = () => fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: qryRef, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Amt: Money.parse('250') });
+
+    it('12005 is forwarded as QUERY_RESULT with queriedRef (QryRef) and the amount the bank gives (Amt)', () => {
+      const payload = bankRequestReceived.schema.parse(requestReceivedPayload(forwarded(classifyInbound(query(), OFFER_ALL)), IDS));
+      expect(payload).toMatchObject({ function: 'QUERY_RESULT', queriedRef: { serialNo: 'B2026112100000001', issuerType: 'B', issuerId: BANK_CODE }, amount: '250.00', fundAccountNo: '880001' });
+      expect(payload.cancelledRef).toBeUndefined();
+    });
+
+    it.each(['0000', '2011', '2027', '2028', '2006'])('the Trf.006.01 reply: Rst 0000, QryRef the queried Ref, OrgRst %s from the owner', (original) => {
+      const request = forwarded(classifyInbound(query(), OFFER_ALL));
+      const ready = bankReplyReady.schema.parse(answer(request, { originalReturnCode: original }));
+      const reply = replyFor(request, ready, BROKER_ID);
+      expect(reply).toMatchObject({ name: 'Trf.006.01', serial: '20261121200000000321', body: { Rst: { Code: '0000' }, QryRef: [qryRef], OrgRst: { Code: original }, ScAcct: SC_ACCT } });
+    });
+
+    const booked = { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', bankAccountNo: '6222021234567890123', currency: 'CNY' as const, amount: '240.00' };
+
+    it('an original we booked: QryRef adds our serial of it, and the reply carries its amount as we booked it (Table 35, §5.18.4 g, h)', () => {
+      const request = forwarded(classifyInbound(query(), OFFER_ALL));
+      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      expect(reply.body).toMatchObject({
+        QryRef: [qryRef, { Ref: '20261121200000000077', IssrType: 'S', RefIssr: BROKER_ID }],
+        OrgRst: { Code: '0000' },
+        BkAcct: BK_ACCT,
+        ScAcct: SC_ACCT,
+        Ccy: 'CNY',
+      });
+      expect(reply.body).toHaveProperty('TrfAmt');
+      expect(String((reply.body as { TrfAmt: unknown }).TrfAmt)).toBe('240.00');
+    });
+
+    it('a query naming only the serial gets the accounts of the original from our books', () => {
+      const request = forwarded(classifyInbound(fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: qryRef }), OFFER_ALL));
+      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      expect(reply.body).toMatchObject({ BkAcct: { Id: booked.bankAccountNo, Type: '1' }, ScAcct: { Id: '880001', Type: '3' } });
+    });
+
+    it('a query of one of our own serials names it once: it already is our reference', () => {
+      const ours = { Ref: '20261121200000000077', IssrType: 'S' as const, RefIssr: BROKER_ID };
+      const request = forwarded(classifyInbound(fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: ours, ScAcct: SC_ACCT }), OFFER_ALL));
+      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      expect(reply.body).toMatchObject({ QryRef: [ours] });
+    });
+
+    it('a successful owner answer without OrgRst cannot be sent (the library refuses it): the bank is answered 2041, the query failed', () => {
+      const request = forwarded(classifyInbound(query(), OFFER_ALL));
+      expect(replyFor(request, answer(request), BROKER_ID)).toMatchObject({ name: 'Trf.006.01', body: { Rst: { Code: '2041' } } });
+    });
+
+    it('a failed query stops after Rst when the owner gives no OrgRst (§5.18.4 d)', () => {
+      const request = forwarded(classifyInbound(query(), OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '2044', returnMessage: '通信消息体格式错误' }), BROKER_ID);
+      expect(reply.body).not.toHaveProperty('OrgRst');
+      expect(reply.body.Rst.Code).toBe('2044');
+    });
+  });
+
+  it.each([
+    ['Trf.002.01', fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { BkAcct: BK_ACCT, ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), {}],
+    ['Trf.004.01', fromBank('Trf.003.01', INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, { CnRef: { Ref: 'B1', IssrType: 'B' }, ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), {}],
+    ['Trf.006.01', fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: { Ref: 'B1', IssrType: 'B' } }), { originalReturnCode: '2027' }],
+    [
+      'Trf.006.01 with two QryRef',
+      fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: { Ref: 'B1', IssrType: 'B' } }),
+      { originalReturnCode: '0000', queriedOriginal: { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', currency: 'CNY' as const, amount: '1.00' } },
+    ],
+  ] as const)('the %s built from an owner answer is one the library writes', (_name, message, fields) => {
+    const request = forwarded(classifyInbound(message, OFFER_ALL));
+    const reply = replyFor(request, answer(request, fields), BROKER_ID);
+    const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+    expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+  });
+
+  it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {
+    const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
+    expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
+  });
+});

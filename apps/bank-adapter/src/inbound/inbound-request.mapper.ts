@@ -1,0 +1,301 @@
+import {
+  ACCOUNT_TYPE,
+  type Account,
+  type BusinessRequestName,
+  describeReturnCode,
+  INSTRUCTION_CODES,
+  isSuccess,
+  PASSWORD_TYPE,
+  type ProtocolMessage,
+  type Reference,
+  type ReplyDraft,
+  type ReturnCode,
+  type ReturnResult,
+  sideReturnCode,
+  TRIPLE_DES_MODE,
+} from '@custody/bank-protocol';
+import type { bankReplyReady, bankRequestReceived, fundPasswordCheckSchema } from '@custody/contracts';
+import { type Currency, Money } from '@custody/money';
+import type { z } from 'zod';
+
+export type BankRequestReceived = z.infer<typeof bankRequestReceived.schema>;
+export type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
+export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
+type ReplyRoute = BankRequestReceived['route'];
+type MessageRef = ReplyRoute['requestRef'];
+
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01';
+
+/**
+ * A bank-initiated request the adapter forwards to its owner (the transfer service): 12001/12002
+ * (Trf.001.01), 12003/12004 (Trf.003.01) and 12005 (Trf.005.01), with its fields as the bank sent
+ * them. The owner validates the business content; the reply echoes what the bank sent.
+ */
+export interface InboundForward {
+  readonly requestName: ForwardedRequestName;
+  readonly function: BankRequestReceived['function'];
+  readonly requestRef: MessageRef;
+  readonly resend: boolean;
+  /** Empty when the request names none (a 12005 may name only the serial). */
+  readonly fundAccountNo: string;
+  readonly bankAccountNo?: string;
+  readonly currency: Currency;
+  readonly amount?: Money;
+  /** 12003/12004: `CnRef`, the original to undo. */
+  readonly cancelledRef?: Reference;
+  /** 12005: `QryRef`, the original whose outcome is asked. */
+  readonly queriedRef?: Reference;
+  /** 12002: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  readonly fundPassword?: FundPasswordInput;
+}
+
+/**
+ * The fund password of a 12002 B as the bank sent it (profile §2: `ScAcct/Pwd`, Type 1, Enc 02, an
+ * encrypted ISO 9564-0 block). `block` is still encrypted; only the verifier decrypts it.
+ */
+export type FundPasswordInput =
+  | { readonly kind: 'MISSING' }
+  | { readonly kind: 'UNREADABLE'; readonly why: string }
+  | { readonly kind: 'BLOCK'; readonly block: string };
+
+export type InboundDecision =
+  | { readonly kind: 'forward'; readonly request: InboundForward }
+  | { readonly kind: 'refuse'; readonly returnCode: ReturnCode; readonly why: string; readonly reply: ReplyDraft };
+
+const NOT_OFFERED = sideReturnCode('TRANSACTION_NOT_ENABLED', 'S');
+const FORMAT_ERROR = sideReturnCode('MESSAGE_FORMAT_ERROR', 'S');
+const INVALID_SERIAL = sideReturnCode('INVALID_SERIAL', 'S');
+export const SYSTEM_ERROR = sideReturnCode('SYSTEM_ERROR', 'S');
+const MAX_INFO = 128;
+
+function result(code: ReturnCode, info: string): ReturnResult {
+  const trimmed = info.slice(0, MAX_INFO);
+  return trimmed ? { Code: code, Info: trimmed } : { Code: code };
+}
+
+/** A reply carrying only the result, for a request the adapter answers itself. */
+export function refusalReply(requestName: BusinessRequestName, code: ReturnCode, info: string): ReplyDraft {
+  const Rst = result(code, info);
+  switch (requestName) {
+    case 'Acmt.001.01':
+      return { name: 'Acmt.002.01', body: { Rst } };
+    case 'Trf.001.01':
+      return { name: 'Trf.002.01', body: { Rst } };
+    case 'Trf.003.01':
+      return { name: 'Trf.004.01', body: { Rst } };
+    case 'Trf.005.01':
+      return { name: 'Trf.006.01', body: { Rst } };
+  }
+}
+
+function refuse(message: ProtocolMessage<BusinessRequestName>, returnCode: ReturnCode, why: string): InboundDecision {
+  return { kind: 'refuse', returnCode, why, reply: refusalReply(message.name, returnCode, why) };
+}
+
+/** Only the two parties issue the serials a reversal or a query can name (F and C are other institutions). */
+function namesPartyRef(ref: Reference): boolean {
+  return ref.IssrType === 'B' || ref.IssrType === 'S';
+}
+
+function messageRef(ref: Reference, fallbackIssuer: string): MessageRef {
+  return { serialNo: ref.Ref, issuerType: ref.IssrType === 'S' ? 'S' : 'B', issuerId: ref.RefIssr ?? fallbackIssuer };
+}
+
+/**
+ * Profile §2: the fund password of a 12002 is `Pwd` Type 1 (取款) inside `ScAcct`, encrypted with Enc 02.
+ * A block under another scheme cannot be read here, which is the customer's loss, not a format error:
+ * the owner refuses it as a wrong password.
+ */
+function fundPasswordOf(account: Account): FundPasswordInput {
+  const withdrawal = account.Pwd?.find((pwd) => pwd.Type === undefined || pwd.Type === PASSWORD_TYPE.WITHDRAWAL);
+  if (!withdrawal?.Pwd) return { kind: 'MISSING' };
+  if (withdrawal.Enc !== undefined && withdrawal.Enc !== TRIPLE_DES_MODE) return { kind: 'UNREADABLE', why: `Enc ${withdrawal.Enc} is not 3DES (02)` };
+  return { kind: 'BLOCK', block: withdrawal.Pwd };
+}
+
+export interface InboundOffer {
+  /** Whether 12002 B can be taken: it needs the account service to verify the fund password. */
+  readonly securitiesToBank: boolean;
+}
+
+/**
+ * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
+ * 12004) and the result query (12005) go to their owner; everything else (11xxx, 13xxx) is answered
+ * here with 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library
+ * could not decode never get here: it answers them itself.
+ */
+export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
+  const header = message.body.MsgHdr;
+  const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
+  if (message.name === 'Acmt.001.01') return notOffered();
+  // A request the bank sends is one the bank started (profile §1: TradSrc is the initiator), under a
+  // serial the bank issued: owners key bank requests by it, apart from the serials we issue.
+  if (header.TradSrc !== 'B') return refuse(message, FORMAT_ERROR, 'TradSrc must be B on a bank-initiated request');
+  if (header.Ref.IssrType !== 'B' || (header.Ref.RefIssr !== undefined && header.Ref.RefIssr !== header.Sender.InstId)) {
+    return refuse(message, INVALID_SERIAL, 'a bank-initiated request carries a serial the bank issued');
+  }
+  const requestRef = messageRef(header.Ref, header.Sender.InstId);
+  switch (message.name) {
+    case 'Trf.001.01': {
+      const body = message.body;
+      const withdrawal = header.InstrCd === INSTRUCTION_CODES.SECURITIES_TO_BANK;
+      if (withdrawal && !offer.securitiesToBank) return notOffered();
+      // §5.13.4 f: a transfer names the fund account; without it there is no ledger to touch.
+      if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: withdrawal ? 'SECURITIES_TO_BANK' : 'BANK_TO_SECURITIES',
+          requestRef,
+          resend: body.Resend === 'Y',
+          fundAccountNo: body.ScAcct.Id,
+          bankAccountNo: body.BkAcct?.Id,
+          // §5.13.4 h: the currency defaults to renminbi.
+          currency: body.Ccy ?? 'CNY',
+          amount: body.TrfAmt,
+          ...(withdrawal ? { fundPassword: fundPasswordOf(body.ScAcct) } : {}),
+        },
+      };
+    }
+    case 'Trf.003.01': {
+      const body = message.body;
+      if (!namesPartyRef(body.CnRef)) return refuse(message, INVALID_SERIAL, 'CnRef names a serial neither the bank nor the broker issued');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: header.InstrCd === INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES ? 'REVERSE_BANK_TO_SECURITIES' : 'REVERSE_SECURITIES_TO_BANK',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          currency: body.Ccy ?? 'CNY',
+          amount: body.TrfAmt,
+          cancelledRef: body.CnRef,
+        },
+      };
+    }
+    case 'Trf.005.01': {
+      const body = message.body;
+      if (!namesPartyRef(body.QryRef)) return refuse(message, INVALID_SERIAL, 'QryRef names a serial neither the bank nor the broker issued');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'QUERY_RESULT',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          currency: body.Ccy ?? 'CNY',
+          amount: body.Amt,
+          queriedRef: body.QryRef,
+        },
+      };
+    }
+  }
+}
+
+export function requestReceivedPayload(
+  request: InboundForward,
+  ids: {
+    readonly inboundId: string;
+    readonly bankCode: string;
+    readonly adapterInstanceId: string;
+    readonly sessionId: string;
+    readonly businessDate: string;
+    /** When the request was read off the session: the owner measures the bank's replyDeadlineMs from it. */
+    readonly receivedAt: Date;
+  },
+  /** 12002 only: the adapter's verdict on the fund password. */
+  fundPassword?: FundPasswordCheck,
+): BankRequestReceived {
+  const { cancelledRef, queriedRef } = request;
+  return {
+    inboundId: ids.inboundId,
+    bankCode: ids.bankCode,
+    route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
+    function: request.function,
+    serialNo: request.requestRef.serialNo,
+    businessDate: ids.businessDate,
+    resend: request.resend,
+    receivedAt: ids.receivedAt.toISOString(),
+    fundAccountNo: request.fundAccountNo,
+    currency: request.currency,
+    ...(request.amount === undefined ? {} : { amount: request.amount.toString() }),
+    ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
+    // A Ref without RefIssr was issued by the bank that sends it (the sender of a 12003/12004/12005 B).
+    ...(cancelledRef === undefined ? {} : { cancelledRef: messageRef(cancelledRef, request.requestRef.issuerId) }),
+    ...(queriedRef === undefined ? {} : { queriedRef: messageRef(queriedRef, request.requestRef.issuerId) }),
+    ...(fundPassword === undefined ? {} : { fundPassword }),
+  };
+}
+
+/** The accounts as the bank named them, echoed so it can check the pairing — never a password. */
+function echoedAccounts(request: InboundForward, booked?: QueriedOriginal): { BkAcct?: Account; ScAcct?: Account } {
+  const bankAccountNo = request.bankAccountNo ?? booked?.bankAccountNo;
+  const fundAccountNo = request.fundAccountNo || booked?.fundAccountNo;
+  return {
+    ...(bankAccountNo === undefined ? {} : { BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } }),
+    ...(fundAccountNo ? { ScAcct: { Id: fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT } } : {}),
+  };
+}
+
+type QueriedOriginal = NonNullable<BankReplyReady['queriedOriginal']>;
+
+/**
+ * Trf.006.01 `QryRef` (Table 35, [0..2]): the queried `Ref`, and when the original was the bank's and we
+ * booked it, our serial of it too (the serial of our reply), so both sides can pair their records.
+ */
+function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | undefined, brokerInstId: string): { QryRef?: Reference[] } {
+  if (!queried) return {};
+  if (!booked || queried.IssrType === 'S') return { QryRef: [queried] };
+  return { QryRef: [queried, { Ref: booked.ourSerialNo, IssrType: 'S', RefIssr: brokerInstId }] };
+}
+
+/**
+ * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
+ * one when the owner gave none); `RltdRef` is set by the session from the request.
+ * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
+ * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
+ * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
+ *   which a successful query must have: an owner answer without it is a fault on our side, answered
+ *   2041 (the query failed, the bank asks again) rather than a reply the library would refuse to write.
+ *   An original we booked adds our serial of it to `QryRef`, and its accounts, currency and amount as we
+ *   booked them, for the bank to check against its own (§5.18.4 g, h).
+ */
+export function replyFor(request: InboundForward, answer: BankReplyReady, brokerInstId: string): ReplyDraft {
+  const Rst = result(answer.returnCode, answer.returnMessage);
+  const serial = answer.serialNo === undefined ? {} : { serial: answer.serialNo };
+  const amount = request.amount === undefined ? {} : { TrfAmt: request.amount };
+  switch (request.requestName) {
+    case 'Trf.001.01':
+      return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
+    case 'Trf.003.01':
+      return {
+        name: 'Trf.004.01',
+        ...serial,
+        body: { Rst, ...(request.cancelledRef ? { CnRef: request.cancelledRef } : {}), ...echoedAccounts(request), Ccy: request.currency, ...amount },
+      };
+    case 'Trf.005.01': {
+      const original = answer.originalReturnCode;
+      if (isSuccess(answer.returnCode) && original === undefined) {
+        return { name: 'Trf.006.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the original result is not known here') } };
+      }
+      const booked = answer.queriedOriginal;
+      return {
+        name: 'Trf.006.01',
+        ...serial,
+        body: {
+          Rst,
+          ...queryRefs(request.queriedRef, booked, brokerInstId),
+          ...(original === undefined ? {} : { OrgRst: result(original, describeReturnCode(original)?.zh ?? '') }),
+          ...echoedAccounts(request, booked),
+          Ccy: booked?.currency ?? request.currency,
+          ...(booked ? { TrfAmt: Money.parse(booked.amount) } : amount),
+        },
+      };
+    }
+  }
+}

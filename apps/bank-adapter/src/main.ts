@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { createKafka } from '@custody/messaging';
+import {
+  findBank,
+  issueToken,
+  loadCustodyConfig,
+  readRuntimeEnv,
+  resolveSecret,
+  SecretSealer,
+  startHttpService,
+  TopicNamespace,
+} from '@custody/service-kit';
+import { accountServiceUrlFrom } from './adapter-settings';
+import { startBankAdapter } from './bank-adapter.runtime';
+import { HttpFundPasswordChecker } from './inbound/fund-password.verifier';
+import { BankAdapterModule } from './http/bank-adapter.module';
+import { createAdapterLogger, describeError } from './platform/adapter-logger';
+
+/**
+ * bank-adapter: the broker's one door to one bank (`BANK_CODE`) over the bank protocol, and the
+ * bridge between that bank and our services over Kafka. One process per configured bank.
+ */
+async function main(): Promise<void> {
+  const bankCode = process.env.BANK_CODE;
+  if (!bankCode) throw new Error('BANK_CODE must name the bank this adapter serves');
+  const env = readRuntimeEnv(7110);
+  const config = loadCustodyConfig();
+  const bank = findBank(config, bankCode);
+  if (!bank) throw new Error(`bank ${bankCode} is not in the custody configuration`);
+  const name = `bank-adapter-${bank.code}`;
+  const logger = createAdapterLogger(name);
+  const accountServiceUrl = accountServiceUrlFrom();
+  if (!accountServiceUrl) logger.warn({ bankCode: bank.code }, 'CUSTODY_ACCOUNT_URL not set: fund passwords cannot be verified, 12002 from the bank is answered 2033');
+
+  const adapter = await startBankAdapter({
+    bank,
+    brokerInstId: config.broker.instId,
+    exchangeKey: resolveSecret(bank.exchangeKey),
+    namespace: TopicNamespace.fromEnv(),
+    kafka: createKafka({ clientId: name, brokers: env.kafkaBrokers }),
+    redisUrl: env.redisUrl,
+    secrets: new SecretSealer(env.secretSealingKey),
+    // Short-lived tokens, issued per check: the account service sees which adapter asks.
+    fundPasswords: accountServiceUrl
+      ? new HttpFundPasswordChecker(accountServiceUrl, () => issueToken(env.authTokenSecret, 'service', name, '1h'))
+      : undefined,
+    logger,
+    consumerTuning: env.consumerTuning,
+  });
+  const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, authTokenSecret: env.authTokenSecret });
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new calls, answering pending bank requests, signing off');
+    await adapter.stop().catch((error: unknown) => logger.error({ error: describeError(error) }, 'adapter did not stop cleanly'));
+    await app.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`bank-adapter failed to start: ${describeError(error)}`);
+  process.exit(1);
+});

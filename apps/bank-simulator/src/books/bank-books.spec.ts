@@ -1,0 +1,542 @@
+import { ClearPin, sequentialRefIssuer } from '@custody/bank-protocol';
+import { type Currency, Money } from '@custody/money';
+import { BankBooks } from './bank-books';
+import type { BankInitiatedStart, DesignationInput, PasswordProof, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
+
+const BANK = '1021000';
+const BROKER = '10000001';
+const PIN = '135790';
+const HOLDER = { name: '张三', idType: '10', idNumber: '110101199001011234' } as const;
+
+const rightPassword: PasswordProof = (pin) => pin.equals(ClearPin.of(PIN));
+const wrongPassword: PasswordProof = (pin) => pin.equals(ClearPin.of('000000'));
+
+let books: BankBooks;
+let serial = 0;
+
+function ref(): TransactionRef {
+  serial += 1;
+  return { issuerType: 'S', issuerId: BROKER, serial: `S${String(serial).padStart(8, '0')}` };
+}
+
+function money(value: string): Money {
+  return Money.parse(value, 'non-negative');
+}
+
+function openAccount(bankAccountNo = '6222000000000001', balance = '1000.00', currency: Currency = 'CNY') {
+  books.openBankAccount({ bankAccountNo, ...HOLDER, password: ClearPin.of(PIN), currency, balance: money(balance) });
+}
+
+function designation(overrides: Partial<DesignationInput> = {}): DesignationInput {
+  return {
+    ref: ref(),
+    bankAccountNo: '6222000000000001',
+    fundAccountNo: 'F0001',
+    currency: 'CNY',
+    customer: HOLDER,
+    password: rightPassword,
+    openingBalance: money('0.00'),
+    ...overrides,
+  };
+}
+
+function transfer(amount: string, overrides: Partial<TransferInput> = {}): TransferInput {
+  return { ref: ref(), bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY', amount: Money.parse(amount), password: rightPassword, ...overrides };
+}
+
+function codeOf(outcome: ReturnType<BankBooks['designate']>): string {
+  return outcome.kind === 'rejected' ? outcome.returnCode : outcome.record.returnCode;
+}
+
+function bankBalance(bankAccountNo = '6222000000000001', currency: Currency = 'CNY'): string | undefined {
+  return books.bankAccount(bankAccountNo)?.balances.get(currency)?.toString();
+}
+
+function custodyBalance(fundAccountNo = 'F0001'): string | undefined {
+  return books.listCustodyAccounts({ fundAccountNo })[0]?.balance.toString();
+}
+
+function summary(currency: Currency = 'CNY'): string | undefined {
+  return books.summaryBalances().get(currency)?.toString();
+}
+
+function newBooks(acceptsSecuritiesToBankReversal = false): BankBooks {
+  return new BankBooks({
+    bankCode: BANK,
+    summaryAccount: '102100000000000001',
+    serials: sequentialRefIssuer('B'),
+    custodyNumbers: sequentialRefIssuer('8'),
+    acceptsSecuritiesToBankReversal,
+    clock: () => new Date('2026-03-02T02:00:00Z'),
+  });
+}
+
+beforeEach(() => {
+  books = newBooks();
+});
+
+afterEach(() => {
+  // I4 after every operation of every test: Σ custody balances = summary balance, per currency.
+  expect(books.invariantBreaks()).toEqual([]);
+});
+
+describe('bank accounts (the bank counter)', () => {
+  it('a second account with the same number is refused', () => {
+    openAccount();
+    expect(() => openAccount()).toThrow(expect.objectContaining({ code: 'ALREADY_EXISTS' }));
+  });
+
+  it('§14: what leaves the books about a bank account carries no password and no ID number', () => {
+    openAccount();
+    const shown = JSON.stringify({ account: books.bankAccount('6222000000000001'), all: books.listBankAccounts() }, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    expect(shown).not.toContain(PIN);
+    expect(shown).not.toContain(HOLDER.idNumber);
+  });
+});
+
+describe('F-3.3 S designate (11001)', () => {
+  beforeEach(() => openAccount());
+
+  it('opens a custody account holding the opening balance, and the summary account grows by it (I4)', () => {
+    const outcome = books.designate(designation({ openingBalance: money('250.00') }));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED', returnCode: '0000' } });
+    const [custody] = books.listCustodyAccounts({ fundAccountNo: 'F0001', currency: 'CNY' });
+    expect(custody).toMatchObject({ bankAccountNo: '6222000000000001', currency: 'CNY', status: 'NORMAL' });
+    expect(custody.balance.toString()).toBe('250.00');
+    expect(outcome.kind !== 'rejected' && outcome.record.custodyAccountNo).toBe(custody.custodyAccountNo);
+    expect(summary()).toBe('250.00');
+    expect(bankBalance()).toBe('1000.00');
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222999999999999' }, '1014'],
+    ['1001 a wrong bank password', { password: wrongPassword }, '1001'],
+    ['1001 no readable password at all', { password: undefined }, '1001'],
+    ['5010 another ID type', { customer: { ...HOLDER, idType: '11' } }, '5010'],
+    ['5011 another ID number', { customer: { ...HOLDER, idNumber: '110101199001019999' } }, '5011'],
+    ['5016 another name (not the account holder)', { customer: { ...HOLDER, name: '李四' } }, '5016'],
+    ['1044 a currency the bank account does not hold', { currency: 'USD' as const }, '1044'],
+  ])('refuses %s and opens nothing', (_rule, overrides, code) => {
+    const outcome = books.designate(designation(overrides));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: code } });
+    expect(books.listCustodyAccounts()).toEqual([]);
+    expect(summary()).toBe('0.00');
+  });
+
+  it('1017: the same fund account and bank account are already linked', () => {
+    books.designate(designation());
+    expect(codeOf(books.designate(designation()))).toBe('1017');
+    expect(books.listCustodyAccounts()).toHaveLength(1);
+  });
+
+  it('5201: the fund account already has a relationship in this currency with another bank account', () => {
+    books.designate(designation());
+    openAccount('6222000000000002');
+    expect(codeOf(books.designate(designation({ bankAccountNo: '6222000000000002' })))).toBe('5201');
+  });
+
+  it('5002: the bank account is already the custody link of another fund account', () => {
+    books.designate(designation());
+    expect(codeOf(books.designate(designation({ fundAccountNo: 'F0002' })))).toBe('5002');
+  });
+});
+
+describe('transfers', () => {
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  it('F-4.1 S (12001): debits the bank account, credits the custody account and the summary', () => {
+    const outcome = books.bankToSecurities(transfer('300.00'));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED', returnCode: '0000' } });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['700.00', '400.00', '400.00']);
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222999999999999' }, '1014'],
+    ['1001 a wrong bank password', { password: wrongPassword }, '1001'],
+    ['1016 a fund account not linked to this bank account', { fundAccountNo: 'F0009' }, '1016'],
+    ['1016 a currency without a relationship', { currency: 'USD' as const }, '1016'],
+  ])('F-4.1 S refuses %s and moves nothing', (_rule, overrides, code) => {
+    expect(codeOf(books.bankToSecurities(transfer('1.00', overrides)))).toBe(code);
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('F-4.1 S 1002: more than the bank account holds is refused and nothing moves', () => {
+    expect(codeOf(books.bankToSecurities(transfer('1000.01')))).toBe('1002');
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('F-4.2 S (12002): debits the custody account and the summary, credits the bank account; no bank password needed', () => {
+    const outcome = books.securitiesToBank(transfer('60.00', { password: undefined }));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED' } });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1060.00', '40.00', '40.00']);
+  });
+
+  it('F-4.2 S 1052: more than the custody account holds is refused and nothing moves', () => {
+    expect(codeOf(books.securitiesToBank(transfer('100.01')))).toBe('1052');
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('F-4.2 S 1016: a fund account without a relationship', () => {
+    expect(codeOf(books.securitiesToBank(transfer('1.00', { fundAccountNo: 'F0009' })))).toBe('1016');
+  });
+});
+
+describe('profile §4 idempotency', () => {
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it('a request whose Ref was processed is replayed from the log and moves no money again', () => {
+    const request = transfer('10.00');
+    const first = books.bankToSecurities(request);
+    const again = books.bankToSecurities(request);
+    expect(again.kind).toBe('replayed');
+    expect(again.kind !== 'rejected' && first.kind !== 'rejected' && again.record.bankSerial).toBe(first.kind !== 'rejected' && first.record.bankSerial);
+    expect([bankBalance(), custodyBalance()]).toEqual(['990.00', '10.00']);
+  });
+
+  it('a refused request replays its refusal, even when the re-send carries the right password', () => {
+    const request = transfer('10.00', { password: wrongPassword });
+    books.bankToSecurities(request);
+    const again = books.bankToSecurities({ ...request, password: rightPassword });
+    expect(again).toMatchObject({ kind: 'replayed', record: { status: 'FAILED', returnCode: '1001' } });
+    expect(bankBalance()).toBe('1000.00');
+  });
+
+  it('1004: the same serial with other content is not a re-send and is refused without being recorded', () => {
+    const request = transfer('10.00');
+    books.bankToSecurities(request);
+    expect(books.bankToSecurities({ ...request, amount: Money.parse('20.00') })).toMatchObject({ kind: 'rejected', returnCode: '1004' });
+    expect(bankBalance()).toBe('990.00');
+  });
+
+  it('1006: an original arriving after its reversal is refused, and the query says reversed', () => {
+    const request = transfer('10.00');
+    books.rememberReversal(request.ref);
+    expect(books.bankToSecurities(request)).toMatchObject({ kind: 'rejected', returnCode: '1006' });
+    expect(books.queryResult(request.ref).returnCode).toBe('1006');
+    expect(bankBalance()).toBe('1000.00');
+  });
+});
+
+describe('F-4.6 query result (12005)', () => {
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it('0000 for an original that succeeded', () => {
+    const request = transfer('5.00');
+    books.bankToSecurities(request);
+    expect(books.queryResult(request.ref)).toMatchObject({ returnCode: '0000', record: { amount: Money.parse('5.00') } });
+  });
+
+  it("the original's own failure code for one that failed", () => {
+    const request = transfer('5000.00');
+    books.bankToSecurities(request);
+    expect(books.queryResult(request.ref).returnCode).toBe('1002');
+  });
+
+  it('1027 for a serial never seen', () => {
+    expect(books.queryResult(ref())).toEqual({ returnCode: '1027' });
+  });
+
+  it('1028 for a bank-initiated transaction still waiting for the broker', () => {
+    const start = books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY', amount: Money.parse('1.00') });
+    if (start.kind !== 'started') throw new Error('not started');
+    expect(books.queryResult(start.record.ref).returnCode).toBe('1028');
+  });
+});
+
+describe('F-4.1 B bank-initiated deposit', () => {
+  const deposit = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('200.00') };
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it('moves the money before asking the broker and records PENDING under a new bank serial', () => {
+    const start = books.beginBankToSecurities(deposit);
+    expect(start).toMatchObject({ kind: 'started', record: { status: 'PENDING', ref: { issuerType: 'B', issuerId: BANK } } });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['800.00', '200.00', '200.00']);
+  });
+
+  it('a success reply keeps the move and records the broker serial', () => {
+    const start = books.beginBankToSecurities(deposit);
+    if (start.kind !== 'started') throw new Error('not started');
+    expect(books.settleBankInitiated(start.record.ref, { returnCode: '0000', counterpartSerial: 'S77' })).toMatchObject({ status: 'SUCCEEDED', counterpartSerial: 'S77' });
+    expect(custodyBalance()).toBe('200.00');
+  });
+
+  it("a refusal undoes the bank's own move and records the broker's code", () => {
+    const start = books.beginBankToSecurities(deposit);
+    if (start.kind !== 'started') throw new Error('not started');
+    expect(books.settleBankInitiated(start.record.ref, { returnCode: '2013' })).toMatchObject({ status: 'FAILED', returnCode: '2013' });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '0.00', '0.00']);
+  });
+
+  it('no definite reply: UNKNOWN, and the money stays moved until a re-send or a reversal settles it', () => {
+    const start = books.beginBankToSecurities(deposit);
+    if (start.kind !== 'started') throw new Error('not started');
+    expect(books.markUnknown(start.record.ref, 'timeout')).toMatchObject({ status: 'UNKNOWN' });
+    expect([bankBalance(), custodyBalance()]).toEqual(['800.00', '200.00']);
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222999999999999' }, '1014'],
+    ['1016 no relationship', { fundAccountNo: 'F0009' }, '1016'],
+    ['1002 not enough in the bank account', { amount: Money.parse('1000.01') }, '1002'],
+  ])('refuses %s before anything moves or is sent', (_rule, overrides, code) => {
+    expect(books.beginBankToSecurities({ ...deposit, ...overrides })).toMatchObject({ kind: 'refused', returnCode: code });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '0.00']);
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
+  });
+});
+
+function started(start: BankInitiatedStart): TransactionRecord {
+  if (start.kind !== 'started') throw new Error(`not started: ${start.returnCode}`);
+  return start.record;
+}
+
+function reversalOf(original: TransferInput, instrCd: ReversalInput['instrCd'], overrides: Partial<ReversalInput> = {}): ReversalInput {
+  const { ref: cancelledRef, bankAccountNo, fundAccountNo, currency, amount } = original;
+  return { ref: ref(), instrCd, cancelledRef, bankAccountNo, fundAccountNo, currency, amount, ...overrides };
+}
+
+describe('F-4.3 S / F-4.4 S reversals from the broker (12003, 12004)', () => {
+  beforeEach(() => {
+    books = newBooks(true);
+    openAccount();
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  it('0000: a succeeded 12001 is undone (custody → bank account), the original is REVERSED and its late re-send refused 1006', () => {
+    const deposit = transfer('300.00');
+    books.bankToSecurities(deposit);
+    const reversal = reversalOf(deposit, '12003');
+    expect(books.reverse(reversal)).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED', returnCode: '0000', cancelledRef: deposit.ref } });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+    expect(books.transaction(deposit.ref)?.status).toBe('REVERSED');
+    expect(books.bankToSecurities(deposit)).toMatchObject({ kind: 'rejected', returnCode: '1006' });
+    expect(books.queryResult(deposit.ref).returnCode).toBe('1006');
+  });
+
+  it('idempotent by its own Ref: the same reversal again replays 0000 and moves nothing; another reversal of the same original is 1006', () => {
+    const deposit = transfer('300.00');
+    books.bankToSecurities(deposit);
+    const reversal = reversalOf(deposit, '12003');
+    books.reverse(reversal);
+    expect(books.reverse(reversal)).toMatchObject({ kind: 'replayed', record: { returnCode: '0000' } });
+    expect(books.reverse(reversalOf(deposit, '12003'))).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: '1006' } });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+  });
+
+  it('0000 for a failed original: nothing to move, and it stays without effect for ever', () => {
+    const deposit = transfer('5000.00');
+    books.bankToSecurities(deposit);
+    expect(codeOf(books.reverse(reversalOf(deposit, '12003')))).toBe('0000');
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+    expect(books.queryResult(deposit.ref).returnCode).toBe('1006');
+  });
+
+  it('1005: an original never seen is remembered; when it arrives late it is refused 1006 and moves nothing', () => {
+    const deposit = transfer('10.00');
+    expect(books.reverse(reversalOf(deposit, '12003'))).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: '1005' } });
+    expect(books.bankToSecurities(deposit)).toMatchObject({ kind: 'rejected', returnCode: '1006' });
+    expect(books.queryResult(deposit.ref).returnCode).toBe('1006');
+    expect(bankBalance()).toBe('1000.00');
+  });
+
+  it.each([
+    ['5235 the original is of the other direction', '12004' as const, {}, '5235'],
+    ['5233 another bank account', '12003' as const, { bankAccountNo: '6222000000000002' }, '5233'],
+    ['5233 another fund account', '12003' as const, { fundAccountNo: 'F0002' }, '5233'],
+    ['5234 another currency', '12003' as const, { currency: 'USD' as const }, '5234'],
+    ['1007 another amount', '12003' as const, { amount: Money.parse('299.99') }, '1007'],
+  ])('%s: refused, the original stays as it is', (_rule, instrCd, overrides, code) => {
+    const deposit = transfer('300.00');
+    books.bankToSecurities(deposit);
+    expect(codeOf(books.reverse(reversalOf(deposit, instrCd, overrides)))).toBe(code);
+    expect(books.transaction(deposit.ref)?.status).toBe('SUCCEEDED');
+    expect([bankBalance(), custodyBalance()]).toEqual(['700.00', '400.00']);
+  });
+
+  it('1052: a 12003 the custody account can no longer pay back moves nothing', () => {
+    const deposit = transfer('300.00');
+    books.bankToSecurities(deposit);
+    books.securitiesToBank(transfer('350.00', { password: undefined }));
+    expect(codeOf(books.reverse(reversalOf(deposit, '12003')))).toBe('1052');
+    expect([bankBalance(), custodyBalance()]).toEqual(['1050.00', '50.00']);
+  });
+
+  it('12004 0000: a succeeded 12002 is undone (bank account → custody)', () => {
+    const withdrawal = transfer('60.00', { password: undefined });
+    books.securitiesToBank(withdrawal);
+    expect(codeOf(books.reverse(reversalOf(withdrawal, '12004')))).toBe('0000');
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('1008: a 12004 when the bank account no longer holds the money moves nothing', () => {
+    openAccount('6222000000000002', '0.00');
+    books.designate(designation({ bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', openingBalance: money('80.00') }));
+    const withdrawal = transfer('60.00', { bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', password: undefined });
+    books.securitiesToBank(withdrawal);
+    // The customer spends the money at the bank: a bank-initiated deposit takes it back into custody.
+    started(books.beginBankToSecurities({ bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', currency: 'CNY', amount: Money.parse('10.00') }));
+    expect(codeOf(books.reverse(reversalOf(withdrawal, '12004')))).toBe('1008');
+    expect([bankBalance('6222000000000002'), custodyBalance('F0002')]).toEqual(['50.00', '30.00']);
+  });
+
+  it('1034: a bank that does not accept the broker\'s 12004 refuses it and moves nothing', () => {
+    books = newBooks(false);
+    openAccount();
+    books.designate(designation({ openingBalance: money('100.00') }));
+    const withdrawal = transfer('60.00', { password: undefined });
+    books.securitiesToBank(withdrawal);
+    expect(codeOf(books.reverse(reversalOf(withdrawal, '12004')))).toBe('1034');
+    expect(books.transaction(withdrawal.ref)?.status).toBe('SUCCEEDED');
+    expect([bankBalance(), custodyBalance()]).toEqual(['1060.00', '40.00']);
+  });
+});
+
+describe('F-4.2 B bank-initiated withdrawal', () => {
+  const withdrawal = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('60.00') };
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  it('holds the amount and moves nothing before the broker answers; 0000 pays out', () => {
+    const record = started(books.beginSecuritiesToBank(withdrawal));
+    expect(record).toMatchObject({ instrCd: '12002', status: 'PENDING' });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+    // The held amount is no longer available to a broker-initiated withdrawal.
+    expect(codeOf(books.securitiesToBank(transfer('40.01', { password: undefined })))).toBe('1052');
+    expect(books.settleBankInitiated(record.ref, { returnCode: '0000' })).toMatchObject({ status: 'SUCCEEDED' });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1060.00', '40.00', '40.00']);
+  });
+
+  it('a refusal drops the hold and moves nothing', () => {
+    const record = started(books.beginSecuritiesToBank(withdrawal));
+    expect(books.settleBankInitiated(record.ref, { returnCode: '2004' })).toMatchObject({ status: 'FAILED', returnCode: '2004' });
+    expect(codeOf(books.securitiesToBank(transfer('100.00', { password: undefined })))).toBe('0000');
+  });
+
+  it('1052 at the counter: more than the custody account holds', () => {
+    expect(books.beginSecuritiesToBank({ ...withdrawal, amount: Money.parse('100.01') })).toMatchObject({ kind: 'refused', returnCode: '1052' });
+  });
+
+  it('F-4.5 B: an UNKNOWN one re-sent and answered 0000 pays out once', () => {
+    const record = started(books.beginSecuritiesToBank(withdrawal));
+    books.markUnknown(record.ref, 'timeout');
+    books.resumeUnknown(record.ref);
+    books.settleBankInitiated(record.ref, { returnCode: '0000' });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1060.00', '40.00']);
+    expect(() => books.resumeUnknown(record.ref)).toThrow(/SUCCEEDED, not UNKNOWN/);
+  });
+});
+
+describe('F-4.3 B / F-4.4 B bank-initiated reversals (12003, 12004)', () => {
+  const transferAt = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('200.00') };
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  function unknownDeposit(): TransactionRecord {
+    const record = started(books.beginBankToSecurities(transferAt));
+    return books.markUnknown(record.ref, 'timeout');
+  }
+
+  it.each(['0000', '2005', '2006'])('12003 answered %s: the bank moves its deposit back and the original is REVERSED', (code) => {
+    const original = unknownDeposit();
+    const reversal = books.beginReversal(original.ref.serial);
+    expect(reversal).toMatchObject({ instrCd: '12003', status: 'PENDING', cancelledRef: original.ref });
+    expect(books.settleReversal(reversal.ref, { returnCode: code })).toMatchObject({ reversal: { status: 'SUCCEEDED', returnCode: code }, original: { status: 'REVERSED' } });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+    expect(books.queryResult(original.ref).returnCode).toBe('1006');
+  });
+
+  it('12003 answered 0000 while a withdrawal of the bank waits on the broker: the hold does not stop the bank taking its deposit back', () => {
+    // Found by the fault run (seed 2): the deposit was undone at the broker, the bank kept it as MANUAL.
+    const original = unknownDeposit();
+    const waiting = started(books.beginSecuritiesToBank({ ...transferAt, amount: Money.parse('250.00') }));
+    books.markUnknown(waiting.ref, 'timeout');
+    const reversal = books.beginReversal(original.ref.serial);
+    expect(books.settleReversal(reversal.ref, { returnCode: '0000' }).original.status).toBe('REVERSED');
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('12003 answered 0000 while the bank still owes the custody account a reversal the broker did: it follows the broker, short until that ends', () => {
+    // Found by the long fault run (seed 7): a 12004 of a paid-out withdrawal, answered 0000 at the broker but lost
+    // on its way back, left the custody account short of a deposit the broker then reversed.
+    const deposit = started(books.beginBankToSecurities(transferAt));
+    books.settleBankInitiated(deposit.ref, { returnCode: '0000' });
+    const payout = started(books.beginSecuritiesToBank({ ...transferAt, amount: Money.parse('250.00') }));
+    books.settleBankInitiated(payout.ref, { returnCode: '0000' });
+    books.markUnknown(books.beginReversal(payout.ref.serial).ref, 'no answer');
+    expect(custodyBalance()).toBe('50.00');
+
+    expect(books.settleReversal(books.beginReversal(deposit.ref.serial).ref, { returnCode: '0000' }).original.status).toBe('REVERSED');
+    expect(custodyBalance()).toBe('-150.00');
+    expect(books.invariantBreaks()).toEqual([]);
+    // The bank ends its own unanswered reversal (the broker: 2006, already done) and the books meet again.
+    books.settleReversal(books.beginReversal(payout.ref.serial).ref, { returnCode: '2006' });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '100.00', '100.00']);
+  });
+
+  it('12003 answered 2008 (funds used at the broker): the original keeps its money and goes to MANUAL', () => {
+    const original = unknownDeposit();
+    const reversal = books.beginReversal(original.ref.serial);
+    expect(books.settleReversal(reversal.ref, { returnCode: '2008' })).toMatchObject({ reversal: { status: 'FAILED', returnCode: '2008' }, original: { status: 'MANUAL' } });
+    expect([bankBalance(), custodyBalance()]).toEqual(['800.00', '300.00']);
+    expect(() => books.beginReversal(original.ref.serial)).toThrow(/MANUAL/);
+  });
+
+  it('12003 answered 2007: the reversal FAILED, the original stays UNKNOWN and can be reversed again, one reversal or re-send at a time', () => {
+    const original = unknownDeposit();
+    books.settleReversal(books.beginReversal(original.ref.serial).ref, { returnCode: '2007' });
+    expect(books.transaction(original.ref)?.status).toBe('UNKNOWN');
+    expect(books.beginReversal(original.ref.serial)).toMatchObject({ status: 'PENDING' });
+    expect(() => books.beginReversal(original.ref.serial)).toThrow(/already waiting/);
+    expect(() => books.resumeUnknown(original.ref)).toThrow(/waiting for the broker/);
+    expect([bankBalance(), custodyBalance()]).toEqual(['800.00', '300.00']);
+  });
+
+  it('12004 of an UNKNOWN withdrawal answered 0000: the bank never paid out, so nothing moves and the hold is dropped', () => {
+    const original = books.markUnknown(started(books.beginSecuritiesToBank({ ...transferAt, amount: Money.parse('60.00') })).ref, 'timeout');
+    const reversal = books.beginReversal(original.ref.serial);
+    expect(reversal.instrCd).toBe('12004');
+    expect(books.settleReversal(reversal.ref, { returnCode: '0000' }).original.status).toBe('REVERSED');
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+    expect(codeOf(books.securitiesToBank(transfer('100.00', { password: undefined })))).toBe('0000');
+  });
+
+  it('12004 of a SUCCEEDED withdrawal answered 0000: the bank takes its payout back', () => {
+    const original = started(books.beginSecuritiesToBank({ ...transferAt, amount: Money.parse('60.00') }));
+    books.settleBankInitiated(original.ref, { returnCode: '0000' });
+    books.settleReversal(books.beginReversal(original.ref.serial).ref, { returnCode: '0000' });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+  });
+
+  it('only UNKNOWN or SUCCEEDED bank-initiated transfers are reversed', () => {
+    const failed = started(books.beginBankToSecurities(transferAt));
+    books.settleBankInitiated(failed.ref, { returnCode: '2011' });
+    expect(() => books.beginReversal(failed.ref.serial)).toThrow(/FAILED/);
+    expect(() => books.beginReversal('NOPE')).toThrow(/no bank-initiated transfer/);
+  });
+
+  it('a re-sent UNKNOWN deposit answered 2006 (its reversal got there first) is undone and REVERSED', () => {
+    const original = unknownDeposit();
+    books.resumeUnknown(original.ref);
+    expect(books.settleBankInitiated(original.ref, { returnCode: '2006' })).toMatchObject({ status: 'REVERSED' });
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
+  });
+});

@@ -1,0 +1,639 @@
+import type { RefIssuer } from '@custody/bank-protocol';
+import { CURRENCIES, type Currency, Money } from '@custody/money';
+import { SimulatorError } from '../simulator-error';
+import type { AccountNumberIssuer } from './bank-numbers';
+import { BANK_RETURN_CODES as RC, BROKER_RETURN_CODES as BROKER, type BankReturnCode } from './bank-return-codes';
+import {
+  type BankAccountOpening,
+  type BankAccountSnapshot,
+  type BankInitiatedStart,
+  type BankInitiatedTransferInput,
+  type BookOutcome,
+  type CustodyAccountSnapshot,
+  type CustodyAccountStatus,
+  type CustomerIdentity,
+  type DesignationInput,
+  type PasswordProof,
+  type QueryAnswer,
+  refKey,
+  type ReversalInput,
+  type ReversalInstrCd,
+  type TransactionRecord,
+  type TransactionRef,
+  type TransferInput,
+} from './book-records';
+
+/**
+ * The simulated bank's books: customers' bank settlement accounts, the custody accounts (存管账户) it
+ * opens for the broker's fund accounts, the broker's summary account (汇总账户) per currency, and the
+ * log of every transaction it processed, keyed by the issuer's `Ref`.
+ *
+ * In memory on purpose: this is a dev/test bank, a restart is a fresh bank. Every method is
+ * synchronous, so each check-then-move runs without interleaving and no caller ever observes a
+ * half-applied move; I4 (Σ custody balances = summary balance, per currency) is verified after each.
+ */
+
+interface BankAccount extends CustomerIdentity {
+  readonly bankAccountNo: string;
+  readonly password: BankAccountOpening['password'];
+  readonly balances: Map<Currency, Money>;
+}
+
+interface CustodyAccount {
+  readonly custodyAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo: string;
+  balance: Money;
+  status: CustodyAccountStatus;
+}
+
+type MutableRecord = { -readonly [K in keyof TransactionRecord]: TransactionRecord[K] };
+
+interface Refusal {
+  readonly code: BankReturnCode;
+  readonly info: string;
+}
+
+export interface BankBooksOptions {
+  readonly bankCode: string;
+  readonly summaryAccount: string;
+  readonly serials: RefIssuer;
+  readonly custodyNumbers: AccountNumberIssuer;
+  /** The bank's `acceptsSecuritiesToBankReversal` (custody config): whether the broker may send 12004. */
+  readonly acceptsSecuritiesToBankReversal?: boolean;
+  readonly clock?: () => Date;
+}
+
+/** Thrown when I4 breaks: a bug in the books, never a customer's doing. */
+export class InvariantBroken extends Error {}
+
+export const DESIGNATE = '11001';
+export const BANK_TO_SECURITIES = '12001';
+export const SECURITIES_TO_BANK = '12002';
+export const REVERSE_BANK_TO_SECURITIES = '12003';
+export const REVERSE_SECURITIES_TO_BANK = '12004';
+
+/** The original each reversal undoes (profile §4). */
+const REVERSED_INSTRUCTION: Readonly<Record<ReversalInstrCd, string>> = {
+  [REVERSE_BANK_TO_SECURITIES]: BANK_TO_SECURITIES,
+  [REVERSE_SECURITIES_TO_BANK]: SECURITIES_TO_BANK,
+};
+
+function fingerprintOf(instrCd: string, currency: Currency, amount: Money, bankAccountNo: string, fundAccountNo: string): string {
+  return [instrCd, currency, amount.toString(), bankAccountNo, fundAccountNo].join('|');
+}
+
+function custodyKey(fundAccountNo: string, currency: Currency): string {
+  return `${fundAccountNo}/${currency}`;
+}
+
+export class BankBooks {
+  readonly bankCode: string;
+  readonly summaryAccount: string;
+  private readonly serials: RefIssuer;
+  private readonly custodyNumbers: AccountNumberIssuer;
+  private readonly acceptsSecuritiesToBankReversal: boolean;
+  private readonly clock: () => Date;
+
+  private readonly bankAccounts = new Map<string, BankAccount>();
+  private readonly custodyAccounts = new Map<string, CustodyAccount>();
+  private readonly custodyByFundAccount = new Map<string, CustodyAccount>();
+  private readonly summary = new Map<Currency, Money>(CURRENCIES.map((currency) => [currency, Money.zero()]));
+  private readonly transactions = new Map<string, MutableRecord>();
+  /** Refs reversed, or whose reversal arrived before them (profile §4): a late original is refused 1006. */
+  private readonly reversedRefs = new Set<string>();
+  /**
+   * Amounts held in custody accounts (by custody account number) for F-4.2 B withdrawals the broker may
+   * already have debited: not yet paid out, but no longer available to any other debit.
+   */
+  private readonly held = new Map<string, Money>();
+
+  constructor(options: BankBooksOptions) {
+    this.bankCode = options.bankCode;
+    this.summaryAccount = options.summaryAccount;
+    this.serials = options.serials;
+    this.custodyNumbers = options.custodyNumbers;
+    this.acceptsSecuritiesToBankReversal = options.acceptsSecuritiesToBankReversal ?? false;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  bankAccount(bankAccountNo: string): BankAccountSnapshot | undefined {
+    const account = this.bankAccounts.get(bankAccountNo);
+    return account && { bankAccountNo: account.bankAccountNo, name: account.name, balances: new Map(account.balances) };
+  }
+
+  listBankAccounts(): BankAccountSnapshot[] {
+    return [...this.bankAccounts.keys()].flatMap((no) => this.bankAccount(no) ?? []);
+  }
+
+  listCustodyAccounts(filter: { readonly fundAccountNo?: string; readonly currency?: Currency } = {}): CustodyAccountSnapshot[] {
+    return [...this.custodyAccounts.values()]
+      .filter((c) => (filter.fundAccountNo === undefined || c.fundAccountNo === filter.fundAccountNo) && (filter.currency === undefined || c.currency === filter.currency))
+      .map((c) => ({ ...c }));
+  }
+
+  summaryBalances(): ReadonlyMap<Currency, Money> {
+    return new Map(this.summary);
+  }
+
+  listTransactions(): TransactionRecord[] {
+    return [...this.transactions.values()].map((r) => ({ ...r }));
+  }
+
+  transaction(ref: TransactionRef): TransactionRecord | undefined {
+    const record = this.transactions.get(refKey(ref));
+    return record && { ...record };
+  }
+
+  /** A serial as an operator types it: the broker's first (it initiates most), then the bank's own. */
+  findBySerial(serial: string, brokerInstId: string): TransactionRecord | undefined {
+    return this.transaction({ issuerType: 'S', issuerId: brokerInstId, serial }) ?? this.transaction({ issuerType: 'B', issuerId: this.bankCode, serial });
+  }
+
+  /** I4 per currency; empty when it holds. */
+  invariantBreaks(): Currency[] {
+    return CURRENCIES.filter((currency) => {
+      const custody = Money.sum([...this.custodyAccounts.values()].filter((c) => c.currency === currency).map((c) => c.balance));
+      return !custody.equals(this.summary.get(currency) ?? Money.zero());
+    });
+  }
+
+  // ---- control: the bank's own counter -----------------------------------------------------------
+
+  openBankAccount(opening: BankAccountOpening): BankAccountSnapshot {
+    if (this.bankAccounts.has(opening.bankAccountNo)) throw new SimulatorError('ALREADY_EXISTS', `bank account ${opening.bankAccountNo} already exists`);
+    if (opening.balance.isNegative()) throw new SimulatorError('VALIDATION_FAILED', 'an opening balance is not negative');
+    this.bankAccounts.set(opening.bankAccountNo, {
+      bankAccountNo: opening.bankAccountNo,
+      name: opening.name,
+      idType: opening.idType,
+      idNumber: opening.idNumber,
+      password: opening.password,
+      balances: new Map([[opening.currency, opening.balance]]),
+    });
+    const snapshot = this.bankAccount(opening.bankAccountNo);
+    if (!snapshot) throw new Error('bank account vanished');
+    return snapshot;
+  }
+
+  // ---- broker-initiated (profile §4) ------------------------------------------------------------
+
+  /** F-3.3 S, 11001: open a custody account with the fund account's opening balance. */
+  designate(input: DesignationInput): BookOutcome {
+    const fingerprint = fingerprintOf(DESIGNATE, input.currency, input.openingBalance, input.bankAccountNo, input.fundAccountNo);
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const base = { ref: input.ref, instrCd: DESIGNATE, fingerprint, amount: input.openingBalance, currency: input.currency, bankAccountNo: input.bankAccountNo, fundAccountNo: input.fundAccountNo };
+    const refusal = this.designationRefusal(input);
+    if (refusal) return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: refusal.code, info: refusal.info }) };
+
+    const custody: CustodyAccount = {
+      custodyAccountNo: this.custodyNumbers.next(),
+      fundAccountNo: input.fundAccountNo,
+      currency: input.currency,
+      bankAccountNo: input.bankAccountNo,
+      balance: input.openingBalance,
+      status: 'NORMAL',
+    };
+    this.custodyAccounts.set(custody.custodyAccountNo, custody);
+    this.custodyByFundAccount.set(custodyKey(custody.fundAccountNo, custody.currency), custody);
+    // The opening balance is the fund account's money the broker holds in the summary account (F-3.1/F-3.3).
+    this.addToSummary(custody.currency, input.openingBalance);
+    this.verifyInvariant();
+    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+  }
+
+  /** F-4.1 S, 12001: bank account → custody account (and summary). */
+  bankToSecurities(input: TransferInput): BookOutcome {
+    return this.transfer(BANK_TO_SECURITIES, input, (bank, custody) =>
+      this.passwordRefusal(bank, input.password) ??
+      (custody && this.bankBalance(bank, input.currency).lessThan(input.amount) ? { code: RC.INSUFFICIENT_BANK_BALANCE, info: 'insufficient bank account balance' } : undefined),
+    );
+  }
+
+  /** F-4.2 S, 12002: custody account (and summary) → bank account. */
+  securitiesToBank(input: TransferInput): BookOutcome {
+    return this.transfer(SECURITIES_TO_BANK, input, (_bank, custody) =>
+      custody && this.available(custody).lessThan(input.amount) ? { code: RC.INSUFFICIENT_CUSTODY_BALANCE, info: 'insufficient custody account balance' } : undefined,
+    );
+  }
+
+  /**
+   * What both broker-initiated transfers share: idempotent replay by Ref, the bank account and link checks,
+   * and one record either way. `refuse` adds the direction's own checks; it sees the custody account only when
+   * the accounts are linked, so balance checks stay behind the link check while a wrong password comes first.
+   */
+  private transfer(
+    instrCd: typeof BANK_TO_SECURITIES | typeof SECURITIES_TO_BANK,
+    input: TransferInput,
+    refuse: (bank: BankAccount, custody: CustodyAccount | undefined) => Refusal | undefined,
+  ): BookOutcome {
+    const fingerprint = fingerprintOf(instrCd, input.currency, input.amount, input.bankAccountNo, input.fundAccountNo);
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const base = { ref: input.ref, instrCd, fingerprint, amount: input.amount, currency: input.currency, bankAccountNo: input.bankAccountNo, fundAccountNo: input.fundAccountNo };
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    const custody = this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo);
+    const unlinked = { code: RC.NOT_LINKED, info: 'fund account and bank account are not linked for this currency' };
+    const refusal = !bank ? { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' } : (refuse(bank, custody) ?? (custody ? undefined : unlinked));
+    if (refusal || !bank || !custody) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    this.moveBankToCustody(bank, custody, instrCd === BANK_TO_SECURITIES ? input.amount : input.amount.negated());
+    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+  }
+
+  /**
+   * F-4.3 S (12003) and F-4.4 S (12004): the broker undoes an original it sent, named by `CnRef`
+   * (profile §4). Every answer is recorded under the reversal's own `Ref`, so a repeat of it gets the
+   * same answer and moves nothing again:
+   * 0000 the original is now reversed: its money moved back, or it had failed and moved none;
+   * 1005 never seen: remembered, so the late original is refused 1006;
+   * 1006 an earlier, different reversal already did it;
+   * 5235/5233/5234/1007 it does not match the original (code, accounts, currency, amount);
+   * 1052 (12003) the custody account, 1008 (12004) the bank account no longer holds the amount;
+   * 1034 a 12004 at a bank that does not accept the broker's (`acceptsSecuritiesToBankReversal`).
+   */
+  reverse(input: ReversalInput): BookOutcome {
+    const fingerprint = [input.instrCd, refKey(input.cancelledRef), input.currency, input.amount?.toString(), input.bankAccountNo, input.fundAccountNo].join('|');
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const original = this.transactions.get(refKey(input.cancelledRef));
+    const base = {
+      ref: input.ref,
+      instrCd: input.instrCd,
+      fingerprint,
+      cancelledRef: input.cancelledRef,
+      amount: input.amount ?? original?.amount,
+      currency: input.currency ?? original?.currency,
+      bankAccountNo: input.bankAccountNo ?? original?.bankAccountNo,
+      fundAccountNo: input.fundAccountNo ?? original?.fundAccountNo,
+      custodyAccountNo: original?.custodyAccountNo,
+    };
+    const refusal = this.reversalRefusal(input, original);
+    if (refusal) return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: refusal.code, info: refusal.info }) };
+    if (!original) {
+      this.rememberReversal(input.cancelledRef);
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.REVERSAL_ORIGINAL_NOT_FOUND, info: 'original never seen; a late original will be refused' }) };
+    }
+    // A failed original moved nothing: reversing it only makes sure it stays without effect.
+    if (original.status === 'SUCCEEDED') this.moveBack(original);
+    this.rememberReversal(input.cancelledRef);
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+  }
+
+  /** F-4.6, 12005: the original's result for `OrgRst` (profile §4). */
+  queryResult(ref: TransactionRef): QueryAnswer {
+    const record = this.transaction(ref);
+    if (this.reversedRefs.has(refKey(ref)) || record?.status === 'REVERSED') return { returnCode: RC.ALREADY_REVERSED, record };
+    if (!record) return { returnCode: RC.QUERIED_NEVER_SEEN };
+    // MANUAL is not definite either: an operator still has to settle it.
+    if (record.status === 'PENDING' || record.status === 'UNKNOWN' || record.status === 'MANUAL') return { returnCode: RC.QUERIED_IN_PROGRESS, record };
+    return { returnCode: record.status === 'SUCCEEDED' ? RC.SUCCESS : record.returnCode, record };
+  }
+
+  /**
+   * Remembers that `ref` is reversed, whether or not it was ever seen, so that a late or re-sent
+   * original is refused with 1006 (profile §4). Reversals call this after undoing the money; so does a
+   * bank-initiated original the broker answers 2006 (its reversal got there first).
+   */
+  rememberReversal(ref: TransactionRef): void {
+    this.reversedRefs.add(refKey(ref));
+    const record = this.transactions.get(refKey(ref));
+    if (record) {
+      record.status = 'REVERSED';
+      record.updatedAt = this.clock();
+    }
+  }
+
+  // ---- bank-initiated (F-4.1 B to F-4.4 B) ------------------------------------------------------
+
+  /**
+   * The bank's half of F-4.1 B, done before the request goes out (domain.md §4): debit the bank
+   * account, credit the custody account and the summary, record PENDING under a new bank serial.
+   */
+  beginBankToSecurities(input: BankInitiatedTransferInput): BankInitiatedStart {
+    return this.beginBankInitiated(BANK_TO_SECURITIES, input, (bank, custody) => {
+      if (this.bankBalance(bank, input.currency).lessThan(input.amount)) return { code: RC.INSUFFICIENT_BANK_BALANCE, info: 'insufficient bank account balance' };
+      this.moveBankToCustody(bank, custody, input.amount);
+      return undefined;
+    });
+  }
+
+  /**
+   * The bank's half of F-4.2 B before the request goes out: nothing moves until the broker has debited
+   * the fund ledger (domain.md §4), but the amount is held in the custody account, so that whatever
+   * else happens meanwhile the bank can still pay out once the broker answers 0000.
+   */
+  beginSecuritiesToBank(input: BankInitiatedTransferInput): BankInitiatedStart {
+    return this.beginBankInitiated(SECURITIES_TO_BANK, input, (_bank, custody) => {
+      if (this.available(custody).lessThan(input.amount)) return { code: RC.INSUFFICIENT_CUSTODY_BALANCE, info: 'insufficient custody account balance' };
+      this.hold(custody, input.amount);
+      return undefined;
+    });
+  }
+
+  /**
+   * The broker answered the original (or a re-send of it). 0000: 12001 B keeps its move, 12002 B pays
+   * out only now. Anything else means the broker did not (or no longer does) hold the transfer as done,
+   * so the bank's own half is undone: 12001 B moves the money back, 12002 B drops its hold. 2006 says
+   * the broker holds it reversed (the bank's reversal got there, its answer did not): REVERSED.
+   */
+  settleBankInitiated(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const { bank, custody, amount } = this.accountsOf(record);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial ?? record.counterpartSerial, updatedAt: this.clock() };
+    if (answer.returnCode === RC.SUCCESS) {
+      if (record.instrCd === SECURITIES_TO_BANK) {
+        this.release(custody, amount);
+        this.moveBankToCustody(bank, custody, amount.negated());
+      }
+      Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+      return { ...record };
+    }
+    if (record.instrCd === BANK_TO_SECURITIES) this.moveBankToCustody(bank, custody, amount.negated());
+    else this.release(custody, amount);
+    Object.assign(record, { ...fields, status: 'FAILED' });
+    if (answer.returnCode === BROKER.ALREADY_REVERSED) this.rememberReversal(ref);
+    return { ...record };
+  }
+
+  /**
+   * No definite reply: the broker may or may not have acted. 12001 B's money stays moved and 12002 B's
+   * hold stays, until a re-send, a reversal (F-4.3 B / F-4.4 B) or an operator settles it.
+   */
+  markUnknown(ref: TransactionRef, info: string): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    Object.assign(record, { status: 'UNKNOWN', returnCode: RC.QUERIED_IN_PROGRESS, info, updatedAt: this.clock() });
+    return { ...record };
+  }
+
+  /** F-4.5 B: an UNKNOWN original goes out again (`Resend`=`Y`, same serial) and waits as PENDING. */
+  resumeUnknown(ref: TransactionRef): TransactionRecord {
+    const record = this.transactions.get(refKey(ref));
+    if (!record || record.ref.issuerType !== 'B' || (record.instrCd !== BANK_TO_SECURITIES && record.instrCd !== SECURITIES_TO_BANK)) {
+      throw new SimulatorError('NOT_FOUND', `no bank-initiated transfer ${ref.serial}`);
+    }
+    if (record.status !== 'UNKNOWN') throw new SimulatorError('WRONG_STATE', `transfer ${ref.serial} is ${record.status}, not UNKNOWN`);
+    if (this.reversalWaiting(ref)) throw new SimulatorError('WRONG_STATE', `a reversal of ${ref.serial} is waiting for the broker`);
+    Object.assign(record, { status: 'PENDING', updatedAt: this.clock() });
+    return { ...record };
+  }
+
+  /**
+   * F-4.3 B (12003) / F-4.4 B (12004): record, PENDING under a new bank serial, the reversal of a
+   * bank-initiated original whose outcome is UNKNOWN (or that the bank wants undone after SUCCEEDED).
+   * Nothing moves before the broker answers; see `settleReversal`.
+   */
+  beginReversal(originalSerial: string): TransactionRecord {
+    const originalRef: TransactionRef = { issuerType: 'B', issuerId: this.bankCode, serial: originalSerial };
+    const original = this.transactions.get(refKey(originalRef));
+    if (!original || (original.instrCd !== BANK_TO_SECURITIES && original.instrCd !== SECURITIES_TO_BANK)) {
+      throw new SimulatorError('NOT_FOUND', `no bank-initiated transfer ${originalSerial}`);
+    }
+    if (original.status !== 'UNKNOWN' && original.status !== 'SUCCEEDED') {
+      throw new SimulatorError('WRONG_STATE', `transfer ${originalSerial} is ${original.status}: only an UNKNOWN or SUCCEEDED transfer is reversed`);
+    }
+    if (this.reversalWaiting(originalRef)) throw new SimulatorError('WRONG_STATE', `a reversal of ${originalSerial} is already waiting for the broker`);
+    const instrCd = original.instrCd === BANK_TO_SECURITIES ? REVERSE_BANK_TO_SECURITIES : REVERSE_SECURITIES_TO_BANK;
+    const serial = this.serials.next();
+    return this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd,
+      fingerprint: [instrCd, refKey(originalRef)].join('|'),
+      cancelledRef: originalRef,
+      amount: original.amount,
+      currency: original.currency,
+      bankAccountNo: original.bankAccountNo,
+      fundAccountNo: original.fundAccountNo,
+      custodyAccountNo: original.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+  }
+
+  /**
+   * The broker answered a bank-initiated reversal. The rule, from domain.md F-4.3 B / F-4.4 B and
+   * profile §4:
+   * - 0000, 2005 (it never saw the original and will refuse it for ever) and 2006 (an earlier reversal
+   *   did it) all mean the broker holds the original as without effect, so the bank undoes its own half:
+   *   12001 B had moved bank → custody at the start, so it moves back, whether the original was UNKNOWN
+   *   or SUCCEEDED; 12002 B paid out only on a 0000 to the original, so a SUCCEEDED one moves
+   *   bank → custody, while an UNKNOWN one had only held the amount and just drops the hold.
+   *   The original becomes REVERSED. The custody account follows the broker even when the bank's own
+   *   unanswered operations leave it short for a while; only a customer's bank account that no longer holds
+   *   a payout to take back sends the original to MANUAL (the broker's side is already undone; an operator
+   *   settles it).
+   * - 2008 (12003: the deposit's funds were already used at the broker): the original stays as it is,
+   *   its money moved, and goes to MANUAL for an operator.
+   * - Any other answer (mismatch, not enabled, not sent): the reversal FAILED, the original is unchanged.
+   */
+  settleReversal(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): { readonly reversal: TransactionRecord; readonly original: TransactionRecord } {
+    const reversal = this.pendingRecord(ref);
+    const original = reversal.cancelledRef && this.transactions.get(refKey(reversal.cancelledRef));
+    if (!original) throw new Error(`reversal ${ref.serial} lost its original`);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const undone = answer.returnCode === RC.SUCCESS || answer.returnCode === BROKER.REVERSAL_ORIGINAL_NOT_FOUND || answer.returnCode === BROKER.ALREADY_REVERSED;
+    if (undone) {
+      Object.assign(reversal, { ...fields, status: 'SUCCEEDED' });
+      const stuck = this.undoBankInitiated(original);
+      this.rememberReversal(original.ref);
+      if (stuck) Object.assign(original, { status: 'MANUAL', info: `reversed at the broker (${answer.returnCode}) but ${stuck}: manual handling` });
+    } else {
+      Object.assign(reversal, { ...fields, status: 'FAILED' });
+      if (answer.returnCode === BROKER.REVERSAL_FUNDS_USED && original.instrCd === BANK_TO_SECURITIES) {
+        Object.assign(original, { status: 'MANUAL', info: 'reversal refused 2008: the funds were already used at the broker; manual handling', updatedAt: this.clock() });
+      }
+    }
+    return { reversal: { ...reversal }, original: { ...original } };
+  }
+
+  // ---- rules ------------------------------------------------------------------------------------
+
+  /** Profile §4 idempotency: reversed stays reversed; a processed `Ref` is answered from the log. */
+  private prior(ref: TransactionRef, fingerprint: string): BookOutcome | undefined {
+    if (this.reversedRefs.has(refKey(ref))) return { kind: 'rejected', returnCode: RC.ALREADY_REVERSED, info: 'this serial was reversed' };
+    const record = this.transactions.get(refKey(ref));
+    if (!record) return undefined;
+    if (record.fingerprint !== fingerprint) return { kind: 'rejected', returnCode: RC.DUPLICATE_SERIAL, info: 'serial already used for another request' };
+    return { kind: 'replayed', record: { ...record } };
+  }
+
+  private designationRefusal(input: DesignationInput): Refusal | undefined {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    const wrongPassword = this.passwordRefusal(bank, input.password);
+    if (wrongPassword) return wrongPassword;
+    if (input.customer.idType !== bank.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
+    if (input.customer.idNumber !== bank.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
+    if (input.customer.name !== bank.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+    if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
+    const existing = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
+    if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };
+    const bankAccountTaken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
+    if (bankAccountTaken) return { code: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is linked to another fund account' };
+    return undefined;
+  }
+
+  private reversalRefusal(input: ReversalInput, original: MutableRecord | undefined): Refusal | undefined {
+    if (input.instrCd === REVERSE_SECURITIES_TO_BANK && !this.acceptsSecuritiesToBankReversal) {
+      return { code: RC.TRANSACTION_NOT_ENABLED, info: 'this bank does not accept a 12004 from the broker: query or re-send instead' };
+    }
+    if (input.cancelledRef.issuerType !== input.ref.issuerType || input.cancelledRef.issuerId !== input.ref.issuerId) {
+      return { code: RC.REVERSAL_MISMATCH, info: "a reversal names one of its own initiator's originals" };
+    }
+    if (this.reversedRefs.has(refKey(input.cancelledRef))) return { code: RC.ALREADY_REVERSED, info: 'the original was already reversed' };
+    if (!original) return undefined;
+    if (original.instrCd !== REVERSED_INSTRUCTION[input.instrCd]) return { code: RC.REVERSAL_INSTRUCTION_MISMATCH, info: `the original is a ${original.instrCd}` };
+    const otherAccount = (input.bankAccountNo !== undefined && input.bankAccountNo !== original.bankAccountNo) || (input.fundAccountNo !== undefined && input.fundAccountNo !== original.fundAccountNo);
+    if (otherAccount) return { code: RC.REVERSAL_ACCOUNT_MISMATCH, info: 'the accounts differ from the original' };
+    if (input.currency !== undefined && input.currency !== original.currency) return { code: RC.REVERSAL_CURRENCY_MISMATCH, info: 'the currency differs from the original' };
+    if (input.amount !== undefined && !(original.amount && input.amount.equals(original.amount))) return { code: RC.REVERSAL_MISMATCH, info: 'the amount differs from the original' };
+    if (original.status !== 'SUCCEEDED') return undefined;
+    const { bank, custody, amount } = this.accountsOf(original);
+    if (original.instrCd === BANK_TO_SECURITIES && this.available(custody).lessThan(amount)) {
+      return { code: RC.INSUFFICIENT_CUSTODY_BALANCE, info: 'the custody account no longer holds the amount' };
+    }
+    if (original.instrCd === SECURITIES_TO_BANK && this.bankBalance(bank, custody.currency).lessThan(amount)) {
+      return { code: RC.REVERSAL_BANK_BALANCE_SHORT, info: 'the bank account no longer holds the amount' };
+    }
+    return undefined;
+  }
+
+  /** Undoes a succeeded broker-initiated transfer (the caller checked the balance). */
+  private moveBack(original: MutableRecord): void {
+    const { bank, custody, amount } = this.accountsOf(original);
+    this.moveBankToCustody(bank, custody, original.instrCd === BANK_TO_SECURITIES ? amount.negated() : amount);
+  }
+
+  /** The bank's own half of a bank-initiated original, undone (see `settleReversal`); why not, when it cannot be. */
+  private undoBankInitiated(original: MutableRecord): string | undefined {
+    const { bank, custody, amount } = this.accountsOf(original);
+    if (original.instrCd === BANK_TO_SECURITIES) {
+      // No balance check: the broker has already taken the money back from its ledger (0000, 2006) or never
+      // credited it (2005), and the custody account mirrors that ledger. Only the bank's own operations still
+      // waiting on the broker (a withdrawal's hold, a reversal without an answer) can leave it short, and then
+      // only until the bank ends them; refusing here would leave the two books apart for good.
+      this.moveBankToCustody(bank, custody, amount.negated());
+      return undefined;
+    }
+    if (original.status === 'UNKNOWN') {
+      this.release(custody, amount);
+      return undefined;
+    }
+    if (this.bankBalance(bank, custody.currency).lessThan(amount)) return 'the bank account no longer holds the amount';
+    this.moveBankToCustody(bank, custody, amount);
+    return undefined;
+  }
+
+  /** What both bank-initiated transfers share: the counter's checks, then `start` (its own check and move), then the record. */
+  private beginBankInitiated(
+    instrCd: typeof BANK_TO_SECURITIES | typeof SECURITIES_TO_BANK,
+    input: BankInitiatedTransferInput,
+    start: (bank: BankAccount, custody: CustodyAccount) => Refusal | undefined,
+  ): BankInitiatedStart {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    const custody = this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo);
+    const refusal =
+      (bank ? undefined : { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' }) ??
+      (custody ? undefined : { code: RC.NOT_LINKED, info: 'fund account and bank account are not linked for this currency' }) ??
+      (bank && custody ? start(bank, custody) : undefined);
+    if (refusal || !bank || !custody) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'refused', returnCode: code, info };
+    }
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd,
+      fingerprint: fingerprintOf(instrCd, input.currency, input.amount, input.bankAccountNo, input.fundAccountNo),
+      amount: input.amount,
+      currency: input.currency,
+      bankAccountNo: input.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  private passwordRefusal(bank: BankAccount, password: PasswordProof | undefined): Refusal | undefined {
+    if (!password) return { code: RC.WRONG_PASSWORD, info: 'bank password missing or unreadable' };
+    return password(bank.password) ? undefined : { code: RC.WRONG_PASSWORD, info: 'wrong bank password' };
+  }
+
+  private linkedCustody(fundAccountNo: string, currency: Currency, bankAccountNo: string): CustodyAccount | undefined {
+    const custody = this.custodyByFundAccount.get(custodyKey(fundAccountNo, currency));
+    return custody && custody.bankAccountNo === bankAccountNo && custody.status === 'NORMAL' ? custody : undefined;
+  }
+
+  private bankBalance(bank: BankAccount, currency: Currency): Money {
+    return bank.balances.get(currency) ?? Money.zero();
+  }
+
+  /** One move touching three balances; a negative amount moves the other way. */
+  private moveBankToCustody(bank: BankAccount, custody: CustodyAccount, amount: Money): void {
+    bank.balances.set(custody.currency, this.bankBalance(bank, custody.currency).minus(amount));
+    custody.balance = custody.balance.plus(amount);
+    this.addToSummary(custody.currency, amount);
+    this.verifyInvariant();
+  }
+
+  private addToSummary(currency: Currency, amount: Money): void {
+    this.summary.set(currency, (this.summary.get(currency) ?? Money.zero()).plus(amount));
+  }
+
+  private verifyInvariant(): void {
+    const broken = this.invariantBreaks();
+    if (broken.length > 0) throw new InvariantBroken(`I4 broken for ${broken.join(', ')}`);
+  }
+
+  private pendingRecord(ref: TransactionRef): MutableRecord {
+    const record = this.transactions.get(refKey(ref));
+    if (!record || record.status !== 'PENDING') throw new Error(`no pending bank-initiated transaction ${ref.serial}`);
+    return record;
+  }
+
+  /** One answer at a time per original: a reversal and a re-send in flight together would each settle it. */
+  private reversalWaiting(original: TransactionRef): boolean {
+    return [...this.transactions.values()].some((r) => r.status === 'PENDING' && r.cancelledRef !== undefined && refKey(r.cancelledRef) === refKey(original));
+  }
+
+  private accountsOf(record: TransactionRecord): { readonly bank: BankAccount; readonly custody: CustodyAccount; readonly amount: Money } {
+    const bank = this.bankAccounts.get(record.bankAccountNo ?? '');
+    const custody = this.custodyAccounts.get(record.custodyAccountNo ?? '');
+    if (!bank || !custody || !record.amount) throw new Error(`transaction ${record.ref.serial} lost its accounts`);
+    return { bank, custody, amount: record.amount };
+  }
+
+  /** What a debit of the custody account may take: its balance less what F-4.2 B withdrawals hold. */
+  private available(custody: CustodyAccount): Money {
+    return custody.balance.minus(this.held.get(custody.custodyAccountNo) ?? Money.zero());
+  }
+
+  private hold(custody: CustodyAccount, amount: Money): void {
+    this.held.set(custody.custodyAccountNo, (this.held.get(custody.custodyAccountNo) ?? Money.zero()).plus(amount));
+  }
+
+  private release(custody: CustodyAccount, amount: Money): void {
+    const remaining = (this.held.get(custody.custodyAccountNo) ?? Money.zero()).minus(amount);
+    if (remaining.isNegative()) throw new InvariantBroken(`custody account ${custody.custodyAccountNo} released more than it held`);
+    if (remaining.isZero()) this.held.delete(custody.custodyAccountNo);
+    else this.held.set(custody.custodyAccountNo, remaining);
+  }
+
+  private record(fields: Omit<MutableRecord, 'bankSerial' | 'recordedAt' | 'updatedAt'> & { readonly bankSerial?: string }): TransactionRecord {
+    const now = this.clock();
+    const record: MutableRecord = { ...fields, bankSerial: fields.bankSerial ?? this.serials.next(), recordedAt: now, updatedAt: now };
+    this.transactions.set(refKey(record.ref), record);
+    return { ...record };
+  }
+}

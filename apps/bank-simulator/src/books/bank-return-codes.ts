@@ -1,0 +1,64 @@
+import type { KnownReturnCode } from '@custody/bank-protocol';
+
+/**
+ * The bank-side §7.23 codes this bank answers with, by what they mean here. Where the table offers
+ * several candidates the choice and its reason sit next to the code, so the broker's mapping and
+ * ours can be compared line by line.
+ */
+export const BANK_RETURN_CODES = {
+  SUCCESS: '0000',
+  WRONG_PASSWORD: '1001',
+  INSUFFICIENT_BANK_BALANCE: '1002',
+  /** Same serial, different content: not a re-send, so the original reply is not ours to repeat. */
+  DUPLICATE_SERIAL: '1004',
+  /** A reversal whose original never arrived: its `CnRef` is remembered so the late original is refused 1006. */
+  REVERSAL_ORIGINAL_NOT_FOUND: '1005',
+  ALREADY_REVERSED: '1006',
+  /** The reversal's amount (or its naming of the original) does not match; accounts, currency and code have their own. */
+  REVERSAL_MISMATCH: '1007',
+  /** A 12004 cannot put the money back into custody: the bank account no longer holds it. */
+  REVERSAL_BANK_BALANCE_SHORT: '1008',
+  BANK_ACCOUNT_NOT_FOUND: '1014',
+  NOT_LINKED: '1016',
+  /** This fund account and this very bank account are already linked (the literal wording of 1017). */
+  ALREADY_LINKED: '1017',
+  QUERIED_NEVER_SEEN: '1027',
+  QUERIED_IN_PROGRESS: '1028',
+  NO_SUCH_TRANSACTION: '1033',
+  TRANSACTION_NOT_ENABLED: '1034',
+  /** The request names another bank as its receiver. */
+  INVALID_BANK_NUMBER: '1038',
+  SYSTEM_ERROR: '1041',
+  /** Also the bank-side code for a currency the account does not hold (libs/bank-protocol WRONG_CURRENCY). */
+  MESSAGE_FORMAT_ERROR: '1044',
+  /** The custody account (the customer's management account under the summary account) is short. */
+  INSUFFICIENT_CUSTODY_BALANCE: '1052',
+  /** The bank account is already the custody link of another fund account of this broker. */
+  BANK_ACCOUNT_ALREADY_IN_CUSTODY: '5002',
+  CERT_TYPE_MISMATCH: '5010',
+  CERT_ID_MISMATCH: '5011',
+  /** The table has no bank-side "name mismatch"; the named customer is not the account holder. */
+  NOT_SAME_CUSTOMER: '5016',
+  /** The fund account already has a relationship for this currency, with another bank account. */
+  RELATIONSHIP_EXISTS: '5201',
+  REVERSAL_ACCOUNT_MISMATCH: '5233',
+  REVERSAL_CURRENCY_MISMATCH: '5234',
+  REVERSAL_INSTRUCTION_MISMATCH: '5235',
+  INVALID_SERIAL: '5236',
+  /** A bank-initiated request that never left the bank. */
+  SEND_TO_BROKER_FAILED: '9014',
+} as const satisfies Record<string, KnownReturnCode>;
+
+export type BankReturnCode = (typeof BANK_RETURN_CODES)[keyof typeof BANK_RETURN_CODES];
+
+/**
+ * The broker's answers the bank acts on when it is the initiator (profile §4 reversal semantics):
+ * each decides what the bank does with its own side of the original.
+ */
+export const BROKER_RETURN_CODES = {
+  /** The broker never saw the original and remembered the `CnRef`: it will refuse the original for ever. */
+  REVERSAL_ORIGINAL_NOT_FOUND: '2005',
+  ALREADY_REVERSED: '2006',
+  /** The deposit's funds were already used at the broker: the reversal goes to manual handling. */
+  REVERSAL_FUNDS_USED: '2008',
+} as const satisfies Record<string, KnownReturnCode>;

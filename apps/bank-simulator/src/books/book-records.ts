@@ -1,0 +1,146 @@
+import type { ClearPin } from '@custody/bank-protocol';
+import type { Currency, Money } from '@custody/money';
+
+/** Who issued a serial (profile §1 `Ref`): `S` the broker, `B` this bank. */
+export type IssuerType = 'S' | 'B';
+
+export interface TransactionRef {
+  readonly issuerType: IssuerType;
+  readonly issuerId: string;
+  readonly serial: string;
+}
+
+export function refKey(ref: TransactionRef): string {
+  return `${ref.issuerType}/${ref.issuerId}/${ref.serial}`;
+}
+
+/**
+ * domain.md §4: PENDING while the bank waits for the broker (bank-initiated only); UNKNOWN when no reply
+ * came; REVERSED once a reversal undid it (or it was refused for ever because its reversal came first);
+ * MANUAL when the broker refused to reverse it (2008) and an operator must settle it.
+ */
+export type TransactionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN' | 'REVERSED' | 'MANUAL';
+
+export interface TransactionRecord {
+  readonly ref: TransactionRef;
+  readonly instrCd: string;
+  /** What the request asked for; a later request with the same `Ref` must ask for the same thing. */
+  readonly fingerprint: string;
+  readonly status: TransactionStatus;
+  readonly returnCode: string;
+  readonly info?: string;
+  readonly amount?: Money;
+  readonly currency?: Currency;
+  readonly bankAccountNo?: string;
+  readonly fundAccountNo?: string;
+  readonly custodyAccountNo?: string;
+  /** The bank's serial: its reply's `Ref` for a broker-initiated request, the request's `Ref` for its own. */
+  readonly bankSerial: string;
+  /** The broker's reply `Ref` to a bank-initiated request. */
+  readonly counterpartSerial?: string;
+  /** A reversal's `CnRef`: the original it undoes. */
+  readonly cancelledRef?: TransactionRef;
+  readonly recordedAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface CustomerIdentity {
+  readonly name: string;
+  readonly idType: string;
+  readonly idNumber: string;
+}
+
+export interface BankAccountOpening extends CustomerIdentity {
+  readonly bankAccountNo: string;
+  readonly password: ClearPin;
+  readonly currency: Currency;
+  readonly balance: Money;
+}
+
+/** What may leave the books about a bank account: never its password or ID number. */
+export interface BankAccountSnapshot {
+  readonly bankAccountNo: string;
+  readonly name: string;
+  readonly balances: ReadonlyMap<Currency, Money>;
+}
+
+export type CustodyAccountStatus = 'NORMAL';
+
+export interface CustodyAccountSnapshot {
+  readonly custodyAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo: string;
+  readonly balance: Money;
+  readonly status: CustodyAccountStatus;
+}
+
+/**
+ * Proof of the customer's bank password, checked against the PIN on record. The books never see the
+ * PIN block or the session key: the protocol edge wraps them in this function.
+ */
+export type PasswordProof = (pinOnRecord: ClearPin) => boolean;
+
+export interface DesignationInput {
+  readonly ref: TransactionRef;
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly customer: CustomerIdentity;
+  readonly password?: PasswordProof;
+  readonly openingBalance: Money;
+}
+
+export interface TransferInput {
+  readonly ref: TransactionRef;
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly amount: Money;
+  readonly password?: PasswordProof;
+}
+
+export type ReversalInstrCd = '12003' | '12004';
+
+/**
+ * A broker's 12003/12004 (F-4.3 S, F-4.4 S). The accounts, currency and amount are optional on the wire
+ * (§5.15.4 h); whichever are present must match the original.
+ */
+export interface ReversalInput {
+  readonly ref: TransactionRef;
+  readonly instrCd: ReversalInstrCd;
+  readonly cancelledRef: TransactionRef;
+  readonly bankAccountNo?: string;
+  readonly fundAccountNo?: string;
+  readonly currency?: Currency;
+  readonly amount?: Money;
+}
+
+/** F-4.1 B and F-4.2 B at the bank's counter. */
+export interface BankInitiatedTransferInput {
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly amount: Money;
+}
+
+/**
+ * The answer to a broker-initiated request. `processed`: new, now recorded (succeeded or refused).
+ * `replayed`: its `Ref` was processed before; nothing moved now. `rejected`: refused without being
+ * recorded (a reversed original, or a reused serial with other content).
+ */
+export type BookOutcome =
+  | { readonly kind: 'processed'; readonly record: TransactionRecord }
+  | { readonly kind: 'replayed'; readonly record: TransactionRecord }
+  | { readonly kind: 'rejected'; readonly returnCode: string; readonly info: string };
+
+export interface QueryAnswer {
+  /** The original's result for `OrgRst` (profile §4). */
+  readonly returnCode: string;
+  readonly record?: TransactionRecord;
+}
+
+/** `refused`: nothing recorded, nothing sent; `started`: recorded PENDING, to be sent under the record's `Ref`. */
+export type BankInitiatedStart =
+  | { readonly kind: 'started'; readonly record: TransactionRecord }
+  | { readonly kind: 'refused'; readonly returnCode: string; readonly info: string };

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  type BankInitiatedResult,
+  type BankInitiatedReversalResult,
+  BankInitiatedTransfers,
+  type BrokerQueryResult,
+} from '../protocol/bank-initiated-transfers.service';
+import { bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
+
+/**
+ * The bank as initiator. Each call answers once the broker replied or the bank's requestTimeoutMs
+ * passed, with the bank serial and the broker's return code (absent when UNKNOWN).
+ */
+@Controller('bank-initiated')
+export class BankInitiatedController {
+  constructor(private readonly transfers: BankInitiatedTransfers) {}
+
+  /** F-4.1 B (BANK_TO_SECURITIES) or F-4.2 B (SECURITIES_TO_BANK, with the customer's fund password). */
+  @Post('transfers')
+  transfer(@Body() body: unknown): Promise<BankInitiatedResult> {
+    const { type, ...input } = parseInput(bankInitiatedTransferInput, body);
+    return type === 'BANK_TO_SECURITIES' ? this.transfers.bankToSecurities(input) : this.transfers.securitiesToBank(input);
+  }
+
+  /** F-4.5 B: the same serial again with Resend=Y. */
+  @Post('transfers/:serialNo/resend')
+  @HttpCode(200)
+  resend(@Param('serialNo') serialNo: string, @Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.resend(serialNo, parseInput(bankInitiatedResendInput, body).fundPassword);
+  }
+
+  /** F-4.3 B (12003) or F-4.4 B (12004), by the original's instruction. */
+  @Post('transfers/:serialNo/reversal')
+  reverse(@Param('serialNo') serialNo: string): Promise<BankInitiatedReversalResult> {
+    return this.transfers.reverse(serialNo);
+  }
+
+  /** F-4.6 B (12005): the broker's Rst and OrgRst for one of the bank's serials. */
+  @Post('transfers/:serialNo/query')
+  @HttpCode(200)
+  query(@Param('serialNo') serialNo: string): Promise<BrokerQueryResult> {
+    return this.transfers.query(serialNo);
+  }
+}

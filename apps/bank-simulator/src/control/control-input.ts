@@ -1,0 +1,82 @@
+import { CERTIFICATION_TYPES, ClearPin } from '@custody/bank-protocol';
+import { AmountFormatError, CURRENCIES, Money } from '@custody/money';
+import { z } from 'zod';
+import { FAULT_KINDS } from '../protocol/fault-plan';
+import { SimulatorError } from '../simulator-error';
+
+/** What the control API accepts. Amounts are strings (conventions.md "Money"); `RMB` reads as `CNY`. */
+
+const currency = z
+  .enum([...CURRENCIES, 'RMB'])
+  .default('CNY')
+  .transform((value) => (value === 'RMB' ? 'CNY' : value));
+
+function amount(sign: 'positive' | 'non-negative') {
+  return z.string().transform((value, ctx) => {
+    try {
+      return Money.parse(value, sign);
+    } catch (error) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof AmountFormatError ? `amount refused: ${error.defect}` : 'not an amount' });
+      return z.NEVER;
+    }
+  });
+}
+
+/** All digits: the PIN block's account field is taken from the account number (profile §2). */
+const bankAccountNo = z.string().regex(/^[0-9]{1,35}$/, 'a bank account number is 1 to 35 digits');
+const fundAccountNo = z.string().min(1).max(35);
+
+export const bankAccountOpeningInput = z
+  .object({
+    bankAccountNo,
+    name: z.string().min(1).max(70),
+    idType: z.enum(CERTIFICATION_TYPES),
+    idNumber: z.string().min(1).max(35),
+    password: z
+      .string()
+      .regex(/^[0-9]{4,12}$/, 'a bank password is 4 to 12 digits')
+      .transform((pin) => ClearPin.of(pin)),
+    currency,
+    balance: amount('non-negative'),
+  })
+  .strict();
+
+export const custodyAccountQuery = z.object({
+  fundAccountNo: fundAccountNo.optional(),
+  currency: z
+    .enum([...CURRENCIES, 'RMB'])
+    .optional()
+    .transform((value) => (value === 'RMB' ? 'CNY' : value)),
+});
+
+/** The customer's fund password as typed at the bank's counter (F-4.2 B); it becomes a PIN block and nothing else. */
+const fundPassword = z
+  .string()
+  .regex(/^[0-9]{4,12}$/, 'a fund password is 4 to 12 digits')
+  .transform((pin) => ClearPin.of(pin));
+
+export const bankInitiatedTransferInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('BANK_TO_SECURITIES'), bankAccountNo, fundAccountNo, currency, amount: amount('positive') }).strict(),
+  // Without a fund password the request goes without one, and the broker answers for that.
+  z.object({ type: z.literal('SECURITIES_TO_BANK'), bankAccountNo, fundAccountNo, currency, amount: amount('positive'), fundPassword: fundPassword.optional() }).strict(),
+]);
+
+export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
+
+export const faultInput = z
+  .object({
+    kind: z.enum(FAULT_KINDS),
+    instrCd: z.string().regex(/^[0-9]{5}$/, 'an InstrCd is 5 digits').optional(),
+    times: z.number().int().min(1).max(10_000).default(1),
+    delayMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict()
+  .refine((fault) => fault.kind !== 'DELAY_REPLY' || fault.delayMs !== undefined, { message: 'DELAY_REPLY needs delayMs', path: ['delayMs'] });
+
+/** Parses or throws VALIDATION_FAILED listing every defect; never echoes values (a password may be one). */
+export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const defects = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  throw new SimulatorError('VALIDATION_FAILED', defects.join('; '));
+}

@@ -1,0 +1,254 @@
+import {
+  ACCOUNT_TYPE,
+  BankProtocolError,
+  type BusinessRequestName,
+  type ClearPin,
+  ConnectionClosedError,
+  INSTRUCTION_CODES,
+  isSuccess,
+  passwordComponent,
+  type ProtocolConnection,
+  type ProtocolMessage,
+  type ReplyNameOf,
+  type RequestDraft,
+  ReplyTimeoutError,
+  UnexpectedReplyError,
+} from '@custody/bank-protocol';
+import type { BankBooks } from '../books/bank-books';
+import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
+import type { BankInitiatedTransferInput, TransactionRecord, TransactionRef, TransactionStatus } from '../books/book-records';
+import { SimulatorError } from '../simulator-error';
+import type { SimulatorLogger } from '../simulator-logger';
+import type { BrokerSessions } from './broker-sessions';
+
+export interface BankInitiatedResult {
+  readonly serialNo: string;
+  readonly status: TransactionStatus;
+  /** The broker's answer; absent when none came (UNKNOWN). */
+  readonly returnCode?: string;
+}
+
+export interface BankInitiatedReversalResult extends BankInitiatedResult {
+  /** The original the reversal names in `CnRef`, and its state at the bank afterwards. */
+  readonly reversedSerialNo: string;
+  readonly originalStatus: TransactionStatus;
+}
+
+/** F-4.6 B: the broker's `Rst` (did the query work) and `OrgRst` (the original's result); UNKNOWN when no reply came. */
+export interface BrokerQueryResult {
+  readonly serialNo: string;
+  readonly status: 'ANSWERED' | 'UNKNOWN';
+  readonly returnCode?: string;
+  readonly originalReturnCode?: string;
+  readonly brokerSerialNo?: string;
+}
+
+/** F-4.2 B: the customer types the fund password at the bank's counter; it lives only until the PIN block is built. */
+export interface BankInitiatedWithdrawalInput extends BankInitiatedTransferInput {
+  readonly fundPassword?: ClearPin;
+}
+
+/** How a request fared: answered, certainly not at the broker, or written without a usable reply. */
+type Exchange<R> = { readonly kind: 'answered'; readonly reply: R } | { readonly kind: 'unsent' | 'unknown'; readonly detail: string; readonly protocolError?: string };
+
+/** Only a written request can have had an effect at the broker; anything else certainly did not. */
+function wasWritten(error: unknown): boolean {
+  return error instanceof ReplyTimeoutError || error instanceof UnexpectedReplyError || (error instanceof ConnectionClosedError && error.written);
+}
+
+function resultOf(record: TransactionRecord): BankInitiatedResult {
+  return record.status === 'UNKNOWN' ? { serialNo: record.ref.serial, status: record.status } : { serialNo: record.ref.serial, status: record.status, returnCode: record.returnCode };
+}
+
+/**
+ * The bank as initiator (domain.md §4 "B"): the customer at the bank's counter, and the bank ending its
+ * own UNKNOWNs. F-4.1 B moves the bank's money first and undoes it on a refusal; F-4.2 B moves it only
+ * once the broker has debited the ledger; F-4.3 B / F-4.4 B reverse either by its bank serial; F-4.5
+ * re-sends one with `Resend`=`Y`; F-4.6 asks the broker for a serial's result. The books decide what
+ * each answer does to the bank's side; this service only talks to the broker.
+ */
+export class BankInitiatedTransfers {
+  constructor(
+    private readonly books: BankBooks,
+    private readonly sessions: BrokerSessions,
+    private readonly requestTimeoutMs: number,
+    private readonly log: SimulatorLogger,
+  ) {}
+
+  /** F-4.1 B (12001). */
+  async bankToSecurities(input: BankInitiatedTransferInput): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    return this.sendTransfer(connection, this.started(this.books.beginBankToSecurities(input)), { resend: false });
+  }
+
+  /**
+   * F-4.2 B (12002): the fund password travels as a PIN block in `ScAcct` (profile §2: the account
+   * field is the fund account's, the account the password belongs to). Without one the broker decides.
+   */
+  async securitiesToBank(input: BankInitiatedWithdrawalInput): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const { fundPassword, ...transfer } = input;
+    this.pinKeyFor(connection, fundPassword, transfer.fundAccountNo);
+    return this.sendTransfer(connection, this.started(this.books.beginSecuritiesToBank(transfer)), { resend: false, fundPassword });
+  }
+
+  /**
+   * F-4.5 B: the same serial again with `Resend`=`Y`. An UNKNOWN transfer is settled by the answer like
+   * a first one (the broker answers a processed serial with its first result, 2006 a reversed one).
+   * Any other settled transfer is only re-asked: the answer is returned, the books stay as they are.
+   */
+  async resend(serialNo: string, fundPassword?: ClearPin): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const ref = this.ownRef(serialNo);
+    const record = this.books.transaction(ref);
+    if (!record || (record.instrCd !== INSTRUCTION_CODES.BANK_TO_SECURITIES && record.instrCd !== INSTRUCTION_CODES.SECURITIES_TO_BANK)) {
+      throw new SimulatorError('NOT_FOUND', `no bank-initiated transfer ${serialNo}`);
+    }
+    this.pinKeyFor(connection, fundPassword, record.fundAccountNo ?? '');
+    if (record.status === 'UNKNOWN') return this.sendTransfer(connection, this.books.resumeUnknown(ref), { resend: true, fundPassword });
+    if (record.status === 'PENDING') throw new SimulatorError('WRONG_STATE', `transfer ${serialNo} is still waiting for the broker`);
+    const outcome = await this.exchange(connection, this.transferDraft(connection, record, { resend: true, fundPassword }));
+    const returnCode = outcome.kind === 'answered' ? this.codeOf(outcome.reply.body.Rst.Code) : undefined;
+    this.log.info({ serial: serialNo, instrCd: record.instrCd, status: record.status, returnCode, outcome: outcome.kind }, 'settled bank-initiated transfer re-sent; books unchanged');
+    return returnCode === undefined ? { serialNo, status: record.status } : { serialNo, status: record.status, returnCode };
+  }
+
+  /** F-4.3 B (12003) / F-4.4 B (12004), by the original's instruction; `BankBooks.settleReversal` has the rule. */
+  async reverse(originalSerial: string): Promise<BankInitiatedReversalResult> {
+    const connection = this.connection();
+    const reversal = this.books.beginReversal(originalSerial);
+    const instrCd = reversal.instrCd === INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES ? INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES : INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK;
+    const where = { serial: reversal.ref.serial, instrCd, reversedSerial: originalSerial };
+    const outcome = await this.exchange(connection, {
+      name: 'Trf.003.01',
+      instrCd,
+      serial: reversal.ref.serial,
+      body: {
+        CnRef: { Ref: originalSerial, IssrType: 'B', RefIssr: this.books.bankCode },
+        BkAcct: reversal.bankAccountNo === undefined ? undefined : { Id: reversal.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: reversal.fundAccountNo === undefined ? undefined : { Id: reversal.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+        Ccy: reversal.currency,
+        TrfAmt: reversal.amount,
+      },
+    });
+    let settled: { readonly reversal: TransactionRecord; readonly original?: TransactionRecord };
+    if (outcome.kind === 'answered') {
+      const { Rst, MsgHdr } = outcome.reply.body;
+      settled = this.books.settleReversal(reversal.ref, { returnCode: this.codeOf(Rst.Code), info: Rst.Info, counterpartSerial: MsgHdr.Ref.Ref });
+      this.log.info({ ...where, returnCode: settled.reversal.returnCode, originalStatus: settled.original?.status }, 'bank-initiated reversal answered');
+    } else if (outcome.kind === 'unsent') {
+      settled = this.books.settleReversal(reversal.ref, { returnCode: RC.SEND_TO_BROKER_FAILED, info: 'request never reached the broker' });
+      this.log.warn({ ...where, error: outcome.detail }, 'bank-initiated reversal not sent; original unchanged');
+    } else {
+      // The original stays as it was; reversing it again is safe (a done reversal answers 2006).
+      settled = { reversal: this.books.markUnknown(reversal.ref, `no definite reply: ${outcome.detail}`.slice(0, 128)) };
+      this.log.warn({ ...where, error: outcome.detail, protocolError: outcome.protocolError }, 'bank-initiated reversal UNKNOWN; original unchanged');
+    }
+    const original = settled.original ?? this.books.transaction(this.ownRef(originalSerial));
+    return { ...resultOf(settled.reversal), reversedSerialNo: originalSerial, originalStatus: original?.status ?? 'UNKNOWN' };
+  }
+
+  /** F-4.6 B (12005): what the broker holds about one of the bank's serials. Nothing changes here. */
+  async query(serialNo: string): Promise<BrokerQueryResult> {
+    const connection = this.connection();
+    const outcome = await this.exchange(connection, {
+      name: 'Trf.005.01',
+      instrCd: INSTRUCTION_CODES.QUERY_RESULT,
+      body: { QryRef: { Ref: serialNo, IssrType: 'B', RefIssr: this.books.bankCode } },
+    });
+    if (outcome.kind !== 'answered') {
+      this.log.warn({ queried: serialNo, error: outcome.detail }, 'result query to the broker unanswered');
+      return { serialNo, status: 'UNKNOWN' };
+    }
+    const { Rst, OrgRst, QryRef } = outcome.reply.body;
+    const brokerSerialNo = QryRef?.find((ref) => ref.IssrType === 'S')?.Ref;
+    return {
+      serialNo,
+      status: 'ANSWERED',
+      returnCode: this.codeOf(Rst.Code),
+      ...(OrgRst === undefined ? {} : { originalReturnCode: this.codeOf(OrgRst.Code) }),
+      ...(brokerSerialNo === undefined ? {} : { brokerSerialNo }),
+    };
+  }
+
+  private async sendTransfer(connection: ProtocolConnection, record: TransactionRecord, options: { readonly resend: boolean; readonly fundPassword?: ClearPin }): Promise<BankInitiatedResult> {
+    const { ref } = record;
+    const where = { serial: ref.serial, instrCd: record.instrCd, amount: record.amount?.toString(), currency: record.currency, resend: options.resend };
+    const outcome = await this.exchange(connection, this.transferDraft(connection, record, options));
+    let settled: TransactionRecord;
+    if (outcome.kind === 'answered') {
+      const { Rst, MsgHdr } = outcome.reply.body;
+      settled = this.books.settleBankInitiated(ref, { returnCode: this.codeOf(Rst.Code), info: Rst.Info, counterpartSerial: MsgHdr.Ref.Ref });
+      this.log.info({ ...where, status: settled.status, returnCode: settled.returnCode, brokerSerial: settled.counterpartSerial }, 'bank-initiated transfer answered');
+    } else if (outcome.kind === 'unsent' && !options.resend) {
+      settled = this.books.settleBankInitiated(ref, { returnCode: RC.SEND_TO_BROKER_FAILED, info: 'request never reached the broker' });
+      this.log.warn({ ...where, error: outcome.detail }, "bank-initiated transfer not sent; the bank's own half undone");
+    } else {
+      // Written without a usable reply, or a re-send that did not leave (the first copy may have arrived):
+      // the bank's half stays as it is until a re-send, a reversal or an operator settles it.
+      settled = this.books.markUnknown(ref, `no definite reply: ${outcome.detail}`.slice(0, 128));
+      this.log.warn({ ...where, error: outcome.detail, protocolError: outcome.protocolError }, 'bank-initiated transfer UNKNOWN');
+    }
+    return resultOf(settled);
+  }
+
+  private transferDraft(connection: ProtocolConnection, record: TransactionRecord, options: { readonly resend: boolean; readonly fundPassword?: ClearPin }): RequestDraft<'Trf.001.01'> {
+    if (!record.bankAccountNo || !record.fundAccountNo || !record.amount) throw new Error(`bank-initiated ${record.ref.serial} lost its accounts`);
+    const pinKey = this.pinKeyFor(connection, options.fundPassword, record.fundAccountNo);
+    return {
+      name: 'Trf.001.01',
+      instrCd: record.instrCd === INSTRUCTION_CODES.BANK_TO_SECURITIES ? INSTRUCTION_CODES.BANK_TO_SECURITIES : INSTRUCTION_CODES.SECURITIES_TO_BANK,
+      serial: record.ref.serial,
+      body: {
+        Resend: options.resend ? 'Y' : undefined,
+        BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: {
+          Id: record.fundAccountNo,
+          Type: ACCOUNT_TYPE.FUND_ACCOUNT,
+          Pwd: options.fundPassword && pinKey ? [passwordComponent(pinKey, options.fundPassword, record.fundAccountNo)] : undefined,
+        },
+        Ccy: record.currency,
+        TrfAmt: record.amount,
+      },
+    };
+  }
+
+  private async exchange<N extends BusinessRequestName>(connection: ProtocolConnection, draft: RequestDraft<N>): Promise<Exchange<ProtocolMessage<ReplyNameOf<N>>>> {
+    try {
+      return { kind: 'answered', reply: await connection.request(draft, { timeoutMs: this.requestTimeoutMs }) };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return { kind: wasWritten(error) ? 'unknown' : 'unsent', detail, protocolError: error instanceof BankProtocolError ? error.kind : undefined };
+    }
+  }
+
+  /** Picked before the books change: without a session nothing is started. */
+  private connection(): ProtocolConnection {
+    const connection = this.sessions.pick();
+    if (!connection) throw new SimulatorError('NO_BROKER_SESSION', 'no signed-in broker session to send the request on');
+    return connection;
+  }
+
+  /** Checked before the books change, so that building the PIN block later cannot fail half-way. */
+  private pinKeyFor(connection: ProtocolConnection, fundPassword: ClearPin | undefined, fundAccountNo: string): Buffer | undefined {
+    if (!fundPassword) return undefined;
+    // Profile §2: the PIN block's account field comes from the digits of the account the password belongs to.
+    if (!/^[0-9]{1,35}$/.test(fundAccountNo)) throw new SimulatorError('VALIDATION_FAILED', 'a fund password can only be sent for an all-digit fund account number (PIN block account field)');
+    const pinKey = connection.workingKeys?.pinKey;
+    if (!pinKey) throw new SimulatorError('NO_BROKER_SESSION', 'the session has no PIN key yet (no key sync): a fund password cannot be sent');
+    return pinKey;
+  }
+
+  private started(start: ReturnType<BankBooks['beginBankToSecurities']>): TransactionRecord {
+    if (start.kind === 'refused') throw new SimulatorError('BANK_REFUSED', start.info, { returnCode: start.returnCode });
+    return start.record;
+  }
+
+  private ownRef(serial: string): TransactionRef {
+    return { issuerType: 'B', issuerId: this.books.bankCode, serial };
+  }
+
+  private codeOf(code: string): string {
+    return isSuccess(code) ? RC.SUCCESS : code;
+  }
+}

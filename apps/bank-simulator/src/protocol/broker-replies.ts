@@ -1,0 +1,108 @@
+import { ACCOUNT_TYPE, type BusinessRequestName, describeReturnCode, type Reference, type ReplyDraft } from '@custody/bank-protocol';
+import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
+import type { QueryAnswer, TransactionRecord } from '../books/book-records';
+
+/**
+ * Replies built from the transaction log. A replayed request gets the same reply again, down to its
+ * serial (profile §4 idempotency), because both are built from the one record.
+ */
+
+const MAX_INFO = 128;
+
+function result(code: string, info?: string) {
+  return info === undefined ? { Code: code } : { Code: code, Info: info.slice(0, MAX_INFO) };
+}
+
+/** A reply carrying only `Rst` (§5.4.4 d, §5.14.4, §5.18.4 d: after a failure the rest may be left out). */
+export function refusalReply(requestName: BusinessRequestName, code: string, info: string, serial?: string): ReplyDraft {
+  const body = { Rst: result(code, info) };
+  switch (requestName) {
+    case 'Acmt.001.01':
+      return { name: 'Acmt.002.01', serial, body };
+    case 'Trf.001.01':
+      return { name: 'Trf.002.01', serial, body };
+    case 'Trf.003.01':
+      return { name: 'Trf.004.01', serial, body };
+    case 'Trf.005.01':
+      return { name: 'Trf.006.01', serial, body };
+  }
+}
+
+/** 11001 reply: the custody account travels as `BkAcct` with `Type` 2 (profile §4). */
+export function designationReply(record: TransactionRecord): ReplyDraft<'Acmt.002.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.custodyAccountNo || !record.fundAccountNo) {
+    return { name: 'Acmt.002.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Acmt.002.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: { Id: record.custodyAccountNo, Type: ACCOUNT_TYPE.BANK_CUSTODY },
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: record.currency,
+      ScBal: record.amount && { Type: '0', Bal: record.amount },
+    },
+  };
+}
+
+export function transferReply(record: TransactionRecord): ReplyDraft<'Trf.002.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.bankAccountNo || !record.fundAccountNo) {
+    return { name: 'Trf.002.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Trf.002.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: record.currency,
+      TrfAmt: record.amount,
+    },
+  };
+}
+
+/** 12003/12004 reply: the original named again in `CnRef`, with what it moved (§5.16). */
+export function reversalReply(record: TransactionRecord): ReplyDraft<'Trf.004.01'> {
+  const cancelled = record.cancelledRef;
+  return {
+    name: 'Trf.004.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(record.returnCode, record.status === 'SUCCEEDED' ? undefined : record.info),
+      CnRef: cancelled && { Ref: cancelled.serial, IssrType: cancelled.issuerType, RefIssr: cancelled.issuerId },
+      BkAcct: record.bankAccountNo ? { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } : undefined,
+      ScAcct: record.fundAccountNo ? { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT } : undefined,
+      Ccy: record.currency,
+      TrfAmt: record.amount,
+    },
+  };
+}
+
+/**
+ * 12005 reply: `Rst` 0000 (the query worked), `OrgRst` the original's result, and as the second
+ * `QryRef` the other side's serial of that original when the bank knows it.
+ */
+export function queryReply(queried: Reference, answer: QueryAnswer, bankCode: string): ReplyDraft<'Trf.006.01'> {
+  const record = answer.record;
+  const counterpart: Reference | undefined =
+    record?.ref.issuerType === 'S'
+      ? { Ref: record.bankSerial, IssrType: 'B', RefIssr: bankCode }
+      : record?.counterpartSerial
+        ? { Ref: record.counterpartSerial, IssrType: 'S' }
+        : undefined;
+  const info = answer.returnCode === record?.returnCode && record.info ? record.info : describeReturnCode(answer.returnCode)?.en;
+  return {
+    name: 'Trf.006.01',
+    body: {
+      Rst: result(RC.SUCCESS),
+      QryRef: counterpart ? [queried, counterpart] : [queried],
+      OrgRst: result(answer.returnCode, info),
+      BkAcct: record?.bankAccountNo ? { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } : undefined,
+      ScAcct: record?.fundAccountNo ? { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT } : undefined,
+      Ccy: record?.currency,
+      TrfAmt: record?.amount,
+    },
+  };
+}

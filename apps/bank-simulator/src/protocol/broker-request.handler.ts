@@ -1,0 +1,219 @@
+import {
+  type Account,
+  type BusinessRequestName,
+  type InboundRequest,
+  INSTRUCTION_CODES,
+  type MessageBody,
+  type MessageHeader,
+  PASSWORD_TYPE,
+  type ProtocolConnection,
+  type ReplyDraft,
+  TRIPLE_DES_MODE,
+  verifyPinBlock,
+} from '@custody/bank-protocol';
+import { Money } from '@custody/money';
+import type { BankBooks } from '../books/bank-books';
+import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
+import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
+import type { SimulatorLogger } from '../simulator-logger';
+import type { BrokerSession } from './broker-sessions';
+import { designationReply, queryReply, refusalReply, reversalReply, transferReply } from './broker-replies';
+import type { Fault, FaultPlan } from './fault-plan';
+
+export interface HandlerParties {
+  readonly bankCode: string;
+  readonly brokerInstId: string;
+}
+
+/** A reply that never comes: the session keeps waiting, the broker's request times out. */
+function never(): Promise<ReplyDraft> {
+  return new Promise<ReplyDraft>(() => undefined);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The bank side of broker-initiated requests (profile §4): armed faults first, then the books. The
+ * books decide; this edge only translates messages to book inputs and outcomes to replies, and
+ * wraps the PIN block so the books can check a password without seeing keys.
+ */
+export class BrokerRequestHandler {
+  constructor(
+    private readonly books: BankBooks,
+    private readonly faults: FaultPlan,
+    private readonly parties: HandlerParties,
+    private readonly log: SimulatorLogger,
+  ) {}
+
+  handle(request: InboundRequest, connection: ProtocolConnection, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
+    const header = request.message.body.MsgHdr;
+    const fault = this.faults.take(header.InstrCd);
+    const where = { sessionId: session.sessionId, instrCd: header.InstrCd, serial: header.Ref.Ref };
+    if (fault) this.log.warn({ ...where, faultId: fault.faultId, fault: fault.kind }, 'fault applied to a broker request');
+
+    if (fault?.kind === 'DROP_REQUEST') return never();
+    if (fault?.kind === 'CLOSE_CONNECTION') {
+      connection.destroy(`fault ${fault.faultId}: CLOSE_CONNECTION`);
+      return never();
+    }
+    const reply = this.process(request.message, connection, where);
+    return this.deliver(reply, fault, header, session);
+  }
+
+  private deliver(reply: ReplyDraft, fault: Fault | undefined, header: MessageHeader, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
+    switch (fault?.kind) {
+      case 'DROP_REPLY':
+        return never();
+      case 'DELAY_REPLY':
+        return delay(fault.delayMs ?? 0).then(() => reply);
+      case 'CORRUPT_CHECKSUM':
+        session.socket.corruptReplyTo(header.Ref.Ref);
+        return reply;
+      case 'DUPLICATE_REPLY':
+        session.socket.duplicateReplyTo(header.Ref.Ref);
+        return reply;
+      default:
+        return reply;
+    }
+  }
+
+  /** Never throws: whatever the request, the broker gets the most specific code we can give. */
+  private process(message: InboundRequest['message'], connection: ProtocolConnection, where: Record<string, string>): ReplyDraft {
+    try {
+      const header = message.body.MsgHdr;
+      const misaddressed = this.headerRefusal(header);
+      if (misaddressed) return refusalReply(message.name, misaddressed.code, misaddressed.info);
+      const ref: TransactionRef = { issuerType: 'S', issuerId: header.Ref.RefIssr ?? this.parties.brokerInstId, serial: header.Ref.Ref };
+      const pinKey = connection.workingKeys?.pinKey;
+      switch (message.name) {
+        case 'Acmt.001.01':
+          return header.InstrCd === INSTRUCTION_CODES.DESIGNATE
+            ? this.designate(ref, message.body, pinKey, where)
+            : refusalReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+        case 'Trf.001.01':
+          return this.transfer(ref, message.body, pinKey, where);
+        case 'Trf.005.01':
+          return this.query(message.body, where);
+        case 'Trf.003.01':
+          return this.reverse(ref, message.body, where);
+      }
+    } catch (error) {
+      this.log.error({ ...where, error: error instanceof Error ? error.message : String(error) }, 'broker request failed inside the bank');
+      return refusalReply(message.name, RC.SYSTEM_ERROR, 'bank host system error');
+    }
+  }
+
+  /** The session authenticated the broker; the header must still be addressed to us and carry its serial. */
+  private headerRefusal(header: MessageHeader): { readonly code: string; readonly info: string } | undefined {
+    if (header.Recver.InstId !== this.parties.bankCode) return { code: RC.INVALID_BANK_NUMBER, info: `receiver ${header.Recver.InstId} is not this bank` };
+    const issuer = header.Ref.RefIssr;
+    if (header.Ref.IssrType !== 'S' || (issuer !== undefined && issuer !== this.parties.brokerInstId)) {
+      return { code: RC.INVALID_SERIAL, info: 'a broker request carries a serial the broker issued' };
+    }
+    return undefined;
+  }
+
+  /** F-3.3 S (11001). */
+  private designate(ref: TransactionRef, body: MessageBody<'Acmt.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    if (!body.BkAcct || !body.ScAcct) return refusalReply('Acmt.001.01', RC.MESSAGE_FORMAT_ERROR, '11001 needs BkAcct and ScAcct');
+    const outcome = this.books.designate({
+      ref,
+      bankAccountNo: body.BkAcct.Id,
+      fundAccountNo: body.ScAcct.Id,
+      // §5.13.4 h: the currency defaults to RMB.
+      currency: body.Ccy ?? 'CNY',
+      customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+      password: passwordProof(body.BkAcct, pinKey),
+      openingBalance: body.ScBal?.Bal ?? Money.zero(),
+    });
+    return this.answer('Acmt.001.01', outcome, designationReply, where);
+  }
+
+  /** F-4.1 S (12001) and F-4.2 S (12002). */
+  private transfer(ref: TransactionRef, body: MessageBody<'Trf.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    // §5.13.4 f: both accounts name the two ends of the transfer.
+    if (!body.BkAcct || !body.ScAcct) return refusalReply('Trf.001.01', RC.MESSAGE_FORMAT_ERROR, 'a transfer needs BkAcct and ScAcct');
+    const input = { ref, bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency: body.Ccy ?? 'CNY', amount: body.TrfAmt } as const;
+    if (instrCd === INSTRUCTION_CODES.BANK_TO_SECURITIES) {
+      return this.answer('Trf.001.01', this.books.bankToSecurities({ ...input, password: passwordProof(body.BkAcct, pinKey) }), transferReply, where);
+    }
+    if (instrCd === INSTRUCTION_CODES.SECURITIES_TO_BANK) {
+      // F-4.2 S: the broker checked the fund password and holds the amount; the bank needs no password.
+      return this.answer('Trf.001.01', this.books.securitiesToBank(input), transferReply, where);
+    }
+    return refusalReply('Trf.001.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a transfer`);
+  }
+
+  /** F-4.3 S (12003) and F-4.4 S (12004): the books decide every answer (`BankBooks.reverse`). */
+  private reverse(ref: TransactionRef, body: MessageBody<'Trf.003.01'>, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd !== INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES && instrCd !== INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK) {
+      return refusalReply('Trf.003.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a reversal`);
+    }
+    const cancelled = body.CnRef;
+    if (cancelled.IssrType !== 'S' && cancelled.IssrType !== 'B') return refusalReply('Trf.003.01', RC.REVERSAL_MISMATCH, 'CnRef names no issuer this bank knows');
+    const outcome = this.books.reverse({
+      ref,
+      instrCd,
+      cancelledRef: {
+        issuerType: cancelled.IssrType,
+        issuerId: cancelled.RefIssr ?? (cancelled.IssrType === 'S' ? this.parties.brokerInstId : this.parties.bankCode),
+        serial: cancelled.Ref,
+      },
+      bankAccountNo: body.BkAcct?.Id,
+      fundAccountNo: body.ScAcct?.Id,
+      currency: body.Ccy,
+      amount: body.TrfAmt,
+    });
+    return this.answer('Trf.003.01', outcome, reversalReply, { ...where, reversedSerial: cancelled.Ref });
+  }
+
+  /** F-4.6 (12005). */
+  private query(body: MessageBody<'Trf.005.01'>, where: Record<string, string>): ReplyDraft {
+    const queried = body.QryRef;
+    const issuerType = queried.IssrType === 'S' || queried.IssrType === 'B' ? queried.IssrType : undefined;
+    const answer = issuerType
+      ? this.books.queryResult({
+          issuerType,
+          issuerId: queried.RefIssr ?? (issuerType === 'S' ? this.parties.brokerInstId : this.parties.bankCode),
+          serial: queried.Ref,
+        })
+      : { returnCode: RC.QUERIED_NEVER_SEEN };
+    this.log.info({ ...where, queried: queried.Ref, originalResult: answer.returnCode }, 'result query answered');
+    return queryReply(queried, answer, this.parties.bankCode);
+  }
+
+  private answer(requestName: BusinessRequestName, outcome: BookOutcome, build: (record: TransactionRecord) => ReplyDraft, where: Record<string, string>): ReplyDraft {
+    if (outcome.kind === 'rejected') {
+      this.log.warn({ ...where, returnCode: outcome.returnCode }, `broker request refused: ${outcome.info}`);
+      return refusalReply(requestName, outcome.returnCode, outcome.info);
+    }
+    const { record } = outcome;
+    this.log.info(
+      { ...where, status: record.status, returnCode: record.returnCode, amount: record.amount?.toString(), currency: record.currency, bankSerial: record.bankSerial },
+      outcome.kind === 'replayed' ? 'broker request already processed: original reply repeated' : 'broker request processed',
+    );
+    return build(record);
+  }
+}
+
+/**
+ * Profile §2: the bank password is a format-0 PIN block under the session's PIN key, `Type` 1 (取款)
+ * where it authorises money or a relationship. No key sync yet, or no usable block: no proof at all.
+ */
+export function passwordProof(account: Account, pinKey: Buffer | undefined): PasswordProof | undefined {
+  const password = account.Pwd?.find((p) => p.Type === undefined || p.Type === PASSWORD_TYPE.WITHDRAWAL);
+  const block = password?.Pwd;
+  if (!pinKey || !password || block === undefined) return undefined;
+  if (password.Enc !== undefined && password.Enc !== TRIPLE_DES_MODE) return undefined;
+  return (pinOnRecord) => {
+    try {
+      return verifyPinBlock(pinKey, block, account.Id, pinOnRecord);
+    } catch {
+      return false;
+    }
+  };
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { bankCallCompleted } from '@custody/contracts';
+import { isDefiniteRefusal } from '../transfer/bank-refusals';
+import { retryDelayMs, SUCCESS, type CallPurpose } from '../transfer/transfer-decisions';
+
+type Completion = z.infer<typeof bankCallCompleted.schema>;
+
+export interface DesignationDecision {
+  state: 'SENT' | 'UNKNOWN' | 'DONE';
+  resolution?: { status: 'DESIGNATED' | 'FAILED'; custodyAccountNo?: string; failure?: { code: string; bankReturnCode?: string; message: string } };
+  next?: { purpose: 'RESEND'; delayMs: number };
+}
+
+/**
+ * F-3.3 S after a bank call. An unanswered 11001 is re-sent with the same serial: the bank processes a
+ * `Ref` once and returns its original reply (bank-protocol.md §4 idempotency), custody account included.
+ */
+export function decideDesignation(purpose: CallPurpose, completion: Completion, attempt: number): DesignationDecision {
+  if (completion.outcome === 'NOT_SENT' && purpose === 'ORIGINAL' && !completion.sendByPassed) {
+    return { state: 'DONE', resolution: { status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: completion.reason ?? 'the bank cannot be reached; nothing was sent' } } };
+  }
+  if (completion.outcome !== 'REPLIED') return { state: 'UNKNOWN', next: { purpose: 'RESEND', delayMs: retryDelayMs(attempt) } };
+  if (completion.returnCode === SUCCESS) {
+    return { state: 'DONE', resolution: { status: 'DESIGNATED', custodyAccountNo: completion.custodyAccountNo } };
+  }
+  // A code that does not prove refusal may hide a custody account the bank did open: ask again (same Ref).
+  if (!isDefiniteRefusal(completion.returnCode)) return { state: 'UNKNOWN', next: { purpose: 'RESEND', delayMs: retryDelayMs(attempt) } };
+  return {
+    state: 'DONE',
+    resolution: { status: 'FAILED', failure: { code: 'BANK_REJECTED', bankReturnCode: completion.returnCode, message: completion.returnMessage ?? 'rejected by the bank' } },
+  };
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { Money } from '@custody/money';
+
+/**
+ * The opening balance F-3.3 sends to the bank is the fund ledger's balance, which the transfer service
+ * owns; the saga asks it through its API (architecture.md: another service's data only via events or API).
+ */
+export abstract class LedgerClient {
+  abstract balance(fundAccountNo: string, currency: string): Promise<string>;
+}
+
+@Injectable()
+export class HttpLedgerClient extends LedgerClient {
+  constructor(
+    private readonly transferUrl: string,
+    private readonly token: string,
+  ) {
+    super();
+  }
+
+  async balance(fundAccountNo: string, currency: string): Promise<string> {
+    const response = await fetch(`${this.transferUrl}/v1/fund-accounts/${encodeURIComponent(fundAccountNo)}/balances`, {
+      headers: { authorization: `Bearer ${this.token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    // A fund account the ledger has not learned of yet has no money: its opening balance is zero.
+    if (response.status === 404) return Money.zero().toString();
+    if (!response.ok) throw new Error(`transfer service answered ${response.status} for the balance of ${fundAccountNo}`);
+    const balances = (await response.json()) as Array<{ currency: string; balance: string }>;
+    return balances.find((b) => b.currency === currency)?.balance ?? Money.zero().toString();
+  }
+}

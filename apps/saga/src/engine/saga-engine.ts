@@ -1,0 +1,221 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { bankCallRequested, designationResolved, transferOutcome, type bankCallCompleted, type designationRequested, type transferRequested } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { BusinessCalendar, CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
+import { decideDesignation } from '../designation/designation-decisions';
+import { LedgerClient } from '../designation/ledger-client';
+import { decideTransfer, type CallPurpose } from '../transfer/transfer-decisions';
+import { SagaStore, type SagaRow, type TimerRow } from './saga-store';
+
+type TransferRequested = z.infer<typeof transferRequested.schema>;
+/**
+ * A transfer saga's payload: the request, plus what the saga learned on the way — the serial of its reversal
+ * (issued once, repeated as is) and whether the bank refused reversals as not offered.
+ */
+type TransferPayload = TransferRequested & { reversal?: { serialNo: string; businessDate: string }; reversalNotOffered?: boolean };
+type DesignationRequested = z.infer<typeof designationRequested.schema>;
+type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
+type Completion = z.infer<typeof bankCallCompleted.schema>;
+type CallCommand = z.infer<typeof bankCallRequested.schema>;
+
+/**
+ * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died
+ * holding the call, so the saga's own persisted deadline still ends the wait.
+ */
+export const DEADLINE_GRACE_MS = 2_000;
+
+/**
+ * How long after issuing a call the adapter may still write it (`sendBy`). Past it the adapter reports
+ * NOT_SENT and never sends, so a redelivered copy of a call already reported NOT_SENT cannot reach the
+ * bank after the saga failed the transfer. The call's deadline covers a request written at the last moment.
+ */
+export const SEND_WINDOW_MS = 2_000;
+
+/**
+ * Runs the sagas of flows that keep the ledger and a bank in step. Every method runs inside the
+ * caller's database transaction (with the inbox entry of the message that triggered it), so a state
+ * change, the commands it sends and the timers it sets commit together or not at all.
+ */
+@Injectable()
+export class SagaEngine {
+  private readonly logger = new Logger(SagaEngine.name);
+
+  constructor(
+    private readonly store: SagaStore,
+    private readonly outbox: Outbox,
+    private readonly calendar: BusinessCalendar,
+    private readonly ledger: LedgerClient,
+    @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
+  ) {}
+
+  async startTransfer(manager: EntityManager, event: TransferRequested): Promise<void> {
+    const saga = await this.store.create(manager, 'TRANSFER', event.transferId, event.bankCode, event);
+    if (saga) await this.issueCall(manager, saga, 'ORIGINAL');
+  }
+
+  async startDesignation(manager: EntityManager, event: DesignationRequested): Promise<void> {
+    const openingBalance = await this.ledger.balance(event.fundAccountNo, event.currency);
+    const payload: DesignationPayload = { ...event, openingBalance, businessDate: this.calendar.today() };
+    const saga = await this.store.create(manager, 'DESIGNATION', event.relationshipId, event.bankCode, payload);
+    if (saga) await this.issueCall(manager, saga, 'ORIGINAL');
+  }
+
+  async onCallCompleted(manager: EntityManager, completion: Completion): Promise<void> {
+    const call = await this.store.completeCall(manager, completion.callId, completion.outcome, completion.returnCode);
+    if (!call) return; // already applied (duplicate delivery, or the deadline fired first)
+    const saga = await this.store.lock(manager, call.saga_id);
+    if (saga.current_call_id !== call.call_id || saga.state === 'DONE') return;
+
+    const decision =
+      saga.kind === 'TRANSFER'
+        ? await this.applyTransferDecision(manager, saga as SagaRow<TransferPayload>, call.purpose, completion)
+        : await this.applyDesignationDecision(manager, saga as SagaRow<DesignationPayload>, call.purpose, completion);
+    await this.store.update(manager, saga.saga_id, decision.state, saga.current_call_id, saga.attempt);
+    if (decision.next) {
+      await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'NEXT_CALL', call_id: null, purpose: decision.next.purpose }, decision.next.delayMs);
+    }
+  }
+
+  async onTimer(manager: EntityManager, timer: TimerRow): Promise<void> {
+    if (timer.kind === 'CALL_DEADLINE') {
+      // Same lock order as a completion from the adapter (call row, then saga), so the two never deadlock.
+      const [call]: Array<{ function: Completion['function']; serial_no: string; completed_at: Date | null; bank_code: string }> = await manager.query(
+        `SELECT c.function, c.serial_no, c.completed_at, s.bank_code FROM saga.bank_calls c JOIN saga.sagas s USING (saga_id) WHERE c.call_id = $1`,
+        [timer.call_id],
+      );
+      if (!call || call.completed_at) return;
+      this.logger.warn({ sagaId: timer.saga_id, callId: timer.call_id }, 'no completion from the bank adapter by the deadline; treating the call as unanswered');
+      await this.onCallCompleted(manager, {
+        callId: timer.call_id!,
+        bankCode: call.bank_code,
+        function: call.function,
+        serialNo: call.serial_no,
+        outcome: 'NO_REPLY',
+        reason: 'saga deadline passed without a completion',
+      });
+      return;
+    }
+    const saga = await this.store.lock(manager, timer.saga_id);
+    if (saga.state === 'DONE') return;
+    await this.issueCall(manager, saga, timer.purpose ?? 'QUERY');
+  }
+
+  private async applyTransferDecision(manager: EntityManager, saga: SagaRow<TransferPayload>, purpose: CallPurpose, completion: Completion) {
+    const bank = findBank(this.config, saga.bank_code);
+    const decision = decideTransfer(saga.subject_id, purpose, completion, saga.attempt, {
+      type: saga.payload.type,
+      acceptsSecuritiesToBankReversal: bank?.acceptsSecuritiesToBankReversal ?? false,
+      reversalNotOffered: saga.payload.reversalNotOffered === true,
+    });
+    if (decision.reversalNotOffered) await this.store.mergePayload(manager, saga.saga_id, { reversalNotOffered: true });
+    if (decision.alert) this.logger.error({ transferId: saga.subject_id, serialNo: saga.payload.serialNo, bankCode: saga.bank_code }, decision.alert);
+    if (decision.outcome) {
+      await this.outbox.add(manager, transferOutcome, decision.outcome, { key: saga.payload.fundAccountNo, businessDate: saga.payload.businessDate });
+      if (decision.outcome.status === 'UNKNOWN') {
+        this.logger.warn({ transferId: saga.subject_id, serialNo: saga.payload.serialNo, attempt: decision.outcome.attempt }, 'transfer outcome UNKNOWN; will ask the bank again');
+      }
+    }
+    return decision;
+  }
+
+  private async applyDesignationDecision(manager: EntityManager, saga: SagaRow<DesignationPayload>, purpose: CallPurpose, completion: Completion) {
+    const decision = decideDesignation(purpose, completion, saga.attempt);
+    if (decision.resolution) {
+      const p = saga.payload;
+      await this.outbox.add(manager, designationResolved, {
+        relationshipId: p.relationshipId,
+        fundAccountNo: p.fundAccountNo,
+        currency: p.currency,
+        bankCode: p.bankCode,
+        bankAccountNo: p.bankAccountNo,
+        ...decision.resolution,
+      }, { key: p.fundAccountNo });
+    }
+    return decision;
+  }
+
+  private async issueCall(manager: EntityManager, saga: SagaRow, purpose: CallPurpose): Promise<void> {
+    const bank = findBank(this.config, saga.bank_code);
+    if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
+    const callId = randomUUID();
+    const sendBy = new Date(Date.now() + SEND_WINDOW_MS).toISOString();
+    const command = {
+      ...(saga.kind === 'TRANSFER' ? await this.transferCall(manager, callId, saga as SagaRow<TransferPayload>, purpose) : this.designationCall(callId, saga as SagaRow<DesignationPayload>, purpose)),
+      sendBy,
+    };
+    const attempt = saga.attempt + 1;
+    await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
+    await this.store.update(manager, saga.saga_id, saga.state === 'NEW' ? 'SENT' : saga.state, callId, attempt);
+    await this.outbox.add(manager, bankCallRequested, command, { key: saga.bank_code });
+    await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
+  }
+
+  private async transferCall(manager: EntityManager, callId: string, saga: SagaRow<TransferPayload>, purpose: CallPurpose): Promise<Omit<CallCommand, 'sendBy'>> {
+    const p = saga.payload;
+    const common = { callId, bankCode: saga.bank_code, fundAccountNo: p.fundAccountNo, currency: p.currency };
+    if (purpose === 'REVERSAL') {
+      // F-4.3 S / F-4.4 S: one reversal per transfer. Its serial is issued once and kept in the saga, so an
+      // unanswered reversal is repeated with the same Ref and the bank undoes the original at most once.
+      let reversal = p.reversal;
+      if (!reversal) {
+        const today = this.calendar.today();
+        reversal = { serialNo: await nextSerialNo(manager, 'saga.serial_seq', 'saga', today), businessDate: today };
+        await this.store.mergePayload(manager, saga.saga_id, { reversal });
+      }
+      return {
+        ...common,
+        function: p.type === 'BANK_TO_SECURITIES' ? 'REVERSE_BANK_TO_SECURITIES' : 'REVERSE_SECURITIES_TO_BANK',
+        serialNo: reversal.serialNo,
+        businessDate: reversal.businessDate,
+        resend: false,
+        // The bank checks a reversal against its original: same accounts, currency and amount.
+        amount: p.amount,
+        bankAccountNo: p.bankAccountNo,
+        cancelledSerialNo: p.serialNo,
+      };
+    }
+    if (purpose === 'QUERY') {
+      const today = this.calendar.today();
+      return {
+        ...common,
+        function: 'QUERY_RESULT',
+        serialNo: await nextSerialNo(manager, 'saga.serial_seq', 'saga', today),
+        businessDate: today,
+        resend: false,
+        queriedSerialNo: p.serialNo,
+        queriedFunction: p.type,
+      };
+    }
+    return {
+      ...common,
+      function: p.type,
+      serialNo: p.serialNo,
+      businessDate: p.businessDate,
+      resend: purpose === 'RESEND',
+      amount: p.amount,
+      bankAccountNo: p.bankAccountNo,
+      bankPassword: p.bankPassword,
+    };
+  }
+
+  private designationCall(callId: string, saga: SagaRow<DesignationPayload>, purpose: CallPurpose): Omit<CallCommand, 'sendBy'> {
+    const p = saga.payload;
+    return {
+      callId,
+      bankCode: saga.bank_code,
+      function: 'DESIGNATE',
+      serialNo: p.serialNo,
+      businessDate: p.businessDate,
+      resend: purpose === 'RESEND',
+      fundAccountNo: p.fundAccountNo,
+      currency: p.currency,
+      bankAccountNo: p.bankAccountNo,
+      bankPassword: p.bankPassword,
+      customer: { name: p.customer.name, type: p.customer.type, idType: p.customer.idType, idNumber: p.customer.idNumber },
+      openingBalance: p.openingBalance,
+    };
+  }
+}

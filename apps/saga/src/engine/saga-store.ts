@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { CallPurpose } from '../transfer/transfer-decisions';
+
+export type SagaKind = 'DESIGNATION' | 'TRANSFER';
+
+export interface SagaRow<P = Record<string, unknown>> {
+  saga_id: string;
+  kind: SagaKind;
+  subject_id: string;
+  state: string;
+  bank_code: string;
+  payload: P;
+  current_call_id: string | null;
+  attempt: number;
+}
+
+export interface CallRow {
+  call_id: string;
+  saga_id: string;
+  purpose: CallPurpose;
+  function: string;
+  serial_no: string;
+  completed_at: Date | null;
+}
+
+export interface TimerRow {
+  timer_id: string;
+  saga_id: string;
+  kind: 'CALL_DEADLINE' | 'NEXT_CALL';
+  call_id: string | null;
+  purpose: CallPurpose | null;
+}
+
+/** TypeORM's postgres driver answers `UPDATE … RETURNING` with `[rows, rowCount]`, and `INSERT … RETURNING` with the rows. */
+async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const result = (await manager.query(sql, params)) as [T[], number];
+  return result[0];
+}
+
+/** SQL for the saga's own tables; every method runs in the caller's transaction. */
+@Injectable()
+export class SagaStore {
+  /** Creates the saga unless one exists for the subject (a redelivered start event creates nothing). */
+  async create(manager: EntityManager, kind: SagaKind, subjectId: string, bankCode: string, payload: object): Promise<SagaRow | undefined> {
+    const rows: SagaRow[] = await manager.query(
+      `INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload) VALUES ($1, $2, $3, 'NEW', $4, $5)
+       ON CONFLICT (kind, subject_id) DO NOTHING RETURNING *`,
+      [randomUUID(), kind, subjectId, bankCode, JSON.stringify(payload)],
+    );
+    return rows[0];
+  }
+
+  async lock(manager: EntityManager, sagaId: string): Promise<SagaRow> {
+    const rows: SagaRow[] = await manager.query(`SELECT * FROM saga.sagas WHERE saga_id = $1 FOR UPDATE`, [sagaId]);
+    if (!rows[0]) throw new Error(`saga ${sagaId} does not exist`);
+    return rows[0];
+  }
+
+  async update(manager: EntityManager, sagaId: string, state: string, currentCallId: string | null, attempt: number): Promise<void> {
+    await manager.query(`UPDATE saga.sagas SET state = $2, current_call_id = $3, attempt = $4, updated_at = now() WHERE saga_id = $1`, [sagaId, state, currentCallId, attempt]);
+  }
+
+  /** Adds what a saga learned to its payload (a shallow JSON merge), in the caller's transaction. */
+  async mergePayload(manager: EntityManager, sagaId: string, patch: object): Promise<void> {
+    await manager.query(`UPDATE saga.sagas SET payload = payload || $2::jsonb, updated_at = now() WHERE saga_id = $1`, [sagaId, JSON.stringify(patch)]);
+  }
+
+  async insertCall(manager: EntityManager, call: Omit<CallRow, 'completed_at'>): Promise<void> {
+    await manager.query(`INSERT INTO saga.bank_calls (call_id, saga_id, purpose, function, serial_no) VALUES ($1, $2, $3, $4, $5)`, [
+      call.call_id,
+      call.saga_id,
+      call.purpose,
+      call.function,
+      call.serial_no,
+    ]);
+  }
+
+  /** Marks a call completed; returns undefined when it was already (a duplicate completion). */
+  async completeCall(manager: EntityManager, callId: string, outcome: string, returnCode: string | undefined): Promise<CallRow | undefined> {
+    const rows = await updateReturning<CallRow>(
+      manager,
+      `UPDATE saga.bank_calls SET completed_at = now(), outcome = $2, return_code = $3 WHERE call_id = $1 AND completed_at IS NULL RETURNING *`,
+      [callId, outcome, returnCode ?? null],
+    );
+    return rows[0];
+  }
+
+  async addTimer(manager: EntityManager, timer: Omit<TimerRow, 'timer_id'>, dueInMs: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at) VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 millisecond')`,
+      [randomUUID(), timer.saga_id, timer.kind, timer.call_id, timer.purpose, dueInMs],
+    );
+  }
+
+  /** Pushes a timer whose handling failed back by a growing delay (5 s … 60 s) and records why. */
+  async postponeTimer(manager: EntityManager, timerId: string, error: string): Promise<void> {
+    await manager.query(
+      `UPDATE saga.timers SET fired_at = NULL, failures = failures + 1, last_error = $2,
+              due_at = now() + least(failures + 1, 12) * interval '5 seconds' WHERE timer_id = $1`,
+      [timerId, error.slice(0, 500)],
+    );
+  }
+
+  /** Claims due timers; SKIP LOCKED lets several coordinator replicas share the work without double firing. */
+  async claimDueTimers(manager: EntityManager, limit: number): Promise<TimerRow[]> {
+    return updateReturning<TimerRow>(
+      manager,
+      `UPDATE saga.timers SET fired_at = now() WHERE timer_id IN (
+         SELECT timer_id FROM saga.timers WHERE fired_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING timer_id, saga_id, kind, call_id, purpose`,
+      [limit],
+    );
+  }
+}

@@ -1,0 +1,253 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Outbox } from '@custody/messaging';
+import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { BusinessCalendar, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
+import { SAGA_SCHEMA } from './saga.schema';
+import { LedgerClient } from './designation/ledger-client';
+import { SagaEngine } from './engine/saga-engine';
+import { SagaStore } from './engine/saga-store';
+import { TimerPoller } from './engine/timer-poller';
+
+class FixedCalendar extends BusinessCalendar {
+  today() {
+    return '2026-11-21';
+  }
+}
+
+class ZeroLedger extends LedgerClient {
+  async balance() {
+    return '0.00';
+  }
+}
+
+/** The saga coordinator's persisted state, timers and decisions against the real PostgreSQL. */
+describe('saga engine (real PostgreSQL)', () => {
+  const BANK = '1021000';
+  /** config/custody.local.yaml: bank B accepts S-initiated 12004, bank A does not. */
+  const BANK_ACCEPTING_12004 = '1051000';
+  let db: TestDatabase;
+  let engine: SagaEngine;
+  let poller: TimerPoller;
+
+  beforeAll(async () => {
+    await requireInfrastructure({ postgres: true });
+    db = await createTestDatabase({
+      name: 'saga_engine',
+      schema: SAGA_SCHEMA.schema,
+      entities: SAGA_SCHEMA.entities,
+      migrations: serviceMigrations(SAGA_SCHEMA.schema, randomBytes(32), SAGA_SCHEMA.migrations),
+    });
+    const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
+    const store = new SagaStore();
+    engine = new SagaEngine(store, new Outbox('saga'), new FixedCalendar(), new ZeroLedger(), config);
+    poller = new TimerPoller(db.dataSource, store, engine);
+  });
+
+  afterAll(() => db?.drop());
+
+  const sent = async (topic: string, filter: (p: Record<string, unknown>) => boolean) => {
+    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(`SELECT envelope FROM saga.outbox WHERE topic = $1 ORDER BY id`, [topic]);
+    return rows.map((r) => r.envelope.payload).filter(filter);
+  };
+  const calls = (transferId: string) => sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === transferId.slice(0, 8));
+  const outcomes = (transferId: string) => sent('custody.internal.transfer.outcome.1', (p) => p.transferId === transferId);
+  /** Makes one transfer's pending timers due now (not other tests'). */
+  const makeTimersDue = (transferId: string) =>
+    db.dataSource.query(`UPDATE saga.timers SET due_at = now() WHERE fired_at IS NULL AND saga_id IN (SELECT saga_id FROM saga.sagas WHERE subject_id = $1)`, [transferId]);
+
+  async function startWithdrawal(type: 'SECURITIES_TO_BANK' | 'BANK_TO_SECURITIES' = 'SECURITIES_TO_BANK', bankCode = BANK) {
+    const transferId = randomUUID();
+    await db.dataSource.transaction((m) =>
+      engine.startTransfer(m, {
+        transferId,
+        type,
+        serialNo: `2026112120${Date.now().toString().slice(-10)}`,
+        businessDate: '2026-11-21',
+        fundAccountNo: transferId.slice(0, 8),
+        currency: 'CNY',
+        amount: '100.00',
+        bankCode,
+        bankAccountNo: '6200000001',
+      }),
+    );
+    return transferId;
+  }
+
+  const complete = (call: Record<string, unknown>, rest: Record<string, unknown>) =>
+    db.dataSource.transaction((m) =>
+      engine.onCallCompleted(m, { callId: call.callId as string, bankCode: call.bankCode as string, function: call.function as 'SECURITIES_TO_BANK', serialNo: call.serialNo as string, outcome: 'REPLIED', ...rest }),
+    );
+  /** Fires the transfer's next call (after the back-off) and returns it. */
+  const nextCall = async (transferId: string) => {
+    await makeTimersDue(transferId);
+    await poller.fireDue();
+    return (await calls(transferId)).at(-1)!;
+  };
+  /** The original goes unanswered and the query finds the bank never saw it (1027). */
+  const neverSeenByBank = async (transferId: string) => {
+    const [original] = await calls(transferId);
+    await complete(original, { outcome: 'NO_REPLY' });
+    const query = await nextCall(transferId);
+    await complete(query, { function: 'QUERY_RESULT', returnCode: '0000', originalReturnCode: '1027' });
+    return original;
+  };
+
+  it('a redelivered start event creates no second saga and sends no second call', async () => {
+    const transferId = await startWithdrawal();
+    const [first] = await calls(transferId);
+    const [{ payload }] = (await db.dataSource.query(`SELECT payload FROM saga.sagas WHERE subject_id = $1`, [transferId])) as Array<{ payload: never }>;
+    await db.dataSource.transaction((m) => engine.startTransfer(m, payload));
+    expect(await calls(transferId)).toEqual([first]);
+  });
+
+  it('F-4.6: no reply → UNKNOWN, then a query (new serial, QryRef = the original) resolves it to SUCCEEDED', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    await complete(original, { outcome: 'NO_REPLY' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN']);
+
+    await makeTimersDue(transferId);
+    await poller.fireDue();
+    const [, query] = await calls(transferId);
+    expect(query).toMatchObject({ function: 'QUERY_RESULT', queriedSerialNo: original.serialNo, queriedFunction: 'SECURITIES_TO_BANK' });
+    expect(query.serialNo).not.toBe(original.serialNo);
+
+    await complete(query, { function: 'QUERY_RESULT', returnCode: '0000', originalReturnCode: '0000' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN', 'SUCCEEDED']);
+  });
+
+  it('a completion delivered twice is applied once; a late completion of a superseded call is ignored', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    await complete(original, { returnCode: '0000' });
+    await complete(original, { returnCode: '0000' });
+    await complete(original, { returnCode: '1002' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['SUCCEEDED']);
+  });
+
+  it('the persisted deadline ends the wait when the adapter never reports (adapter died holding the call)', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    await db.dataSource.query(`UPDATE saga.timers SET due_at = now() WHERE call_id = $1`, [original.callId]);
+    await poller.fireDue();
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN']);
+    // The adapter's report arriving after the deadline changes nothing.
+    await complete(original, { returnCode: '0000' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN']);
+  });
+
+  it('F-4.5: a query finding the original never arrived resends it with the same serial and Resend', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    await complete(original, { outcome: 'NO_REPLY' });
+    await makeTimersDue(transferId);
+    await poller.fireDue();
+    const [, query] = await calls(transferId);
+    await complete(query, { function: 'QUERY_RESULT', returnCode: '0000', originalReturnCode: '1027' });
+    await makeTimersDue(transferId);
+    await poller.fireDue();
+    const [, , resend] = await calls(transferId);
+    expect(resend).toMatchObject({ function: 'SECURITIES_TO_BANK', serialNo: original.serialNo, resend: true, amount: '100.00' });
+    await complete(resend, { returnCode: '0000' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'SUCCEEDED']);
+  });
+
+  it('every call carries a sendBy a little ahead, and its deadline leaves room for a call written at the last moment', async () => {
+    const before = Date.now();
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    const sendBy = Date.parse(original.sendBy as string);
+    expect(sendBy).toBeGreaterThan(before);
+    expect(sendBy - before).toBeLessThanOrEqual(5_000);
+    const [timer] = await db.dataSource.query(`SELECT due_at FROM saga.timers WHERE call_id = $1 AND kind = 'CALL_DEADLINE'`, [original.callId]);
+    expect(new Date(timer.due_at).getTime()).toBeGreaterThan(sendBy + 1_000);
+  });
+
+  it('a timer whose handling fails is postponed with its error, and the other timers still fire', async () => {
+    const healthy = await startWithdrawal();
+    const [original] = await calls(healthy);
+    await complete(original, { outcome: 'NO_REPLY' });
+    // A saga naming a bank that is no longer configured: its next call cannot be built.
+    const [broken] = await db.dataSource.query(
+      `INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload) VALUES (gen_random_uuid(), 'TRANSFER', $1, 'UNKNOWN', '9999999', '{}') RETURNING saga_id`,
+      [randomUUID()],
+    );
+    await db.dataSource.query(`INSERT INTO saga.timers (timer_id, saga_id, kind, purpose, due_at) VALUES (gen_random_uuid(), $1, 'NEXT_CALL', 'QUERY', now() - interval '1 second')`, [broken.saga_id]);
+    await makeTimersDue(healthy);
+
+    await poller.fireDue();
+    const [postponed] = await db.dataSource.query(`SELECT failures, last_error, fired_at, due_at > now() AS later FROM saga.timers WHERE saga_id = $1`, [broken.saga_id]);
+    expect(postponed).toMatchObject({ failures: 1, fired_at: null, later: true });
+    expect(postponed.last_error).toMatch(/9999999/);
+    expect((await calls(healthy)).map((c) => c.function)).toEqual(['SECURITIES_TO_BANK', 'QUERY_RESULT']);
+  });
+
+  it('an open breaker on the first send fails definitely with BANK_UNAVAILABLE', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    await complete(original, { outcome: 'NOT_SENT', reason: 'breaker open' });
+    expect(await outcomes(transferId)).toEqual([expect.objectContaining({ status: 'FAILED', failure: expect.objectContaining({ code: 'BANK_UNAVAILABLE' }) })]);
+  });
+
+  it('F-4.3 S: a deposit the bank never saw is reversed (12003, new serial, CnRef = original), repeated as is when unanswered, and ends REVERSED', async () => {
+    const transferId = await startWithdrawal('BANK_TO_SECURITIES');
+    const original = await neverSeenByBank(transferId);
+    const reversal = await nextCall(transferId);
+    expect(reversal).toMatchObject({ function: 'REVERSE_BANK_TO_SECURITIES', cancelledSerialNo: original.serialNo, amount: '100.00', bankAccountNo: '6200000001', fundAccountNo: original.fundAccountNo, resend: false });
+    expect(reversal.serialNo).not.toBe(original.serialNo);
+
+    await complete(reversal, { outcome: 'NO_REPLY' });
+    const again = await nextCall(transferId);
+    expect(again).toMatchObject({ function: 'REVERSE_BANK_TO_SECURITIES', serialNo: reversal.serialNo, cancelledSerialNo: original.serialNo });
+    expect(again.callId).not.toBe(reversal.callId);
+
+    await complete(again, { returnCode: '1005' });
+    const statuses = (await outcomes(transferId)).map((o) => o.status);
+    expect(statuses).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'REVERSED']);
+    expect((await outcomes(transferId)).map((o) => o.attempt)).toEqual([
+      expect.stringMatching(/^original #1/),
+      expect.stringMatching(/^query #2: .*reversing/),
+      expect.stringMatching(/^reversal #3: no reply/),
+      expect.stringMatching(/^reversal #4: the bank never saw the original/),
+    ]);
+    const purposes = await db.dataSource.query(`SELECT c.purpose FROM saga.bank_calls c JOIN saga.sagas s USING (saga_id) WHERE s.subject_id = $1 ORDER BY c.created_at`, [transferId]);
+    expect(purposes.map((r: { purpose: string }) => r.purpose)).toEqual(['ORIGINAL', 'QUERY', 'REVERSAL', 'REVERSAL']);
+  });
+
+  it('F-4.4 S: at a bank accepting 12004, a withdrawal never seen is reversed; 1008 (money already left the bank account) ends SUCCEEDED', async () => {
+    const transferId = await startWithdrawal('SECURITIES_TO_BANK', BANK_ACCEPTING_12004);
+    const original = await neverSeenByBank(transferId);
+    const reversal = await nextCall(transferId);
+    expect(reversal).toMatchObject({ function: 'REVERSE_SECURITIES_TO_BANK', cancelledSerialNo: original.serialNo });
+    await complete(reversal, { returnCode: '1008' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'SUCCEEDED']);
+  });
+
+  it('F-4.4 S: at a bank not accepting 12004, a withdrawal never seen is resent, never reversed', async () => {
+    const transferId = await startWithdrawal('SECURITIES_TO_BANK', BANK);
+    const original = await neverSeenByBank(transferId);
+    expect(await nextCall(transferId)).toMatchObject({ function: 'SECURITIES_TO_BANK', serialNo: original.serialNo, resend: true });
+  });
+
+  it('a reversal refused as not offered (1034) falls back to resending the original, and is not tried again', async () => {
+    const transferId = await startWithdrawal('BANK_TO_SECURITIES');
+    const original = await neverSeenByBank(transferId);
+    await complete(await nextCall(transferId), { returnCode: '1034' });
+    const resend = await nextCall(transferId);
+    expect(resend).toMatchObject({ function: 'BANK_TO_SECURITIES', serialNo: original.serialNo, resend: true });
+
+    await complete(resend, { outcome: 'NO_REPLY' });
+    const query = await nextCall(transferId);
+    await complete(query, { function: 'QUERY_RESULT', returnCode: '0000', originalReturnCode: '1027' });
+    expect(await nextCall(transferId)).toMatchObject({ function: 'BANK_TO_SECURITIES', serialNo: original.serialNo, resend: true });
+  });
+
+  it('a reversal the bank finds not matching the original (1007) leaves the transfer UNKNOWN and queries on', async () => {
+    const transferId = await startWithdrawal('BANK_TO_SECURITIES');
+    const original = await neverSeenByBank(transferId);
+    await complete(await nextCall(transferId), { returnCode: '1007' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+    expect(await nextCall(transferId)).toMatchObject({ function: 'QUERY_RESULT', queriedSerialNo: original.serialNo });
+  });
+});

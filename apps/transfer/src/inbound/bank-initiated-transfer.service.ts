@@ -1,0 +1,435 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { describeReturnCode, INSTRUCTION_CODES } from '@custody/bank-protocol';
+import { bankReplyReady, type bankRequestReceived } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { lockForTransaction } from '@custody/persistence';
+import { AmountFormatError, type Currency, Money } from '@custody/money';
+import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
+import type { LedgerAccount } from '../ledger/ledger-account.entity';
+import { available, canTake } from '../ledger/ledger-rules';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { Transfer, type TransferType } from '../transfers/transfer.entity';
+import { fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
+
+type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
+type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
+type MessageRef = NonNullable<InboundRequest['queriedRef']>;
+
+/** Broker-side return codes of JR/T 0046 §7.23 this flow answers with. */
+export const BROKER_CODES = {
+  OK: '0000',
+  WRONG_FUND_PASSWORD: '2001',
+  INSUFFICIENT_BALANCE: '2002',
+  DUPLICATE_BANK_SERIAL: '2004',
+  REVERSAL_ORIGINAL_NOT_FOUND: '2005',
+  ALREADY_REVERSED: '2006',
+  QUERIED_NEVER_SEEN: '2027',
+  FUND_ACCOUNT_NOT_FOUND: '2011',
+  NO_RELATIONSHIP: '2013',
+  BANK_ACCOUNT_MISMATCH: '3001',
+  CURRENCY_WRONG: '3011',
+  MESSAGE_FORMAT: '2044',
+  NOT_OFFERED: '2033',
+  /**
+   * For a request that reached us after the bank's reply deadline. The cause is ours (it sat in our
+   * pipeline too long), and §7.23 has no broker code for a timeout: 3007 转账时间已过 means the transfer
+   * window is closed and would send the bank and operators after the wrong cause; 2028 is a query's
+   * `OrgRst`; 9xxx are communication-layer codes, not a verdict recorded against a serial. 2041 is a
+   * definite failure, the broker side's SYSTEM_ERROR in the protocol library too.
+   */
+  SYSTEM_ERROR: '2041',
+} as const;
+
+/** The §7.23 wording of a code, as the bank reads it in `Rst/Info`. */
+function messageOf(code: string): string {
+  return describeReturnCode(code)?.zh ?? '';
+}
+
+/** bank-protocol.md §4: a receiver must answer within replyDeadlineMs, 20 s unless the bank's config says otherwise. */
+const DEFAULT_REPLY_DEADLINE_MS = 20_000;
+
+/** A row of transfer.bank_reversals: a reversal the bank asked of us and what we answered. */
+interface RecordedReversal {
+  function: ReversalFunction;
+  cancelled_serial_no: string;
+  fund_account_no: string;
+  currency: string;
+  amount: string | null;
+  bank_account_no: string | null;
+  return_code: string;
+  our_serial_no: string;
+}
+
+/**
+ * Every function the bank starts, answered from the fund ledger in the transaction that records it,
+ * with the reply in the outbox of that transaction.
+ *
+ * F-4.1 B / F-4.2 B: the bank already moved its side of a deposit (or will move it on our 0000 for a
+ * withdrawal); we credit or debit the fund ledger and reply. Keyed by the bank's serial: a repeat
+ * (resend, duplicate delivery) returns the first answer and changes nothing (I6); a request reusing a
+ * serial for other content is refused with 2004 and changes nothing either. A refusal is recorded too,
+ * so its repeat gets the same code. A reversed original stays reversed: its repeat or late arrival is
+ * refused 2006 (F-4.5).
+ *
+ * A transfer request that reaches us after the bank's replyDeadlineMs (from `receivedAt`, when the
+ * adapter read it) takes no effect: the bank has already given up on it and reverses, queries or resends.
+ * It is recorded FAILED, so that a resend of the serial gets the same answer and a late copy can never
+ * move money after the bank undid its side. Reversals are exempt: the bank only ever wants them to take
+ * effect, and a reversal refused as stale would answer every resend of it with the same refusal.
+ *
+ * F-4.3 B / F-4.4 B: reversals, recorded by their own serial in transfer.bank_reversals; F-4.6 B: queries,
+ * which change nothing. The answers themselves are decided in bank-request-decisions.ts.
+ */
+/** What a 12005 B is answered: the original's result, and the original itself when we booked it. */
+type QueryAnswer = Pick<BankReplyReady, 'originalReturnCode' | 'queriedOriginal'>;
+
+@Injectable()
+export class BankInitiatedTransferService {
+  private readonly logger = new Logger(BankInitiatedTransferService.name);
+
+  constructor(
+    private readonly ledger: LedgerRepository,
+    private readonly outbox: Outbox,
+    private readonly calendar: BusinessCalendar,
+    @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(manager: EntityManager, request: InboundRequest): Promise<void> {
+    switch (request.function) {
+      case 'BANK_TO_SECURITIES':
+      case 'SECURITIES_TO_BANK':
+        return this.transfer(manager, request, request.function);
+      case 'REVERSE_BANK_TO_SECURITIES':
+      case 'REVERSE_SECURITIES_TO_BANK':
+        return this.reverse(manager, request, request.function);
+      case 'QUERY_RESULT':
+        return this.query(manager, request);
+      case 'DESIGNATE':
+        return this.reply(manager, request, BROKER_CODES.NOT_OFFERED);
+    }
+  }
+
+  private async transfer(manager: EntityManager, request: InboundRequest, type: TransferType): Promise<void> {
+    const amount = readAmount(request);
+    await lockBankSerials(manager, request.bankCode, [request.serialNo]);
+    const earlier = await manager.findOne(Transfer, { where: { initiator: 'B', bankCode: request.bankCode, serialNo: request.serialNo } });
+    if (earlier) {
+      if (!sameContent(earlier, request, type, amount)) return this.refuseReusedSerial(manager, request, `transfer ${earlier.transferId}`);
+      // F-4.5: whatever it first answered, a reversed original is refused now.
+      if (earlier.status === 'REVERSED') return this.reply(manager, request, BROKER_CODES.ALREADY_REVERSED, earlier.ourSerialNo);
+      return this.reply(manager, request, earlier.status === 'SUCCEEDED' ? BROKER_CODES.OK : earlier.bankReturnCode!, earlier.ourSerialNo);
+    }
+    const reversal = await this.reversalTouching(manager, request.bankCode, request.serialNo);
+    if (reversal?.own) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
+    if (reversal) {
+      // Its reversal came first (answered 2005): a late original must never take effect after it.
+      this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, resend: request.resend }, 'original arrived after its reversal; refused, nothing changed');
+      return this.reply(manager, request, BROKER_CODES.ALREADY_REVERSED);
+    }
+    // A request we cannot even read takes no effect and leaves no row: its repeat gets the same answer anyway.
+    if (!amount) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
+    const transfer = await this.decide(manager, request, type, amount);
+    return this.reply(manager, request, transfer.status === 'SUCCEEDED' ? BROKER_CODES.OK : transfer.bankReturnCode!, transfer.ourSerialNo);
+  }
+
+  private async refuseReusedSerial(manager: EntityManager, request: InboundRequest, usedBy: string): Promise<void> {
+    // Answering with the first result would tell the bank this other request was done (or refused).
+    this.logger.warn(
+      { bankCode: request.bankCode, serialNo: request.serialNo, function: request.function, usedBy, fundAccountNo: request.fundAccountNo, amount: request.amount },
+      'bank serial reused for a different request; refused as a duplicate serial, nothing changed',
+    );
+    return this.reply(manager, request, BROKER_CODES.DUPLICATE_BANK_SERIAL);
+  }
+
+  private async reply(manager: EntityManager, request: InboundRequest, returnCode: string, serialNo?: string, query?: QueryAnswer): Promise<void> {
+    await this.outbox.add(manager, bankReplyReady, {
+      inboundId: request.inboundId,
+      bankCode: request.bankCode,
+      route: request.route,
+      function: request.function,
+      returnCode,
+      returnMessage: messageOf(returnCode),
+      serialNo,
+      originalReturnCode: query?.originalReturnCode,
+      queriedOriginal: query?.queriedOriginal,
+    }, { key: request.bankCode });
+  }
+
+  private async decide(manager: EntityManager, request: InboundRequest, type: TransferType, amount: Money): Promise<Transfer> {
+    const businessDate = this.calendar.today();
+    const transfer = manager.create(Transfer, {
+      transferId: randomUUID(),
+      type,
+      initiator: 'B',
+      serialNo: request.serialNo,
+      ourSerialNo: await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate),
+      bankSerialNo: request.serialNo,
+      bankCode: request.bankCode,
+      fundAccountNo: request.fundAccountNo,
+      currency: request.currency,
+      amount: amount.toString(),
+      status: 'SUCCEEDED',
+      failureCode: null,
+      failureMessage: null,
+      bankReturnCode: null,
+      holdId: null,
+      bankAccountNo: request.bankAccountNo ?? null,
+      attempts: [],
+      businessDate,
+      unknownSince: null,
+    });
+    const stale = this.lateBy(request);
+    if (stale) {
+      // Checked before the ledger is touched: moving money now would contradict the bank's reversal or resend.
+      Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_STALE', bankReturnCode: BROKER_CODES.SYSTEM_ERROR, failureMessage: stale });
+      this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, receivedAt: request.receivedAt, why: stale }, 'bank-initiated transfer arrived too late; refused, ledger untouched');
+    } else {
+      const refusal = await this.moveOrRefuse(manager, request, transfer, amount);
+      if (refusal) {
+        const failureMessage = refusal.why ? `${messageOf(refusal.code)}: ${refusal.why}` : messageOf(refusal.code);
+        Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_REFUSED', bankReturnCode: refusal.code, failureMessage });
+        this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, returnCode: refusal.code, why: refusal.why }, 'bank-initiated transfer refused');
+      } else {
+        this.logger.log({ transferId: transfer.transferId, bankCode: request.bankCode, serialNo: request.serialNo, type }, 'bank-initiated transfer booked');
+      }
+    }
+    await manager.insert(Transfer, transfer);
+    return transfer;
+  }
+
+  /**
+   * Why the request is past the bank's reply deadline, or undefined while it is not. Measured from when
+   * the adapter read it off the session, with this service's clock (the hosts' clocks are kept in step).
+   * What remains after this check is the reply's own way back (outbox, Kafka, adapter): a reply that
+   * crosses the deadline on its way is the bank's UNKNOWN, which it reverses (F-4.3 B / F-4.4 B).
+   */
+  private lateBy(request: InboundRequest): string | undefined {
+    const deadlineMs = findBank(this.config, request.bankCode)?.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
+    const receivedAt = Date.parse(request.receivedAt);
+    const now = this.clock.now();
+    // Without a readable receive time it cannot be shown to be in time; refusing is the side the bank can undo.
+    if (Number.isNaN(receivedAt)) return `receivedAt ${request.receivedAt} unreadable; cannot show the request is within the bank's ${deadlineMs} ms reply deadline`;
+    const elapsedMs = now.getTime() - receivedAt;
+    if (elapsedMs <= deadlineMs) return undefined;
+    return `received ${request.receivedAt}, reached the ledger ${now.toISOString()} (${elapsedMs} ms): past the bank's ${deadlineMs} ms reply deadline, the bank has given up on it`;
+  }
+
+  /**
+   * Credits (12001) or debits (12002) the ledger, or returns the refusal (and changes nothing). For a
+   * withdrawal the account and relationship come first (a password verdict on an account that is not
+   * ours means nothing), then the password, and only then the balance, so that a wrong password never
+   * learns whether the money is there.
+   */
+  private async moveOrRefuse(manager: EntityManager, request: InboundRequest, transfer: Transfer, amount: Money): Promise<{ code: string; why?: string } | undefined> {
+    const account = await this.ledger.lock(manager, request.fundAccountNo, request.currency);
+    if (!account) {
+      const anyCurrency = await manager.query(`SELECT 1 FROM transfer.ledger_accounts WHERE fund_account_no = $1`, [request.fundAccountNo]);
+      return { code: anyCurrency.length > 0 ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
+    }
+    if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
+    if (request.bankAccountNo && request.bankAccountNo !== account.bankAccountNo) return { code: BROKER_CODES.BANK_ACCOUNT_MISMATCH };
+    let movement = amount;
+    if (transfer.type === 'SECURITIES_TO_BANK') {
+      const wrongPassword = fundPasswordRefusal(request.fundPassword);
+      if (wrongPassword) return { code: BROKER_CODES.WRONG_FUND_PASSWORD, why: wrongPassword };
+      // I7, the rule S withdrawals place their hold under.
+      const figures = this.ledger.figures(account);
+      if (!canTake(figures, amount)) {
+        return { code: BROKER_CODES.INSUFFICIENT_BALANCE, why: `${available(figures).toString()} ${account.currency} withdrawable, ${amount.toString()} asked` };
+      }
+      movement = amount.negated();
+    }
+    await this.ledger.moveWithBank(manager, account, request.bankCode, movement, {
+      source: 'TRANSFER',
+      sourceId: transfer.transferId,
+      businessDate: transfer.businessDate,
+    });
+    return undefined;
+  }
+
+  /**
+   * F-4.3 B / F-4.4 B. Every answer is recorded against the reversal's own serial (its repeat gets it
+   * again); 0000 and 2005 also bar the original's serial for ever. A 2008 leaves the credited deposit as
+   * it is and marks it for an operator (failure REVERSAL_REFUSED_FUNDS_USED on the transfer, shown by
+   * GET /v1/transfers, and an ERROR log): the bank has debited its customer once and we credited once,
+   * so the books agree, but the bank wanted the money back and only a person can settle that.
+   */
+  private async reverse(manager: EntityManager, request: InboundRequest, fn: ReversalFunction): Promise<void> {
+    const cancelled = request.cancelledRef;
+    const amount = request.amount === undefined ? undefined : readAmount(request);
+    if (!cancelled || (request.amount !== undefined && !amount)) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
+    await lockBankSerials(manager, request.bankCode, [request.serialNo, cancelled.serialNo]);
+    const [earlier]: RecordedReversal[] = await manager.query(`SELECT * FROM transfer.bank_reversals WHERE bank_code = $1 AND serial_no = $2`, [
+      request.bankCode,
+      request.serialNo,
+    ]);
+    if (earlier) {
+      if (!sameReversal(earlier, request, fn, amount)) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
+      return this.reply(manager, request, earlier.return_code, earlier.our_serial_no);
+    }
+    const usedByTransfer = await manager.findOne(Transfer, { where: { initiator: 'B', bankCode: request.bankCode, serialNo: request.serialNo } });
+    if (usedByTransfer) return this.refuseReusedSerial(manager, request, `transfer ${usedByTransfer.transferId}`);
+
+    const original = await manager.findOne(Transfer, {
+      where: { initiator: 'B', bankCode: request.bankCode, serialNo: cancelled.serialNo },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const account = original ? await this.ledger.lock(manager, original.fundAccountNo, original.currency) : null;
+    if (original && !account) throw new Error(`ledger of ${original.fundAccountNo} ${original.currency} vanished under transfer ${original.transferId}`);
+    const touching = original ? undefined : await this.reversalTouching(manager, request.bankCode, cancelled.serialNo);
+    const verdict = reversalVerdict({
+      reversal: {
+        function: fn,
+        // By issuer type only, as originals are keyed (initiator B and the session's bank), not by RefIssr.
+        namesOwnRequest: cancelled.issuerType === 'B',
+        fundAccountNo: request.fundAccountNo,
+        currency: request.currency,
+        amount,
+        bankAccountNo: request.bankAccountNo,
+      },
+      original: original
+        ? { type: original.type, status: original.status, fundAccountNo: original.fundAccountNo, currency: original.currency, amount: Money.fromDb(original.amount), bankAccountNo: original.bankAccountNo }
+        : undefined,
+      namesAReversal: touching?.own ?? false,
+      alreadyReversed: touching !== undefined && !touching.own,
+      available: account ? available(this.ledger.figures(account)) : undefined,
+    });
+
+    const businessDate = this.calendar.today();
+    const ourSerialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
+    const what = `bank ${INSTRUCTION_CODES[fn]} ${request.serialNo}`;
+    const log = { bankCode: request.bankCode, serialNo: request.serialNo, cancelledSerialNo: cancelled.serialNo, transferId: original?.transferId, returnCode: verdict.code };
+    if (original && verdict.code === '0000') {
+      await this.undo(manager, original, account!, verdict.action, businessDate);
+      await manager.update(Transfer, { transferId: original.transferId }, {
+        status: 'REVERSED',
+        failureCode: 'BANK_REVERSED',
+        failureMessage: original.failureMessage ? `reversed by ${what}; before that: ${original.failureMessage}` : `reversed by ${what}`,
+        attempts: [...original.attempts, `${this.clock.now().toISOString()} ${what}: 0000 reversed (${verdict.action})`],
+      });
+      this.logger.log(log, 'bank reversal done');
+    } else if (original && verdict.code === '2008') {
+      await manager.update(Transfer, { transferId: original.transferId }, {
+        failureCode: 'REVERSAL_REFUSED_FUNDS_USED',
+        failureMessage: `${what} refused 2008, needs manual handling: ${reasonOf(verdict)}`,
+        attempts: [...original.attempts, `${this.clock.now().toISOString()} ${what}: 2008 refused, ${reasonOf(verdict)}`],
+      });
+      this.logger.error({ ...log, why: reasonOf(verdict) }, 'bank reversal refused because the credited funds were used; the deposit stands and needs manual handling');
+    } else {
+      this.logger.warn({ ...log, why: reasonOf(verdict) }, verdict.code === '2005' ? 'bank reversed a transfer we never saw; its serial is barred' : 'bank reversal refused');
+    }
+    await manager.query(
+      `INSERT INTO transfer.bank_reversals (bank_code, serial_no, function, cancelled_serial_no, transfer_id, fund_account_no, currency, amount, bank_account_no, return_code, reason, our_serial_no, business_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        request.bankCode, request.serialNo, fn, cancelled.serialNo, original?.transferId ?? null, request.fundAccountNo, request.currency,
+        amount?.toString() ?? null, request.bankAccountNo ?? null, verdict.code, reasonOf(verdict) ?? null, ourSerialNo, businessDate,
+      ],
+    );
+    return this.reply(manager, request, verdict.code, ourSerialNo);
+  }
+
+  /** Takes the original's effect back out of the ledger: one balanced posting against the same transfer. */
+  private async undo(manager: EntityManager, original: Transfer, account: LedgerAccount, action: 'DEBIT_BACK' | 'CREDIT_BACK' | 'MARK_REVERSED', businessDate: string): Promise<void> {
+    if (action === 'MARK_REVERSED') return;
+    const amount = Money.fromDb(original.amount);
+    await this.ledger.moveWithBank(manager, account, original.bankCode, action === 'DEBIT_BACK' ? amount.negated() : amount, {
+      source: 'TRANSFER',
+      sourceId: original.transferId,
+      businessDate,
+    });
+  }
+
+  /** F-4.6 B: Rst 0000 (the query worked) and `OrgRst`, the queried request's result now; changes nothing. */
+  private async query(manager: EntityManager, request: InboundRequest): Promise<void> {
+    if (!request.queriedRef) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
+    return this.reply(manager, request, BROKER_CODES.OK, undefined, await this.answerQuery(manager, request.bankCode, request.queriedRef));
+  }
+
+  private async answerQuery(manager: EntityManager, bankCode: string, ref: MessageRef): Promise<QueryAnswer> {
+    // S: one of our serials to this bank (the saga's transfers); B: one of the bank's.
+    const transfer = await manager.findOne(Transfer, { where: { initiator: ref.issuerType, bankCode, serialNo: ref.serialNo } });
+    if (transfer) {
+      return {
+        originalReturnCode: originalResult(transfer.status, transfer.bankReturnCode),
+        queriedOriginal: {
+          ourSerialNo: transfer.ourSerialNo,
+          fundAccountNo: transfer.fundAccountNo,
+          bankAccountNo: transfer.bankAccountNo ?? undefined,
+          currency: transfer.currency as Currency,
+          amount: Money.fromDb(transfer.amount).toString(),
+        },
+      };
+    }
+    if (ref.issuerType === 'B') {
+      const touching = await this.reversalTouching(manager, bankCode, ref.serialNo);
+      // A query of the bank's own reversal gets what we answered it; a serial its reversal barred is reversed.
+      if (touching?.own) return { originalReturnCode: touching.returnCode };
+      if (touching) return { originalReturnCode: BROKER_CODES.ALREADY_REVERSED };
+    }
+    return { originalReturnCode: BROKER_CODES.QUERIED_NEVER_SEEN };
+  }
+
+  /**
+   * What transfer.bank_reversals knows of a bank serial: the reversal that has it as its own serial
+   * (own), else the reversal that barred it as an original (answered 0000 or 2005), else undefined.
+   */
+  private async reversalTouching(manager: EntityManager, bankCode: string, serialNo: string): Promise<{ own: boolean; returnCode: string } | undefined> {
+    const rows: Array<{ own: boolean; return_code: string }> = await manager.query(
+      `SELECT serial_no = $2 AS own, return_code FROM transfer.bank_reversals
+        WHERE bank_code = $1 AND (serial_no = $2 OR (cancelled_serial_no = $2 AND return_code IN ('0000', '2005')))
+        ORDER BY own DESC LIMIT 1`,
+      [bankCode, serialNo],
+    );
+    return rows[0] ? { own: rows[0].own, returnCode: rows[0].return_code } : undefined;
+  }
+}
+
+/**
+ * Serialises every request about one bank serial (an original, its reversals, a reuse of the serial) for
+ * the rest of the transaction, so a reversal and its late original can never both pass their checks.
+ * Taken in a fixed order, so two requests locking the same pair cannot deadlock.
+ */
+async function lockBankSerials(manager: EntityManager, bankCode: string, serialNos: string[]): Promise<void> {
+  for (const serialNo of [...new Set(serialNos)].sort()) {
+    await lockForTransaction(manager, `transfer.bank-serial|${bankCode}|${serialNo}`);
+  }
+}
+
+function reasonOf(verdict: ReversalVerdict): string | undefined {
+  return 'why' in verdict ? verdict.why : undefined;
+}
+
+function readAmount(request: InboundRequest): Money | undefined {
+  if (request.amount === undefined) return undefined;
+  try {
+    return Money.parse(request.amount, 'positive');
+  } catch (e) {
+    if (e instanceof AmountFormatError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Whether a request with an already processed serial is that same transfer again (a resend or a
+ * duplicate delivery) rather than another one under the same serial. An unreadable amount is not the
+ * recorded one.
+ */
+function sameContent(earlier: Transfer, request: InboundRequest, type: TransferType, amount: Money | undefined): boolean {
+  if (earlier.type !== type) return false;
+  if (earlier.fundAccountNo !== request.fundAccountNo || earlier.currency.trim() !== request.currency) return false;
+  if (!amount || !Money.fromDb(earlier.amount).equals(amount)) return false;
+  return earlier.bankAccountNo === (request.bankAccountNo ?? null);
+}
+
+/** The same for a reversal's serial: the same original, account, currency and (given or not) amount. */
+function sameReversal(earlier: RecordedReversal, request: InboundRequest, fn: ReversalFunction, amount: Money | undefined): boolean {
+  if (earlier.function !== fn || earlier.cancelled_serial_no !== request.cancelledRef?.serialNo) return false;
+  if (earlier.fund_account_no !== request.fundAccountNo || earlier.currency !== request.currency) return false;
+  if ((earlier.amount === null) !== (amount === undefined) || (amount && !Money.fromDb(earlier.amount!).equals(amount))) return false;
+  return earlier.bank_account_no === (request.bankAccountNo ?? null);
+}

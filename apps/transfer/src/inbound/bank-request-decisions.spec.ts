@@ -1,0 +1,94 @@
+import { Money } from '@custody/money';
+import { fundPasswordRefusal, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
+
+const deposit: RecordedOriginal = { type: 'BANK_TO_SECURITIES', status: 'SUCCEEDED', fundAccountNo: 'F1', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
+const withdrawal: RecordedOriginal = { ...deposit, type: 'SECURITIES_TO_BANK' };
+const reversal: ReversalFacts['reversal'] = { function: 'REVERSE_BANK_TO_SECURITIES', namesOwnRequest: true, fundAccountNo: 'F1', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
+const facts = (over: Partial<ReversalFacts> = {}): ReversalFacts => ({ reversal, original: deposit, namesAReversal: false, alreadyReversed: false, available: Money.parse('250.00'), ...over });
+
+describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)', () => {
+  describe('F-4.2 B: fund password', () => {
+    it('only MATCHED authorises a withdrawal', () => {
+      expect(fundPasswordRefusal('MATCHED')).toBeUndefined();
+    });
+
+    it.each(['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const)('%s is refused with its own reason', (check) => {
+      expect(fundPasswordRefusal(check)).toEqual(expect.any(String));
+    });
+
+    it('the reasons tell the cases apart', () => {
+      const reasons = (['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const).map(fundPasswordRefusal);
+      expect(new Set(reasons).size).toBe(reasons.length);
+    });
+  });
+
+  describe('F-4.3 B / F-4.4 B: reversals', () => {
+    it('a credited deposit whose funds are all available is debited back', () => {
+      expect(reversalVerdict(facts())).toEqual({ code: '0000', action: 'DEBIT_BACK' });
+    });
+
+    it('a credited deposit with less available than credited (used or held) is 2008, with the figures', () => {
+      const v = reversalVerdict(facts({ available: Money.parse('249.99') }));
+      expect(v).toMatchObject({ code: '2008', why: expect.stringContaining('249.99 CNY available of the 250.00') });
+    });
+
+    it('a debited withdrawal is credited back, whatever the ledger holds', () => {
+      const v = reversalVerdict(facts({ original: withdrawal, reversal: { ...reversal, function: 'REVERSE_SECURITIES_TO_BANK' }, available: Money.zero() }));
+      expect(v).toEqual({ code: '0000', action: 'CREDIT_BACK' });
+    });
+
+    it('an original we refused is granted with nothing to undo', () => {
+      expect(reversalVerdict(facts({ original: { ...deposit, status: 'FAILED' } }))).toEqual({ code: '0000', action: 'MARK_REVERSED' });
+    });
+
+    it('an original already reversed is 2006', () => {
+      expect(reversalVerdict(facts({ original: { ...deposit, status: 'REVERSED' } })).code).toBe('2006');
+    });
+
+    it('an original never seen is 2005 and remembered; once barred, a different reversal of it is 2006', () => {
+      expect(reversalVerdict(facts({ original: undefined }))).toEqual({ code: '2005', action: 'REMEMBER' });
+      expect(reversalVerdict(facts({ original: undefined, alreadyReversed: true })).code).toBe('2006');
+    });
+
+    it.each<[string, Partial<ReversalFacts['reversal']>]>([
+      ['another fund account', { fundAccountNo: 'F2' }],
+      ['another currency', { currency: 'USD' }],
+      ['another amount', { amount: Money.parse('250.01') }],
+      ['another bank account', { bankAccountNo: '6223' }],
+      ['the other function (12004 of a 12001)', { function: 'REVERSE_SECURITIES_TO_BANK' }],
+      ['a CnRef the bank did not issue', { namesOwnRequest: false }],
+    ])('%s does not match: 2007', (_what, change) => {
+      expect(reversalVerdict(facts({ reversal: { ...reversal, ...change } })).code).toBe('2007');
+    });
+
+    it('a mismatch is 2007 even when the named original was already reversed', () => {
+      expect(reversalVerdict(facts({ original: { ...deposit, status: 'REVERSED' }, reversal: { ...reversal, amount: Money.parse('1.00') } })).code).toBe('2007');
+    });
+
+    it('a reversal that repeats neither account, currency nor amount matches by CnRef alone', () => {
+      expect(reversalVerdict(facts({ reversal: { ...reversal, fundAccountNo: '', currency: '', amount: undefined, bankAccountNo: undefined } })).code).toBe('0000');
+    });
+
+    it('a reversal of a reversal is 2007 (seen, but not an original), never 2005', () => {
+      expect(reversalVerdict(facts({ original: undefined, namesAReversal: true })).code).toBe('2007');
+    });
+
+    it('a bank-initiated original is never open; finding one open is a bug, not an answer', () => {
+      expect(() => reversalVerdict(facts({ original: { ...deposit, status: 'UNKNOWN' } }))).toThrow(/should be final/);
+    });
+  });
+
+  describe('F-4.6: OrgRst', () => {
+    it.each<[Parameters<typeof originalResult>[0], string | null, string]>([
+      ['SUCCEEDED', null, '0000'],
+      ['FAILED', '3001', '3001'],
+      ['FAILED', '1002', '1002'],
+      ['FAILED', null, '2026'],
+      ['REVERSED', '3001', '2006'],
+      ['PENDING', null, '2028'],
+      ['UNKNOWN', null, '2028'],
+    ])('%s (failed with %s) → %s', (status, failedWith, expected) => {
+      expect(originalResult(status, failedWith)).toBe(expected);
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import type { fundPasswordCheckSchema } from '@custody/contracts';
+import { Money } from '@custody/money';
+import type { TransferStatus, TransferType } from '../transfers/transfer.entity';
+
+/**
+ * What the broker answers to a bank-initiated request, decided from what is recorded: pure, so every
+ * branch of domain.md §4 / bank-protocol.md §4 is tested without a database. The service reads the
+ * facts under locks, asks here, and carries out the verdict in the same transaction as its reply.
+ */
+
+export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
+
+/**
+ * F-4.2 B: why the fund password does not authorise a withdrawal, or undefined when it does. Every
+ * failure is 2001 to the bank (the standard has one code); the reason is for our record and operators.
+ * An absent check is a request the adapter could not verify: refused, never taken as proof.
+ */
+export function fundPasswordRefusal(check: FundPasswordCheck | undefined): string | undefined {
+  switch (check) {
+    case 'MATCHED':
+      return undefined;
+    case 'MISMATCHED':
+      return 'fund password does not match the one on record';
+    case 'LOCKED':
+      return 'fund password locked after too many wrong attempts';
+    case 'NOT_SET':
+      return 'the customer has no fund password set';
+    case 'MISSING':
+      return 'the request carried no fund password (PIN block)';
+    case 'UNREADABLE':
+      return 'the fund password PIN block could not be decrypted to a PIN';
+    case undefined:
+      return 'the adapter reported no fund password verification for this withdrawal';
+  }
+}
+
+/** The original transfer a bank's reversal names, as recorded (initiator B, the bank's serial). */
+export interface RecordedOriginal {
+  type: TransferType;
+  status: TransferStatus;
+  fundAccountNo: string;
+  currency: string;
+  amount: Money;
+  bankAccountNo: string | null;
+}
+
+export type ReversalFunction = 'REVERSE_BANK_TO_SECURITIES' | 'REVERSE_SECURITIES_TO_BANK';
+
+/** What a 12003/12004 from the bank says about the original it undoes. */
+export interface ReversalRequest {
+  function: ReversalFunction;
+  /** `CnRef` names a request issued by the reversal's own issuer (only the original's initiator may reverse it). */
+  namesOwnRequest: boolean;
+  /** Empty when the reversal did not repeat it. */
+  fundAccountNo: string;
+  /** Empty when the reversal did not repeat it. */
+  currency: string;
+  /** Absent when the reversal did not repeat it. */
+  amount?: Money;
+  bankAccountNo?: string;
+}
+
+export interface ReversalFacts {
+  reversal: ReversalRequest;
+  /** The named original, when we ever processed it. */
+  original?: RecordedOriginal;
+  /** `CnRef` names one of the bank's own reversal requests instead of an original. */
+  namesAReversal: boolean;
+  /** An earlier, different reversal of the same serial already took effect (0000) or barred it (2005). */
+  alreadyReversed: boolean;
+  /** Available (balance less holds) of the original's fund ledger now; needed only to undo a credit. */
+  available?: Money;
+}
+
+export type ReversalVerdict =
+  | { code: '0000'; action: 'DEBIT_BACK' | 'CREDIT_BACK' | 'MARK_REVERSED' }
+  | { code: '2005'; action: 'REMEMBER' }
+  | { code: '2006' | '2007' | '2008'; why: string };
+
+const REVERSED_TYPE: Record<ReversalFunction, TransferType> = {
+  REVERSE_BANK_TO_SECURITIES: 'BANK_TO_SECURITIES',
+  REVERSE_SECURITIES_TO_BANK: 'SECURITIES_TO_BANK',
+};
+
+/**
+ * F-4.3 B / F-4.4 B. A reversal naming a reversal (the bank undoing its own reversal) is 2007, not
+ * 2005: we have seen that serial, it is just not an original of this function; answering "never seen"
+ * would be false and would bar a serial that can never arrive as an original anyway. A reversal that
+ * does not match is refused before "already reversed" is considered, since it is not about that
+ * transfer at all.
+ */
+export function reversalVerdict(facts: ReversalFacts): ReversalVerdict {
+  const { reversal, original } = facts;
+  if (!reversal.namesOwnRequest) return { code: '2007', why: 'CnRef names a request the bank did not issue; only the original initiator may reverse it' };
+  if (facts.namesAReversal) return { code: '2007', why: 'CnRef names a reversal, not a transfer; a reversal cannot be reversed' };
+  if (!original) {
+    return facts.alreadyReversed ? { code: '2006', why: 'the serial was already barred by an earlier reversal' } : { code: '2005', action: 'REMEMBER' };
+  }
+  const mismatch = reversalMismatch(reversal, original);
+  if (mismatch) return { code: '2007', why: mismatch };
+  switch (original.status) {
+    case 'REVERSED':
+      return { code: '2006', why: 'the original was already reversed by an earlier reversal' };
+    case 'FAILED':
+      // We refused it, so it took no effect: the reversal is granted and the serial stays barred.
+      return { code: '0000', action: 'MARK_REVERSED' };
+    case 'SUCCEEDED':
+      if (original.type === 'SECURITIES_TO_BANK') return { code: '0000', action: 'CREDIT_BACK' };
+      if (facts.available === undefined) throw new Error('undoing a credited deposit needs the ledger available figure');
+      if (facts.available.lessThan(original.amount)) {
+        return {
+          code: '2008',
+          why: `only ${facts.available.toString()} ${original.currency.trim()} available of the ${original.amount.toString()} credited: the funds were already used or held`,
+        };
+      }
+      return { code: '0000', action: 'DEBIT_BACK' };
+    case 'PENDING':
+    case 'UNKNOWN':
+      // A bank-initiated transfer is answered in the transaction that records it: it is never open.
+      throw new Error(`bank-initiated transfer recorded ${original.status}; it should be final`);
+  }
+}
+
+function reversalMismatch(reversal: ReversalRequest, original: RecordedOriginal): string | undefined {
+  if (REVERSED_TYPE[reversal.function] !== original.type) return `a ${reversal.function} cannot reverse a ${original.type}`;
+  // An empty account or currency is one the reversal did not repeat: CnRef alone names the original then.
+  if (reversal.fundAccountNo && reversal.fundAccountNo !== original.fundAccountNo) return `fund account ${reversal.fundAccountNo} is not the original's ${original.fundAccountNo}`;
+  if (reversal.currency && reversal.currency !== original.currency.trim()) return `currency ${reversal.currency} is not the original's ${original.currency.trim()}`;
+  if (reversal.amount && !reversal.amount.equals(original.amount)) return `amount ${reversal.amount.toString()} is not the original's ${original.amount.toString()}`;
+  if (reversal.bankAccountNo && original.bankAccountNo && reversal.bankAccountNo !== original.bankAccountNo) return 'bank account is not the original one';
+  return undefined;
+}
+
+/**
+ * F-4.6: `OrgRst` of a queried transfer by its recorded status. A FAILED one answers the code it failed
+ * with (ours to the bank for B-initiated, the bank's for S-initiated); when none was recorded (it failed
+ * on our side before the bank answered) 2026 被查询流水已失败 is the most specific the standard has.
+ */
+export function originalResult(status: TransferStatus, failedWith: string | null): string {
+  switch (status) {
+    case 'SUCCEEDED':
+      return '0000';
+    case 'FAILED':
+      return failedWith ?? '2026';
+    case 'REVERSED':
+      return '2006';
+    case 'PENDING':
+    case 'UNKNOWN':
+      return '2028';
+  }
+}

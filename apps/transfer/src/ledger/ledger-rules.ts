@@ -1,0 +1,57 @@
+import { Money } from '@custody/money';
+
+export interface LedgerFigures {
+  balance: Money;
+  held: Money;
+}
+
+export interface BalanceView {
+  currency: string;
+  balance: string;
+  available: string;
+  withdrawable: string;
+  frozen: string;
+}
+
+/** Balance less every active hold; also what a reversal of a credit may take back (F-4.3 B). */
+export function available(figures: LedgerFigures): Money {
+  return figures.balance.minus(figures.held);
+}
+
+/**
+ * Available = balance less every active hold (trading holds and withdrawals in transit).
+ * Withdrawable (I7) = available less funds committed to unsettled purchases; clearing (§9) brings those,
+ * so until then withdrawable equals available.
+ */
+export function balanceView(currency: string, figures: LedgerFigures): BalanceView {
+  const free = available(figures);
+  return {
+    currency,
+    balance: figures.balance.toString(),
+    available: free.toString(),
+    withdrawable: free.toString(),
+    frozen: figures.held.toString(),
+  };
+}
+
+/** I7: a securities→bank transfer or a hold may take only what is available and withdrawable. */
+export function canTake(figures: LedgerFigures, amount: Money): boolean {
+  return !available(figures).lessThan(amount);
+}
+
+/** A journal posting: lines that sum to zero (I5). */
+export interface PostingLine {
+  account: string;
+  fundAccountNo: string | null;
+  amount: Money;
+}
+
+export function assertBalanced(lines: PostingLine[]): void {
+  if (lines.length < 2 || !Money.sum(lines.map((l) => l.amount)).isZero()) {
+    throw new Error(`unbalanced posting: ${lines.map((l) => `${l.account} ${l.amount.toString()}`).join(', ')}`);
+  }
+}
+
+export const customerAccount = (fundAccountNo: string) => `CUSTOMER:${fundAccountNo}`;
+/** The broker's claim on a bank's summary account (客户交易结算资金汇总账户) for its customers' money. */
+export const summaryAccount = (bankCode: string) => `SUMMARY:${bankCode}`;

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { designationApplied, type designationResolved, type fundAccountOpened } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { LedgerAccount } from '../ledger/ledger-account.entity';
+
+/**
+ * What the transfer service needs to know of account's data, learned from account's events: which fund
+ * accounts exist (a ledger opens at zero) and which bank and bank account each is designated to.
+ */
+@Injectable()
+export class CustodyProjection {
+  constructor(private readonly outbox: Outbox) {}
+
+  async fundAccountOpened(manager: EntityManager, event: z.infer<typeof fundAccountOpened.schema>): Promise<void> {
+    await manager.query(
+      `INSERT INTO transfer.ledger_accounts (fund_account_no, currency, customer_no, role) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (fund_account_no, currency) DO NOTHING`,
+      [event.fundAccountNo, event.currency, event.customerNo, event.role],
+    );
+  }
+
+  /**
+   * Links the ledger to the designated bank, then tells account: the relationship shows DESIGNATED only once
+   * transfers on it are accepted here.
+   */
+  async designationResolved(manager: EntityManager, event: z.infer<typeof designationResolved.schema>): Promise<void> {
+    if (event.status === 'DESIGNATED') await this.link(manager, event);
+    await this.outbox.add(manager, designationApplied, event, { key: event.fundAccountNo });
+  }
+
+  private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>): Promise<void> {
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: event.fundAccountNo, currency: event.currency },
+      { bankCode: event.bankCode, bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+    );
+    // Account publishes fund-account.opened before any designation of it, on the same partition key,
+    // so the ledger row exists; if it does not, fail loudly and let the consumer retry.
+    if (updated.affected !== 1) throw new Error(`designation for ${event.fundAccountNo}/${event.currency} arrived before its fund account`);
+  }
+}

@@ -1,0 +1,225 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Outbox } from '@custody/messaging';
+import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { ChinaCalendarDate, Clock, deriveDigestKey, DomainError, IdempotencyStore, loadCustodyConfig, requestDigest, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { TRANSFER_SCHEMA } from './transfer.schema';
+import { HoldsService } from './holds/holds.service';
+import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { CustodyProjection } from './projections/custody-projection';
+import { TransferService } from './transfers/transfer.service';
+
+/** The transfer service's ledger rules against the real PostgreSQL, with its real migrations. */
+describe('transfer service ledger (real PostgreSQL)', () => {
+  const BANK = '1021000';
+  const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
+  let db: TestDatabase;
+  const sealingKey = randomBytes(32);
+  let transfers: TransferService;
+  let holds: HoldsService;
+  let inbound: BankInitiatedTransferService;
+  let projection: CustodyProjection;
+
+  beforeAll(async () => {
+    await requireInfrastructure({ postgres: true });
+    db = await createTestDatabase({
+      name: 'transfer_ledger',
+      schema: TRANSFER_SCHEMA.schema,
+      entities: TRANSFER_SCHEMA.entities,
+      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
+    });
+    const ledger = new LedgerRepository();
+    const outbox = new Outbox('transfer');
+    const calendar = new ChinaCalendarDate();
+    const idempotency = new IdempotencyStore('transfer', sealingKey);
+    transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'));
+    holds = new HoldsService(db.dataSource, ledger, idempotency);
+    inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
+    projection = new CustodyProjection(outbox);
+  });
+
+  afterAll(() => db?.drop());
+
+  async function designatedAccount(): Promise<{ fundAccountNo: string; bankAccountNo: string }> {
+    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const bankAccountNo = `62${Date.now()}`;
+    await db.dataSource.transaction(async (m) => {
+      await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
+      await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
+    });
+    return { fundAccountNo, bankAccountNo };
+  }
+
+  async function bankDeposit(account: { fundAccountNo: string; bankAccountNo: string }, amount: string, serialNo = `B${randomUUID().slice(0, 12)}`) {
+    await db.dataSource.transaction((m) =>
+      inbound.handle(m, {
+        inboundId: randomUUID(),
+        bankCode: BANK,
+        route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: BANK } },
+        function: 'BANK_TO_SECURITIES',
+        serialNo,
+        businessDate: '2026-11-21',
+        resend: false,
+        receivedAt: new Date().toISOString(),
+        fundAccountNo: account.fundAccountNo,
+        currency: 'CNY',
+        amount,
+        bankAccountNo: account.bankAccountNo,
+      }),
+    );
+    return serialNo;
+  }
+
+  async function figures(fundAccountNo: string) {
+    const [row] = await db.dataSource.query(`SELECT balance::text, held::text FROM transfer.ledger_accounts WHERE fund_account_no = $1`, [fundAccountNo]);
+    const [journal] = await db.dataSource.query(`SELECT coalesce(sum(amount), 0)::text AS total FROM transfer.journal_lines WHERE account = $1`, [`CUSTOMER:${fundAccountNo}`]);
+    return { balance: row.balance as string, held: row.held as string, journal: journal.total as string };
+  }
+
+  async function lastReplyCode(): Promise<string> {
+    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' ORDER BY id DESC LIMIT 1`);
+    return row.envelope.payload.returnCode;
+  }
+
+  const withdraw = (fundAccountNo: string, amount: string, requestId = randomUUID()) =>
+    transfers.request({ requestId, type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount });
+
+  const outcome = (transferId: string, status: 'SUCCEEDED' | 'FAILED' | 'UNKNOWN', bankReturnCode?: string) =>
+    db.dataSource.transaction((m) =>
+      transfers.applyOutcome(m, { transferId, status, failure: status === 'FAILED' ? { code: 'BANK_REJECTED', bankReturnCode, message: 'x' } : undefined, attempt: status === 'UNKNOWN' ? 'sent, no reply' : undefined }),
+    );
+
+  it('F-4.1 B: a bank-initiated deposit credits once; its repeat returns the first answer and moves nothing (I6)', async () => {
+    const account = await designatedAccount();
+    const serial = await bankDeposit(account, '250.00');
+    expect(await lastReplyCode()).toBe('0000');
+    await bankDeposit(account, '250.00', serial);
+    expect(await lastReplyCode()).toBe('0000');
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '250.00', held: '0.00', journal: '250.00' });
+  });
+
+  it('F-4.1 B: an unknown fund account (2011) or another bank account (3001) is refused and changes nothing', async () => {
+    const account = await designatedAccount();
+    await bankDeposit({ fundAccountNo: 'NOPE', bankAccountNo: account.bankAccountNo }, '10.00');
+    expect(await lastReplyCode()).toBe('2011');
+    await bankDeposit({ fundAccountNo: account.fundAccountNo, bankAccountNo: '6200000000' }, '10.00');
+    expect(await lastReplyCode()).toBe('3001');
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '0.00', held: '0.00', journal: '0' });
+  });
+
+  it('F-4.2 S: the hold becomes the debit on success; a redelivered or conflicting verdict changes nothing', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '1000.00');
+    const transferId = await withdraw(account.fundAccountNo, '300.00');
+    expect(await figures(account.fundAccountNo)).toMatchObject({ balance: '1000.00', held: '300.00' });
+    await outcome(transferId, 'SUCCEEDED');
+    await outcome(transferId, 'SUCCEEDED');
+    await outcome(transferId, 'FAILED', '1002');
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '700.00', held: '0.00', journal: '700.00' });
+  });
+
+  it('F-4.2 S: UNKNOWN keeps the hold (never released on a guess); a definite failure releases it', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '100.00');
+    const transferId = await withdraw(account.fundAccountNo, '100.00');
+    await outcome(transferId, 'UNKNOWN');
+    expect(await figures(account.fundAccountNo)).toMatchObject({ balance: '100.00', held: '100.00' });
+    const [row] = await db.dataSource.query(`SELECT status, attempts, unknown_since FROM transfer.transfers WHERE transfer_id = $1`, [transferId]);
+    expect(row).toMatchObject({ status: 'UNKNOWN', attempts: ['sent, no reply'] });
+    expect(row.unknown_since).not.toBeNull();
+    await outcome(transferId, 'FAILED', '1052');
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '100.00', held: '0.00', journal: '100.00' });
+  });
+
+  it('I7: concurrent withdrawals never take more than withdrawable', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '500.00');
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => withdraw(account.fundAccountNo, '100.00')));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(refused.every((r) => r.status === 'rejected' && r.reason instanceof DomainError && r.reason.code === 'INSUFFICIENT_WITHDRAWABLE')).toBe(true);
+    expect(await figures(account.fundAccountNo)).toMatchObject({ balance: '500.00', held: '500.00' });
+  });
+
+  it('api.md idempotency: the same requestId returns the same transfer; another body is refused', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '50.00');
+    const requestId = randomUUID();
+    const [a, b] = await Promise.all([withdraw(account.fundAccountNo, '10.00', requestId), withdraw(account.fundAccountNo, '10.00', requestId)]);
+    expect(a).toBe(b);
+    await expect(withdraw(account.fundAccountNo, '11.00', requestId)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await figures(account.fundAccountNo)).toMatchObject({ held: '10.00' });
+  });
+
+  /** Holds and securities-initiated transfers (the deposits that fund the tests are bank-initiated). */
+  async function rowCounts(fundAccountNo: string) {
+    const [row] = await db.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM transfer.holds WHERE fund_account_no = $1) AS holds,
+              (SELECT count(*)::int FROM transfer.transfers WHERE fund_account_no = $1 AND initiator = 'S') AS transfers`,
+      [fundAccountNo],
+    );
+    return row as { holds: number; transfers: number };
+  }
+
+  it('api.md idempotency: concurrent twins on a balance covering only one both get the first transfer, not INSUFFICIENT_WITHDRAWABLE', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '10.00');
+    const requestId = randomUUID();
+    const [a, b] = await Promise.all([withdraw(account.fundAccountNo, '10.00', requestId), withdraw(account.fundAccountNo, '10.00', requestId)]);
+    expect(a).toBe(b);
+    expect(await rowCounts(account.fundAccountNo)).toEqual({ holds: 1, transfers: 1 });
+    expect(await figures(account.fundAccountNo)).toMatchObject({ balance: '10.00', held: '10.00' });
+  });
+
+  it('api.md idempotency: concurrent twins with different bodies: one succeeds, the other is 409 IDEMPOTENCY_KEY_REUSED', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '100.00');
+    const requestId = randomUUID();
+    const results = await Promise.allSettled([withdraw(account.fundAccountNo, '10.00', requestId), withdraw(account.fundAccountNo, '20.00', requestId)]);
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    expect(won).toBeGreaterThanOrEqual(0);
+    const lost = results[1 - won];
+    expect(lost.status === 'rejected' && lost.reason instanceof DomainError && lost.reason.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await rowCounts(account.fundAccountNo)).toEqual({ holds: 1, transfers: 1 });
+    expect(await figures(account.fundAccountNo)).toMatchObject({ held: won === 0 ? '10.00' : '20.00' });
+  });
+
+  it('api.md idempotency: concurrent twin trading holds place one hold', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '30.00');
+    const input = { requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '30.00', reason: 'order 1' };
+    const [a, b] = await Promise.all([holds.place(input), holds.place({ ...input })]);
+    expect(a).toBe(b);
+    expect(await rowCounts(account.fundAccountNo)).toEqual({ holds: 1, transfers: 0 });
+    expect(await figures(account.fundAccountNo)).toMatchObject({ held: '30.00' });
+  });
+
+  it('releasing is idempotent: two concurrent releases of one hold both succeed and release it once', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '40.00');
+    const holdId = await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '25.00', reason: 'order 2' });
+    await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '5.00', reason: 'order 3' });
+    await expect(Promise.all([holds.release(holdId), holds.release(holdId)])).resolves.toEqual([undefined, undefined]);
+    const [hold] = await db.dataSource.query(`SELECT status FROM transfer.holds WHERE hold_id = $1`, [holdId]);
+    expect(hold.status).toBe('RELEASED');
+    expect(await figures(account.fundAccountNo)).toMatchObject({ balance: '40.00', held: '5.00' });
+  });
+
+  it('domain.md §3, §14: the stored digest of a body holding a password is keyed, so PINs cannot be tried against it', async () => {
+    const account = await designatedAccount();
+    const body = { requestId: randomUUID(), type: 'BANK_TO_SECURITIES' as const, fundAccountNo: account.fundAccountNo, currency: 'CNY' as const, amount: '1.00', bankPassword: '123456' };
+    await transfers.request(body);
+    const [row] = await db.dataSource.query(`SELECT request_digest, resource_id FROM transfer.idempotency_keys WHERE scope = 'transfer' AND request_id = $1`, [body.requestId]);
+    const clear = `{"amount":"1.00","bankPassword":"123456","currency":"CNY","fundAccountNo":"${body.fundAccountNo}","requestId":"${body.requestId}","type":"BANK_TO_SECURITIES"}`;
+    expect(row.request_digest).not.toBe(createHash('sha256').update(clear).digest('hex'));
+    expect(row.request_digest).toBe(requestDigest(deriveDigestKey(sealingKey), body));
+    expect(row.request_digest).not.toBe(requestDigest(deriveDigestKey(randomBytes(32)), body));
+    expect(row.resource_id).toEqual(expect.any(String));
+  });
+
+  it('I5: every journal posting balances to zero', async () => {
+    const rows = await db.dataSource.query(`SELECT posting_id, sum(amount)::text AS total FROM transfer.journal_lines GROUP BY posting_id HAVING sum(amount) <> 0`);
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { TRANSFER_OUTCOME_FAILURE_CODES } from '@custody/contracts';
+import { CURRENCIES, type Currency } from '@custody/money';
+import { TRANSFER_STATUSES } from './transfer.entity';
+
+export const TRANSFER_TYPES = ['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK', 'INTERNAL'] as const;
+
+/** `POST /v1/transfers` (spec/api.md). The amount is validated by libs/money so the defect is named precisely. */
+export class RequestTransferBody {
+  @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
+  @ApiProperty({ enum: TRANSFER_TYPES }) @IsIn(TRANSFER_TYPES) type!: (typeof TRANSFER_TYPES)[number];
+  @ApiProperty() @IsString() @Length(1, 32) fundAccountNo!: string;
+  @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
+  @ApiProperty({ example: '1000.00', description: 'decimal string, > 0, at most 2 decimals' }) @IsString() amount!: string;
+  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'bankPassword must be 4-12 digits' }) bankPassword?: string;
+  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'fundPassword must be 4-12 digits' }) fundPassword?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) counterpartFundAccountNo?: string;
+}
+
+/**
+ * Why a transfer failed, for callers and operators (`failure.code`). The saga's two, and the bank-initiated
+ * ones: a request the broker refused with a return code (`BANK_REQUEST_REFUSED`), one that arrived after the
+ * bank's reply deadline (`BANK_REQUEST_STALE`), one the bank reversed (`BANK_REVERSED`). A deposit the bank
+ * tried to reverse after its funds were used stays SUCCEEDED with `REVERSAL_REFUSED_FUNDS_USED` (2008), for
+ * an operator.
+ */
+export const TRANSFER_FAILURE_CODES = [
+  ...TRANSFER_OUTCOME_FAILURE_CODES,
+  'BANK_REQUEST_REFUSED',
+  'BANK_REQUEST_STALE',
+  'BANK_REVERSED',
+  'REVERSAL_REFUSED_FUNDS_USED',
+] as const;
+export type TransferFailureCode = (typeof TRANSFER_FAILURE_CODES)[number];
+
+export class TransferFailureView {
+  @ApiProperty({ enum: TRANSFER_FAILURE_CODES }) code!: TransferFailureCode;
+  @ApiPropertyOptional({ example: '1001', description: 'the bank protocol return code (bank-protocol.md §7.23), when a bank gave one' }) bankReturnCode?: string;
+  @ApiProperty() message!: string;
+}
+
+/** A transfer as `POST /v1/transfers` and `GET /v1/transfers/{transferId}` answer it (spec/api.md). */
+export class TransferView {
+  @ApiProperty({ format: 'uuid' }) transferId!: string;
+  @ApiProperty({ description: 'the serial on the bank protocol: ours (initiator S) or the bank’s (initiator B)' }) serialNo!: string;
+  @ApiProperty({ enum: TRANSFER_TYPES }) type!: string;
+  @ApiProperty({ enum: TRANSFER_STATUSES }) status!: string;
+  @ApiProperty({ example: '1000.00' }) amount!: string;
+  @ApiProperty({ enum: CURRENCIES }) currency!: string;
+  @ApiProperty() fundAccountNo!: string;
+  @ApiPropertyOptional({ description: 'INTERNAL (F-4.7): the fund account the money went to' }) counterpartFundAccountNo?: string;
+  @ApiProperty() bankCode!: string;
+  @ApiProperty({ format: 'date' }) businessDate!: string;
+  @ApiProperty({ enum: ['B', 'S'] }) initiator!: 'B' | 'S';
+  @ApiPropertyOptional({ type: TransferFailureView }) failure?: TransferFailureView;
+  @ApiPropertyOptional({ format: 'date-time', description: 'while UNKNOWN: since when' }) unknownSince?: string;
+  @ApiProperty({ type: [String], description: 'what was tried to end an UNKNOWN (query, resend, reversal), in order' }) attempts!: string[];
+}
+
+export class TransferPageView {
+  @ApiProperty({ type: [TransferView] }) items!: TransferView[];
+  @ApiPropertyOptional({ description: 'pass as `cursor` for the next page' }) nextCursor?: string;
+}

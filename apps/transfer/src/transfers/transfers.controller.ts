@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { awaitState, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
+import { InternalTransferService } from '../internal/internal-transfer.service';
+import { RequestTransferBody, TransferPageView, TransferView } from './transfer.dto';
+import { FINAL_STATUSES, TRANSFER_STATUSES, type TransferStatus } from './transfer.entity';
+import { TransferQueryService, transferView } from './transfer-query.service';
+import { TransferService } from './transfer.service';
+
+export class ListTransfersQuery {
+  @IsOptional() @IsString() fundAccountNo?: string;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) businessDate?: string;
+  @IsOptional() @IsIn(TRANSFER_STATUSES) status?: TransferStatus;
+  @IsOptional() @IsString() cursor?: string;
+  @IsOptional() @Matches(/^\d{1,3}$/) limit?: string;
+}
+
+@ApiTags('transfers')
+@ApiBearerAuth()
+@Controller('v1/transfers')
+export class TransfersController {
+  constructor(
+    private readonly transfers: TransferService,
+    private readonly internalTransfers: InternalTransferService,
+    private readonly queries: TransferQueryService,
+    private readonly settled: SettledNotifications,
+  ) {}
+
+  /** Answers once the transfer is final or `waitMs` passed (then PENDING or UNKNOWN); the transfer goes on either way. */
+  @Post()
+  @HttpCode(201)
+  @Roles('trading')
+  @ApiQuery({ name: 'waitMs', required: false })
+  @ApiCreatedResponse({ type: TransferView })
+  async request(@Body() body: RequestTransferBody, @Query('waitMs') waitMs?: string): Promise<TransferView> {
+    const transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
+    const transfer = await awaitState(
+      () => this.queries.get(transferId),
+      (t) => FINAL_STATUSES.includes(t.status),
+      parseWaitMs(waitMs, 5_000),
+      // Woken by the settling commit; the 1 s bound is the fallback while the listener reconnects.
+      (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
+    );
+    return transferView(transfer);
+  }
+
+  @Get(':transferId')
+  @Roles('trading', 'operator', 'supervisor', 'auditor')
+  @ApiOkResponse({ type: TransferView })
+  async get(@Param('transferId', new ParseUUIDPipe()) transferId: string): Promise<TransferView> {
+    return transferView(await this.queries.get(transferId));
+  }
+
+  @Get()
+  @Roles('trading', 'operator', 'supervisor', 'auditor')
+  @ApiOkResponse({ type: TransferPageView })
+  list(@Query() query: ListTransfersQuery): Promise<TransferPageView> {
+    return this.queries.list({ ...query, limit: Math.min(Number(query.limit ?? 50), 500) || 50 });
+  }
+}

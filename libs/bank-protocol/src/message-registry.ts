@@ -1,0 +1,82 @@
+import { ACCOUNT_OPENING, ACCOUNT_OPENING_REPLY } from './acmt-messages';
+import type { AnyMessageDefinition } from './message-definition';
+import { SESSION_MESSAGE, SESSION_REPLY } from './sysm-messages';
+import { RESULT_QUERY, RESULT_QUERY_REPLY, REVERSAL, REVERSAL_REPLY, TRANSFER, TRANSFER_REPLY } from './trf-messages';
+import type { XmlType } from './xml-schema';
+
+/**
+ * The typed messages. Adding one is a new `*-messages.ts` file plus its lines here; the codec, the
+ * session and the types below pick it up from this table.
+ */
+export const MESSAGE_DEFINITIONS = {
+  'Sysm.001.01': SESSION_MESSAGE,
+  'Sysm.002.01': SESSION_REPLY,
+  'Acmt.001.01': ACCOUNT_OPENING,
+  'Acmt.002.01': ACCOUNT_OPENING_REPLY,
+  'Trf.001.01': TRANSFER,
+  'Trf.002.01': TRANSFER_REPLY,
+  'Trf.003.01': REVERSAL,
+  'Trf.004.01': REVERSAL_REPLY,
+  'Trf.005.01': RESULT_QUERY,
+  'Trf.006.01': RESULT_QUERY_REPLY,
+} as const;
+
+type Registry = typeof MESSAGE_DEFINITIONS;
+type BodyOf<D> = D extends { readonly body: XmlType<infer T> } ? T : never;
+
+export type MessageName = keyof Registry;
+export type MessageBody<N extends MessageName> = BodyOf<Registry[N]>;
+
+/** A decoded or to-be-encoded message: its tag and its body, keys being the standard's XML tags. */
+export type ProtocolMessage<N extends MessageName = MessageName> = {
+  [K in N]: { readonly name: K; readonly body: MessageBody<K> };
+}[N];
+
+export type RequestName = { [K in MessageName]: Registry[K] extends { readonly kind: 'request' } ? K : never }[MessageName];
+export type ReplyName = Exclude<MessageName, RequestName>;
+export type ReplyNameOf<N extends RequestName> = Registry[N] extends { readonly replyName: infer R extends ReplyName } ? R : never;
+
+const BY_NAME: ReadonlyMap<string, AnyMessageDefinition> = new Map<string, AnyMessageDefinition>(
+  Object.values(MESSAGE_DEFINITIONS).map((definition): [string, AnyMessageDefinition] => [definition.name, definition]),
+);
+
+export function messageDefinition(name: string): AnyMessageDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * Every request/reply pair of the standard (Appendix C, table C.1). Knowing the ones not typed yet
+ * lets a session tell "not enabled" (1034) from "no such transaction" (1033) and still answer.
+ */
+export const STANDARD_MESSAGE_PAIRS: Readonly<Record<string, string>> = {
+  'Sysm.001.01': 'Sysm.002.01',
+  'Acmt.001.01': 'Acmt.002.01',
+  'Acmt.003.01': 'Acmt.004.01',
+  'Acmt.005.01': 'Acmt.006.01',
+  'Acmt.007.01': 'Acmt.008.01',
+  'Acmt.009.01': 'Acmt.010.01',
+  'Trf.001.01': 'Trf.002.01',
+  'Trf.003.01': 'Trf.004.01',
+  'Trf.005.01': 'Trf.006.01',
+  'Trf.007.01': 'Trf.008.01',
+  'Stmt.001.01': 'Stmt.002.01',
+  'Stmt.003.01': 'Stmt.004.01',
+  'Stmt.005.01': 'Stmt.006.01',
+  'Stmt.007.01': 'Stmt.008.01',
+  'File.001.01': 'File.002.01',
+};
+
+const STANDARD_REPLIES = new Set(Object.values(STANDARD_MESSAGE_PAIRS));
+
+export function isStandardMessageName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(STANDARD_MESSAGE_PAIRS, name) || STANDARD_REPLIES.has(name);
+}
+
+/** The reply tag for a standard request tag, typed or not. */
+export function replyNameFor(requestName: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(STANDARD_MESSAGE_PAIRS, requestName) ? STANDARD_MESSAGE_PAIRS[requestName] : undefined;
+}
+
+export function isStandardRequestName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(STANDARD_MESSAGE_PAIRS, name);
+}

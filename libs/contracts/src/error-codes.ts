@@ -1,0 +1,37 @@
+/**
+ * Stable problem codes of the public API (spec/api.md "Conventions"), with the HTTP status each maps to.
+ * Domain services throw `DomainError(code, …)`; only the edge turns it into HTTP, a bank return code
+ * or a dead letter.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  ALREADY_EXISTS: 409,
+  CURRENCY_MISMATCH: 422,
+  INSUFFICIENT_WITHDRAWABLE: 422,
+  INSUFFICIENT_AVAILABLE: 422,
+  RELATIONSHIP_NOT_ACTIVE: 422,
+  RELATIONSHIP_EXISTS: 409,
+  AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
+  FUND_ACCOUNT_LIMIT_REACHED: 422,
+  BANK_ALREADY_USED_BY_CUSTOMER: 422,
+  HOLD_NOT_ACTIVE: 409,
+  UNKNOWN_BANK: 422,
+  BANK_UNAVAILABLE: 503,
+  BANK_REJECTED: 422,
+  BANK_OUTCOME_UNKNOWN: 202,
+  OUTSIDE_TRANSFER_WINDOW: 422,
+  DAY_CLOSED: 422,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface Failure {
+  code: string;
+  bankReturnCode?: string;
+  message: string;
+}

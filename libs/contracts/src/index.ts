@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './primitives';
+export * from './topics';
+export * from './error-codes';

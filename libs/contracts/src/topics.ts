@@ -1,0 +1,315 @@
+import { z } from 'zod';
+import { defineTopic } from './envelope';
+import {
+  amountText,
+  bankCodeSchema,
+  businessDateSchema,
+  currencySchema,
+  returnCodeSchema,
+  sealedSecretSchema,
+  serialNoSchema,
+} from './primitives';
+
+// ---- account → everyone: custody relationships (F-3.x) ----
+
+export const designationRequested = defineTopic(
+  'designation.requested',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    serialNo: serialNoSchema,
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    bankPassword: sealedSecretSchema,
+    customer: z.object({
+      customerNo: z.string().min(1),
+      name: z.string().min(1),
+      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+      idType: z.string().min(1),
+      idNumber: sealedSecretSchema,
+    }),
+  }),
+);
+
+const designationResolutionSchema = z.object({
+  relationshipId: z.string().uuid(),
+  fundAccountNo: z.string().min(1),
+  currency: currencySchema,
+  bankCode: bankCodeSchema,
+  bankAccountNo: z.string().min(1),
+  status: z.enum(['DESIGNATED', 'FAILED']),
+  custodyAccountNo: z.string().optional(),
+  failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
+});
+
+/** The saga's verdict on a designation (F-3.3 S); the transfer service links the ledger first. */
+export const designationResolved = defineTopic('designation.resolved', 1, designationResolutionSchema);
+
+/**
+ * The verdict once the ledger has applied it: only then does account show the relationship DESIGNATED, so a
+ * caller who sees DESIGNATED can transfer at once.
+ */
+export const designationApplied = defineTopic('designation.applied', 1, designationResolutionSchema);
+
+export const fundAccountOpened = defineTopic(
+  'fund-account.opened',
+  1,
+  z.object({
+    fundAccountNo: z.string().min(1),
+    customerNo: z.string().min(1),
+    currency: currencySchema,
+    role: z.enum(['PRIMARY', 'AUXILIARY']),
+  }),
+);
+
+// ---- transfer ↔ saga: bank-securities transfers (F-4.x) ----
+
+export const transferTypeSchema = z.enum(['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK']);
+
+export const transferRequested = defineTopic(
+  'transfer.requested',
+  1,
+  z.object({
+    transferId: z.string().uuid(),
+    type: transferTypeSchema,
+    serialNo: serialNoSchema,
+    businessDate: businessDateSchema,
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    amount: amountText,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    bankPassword: sealedSecretSchema.optional(),
+  }),
+);
+
+export const transferStatusSchema = z.enum(['PENDING', 'SUCCEEDED', 'FAILED', 'UNKNOWN', 'REVERSED']);
+
+/**
+ * Why the saga failed a securities-initiated transfer: the breaker refused it before anything was sent
+ * (`BANK_UNAVAILABLE`), or the bank refused it, its return code beside (`BANK_REJECTED`).
+ */
+export const TRANSFER_OUTCOME_FAILURE_CODES = ['BANK_UNAVAILABLE', 'BANK_REJECTED'] as const;
+export type TransferOutcomeFailureCode = (typeof TRANSFER_OUTCOME_FAILURE_CODES)[number];
+
+/** The saga's verdict on a securities-initiated transfer; the transfer service applies it to the ledger. */
+export const transferOutcome = defineTopic(
+  'transfer.outcome',
+  1,
+  z.object({
+    transferId: z.string().uuid(),
+    status: transferStatusSchema,
+    bankSerialNo: z.string().optional(),
+    failure: z.object({ code: z.enum(TRANSFER_OUTCOME_FAILURE_CODES), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
+    /** What has been tried so far to end an UNKNOWN (query, resend, reversal), for operators. */
+    attempt: z.string().optional(),
+  }),
+);
+
+// ---- saga ↔ bank-adapter: calls to a bank (keyed by bankCode) ----
+
+/**
+ * The bank functions the hub speaks (bank-protocol.md §4): 11001, 12001, 12002, the reversals 12003 (of a
+ * 12001) and 12004 (of a 12002), and the result query 12005.
+ */
+export const bankFunctionSchema = z.enum([
+  'DESIGNATE',
+  'BANK_TO_SECURITIES',
+  'SECURITIES_TO_BANK',
+  'REVERSE_BANK_TO_SECURITIES',
+  'REVERSE_SECURITIES_TO_BANK',
+  'QUERY_RESULT',
+]);
+export type BankFunction = z.infer<typeof bankFunctionSchema>;
+
+export const bankCallRequested = defineTopic(
+  'bank.call-requested',
+  1,
+  z.object({
+    callId: z.string().uuid(),
+    bankCode: bankCodeSchema,
+    function: bankFunctionSchema,
+    serialNo: serialNoSchema,
+    businessDate: businessDateSchema,
+    /** F-4.5: a deliberate business re-send of an earlier request, with the same serial. */
+    resend: z.boolean().default(false),
+    /**
+     * The adapter never writes the request after this instant (it reports NOT_SENT instead). This is what
+     * makes NOT_SENT definite without a durable record in the adapter: a redelivered copy of a call reported
+     * NOT_SENT arrives after its sendBy and is never sent.
+     */
+    sendBy: z.string().datetime(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    amount: amountText.optional(),
+    bankAccountNo: z.string().optional(),
+    bankPassword: sealedSecretSchema.optional(),
+    /** For QUERY_RESULT (12005): the serial whose outcome is asked, and the function it carried. */
+    queriedSerialNo: serialNoSchema.optional(),
+    queriedFunction: bankFunctionSchema.optional(),
+    /** For REVERSE_* (12003/12004): our serial of the original request to undo (`CnRef`). */
+    cancelledSerialNo: serialNoSchema.optional(),
+    customer: z
+      .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
+      .optional(),
+    openingBalance: amountText.optional(),
+  }),
+);
+
+/**
+ * How a bank call ended, as the adapter saw it:
+ * - REPLIED: the bank answered (returnCode says how);
+ * - NOT_SENT: nothing left the adapter (breaker open, no signed-in session) — definite, nothing UNKNOWN;
+ * - NO_REPLY: sent, but no readable answer within requestTimeoutMs — UNKNOWN for the initiator.
+ */
+export const bankCallCompleted = defineTopic(
+  'bank.call-completed',
+  1,
+  z.object({
+    callId: z.string().uuid(),
+    bankCode: bankCodeSchema,
+    function: bankFunctionSchema,
+    serialNo: serialNoSchema,
+    outcome: z.enum(['REPLIED', 'NOT_SENT', 'NO_REPLY']),
+    returnCode: returnCodeSchema.optional(),
+    returnMessage: z.string().optional(),
+    bankSerialNo: z.string().optional(),
+    custodyAccountNo: z.string().optional(),
+    /** For QUERY_RESULT: `OrgRst`, the queried original's result code. */
+    originalReturnCode: returnCodeSchema.optional(),
+    /**
+     * NOT_SENT because the call's sendBy had passed. This delivery wrote nothing, but it may be a redelivery
+     * of a call an adapter wrote and crashed before reporting, so it proves nothing about the bank: the saga
+     * treats it as UNKNOWN and asks the bank. Only a NOT_SENT without it is definite.
+     */
+    sendByPassed: z.boolean().optional(),
+    reason: z.string().optional(),
+  }),
+);
+
+// ---- bank-adapter ↔ owners: bank-initiated requests and their replies ----
+
+/** Where the reply must go: the adapter instance and session that hold the bank's request. */
+export const replyRouteSchema = z.object({
+  adapterInstanceId: z.string().min(1),
+  sessionId: z.string().min(1),
+  requestRef: z.object({ serialNo: serialNoSchema, issuerType: z.enum(['B', 'S']), issuerId: z.string().min(1) }),
+});
+
+/** A `Ref` as the bank wrote it: serial, issuer type and issuer. */
+const messageRefSchema = replyRouteSchema.shape.requestRef;
+
+/**
+ * What the customer's fund password proved, for a bank-initiated withdrawal (F-4.2 B). The adapter holds
+ * the session's PIN key, so it decrypts the PIN block and asks the account service to verify it at once;
+ * neither the block nor the password ever leaves the adapter. MISSING: no PIN block in the request;
+ * UNREADABLE: a block that does not decrypt to a format-0 PIN; NOT_SET: the customer has no fund password;
+ * LOCKED: too many wrong passwords in a row (the account service counts them).
+ */
+export const fundPasswordCheckSchema = z.enum(['MATCHED', 'MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE']);
+
+/**
+ * A request the bank started, for its owner: 12001/12002 (fields as the bank sent them, the owner
+ * validates), 12003/12004 with `cancelledRef`, 12005 with `queriedRef`.
+ */
+export const bankRequestReceived = defineTopic(
+  'bank.request-received',
+  1,
+  z.object({
+    inboundId: z.string().uuid(),
+    bankCode: bankCodeSchema,
+    route: replyRouteSchema,
+    function: bankFunctionSchema,
+    serialNo: serialNoSchema,
+    businessDate: businessDateSchema,
+    resend: z.boolean().default(false),
+    /** When the adapter read it off the session: past the bank's replyDeadlineMs the bank has given up on it. */
+    receivedAt: z.string().datetime(),
+    /** Empty when the request named none (a 12005 may name only the serial). */
+    fundAccountNo: z.string(),
+    currency: z.string(),
+    /** As the bank wrote it; absent on a 12005 or a reversal that did not repeat it. */
+    amount: z.string().optional(),
+    bankAccountNo: z.string().optional(),
+    /** 12003/12004: the original request to undo (`CnRef`). */
+    cancelledRef: messageRefSchema.optional(),
+    /** 12005: the request whose outcome the bank asks (`QryRef`). */
+    queriedRef: messageRefSchema.optional(),
+    /** 12002: the adapter's verification of the fund password. */
+    fundPassword: fundPasswordCheckSchema.optional(),
+  }),
+);
+
+export const bankReplyReady = defineTopic(
+  'bank.reply-ready',
+  1,
+  z.object({
+    inboundId: z.string().uuid(),
+    bankCode: bankCodeSchema,
+    route: replyRouteSchema,
+    function: bankFunctionSchema,
+    returnCode: returnCodeSchema,
+    returnMessage: z.string(),
+    serialNo: serialNoSchema.optional(),
+    /** For a 12005: `OrgRst`, the queried original's result (bank-protocol.md §4: 0000, its failure code, 2027, 2028, 2006). */
+    originalReturnCode: returnCodeSchema.optional(),
+    /**
+     * For a 12005 whose original we booked: that transfer as we booked it. The reply carries our serial of
+     * it as a second `QryRef` and its amount, so the bank can check it against its own (JR/T 0046 Table 35,
+     * §5.18.4 g, h).
+     */
+    queriedOriginal: z
+      .object({
+        ourSerialNo: serialNoSchema,
+        fundAccountNo: z.string().min(1),
+        bankAccountNo: z.string().min(1).optional(),
+        currency: currencySchema,
+        amount: amountText,
+      })
+      .optional(),
+  }),
+);
+
+/**
+ * What a bank adapter process reports of its bank connection, on every change and every few seconds; the
+ * saga keeps the latest per process for `GET /v1/banks`. `stopping` is its last word before it exits.
+ */
+export const bankStatusReported = defineTopic(
+  'bank.status-reported',
+  1,
+  z.object({
+    bankCode: bankCodeSchema,
+    adapterInstanceId: z.string().min(1),
+    sessionsUp: z.number().int().min(0),
+    sessionsTotal: z.number().int().min(0),
+    breaker: z.enum(['CLOSED', 'OPEN', 'HALF_OPEN']),
+    reportedAt: z.string().datetime(),
+    stopping: z.boolean().default(false),
+  }),
+);
+
+export const deadLetterTopic = 'custody.internal.dead-letter.1';
+
+// ---- transfer → settlement: inter-bank settlement instructions (domain.md §9) ----
+
+/**
+ * Money the day's settlement must move from one bank's summary account to another's because the ledger
+ * already moved it between two fund accounts of one customer held at those banks (F-4.7 internal transfer).
+ */
+export const settlementInstructionRecorded = defineTopic(
+  'settlement.instruction-recorded',
+  1,
+  z.object({
+    instructionId: z.string().uuid(),
+    transferId: z.string().uuid(),
+    businessDate: businessDateSchema,
+    currency: currencySchema,
+    amount: amountText,
+    fromBankCode: bankCodeSchema,
+    fromSummaryAccount: z.string().min(1),
+    toBankCode: bankCodeSchema,
+    toSummaryAccount: z.string().min(1),
+  }),
+);

@@ -1,0 +1,403 @@
+import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { buildDeadLetterMessage, DeadLetterError } from './dead-letter';
+import { decodeEnvelope } from './envelope.codec';
+import { createIdempotentProducer } from './kafka.factory';
+import { consoleLogger, type MessagingLogger } from './messaging.logger';
+import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
+import { type PartitionWindowView, type SettleControl, WindowedDispatcher, type WindowedConsumption } from './windowed.dispatcher';
+
+/** Options every consumer variant shares. */
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Defaults to `deadLetterTopic` from @custody/contracts; tests pass their own. */
+  deadLetterTopic?: string;
+  /**
+   * Where a group with no committed offset starts. Default true: a new service must see the
+   * messages published before its first deployment, and its inbox makes replays harmless.
+   */
+  fromBeginning?: boolean;
+  retry?: Partial<RetryPolicy>;
+  /** Partitions processed in parallel by this member; 1 keeps everything in arrival order. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  /** The longest a fetch waits for data; lower means lower latency and more requests. */
+  maxWaitTimeMs?: number;
+  logger?: MessagingLogger;
+  /** Called each time a message is retried past `retry.maxAttempts` (alerting hooks in here). */
+  onStalled?: (stalled: StalledMessage) => void;
+}
+
+/** Where a message came from; given to routes for the inbox and to the dead-letter record. */
+export interface Delivery {
+  groupId: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  message: KafkaMessage;
+}
+
+export interface StalledMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  messageId: string;
+  attempts: number;
+  lastError: string;
+  since: string;
+}
+
+export type PreparedMessage =
+  | { valid: false; reason: string }
+  | { valid: true; messageId: string; messageType: string; apply: () => Promise<'applied' | 'duplicate'> };
+
+/** One subscribed topic: how to read its records and what applying one means for this consumer. */
+export interface ConsumerRoute {
+  prepare(delivery: Delivery): PreparedMessage;
+}
+
+export interface ConsumerHealth {
+  running: boolean;
+  stalled: StalledMessage[];
+  /** Windowed consumption only: each partition's window (messages in flight, not yet committable, commit point). */
+  windows?: PartitionWindowView[];
+}
+
+/** The consumer is stopping; the message is left uncommitted for whoever consumes the partition next. */
+class ConsumerStoppingError extends Error {}
+
+/**
+ * The delivery loop the transactional and the at-least-once consumer share: validate, dead-letter
+ * what can never be valid, apply with bounded retries, and only then commit the offset. Offsets are
+ * committed explicitly (autoCommit off) one message at a time, right after its effect is final.
+ *
+ * With `windowed` (at-least-once consumer only) the same loop runs for up to `maxInFlight` messages
+ * of a partition at once and a `WindowedDispatcher` decides what may be committed: never past an
+ * unfinished message.
+ */
+export class ConsumerEngine {
+  private readonly routes = new Map<string, ConsumerRoute>();
+  private readonly policy: RetryPolicy;
+  private readonly logger: MessagingLogger;
+  private readonly deadLetterTopic: string;
+  private readonly stalled = new Map<string, StalledMessage>();
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private stopSignal = new AbortController();
+  private running = false;
+  private dispatcher: WindowedDispatcher | undefined;
+
+  constructor(
+    private readonly options: ConsumerOptions,
+    private readonly windowed?: WindowedConsumption,
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.logger = options.logger ?? consoleLogger;
+    this.deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
+    // Invalid limits fail here, at wiring time, not at the first message.
+    if (windowed) WindowedDispatcher.limitsOf(windowed);
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  addRoute(topicName: string, route: ConsumerRoute): void {
+    if (this.running) throw new Error(`subscribe ${topicName} before start()`);
+    if (this.routes.has(topicName)) throw new Error(`${topicName} is already subscribed in group ${this.groupId}`);
+    this.routes.set(topicName, route);
+  }
+
+  /**
+   * Connects, subscribes and starts consuming. With `waitForJoinMs`, resolves only once this member
+   * has joined its group and completed its first fetch. Joining is not enough: a new group that starts
+   * from the latest offset resolves that offset only on its first fetch (retried while a new topic
+   * elects its leader), so a message sent between the join and that fetch would be skipped.
+   */
+  async start(options: { waitForJoinMs?: number } = {}): Promise<void> {
+    if (this.running) return;
+    if (this.routes.size === 0) throw new Error(`consumer group ${this.groupId} has no subscriptions`);
+    const { kafka, groupId } = this.options;
+    this.stopSignal = new AbortController();
+    this.producer = createIdempotentProducer(kafka);
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
+      allowAutoTopicCreation: true,
+    });
+    this.consumer = consumer;
+    const dispatcher = this.windowed ? this.newDispatcher(this.windowed) : undefined;
+    this.dispatcher = dispatcher;
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        dispatcher?.assigned(event.payload.memberAssignment);
+        resolve();
+      }),
+    );
+    const positioned = new Promise<void>((resolve) => {
+      const removeListener = consumer.on(consumer.events.FETCH, () => {
+        removeListener();
+        resolve();
+      });
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.logger.error(
+        { groupId, error: event.payload.error, restart: event.payload.restart },
+        event.payload.restart ? 'consumer crashed; kafkajs restarts it' : 'CONSUMER CRASHED AND WILL NOT RESTART',
+      );
+    });
+    try {
+      await this.producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...this.routes.keys()], fromBeginning: this.options.fromBeginning ?? true });
+      this.running = true;
+      const partitionsConsumedConcurrently = this.options.partitionsConsumedConcurrently ?? 1;
+      await consumer.run(
+        dispatcher
+          ? // Offsets are resolved by hand: only past messages taken into a window, never past the rest of a batch.
+            { autoCommit: false, partitionsConsumedConcurrently, eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => dispatcher.onBatch(payload) }
+          : { autoCommit: false, partitionsConsumedConcurrently, eachMessage: (payload) => this.onMessage(payload) },
+      );
+    } catch (error) {
+      // Leave no half-started client behind (a connected producer keeps the process alive).
+      this.running = false;
+      await consumer.disconnect().catch(() => undefined);
+      await this.producer.disconnect().catch(() => undefined);
+      this.consumer = undefined;
+      this.producer = undefined;
+      this.dispatcher = undefined;
+      throw error;
+    }
+    this.logger.info({ groupId, topics: [...this.routes.keys()], windowed: this.windowed }, 'consumer started');
+    if (options.waitForJoinMs !== undefined) {
+      await withTimeout(Promise.all([joined, positioned]), options.waitForJoinMs, `group ${groupId} did not join and fetch`);
+    }
+  }
+
+  /**
+   * Stops after the message in hand; a message that has not committed stays for the next consumer.
+   * Windowed: stops taking messages, waits up to `drainTimeoutMs` for the handlers in flight, commits
+   * what finished, and leaves the rest uncommitted.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopSignal.abort();
+    // Before the kafkajs consumer stops: after that it silently commits nothing.
+    await this.dispatcher?.stop();
+    this.dispatcher = undefined;
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+    this.stalled.clear();
+    this.logger.info({ groupId: this.groupId }, 'consumer stopped');
+  }
+
+  health(): ConsumerHealth {
+    const health: ConsumerHealth = { running: this.running, stalled: [...this.stalled.values()] };
+    if (this.windowed) health.windows = this.dispatcher?.views() ?? [];
+    return health;
+  }
+
+  private newDispatcher(windowed: WindowedConsumption): WindowedDispatcher {
+    return new WindowedDispatcher(windowed, {
+      groupId: this.groupId,
+      logger: this.logger,
+      policy: this.policy,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 3_000,
+      settle: (delivery, control) => this.settleOrAbandon(delivery, control),
+      commit: async (offsets) => {
+        if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
+        await this.consumer.commitOffsets(offsets);
+      },
+      pauseAll: () => this.consumer?.pause([...this.routes.keys()].map((topic) => ({ topic }))),
+      forgetStall: (delivery) => this.stalled.delete(this.stallKeyOf(delivery)),
+    });
+  }
+
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    try {
+      await this.processMessage(payload);
+    } catch (error) {
+      if (!(error instanceof ConsumerStoppingError)) throw error;
+      // Returning (not throwing) keeps kafkajs quiet; nothing is committed, so the message is read again.
+      const { topic, partition, message } = payload;
+      this.logger.info({ groupId: this.groupId, topic, partition, offset: message.offset }, 'consumer stopping; message left uncommitted');
+    }
+  }
+
+  private async processMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const delivery: Delivery = { groupId: this.groupId, topic, partition, offset: message.offset, message };
+    await this.settle(delivery, { cancelled: () => !this.running, signal: this.stopSignal.signal, heartbeat });
+    await this.commit(delivery);
+  }
+
+  /** The windowed dispatcher's view of `settle`: giving up is an outcome there, not an error. */
+  private async settleOrAbandon(delivery: Delivery, control: SettleControl): Promise<'settled' | 'abandoned'> {
+    try {
+      await this.settle(delivery, control);
+      return 'settled';
+    } catch (error) {
+      if (error instanceof ConsumerStoppingError) return 'abandoned';
+      throw error;
+    }
+  }
+
+  /**
+   * Brings one message to its final state: dead-lettered (invalid, or refused by its handler) or
+   * applied, retrying a failing handler with backoff for as long as it takes. Throws
+   * `ConsumerStoppingError` when `control` says to give it up; the caller then commits nothing for it.
+   */
+  private async settle(delivery: Delivery, control: SettleControl): Promise<void> {
+    const { topic, partition, offset } = delivery;
+    const route = this.routes.get(topic);
+    const prepared: PreparedMessage = route ? route.prepare(delivery) : { valid: false, reason: `no handler for topic ${topic}` };
+    if (!prepared.valid) {
+      await this.deadLetter(delivery, prepared.reason);
+      return;
+    }
+    const stallKey = this.stallKeyOf(delivery);
+    for (let attempt = 1; ; attempt += 1) {
+      if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
+      try {
+        const outcome = await prepared.apply();
+        if (outcome === 'duplicate') {
+          this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
+        }
+        if (this.stalled.has(stallKey)) {
+          this.logger.warn({ groupId: this.groupId, topic, partition, offset, attempt }, 'stalled message finally applied');
+        }
+        break;
+      } catch (error) {
+        if (error instanceof DeadLetterError) {
+          await this.deadLetter(delivery, `handler refused: ${error.message}`);
+          break;
+        }
+        this.recordFailure(delivery, prepared.messageId, attempt, error);
+        await this.waitBeforeRetry(backoffAfter(attempt, this.policy), control);
+      }
+    }
+    this.stalled.delete(stallKey);
+  }
+
+  /**
+   * One message at a time per partition: the partition is the key. Windowed, several messages of one
+   * partition can be stalled at once, each under its own offset.
+   */
+  private stallKeyOf({ topic, partition, offset }: Delivery): string {
+    return this.windowed ? `${topic}/${partition}/${offset}` : `${topic}/${partition}`;
+  }
+
+  private recordFailure(delivery: Delivery, messageId: string, attempt: number, error: unknown): void {
+    const { topic, partition, offset } = delivery;
+    const fields = { groupId: this.groupId, topic, partition, offset, messageId, attempt, error };
+    if (!isStalled(attempt, this.policy)) {
+      this.logger.warn(fields, 'handler failed; effect rolled back, offset not committed, retrying');
+      return;
+    }
+    const key = this.stallKeyOf(delivery);
+    const stalled: StalledMessage = {
+      topic,
+      partition,
+      offset,
+      messageId,
+      attempts: attempt,
+      lastError: error instanceof Error ? error.message : String(error),
+      since: this.stalled.get(key)?.since ?? new Date().toISOString(),
+    };
+    this.stalled.set(key, stalled);
+    this.logger.error(
+      { ...fields, retryInMs: this.policy.stalledRetryIntervalMs },
+      this.windowed
+        ? 'MESSAGE STALLED: handler keeps failing; the partition’s committed offset waits behind it (the window goes on) until it succeeds or an operator acts'
+        : 'MESSAGE STALLED: handler keeps failing; the partition waits behind it until it succeeds or an operator acts',
+    );
+    this.options.onStalled?.(stalled);
+  }
+
+  /**
+   * Waits while keeping the group membership alive; a rebalance or a stop ends the wait by throwing.
+   * Windowed there is no heartbeat to give (the batch has returned; kafkajs heartbeats from its fetch
+   * loop) and a revoked partition ends the wait through `control`.
+   */
+  private async waitBeforeRetry(ms: number, control: SettleControl): Promise<void> {
+    const until = Date.now() + ms;
+    const beat = control.heartbeat ? Math.max(100, Math.floor((this.options.heartbeatIntervalMs ?? 3_000) / 2)) : ms;
+    while (Date.now() < until) {
+      await sleep(Math.min(beat, until - Date.now()), control.signal);
+      if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
+      // Throws when the group rebalances: kafkajs then re-joins and re-fetches from the committed offset.
+      await control.heartbeat?.();
+    }
+  }
+
+  private async deadLetter(delivery: Delivery, reason: string): Promise<void> {
+    const { topic, partition, offset, message } = delivery;
+    this.logger.error({ groupId: this.groupId, topic, partition, offset, reason, deadLetterTopic: this.deadLetterTopic }, 'message dead-lettered');
+    if (!this.producer) throw new ConsumerStoppingError('consumer stopping');
+    // If this fails the error propagates: the offset is not committed and the record is read again.
+    await this.producer.send({
+      topic: this.deadLetterTopic,
+      acks: -1,
+      messages: [
+        buildDeadLetterMessage({ topic, partition, offset, consumerGroup: this.groupId, key: message.key, value: message.value, headers: message.headers }, reason),
+      ],
+    });
+  }
+
+  private async commit(delivery: Delivery): Promise<void> {
+    if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
+    // The committed offset is the next one to read.
+    await this.consumer.commitOffsets([{ topic: delivery.topic, partition: delivery.partition, offset: (BigInt(delivery.offset) + 1n).toString() }]);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What every consumer variant exposes; they differ only in how a message's effect is applied (their routes). */
+export abstract class EngineBackedConsumer {
+  protected constructor(protected readonly engine: ConsumerEngine) {}
+
+  /** Routes a topic: its records are decoded and validated against the topic's schema, then `apply`'d. */
+  protected route<T>(topic: TopicDef<T>, apply: (envelope: EventEnvelope<T>, delivery: Delivery) => Promise<'applied' | 'duplicate'>): void {
+    this.engine.addRoute(topic.name, {
+      prepare: (delivery) => {
+        const decoded = decodeEnvelope(topic, delivery.message.value);
+        if (!decoded.ok) return { valid: false, reason: decoded.reason };
+        const envelope = decoded.envelope;
+        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: () => apply(envelope, delivery) };
+      },
+    });
+  }
+
+  start(options: { waitForJoinMs?: number } = {}): Promise<void> {
+    return this.engine.start(options);
+  }
+
+  stop(): Promise<void> {
+    return this.engine.stop();
+  }
+
+  health(): ConsumerHealth {
+    return this.engine.health();
+  }
+}

@@ -1,0 +1,68 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { qualifiedTable, quoteIdentifier } from '@custody/persistence';
+
+export interface OutboxInboxMigrationOptions {
+  schema: string;
+  /**
+   * TypeORM orders migrations by the 13-digit timestamp ending their name. The tables depend on
+   * nothing, so the default sorts them before any service migration written after 2024.
+   */
+  timestamp?: number;
+}
+
+export const OUTBOX_TABLE = 'outbox';
+export const INBOX_TABLE = 'inbox';
+
+/**
+ * A migration class creating `<schema>.outbox` and `<schema>.inbox`; every service that publishes or
+ * consumes lists it among its own migrations:
+ * `migrations: [createOutboxInboxMigration({ schema: 'transfer' }), ...]`.
+ */
+export function createOutboxInboxMigration(options: OutboxInboxMigrationOptions): new () => MigrationInterface {
+  const schema = options.schema;
+  const timestamp = options.timestamp ?? 1_700_000_000_000;
+  const outbox = qualifiedTable(schema, OUTBOX_TABLE);
+  const inbox = qualifiedTable(schema, INBOX_TABLE);
+  const idx = (name: string): string => quoteIdentifier(`${name}`, 'index');
+
+  return class OutboxInboxMigration implements MigrationInterface {
+    readonly name = `MessagingOutboxInbox${timestamp}`;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      // `id` gives the publishing order; the relay sends rows in id order so that messages of one
+      // key reach their partition in the order their transactions wrote them.
+      await queryRunner.query(`
+        CREATE TABLE ${outbox} (
+          id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          message_id    uuid        NOT NULL UNIQUE,
+          topic         text        NOT NULL,
+          message_key   text        NOT NULL,
+          envelope      jsonb       NOT NULL,
+          created_at    timestamptz NOT NULL DEFAULT now(),
+          published_at  timestamptz
+        )`);
+      // The relay only ever looks for unpublished rows; the partial index stays small however much
+      // history is kept.
+      await queryRunner.query(`CREATE INDEX ${idx('outbox_unpublished_idx')} ON ${outbox} (id) WHERE published_at IS NULL`);
+      await queryRunner.query(`CREATE INDEX ${idx('outbox_published_at_idx')} ON ${outbox} (published_at) WHERE published_at IS NOT NULL`);
+      // One row per message applied by a consumer group; the primary key is the de-duplication.
+      await queryRunner.query(`
+        CREATE TABLE ${inbox} (
+          consumer_group  text        NOT NULL,
+          message_id      uuid        NOT NULL,
+          topic           text        NOT NULL,
+          kafka_partition integer     NOT NULL,
+          kafka_offset    bigint      NOT NULL,
+          message_type    text        NOT NULL,
+          processed_at    timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (consumer_group, message_id)
+        )`);
+      await queryRunner.query(`CREATE INDEX ${idx('inbox_processed_at_idx')} ON ${inbox} (processed_at)`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP TABLE ${inbox}`);
+      await queryRunner.query(`DROP TABLE ${outbox}`);
+    }
+  };
+}

@@ -1,0 +1,2 @@
+export { Money, AmountFormatError, CURRENCIES, isCurrency } from './money';
+export type { Currency, AmountDefect } from './money';

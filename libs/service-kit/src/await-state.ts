@@ -1,0 +1,29 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Lets an HTTP caller wait (bounded by `waitMs`) for a resource that a saga moves to a final state.
+ * Waiting is only a courtesy to the caller: the outcome is decided and persisted elsewhere, so a
+ * caller that stops waiting loses nothing and reads the resource later.
+ */
+export async function awaitState<T>(
+  read: () => Promise<T>,
+  isFinal: (value: T) => boolean,
+  waitMs: number,
+  /** Resolves when the state may have changed (e.g. a NOTIFY), or after the given time; defaults to a short sleep. */
+  changed: (maxMs: number) => Promise<unknown> = (maxMs) => sleep(Math.min(25, maxMs)),
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  let value = await read();
+  while (!isFinal(value) && Date.now() < deadline) {
+    await changed(Math.max(1, deadline - Date.now()));
+    value = await read();
+  }
+  return value;
+}
+
+/** `waitMs` as callers pass it: bounded so one request cannot hold a connection for long. */
+export function parseWaitMs(raw: string | undefined, fallback: number, max = 30_000): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,6}$/.test(raw)) return fallback;
+  return Math.min(Number(raw), max);
+}

@@ -1,0 +1,53 @@
+import { BadRequestException, type DynamicModule, type INestApplication, Logger as NestLogger, ValidationPipe, type Type } from '@nestjs/common';
+import { NestFactory, Reflector } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { ValidationError } from 'class-validator';
+import { RoleGuard } from './auth';
+import { ProblemFilter } from './problem.filter';
+
+function describe(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`);
+    return [...own, ...describe(e.children ?? [], path)];
+  });
+}
+
+/** Refuses unknown properties and reports every defect at once, as VALIDATION_FAILED. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => new BadRequestException(describe(errors)),
+  });
+}
+
+export interface HttpServiceOptions {
+  name: string;
+  port: number;
+  authTokenSecret: string;
+  /** Extra setup before listening, e.g. starting consumers. */
+  host?: string;
+}
+
+export function openApiDocument(app: INestApplication, title: string): OpenAPIObject {
+  const config = new DocumentBuilder().setTitle(title).setVersion('1').addBearerAuth().build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Creates and starts one service's HTTP edge with the conventions every service shares. */
+export async function startHttpService(module: Type<unknown> | DynamicModule, options: HttpServiceOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalGuards(new RoleGuard(app.get(Reflector), options.authTokenSecret));
+  app.enableShutdownHooks();
+  const document = openApiDocument(app, `custody ${options.name}`);
+  app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
+  await app.listen(options.port, options.host ?? '127.0.0.1');
+  new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? '127.0.0.1'}:${options.port}`);
+  return app;
+}

@@ -1,0 +1,33 @@
+import { LoggerModule } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+
+/**
+ * Structured JSON logs (pino). Passwords, PIN blocks, ID numbers, tokens and sealed secrets are redacted
+ * wherever they appear in a logged object (domain.md §14; they must never reach a log).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  '*.password',
+  '*.bankPassword',
+  '*.fundPassword',
+  '*.idNumber',
+  '*.pinBlock',
+  '*.exchangeKey',
+  '*.*.password',
+  '*.*.bankPassword',
+  '*.*.idNumber',
+  '*.*.sealed',
+];
+
+export function loggingModule(service: string): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      name: service,
+      level: process.env.LOG_LEVEL ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Health probes would drown the log an operator reads.
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ERROR_CODES, type ErrorCode } from '@custody/contracts';
+import { DomainError } from './domain-error';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  NOT_FOUND: 'Not found',
+  UNAUTHENTICATED: 'Authentication required',
+  FORBIDDEN: 'Not allowed for this role',
+  IDEMPOTENCY_KEY_REUSED: 'requestId already used with another body',
+  BANK_REJECTED: 'The bank rejected the request',
+  BANK_UNAVAILABLE: 'The bank cannot be reached; nothing was sent',
+};
+
+export function problemOf(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+  return {
+    type: `https://custody.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[code] ?? code.replace(/_/g, ' ').toLowerCase(),
+    status: ERROR_CODES[code],
+    code,
+    detail,
+    ...extensions,
+  };
+}
+
+/** Maps every error leaving a controller to application/problem+json with a stable `code`. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(error);
+    if (problem.status >= 500) this.logger.error({ err: error, code: problem.code }, 'request failed');
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(error: unknown): Problem {
+    if (error instanceof DomainError) return problemOf(error.code, error.detail, error.extensions);
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = error.getResponse();
+      const message = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : body;
+      const detail = Array.isArray(message) ? message.join('; ') : String(message);
+      if (status === 401) return problemOf('UNAUTHENTICATED', detail);
+      if (status === 403) return problemOf('FORBIDDEN', detail);
+      if (status === 404) return problemOf('NOT_FOUND', detail);
+      if (status === 400 || status === 413 || status === 415) return { ...problemOf('VALIDATION_FAILED', detail), status };
+      return { ...problemOf('INTERNAL', detail), status };
+    }
+    return problemOf('INTERNAL', 'unexpected error; it has been logged');
+  }
+}

@@ -1,0 +1,143 @@
+import { Logger, type DynamicModule, type INestApplication, type Provider } from '@nestjs/common';
+import type { TopicDef } from '@custody/contracts';
+import {
+  createKafka,
+  createOutboxInboxMigration,
+  ensureTopics,
+  Outbox,
+  OutboxRelay,
+  TransactionalConsumer,
+  type TransactionalHandler,
+} from '@custody/messaging';
+import { createDataSource, runMigrations } from '@custody/persistence';
+import type { Kafka } from 'kafkajs';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { startHttpService } from './bootstrap';
+import { Clock, BusinessCalendar, ChinaCalendarDate } from './business-calendar';
+import { CUSTODY_CONFIG, loadCustodyConfig, type CustodyConfig } from './custody-config';
+import { HEALTH_CHECKS } from './health.controller';
+import { idempotencyKeyedClaimsMigration, idempotencyMigration, IdempotencyStore } from './idempotency';
+import { NamespacedOutbox, TopicNamespace } from './namespace';
+import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
+import { SecretSealer } from './secret-sealer';
+
+/** What a database-backed service gets before its Nest module is built. */
+export interface ServiceContext {
+  name: string;
+  schema: string;
+  env: RuntimeEnv;
+  config: CustodyConfig;
+  dataSource: DataSource;
+  namespace: TopicNamespace;
+  kafka: Kafka;
+}
+
+export interface Subscription {
+  topic: TopicDef<unknown>;
+  handler: TransactionalHandler<unknown>;
+}
+
+/** Pairs a topic with its handler while keeping the payload type checked. */
+export function on<T>(topic: TopicDef<T>, handler: TransactionalHandler<T>): Subscription {
+  return { topic: topic as TopicDef<unknown>, handler: handler as TransactionalHandler<unknown> };
+}
+
+export interface DatabaseServiceDefinition {
+  name: string;
+  schema: string;
+  defaultPort: number;
+  entities: Array<new () => unknown>;
+  migrations: Array<new () => MigrationInterface>;
+  /** Topics this service produces to, created at start if missing. */
+  produces: TopicDef<unknown>[];
+  module: (ctx: ServiceContext) => DynamicModule;
+  subscriptions: (app: INestApplication) => Subscription[];
+  /** Background work that lives as long as the service (e.g. the saga's timer poller). */
+  workers?: (app: INestApplication) => Array<{ start(): Promise<void> | void; stop(): Promise<void> }>;
+}
+
+/**
+ * Every migration of a service's schema in the order production runs them: the platform's tables (outbox,
+ * inbox, idempotency keys) and then the service's own. Integration tests migrate with the same list.
+ */
+export function serviceMigrations(schema: string, secretSealingKey: Buffer, own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
+  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), ...own];
+}
+
+/** Providers every database-backed service shares (config, outbox, idempotency, sealing, time). */
+export function platformProviders(ctx: ServiceContext): Provider[] {
+  return [
+    { provide: DataSource, useValue: ctx.dataSource },
+    { provide: CUSTODY_CONFIG, useValue: ctx.config },
+    { provide: TopicNamespace, useValue: ctx.namespace },
+    { provide: Outbox, useValue: new NamespacedOutbox(ctx.schema, ctx.namespace) },
+    { provide: IdempotencyStore, useValue: new IdempotencyStore(ctx.schema, ctx.env.secretSealingKey) },
+    { provide: SecretSealer, useValue: new SecretSealer(ctx.env.secretSealingKey) },
+    { provide: Clock, useValue: new Clock() },
+    { provide: BusinessCalendar, useValue: new ChinaCalendarDate() },
+    {
+      provide: HEALTH_CHECKS,
+      useValue: [
+        async (): Promise<HealthIndicatorResult> => {
+          await ctx.dataSource.query('SELECT 1');
+          return { database: { status: 'up' } };
+        },
+      ],
+    },
+  ];
+}
+
+const PARTITIONS = 8;
+
+/**
+ * Starts one database-backed service: its schema migrated, its HTTP edge, its outbox relay and its
+ * consumers. Shutdown stops taking work first (consumers), then publishing, then HTTP and the pool.
+ */
+export async function runDatabaseService(def: DatabaseServiceDefinition): Promise<void> {
+  const logger = new Logger(def.name);
+  const env = readRuntimeEnv(def.defaultPort);
+  const config = loadCustodyConfig();
+  const namespace = TopicNamespace.fromEnv();
+  const dataSource = await createDataSource({
+    schema: def.schema,
+    entities: def.entities,
+    migrations: serviceMigrations(def.schema, env.secretSealingKey, def.migrations),
+    databaseUrl: env.databaseUrl,
+    applicationName: def.name,
+  });
+  await runMigrations(dataSource);
+  const kafka = createKafka({ clientId: def.name, brokers: env.kafkaBrokers });
+  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, config, dataSource, namespace, kafka };
+
+  const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, authTokenSecret: env.authTokenSecret });
+  const subscriptions = def.subscriptions(app);
+  await ensureTopics(kafka, [...def.produces, ...subscriptions.map((s) => s.topic)].map((t) => namespace.name(t.name)).concat(namespace.deadLetterTopic), {
+    partitions: PARTITIONS,
+  });
+
+  const relay = new OutboxRelay({ dataSource, kafka, databaseUrl: env.databaseUrl });
+  await relay.start();
+  const consumer = new TransactionalConsumer({ kafka, groupId: namespace.group(def.name), dataSource, deadLetterTopic: namespace.deadLetterTopic, partitionsConsumedConcurrently: 4, ...env.consumerTuning });
+  for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
+  await consumer.start();
+  const workers = def.workers?.(app) ?? [];
+  for (const w of workers) await w.start();
+  logger.log(`${def.name} ready: ${subscriptions.length} subscriptions, relay running`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping ${def.name}`);
+    for (const w of workers) await w.stop();
+    await consumer.stop();
+    await relay.stop();
+    await app.close();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+

@@ -1,0 +1,14 @@
+export { requireInfrastructure, InfrastructureUnavailableError, START_COMMANDS, redisUrlFromEnv, DEFAULT_REDIS_URL } from './infrastructure';
+export type { InfrastructureNeeds } from './infrastructure';
+export { createTestSchema } from './test-schema';
+export type { TestSchema, TestSchemaOptions } from './test-schema';
+export { uniqueTopicName, uniqueGroupId, uniqueSchemaName, testRunId } from './unique-names';
+export { waitFor, WaitForTimeoutError } from './wait-for';
+export type { WaitForOptions } from './wait-for';
+export { createTestKafka, LIST_OFFSETS_API_KEY, testConsumerTimings, TopicRecorder, committedOffset } from './kafka.testing';
+export type { RecordedMessage, RequestDelay } from './kafka.testing';
+export { RecordingMessagePublisher } from './recording-message.publisher';
+export { RecordingLogger } from './recording.logger';
+export type { LogEntry } from './recording.logger';
+export { createTestDatabase } from './test-database';
+export type { TestDatabase } from './test-database';

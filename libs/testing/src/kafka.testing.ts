@@ -1,0 +1,142 @@
+import { kafkaBrokersFromEnv } from '@custody/messaging';
+import { connect } from 'node:net';
+import { Kafka, logLevel, type IHeaders, type ISocketFactory, type logCreator } from 'kafkajs';
+import { uniqueGroupId } from './unique-names';
+import { waitFor } from './wait-for';
+
+/**
+ * On a fresh broker the first group or idempotent producer meets "coordinator not available" while
+ * the internal topics are created; kafkajs retries and logs each attempt at error level. Those lines
+ * say nothing about the code under test, so they are dropped; every other error is printed.
+ */
+const TRANSIENT_BROKER_ERRORS = /coordinator is not available|coordinator is loading|not the correct coordinator|leader(ship)? (is )?not available|There is no leader/i;
+
+const testLogCreator: logCreator = () => ({ namespace, log }) => {
+  const error = typeof log['error'] === 'string' ? log['error'] : '';
+  if (TRANSIENT_BROKER_ERRORS.test(error)) return;
+  console.error(`[kafkajs ${namespace}] ${log.message}${error ? `: ${error}` : ''}`);
+};
+
+/** Kafka's API key of ListOffsets: how a consumer learns where "latest" is. */
+export const LIST_OFFSETS_API_KEY = 2;
+
+/** A client tuned to fail fast in tests rather than retry for half a minute. */
+export function createTestKafka(clientId = 'custody-test', options: { delayRequests?: RequestDelay } = {}): Kafka {
+  return new Kafka({
+    clientId,
+    ...(options.delayRequests ? { socketFactory: delayingSocketFactory(options.delayRequests) } : {}),
+    brokers: kafkaBrokersFromEnv(),
+    connectionTimeout: 2_000,
+    requestTimeout: 10_000,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: logLevel.ERROR,
+    logCreator: testLogCreator,
+  });
+}
+
+/** Requests of one Kafka API reach the broker `ms` late: a slow broker or a leader election, on demand. */
+export interface RequestDelay {
+  apiKey: number;
+  ms: number;
+}
+
+function delayingSocketFactory({ apiKey, ms }: RequestDelay): ISocketFactory {
+  return ({ host, port, onConnect }) => {
+    const socket = connect({ host, port }, onConnect);
+    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    // kafkajs writes each request whole: a 4-byte size, then the 2-byte API key.
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (!Buffer.isBuffer(chunk) || chunk.length < 6 || chunk.readInt16BE(4) !== apiKey) return write(chunk, ...rest);
+      setTimeout(() => {
+        if (!socket.destroyed) write(chunk, ...rest);
+      }, ms);
+      return true;
+    }) as typeof socket.write;
+    return socket;
+  };
+}
+
+/**
+ * Consumer timings for tests: a dead member is noticed in seconds and a fetch returns as soon as
+ * data arrives. Spread them into a consumer's options.
+ */
+export const testConsumerTimings = {
+  sessionTimeoutMs: 6_000,
+  heartbeatIntervalMs: 500,
+  rebalanceTimeoutMs: 5_000,
+  maxWaitTimeMs: 100,
+} as const;
+
+export interface RecordedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  /** The value parsed as JSON, when it is JSON. */
+  json: unknown;
+}
+
+/** Everything that arrives on some topics, read from the beginning by a group of its own. */
+export class TopicRecorder {
+  readonly messages: RecordedMessage[] = [];
+
+  private constructor(private readonly stopConsumer: () => Promise<void>) {}
+
+  static async start(kafka: Kafka, topics: string[]): Promise<TopicRecorder> {
+    const consumer = kafka.consumer({ groupId: uniqueGroupId('recorder'), maxWaitTimeInMs: 100, sessionTimeout: 6_000, heartbeatInterval: 500 });
+    const recorder = new TopicRecorder(() => consumer.disconnect());
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        let json: unknown;
+        try {
+          json = message.value ? JSON.parse(message.value.toString('utf8')) : undefined;
+        } catch {
+          json = undefined;
+        }
+        recorder.messages.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          headers: message.headers ?? {},
+          json,
+        });
+      },
+    });
+    return recorder;
+  }
+
+  /** Waits until at least `count` messages (matching `filter`) arrived, and returns them. */
+  async waitForCount(count: number, options: { timeoutMs?: number; filter?: (message: RecordedMessage) => boolean } = {}): Promise<RecordedMessage[]> {
+    const { timeoutMs = 15_000, filter = () => true } = options;
+    return waitFor(
+      () => {
+        const matching = this.messages.filter(filter);
+        return matching.length >= count ? matching : undefined;
+      },
+      { timeoutMs, description: `${count} message(s) on the recorded topics (have ${this.messages.filter(filter).length})` },
+    );
+  }
+
+  stop(): Promise<void> {
+    return this.stopConsumer();
+  }
+}
+
+/** The offset a consumer group has committed on one partition, or undefined when none. */
+export async function committedOffset(kafka: Kafka, groupId: string, topic: string, partition = 0): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [topicOffsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const found = topicOffsets?.partitions.find((entry) => entry.partition === partition);
+    return found && found.offset !== '-1' ? found.offset : undefined;
+  } finally {
+    await admin.disconnect();
+  }
+}

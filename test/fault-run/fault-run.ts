@@ -1,0 +1,423 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { Money } from '@custody/money';
+import type { Designated, StackControl, TestContext } from '../support/test-context';
+import { checkInvariants, type BankRecord, type HubAccount, type HubTransfer, type InvariantReport, type Snapshot } from './invariants';
+import { Prng } from './prng';
+
+/**
+ * The proof of issue 3: thousands of mixed transfers from both initiators across every simulated bank,
+ * while faults are injected at random (replies dropped, delayed past the timeout or duplicated, requests
+ * lost, connections closed, checksums corrupted) and services are killed with SIGKILL and restarted. When
+ * everything has settled, the invariants of domain.md §2 are checked against both sides' books.
+ *
+ * Every choice comes from one seeded PRNG, so a seed names a run. Concurrency and the services' own timing
+ * still interleave differently from run to run; the seed fixes what is asked and what breaks, not the
+ * order the machine happens to do it in.
+ */
+
+export type OperationKind = 'S_DEPOSIT' | 'S_WITHDRAWAL' | 'B_DEPOSIT' | 'B_WITHDRAWAL' | 'B_REVERSAL';
+export type FaultKind = 'DROP_REPLY' | 'DELAY_REPLY' | 'DROP_REQUEST' | 'CLOSE_CONNECTION' | 'CORRUPT_CHECKSUM' | 'DUPLICATE_REPLY';
+
+export interface FaultRunOptions {
+  readonly seed: number;
+  /** How many transfers to ask for, across both initiators. */
+  readonly transfers: number;
+  readonly concurrency: number;
+  /** Fund accounts per bank; transfers spread over them. */
+  readonly accountsPerBank: number;
+  /** Probability that a fault is armed before a transfer is asked. */
+  readonly faultRate: number;
+  /** A service is SIGKILLed and restarted after every this many transfers (0: never). */
+  readonly killEvery: number;
+  /** The banks' requestTimeoutMs: a DELAY_REPLY longer than it is a timeout, shorter is only slow. */
+  readonly requestTimeoutMs: number;
+  readonly settleTimeoutMs: number;
+  readonly log: (line: string) => void;
+}
+
+/** How the run reaches the system: its public API and simulators, its database (read only), its processes. */
+export interface FaultRunTarget {
+  readonly ctx: TestContext;
+  /** The hub's database, read at the end for the journal (I5); nothing is written through it. */
+  readonly databaseUrl: string;
+  /** The stack's processes (tools/stack/control-server.ts); without them the run kills nothing. */
+  readonly stack?: StackControl;
+}
+
+export interface FaultRunReport {
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly asked: Record<OperationKind, number>;
+  /** Final states, by initiator and status. */
+  readonly outcomes: Record<string, number>;
+  /** Requests refused before anything was sent (e.g. INSUFFICIENT_WITHDRAWABLE), by code. */
+  readonly refused: Record<string, number>;
+  readonly faults: Record<FaultKind, number>;
+  readonly kills: Record<string, number>;
+  /** API calls that met a killed service and were repeated with the same requestId. */
+  readonly retriedRequests: number;
+  /** The bank's own transfers (or their reversals) left without a definite answer, which the bank then ended by reversal (F-4.3 B / F-4.4 B). */
+  readonly bankEnded: number;
+  readonly invariants: InvariantReport;
+}
+
+/** Faults hit requests from the broker: transfers, their reversals (the saga's F-4.3 S / F-4.4 S) and queries. */
+const FAULT_INSTRUCTIONS = ['12001', '12002', '12003', '12004', '12005'] as const;
+const FUND_PASSWORD = '246810';
+const WRONG_FUND_PASSWORD = '135799';
+
+interface Population {
+  readonly accounts: Designated[];
+}
+
+/** The bank's own transfers the run started, so that it can reverse some and, at the end, end every one it left open. */
+class BankInitiatedLedger {
+  private readonly serials: Array<{ readonly bankCode: string; readonly serialNo: string }> = [];
+
+  add(bankCode: string, serialNo: string): void {
+    this.serials.push({ bankCode, serialNo });
+  }
+
+  /** The one at `fraction` of the list so far (a planned draw, applied to what exists when the step runs). */
+  at(fraction: number): { readonly bankCode: string; readonly serialNo: string } | undefined {
+    return this.serials.length === 0 ? undefined : this.serials[Math.floor(fraction * this.serials.length)];
+  }
+
+  all(): ReadonlyArray<{ readonly bankCode: string; readonly serialNo: string }> {
+    return this.serials;
+  }
+
+  /** Originals whose reversal got no answer: the bank does not know whether the broker undid them. */
+  readonly reversalsInDoubt = new Map<string, { readonly bankCode: string; readonly serialNo: string }>();
+}
+
+export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptions): Promise<FaultRunReport> {
+  const started = Date.now();
+  const prng = new Prng(options.seed);
+  const { ctx } = target;
+  const report = {
+    asked: { S_DEPOSIT: 0, S_WITHDRAWAL: 0, B_DEPOSIT: 0, B_WITHDRAWAL: 0, B_REVERSAL: 0 } as Record<OperationKind, number>,
+    refused: {} as Record<string, number>,
+    faults: { DROP_REPLY: 0, DELAY_REPLY: 0, DROP_REQUEST: 0, CLOSE_CONNECTION: 0, CORRUPT_CHECKSUM: 0, DUPLICATE_REPLY: 0 } as Record<FaultKind, number>,
+    bankEnded: 0,
+    kills: {} as Record<string, number>,
+    retriedRequests: 0,
+  };
+
+  options.log(`fault run: seed ${options.seed}, ${options.transfers} transfers, concurrency ${options.concurrency}, banks ${ctx.bankCodes.join(', ')}`);
+  const population = await populate(ctx, options);
+  options.log(`fault run: ${population.accounts.length} fund accounts designated`);
+
+  // The plan is drawn up front from the seed, so workers racing for it cannot change what is asked.
+  const plan = Array.from({ length: options.transfers }, (_, i) => planStep(prng, population, options, i));
+  const killer = new Killer(target.stack, options.log);
+  const bankInitiated = new BankInitiatedLedger();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < plan.length) {
+        const step = plan[next++]!;
+        if (step.fault) {
+          await ctx.banks[step.fault.bankCode]!.injectFault(step.fault.fault);
+          report.faults[step.fault.fault.kind] += 1;
+        }
+        if (step.kill) void killer.killAndRestart(step.kill, step.restartAfterMs).then((name) => name && (report.kills[name] = (report.kills[name] ?? 0) + 1));
+        report.asked[step.kind] += 1;
+        await perform(ctx, step, bankInitiated, report);
+      }
+    }),
+  );
+  await killer.idle();
+  options.log(`fault run: all ${plan.length} transfers asked in ${Math.round((Date.now() - started) / 1000)} s; clearing faults and settling`);
+  for (const bank of Object.values(ctx.banks)) await bank.clearFaults();
+
+  report.bankEnded = await settleBankSide(ctx, bankInitiated, options);
+  await settle(ctx, options);
+  const snapshot = await takeSnapshot(target, population);
+  const outcomes: Record<string, number> = {};
+  for (const t of snapshot.transfers) outcomes[`${t.initiator} ${t.status}`] = (outcomes[`${t.initiator} ${t.status}`] ?? 0) + 1;
+  return { seed: options.seed, durationMs: Date.now() - started, ...report, outcomes, invariants: checkInvariants(snapshot) };
+}
+
+interface PlannedStep {
+  readonly kind: OperationKind;
+  readonly account: Designated;
+  readonly amount: Money;
+  readonly requestId: string;
+  /** B_WITHDRAWAL: the customer sometimes mistypes the fund password (2001, nothing moves). */
+  readonly wrongPassword: boolean;
+  /** B_REVERSAL: which of the bank's transfers so far it reverses. */
+  readonly pick: number;
+  readonly fault?: { readonly bankCode: string; readonly fault: { kind: FaultKind; instrCd: string; times: number; delayMs?: number } };
+  readonly kill?: string;
+  readonly restartAfterMs: number;
+}
+
+function planStep(prng: Prng, population: Population, options: FaultRunOptions, index: number): PlannedStep {
+  const kind = prng.weighted<OperationKind>({ S_DEPOSIT: 30, S_WITHDRAWAL: 25, B_DEPOSIT: 20, B_WITHDRAWAL: 15, B_REVERSAL: 10 });
+  const account = prng.pick(population.accounts);
+  // Withdrawals sometimes ask for more than is there: I7 must refuse them, never overdraw.
+  const withdrawal = kind === 'S_WITHDRAWAL' || kind === 'B_WITHDRAWAL';
+  const amount = prng.amount(Money.parse('0.01'), Money.parse(withdrawal ? '3000.00' : '2000.00'));
+  const fault = prng.chance(options.faultRate)
+    ? (() => {
+        const faultKind = prng.weighted<FaultKind>({ DROP_REPLY: 3, DELAY_REPLY: 3, DROP_REQUEST: 2, CLOSE_CONNECTION: 1, CORRUPT_CHECKSUM: 2, DUPLICATE_REPLY: 1 });
+        const delayMs = faultKind === 'DELAY_REPLY' ? (prng.chance(0.5) ? options.requestTimeoutMs + 500 : prng.int(50, 400)) : undefined;
+        return { bankCode: prng.pick(population.accounts).bankCode, fault: { kind: faultKind, instrCd: prng.pick(FAULT_INSTRUCTIONS), times: 1, ...(delayMs === undefined ? {} : { delayMs }) } };
+      })()
+    : undefined;
+  const services = ['transfer', 'saga', ...new Set(population.accounts.map((a) => `bank-adapter-${a.bankCode}`))];
+  const kill = options.killEvery > 0 && index > 0 && index % options.killEvery === 0 ? prng.pick(services) : undefined;
+  return { kind, account, amount, requestId: randomUUID(), wrongPassword: prng.chance(0.05), pick: prng.next(), fault, kill, restartAfterMs: prng.int(0, 1500) };
+}
+
+/** Customers with a primary fund account each, designated at every bank in turn, with a fund password for F-4.2 B. */
+async function populate(ctx: TestContext, options: FaultRunOptions): Promise<Population> {
+  const accounts: Designated[] = [];
+  for (const bankCode of ctx.bankCodes) {
+    const designated = await Promise.all(Array.from({ length: options.accountsPerBank }, () => ctx.newDesignation(bankCode, '100000000.00')));
+    for (const d of designated) {
+      const set = await ctx.api.call('PUT', `/v1/customers/${d.customerNo}/fund-password`, { password: FUND_PASSWORD });
+      if (set.status !== 204) throw new Error(`fund password not set for ${d.customerNo}: ${set.status} ${JSON.stringify(set.body)}`);
+    }
+    accounts.push(...designated);
+  }
+  return { accounts };
+}
+
+/** A public API call that meets a killed service is repeated with the same requestId: it must take effect once. */
+async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankInitiatedLedger, report: { refused: Record<string, number>; retriedRequests: number }): Promise<void> {
+  const { account } = step;
+  const bank = ctx.banks[account.bankCode]!;
+  // The bank's own channel: it answers for itself, and ends what it left open at the end (settleBankSide).
+  if (step.kind === 'B_DEPOSIT' || step.kind === 'B_WITHDRAWAL') {
+    const started = await bank
+      .startBankInitiated({
+        type: step.kind === 'B_DEPOSIT' ? 'BANK_TO_SECURITIES' : 'SECURITIES_TO_BANK',
+        bankAccountNo: account.bankAccountNo,
+        fundAccountNo: account.fundAccountNo,
+        amount: step.amount.toString(),
+        ...(step.kind === 'B_WITHDRAWAL' ? { fundPassword: step.wrongPassword ? WRONG_FUND_PASSWORD : FUND_PASSWORD } : {}),
+      })
+      .catch(() => undefined);
+    if (started?.status === 201) bankInitiated.add(account.bankCode, started.body.serialNo);
+    else if (started) report.refused[`bank ${started.status}`] = (report.refused[`bank ${started.status}`] ?? 0) + 1;
+    return;
+  }
+  if (step.kind === 'B_REVERSAL') {
+    const original = bankInitiated.at(step.pick);
+    // 409 WRONG_STATE when that one already failed or was reversed: the bank has nothing to reverse.
+    if (!original) return;
+    const reversed = await ctx.banks[original.bankCode]!.reverseBankInitiated(original.serialNo).catch(() => undefined);
+    if (!reversed || (reversed.status === 201 && reversed.body.status === 'UNKNOWN')) {
+      bankInitiated.reversalsInDoubt.set(`${original.bankCode}|${original.serialNo}`, original);
+    }
+    return;
+  }
+  const body = {
+    requestId: step.requestId,
+    type: step.kind === 'S_DEPOSIT' ? 'BANK_TO_SECURITIES' : 'SECURITIES_TO_BANK',
+    fundAccountNo: account.fundAccountNo,
+    currency: 'CNY',
+    amount: step.amount.toString(),
+    ...(step.kind === 'S_DEPOSIT' ? { bankPassword: account.bankPassword } : {}),
+  };
+  for (let attempt = 1; ; attempt++) {
+    const result = await ctx.api.call<{ code?: string }>('POST', '/v1/transfers?waitMs=2000', body).catch(() => ({ status: 0, body: {} as { code?: string } }));
+    if (result.status === 201) return;
+    if (result.status >= 400 && result.status < 500) {
+      const code = result.body.code ?? `HTTP ${result.status}`;
+      report.refused[code] = (report.refused[code] ?? 0) + 1;
+      return;
+    }
+    if (attempt >= 60) throw new Error(`transfer ${step.requestId} could not be asked: the API answered ${result.status} ${attempt} times`);
+    report.retriedRequests += 1;
+    await sleep(500);
+  }
+}
+
+/** Kills one service at a time and brings it back; a run without process control kills nothing. */
+class Killer {
+  private running: Promise<unknown> = Promise.resolve();
+  private busy = false;
+
+  constructor(
+    private readonly stack: StackControl | undefined,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async killAndRestart(name: string, restartAfterMs: number): Promise<string | undefined> {
+    const stack = this.stack;
+    if (!stack || this.busy) return undefined;
+    this.busy = true;
+    const work = (async () => {
+      try {
+        await stack.kill(name);
+        this.log(`fault run: SIGKILL ${name}`);
+        await sleep(restartAfterMs);
+        await stack.restart(name);
+        this.log(`fault run: ${name} restarted`);
+        return name;
+      } finally {
+        this.busy = false;
+      }
+    })();
+    this.running = work.catch(() => undefined);
+    return work;
+  }
+
+  idle(): Promise<unknown> {
+    return this.running;
+  }
+}
+
+/**
+ * The bank's side of the end of the day: every one of its own transfers still UNKNOWN (or waiting) is ended
+ * by reversal, as a bank does when its request got no answer (F-4.3 B / F-4.4 B); an unanswered reversal is
+ * tried again. Returns how many it had to end.
+ */
+async function settleBankSide(ctx: TestContext, bankInitiated: BankInitiatedLedger, options: FaultRunOptions): Promise<number> {
+  const deadline = Date.now() + options.settleTimeoutMs;
+  const ended = new Set<string>();
+  for (;;) {
+    let open = 0;
+    for (const { bankCode, serialNo } of bankInitiated.all()) {
+      const key = `${bankCode}|${serialNo}`;
+      const record = await ctx.banks[bankCode]!.transaction(serialNo);
+      if (record.status !== 200) continue;
+      const status = record.body.status;
+      const inDoubt = bankInitiated.reversalsInDoubt.has(key) && (status === 'SUCCEEDED' || status === 'UNKNOWN');
+      if (status !== 'UNKNOWN' && status !== 'PENDING' && !inDoubt) {
+        bankInitiated.reversalsInDoubt.delete(key);
+        continue;
+      }
+      open += 1;
+      ended.add(key);
+      if (status === 'PENDING') continue;
+      // Reversed again under a new serial: the broker answers 2006 if the lost one got there, and the bank then undoes its half.
+      const reversed = await ctx.banks[bankCode]!.reverseBankInitiated(serialNo).catch(() => undefined);
+      if (reversed?.status === 201 && reversed.body.status !== 'UNKNOWN') bankInitiated.reversalsInDoubt.delete(key);
+    }
+    if (open === 0) return ended.size;
+    if (Date.now() > deadline) {
+      options.log(`fault run: ${open} of the bank's own transfers still open after ${options.settleTimeoutMs} ms`);
+      return ended.size;
+    }
+    await sleep(500);
+  }
+}
+
+/** Waits until no transfer at the hub is PENDING or UNKNOWN (the hub ends its own; the run only waits). */
+async function settle(ctx: TestContext, options: FaultRunOptions): Promise<void> {
+  const deadline = Date.now() + options.settleTimeoutMs;
+  let open = Infinity;
+  while (Date.now() < deadline) {
+    const [unknown, pending] = await Promise.all([openTransfers(ctx, 'UNKNOWN'), openTransfers(ctx, 'PENDING')]);
+    open = unknown + pending;
+    if (open === 0) return;
+    await sleep(500);
+  }
+  options.log(`fault run: ${open} transfers still open after ${options.settleTimeoutMs} ms; checking anyway (they count as violations)`);
+}
+
+async function openTransfers(ctx: TestContext, status: 'UNKNOWN' | 'PENDING'): Promise<number> {
+  const result = await ctx.api.call<{ items: unknown[] }>('GET', `/v1/transfers?status=${status}&limit=500`, undefined, 'operator');
+  return result.status === 200 ? result.body.items.length : Infinity;
+}
+
+async function takeSnapshot(target: FaultRunTarget, population: Population): Promise<Snapshot> {
+  const { ctx } = target;
+  const accounts: HubAccount[] = [];
+  const transfers: HubTransfer[] = [];
+  for (const account of population.accounts) {
+    const balance = await ctx.balances(account.fundAccountNo);
+    accounts.push({ fundAccountNo: account.fundAccountNo, bankCode: account.bankCode, balance: balance.balance, available: balance.available, frozen: balance.frozen });
+    transfers.push(...(await transfersOf(ctx, account.fundAccountNo)));
+  }
+  const banks = await Promise.all(
+    ctx.bankCodes.map(async (bankCode) => {
+      const books = await ctx.banks[bankCode]!.books();
+      const records = new Map<string, BankRecord>();
+      const openBankInitiated: string[] = [];
+      for (const transfer of transfers.filter((t) => t.bankCode === bankCode)) {
+        const record = await ctx.banks[bankCode]!.transaction(transfer.serialNo);
+        if (record.status !== 200) continue;
+        const status = record.body.status;
+        const open = status === 'PENDING' || status === 'UNKNOWN';
+        if (transfer.initiator === 'B' && open) openBankInitiated.push(transfer.serialNo);
+        // MANUAL: the broker refused a reversal (2008), the money stays moved. A bank-initiated deposit moved the
+        // bank's side when it started (a withdrawal only holds until the broker's 0000), so an open one has moved.
+        const moved = status === 'SUCCEEDED' || status === 'MANUAL' || (open && transfer.initiator === 'B' && transfer.type === 'BANK_TO_SECURITIES');
+        records.set(transfer.serialNo, { status, moved });
+      }
+      return {
+        bankCode,
+        summary: books.summary.CNY ?? '0.00',
+        custody: books.custodyAccounts.filter((c) => c.currency === 'CNY').map((c) => ({ fundAccountNo: c.fundAccountNo, balance: c.balance })),
+        records,
+        openBankInitiated,
+      };
+    }),
+  );
+  return { accounts, transfers, banks, journal: await journalFacts(target.databaseUrl) };
+}
+
+async function transfersOf(ctx: TestContext, fundAccountNo: string): Promise<HubTransfer[]> {
+  const all: HubTransfer[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.api.call<{ items: HubTransfer[]; nextCursor?: string }>(
+      'GET',
+      `/v1/transfers?fundAccountNo=${fundAccountNo}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      undefined,
+      'operator',
+    );
+    if (page.status !== 200) throw new Error(`cannot list transfers of ${fundAccountNo}: ${page.status}`);
+    all.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+/** Read only: the journal's own sums (I5), which the public API does not expose line by line. */
+async function journalFacts(databaseUrl: string): Promise<Snapshot['journal']> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const unbalanced = await db.query<{ posting_id: string; sum: string }>(
+      `SELECT posting_id, sum(amount)::text AS sum FROM transfer.journal_lines GROUP BY posting_id HAVING sum(amount) <> 0`,
+    );
+    const effects = await db.query<{ source_id: string; sum: string }>(
+      `SELECT source_id, sum(amount)::text AS sum FROM transfer.journal_lines WHERE source = 'TRANSFER' AND fund_account_no IS NOT NULL GROUP BY source_id`,
+    );
+    return {
+      unbalancedPostings: unbalanced.rows.map((r) => ({ postingId: r.posting_id, sum: r.sum })),
+      effectByTransfer: new Map(effects.rows.map((r) => [r.source_id, r.sum])),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/** The figures a run prints, one fact per line. */
+export function formatReport(report: FaultRunReport): string {
+  const line = (label: string, values: Record<string, number>) =>
+    `${label.padEnd(14)}${Object.entries(values).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`;
+  const checks = Object.values(report.invariants.checks).reduce((a, b) => a + b, 0);
+  return [
+    `seed          ${report.seed}`,
+    `duration      ${(report.durationMs / 1000).toFixed(1)} s`,
+    line('asked', report.asked),
+    line('outcomes', report.outcomes),
+    line('refused', report.refused),
+    line('faults', report.faults),
+    line('kills', report.kills),
+    `retried       ${report.retriedRequests} API calls repeated with the same requestId after a kill`,
+    `bank ended    ${report.bankEnded} of its own transfers left unanswered, by reversal`,
+    line('checks', report.invariants.checks),
+    `violations    ${report.invariants.violations.length} (of ${checks} checks)`,
+    ...report.invariants.violations.slice(0, 50).map((v) => `  ${v}`),
+  ].join('\n');
+}

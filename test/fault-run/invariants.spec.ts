@@ -1,0 +1,97 @@
+import { checkInvariants, type HubTransfer, type Snapshot } from './invariants';
+
+/** Books that agree, then one defect at a time: each must be named, and only it. */
+function consistentBooks(): Snapshot {
+  const transfers: HubTransfer[] = [
+    { transferId: 't1', serialNo: 's1', type: 'BANK_TO_SECURITIES', initiator: 'S', status: 'SUCCEEDED', amount: '100.00', fundAccountNo: 'F1', bankCode: 'A' },
+    { transferId: 't2', serialNo: 's2', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'SUCCEEDED', amount: '30.00', fundAccountNo: 'F1', bankCode: 'A' },
+    { transferId: 't3', serialNo: 's3', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'FAILED', amount: '500.00', fundAccountNo: 'F1', bankCode: 'A' },
+    { transferId: 't4', serialNo: 'b1', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'REVERSED', amount: '9.00', fundAccountNo: 'F2', bankCode: 'B' },
+    { transferId: 't5', serialNo: 'b2', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'SUCCEEDED', amount: '20.00', fundAccountNo: 'F2', bankCode: 'B' },
+  ];
+  return {
+    accounts: [
+      { fundAccountNo: 'F1', bankCode: 'A', balance: '70.00', available: '70.00', frozen: '0.00' },
+      { fundAccountNo: 'F2', bankCode: 'B', balance: '20.00', available: '20.00', frozen: '0.00' },
+    ],
+    transfers,
+    banks: [
+      {
+        bankCode: 'A',
+        summary: '70.00',
+        custody: [{ fundAccountNo: 'F1', balance: '70.00' }],
+        records: new Map([
+          ['s1', { status: 'SUCCEEDED', moved: true }],
+          ['s2', { status: 'SUCCEEDED', moved: true }],
+          ['s3', { status: 'FAILED', moved: false }],
+        ]),
+        openBankInitiated: [],
+      },
+      {
+        bankCode: 'B',
+        summary: '20.00',
+        custody: [{ fundAccountNo: 'F2', balance: '20.00' }],
+        records: new Map([
+          ['b1', { status: 'REVERSED', moved: false }],
+          ['b2', { status: 'SUCCEEDED', moved: true }],
+        ]),
+        openBankInitiated: [],
+      },
+    ],
+    journal: { unbalancedPostings: [], effectByTransfer: new Map([['t1', '100.00'], ['t2', '-30.00'], ['t5', '20.00']]) },
+  };
+}
+
+describe('fault-run invariants (domain.md §2)', () => {
+  it('finds nothing wrong with books that agree, and counts every check', () => {
+    const report = checkInvariants(consistentBooks());
+    expect(report.violations).toEqual([]);
+    expect(report.checks).toEqual({ I3: 2, I4: 2, I5: 6, I6: 5, I7: 2, TERMINAL: 7 });
+  });
+
+  it('I3: a fund ledger that differs from its custody account', () => {
+    const books = consistentBooks();
+    const report = checkInvariants({ ...books, accounts: [{ ...books.accounts[0]!, balance: '70.01' }, books.accounts[1]!] });
+    expect(report.violations).toEqual(['I3 F1: ledger 70.01 ≠ custody account 70.00 at A']);
+  });
+
+  it('I4: a summary account that differs from the sum of its custody accounts', () => {
+    const books = consistentBooks();
+    const report = checkInvariants({ ...books, banks: [{ ...books.banks[0]!, summary: '69.99' }, books.banks[1]!] });
+    expect(report.violations).toEqual(['I4 A: Σ custody 70.00 ≠ summary 69.99']);
+  });
+
+  it('I5: an unbalanced posting, and a failed transfer that still moved the ledger', () => {
+    const books = consistentBooks();
+    const effectByTransfer = new Map(books.journal.effectByTransfer);
+    effectByTransfer.set('t3', '-500.00');
+    const report = checkInvariants({ ...books, journal: { unbalancedPostings: [{ postingId: 'p9', sum: '0.01' }], effectByTransfer } });
+    expect(report.violations).toEqual(['I5 posting p9 sums to 0.01', expect.stringMatching(/^I5 transfer t3 \(SECURITIES_TO_BANK FAILED 500.00\) moved the ledger by -500.00/)]);
+  });
+
+  it('I6: a serial the hub failed but the bank carried out, and a serial recorded twice', () => {
+    const books = consistentBooks();
+    const bankA = { ...books.banks[0]!, records: new Map([...books.banks[0]!.records, ['s3', { status: 'SUCCEEDED', moved: true }]]) };
+    const twice = { ...books.transfers[4]!, transferId: 't6' };
+    const effectByTransfer = new Map([...books.journal.effectByTransfer, ['t6', '20.00']]);
+    const report = checkInvariants({ ...books, transfers: [...books.transfers, twice], banks: [bankA, books.banks[1]!], journal: { ...books.journal, effectByTransfer } });
+    expect(report.violations).toEqual([
+      'I6 serial s3: hub FAILED, bank SUCCEEDED — one side moved money and the other did not',
+      'I6 serial b2 (B) is recorded twice at the hub',
+    ]);
+  });
+
+  it('I7 and TERMINAL: a negative balance, a hold left behind, an UNKNOWN and a bank transaction the bank never ended', () => {
+    const books = consistentBooks();
+    const accounts = [{ ...books.accounts[0]!, available: '-1.00', frozen: '71.00' }, books.accounts[1]!];
+    const transfers = books.transfers.map((t) => (t.transferId === 't3' ? { ...t, status: 'UNKNOWN' as const } : t));
+    const banks = [books.banks[0]!, { ...books.banks[1]!, openBankInitiated: ['b7'] }];
+    const report = checkInvariants({ ...books, accounts, transfers, banks });
+    expect(report.violations).toEqual([
+      'I7 F1: available -1.00 is negative',
+      'I7 F1: 71.00 still held after every transfer ended',
+      'TERMINAL transfer t3 is still UNKNOWN',
+      'TERMINAL bank B has not ended its own transaction b7',
+    ]);
+  });
+});

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { Money } from '@custody/money';
+import type { StackInfo } from '@custody/local-stack';
+import { readSystemStackInfo } from './system-stack';
+
+export interface HttpResult<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  contentType: string;
+}
+
+type Role = 'trading' | 'operator' | 'supervisor' | 'auditor';
+
+async function request<T>(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, contentType: response.headers.get('content-type') ?? '' };
+}
+
+/** The public API, as trading systems and operators call it. */
+export class CustodyApi {
+  constructor(private readonly info: StackInfo) {}
+
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, role: Role | null = 'trading'): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = role ? { authorization: `Bearer ${this.info.tokens[role]}` } : {};
+    return request<T>(`${this.info.apiBaseUrl}${path}`, method, body, headers);
+  }
+}
+
+export interface BankBooks {
+  bankCode: string;
+  summaryAccount: string;
+  summary: Record<string, string>;
+  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo: string; balance: string; status: string }>;
+  bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
+}
+
+/** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
+export class BankSimulator {
+  constructor(
+    readonly bankCode: string,
+    private readonly controlUrl: string,
+  ) {}
+
+  private call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
+    return request<T>(`${this.controlUrl}${path}`, method, body);
+  }
+
+  async openBankAccount(account: { bankAccountNo: string; name: string; idType: string; idNumber: string; password: string; balance: string; currency?: string }) {
+    const result = await this.call('POST', '/bank-accounts', { currency: 'CNY', ...account });
+    if (result.status !== 201) throw new Error(`simulator refused the bank account: ${JSON.stringify(result.body)}`);
+  }
+
+  async bankBalance(bankAccountNo: string, currency = 'CNY'): Promise<string> {
+    const result = await this.call<{ balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`);
+    return result.body.balances[currency];
+  }
+
+  async custodyAccount(fundAccountNo: string, currency = 'CNY') {
+    const result = await this.call<BankBooks['custodyAccounts']>('GET', `/custody-accounts?fundAccountNo=${fundAccountNo}&currency=${currency}`);
+    return result.body[0];
+  }
+
+  async books(): Promise<BankBooks> {
+    return (await this.call<BankBooks>('GET', '/books')).body;
+  }
+
+  async startDeposit(input: { bankAccountNo: string; fundAccountNo: string; amount: string; currency?: string }) {
+    return this.startBankInitiated({ type: 'BANK_TO_SECURITIES', ...input });
+  }
+
+  /** F-4.1 B / F-4.2 B: the customer at the bank's counter; a withdrawal carries the fund password they type. */
+  async startBankInitiated(input: {
+    type: 'BANK_TO_SECURITIES' | 'SECURITIES_TO_BANK';
+    bankAccountNo: string;
+    fundAccountNo: string;
+    amount: string;
+    currency?: string;
+    fundPassword?: string;
+  }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/transfers', { currency: 'CNY', ...input });
+  }
+
+  /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */
+  async resendBankInitiated(serialNo: string, fundPassword?: string) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/transfers/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });
+  }
+
+  /** F-4.3 B / F-4.4 B: the bank reverses one of its own transfers, naming it in CnRef. */
+  async reverseBankInitiated(serialNo: string) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; reversedSerialNo: string; originalStatus: string }>('POST', `/bank-initiated/transfers/${serialNo}/reversal`);
+  }
+
+  /** F-4.6 B: the bank asks the broker what became of one of its own transfers (12005). */
+  async queryBankInitiated(serialNo: string) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; originalReturnCode?: string; brokerSerialNo?: string }>('POST', `/bank-initiated/transfers/${serialNo}/query`);
+  }
+
+  async injectFault(fault: { kind: 'DELAY_REPLY' | 'DROP_REPLY' | 'DROP_REQUEST' | 'CLOSE_CONNECTION' | 'CORRUPT_CHECKSUM' | 'DUPLICATE_REPLY'; instrCd?: string; times?: number; delayMs?: number }) {
+    const result = await this.call('POST', '/faults', fault);
+    if (result.status !== 201) throw new Error(`simulator refused the fault: ${JSON.stringify(result.body)}`);
+  }
+
+  async clearFaults() {
+    await this.call('DELETE', '/faults');
+  }
+
+  async transaction(serialNo: string) {
+    return this.call<{ serialNo: string; instrCd: string; status: string; returnCode: string; amount?: string; counterpartSerialNo?: string }>('GET', `/transactions/${serialNo}`);
+  }
+}
+
+/** The stack's processes (tools/stack/control-server.ts): crash one with SIGKILL, start it again as it was. */
+export class StackControl {
+  constructor(private readonly controlUrl: string) {}
+
+  private async post(name: string, verb: 'kill' | 'restart') {
+    const result = await request(`${this.controlUrl}/services/${name}/${verb}`, 'POST');
+    if (result.status !== 204) throw new Error(`${verb} ${name} refused: ${result.status} ${JSON.stringify(result.body)}`);
+  }
+
+  /** Resolves once the process is gone; nothing of its shutdown ran. */
+  kill(name: string) {
+    return this.post(name, 'kill');
+  }
+
+  /** Resolves once the service answers /health again and Kafka has dropped the dead process's group members. */
+  restart(name: string) {
+    return this.post(name, 'restart');
+  }
+}
+
+let sequence = 0;
+/** Identifiers unique across test runs against one database. */
+export function uniqueDigits(length: number): string {
+  const stamp = `${Date.now()}${(sequence++).toString().padStart(3, '0')}${Math.floor(Math.random() * 1000).toString().padStart(3, '0')}`;
+  return stamp.slice(-length).padStart(length, '1');
+}
+
+export interface Designated {
+  customerNo: string;
+  fundAccountNo: string;
+  bankCode: string;
+  bankAccountNo: string;
+  bankPassword: string;
+  custodyAccountNo: string;
+}
+
+/** Fixture builders over the public API and the simulators (conventions.md: ctx.newCustomer(), ctx.newDesignation()). */
+export class TestContext {
+  readonly api: CustodyApi;
+  readonly banks: Record<string, BankSimulator>;
+  readonly bankCodes: string[];
+  readonly stack: StackControl;
+
+  constructor(readonly info: StackInfo = readSystemStackInfo()) {
+    this.api = new CustodyApi(info);
+    this.stack = new StackControl(info.controlUrl!);
+    this.banks = Object.fromEntries(info.banks.filter((b) => b.controlUrl).map((b) => [b.code, new BankSimulator(b.code, b.controlUrl!)]));
+    this.bankCodes = Object.keys(this.banks);
+  }
+
+  async newCustomer(name = '张三'): Promise<{ customerNo: string; name: string; idType: string; idNumber: string }> {
+    const customerNo = `C${uniqueDigits(10)}`;
+    const customer = { name, type: 'INDIVIDUAL', idType: '10', idNumber: `1101011990${uniqueDigits(8)}` };
+    const result = await this.api.call('PUT', `/v1/customers/${customerNo}`, customer);
+    if (result.status !== 201) throw new Error(`customer not created: ${JSON.stringify(result.body)}`);
+    return { customerNo, ...customer };
+  }
+
+  async newFundAccount(customerNo: string, role: 'PRIMARY' | 'AUXILIARY' = 'PRIMARY', currency = 'CNY'): Promise<string> {
+    // All digits, as brokers number them: a fund password's PIN block takes its account field from this number.
+    const fundAccountNo = uniqueDigits(12);
+    const result = await this.api.call('POST', '/v1/fund-accounts', { requestId: randomUUID(), fundAccountNo, customerNo, currency, role, branchId: '0001' });
+    if (result.status !== 201) throw new Error(`fund account not opened: ${JSON.stringify(result.body)}`);
+    return fundAccountNo;
+  }
+
+  /** A customer with a primary fund account designated at `bankCode`, and a bank account holding `bankBalance`. */
+  async newDesignation(bankCode = this.bankCodes[0], bankBalance = '10000.00'): Promise<Designated> {
+    const customer = await this.newCustomer();
+    const fundAccountNo = await this.newFundAccount(customer.customerNo);
+    const bankAccountNo = `62${uniqueDigits(17)}`;
+    const bankPassword = '135790';
+    await this.banks[bankCode].openBankAccount({ bankAccountNo, name: customer.name, idType: customer.idType, idNumber: customer.idNumber, password: bankPassword, balance: bankBalance });
+    const result = await this.api.call<{ status: string; custodyAccountNo: string }>('POST', '/v1/custody/designations?waitMs=15000', {
+      requestId: randomUUID(),
+      fundAccountNo,
+      currency: 'CNY',
+      bankCode,
+      bankAccountNo,
+      bankPassword,
+    });
+    if (result.status !== 201 || result.body.status !== 'DESIGNATED') throw new Error(`designation failed: ${result.status} ${JSON.stringify(result.body)}`);
+    return { customerNo: customer.customerNo, fundAccountNo, bankCode, bankAccountNo, bankPassword, custodyAccountNo: result.body.custodyAccountNo };
+  }
+
+  transfer(body: Record<string, unknown>, waitMs = 15000) {
+    return this.api.call<TransferBody>('POST', `/v1/transfers?waitMs=${waitMs}`, { requestId: randomUUID(), currency: 'CNY', ...body });
+  }
+
+  /** Polls a transfer until it ends SUCCEEDED, FAILED or REVERSED (domain.md §4: every UNKNOWN ends definite). */
+  async definite(transferId: string, timeoutMs = 30_000) {
+    return this.eventually(
+      () => this.api.call<TransferBody & { unknownSince?: string }>('GET', `/v1/transfers/${transferId}`),
+      (r) => r.status === 200 && ['SUCCEEDED', 'FAILED', 'REVERSED'].includes(r.body.status),
+      timeoutMs,
+    );
+  }
+
+  async balances(fundAccountNo: string) {
+    const result = await this.api.call<Array<{ currency: string; balance: string; available: string; withdrawable: string; frozen: string }>>('GET', `/v1/fund-accounts/${fundAccountNo}/balances`);
+    return result.body.find((b) => b.currency === 'CNY')!;
+  }
+
+  /** Polls until `read` satisfies `done` (bounded), for outcomes that settle asynchronously. */
+  async eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let value = await read();
+    while (!done(value) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      value = await read();
+    }
+    return value;
+  }
+}
+
+export interface TransferBody {
+  transferId: string;
+  serialNo: string;
+  status: string;
+  amount: string;
+  failure?: { code: string; bankReturnCode?: string; message: string };
+  attempts: string[];
+  code?: string;
+  detail?: string;
+  bankReturnCode?: string;
+}
+
+/** a − b on amount strings, through libs/money (tests never do money in floating point either). */
+export function minus(a: string, b: string): string {
+  return Money.parse(a, 'signed').minus(Money.parse(b, 'signed')).toString();
+}

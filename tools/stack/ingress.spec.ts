@@ -1,0 +1,28 @@
+import { routeFor } from './ingress';
+
+const routes = { account: 'A', transfer: 'T', saga: 'S' };
+
+describe('local ingress routing (api.md: one base URL, by path prefix to the owning service)', () => {
+  it.each([
+    ['/v1/customers/C1', 'A'],
+    ['/v1/fund-accounts', 'A'],
+    ['/v1/fund-accounts/F1', 'A'],
+    ['/v1/fund-accounts/F1/make-primary', 'A'],
+    ['/v1/custody/designations', 'A'],
+    ['/v1/fund-accounts/F1/balances', 'T'],
+    ['/v1/fund-accounts/F1/holds', 'T'],
+    ['/v1/fund-accounts/F1/statement?currency=CNY', 'T'],
+    ['/v1/holds/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
+    ['/v1/transfers?waitMs=5000', 'T'],
+    ['/v1/transfers/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
+    ['/v1/banks', 'S'],
+    ['/v1/day', 'S'],
+  ])('%s → %s', (path, owner) => {
+    expect(routeFor(path, routes)).toBe(owner);
+  });
+
+  it('refuses paths no service owns', () => {
+    expect(routeFor('/v1/nothing', routes)).toBeUndefined();
+    expect(routeFor('/v1/transfersX', routes)).toBeUndefined();
+  });
+});
