@@ -113,9 +113,9 @@ export class ConsumerEngine {
 
   /**
    * Connects, subscribes and starts consuming. With `waitForJoinMs`, resolves only once this member
-   * has joined its group and completed its first fetch. Joining is not enough: a new group that starts
-   * from the latest offset resolves that offset only on its first fetch (retried while a new topic
-   * elects its leader), so a message sent between the join and that fetch would be skipped.
+   * has joined its group and knows where it starts reading (or was assigned nothing). Joining is not
+   * enough: a new group that starts from the latest offset resolves that offset only when it first
+   * fetches (retried while a new topic elects its leader), so a message sent before would be skipped.
    */
   async start(options: { waitForJoinMs?: number } = {}): Promise<void> {
     if (this.running) return;
@@ -134,18 +134,25 @@ export class ConsumerEngine {
     this.consumer = consumer;
     const dispatcher = this.windowed ? this.newDispatcher(this.windowed) : undefined;
     this.dispatcher = dispatcher;
+    // Positioned once a Fetch request was answered: kafkajs sends one only for partitions whose start
+    // offset it has resolved. Its FETCH event is no proof: it fires as well after a first fetch that
+    // failed to resolve "latest" (a new topic's "not the leader") and returned nothing.
+    let markPositioned = (): void => undefined;
+    const positioned = new Promise<void>((resolve) => (markPositioned = resolve));
+    const stopWatchingFetches = consumer.on(consumer.events.REQUEST, (event) => {
+      if (event.payload.apiName !== 'Fetch') return;
+      stopWatchingFetches();
+      markPositioned();
+    });
     const joined = new Promise<void>((resolve) =>
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
-        dispatcher?.assigned(event.payload.memberAssignment);
+        const assignment = event.payload.memberAssignment;
+        dispatcher?.assigned(assignment);
+        // A member assigned nothing fetches nothing: there is nowhere for it to be positioned.
+        if (Object.values(assignment).every((partitions) => partitions.length === 0)) markPositioned();
         resolve();
       }),
     );
-    const positioned = new Promise<void>((resolve) => {
-      const removeListener = consumer.on(consumer.events.FETCH, () => {
-        removeListener();
-        resolve();
-      });
-    });
     consumer.on(consumer.events.CRASH, (event) => {
       this.logger.error(
         { groupId, error: event.payload.error, restart: event.payload.restart },

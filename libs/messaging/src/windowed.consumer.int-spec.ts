@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import {
   committedOffset,
   createTestKafka,
-  LIST_OFFSETS_API_KEY,
   RecordingLogger,
   requireInfrastructure,
   testConsumerTimings,
@@ -152,14 +151,17 @@ function watchCommits(groupId: string, topic: CreditTopic, ids: string[], finish
 }
 
 describe('windowed at-least-once consumer (real Kafka)', () => {
-  it('a new group reading from the latest offset misses nothing sent once start() returned, however late the broker says where "latest" is', async () => {
+  it.each([
+    ['answers late', { delayMs: 1_500 }],
+    ['answers "not the leader" first, then late', { notLeaderFirst: 1, delayMs: 1_500 }],
+  ])('a new group reading from the latest offset misses nothing sent once start() returned, when the broker asked where "latest" is %s', async (_, listOffsetsFault) => {
     // The bank adapter's shape. Its group learns the latest offset on its first fetch, after joining;
-    // a slow ListOffsets (as while a new topic elects its leader) must not leave a gap start() hides.
-    const slowOffsets = createTestKafka('windowed-latest-test', { delayRequests: { apiKey: LIST_OFFSETS_API_KEY, ms: 1_500 } });
+    // a slow or failed ListOffsets (as while a new topic elects its leader) must not leave a gap start() hides.
+    const faultyOffsets = createTestKafka('windowed-latest-test', { listOffsetsFault });
     const topic = await freshTopic('windowed-latest');
     const held = new HeldHandlers();
     cleanUps.push(() => held.releaseAll());
-    const consumer = new AtLeastOnceConsumer({ kafka: slowOffsets, groupId: uniqueGroupId('windowed-latest'), logger: new RecordingLogger(), retry: fastRetry, windowed: { maxInFlight: 2 }, fromBeginning: false, ...testConsumerTimings });
+    const consumer = new AtLeastOnceConsumer({ kafka: faultyOffsets, groupId: uniqueGroupId('windowed-latest'), logger: new RecordingLogger(), retry: fastRetry, windowed: { maxInFlight: 2 }, fromBeginning: false, ...testConsumerTimings });
     cleanUps.push(() => consumer.stop());
     await consumer.subscribe(topic, held.handle).start({ waitForJoinMs: 30_000 });
 

@@ -18,13 +18,15 @@ const testLogCreator: logCreator = () => ({ namespace, log }) => {
 };
 
 /** Kafka's API key of ListOffsets: how a consumer learns where "latest" is. */
-export const LIST_OFFSETS_API_KEY = 2;
+const LIST_OFFSETS_API_KEY = 2;
+/** Kafka's NOT_LEADER_OR_FOLLOWER: what a broker answers while a new topic's partition has no leader yet. */
+const NOT_LEADER_OR_FOLLOWER = 6;
 
 /** A client tuned to fail fast in tests rather than retry for half a minute. */
-export function createTestKafka(clientId = 'custody-test', options: { delayRequests?: RequestDelay } = {}): Kafka {
+export function createTestKafka(clientId = 'custody-test', options: { listOffsetsFault?: ListOffsetsFault } = {}): Kafka {
   return new Kafka({
     clientId,
-    ...(options.delayRequests ? { socketFactory: delayingSocketFactory(options.delayRequests) } : {}),
+    ...(options.listOffsetsFault ? { socketFactory: listOffsetsFaultySocketFactory(options.listOffsetsFault) } : {}),
     brokers: kafkaBrokersFromEnv(),
     connectionTimeout: 2_000,
     requestTimeout: 10_000,
@@ -34,26 +36,80 @@ export function createTestKafka(clientId = 'custody-test', options: { delayReque
   });
 }
 
-/** Requests of one Kafka API reach the broker `ms` late: a slow broker or a leader election, on demand. */
-export interface RequestDelay {
-  apiKey: number;
-  ms: number;
+/**
+ * What happens to ListOffsets, on demand, as while a new topic elects its leader: the first
+ * `notLeaderFirst` requests are answered "not the leader" without reaching the broker, the rest
+ * reach it `delayMs` late. A race a test cares about is then certain, not lucky.
+ */
+export interface ListOffsetsFault {
+  notLeaderFirst?: number;
+  delayMs?: number;
 }
 
-function delayingSocketFactory({ apiKey, ms }: RequestDelay): ISocketFactory {
+function listOffsetsFaultySocketFactory({ notLeaderFirst = 0, delayMs = 0 }: ListOffsetsFault): ISocketFactory {
+  let refused = 0;
   return ({ host, port, onConnect }) => {
     const socket = connect({ host, port }, onConnect);
     const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
     // kafkajs writes each request whole: a 4-byte size, then the 2-byte API key.
     socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (!Buffer.isBuffer(chunk) || chunk.length < 6 || chunk.readInt16BE(4) !== apiKey) return write(chunk, ...rest);
+      if (!Buffer.isBuffer(chunk) || chunk.length < 6 || chunk.readInt16BE(4) !== LIST_OFFSETS_API_KEY) return write(chunk, ...rest);
+      if (refused < notLeaderFirst) {
+        refused += 1;
+        const reply = notLeaderReply(chunk);
+        setImmediate(() => socket.emit('data', reply));
+        return true;
+      }
       setTimeout(() => {
         if (!socket.destroyed) write(chunk, ...rest);
-      }, ms);
+      }, delayMs);
       return true;
     }) as typeof socket.write;
     return socket;
   };
+}
+
+/**
+ * The broker's ListOffsets v2/v3 response naming every requested partition NOT_LEADER_OR_FOLLOWER
+ * (Kafka protocol guide, ListOffsets; the two versions share one layout).
+ */
+function notLeaderReply(request: Buffer): Buffer {
+  const apiVersion = request.readInt16BE(6);
+  if (apiVersion !== 2 && apiVersion !== 3) throw new Error(`ListOffsets v${apiVersion} is not what this fault knows how to answer`);
+  const correlationId = request.readInt32BE(8);
+  let at = 12;
+  at += 2 + request.readInt16BE(at); // client id
+  at += 4 + 1; // replica id, isolation level
+  const parts: Buffer[] = [int32(correlationId), int32(0)];
+  const topicCount = request.readInt32BE(at);
+  at += 4;
+  parts.push(int32(topicCount));
+  for (let t = 0; t < topicCount; t += 1) {
+    const nameLength = request.readInt16BE(at);
+    parts.push(request.subarray(at, at + 2 + nameLength));
+    at += 2 + nameLength;
+    const partitionCount = request.readInt32BE(at);
+    at += 4;
+    parts.push(int32(partitionCount));
+    for (let p = 0; p < partitionCount; p += 1) {
+      const partition = request.readInt32BE(at);
+      at += 4 + 8; // partition, timestamp
+      const entry = Buffer.alloc(4 + 2 + 8 + 8);
+      entry.writeInt32BE(partition, 0);
+      entry.writeInt16BE(NOT_LEADER_OR_FOLLOWER, 4);
+      entry.writeBigInt64BE(-1n, 6);
+      entry.writeBigInt64BE(-1n, 14);
+      parts.push(entry);
+    }
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([int32(body.length), body]);
+}
+
+function int32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(value, 0);
+  return buffer;
 }
 
 /**
