@@ -115,7 +115,7 @@ class HeldHandlers {
   }
 }
 
-function windowedConsumer(groupId: string, windowed: WindowedConsumption, extra: { deadLetterTopic?: string; logger?: RecordingLogger } = {}): AtLeastOnceConsumer {
+function windowedConsumer(groupId: string, windowed: WindowedConsumption, extra: { deadLetterTopic?: string; logger?: RecordingLogger; kafka?: Kafka } = {}): AtLeastOnceConsumer {
   const consumer = new AtLeastOnceConsumer({ kafka, groupId, logger: new RecordingLogger(), retry: fastRetry, windowed, ...testConsumerTimings, ...extra });
   cleanUps.push(() => consumer.stop());
   return consumer;
@@ -168,6 +168,24 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     await produce(topic, ['sent-after-start']);
     await waitFor(() => held.started.length === 1, { timeoutMs: 10_000, description: 'the message sent after start() to be handled' });
     expect(held.started).toEqual(['sent-after-start']);
+  });
+
+  it('a member the group assigns nothing still starts: start() does not wait for a fetch it will never make', async () => {
+    const topic = await freshTopic('assigned-nothing');
+    const groupId = uniqueGroupId('assigned-nothing');
+    const holderHandlers = new HeldHandlers();
+    const newcomerHandlers = new HeldHandlers();
+    cleanUps.push(() => holderHandlers.releaseAll(), () => newcomerHandlers.releaseAll());
+    // kafkajs's round-robin assigner gives the one partition to the member whose id sorts first, and a
+    // member id begins with its client id: the holder keeps it, the newcomer is assigned nothing.
+    const holder = windowedConsumer(groupId, { maxInFlight: 1 }, { kafka: createTestKafka('a-holder') }).subscribe(topic, holderHandlers.handle);
+    await holder.start({ waitForJoinMs: 20_000 });
+    const newcomer = windowedConsumer(groupId, { maxInFlight: 1 }, { kafka: createTestKafka('z-newcomer') }).subscribe(topic, newcomerHandlers.handle);
+
+    await newcomer.start({ waitForJoinMs: 20_000 });
+    await produce(topic, ['after-the-newcomer-joined']);
+    await waitFor(() => holderHandlers.started.length === 1, { description: 'the holder, which kept the partition, to handle the message' });
+    expect(newcomerHandlers.started).toEqual([]);
   });
 
   it('runs up to maxInFlight handlers of one partition at once, started in offset order, and no more', async () => {
