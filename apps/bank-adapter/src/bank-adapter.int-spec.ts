@@ -1,29 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import {
-  acceptBankSession,
-  ClearPin,
-  INSTRUCTION_CODES,
-  passwordComponent,
-  type ProtocolConnection,
-  type ProtocolMessage,
-  type ReplyDraft,
-  type RequestHandler,
-  sequentialRefIssuer,
-} from '@custody/bank-protocol';
+import type { AddressInfo } from 'node:net';
+import { ClearPin, INSTRUCTION_CODES, passwordComponent } from '@custody/bank-protocol';
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { type BankConfig, issueToken, SecretSealer, TopicNamespace, verifyToken } from '@custody/service-kit';
-import { createTestKafka, redisUrlFromEnv, requireInfrastructure, testConsumerTimings, TopicRecorder, uniqueTopicName, waitFor } from '@custody/testing';
+import { issueToken, SecretSealer, TopicNamespace, verifyToken } from '@custody/service-kit';
+import {
+  createTestDatabase,
+  createTestKafka,
+  redisUrlFromEnv,
+  requireInfrastructure,
+  testConsumerTimings,
+  type TestDatabase,
+  TopicRecorder,
+  uniqueTopicName,
+  waitFor,
+} from '@custody/testing';
 import Redis from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
 import { startBankAdapter, type RunningBankAdapter } from './bank-adapter.runtime';
+import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
 import type { BankCall, CallCompletion } from './calls/bank-call.types';
 import { HttpFundPasswordChecker } from './inbound/fund-password.verifier';
 import type { BankReplyReady, BankRequestReceived } from './inbound/inbound-request.mapper';
 import { silentLogger } from './platform/adapter-logger';
+import { MinimalBank, TEST_BANK, testBankConfig } from './testing/minimal-bank';
 
 /*
  * The adapter's core against real Kafka and Redis and a minimal bank written here with the protocol
@@ -31,109 +33,13 @@ import { silentLogger } from './platform/adapter-logger';
  */
 jest.setTimeout(90_000);
 
-const BROKER_ID = '10000001';
-const BANK_CODE = '1021000';
-const EXCHANGE_KEY_HEX = '00112233445566778899AABBCCDDEEFF';
+const BROKER_ID = TEST_BANK.brokerInstId;
+const BANK_CODE = TEST_BANK.code;
+const EXCHANGE_KEY_HEX = TEST_BANK.exchangeKeyHex;
 const REQUEST_TIMEOUT_MS = 1_500;
 const BREAKER_RESET_MS = 4_000;
 /** The saga allows a couple of seconds; here calls wait behind held ones and Kafka, so the default is generous. */
-const SEND_BY_AHEAD_MS = 60_000;
-
-type BankMode = 'answer' | 'silent';
-
-/**
- * Just enough bank: accepts sign-ins, answers transfers 0000 and reversals `reversalCode` (or stays
- * silent), and can start its own requests.
- */
-class MinimalBank {
-  readonly received: Array<ProtocolMessage<'Trf.001.01' | 'Acmt.001.01' | 'Trf.003.01' | 'Trf.005.01'>> = [];
-  reversalCode = '0000';
-  readonly sessions: ProtocolConnection[] = [];
-  mode: BankMode = 'answer';
-  /** Transfers whose answer waits for `release` (every transfer while `holdAll`). */
-  holdAll = false;
-  readonly holdSerials = new Set<string>();
-  /** The most transfers ever waiting for their answer at once. */
-  maxHeld = 0;
-  private readonly held = new Map<string, () => void>();
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private readonly refs = sequentialRefIssuer(`B${Date.now().toString().slice(-8)}`);
-  port = 0;
-
-  async listen(port = 0): Promise<void> {
-    const handler: RequestHandler = (request) => this.answer(request.message);
-    this.server = createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      acceptBankSession(socket, {
-        localInstId: BANK_CODE,
-        peerInstId: BROKER_ID,
-        checksumMode: 'HMAC-SM3',
-        exchangeKey: Buffer.from(EXCHANGE_KEY_HEX, 'hex'),
-        refIssuer: this.refs,
-        maxInFlight: 4,
-        requestTimeoutMs: 10_000,
-        heartbeatIntervalMs: 0,
-        requestHandler: handler,
-      }).then(
-        (session) => {
-          this.sessions.push(session);
-          void session.closed.then(() => this.sessions.splice(this.sessions.indexOf(session), 1));
-        },
-        () => undefined,
-      );
-    });
-    const server = this.server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-    this.port = (server.address() as AddressInfo).port;
-  }
-
-  get heldCount(): number {
-    return this.held.size;
-  }
-
-  /** Answers the held transfer with this serial, or all of them. */
-  release(serial?: string): void {
-    for (const [heldSerial, answer] of [...this.held]) {
-      if (serial !== undefined && heldSerial !== serial) continue;
-      this.held.delete(heldSerial);
-      answer();
-    }
-  }
-
-  /** Bytes that are not a package, written on one session's connection as if the bank sent them. */
-  writeRaw(bytes: Buffer): void {
-    const [socket] = this.sockets;
-    socket?.write(bytes);
-  }
-
-  /** The bank goes away: no listener, every connection dropped. */
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private answer(message: ProtocolMessage): Promise<ReplyDraft> {
-    if (message.name === 'Trf.001.01' || message.name === 'Acmt.001.01' || message.name === 'Trf.003.01' || message.name === 'Trf.005.01') this.received.push(message);
-    // A silent bank never answers: the adapter's request timeout has to decide.
-    if (this.mode === 'silent') return new Promise<ReplyDraft>(() => undefined);
-    if (message.name === 'Trf.003.01') {
-      const { CnRef, TrfAmt } = message.body;
-      return Promise.resolve({ name: 'Trf.004.01', body: { Rst: { Code: this.reversalCode }, CnRef, TrfAmt } });
-    }
-    if (message.name !== 'Trf.001.01') return Promise.reject(new Error('this bank only knows transfers'));
-    const reply: ReplyDraft = { name: 'Trf.002.01', body: { Rst: { Code: '0000', Info: '交易成功' }, TrfAmt: message.body.TrfAmt } };
-    const serial = message.body.MsgHdr.Ref.Ref;
-    if (!this.holdAll && !this.holdSerials.has(serial)) return Promise.resolve(reply);
-    return new Promise<ReplyDraft>((resolve) => {
-      this.held.set(serial, () => resolve(reply));
-      this.maxHeld = Math.max(this.maxHeld, this.held.size);
-    });
-  }
-}
+const SEND_WITHIN_MS = 60_000;
 
 /**
  * The account service's fund password check, as its API answers (spec: POST
@@ -181,33 +87,13 @@ let producer: Producer;
 let recorder: TopicRecorder;
 let redis: Redis;
 let adapter: RunningBankAdapter;
+let db: TestDatabase;
 const bank = new MinimalBank();
 const namespace = new TopicNamespace(uniqueTopicName('bank-adapter'));
 const sealer = new SecretSealer(randomBytes(32));
 
-function bankConfig(port: number): BankConfig {
-  return {
-    code: BANK_CODE,
-    name: 'Test Bank',
-    lead: false,
-    host: '127.0.0.1',
-    port,
-    sessions: 2,
-    maxInFlightPerSession: 4,
-    checksum: 'HMAC-SM3',
-    exchangeKey: EXCHANGE_KEY_HEX,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    replyDeadlineMs: 5_000,
-    interestComputedBy: 'BANK',
-    acceptsSecuritiesToBankReversal: false,
-    transferWindow: { start: '00:00', end: '23:59' },
-    summaryAccount: '102100000000000001',
-    simulate: false,
-  };
-}
-
 let serialCounter = 0;
-function withdrawal(fundAccountNo = '880001', sendBy = new Date(Date.now() + SEND_BY_AHEAD_MS)): BankCall {
+function withdrawal(fundAccountNo = '880001', sendWithinMs = SEND_WITHIN_MS): BankCall {
   serialCounter += 1;
   return {
     callId: randomUUID(),
@@ -216,7 +102,7 @@ function withdrawal(fundAccountNo = '880001', sendBy = new Date(Date.now() + SEN
     serialNo: `${Date.now().toString().slice(-10)}3${String(serialCounter).padStart(9, '0')}`,
     businessDate: '2026-11-21',
     resend: false,
-    sendBy: sendBy.toISOString(),
+    sendWithinMs,
     fundAccountNo,
     currency: 'CNY',
     amount: '300.00',
@@ -278,13 +164,15 @@ beforeAll(async () => {
   redis = new Redis(redisUrlFromEnv());
   await bank.listen();
   await accountService.start();
+  db = await createTestDatabase({ name: 'bank_adapter', ...BANK_ADAPTER_SCHEMA });
   adapter = await startBankAdapter({
-    bank: bankConfig(bank.port),
+    bank: testBankConfig(bank.port, REQUEST_TIMEOUT_MS),
     brokerInstId: BROKER_ID,
     exchangeKey: Buffer.from(EXCHANGE_KEY_HEX, 'hex'),
     namespace,
     kafka,
     redisUrl: redisUrlFromEnv(),
+    databaseUrl: db.databaseUrl,
     secrets: sealer,
     fundPasswords: new HttpFundPasswordChecker(accountService.url, () => issueToken(AUTH_TOKEN_SECRET, 'service', `bank-adapter-${BANK_CODE}`, '1h')),
     logger: silentLogger,
@@ -301,6 +189,7 @@ afterAll(async () => {
   await producer?.disconnect();
   await bank.close();
   await accountService.stop();
+  await db?.drop();
   if (redis) {
     const keys = await redis.keys(`${namespace.prefix}.*`);
     if (keys.length > 0) await redis.del(...keys);
@@ -321,16 +210,24 @@ describe('bank adapter against a bank, real Kafka and Redis', () => {
     expect(seen?.name === 'Trf.001.01' && seen.body.TrfAmt.toString()).toBe('300.00');
   });
 
-  it('sendBy: a call that reaches the adapter after its sendBy is NOT_SENT, naming sendBy, and nothing is written to the bank', async () => {
-    const call = withdrawal('880009', new Date(Date.now() - 1_000));
-    await sendCall(call);
-    const { envelope } = await completionOf(call.callId);
-    expect(envelope.payload).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining(`sendBy ${call.sendBy} passed`) });
-    // A call within its sendBy, sent after it, does reach the bank: so the bank would have seen the late one by now.
-    const onTime = withdrawal('880009');
-    await sendCall(onTime);
-    expect((await completionOf(onTime.callId)).envelope.payload).toMatchObject({ outcome: 'REPLIED', returnCode: '0000' });
-    expect(bank.received.some((m) => m.body.MsgHdr.Ref.Ref === call.serialNo)).toBe(false);
+  it('item 6: a call that cannot be written within its send budget (here: behind a held call of the same account) is NOT_SENT, fenced off, and never written', async () => {
+    const held = withdrawal('880009');
+    const late = withdrawal('880009', 300);
+    bank.holdSerials.add(held.serialNo);
+    try {
+      await sendCall(held);
+      await sendCall(late);
+      const { envelope } = await completionOf(late.callId);
+      expect(envelope.payload).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('300 ms send budget') });
+      const [claim] = await db.dataSource.query(`SELECT state, instance_id FROM bank_adapter.call_claims WHERE call_id = $1`, [late.callId]);
+      expect(claim).toEqual({ state: 'NOT_SENT', instance_id: adapter.instanceId });
+    } finally {
+      bank.release(held.serialNo);
+      bank.holdSerials.delete(held.serialNo);
+    }
+    // The held call ran into the bank's requestTimeoutMs meanwhile: written, unanswered.
+    expect((await completionOf(held.callId)).envelope.payload).toMatchObject({ outcome: 'NO_REPLY' });
+    expect(bank.received.some((m) => m.body.MsgHdr.Ref.Ref === late.serialNo)).toBe(false);
   });
 
   it('the adapter shares its sessions in Redis: which are up and since when', async () => {

@@ -3,18 +3,21 @@ import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceiv
 import { AtLeastOnceConsumer, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
 import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
+import { createDataSource, runMigrations } from '@custody/persistence';
 import { type AdapterTimings, timingsFor } from './adapter-settings';
+import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
 import { BankCallExecutor } from './calls/bank-call.executor';
 import { BankCallHandler } from './calls/bank-call.handler';
 import { OpossumCallBreaker } from './calls/bank-circuit-breaker';
 import type { SecretOpener } from './calls/call-to-message.mapper';
+import { PostgresCallClaims } from './calls/call-claims.repository';
 import { RedisCompletedCallStore } from './calls/completed-call.store';
 import type { AdapterStatus, AdapterStatusSource } from './http/adapter-status';
 import { BankReplyHandler } from './inbound/bank-reply.handler';
 import type { FundPasswordChecker } from './inbound/fund-password.verifier';
 import { InboundRequestBridge } from './inbound/inbound-request.bridge';
 import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
-import type { AdapterLogger } from './platform/adapter-logger';
+import { type AdapterLogger, describeError } from './platform/adapter-logger';
 import { KafkaEnvelopePublisher } from './platform/envelope.publisher';
 import { createRedis, RedisKeys, redisReady } from './platform/redis-client';
 import { RedisSerialBlockSource } from './serials/serial-block.source';
@@ -32,6 +35,8 @@ export interface BankAdapterOptions {
   readonly namespace: TopicNamespace;
   readonly kafka: Kafka;
   readonly redisUrl: string;
+  /** The adapter's own schema (`bank_adapter`): the durable call claims every replica reads. */
+  readonly databaseUrl: string;
   readonly secrets: SecretOpener;
   /** Verifies fund passwords of bank-initiated withdrawals; without it 12002 B is answered 2033. */
   readonly fundPasswords?: FundPasswordChecker;
@@ -52,6 +57,8 @@ const PARTITIONS = 8;
 const JOIN_TIMEOUT_MS = 30_000;
 const REDIS_START_WAIT_MS = 2_000;
 const SHUTDOWN_DRAIN_MS = 5_000;
+/** Beyond the bank's connect timeout, how long the first sign-ins may take before calls are taken anyway. */
+const FIRST_SIGN_IN_GRACE_MS = 5_000;
 
 /** Calls to the bank handled at once: what its sessions can carry together. */
 export function callWindowFor(bank: Pick<BankConfig, 'sessions' | 'maxInFlightPerSession'>): number {
@@ -59,23 +66,29 @@ export function callWindowFor(bank: Pick<BankConfig, 'sessions' | 'maxInFlightPe
 }
 
 /**
- * The adapter for one bank, wired: sessions, breaker, the two Kafka edges, Redis-shared state. The
- * HTTP edge is added by `main.ts`; tests run this core alone against a bank of their own.
+ * The adapter for one bank, wired: sessions, breaker, the two Kafka edges, Redis-shared state and the
+ * durable call claims. The HTTP edge is added by `main.ts`; tests run this core alone against a bank of
+ * their own.
  *
- * Start order matters. The reply consumer is a new group per process that starts at the latest
- * offsets, so it must have joined before any session can carry a bank request, or an early reply could
- * land before its starting point. On restart the old process's pending requests died with its
- * connections (a session does not outlive its connection, profile §2), so the replies to them can never
- * be written anyway: starting at "latest" skips nothing that could still be delivered, and the bank
- * resolves those requests itself (F-4.3 B). Replies that do arrive for the dead instance are reported
- * once by a replica (see BankReplyHandler). Left-over per-instance groups hold no members and expire
- * with Kafka's offset retention.
+ * Everything is built before anything starts, and nothing starts before what it calls exists. Start order:
+ * 1. the reply consumer, a new group per process that starts at the latest offsets: it must have joined
+ *    before any session can carry a bank request, or an early reply could land before its starting
+ *    point. On restart the old process's pending requests died with its connections (a session does not
+ *    outlive its connection, profile §2), so the replies to them can never be written anyway: starting at
+ *    "latest" skips nothing that could still be delivered, and the bank resolves those requests itself
+ *    (F-4.3 B). Replies that do arrive for the dead instance are reported once by a replica (see
+ *    BankReplyHandler). Left-over per-instance groups hold no members and expire with Kafka's offset
+ *    retention;
+ * 2. the sessions, and the wait for their first round: a session signed in, or every slot failed once;
+ * 3. only then the call consumer, so the adapter takes no call before it can tell whether it can send
+ *    one. A bank that is unreachable at start is reported (ERROR) and its calls are then failed fast, as
+ *    NOT_SENT, rather than left to the saga's deadline.
+ * A step that fails stops what was started and rejects: the process exits with the reason (main.ts).
  *
  * The call consumer is the bank's one durable group. It also starts at "latest" when it has no
  * committed offsets (first deployment, or offsets expired after a long outage): replaying history
- * could send calls the saga long since settled by its own deadline — including ones it failed as
- * NOT_SENT, where a late real send would move money the ledger no longer expects. Calls skipped that way
- * are covered by the saga's persisted deadline (NO_REPLY → query/resend).
+ * would send calls the saga long since settled by its own deadline. Calls skipped that way are covered
+ * by the saga's persisted deadline (NO_REPLY → query/resend).
  */
 export async function startBankAdapter(options: BankAdapterOptions): Promise<RunningBankAdapter> {
   const { bank, namespace, kafka, logger } = options;
@@ -84,159 +97,189 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
   const timings = timingsFor(bank, options.timings);
   const calendar = options.calendar ?? new ChinaCalendarDate();
   const messagingLogger = options.messagingLogger ?? logger;
+  const started: Array<{ what: string; stop: () => Promise<unknown> | void }> = [];
+  const stopStarted = async (): Promise<void> => {
+    for (const step of started.reverse()) await Promise.resolve(step.stop()).catch((error: unknown) => logger.warn({ step: step.what, error: describeError(error) }, 'not stopped cleanly'));
+  };
 
-  const redis = createRedis(options.redisUrl, logger);
-  const keys = new RedisKeys(namespace, bank.code);
-  await redisReady(redis, REDIS_START_WAIT_MS);
-  const serials = new SystemSerialIssuer(new RedisSerialBlockSource(redis, keys), calendar, logger);
-  await serials.prime();
+  try {
+    const redis = createRedis(options.redisUrl, logger);
+    started.push({ what: 'redis', stop: () => redis.disconnect() });
+    const keys = new RedisKeys(namespace, bank.code);
+    await redisReady(redis, REDIS_START_WAIT_MS);
+    const serials = new SystemSerialIssuer(new RedisSerialBlockSource(redis, keys), calendar, logger);
+    await serials.prime();
 
-  await ensureTopics(
-    kafka,
-    [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported].map((topic) => namespace.name(topic.name)).concat(namespace.deadLetterTopic),
-    { partitions: PARTITIONS },
-  );
-  const publisher = new KafkaEnvelopePublisher(kafka, namespace);
-  await publisher.connect();
+    const dataSource = await createDataSource({ ...BANK_ADAPTER_SCHEMA, databaseUrl: options.databaseUrl, poolSize: 4, applicationName: `bank-adapter-${bank.code}` });
+    started.push({ what: 'database', stop: () => dataSource.destroy() });
+    await runMigrations(dataSource);
 
-  const registry = new StatusBroadcastingRegistry(new RedisSessionRegistry(redis, keys, timings.registryRefreshMs * 3), publisher, logger);
-  const routes = new RedisReplyRouteRegistry(redis, keys);
-  const breaker = new OpossumCallBreaker(
-    {
-      resetTimeoutMs: timings.breakerResetTimeoutMs,
-      volumeThreshold: timings.breakerVolumeThreshold,
-      errorThresholdPercentage: timings.breakerErrorThresholdPercentage,
-      rollingWindowMs: timings.breakerRollingWindowMs,
-    },
-    logger,
-    `bank-${bank.code}`,
-    () => announcer.announceNow(),
-  );
+    await ensureTopics(
+      kafka,
+      [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported].map((topic) => namespace.name(topic.name)).concat(namespace.deadLetterTopic),
+      { partitions: PARTITIONS },
+    );
+    const publisher = new KafkaEnvelopePublisher(kafka, namespace);
+    await publisher.connect();
+    started.push({ what: 'publisher', stop: () => publisher.disconnect() });
 
-  // The closures above and below reach `sessions` and `announcer`, built further down; they only run after start.
-  const bridge: InboundRequestBridge = new InboundRequestBridge(
-    { bankCode: bank.code, brokerInstId: options.brokerInstId, instanceId, replyDeadlineMs: bank.replyDeadlineMs, abandonAfterMs: timings.inboundAbandonAfterMs },
-    {
-      publisher,
-      routes,
-      calendar,
-      logger,
-      sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
-      fundPasswords: options.fundPasswords,
-    },
-  );
-  const connector: ProtocolSessionConnector = new ProtocolSessionConnector(
-    {
-      host: bank.host,
-      port: bank.port,
-      bankCode: bank.code,
-      brokerInstId: options.brokerInstId,
-      checksumMode: bank.checksum,
-      exchangeKey: options.exchangeKey,
-      maxInFlight: bank.maxInFlightPerSession,
-      requestTimeoutMs: bank.requestTimeoutMs,
-      heartbeatIntervalMs: timings.heartbeatIntervalMs,
-      connectTimeoutMs: timings.connectTimeoutMs,
-    },
-    serials,
-    (sessionId) => bridge.handlerFor(sessionId),
-    logger,
-  );
+    // Built, not started: every object below exists before any of them can call another.
+    const registry = new StatusBroadcastingRegistry(new RedisSessionRegistry(redis, keys, timings.registryRefreshMs * 3), publisher, logger);
+    const routes = new RedisReplyRouteRegistry(redis, keys);
+    const parts = buildParts();
+    const { sessions, breaker, bridge, calls, replies, announcer, status } = parts;
 
-  const sessions: BankSessionPool = new BankSessionPool(
-    {
-      size: bank.sessions,
-      maxInFlightPerSession: bank.maxInFlightPerSession,
-      keyRollIntervalMs: timings.keyRollIntervalMs,
-      backoff: { initialDelayMs: timings.reconnectInitialDelayMs, maxDelayMs: timings.reconnectMaxDelayMs },
-      signOffTimeoutMs: timings.signOffTimeoutMs,
-    },
-    {
-      connector,
-      logger,
-      listener: {
-        sessionUp: () => announcer.announceNow(),
-        sessionDown: (session, reason) => {
-          bridge.sessionClosed(session.id, reason);
-          announcer.announceNow();
-        },
-      },
-    },
-  );
+    await replies.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
+    started.push({ what: 'reply consumer', stop: () => replies.stop() });
+    announcer.start();
+    started.push({ what: 'announcer', stop: () => announcer.stop(instanceId) });
+    sessions.start();
+    started.push({ what: 'sessions', stop: () => sessions.stop() });
+    const firstRound = await Promise.race([sessions.firstRound(), delay(timings.connectTimeoutMs + FIRST_SIGN_IN_GRACE_MS, 'still signing in' as const)]);
+    if (firstRound !== 'up') {
+      logger.error(
+        { bankCode: bank.code, instanceId, host: bank.host, port: bank.port, firstRound },
+        'NO SESSION TO THE BANK AT START: taking calls anyway and failing them fast (NOT_SENT) until a session signs in; check the bank endpoint and the exchange key',
+      );
+    }
+    await calls.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
+    started.push({ what: 'call consumer', stop: () => calls.stop() });
+    logger.info({ bankCode: bank.code, instanceId, sessions: bank.sessions, sessionsUp: sessions.upCount, host: bank.host, port: bank.port }, 'bank adapter started');
 
-  const executor = new BankCallExecutor(
-    { bankCode: bank.code, brokerInstId: options.brokerInstId, requestTimeoutMs: bank.requestTimeoutMs },
-    sessions,
-    breaker,
-    options.secrets,
-  );
-  const callHandler = new BankCallHandler(bank.code, executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
-  const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
-
-  const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
-  // All calls to this bank share its key, hence one partition. Windowed, as many calls are in flight as
-  // the bank accepts (its sessions × maxInFlightPerSession, pipelined per session), and an unanswered
-  // one holds only the commit point, not the calls behind it. The handler keeps one account's calls in
-  // order. Stopping gives a written request its full reply time before leaving it uncommitted.
-  const calls = new AtLeastOnceConsumer({
-    ...consumerBase,
-    groupId: namespace.group(`bank-adapter-${bank.code}`),
-    windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
-  }).subscribe(
-    namespace.topic(bankCallRequested),
-    (envelope) => callHandler.handle(envelope),
-  );
-  const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
-    namespace.topic(bankReplyReady),
-    (envelope) => replyHandler.handle(envelope),
-  );
-  await Promise.all([replies.start({ waitForJoinMs: JOIN_TIMEOUT_MS }), calls.start({ waitForJoinMs: JOIN_TIMEOUT_MS })]);
-
-  const status = (): AdapterStatus => ({
-    bankCode: bank.code,
-    name: bank.name,
-    lead: bank.lead,
-    instanceId,
-    startedAt,
-    sessions: { up: sessions.upCount, total: sessions.size, detail: sessions.views() },
-    breaker: breaker.state,
-    pendingBankRequests: bridge.pendingCount,
-    consumers: { calls: calls.health().running, replies: replies.health().running },
-  });
-  const announcer = new InstanceAnnouncer(
-    registry,
-    () => {
+    let stopped: Promise<void> | undefined;
+    const stop = async (): Promise<void> => {
+      // Stop taking calls first, let answers to the bank's own requests go out, then sign off.
+      await calls.stop();
+      await bridge.drain(Math.min(bank.replyDeadlineMs, SHUTDOWN_DRAIN_MS));
+      await sessions.stop();
+      await replies.stop();
+      bridge.stop();
+      breaker.shutdown();
+      await announcer.stop(instanceId);
       const current = status();
-      return { instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker };
-    },
-    timings.registryRefreshMs,
-    logger,
-  );
-  sessions.start();
-  announcer.start();
-  logger.info({ bankCode: bank.code, instanceId, sessions: bank.sessions, host: bank.host, port: bank.port }, 'bank adapter started');
+      await registry
+        .reportStopping({ instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker })
+        .catch(() => undefined);
+      await publisher.disconnect();
+      await dataSource.destroy();
+      redis.disconnect();
+      logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');
+    };
+    return { instanceId, status, stop: () => (stopped ??= stop()) };
 
-  let stopped: Promise<void> | undefined;
-  const stop = async (): Promise<void> => {
-    // Stop taking calls first, let answers to the bank's own requests go out, then sign off.
-    await calls.stop();
-    await bridge.drain(Math.min(bank.replyDeadlineMs, SHUTDOWN_DRAIN_MS));
-    await sessions.stop();
-    await replies.stop();
-    bridge.stop();
-    breaker.shutdown();
-    await announcer.stop(instanceId);
-    const current = status();
-    await registry
-      .reportStopping({ instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker })
-      .catch(() => undefined);
-    await publisher.disconnect();
-    redis.disconnect();
-    logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');
-  };
-  return {
-    instanceId,
-    status,
-    stop: () => (stopped ??= stop()),
-  };
+    function buildParts() {
+      const breaker = new OpossumCallBreaker(
+        {
+          resetTimeoutMs: timings.breakerResetTimeoutMs,
+          volumeThreshold: timings.breakerVolumeThreshold,
+          errorThresholdPercentage: timings.breakerErrorThresholdPercentage,
+          rollingWindowMs: timings.breakerRollingWindowMs,
+        },
+        logger,
+        `bank-${bank.code}`,
+        () => announcer.announceNow(),
+      );
+      const bridge: InboundRequestBridge = new InboundRequestBridge(
+        { bankCode: bank.code, brokerInstId: options.brokerInstId, instanceId, replyDeadlineMs: bank.replyDeadlineMs, abandonAfterMs: timings.inboundAbandonAfterMs },
+        {
+          publisher,
+          routes,
+          calendar,
+          logger,
+          sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
+          fundPasswords: options.fundPasswords,
+        },
+      );
+      const connector = new ProtocolSessionConnector(
+        {
+          host: bank.host,
+          port: bank.port,
+          bankCode: bank.code,
+          brokerInstId: options.brokerInstId,
+          checksumMode: bank.checksum,
+          exchangeKey: options.exchangeKey,
+          maxInFlight: bank.maxInFlightPerSession,
+          requestTimeoutMs: bank.requestTimeoutMs,
+          heartbeatIntervalMs: timings.heartbeatIntervalMs,
+          connectTimeoutMs: timings.connectTimeoutMs,
+        },
+        serials,
+        (sessionId) => bridge.handlerFor(sessionId),
+        logger,
+      );
+      const sessions: BankSessionPool = new BankSessionPool(
+        {
+          size: bank.sessions,
+          maxInFlightPerSession: bank.maxInFlightPerSession,
+          keyRollIntervalMs: timings.keyRollIntervalMs,
+          backoff: { initialDelayMs: timings.reconnectInitialDelayMs, maxDelayMs: timings.reconnectMaxDelayMs },
+          signOffTimeoutMs: timings.signOffTimeoutMs,
+        },
+        {
+          connector,
+          logger,
+          listener: {
+            sessionUp: () => announcer.announceNow(),
+            sessionDown: (session, reason) => {
+              bridge.sessionClosed(session.id, reason);
+              announcer.announceNow();
+            },
+          },
+        },
+      );
+      const executor = new BankCallExecutor(
+        { bankCode: bank.code, brokerInstId: options.brokerInstId, requestTimeoutMs: bank.requestTimeoutMs, instanceId },
+        sessions,
+        breaker,
+        options.secrets,
+        new PostgresCallClaims(dataSource),
+      );
+      const callHandler = new BankCallHandler(bank.code, executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
+      const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
+
+      const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
+      // All calls to this bank share its key, hence one partition. Windowed, as many calls are in flight as
+      // the bank accepts (its sessions × maxInFlightPerSession, pipelined per session), and an unanswered
+      // one holds only the commit point, not the calls behind it. The handler keeps one account's calls in
+      // order. Stopping gives a written request its full reply time before leaving it uncommitted.
+      const calls = new AtLeastOnceConsumer({
+        ...consumerBase,
+        groupId: namespace.group(`bank-adapter-${bank.code}`),
+        windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
+      }).subscribe(namespace.topic(bankCallRequested), (envelope) => callHandler.handle(envelope));
+      const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
+        namespace.topic(bankReplyReady),
+        (envelope) => replyHandler.handle(envelope),
+      );
+
+      const status = (): AdapterStatus => ({
+        bankCode: bank.code,
+        name: bank.name,
+        lead: bank.lead,
+        instanceId,
+        startedAt,
+        sessions: { up: sessions.upCount, total: sessions.size, detail: sessions.views() },
+        breaker: breaker.state,
+        pendingBankRequests: bridge.pendingCount,
+        consumers: { calls: calls.health().running, replies: replies.health().running },
+      });
+      const announcer = new InstanceAnnouncer(
+        registry,
+        () => {
+          const current = status();
+          return { instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker };
+        },
+        timings.registryRefreshMs,
+        logger,
+      );
+      return { sessions, breaker, bridge, calls, replies, announcer, status };
+    }
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }

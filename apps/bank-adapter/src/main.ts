@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     namespace: TopicNamespace.fromEnv(),
     kafka: createKafka({ clientId: name, brokers: env.kafkaBrokers }),
     redisUrl: env.redisUrl,
+    databaseUrl: env.databaseUrl,
     secrets: new SecretSealer(env.secretSealingKey),
     // Short-lived tokens, issued per check: the account service sees which adapter asks.
     fundPasswords: accountServiceUrl

@@ -136,11 +136,12 @@ export const bankCallRequested = defineTopic(
     /** F-4.5: a deliberate business re-send of an earlier request, with the same serial. */
     resend: z.boolean().default(false),
     /**
-     * The adapter never writes the request after this instant (it reports NOT_SENT instead). This is what
-     * makes NOT_SENT definite without a durable record in the adapter: a redelivered copy of a call reported
-     * NOT_SENT arrives after its sendBy and is never sent.
+     * How long the adapter may hold the call, from when it receives it, before writing it; past that it
+     * reports NOT_SENT and never writes it. A duration, not an instant: it is measured on the adapter's own
+     * clock, so a skew between the saga's host and the adapter's changes nothing. The saga's persisted
+     * deadline for the call (its own clock) covers this budget plus the bank's requestTimeoutMs.
      */
-    sendBy: z.string().datetime(),
+    sendWithinMs: z.number().int().positive().max(60_000),
     fundAccountNo: z.string().min(1),
     currency: currencySchema,
     amount: amountText.optional(),
@@ -161,8 +162,11 @@ export const bankCallRequested = defineTopic(
 /**
  * How a bank call ended, as the adapter saw it:
  * - REPLIED: the bank answered (returnCode says how);
- * - NOT_SENT: nothing left the adapter (breaker open, no signed-in session) — definite, nothing UNKNOWN;
- * - NO_REPLY: sent, but no readable answer within requestTimeoutMs — UNKNOWN for the initiator.
+ * - NOT_SENT: no copy of this call was written and none ever will be (breaker open, no signed-in session,
+ *   send budget spent) — definite. The adapter records it durably before it says so, and no delivery of
+ *   the call on any replica writes it afterwards (bank-adapter `call_claims`);
+ * - NO_REPLY: the call may have been written — by this delivery or an earlier one on any replica — and no
+ *   readable answer is in hand: UNKNOWN for the initiator, who asks the bank.
  */
 export const bankCallCompleted = defineTopic(
   'bank.call-completed',
@@ -179,12 +183,6 @@ export const bankCallCompleted = defineTopic(
     custodyAccountNo: z.string().optional(),
     /** For QUERY_RESULT: `OrgRst`, the queried original's result code. */
     originalReturnCode: returnCodeSchema.optional(),
-    /**
-     * NOT_SENT because the call's sendBy had passed. This delivery wrote nothing, but it may be a redelivery
-     * of a call an adapter wrote and crashed before reporting, so it proves nothing about the bank: the saga
-     * treats it as UNKNOWN and asks the bank. Only a NOT_SENT without it is definite.
-     */
-    sendByPassed: z.boolean().optional(),
     reason: z.string().optional(),
   }),
 );

@@ -154,6 +154,12 @@ export class ConsumerEngine {
       }),
     );
     consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs schedules its restart right after this event; a consumer stopped meanwhile must stay stopped,
+      // and disconnecting on the next turn cancels that restart.
+      if (consumer !== this.consumer) {
+        if (event.payload.restart) setImmediate(() => void consumer.disconnect().catch(() => undefined));
+        return;
+      }
       this.logger.error(
         { groupId, error: event.payload.error, restart: event.payload.restart },
         event.payload.restart ? 'consumer crashed; kafkajs restarts it' : 'CONSUMER CRASHED AND WILL NOT RESTART',

@@ -8,6 +8,13 @@ export abstract class BusinessCalendar {
 }
 
 /** Time as a dependency, so rules about windows and ages are testable with a fixed clock. */
+/**
+ * How far two hosts' wall clocks may disagree (NTP keeps them far closer). An instant stamped on another
+ * host is never compared with this one's clock without this allowance, and only where erring towards
+ * "still in time" is the side the protocol can undo.
+ */
+export const MAX_CLOCK_SKEW_MS = 5_000;
+
 export class Clock {
   now(): Date {
     return new Date();

@@ -1,5 +1,5 @@
 import { kafkaBrokersFromEnv } from '@custody/messaging';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { Kafka, logLevel, type IHeaders, type ISocketFactory, type logCreator } from 'kafkajs';
 import { uniqueGroupId } from './unique-names';
 import { waitFor } from './wait-for';
@@ -23,10 +23,12 @@ const LIST_OFFSETS_API_KEY = 2;
 const NOT_LEADER_OR_FOLLOWER = 6;
 
 /** A client tuned to fail fast in tests rather than retry for half a minute. */
-export function createTestKafka(clientId = 'custody-test', options: { listOffsetsFault?: ListOffsetsFault } = {}): Kafka {
+export function createTestKafka(clientId = 'custody-test', options: { listOffsetsFault?: ListOffsetsFault; link?: KafkaLink } = {}): Kafka {
+  if (options.listOffsetsFault && options.link) throw new Error('one socket fault at a time');
+  const socketFactory = options.listOffsetsFault ? listOffsetsFaultySocketFactory(options.listOffsetsFault) : options.link?.socketFactory;
   return new Kafka({
     clientId,
-    ...(options.listOffsetsFault ? { socketFactory: listOffsetsFaultySocketFactory(options.listOffsetsFault) } : {}),
+    ...(socketFactory ? { socketFactory } : {}),
     brokers: kafkaBrokersFromEnv(),
     connectionTimeout: 2_000,
     requestTimeout: 10_000,
@@ -34,6 +36,33 @@ export function createTestKafka(clientId = 'custody-test', options: { listOffset
     logLevel: logLevel.ERROR,
     logCreator: testLogCreator,
   });
+}
+
+/**
+ * The network between one client and the broker, which a test cuts and mends: a process that loses its
+ * partitions (its group session expires) while it goes on running, as in a network partition or a long
+ * pause. While cut, every connection of the client is dropped and new ones fail at once.
+ */
+export class KafkaLink {
+  private readonly sockets = new Set<Socket>();
+  private severed = false;
+
+  readonly socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    const socket = connect({ host, port }, onConnect);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    if (this.severed) setImmediate(() => socket.destroy(new Error('link to the broker cut by the test')));
+    return socket;
+  };
+
+  cut(): void {
+    this.severed = true;
+    for (const socket of this.sockets) socket.destroy(new Error('link to the broker cut by the test'));
+  }
+
+  mend(): void {
+    this.severed = false;
+  }
 }
 
 /**

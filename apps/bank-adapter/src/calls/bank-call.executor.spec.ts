@@ -13,8 +13,10 @@ import { BANK_CODE, BROKER_ID, bankReplyHeaderFor, fakeSecrets, FakeBankSession,
 import { BankCallExecutor } from './bank-call.executor';
 import type { BankCall } from './bank-call.types';
 import { type BreakerState, type CallBreaker, isBankFailure, OpossumCallBreaker } from './bank-circuit-breaker';
-import { BreakerOpenError, SendByPassedError } from './send-failure.classifier';
+import { BreakerOpenError, SendBudgetSpentError } from './send-failure.classifier';
 import { aBankCall } from '../testing/bank-call.fixture';
+import { InMemoryCallClaims } from '../testing/call-claims.fake';
+import type { CallClaims } from './call-claims.repository';
 
 const REQUEST_TIMEOUT_MS = 3_000;
 const call: BankCall = aBankCall();
@@ -39,10 +41,24 @@ function transferReply(draft: RequestDraft, code: string): ProtocolMessage {
 function executor(
   session: FakeBankSession | undefined,
   breaker: CallBreaker = passThrough,
-  options: { clock?: () => Date; maxInFlightPerSession?: number } = {},
+  options: { clock?: () => number; maxInFlightPerSession?: number; claims?: CallClaims; instanceId?: string } = {},
 ): BankCallExecutor {
   const sessions = session ? FakeSessionSource.with(session, 's0-test', options.maxInFlightPerSession) : new FakeSessionSource();
-  return new BankCallExecutor({ bankCode: BANK_CODE, brokerInstId: BROKER_ID, requestTimeoutMs: REQUEST_TIMEOUT_MS }, sessions, breaker, fakeSecrets, options.clock);
+  return new BankCallExecutor(
+    { bankCode: BANK_CODE, brokerInstId: BROKER_ID, requestTimeoutMs: REQUEST_TIMEOUT_MS, instanceId: options.instanceId ?? 'adapter-a' },
+    sessions,
+    breaker,
+    fakeSecrets,
+    options.claims ?? new InMemoryCallClaims(),
+    options.clock,
+  );
+}
+
+let callCounter = 0;
+/** The same call under a callId of its own: one more call the saga asked for, not a redelivery. */
+function anotherCall(overrides: Partial<BankCall> = {}): BankCall {
+  callCounter += 1;
+  return { ...call, callId: `6f9619ff-8b86-4011-b42d-${String(callCounter).padStart(12, '0')}`, ...overrides };
 }
 
 /** A bank that answers each request only when the test says so. */
@@ -134,35 +150,28 @@ describe('bank call outcomes (bankCallCompleted: REPLIED / NOT_SENT / NO_REPLY, 
   });
 });
 
-describe('sendBy: a request is never written after its call\'s sendBy (bankCallRequested.sendBy)', () => {
-  const NOW = new Date('2026-11-21T02:00:10.000Z');
-  const clock = (): Date => NOW;
+describe('send budget: a request is never written later than sendWithinMs after the call reached the adapter', () => {
+  const RECEIVED = 1_000_000;
 
-  it('a call received after its sendBy is NOT_SENT with a reason naming sendBy, and nothing is written to the bank', async () => {
+  it('a call whose budget was spent before it could be looked at is NOT_SENT, fenced off, and nothing is written to the bank', async () => {
     const session = new FakeBankSession();
     session.respond = async (draft) => transferReply(draft, '0000');
-    const completion = await executor(session, passThrough, { clock }).execute({ ...call, sendBy: '2026-11-21T02:00:09.999Z' });
-    // Flagged: it may repeat a call a crashed adapter wrote, so the saga asks the bank instead of failing it.
-    expect(completion).toMatchObject({ outcome: 'NOT_SENT', sendByPassed: true, reason: expect.stringContaining('sendBy 2026-11-21T02:00:09.999Z passed') });
+    const claims = new InMemoryCallClaims();
+    const completion = await executor(session, passThrough, { clock: () => RECEIVED + 2_000, claims }).execute({ ...call, sendWithinMs: 2_000 }, RECEIVED);
+    expect(completion).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('2000 ms send budget') });
+    expect(claims.claims.get(call.callId)?.state).toBe('NOT_SENT');
     expect(session.sent).toHaveLength(0);
   });
 
-  it('sendBy is the last instant: a call checked exactly at its sendBy is not sent', async () => {
+  it('a call within its budget is sent; the budget is measured on the monotonic clock, so the wall clock (any skew) plays no part', async () => {
     const session = new FakeBankSession();
     session.respond = async (draft) => transferReply(draft, '0000');
-    expect(await executor(session, passThrough, { clock }).execute({ ...call, sendBy: NOW.toISOString() })).toMatchObject({ outcome: 'NOT_SENT' });
-    expect(session.sent).toHaveLength(0);
-  });
-
-  it('a call within its sendBy is sent', async () => {
-    const session = new FakeBankSession();
-    session.respond = async (draft) => transferReply(draft, '0000');
-    const completion = await executor(session, passThrough, { clock }).execute({ ...call, sendBy: '2026-11-21T02:00:10.001Z' });
+    const completion = await executor(session, passThrough, { clock: () => RECEIVED + 1_999 }).execute({ ...call, sendWithinMs: 2_000 }, RECEIVED);
     expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000' });
     expect(session.sent.map((draft) => draft.serial)).toEqual([call.serialNo]);
   });
 
-  it('a late call spends nothing of the breaker (no half-open trial, no failure counted)', async () => {
+  it('a spent call spends nothing of the breaker (no half-open trial, no failure counted)', async () => {
     const runs: string[] = [];
     const recording: CallBreaker = {
       state: 'CLOSED',
@@ -172,17 +181,17 @@ describe('sendBy: a request is never written after its call\'s sendBy (bankCallR
       },
       shutdown: () => undefined,
     };
-    await executor(new FakeBankSession(), recording, { clock }).execute({ ...call, sendBy: '2026-11-21T02:00:00.000Z' });
+    await executor(new FakeBankSession(), recording, { clock: () => RECEIVED + 5_000 }).execute({ ...call, sendWithinMs: 2_000 }, RECEIVED);
     expect(runs).toHaveLength(0);
-    expect(isBankFailure(new SendByPassedError('2026-11-21T02:00:00.000Z', NOW))).toBe(false);
+    expect(isBankFailure(new SendBudgetSpentError(2_000))).toBe(false);
   });
 
-  it('while every session is at its in-flight limit the call waits in the adapter, not in a session queue, and goes out when a slot frees within its sendBy', async () => {
+  it('while every session is at its in-flight limit the call waits in the adapter, not in a session queue, and goes out when a slot frees within its budget', async () => {
     const session = new FakeBankSession();
     const answer = holdAnswers(session);
     const run = executor(session, passThrough, { maxInFlightPerSession: 1 });
-    const first = run.execute({ ...call, serialNo: '20261121200000000021' });
-    const second = run.execute({ ...call, callId: '6f9619ff-8b86-4011-b42d-00c04fc964fe', serialNo: '20261121200000000022', sendBy: new Date(Date.now() + 5_000).toISOString() });
+    const first = run.execute(anotherCall({ serialNo: '20261121200000000021' }));
+    const second = run.execute(anotherCall({ serialNo: '20261121200000000022', sendWithinMs: 5_000 }));
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(session.sent.map((draft) => draft.serial)).toEqual(['20261121200000000021']);
     answer('20261121200000000021');
@@ -193,18 +202,80 @@ describe('sendBy: a request is never written after its call\'s sendBy (bankCallR
     expect(await second).toMatchObject({ outcome: 'REPLIED' });
   });
 
-  it('a call still waiting for a slot when its sendBy passes is NOT_SENT and is not written when the slot frees later', async () => {
+  it('a call still waiting for a slot when its budget runs out is NOT_SENT, fenced off, and is not written when the slot frees later', async () => {
     const session = new FakeBankSession();
     const answer = holdAnswers(session);
-    const run = executor(session, passThrough, { maxInFlightPerSession: 1 });
-    const first = run.execute({ ...call, serialNo: '20261121200000000031' });
-    const sendBy = new Date(Date.now() + 80).toISOString();
-    const second = await run.execute({ ...call, callId: '6f9619ff-8b86-4011-b42d-00c04fc964fd', serialNo: '20261121200000000032', sendBy });
-    expect(second).toMatchObject({ outcome: 'NOT_SENT', sendByPassed: true, reason: expect.stringContaining(`sendBy ${sendBy} passed`) });
+    const claims = new InMemoryCallClaims();
+    const run = executor(session, passThrough, { maxInFlightPerSession: 1, claims });
+    const first = run.execute(anotherCall({ serialNo: '20261121200000000031' }));
+    const waiting = anotherCall({ serialNo: '20261121200000000032', sendWithinMs: 80 });
+    const second = await run.execute(waiting);
+    expect(second).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('80 ms send budget') });
+    expect(claims.claims.get(waiting.callId)?.state).toBe('NOT_SENT');
     answer('20261121200000000031');
     await first;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(session.sent.map((draft) => draft.serial)).toEqual(['20261121200000000031']);
+  });
+});
+
+describe('claims: NOT_SENT only when no copy of the call can have been written anywhere (issue 7 item 1)', () => {
+  it('a redelivery to a replica with no session, of a call another replica claimed and wrote, is NO_REPLY, never NOT_SENT, and writes nothing', async () => {
+    const claims = new InMemoryCallClaims();
+    const first = new FakeBankSession();
+    const answer = holdAnswers(first);
+    const writing = executor(first, passThrough, { claims, instanceId: 'adapter-a' }).execute(call);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(first.sent.map((draft) => draft.serial)).toEqual([call.serialNo]);
+
+    const redelivery = await executor(undefined, passThrough, { claims, instanceId: 'adapter-b' }).execute(call);
+    expect(redelivery).toMatchObject({ outcome: 'NO_REPLY', reason: expect.stringContaining('instance adapter-a') });
+
+    answer(call.serialNo);
+    expect(await writing).toMatchObject({ outcome: 'REPLIED', returnCode: '0000' });
+  });
+
+  it('a redelivery to a replica with sessions up, of a call another replica claimed, is not written a second time', async () => {
+    const claims = new InMemoryCallClaims();
+    await claims.claimForSending(call, { instanceId: 'adapter-a', token: 'a-token' });
+    const second = new FakeBankSession();
+    second.respond = async (draft) => transferReply(draft, '0000');
+    expect(await executor(second, passThrough, { claims, instanceId: 'adapter-b' }).execute(call)).toMatchObject({ outcome: 'NO_REPLY' });
+    expect(second.sent).toHaveLength(0);
+  });
+
+  it('a redelivery of a call fenced off as NOT_SENT answers NOT_SENT again and writes nothing, even with a session up', async () => {
+    const claims = new InMemoryCallClaims();
+    expect(await executor(undefined, passThrough, { claims, instanceId: 'adapter-a' }).execute(call)).toMatchObject({ outcome: 'NOT_SENT' });
+    const later = new FakeBankSession();
+    later.respond = async (draft) => transferReply(draft, '0000');
+    expect(await executor(later, passThrough, { claims, instanceId: 'adapter-b' }).execute(call)).toMatchObject({
+      outcome: 'NOT_SENT',
+      reason: expect.stringContaining('fenced off by an earlier delivery'),
+    });
+    expect(later.sent).toHaveLength(0);
+  });
+
+  it('a delivery that cannot record the NOT_SENT fence answers NO_REPLY: without the fence another copy could still be written', async () => {
+    const claims = new InMemoryCallClaims();
+    const broken: CallClaims = {
+      claimForSending: (c, h) => claims.claimForSending(c, h),
+      fenceNotSent: () => Promise.reject(new Error('connection terminated')),
+    };
+    expect(await executor(undefined, passThrough, { claims: broken }).execute(call)).toMatchObject({
+      outcome: 'NO_REPLY',
+      reason: expect.stringContaining('NOT_SENT record could not be made (connection terminated)'),
+    });
+  });
+
+  it('a delivery that cannot claim the call (database down) writes nothing and fails, so the consumer retries it', async () => {
+    const session = new FakeBankSession();
+    const failing: CallClaims = {
+      claimForSending: () => Promise.reject(new Error('connection terminated')),
+      fenceNotSent: () => Promise.reject(new Error('connection terminated')),
+    };
+    await expect(executor(session, passThrough, { claims: failing }).execute(call)).rejects.toThrow('connection terminated');
+    expect(session.sent).toHaveLength(0);
   });
 });
 
@@ -218,10 +289,10 @@ describe('circuit breaker around the send (opossum)', () => {
     const session = new FakeBankSession();
     session.respond = () => Promise.reject(new ReplyTimeoutError(call.serialNo, REQUEST_TIMEOUT_MS));
     const run = executor(session, breaker);
-    for (let i = 0; i < 5; i += 1) expect(await run.execute(call)).toMatchObject({ outcome: 'NO_REPLY' });
+    for (let i = 0; i < 5; i += 1) expect(await run.execute(anotherCall())).toMatchObject({ outcome: 'NO_REPLY' });
     expect(breaker.state).toBe('OPEN');
     const written = session.sent.length;
-    expect(await run.execute(call)).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('circuit breaker open') });
+    expect(await run.execute(anotherCall())).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('circuit breaker open') });
     expect(session.sent).toHaveLength(written);
   });
 
@@ -230,14 +301,14 @@ describe('circuit breaker around the send (opossum)', () => {
     const session = new FakeBankSession();
     session.respond = async (draft) => transferReply(draft, '1001');
     const run = executor(session, breaker);
-    for (let i = 0; i < 8; i += 1) await run.execute(call);
+    for (let i = 0; i < 8; i += 1) await run.execute(anotherCall());
     expect(breaker.state).toBe('CLOSED');
   });
 
   it('no session counts against the bank', async () => {
     breaker = new OpossumCallBreaker(options, silentLogger, 'test');
     const run = executor(undefined, breaker);
-    for (let i = 0; i < 5; i += 1) expect(await run.execute(call)).toMatchObject({ outcome: 'NOT_SENT' });
+    for (let i = 0; i < 5; i += 1) expect(await run.execute(anotherCall())).toMatchObject({ outcome: 'NOT_SENT' });
     expect(breaker.state).toBe('OPEN');
   });
 
@@ -247,12 +318,12 @@ describe('circuit breaker around the send (opossum)', () => {
     const session = new FakeBankSession();
     session.respond = () => Promise.reject(new ConnectionClosedError(true, 'reset'));
     const run = executor(session, breaker);
-    for (let i = 0; i < 5; i += 1) await run.execute(call);
+    for (let i = 0; i < 5; i += 1) await run.execute(anotherCall());
     expect(breaker.state).toBe('OPEN');
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(breaker.state).toBe('HALF_OPEN');
     session.respond = async (draft) => transferReply(draft, '0000');
-    expect(await run.execute(call)).toMatchObject({ outcome: 'REPLIED' });
+    expect(await run.execute(anotherCall())).toMatchObject({ outcome: 'REPLIED' });
     expect(breaker.state).toBe('CLOSED');
     expect(changes).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
   });

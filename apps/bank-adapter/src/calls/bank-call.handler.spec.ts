@@ -11,6 +11,7 @@ import { BankCallHandler } from './bank-call.handler';
 import type { BankCall, CallCompletion } from './bank-call.types';
 import type { CallBreaker } from './bank-circuit-breaker';
 import type { CompletedCallStore } from './completed-call.store';
+import { InMemoryCallClaims } from '../testing/call-claims.fake';
 
 class MemoryCompletedCalls implements CompletedCallStore {
   readonly records = new Map<string, CallCompletion>();
@@ -34,10 +35,10 @@ function callEnvelope(overrides: Partial<BankCall> = {}): EventEnvelope<BankCall
   return newEnvelope(bankCallRequested, call, { key: call.bankCode });
 }
 
-function setUp(sessions = new FakeSessionSource(), clock: () => Date = () => new Date()) {
+function setUp(sessions = new FakeSessionSource(), claims = new InMemoryCallClaims()) {
   const publisher = new RecordingEnvelopePublisher();
   const records = new MemoryCompletedCalls();
-  const executor = new BankCallExecutor({ bankCode: BANK_CODE, brokerInstId: BROKER_ID, requestTimeoutMs: 3000 }, sessions, passThrough, fakeSecrets, clock);
+  const executor = new BankCallExecutor({ bankCode: BANK_CODE, brokerInstId: BROKER_ID, requestTimeoutMs: 3000, instanceId: 'adapter-a' }, sessions, passThrough, fakeSecrets, claims);
   const execute = jest.spyOn(executor, 'execute');
   const handler = new BankCallHandler(BANK_CODE, executor, records, publisher, silentLogger);
   return { publisher, records, execute, handler };
@@ -80,13 +81,12 @@ describe('bankCallRequested → exactly one bankCallCompleted', () => {
     expect(publisher.envelopesOf(bankCallCompleted)).toHaveLength(1);
   });
 
-  it('sendBy: a call reported NOT_SENT whose record Redis lost is redelivered past its sendBy and is NOT_SENT again; nothing reaches the bank', async () => {
+  it('item 1: a call reported NOT_SENT whose record Redis lost is redelivered and is NOT_SENT again; nothing reaches the bank', async () => {
     const session = new FakeBankSession();
     session.respond = async (draft) => transferReply(draft);
     const sessions = new FakeSessionSource();
-    let now = new Date('2026-11-21T02:00:00.000Z');
-    const { publisher, records, execute, handler } = setUp(sessions, () => now);
-    const envelope = callEnvelope({ sendBy: '2026-11-21T02:00:02.000Z' });
+    const { publisher, records, execute, handler } = setUp(sessions);
+    const envelope = callEnvelope();
 
     await handler.handle(envelope);
     expect(publisher.envelopesOf(bankCallCompleted)[0].payload).toMatchObject({ outcome: 'NOT_SENT' });
@@ -94,17 +94,16 @@ describe('bankCallRequested → exactly one bankCallCompleted', () => {
     // Redis loses the record, the adapter crashes before its offset passes the call, and by the
     // redelivery the bank is reachable again: the saga has already failed the transfer and released the hold.
     records.records.clear();
-    sessions.sessions.push({ id: 's0-test', slot: 0, since: now, connection: session });
-    now = new Date('2026-11-21T02:00:30.000Z');
+    sessions.sessions.push({ id: 's0-test', slot: 0, since: new Date(), connection: session });
     await handler.handle(envelope);
 
     expect(execute).toHaveBeenCalledTimes(2);
     expect(session.sent).toHaveLength(0);
     const completions = publisher.envelopesOf(bankCallCompleted).map((e) => e.payload);
-    expect(completions[1]).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('sendBy 2026-11-21T02:00:02.000Z passed') });
+    expect(completions[1]).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('fenced off by an earlier delivery') });
   });
 
-  it('sendBy: a redelivery without its record but still within its sendBy is sent again (the bank answers a repeated Ref with the original reply)', async () => {
+  it('item 1: a redelivery without its record, of a call already written, is not written again: NO_REPLY, and the saga asks the bank', async () => {
     const session = new FakeBankSession();
     session.respond = async (draft) => transferReply(draft);
     const { publisher, records, handler } = setUp(FakeSessionSource.with(session));
@@ -112,8 +111,20 @@ describe('bankCallRequested → exactly one bankCallCompleted', () => {
     await handler.handle(envelope);
     records.records.clear();
     await handler.handle(envelope);
-    expect(session.sent).toHaveLength(2);
-    expect(publisher.envelopesOf(bankCallCompleted).map((e) => e.payload.outcome)).toEqual(['REPLIED', 'REPLIED']);
+    expect(session.sent).toHaveLength(1);
+    expect(publisher.envelopesOf(bankCallCompleted).map((e) => e.payload.outcome)).toEqual(['REPLIED', 'NO_REPLY']);
+  });
+
+  it('the send budget runs from when the call reached the handler, waiting behind the same account included', async () => {
+    const bank = heldBank();
+    const { publisher, handler } = setUp(FakeSessionSource.with(bank.session));
+    const first = handler.handle(callEnvelope({ callId: '6f9619ff-8b86-4011-b42d-00c04fc964b1', serialNo: '20261121200000000041' }));
+    const second = handler.handle(callEnvelope({ callId: '6f9619ff-8b86-4011-b42d-00c04fc964b2', serialNo: '20261121200000000042', sendWithinMs: 50 }));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    bank.answer('20261121200000000041');
+    await Promise.all([first, second]);
+    expect(bank.session.sent.map((draft) => draft.serial)).toEqual(['20261121200000000041']);
+    expect(publisher.envelopesOf(bankCallCompleted).map((e) => e.payload.outcome)).toEqual(['REPLIED', 'NOT_SENT']);
   });
 
   it('a failed publish fails the handler, so the offset is not committed and the call comes again', async () => {

@@ -1,7 +1,7 @@
 import { bankCallCompleted, type EventEnvelope } from '@custody/contracts';
 import { type AdapterLogger, describeError } from '../platform/adapter-logger';
 import type { EnvelopePublisher } from '../platform/envelope.publisher';
-import type { BankCallExecutor } from './bank-call.executor';
+import type { BankCallExecutor, MonotonicClock } from './bank-call.executor';
 import type { BankCall, CallCompletion } from './bank-call.types';
 import { KeyedSequencer } from './call-sequencer';
 import type { CompletedCallStore } from './completed-call.store';
@@ -10,30 +10,24 @@ import type { CompletedCallStore } from './completed-call.store';
  * The edge behind the `bankCallRequested` consumer: one call in, exactly one `bankCallCompleted` out,
  * and the consumer commits the offset only after this resolves (at-least-once).
  *
- * A redelivered call (same callId, e.g. after a crash between publishing and committing) is answered
- * from the completion record when Redis still has it: the same answer again, at no cost to the bank.
- * That record is only an optimisation. What keeps a call the saga already settled from reaching the
- * bank late is its `sendBy`, which the executor never lets a request pass: a redelivery comes after a
- * crash and a rebalance, long after the couple of seconds the saga allows, so without the record it is
- * NOT_SENT and nothing is written (after NOT_SENT the saga may already have failed the transfer and
- * released the hold; a real send then would create money). A redelivery still within its sendBy is sent
- * again, which the bank's idempotency by `Ref` makes harmless (bank-protocol.md §4). The saga applies
- * only the first completion per callId.
- *
- * Limit of that rule: a crash after the request was written but before its completion was recorded and
- * published leaves no trace of the write, so the redelivery (past sendBy) is NOT_SENT although the bank
- * may hold the request. Its `reason` names sendBy; for the saga it proves only that this delivery wrote
- * nothing. Taking it as final needs the crashed attempt ruled out, e.g. by a 12005 query, whose "never
- * seen" is final once sendBy has passed.
+ * A call is redelivered when the adapter that took it crashed, or lost its partition to another replica
+ * (a rolling deploy, a scale-up, a long pause), before committing. The redelivery is answered from the
+ * completion record when Redis still has it: the same answer again, at no cost to the bank. That record
+ * is only an optimisation. What keeps a redelivery from contradicting the first delivery is the call's
+ * durable claim (`CallClaims`, checked by the executor on every replica): the first delivery to claim a
+ * call is the only one that may write it, and a call is reported NOT_SENT only once it is fenced off for
+ * good. A redelivery that finds the call claimed answers NO_REPLY (the first copy may be at the bank; the
+ * saga asks the bank) or NOT_SENT again, and writes nothing. The saga applies only the first completion
+ * per callId.
  *
  * The consumer runs several calls at once (windowed: the bank's sessions × maxInFlightPerSession), so
  * calls that share a fund account or a serial are still made one after another, in the order they
  * arrived: per account, the bank sees them in the order the single partition used to give; and a
  * call is never in flight twice (a duplicate on the wire, a redelivery next to its original, a
  * business re-send with the same `Ref`): the later one waits, then finds the completion record or
- * meets the bank's idempotency by `Ref`. Two copies of one `Ref` in flight at once would be refused
- * by the session as a duplicate (NOT_SENT beside a call that reached the bank) or race at the bank.
- * Calls of different accounts go out side by side.
+ * the claim. Two copies of one `Ref` in flight at once would be refused by the session as a duplicate
+ * or race at the bank. Calls of different accounts go out side by side. A call's send budget runs from
+ * when it reached this handler, waiting in that line included.
  */
 export class BankCallHandler {
   private readonly sequencer = new KeyedSequencer();
@@ -44,16 +38,18 @@ export class BankCallHandler {
     private readonly completed: CompletedCallStore,
     private readonly publisher: EnvelopePublisher,
     private readonly logger: AdapterLogger,
+    private readonly clock: MonotonicClock = () => performance.now(),
   ) {}
 
   async handle(envelope: EventEnvelope<BankCall>): Promise<void> {
     const call = envelope.payload;
     // Every adapter reads the one topic; calls for other banks are theirs.
     if (call.bankCode !== this.bankCode) return;
-    await this.sequencer.run([`account:${call.fundAccountNo}`, `serial:${call.serialNo}`], () => this.makeCall(envelope));
+    const receivedAt = this.clock();
+    await this.sequencer.run([`account:${call.fundAccountNo}`, `serial:${call.serialNo}`], () => this.makeCall(envelope, receivedAt));
   }
 
-  private async makeCall(envelope: EventEnvelope<BankCall>): Promise<void> {
+  private async makeCall(envelope: EventEnvelope<BankCall>, receivedAt: number): Promise<void> {
     const call = envelope.payload;
     const earlier = await this.completed.find(call.callId).catch((error: unknown) => {
       this.logger.debug({ callId: call.callId, error: describeError(error) }, 'completion record unavailable');
@@ -64,9 +60,9 @@ export class BankCallHandler {
       await this.publish(earlier, envelope);
       return;
     }
-    const completion = await this.executor.execute(call);
+    const completion = await this.executor.execute(call, receivedAt);
     await this.completed.remember(completion).catch((error: unknown) => {
-      this.logger.warn({ callId: call.callId, error: describeError(error) }, 'completion record not written; a redelivery is decided again (never sent past its sendBy)');
+      this.logger.warn({ callId: call.callId, error: describeError(error) }, 'completion record not written; a redelivery is answered from the call\'s claim');
     });
     this.logCompletion(call, completion);
     await this.publish(completion, envelope);

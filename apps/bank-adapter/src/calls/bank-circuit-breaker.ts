@@ -1,7 +1,7 @@
 import { KeyMaterialError, MessageEncodeError, PinBlockError } from '@custody/bank-protocol';
 import CircuitBreaker from 'opossum';
 import type { AdapterLogger } from '../platform/adapter-logger';
-import { BreakerOpenError, SendByPassedError } from './send-failure.classifier';
+import { BreakerOpenError, SendBudgetSpentError } from './send-failure.classifier';
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
@@ -22,7 +22,7 @@ export interface BreakerOptions {
 /**
  * Only the bank's trouble counts against it: no session, connection lost, no reply, unusable reply.
  * A call we could not even build (our input, our keys) says nothing about the bank. A reply with a
- * failure code is the bank working, so it is a success here. A call whose sendBy passed while it
+ * failure code is the bank working, so it is a success here. A call whose send budget ran out while it
  * waited for a session slot is our rule, not a fault: the slow calls that held the slots already
  * counted for themselves.
  */
@@ -31,7 +31,7 @@ export function isBankFailure(error: unknown): boolean {
     error instanceof PinBlockError ||
     error instanceof MessageEncodeError ||
     error instanceof KeyMaterialError ||
-    error instanceof SendByPassedError
+    error instanceof SendBudgetSpentError
   );
 }
 

@@ -5,8 +5,8 @@ import type { CallCompletion } from './bank-call.types';
 
 /**
  * Completions already decided, by callId, so a redelivered call gets the same answer again. An
- * optimisation only: without its record a redelivered call is decided again, and its sendBy (long
- * past by then) keeps it from being written (see BankCallHandler).
+ * optimisation only: without its record a redelivered call finds its durable claim, which keeps it from
+ * being written again (see BankCallHandler).
  */
 export interface CompletedCallStore {
   find(callId: string): Promise<CallCompletion | undefined>;
@@ -15,7 +15,7 @@ export interface CompletedCallStore {
 
 /**
  * Outlives the topic's retention (7 days by default), so any redelivery finds its record — as long as
- * Redis keeps it; without it the call is decided again and, past its sendBy, NOT_SENT (see BankCallHandler).
+ * Redis keeps it; without it the redelivery is answered from the call's claim (see BankCallHandler).
  */
 const RECORD_TTL_MS = 8 * 24 * 60 * 60 * 1000;
 

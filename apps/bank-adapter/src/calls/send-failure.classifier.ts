@@ -15,16 +15,13 @@ export class NoSessionError extends Error {
 }
 
 /**
- * The call's `sendBy` passed before the request was handed to a session, so it is never written
- * (bankCallRequested.sendBy): the saga may already have settled the call as not sent, and a late
- * write would move money the ledger no longer expects.
+ * The call's send budget (`sendWithinMs` from when it reached the adapter) ran out before the request was
+ * handed to a session, so it is never written: the saga's deadline for it is running, and a call held
+ * longer would reach the bank after the saga stopped waiting for it.
  */
-export class SendByPassedError extends Error {
-  constructor(
-    readonly sendBy: string,
-    readonly at: Date,
-  ) {
-    super(`sendBy ${sendBy} passed before the request could be written (checked at ${at.toISOString()}); never written after it`);
+export class SendBudgetSpentError extends Error {
+  constructor(readonly sendWithinMs: number) {
+    super(`not handed to a session within its ${sendWithinMs} ms send budget; never written after it`);
   }
 }
 

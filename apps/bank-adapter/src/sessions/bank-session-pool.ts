@@ -15,6 +15,8 @@ export interface SessionPoolOptions {
   readonly signOffTimeoutMs: number;
 }
 
+export type FirstRound = 'up' | 'unreachable';
+
 /** Told when a session comes up or goes down (registry in Redis, pending bank requests). */
 export interface SessionPoolListener {
   sessionUp?(session: BankSession): void;
@@ -43,6 +45,10 @@ export class BankSessionPool implements SessionSource {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private running = false;
+  /** Slots whose first attempt to open a session failed, before any session came up. */
+  private readonly failedFirstAttempts = new Set<number>();
+  private settleFirstRound: (result: FirstRound) => void = () => undefined;
+  private readonly firstRoundResult = new Promise<FirstRound>((resolve) => (this.settleFirstRound = resolve));
 
   constructor(
     private readonly options: SessionPoolOptions,
@@ -64,6 +70,15 @@ export class BankSessionPool implements SessionSource {
     if (this.running) return;
     this.running = true;
     for (let slot = 0; slot < this.options.size; slot += 1) this.slots.push(this.runSlot(slot));
+  }
+
+  /**
+   * How the first round of sign-ins went: `up` as soon as one session is signed in, `unreachable` once
+   * every slot has failed its first attempt. Until then nobody can say whether a call could be sent,
+   * which is why the adapter takes no call before this settles.
+   */
+  firstRound(): Promise<FirstRound> {
+    return this.firstRoundResult;
   }
 
   /**
@@ -124,6 +139,8 @@ export class BankSessionPool implements SessionSource {
         connection = await this.deps.connector.open(id);
       } catch (error) {
         failures += 1;
+        this.failedFirstAttempts.add(slot);
+        if (this.failedFirstAttempts.size === this.options.size) this.settleFirstRound('unreachable');
         const delayMs = reconnectDelayMs(failures, this.options.backoff, this.random);
         this.deps.logger.warn({ slot, attempt: failures, retryInMs: delayMs, error: describeError(error) }, 'cannot open a bank session; retrying');
         await this.pause(delayMs);
@@ -146,6 +163,7 @@ export class BankSessionPool implements SessionSource {
   /** Holds one session until its connection is gone; resolves with the reason. */
   private async serve(session: BankSession): Promise<string> {
     this.sessions.set(session.id, session);
+    this.settleFirstRound('up');
     this.deps.logger.info({ slot: session.slot, sessionId: session.id }, 'bank session signed in and keys synchronised');
     this.notify(() => this.deps.listener?.sessionUp?.(session));
     const roll = setInterval(() => void this.rollKeys(session), this.options.keyRollIntervalMs);

@@ -1,8 +1,8 @@
 import type { BankCall } from '../calls/bank-call.types';
 import { BANK_CODE } from './bank-session.fake';
 
-/** Far enough ahead that no test's own pace makes the call late; tests of the sendBy rule set their own. */
-const SEND_BY_AHEAD_MS = 10 * 60_000;
+/** Long enough that no test's own pace spends it; tests of the budget rule set their own. */
+const SEND_WITHIN_MS = 60_000;
 
 /** A securities→bank call as the saga sends it; tests change only what they are about. */
 export function aBankCall(overrides: Partial<BankCall> = {}): BankCall {
@@ -13,7 +13,7 @@ export function aBankCall(overrides: Partial<BankCall> = {}): BankCall {
     serialNo: '20261121200000000001',
     businessDate: '2026-11-21',
     resend: false,
-    sendBy: new Date(Date.now() + SEND_BY_AHEAD_MS).toISOString(),
+    sendWithinMs: SEND_WITHIN_MS,
     fundAccountNo: '880001',
     currency: 'CNY',
     amount: '300.00',

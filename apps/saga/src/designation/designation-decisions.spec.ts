@@ -18,10 +18,6 @@ describe('F-3.3 S designation decisions', () => {
     expect(decideDesignation('ORIGINAL', { ...base, outcome: 'REPLIED', returnCode: '1041' }, 1)).toMatchObject({ state: 'UNKNOWN', next: { purpose: 'RESEND' } });
   });
 
-  it('NOT_SENT because sendBy passed is no proof: re-send (same Ref) rather than fail', () => {
-    expect(decideDesignation('ORIGINAL', { ...base, outcome: 'NOT_SENT', sendByPassed: true }, 1)).toMatchObject({ state: 'UNKNOWN', next: { purpose: 'RESEND' } });
-  });
-
   it('nothing sent on the first try fails fast with BANK_UNAVAILABLE', () => {
     expect(decideDesignation('ORIGINAL', { ...base, outcome: 'NOT_SENT' }, 1).resolution?.failure?.code).toBe('BANK_UNAVAILABLE');
   });

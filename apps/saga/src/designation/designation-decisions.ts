@@ -16,7 +16,8 @@ export interface DesignationDecision {
  * `Ref` once and returns its original reply (bank-protocol.md §4 idempotency), custody account included.
  */
 export function decideDesignation(purpose: CallPurpose, completion: Completion, attempt: number): DesignationDecision {
-  if (completion.outcome === 'NOT_SENT' && purpose === 'ORIGINAL' && !completion.sendByPassed) {
+  // NOT_SENT is definite (the adapter fenced the call off); only the first send's proves nothing reached the bank.
+  if (completion.outcome === 'NOT_SENT' && purpose === 'ORIGINAL') {
     return { state: 'DONE', resolution: { status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: completion.reason ?? 'the bank cannot be reached; nothing was sent' } } };
   }
   if (completion.outcome !== 'REPLIED') return { state: 'UNKNOWN', next: { purpose: 'RESEND', delayMs: retryDelayMs(attempt) } };

@@ -28,9 +28,12 @@ type CallCommand = z.infer<typeof bankCallRequested.schema>;
 export const DEADLINE_GRACE_MS = 2_000;
 
 /**
- * How long after issuing a call the adapter may still write it (`sendBy`). Past it the adapter reports
- * NOT_SENT and never sends, so a redelivered copy of a call already reported NOT_SENT cannot reach the
- * bank after the saga failed the transfer. The call's deadline covers a request written at the last moment.
+ * How long the adapter may hold a call before writing it (`sendWithinMs`, measured on the adapter from when
+ * the call reaches it); past it the adapter reports NOT_SENT and never writes it. The call's deadline, on the
+ * saga's own clock, covers this budget, the bank's requestTimeoutMs and a grace: neither clock is compared
+ * with the other, so a skew between the two hosts changes nothing. A call that spends longer on its way to
+ * the adapter can be written after the deadline fired; the deadline then has made the transfer UNKNOWN and
+ * the bank is asked, which finds the call whichever way it went.
  */
 export const SEND_WINDOW_MS = 2_000;
 
@@ -141,10 +144,9 @@ export class SagaEngine {
     const bank = findBank(this.config, saga.bank_code);
     if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
     const callId = randomUUID();
-    const sendBy = new Date(Date.now() + SEND_WINDOW_MS).toISOString();
     const command = {
       ...(saga.kind === 'TRANSFER' ? await this.transferCall(manager, callId, saga as SagaRow<TransferPayload>, purpose) : this.designationCall(callId, saga as SagaRow<DesignationPayload>, purpose)),
-      sendBy,
+      sendWithinMs: SEND_WINDOW_MS,
     };
     const attempt = saga.attempt + 1;
     await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
@@ -153,7 +155,7 @@ export class SagaEngine {
     await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
   }
 
-  private async transferCall(manager: EntityManager, callId: string, saga: SagaRow<TransferPayload>, purpose: CallPurpose): Promise<Omit<CallCommand, 'sendBy'>> {
+  private async transferCall(manager: EntityManager, callId: string, saga: SagaRow<TransferPayload>, purpose: CallPurpose): Promise<Omit<CallCommand, 'sendWithinMs'>> {
     const p = saga.payload;
     const common = { callId, bankCode: saga.bank_code, fundAccountNo: p.fundAccountNo, currency: p.currency };
     if (purpose === 'REVERSAL') {
@@ -201,7 +203,7 @@ export class SagaEngine {
     };
   }
 
-  private designationCall(callId: string, saga: SagaRow<DesignationPayload>, purpose: CallPurpose): Omit<CallCommand, 'sendBy'> {
+  private designationCall(callId: string, saga: SagaRow<DesignationPayload>, purpose: CallPurpose): Omit<CallCommand, 'sendWithinMs'> {
     const p = saga.payload;
     return {
       callId,

@@ -24,8 +24,8 @@ describe('S-initiated transfer decisions (domain.md §4)', () => {
     expect(d.outcome).toMatchObject({ status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE' } });
   });
 
-  it('NOT_SENT because sendBy passed proves nothing (a crashed adapter may have written it): UNKNOWN, query', () => {
-    const d = decide('ORIGINAL', { ...base, outcome: 'NOT_SENT', sendByPassed: true, reason: 'sendBy passed' }, 1);
+  it('item 1: a redelivery that found another delivery\'s claim reports NO_REPLY, and the transfer stays UNKNOWN and is queried, never failed', () => {
+    const d = decide('ORIGINAL', { ...base, outcome: 'NO_REPLY', reason: 'not written here, but an earlier delivery claimed the call and may have written it' }, 1);
     expect(d).toMatchObject({ state: 'UNKNOWN', outcome: { status: 'UNKNOWN' }, next: { purpose: 'QUERY' } });
   });
 

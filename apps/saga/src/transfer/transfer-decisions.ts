@@ -69,10 +69,11 @@ export function decideTransfer(transferId: string, purpose: CallPurpose, complet
   if (purpose === 'REVERSAL') return decideFromReversal(transferId, completion, attempt, policy, unknown);
 
   if (completion.outcome === 'NOT_SENT') {
-    // Nothing left the adapter. For the very first send that is a definite failure (open breaker, no
-    // session): nothing happened at the bank. After an UNKNOWN it proves nothing about the original, and
-    // neither does an expired sendBy (the delivery may repeat a call a crashed adapter did write).
-    if (purpose === 'ORIGINAL' && !completion.sendByPassed) {
+    // No copy of this call was written anywhere, and the adapter has fenced it off so that none ever will
+    // be (bankCallCompleted). For the very first send that is a definite failure (open breaker, no session,
+    // budget spent): nothing happened at the bank. A resend or query not sent proves nothing about the
+    // original, which an earlier call may have carried to the bank.
+    if (purpose === 'ORIGINAL') {
       return {
         state: 'DONE',
         outcome: { transferId, status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: completion.reason ?? 'the bank cannot be reached; nothing was sent' } },

@@ -7,7 +7,7 @@ import { bankReplyReady, type bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
-import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
+import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -203,9 +203,11 @@ export class BankInitiatedTransferService {
 
   /**
    * Why the request is past the bank's reply deadline, or undefined while it is not. Measured from when
-   * the adapter read it off the session, with this service's clock (the hosts' clocks are kept in step).
-   * What remains after this check is the reply's own way back (outbox, Kafka, adapter): a reply that
-   * crosses the deadline on its way is the bank's UNKNOWN, which it reverses (F-4.3 B / F-4.4 B).
+   * the adapter read it off the session (its clock) to now (this service's clock), so the two hosts'
+   * clocks meet here: a request is refused only once it is later than the deadline plus the most they
+   * may disagree (MAX_CLOCK_SKEW_MS), never because the adapter's clock runs behind ours. Erring towards
+   * "in time" is the side the bank undoes: a request it had given up on is reversed by it (F-4.3 B /
+   * F-4.4 B), as is a reply that crosses the deadline on its way back (outbox, Kafka, adapter).
    */
   private lateBy(request: InboundRequest): string | undefined {
     const deadlineMs = findBank(this.config, request.bankCode)?.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
@@ -214,8 +216,8 @@ export class BankInitiatedTransferService {
     // Without a readable receive time it cannot be shown to be in time; refusing is the side the bank can undo.
     if (Number.isNaN(receivedAt)) return `receivedAt ${request.receivedAt} unreadable; cannot show the request is within the bank's ${deadlineMs} ms reply deadline`;
     const elapsedMs = now.getTime() - receivedAt;
-    if (elapsedMs <= deadlineMs) return undefined;
-    return `received ${request.receivedAt}, reached the ledger ${now.toISOString()} (${elapsedMs} ms): past the bank's ${deadlineMs} ms reply deadline, the bank has given up on it`;
+    if (elapsedMs <= deadlineMs + MAX_CLOCK_SKEW_MS) return undefined;
+    return `received ${request.receivedAt}, reached the ledger ${now.toISOString()} (${elapsedMs} ms): past the bank's ${deadlineMs} ms reply deadline (and ${MAX_CLOCK_SKEW_MS} ms for clock skew), the bank has given up on it`;
   }
 
   /**

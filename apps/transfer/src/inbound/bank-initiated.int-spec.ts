@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { ChinaCalendarDate, Clock, type CustodyConfig, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
+import { ChinaCalendarDate, Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS, serviceMigrations } from '@custody/service-kit';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import type { z } from 'zod';
@@ -30,6 +30,8 @@ class TestClock extends Clock {
 describe('bank-initiated functions: deposits, withdrawals, reversals, queries (real PostgreSQL)', () => {
   const BANK = '1021000';
   const REPLY_DEADLINE_MS = 20_000;
+  /** Stale only past the deadline plus the skew two hosts' clocks may have: the adapter stamps receivedAt on its own. */
+  const STALE_AFTER_MS = REPLY_DEADLINE_MS + MAX_CLOCK_SKEW_MS;
   const base = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
   // The bank's deadline stated here, so the tests read against the number they use.
   const config: CustodyConfig = { ...base, banks: base.banks.map((b) => (b.code === BANK ? { ...b, replyDeadlineMs: REPLY_DEADLINE_MS } : b)) };
@@ -128,7 +130,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
   describe('F-4.3 B: a 12001 that reaches us after the bank replyDeadlineMs is not credited', () => {
     it('past the deadline (measured from receivedAt): recorded FAILED, answered 2041, the ledger untouched', async () => {
       const account = await designatedAccount();
-      const late = request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 1).toISOString() });
+      const late = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       const reply = await deliver(late);
       expect(reply).toMatchObject({ returnCode: '2041', returnMessage: '服务器系统错误', serialNo: expect.any(String) });
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '0.00', journal: '0' });
@@ -137,16 +139,27 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       ]);
     });
 
-    it('at the deadline exactly it is still in time and is credited', async () => {
+    it('at the deadline plus the clock-skew allowance exactly it is still in time and is credited', async () => {
       const account = await designatedAccount();
-      const reply = await deliver(request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS).toISOString() }));
+      const reply = await deliver(request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS).toISOString() }));
+      expect(reply.returnCode).toBe('0000');
+      expect(await balance(account.fundAccountNo)).toEqual({ balance: '250.00', journal: '250.00' });
+    });
+
+    it.each([
+      ['behind', -MAX_CLOCK_SKEW_MS],
+      ['ahead', MAX_CLOCK_SKEW_MS],
+    ])('item 6: a request read in time by an adapter whose clock runs %s of ours by the most allowed is credited, never refused as stale', async (_direction, skewMs) => {
+      const account = await designatedAccount();
+      // Read off the session REPLY_DEADLINE_MS ago by our clock, stamped by the adapter's clock.
+      const reply = await deliver(request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS + skewMs).toISOString() }));
       expect(reply.returnCode).toBe('0000');
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '250.00', journal: '250.00' });
     });
 
     it('F-4.5: a fresh resend of a serial refused as too late gets the same answer (2041, same serial of ours) and never credits', async () => {
       const account = await designatedAccount();
-      const late = request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 5_000).toISOString() });
+      const late = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 5_000).toISOString() });
       const first = await deliver(late);
       const resend = await deliver({ ...late, inboundId: randomUUID(), resend: true, receivedAt: clock.now().toISOString() });
       expect(resend).toEqual(first);
@@ -155,7 +168,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
 
     it('a late original arriving after its serial was refused as too late (e.g. redelivered) cannot credit either', async () => {
       const account = await designatedAccount();
-      const original = request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 1).toISOString() });
+      const original = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       await deliver(original);
       clock.at = new Date(clock.at.getTime() + 60_000);
       expect((await deliver({ ...original, inboundId: randomUUID() })).returnCode).toBe('2041');
@@ -220,7 +233,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
 
     it('other content under a serial that was refused as too late is 2004 too, and still credits nothing', async () => {
       const account = await designatedAccount();
-      const late = request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 1).toISOString() });
+      const late = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       await deliver(late);
       const reused = await deliver({ ...late, inboundId: randomUUID(), amount: '1.00', receivedAt: clock.now().toISOString() });
       expect(reused.returnCode).toBe('2004');
@@ -348,7 +361,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
 
     it('past the reply deadline: refused 2041 and recorded, nothing debited', async () => {
       const { account } = await funded();
-      const late = withdrawal(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 1).toISOString() });
+      const late = withdrawal(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       expect((await deliver(late)).returnCode).toBe('2041');
       expect(await transfersWithSerial(late.serialNo)).toEqual([expect.objectContaining({ status: 'FAILED', failure_code: 'BANK_REQUEST_STALE' })]);
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '250.00', journal: '250.00' });
@@ -438,7 +451,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
 
     it('of an original refused as too late (the bank gave up on it, then reverses): 0000; a query before said 2041, after 2006', async () => {
       const account = await designatedAccount();
-      const late = request(account, { receivedAt: new Date(clock.now().getTime() - REPLY_DEADLINE_MS - 1).toISOString() });
+      const late = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       expect((await deliver(late)).returnCode).toBe('2041');
       expect((await deliver(queryOf(bankRef(late.serialNo)))).originalReturnCode).toBe('2041');
       expect((await deliver(reversalOf(late))).returnCode).toBe('0000');
