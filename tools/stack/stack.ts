@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { issueToken, loadCustodyConfig, ROLES, type Role } from '@custody/service-kit';
+import { loadCustodyConfig, type Role, SERVICE_ROLE } from '@custody/service-kit';
 import { StackConsumerGroups } from './consumer-groups';
 import { type ServiceControl, startControlServer, UnknownServiceError } from './control-server';
 import { startIngress } from './ingress';
+import { type CallingService, LocalAuthority } from './local-auth';
 
 /**
  * Starts the whole system on one machine: every service as its own process (as in production, one
@@ -48,7 +49,6 @@ export interface RunningStack {
 }
 
 const ROOT = resolve(__dirname, '../..');
-const DEV_TOKEN_SECRET = 'local-development-only-token-secret';
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */
 const CONSUMER_SETTLE_TIMEOUT_MS = 90_000;
 
@@ -63,9 +63,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const config = loadCustodyConfig(options.configPath);
   const kafka = options.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const redis = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const secret = process.env.AUTH_TOKEN_SECRET ?? DEV_TOKEN_SECRET;
   const logDir = join(options.stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  // The services that call another, each signing as itself with the one role it asserts (the saga reads the
+  // ledger's balances, an adapter asks for fund-password verifications); the others hold no key at all.
+  const callers: CallingService[] = [
+    { identity: 'saga', role: 'auditor' },
+    ...config.banks.map((bank): CallingService => ({ identity: adapterName(bank.code), role: SERVICE_ROLE })),
+  ];
+  const auth = new LocalAuthority(options.namespace, callers);
+  const trustList = join(options.stateDir, 'auth-trust.yaml');
+  auth.writeTrustList(trustList);
 
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const common = {
@@ -73,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: kafka,
     REDIS_URL: redis,
-    AUTH_TOKEN_SECRET: secret,
+    AUTH_TRUST_FILE: trustList,
     CUSTODY_NAMESPACE: options.namespace,
     ...options.serviceEnv,
   };
@@ -81,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const specs: ServiceSpec[] = [
     { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
     { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: {} },
-    { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer) } },
+    { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
   ];
   const banks: StackInfo['banks'] = [];
   config.banks.forEach((bank, i) => {
@@ -90,8 +98,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       specs.push({ name: `bank-simulator-${bank.code}`, entry: 'apps/bank-simulator/src/main.ts', port: controlPort, env: { BANK_CODE: bank.code } });
     }
     // The adapter asks the account service to verify a fund password (F-4.2 B).
-    const adapterEnv = { BANK_CODE: bank.code, CUSTODY_ACCOUNT_URL: url(ports.account) };
-    specs.push({ name: `bank-adapter-${bank.code}`, entry: 'apps/bank-adapter/src/main.ts', port: options.portBase + 10 + i, env: adapterEnv });
+    const adapterEnv = { BANK_CODE: bank.code, CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv(adapterName(bank.code)) };
+    specs.push({ name: adapterName(bank.code), entry: 'apps/bank-adapter/src/main.ts', port: options.portBase + 10 + i, env: adapterEnv });
     banks.push({ code: bank.code, host: bank.host, port: bank.port, simulated: bank.simulate, controlUrl: bank.simulate ? url(controlPort) : undefined });
   });
 
@@ -145,6 +153,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   let ingress: Server | undefined;
   let controlServer: Server | undefined;
   const stop = async () => {
+    auth.stopRenewing();
     ingress?.closeAllConnections();
     ingress?.close();
     controlServer?.closeAllConnections();
@@ -175,7 +184,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const info: StackInfo = {
     apiBaseUrl: url(options.apiPort),
-    tokens: Object.fromEntries(ROLES.map((role) => [role, issueToken(secret, role, `${options.namespace}-${role}`)])) as Record<Role, string>,
+    tokens: auth.roleTokens(),
     banks,
     kafka,
     postgres: options.databaseUrl,
@@ -183,9 +192,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     services: Object.fromEntries(specs.map((s) => [s.name, url(s.port)])),
     controlUrl: options.controlPort === undefined ? undefined : url(options.controlPort),
   };
-  writeFileSync(join(options.stateDir, 'stack.json'), JSON.stringify(info, null, 2));
+  const infoFile = join(options.stateDir, 'stack.json');
+  writeAtomically(infoFile, JSON.stringify(info, null, 2));
+  // The role tokens expire: clients re-read stack.json (this process's users, `info.tokens`) for fresh ones.
+  auth.renewRoleTokens((tokens) => {
+    info.tokens = tokens;
+    writeAtomically(infoFile, JSON.stringify(info, null, 2));
+  });
 
   return { info, control, stop };
+}
+
+const adapterName = (bankCode: string) => `bank-adapter-${bankCode}`;
+
+/** A reader of stack.json sees the old file or the new one, never half of one. */
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
 }
 
 // Generous: on a loaded 2-core machine (CI beside other work) compiling a service at start takes long.

@@ -5,7 +5,7 @@ import { ClearPin, INSTRUCTION_CODES, passwordComponent } from '@custody/bank-pr
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { issueToken, SecretSealer, TopicNamespace, verifyToken } from '@custody/service-kit';
+import { newIssuer, SecretSealer, SERVICE_ROLE, TokenSource, TokenVerifier, TopicNamespace } from '@custody/service-kit';
 import {
   createTestDatabase,
   createTestKafka,
@@ -79,7 +79,8 @@ class AccountServiceStub {
   }
 }
 
-const AUTH_TOKEN_SECRET = randomBytes(16).toString('hex');
+// The adapter's own identity, trusted by the account service for the service role only.
+const ADAPTER_IDENTITY = newIssuer(`bank-adapter-${BANK_CODE}`, [SERVICE_ROLE]);
 const accountService = new AccountServiceStub();
 
 let kafka: Kafka;
@@ -174,7 +175,7 @@ beforeAll(async () => {
     redisUrl: redisUrlFromEnv(),
     databaseUrl: db.databaseUrl,
     secrets: sealer,
-    fundPasswords: new HttpFundPasswordChecker(accountService.url, () => issueToken(AUTH_TOKEN_SECRET, 'service', `bank-adapter-${BANK_CODE}`, '1h')),
+    fundPasswords: new HttpFundPasswordChecker(accountService.url, new TokenSource(ADAPTER_IDENTITY.identity, SERVICE_ROLE).token),
     logger: silentLogger,
     timings: { breakerResetTimeoutMs: BREAKER_RESET_MS, reconnectInitialDelayMs: 50, reconnectMaxDelayMs: 200 },
     consumerTuning: testConsumerTimings,
@@ -430,7 +431,11 @@ describe('bank adapter: reversals, bank-initiated functions and bad input', () =
     } else {
       const check = accountService.requests.at(-1);
       expect(check?.fundAccountNo).toBe(fundAccountNo);
-      expect(verifyToken(AUTH_TOKEN_SECRET, (check?.authorization ?? '').replace(/^Bearer /, ''))).toEqual({ role: 'service', subject: `bank-adapter-${BANK_CODE}` });
+      expect(new TokenVerifier([ADAPTER_IDENTITY.trusted]).verify((check?.authorization ?? '').replace(/^Bearer /, ''))).toEqual({
+        issuer: `bank-adapter-${BANK_CODE}`,
+        role: 'service',
+        subject: `bank-adapter-${BANK_CODE}`,
+      });
     }
 
     await answerAs(request, { returnCode: code, returnMessage: code, serialNo: `${Date.now().toString().slice(-10)}2${String(bankSerialCounter).padStart(9, '0')}` });

@@ -2,12 +2,16 @@ import 'reflect-metadata';
 import { createKafka } from '@custody/messaging';
 import {
   findBank,
-  issueToken,
   loadCustodyConfig,
+  readAuthSettings,
   readRuntimeEnv,
   resolveSecret,
   SecretSealer,
+  SERVICE_ROLE,
+  signingIdentity,
   startHttpService,
+  TokenSource,
+  TokenVerifier,
   TopicNamespace,
 } from '@custody/service-kit';
 import { accountServiceUrlFrom } from './adapter-settings';
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
   const bankCode = process.env.BANK_CODE;
   if (!bankCode) throw new Error('BANK_CODE must name the bank this adapter serves');
   const env = readRuntimeEnv(7110);
+  const auth = readAuthSettings();
   const config = loadCustodyConfig();
   const bank = findBank(config, bankCode);
   if (!bank) throw new Error(`bank ${bankCode} is not in the custody configuration`);
@@ -41,14 +46,15 @@ async function main(): Promise<void> {
     redisUrl: env.redisUrl,
     databaseUrl: env.databaseUrl,
     secrets: new SecretSealer(env.secretSealingKey),
-    // Short-lived tokens, issued per check: the account service sees which adapter asks.
+    // The adapter's own identity, with the one role the verification endpoint needs: the account service sees
+    // which adapter asks, and this key can sign nothing a verifier would take for more.
     fundPasswords: accountServiceUrl
-      ? new HttpFundPasswordChecker(accountServiceUrl, () => issueToken(env.authTokenSecret, 'service', name, '1h'))
+      ? new HttpFundPasswordChecker(accountServiceUrl, new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token)
       : undefined,
     logger,
     consumerTuning: env.consumerTuning,
   });
-  const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, authTokenSecret: env.authTokenSecret });
+  const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, issueToken, loggingModule, platformProviders, type ServiceContext } from '@custody/service-kit';
+import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
 import { BankStatusService } from './banks/bank-status';
 import { HttpLedgerClient, LedgerClient } from './designation/ledger-client';
@@ -12,13 +12,14 @@ import { TimerPoller } from './engine/timer-poller';
 export class SagaModule {
   static register(ctx: ServiceContext): DynamicModule {
     const transferUrl = process.env.TRANSFER_URL ?? 'http://127.0.0.1:7102';
+    const identity = signingIdentity(ctx.auth, ctx.name);
     return {
       module: SagaModule,
       imports: [loggingModule(ctx.name), TerminusModule],
       controllers: [HealthController, BanksController],
       providers: [
         ...platformProviders(ctx),
-        { provide: LedgerClient, useValue: new HttpLedgerClient(transferUrl, issueToken(ctx.env.authTokenSecret, 'auditor', 'saga', '1h')) },
+        { provide: LedgerClient, useFactory: (clock: Clock) => HttpLedgerClient.signedAs(identity, transferUrl, clock), inject: [Clock] },
         SagaStore,
         BankStatusService,
         SagaEngine,

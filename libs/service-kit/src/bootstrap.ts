@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import type { ValidationError } from 'class-validator';
 import { RoleGuard } from './auth';
+import type { TokenVerifier } from './bearer-tokens';
 import { ProblemFilter } from './problem.filter';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
@@ -27,7 +28,8 @@ export function validationPipe(): ValidationPipe {
 export interface HttpServiceOptions {
   name: string;
   port: number;
-  authTokenSecret: string;
+  /** Whose bearer tokens this edge believes, and for which roles. */
+  tokenVerifier: TokenVerifier;
   /** Extra setup before listening, e.g. starting consumers. */
   host?: string;
 }
@@ -43,7 +45,7 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalGuards(new RoleGuard(app.get(Reflector), options.authTokenSecret));
+  app.useGlobalGuards(new RoleGuard(app.get(Reflector), options.tokenVerifier));
   app.enableShutdownHooks();
   const document = openApiDocument(app, `custody ${options.name}`);
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));

@@ -1,13 +1,13 @@
 /**
  * Process-level settings every service reads from its environment (the local stack and Kubernetes set
- * them); secrets never have defaults outside development.
+ * them); secrets never have defaults outside development. Bearer-token keys are read apart
+ * (auth-settings.ts): they have no defaults at all.
  */
 export interface RuntimeEnv {
   port: number;
   databaseUrl: string;
   kafkaBrokers: string[];
   redisUrl: string;
-  authTokenSecret: string;
   secretSealingKey: Buffer;
   /**
    * KAFKA_SESSION_TIMEOUT_MS: how long a consumer that stopped heartbeating (a killed process) keeps its
@@ -17,21 +17,17 @@ export interface RuntimeEnv {
   consumerTuning?: { sessionTimeoutMs: number; heartbeatIntervalMs: number };
 }
 
-const DEV_ONLY_SECRET = 'local-development-only-token-secret';
 const DEV_ONLY_SEALING_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 export function readRuntimeEnv(defaultPort: number, env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
   const production = env.NODE_ENV === 'production';
-  const authTokenSecret = env.AUTH_TOKEN_SECRET ?? (production ? undefined : DEV_ONLY_SECRET);
   const sealing = env.SECRET_SEALING_KEY ?? (production ? undefined : DEV_ONLY_SEALING_KEY);
-  if (!authTokenSecret) throw new Error('AUTH_TOKEN_SECRET must be set in production');
   if (!sealing || !/^[0-9a-fA-F]{64}$/.test(sealing)) throw new Error('SECRET_SEALING_KEY must be 64 hex characters');
   return {
     port: Number(env.PORT ?? defaultPort),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/custody',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    authTokenSecret,
     secretSealingKey: Buffer.from(sealing, 'hex'),
     consumerTuning: consumerTuningFrom(env.KAFKA_SESSION_TIMEOUT_MS),
   };

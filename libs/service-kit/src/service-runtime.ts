@@ -13,6 +13,8 @@ import { createDataSource, runMigrations } from '@custody/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { readAuthSettings, type AuthSettings } from './auth-settings';
+import { TokenVerifier } from './bearer-tokens';
 import { startHttpService } from './bootstrap';
 import { Clock, BusinessCalendar, ChinaCalendarDate } from './business-calendar';
 import { CUSTODY_CONFIG, loadCustodyConfig, type CustodyConfig } from './custody-config';
@@ -27,6 +29,8 @@ export interface ServiceContext {
   name: string;
   schema: string;
   env: RuntimeEnv;
+  /** Whom its HTTP edge believes and, for a service that calls another, its signing key. */
+  auth: AuthSettings;
   config: CustodyConfig;
   dataSource: DataSource;
   namespace: TopicNamespace;
@@ -97,6 +101,7 @@ const PARTITIONS = 8;
 export async function runDatabaseService(def: DatabaseServiceDefinition): Promise<void> {
   const logger = new Logger(def.name);
   const env = readRuntimeEnv(def.defaultPort);
+  const auth = readAuthSettings();
   const config = loadCustodyConfig();
   const namespace = TopicNamespace.fromEnv();
   const dataSource = await createDataSource({
@@ -108,9 +113,9 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   });
   await runMigrations(dataSource);
   const kafka = createKafka({ clientId: def.name, brokers: env.kafkaBrokers });
-  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, config, dataSource, namespace, kafka };
+  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka };
 
-  const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, authTokenSecret: env.authTokenSecret });
+  const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
   const subscriptions = def.subscriptions(app);
   await ensureTopics(kafka, [...def.produces, ...subscriptions.map((s) => s.topic)].map((t) => namespace.name(t.name)).concat(namespace.deadLetterTopic), {
     partitions: PARTITIONS,

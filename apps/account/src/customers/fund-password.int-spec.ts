@@ -4,7 +4,19 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@custody/messaging';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { IdempotencyStore, issueToken, loggingModule, SecretSealer, serviceMigrations, startHttpService, type CallerRole } from '@custody/service-kit';
+import {
+  type CallerRole,
+  IdempotencyStore,
+  loggingModule,
+  newIssuer,
+  ROLES,
+  SecretSealer,
+  SERVICE_ROLE,
+  serviceMigrations,
+  signToken,
+  startHttpService,
+  TokenVerifier,
+} from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { CustomersController } from './customers.controller';
@@ -17,7 +29,10 @@ import { FundPasswordService } from './fund-password.service';
  * edge (role guard, validation, problem codes) against the real PostgreSQL.
  */
 describe('fund password (real PostgreSQL, HTTP edge)', () => {
-  const secret = 'fund-password-test-secret';
+  // People's roles come from the identity provider, the service role only from a bank adapter's own key.
+  const users = newIssuer('identity-provider', ROLES);
+  const adapter = newIssuer('bank-adapter-1021000', [SERVICE_ROLE]);
+  const tokenFor = (role: CallerRole) => signToken(role === SERVICE_ROLE ? adapter.identity : users.identity, { subject: `test-${role}`, role }, new Date(), 60_000);
   const sealingKey = randomBytes(32);
   let db: TestDatabase;
   let app: INestApplication;
@@ -44,7 +59,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     })
     class FundPasswordTestModule {}
 
-    app = await startHttpService(FundPasswordTestModule, { name: 'account-test', port: 0, authTokenSecret: secret });
+    app = await startHttpService(FundPasswordTestModule, { name: 'account-test', port: 0, tokenVerifier: new TokenVerifier([users.trusted, adapter.trusted]) });
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
 
@@ -56,7 +71,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
   async function call(method: string, path: string, body: unknown, role: CallerRole) {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${issueToken(secret, role, `test-${role}`)}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${tokenFor(role)}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     const text = await res.text();

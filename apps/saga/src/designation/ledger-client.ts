@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Money } from '@custody/money';
+import { type Clock, type SigningIdentity, TokenSource } from '@custody/service-kit';
 
 /**
  * The opening balance F-3.3 sends to the bank is the fund ledger's balance, which the transfer service
@@ -13,14 +14,20 @@ export abstract class LedgerClient {
 export class HttpLedgerClient extends LedgerClient {
   constructor(
     private readonly transferUrl: string,
-    private readonly token: string,
+    /** Asked per call: the saga runs for months, a token lasts minutes (TokenSource re-signs it). */
+    private readonly bearerToken: () => string,
   ) {
     super();
   }
 
+  /** The saga signs as itself; it only reads a balance, so the read-only role is all it asserts. */
+  static signedAs(identity: SigningIdentity, transferUrl: string, clock: Clock): HttpLedgerClient {
+    return new HttpLedgerClient(transferUrl, new TokenSource(identity, 'auditor', { clock }).token);
+  }
+
   async balance(fundAccountNo: string, currency: string): Promise<string> {
     const response = await fetch(`${this.transferUrl}/v1/fund-accounts/${encodeURIComponent(fundAccountNo)}/balances`, {
-      headers: { authorization: `Bearer ${this.token}` },
+      headers: { authorization: `Bearer ${this.bearerToken()}` },
       signal: AbortSignal.timeout(5000),
     });
     // A fund account the ledger has not learned of yet has no money: its opening balance is zero.

@@ -1,0 +1,123 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { decode, sign, verify, type JwtPayload } from 'jsonwebtoken';
+import { Clock } from './business-calendar';
+import { type Caller, type CallerRole, isCallerRole } from './roles';
+
+/**
+ * Bearer tokens are JWTs signed with ES256 (ECDSA P-256): only an issuer holds its private key, and every
+ * service verifies with public keys, so no service can sign for another (jsonwebtoken 9 has no EdDSA).
+ * Verifiers accept this one algorithm, which also shuts out `none` and HMAC tokens keyed with a public key.
+ */
+const ALGORITHM = 'ES256';
+const CURVE = 'prime256v1';
+
+/** Who signs: an issuer's name (the `iss` of its tokens) and its private key. */
+export interface SigningIdentity {
+  readonly issuer: string;
+  readonly privateKey: KeyObject;
+}
+
+/** One entry of a verifier's trust list: the issuer's public key and the only roles it may vouch for. */
+export interface TrustedIssuer {
+  readonly issuer: string;
+  readonly publicKey: KeyObject;
+  readonly roles: readonly CallerRole[];
+}
+
+/** The token proves nothing: unknown or untrusted issuer, bad signature, expired, or a role its issuer may not assert. */
+export class InvalidTokenError extends Error {}
+
+export class KeyFormatError extends Error {}
+
+export function newSigningKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: CURVE });
+}
+
+/** A fresh key pair as an issuer: what it signs with, and the trust entry that lets it assert `roles`. */
+export function newIssuer(issuer: string, roles: readonly CallerRole[]): { identity: SigningIdentity; trusted: TrustedIssuer } {
+  const { privateKey, publicKey } = newSigningKeyPair();
+  return { identity: { issuer, privateKey }, trusted: { issuer, publicKey, roles } };
+}
+
+/** PKCS#8 for a private key, SPKI for a public one: what the trust file and AUTH_SIGNING_KEY hold. */
+export function pemOf(key: KeyObject): string {
+  return key.export(key.type === 'private' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' }).toString();
+}
+
+export function readPrivateKey(pem: string, what: string): KeyObject {
+  return onCurve(() => createPrivateKey(pem), what);
+}
+
+export function readPublicKey(pem: string, what: string): KeyObject {
+  return onCurve(() => createPublicKey(pem), what);
+}
+
+function onCurve(read: () => KeyObject, what: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = read();
+  } catch {
+    throw new KeyFormatError(`${what} is not a PEM key`);
+  }
+  // Checked at start, not at the first token: a wrong key type would otherwise fail every call later.
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== CURVE) {
+    throw new KeyFormatError(`${what} is not an EC P-256 key (ES256)`);
+  }
+  return key;
+}
+
+export interface TokenClaims {
+  subject: string;
+  role: CallerRole;
+}
+
+/** Signs a token valid from `issuedAt` for `lifetimeMs` (whole seconds, as JWT times are). */
+export function signToken(identity: SigningIdentity, claims: TokenClaims, issuedAt: Date, lifetimeMs: number): string {
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  return sign({ role: claims.role, iat, exp: iat + Math.floor(lifetimeMs / 1000) }, identity.privateKey, {
+    algorithm: ALGORITHM,
+    issuer: identity.issuer,
+    subject: claims.subject,
+  });
+}
+
+/**
+ * Checks a bearer token against a trust list. The issuer named in the token picks the key to verify with
+ * (an unverified claim, but one that only selects a key: a token signed by anyone else fails that key), and
+ * after the signature the issuer's allowed roles decide: the bank adapter's key can sign a token saying
+ * `supervisor`, and that token is refused here.
+ */
+export class TokenVerifier {
+  private readonly issuers = new Map<string, TrustedIssuer>();
+
+  constructor(
+    trusted: readonly TrustedIssuer[],
+    private readonly clock: Clock = new Clock(),
+  ) {
+    for (const entry of trusted) {
+      if (this.issuers.has(entry.issuer)) throw new Error(`issuer ${entry.issuer} is trusted twice`);
+      this.issuers.set(entry.issuer, entry);
+    }
+  }
+
+  verify(token: string): Caller {
+    const unverified = decode(token, { json: true });
+    const issuer = typeof unverified?.iss === 'string' ? this.issuers.get(unverified.iss) : undefined;
+    if (!issuer) throw new InvalidTokenError('token from an issuer not trusted here');
+    let claims: JwtPayload;
+    try {
+      claims = verify(token, issuer.publicKey, {
+        algorithms: [ALGORITHM],
+        issuer: issuer.issuer,
+        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      }) as JwtPayload;
+    } catch (e) {
+      throw new InvalidTokenError(`token of ${issuer.issuer} refused: ${(e as Error).message}`);
+    }
+    // jsonwebtoken accepts a token without `exp` as valid forever; ours must expire.
+    if (typeof claims.exp !== 'number') throw new InvalidTokenError(`token of ${issuer.issuer} has no expiry`);
+    if (typeof claims.sub !== 'string' || !isCallerRole(claims.role)) throw new InvalidTokenError(`token of ${issuer.issuer} carries no known role`);
+    if (!issuer.roles.includes(claims.role)) throw new InvalidTokenError(`issuer ${issuer.issuer} may not assert role ${claims.role}`);
+    return { issuer: issuer.issuer, subject: claims.sub, role: claims.role };
+  }
+}
