@@ -114,23 +114,48 @@ export class BankSimulator {
   }
 }
 
-/** The stack's processes (tools/stack/control-server.ts): crash one with SIGKILL, start it again as it was. */
+/** The stack's processes (tools/stack/control-server.ts): crash one, freeze it, stop it, start it or a replica of it. */
 export class StackControl {
   constructor(private readonly controlUrl: string) {}
 
-  private async post(name: string, verb: 'kill' | 'restart') {
-    const result = await request(`${this.controlUrl}/services/${name}/${verb}`, 'POST');
-    if (result.status !== 204) throw new Error(`${verb} ${name} refused: ${result.status} ${JSON.stringify(result.body)}`);
+  private async post(name: string, verb: 'kill' | 'restart' | 'stop' | 'pause' | 'resume' | 'replicas', body?: { clockSkewMs?: number }) {
+    const result = await request<{ name?: string }>(`${this.controlUrl}/services/${name}/${verb}`, 'POST', body);
+    if (result.status !== 204 && result.status !== 201) throw new Error(`${verb} ${name} refused: ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
   }
 
   /** Resolves once the process is gone; nothing of its shutdown ran. */
-  kill(name: string) {
-    return this.post(name, 'kill');
+  async kill(name: string): Promise<void> {
+    await this.post(name, 'kill');
   }
 
-  /** Resolves once the service answers /health again and Kafka has dropped the dead process's group members. */
-  restart(name: string) {
-    return this.post(name, 'restart');
+  /**
+   * Resolves once the service answers /health again and Kafka has dropped the dead process's group members.
+   * `clockSkewMs`: its wall clock runs that far ahead (negative: behind) of the host's.
+   */
+  async restart(name: string, options: { clockSkewMs?: number } = {}): Promise<void> {
+    await this.post(name, 'restart', options);
+  }
+
+  /** SIGTERM, as a rolling deploy stops a pod; resolves once the process has exited. */
+  async stop(name: string): Promise<void> {
+    await this.post(name, 'stop');
+  }
+
+  /** SIGSTOP / SIGCONT: the process freezes where it is, connections open, and later runs on. */
+  async pause(name: string): Promise<void> {
+    await this.post(name, 'pause');
+  }
+
+  async resume(name: string): Promise<void> {
+    await this.post(name, 'resume');
+  }
+
+  /** One more replica of a service; resolves with its name once it answers /health. */
+  async addReplica(name: string, options: { clockSkewMs?: number } = {}): Promise<string> {
+    const { name: replica } = await this.post(name, 'replicas', options);
+    if (!replica) throw new Error(`no replica of ${name} was named`);
+    return replica;
   }
 }
 

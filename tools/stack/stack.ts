@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCustodyConfig, type Role, SERVICE_ROLE } from '@custody/service-kit';
 import { StackConsumerGroups } from './consumer-groups';
-import { type ServiceControl, startControlServer, UnknownServiceError } from './control-server';
+import { type ProcessOptions, type ServiceControl, startControlServer, UnknownServiceError } from './control-server';
 import { startIngress } from './ingress';
 import { type CallingService, LocalAuthority } from './local-auth';
 
@@ -49,6 +49,9 @@ export interface RunningStack {
 }
 
 const ROOT = resolve(__dirname, '../..');
+const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
+/** Extra replicas listen on portBase + this + n. */
+const REPLICA_PORT_OFFSET = 40;
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */
 const CONSUMER_SETTLE_TIMEOUT_MS = 90_000;
 
@@ -104,11 +107,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   });
 
   const processes = new Map<string, ChildProcess>();
-  const launch = (spec: ServiceSpec) => {
+  const launch = (spec: ServiceSpec, options: ProcessOptions = {}) => {
     const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', spec.entry], {
+    const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
+    const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
+    const child = spawn(process.execPath, [...preload, '-r', '@swc-node/register', spec.entry], {
       cwd: ROOT,
-      env: { ...process.env, ...common, ...spec.env, PORT: String(spec.port) },
+      // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
+      env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Two pipes share the log: whichever ends first must not end it under the other (a write after
@@ -127,9 +133,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const exited = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
   const running = (child: ChildProcess | undefined) => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const runningChild = (name: string): ChildProcess => {
+    const child = processes.get(specOf(name).name);
+    if (!running(child)) throw new Error(`${name} is not running`);
+    return child!;
+  };
   const groups = new StackConsumerGroups(kafka, options.namespace);
   // The group members each killed process left behind; its restart waits until Kafka has dropped them.
   const orphanedMembers = new Map<string, string[]>();
+  let replicas = 0;
   const control: ServiceControl = {
     list: () => specs.map((spec) => ({ name: spec.name, pid: processes.get(spec.name)?.pid, running: running(processes.get(spec.name)) })),
     kill: async (name) => {
@@ -139,14 +151,32 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       child!.kill('SIGKILL');
       await exited(child!);
     },
-    restart: async (name) => {
+    restart: async (name, processOptions) => {
       const spec = specOf(name);
       if (running(processes.get(name))) throw new Error(`${name} is still running; kill it first`);
-      launch(spec);
-      await waitHealthy(spec, logDir);
+      await waitHealthy(spec, launch(spec, processOptions), logDir);
       // Healthy is not yet consuming: the partitions wait until the dead members' sessions expire.
       await groups.waitGone(orphanedMembers.get(name) ?? [], CONSUMER_SETTLE_TIMEOUT_MS);
       orphanedMembers.delete(name);
+    },
+    stop: async (name) => {
+      const child = runningChild(name);
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+    pause: async (name) => {
+      runningChild(name).kill('SIGSTOP');
+    },
+    resume: async (name) => {
+      runningChild(name).kill('SIGCONT');
+    },
+    addReplica: async (name, processOptions) => {
+      const base = specOf(name);
+      replicas += 1;
+      const spec: ServiceSpec = { ...base, name: `${base.name}-r${replicas + 1}`, port: options.portBase + REPLICA_PORT_OFFSET + replicas };
+      specs.push(spec);
+      await waitHealthy(spec, launch(spec, processOptions), logDir);
+      return spec.name;
     },
   };
 
@@ -171,10 +201,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // The services migrate their own schemas at start; account first so that its migrations do not
     // race the others' database creation, then everyone else in parallel.
     const [first, ...rest] = specs;
-    launch(first);
-    await waitHealthy(first, logDir);
-    rest.forEach(launch);
-    await Promise.all(rest.map((spec) => waitHealthy(spec, logDir)));
+    await waitHealthy(first, launch(first), logDir);
+    await Promise.all(rest.map((spec) => waitHealthy(spec, launch(spec), logDir)));
     ingress = await startIngress(options.apiPort, { account: url(ports.account), transfer: url(ports.transfer), saga: url(ports.saga) });
     if (options.controlPort !== undefined) controlServer = await startControlServer(options.controlPort, control);
   } catch (e) {
@@ -212,9 +240,14 @@ function writeAtomically(path: string, text: string): void {
 }
 
 // Generous: on a loaded 2-core machine (CI beside other work) compiling a service at start takes long.
-async function waitHealthy(spec: ServiceSpec, logDir: string, timeoutMs = 180_000): Promise<void> {
+// A process that exits meanwhile failed to start: that is reported at once, with its last log lines,
+// instead of being waited for until the timeout.
+async function waitHealthy(spec: ServiceSpec, child: ChildProcess, logDir: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${spec.name} exited while starting (${child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode}); last lines of its log:\n${logTail(spec, logDir)}`);
+    }
     try {
       const response = await fetch(`http://127.0.0.1:${spec.port}/health`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
@@ -223,12 +256,14 @@ async function waitHealthy(spec: ServiceSpec, logDir: string, timeoutMs = 180_00
     }
     await sleep(250);
   }
+  throw new Error(`${spec.name} did not become healthy on port ${spec.port} within ${timeoutMs / 1000} s; last lines of its log:\n${logTail(spec, logDir)}`);
+}
+
+function logTail(spec: ServiceSpec, logDir: string): string {
   const log = join(logDir, `${spec.name}.log`);
-  let tail = '';
   try {
-    tail = readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
+    return `${log}\n${readFileSync(log, 'utf8').split('\n').slice(-30).join('\n')}`;
   } catch {
-    // no log yet
+    return `${log}: no log yet`;
   }
-  throw new Error(`${spec.name} did not become healthy on port ${spec.port} within ${timeoutMs / 1000} s; last lines of ${log}:\n${tail}`);
 }

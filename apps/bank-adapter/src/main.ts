@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     brokerInstId: config.broker.instId,
     exchangeKey: resolveSecret(bank.exchangeKey),
     namespace: TopicNamespace.fromEnv(),
-    kafka: createKafka({ clientId: name, brokers: env.kafkaBrokers }),
+    // CUSTODY_INSTANCE tells replicas of one bank's adapter apart (a pod name in Kubernetes).
+    kafka: createKafka({ clientId: process.env.CUSTODY_INSTANCE ?? name, brokers: env.kafkaBrokers }),
     redisUrl: env.redisUrl,
     databaseUrl: env.databaseUrl,
     secrets: new SecretSealer(env.secretSealingKey),

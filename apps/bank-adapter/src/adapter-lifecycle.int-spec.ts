@@ -24,10 +24,8 @@ import { silentLogger } from './platform/adapter-logger';
 import { MinimalBank, TEST_BANK, testBankConfig } from './testing/minimal-bank';
 
 /*
- * Issue 7 item 1, on real Kafka, Redis and PostgreSQL: two replicas of one bank's adapter. The first
- * writes a call to the bank and then loses its partition (its link to Kafka is cut while it runs); the
- * second, with no session to the bank, receives the redelivery. It must not say NOT_SENT — the saga
- * would fail the transfer and release the hold while the first copy sits at the bank.
+ * An adapter's life around its calls, on real Kafka, Redis and PostgreSQL (issue 7 items 0 and 1): how it
+ * starts with calls already waiting, and two replicas of one bank's adapter handing a call over.
  */
 jest.setTimeout(120_000);
 
@@ -39,9 +37,10 @@ let db: TestDatabase;
 let producer: Producer;
 let recorder: TopicRecorder;
 const bank = new MinimalBank();
-const namespace = new TopicNamespace(uniqueTopicName('adapter-replicas'));
-const producerKafka = createTestKafka('adapter-replicas-test');
+const producerKafka = createTestKafka('adapter-lifecycle-test');
 const running: RunningBankAdapter[] = [];
+/** Each test's adapters form a group of their own, so one test's calls never reach another's adapters. */
+let namespace = new TopicNamespace(uniqueTopicName('adapter-lifecycle'));
 
 /** A port nobody listens on: the second replica's bank is unreachable, so it has no session. */
 async function closedPort(): Promise<number> {
@@ -52,7 +51,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function startReplica(clientId: string, bankPort: number, link?: KafkaLink): Promise<RunningBankAdapter> {
+async function startReplica(clientId: string, bankPort: number, link?: KafkaLink, timings: BankAdapterOptions['timings'] = {}): Promise<RunningBankAdapter> {
   const options: BankAdapterOptions = {
     bank: testBankConfig(bankPort, REQUEST_TIMEOUT_MS),
     brokerInstId: TEST_BANK.brokerInstId,
@@ -63,7 +62,7 @@ async function startReplica(clientId: string, bankPort: number, link?: KafkaLink
     databaseUrl: db.databaseUrl,
     secrets: new SecretSealer(randomBytes(32)),
     logger: silentLogger,
-    timings: { reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 500, connectTimeoutMs: 1_000 },
+    timings: { reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 500, connectTimeoutMs: 1_000, ...timings },
     consumerTuning: testConsumerTimings,
   };
   const adapter = await startBankAdapter(options);
@@ -104,20 +103,80 @@ function completionsOf(callId: string): CallCompletion[] {
 
 beforeAll(async () => {
   await requireInfrastructure({ kafka: true, redis: true, postgres: true });
-  db = await createTestDatabase({ name: 'adapter_replicas', ...BANK_ADAPTER_SCHEMA });
+  db = await createTestDatabase({ name: 'adapter_lifecycle', ...BANK_ADAPTER_SCHEMA });
   producer = createIdempotentProducer(producerKafka);
   await producer.connect();
   await bank.listen();
+});
+
+/** A namespace of the test's own, its topics, and a recorder of what the adapters answer in it. */
+beforeEach(async () => {
+  namespace = new TopicNamespace(uniqueTopicName('adapter-lifecycle'));
   await ensureTopics(producerKafka, [namespace.name(bankCallRequested.name), namespace.name(bankCallCompleted.name)], { partitions: 8 });
   recorder = await TopicRecorder.start(producerKafka, [namespace.name(bankCallCompleted.name)]);
 });
 
+afterEach(async () => {
+  for (const adapter of running.splice(0)) await adapter.stop();
+  await recorder.stop();
+});
+
 afterAll(async () => {
-  for (const adapter of running) await adapter.stop();
-  await recorder?.stop();
   await producer?.disconnect();
   await bank.close();
   await db?.drop();
+});
+
+/**
+ * A call answered and committed: the group then has a committed offset, as in any running system (a group
+ * without one starts at the latest offset and would skip calls published before it joined).
+ */
+async function warmUp(): Promise<void> {
+  const call = withdrawal();
+  await sendCall(call);
+  await waitFor(() => completionsOf(call.callId)[0], { timeoutMs: 15_000, description: 'the warm-up call answered' });
+  await waitFor(async () => (await committedOffset(producerKafka, namespace.group(`bank-adapter-${TEST_BANK.code}`), namespace.name(bankCallRequested.name), CALL_PARTITION)) !== undefined, {
+    timeoutMs: 15_000,
+    description: 'the warm-up call committed',
+  });
+}
+
+async function completionsFor(calls: BankCall[]): Promise<CallCompletion[]> {
+  return waitFor(() => {
+    const found = calls.map((call) => completionsOf(call.callId)[0]);
+    return found.every((c) => c !== undefined) ? found : undefined;
+  }, { timeoutMs: 30_000, description: `completions of ${calls.length} calls` });
+}
+
+it('item 0: an adapter that starts with calls waiting takes none before its sessions have signed in: every one is REPLIED, none NOT_SENT', async () => {
+  const before = await startReplica('adapter-lifecycle-a', bank.port);
+  await warmUp();
+  await before.stop();
+  running.splice(running.indexOf(before), 1);
+
+  const waiting = Array.from({ length: 6 }, () => withdrawal());
+  for (const call of waiting) await sendCall(call);
+  await startReplica('adapter-lifecycle-b', bank.port);
+  expect((await completionsFor(waiting)).map((c) => c.outcome)).toEqual(waiting.map(() => 'REPLIED'));
+});
+
+it('item 0: an adapter that cannot reach its bank at start still starts, fails the waiting calls fast as NOT_SENT, opens its breaker and keeps running', async () => {
+  const before = await startReplica('adapter-lifecycle-a', bank.port);
+  await warmUp();
+  await before.stop();
+  running.splice(running.indexOf(before), 1);
+
+  const waiting = Array.from({ length: 6 }, () => withdrawal());
+  for (const call of waiting) await sendCall(call);
+  const adapter = await startReplica('adapter-lifecycle-b', await closedPort(), undefined, { breakerVolumeThreshold: 5 });
+  const completions = await completionsFor(waiting);
+  expect(completions.map((c) => c.outcome)).toEqual(waiting.map(() => 'NOT_SENT'));
+  expect(completions[0].reason).toContain('no signed-in session');
+  await waitFor(() => adapter.status().breaker === 'OPEN', { description: 'the breaker open' });
+  // Alive: it still answers, now at once from the open breaker.
+  const next = withdrawal();
+  await sendCall(next);
+  expect((await completionsFor([next]))[0]).toMatchObject({ outcome: 'NOT_SENT', reason: expect.stringContaining('circuit breaker open') });
 });
 
 it('item 1: a call the first replica wrote, redelivered to a replica with no session, is NO_REPLY (never NOT_SENT) and is not written twice', async () => {
@@ -125,15 +184,7 @@ it('item 1: a call the first replica wrote, redelivered to a replica with no ses
   const first = await startReplica('adapter-replica-a', bank.port, link);
   await waitFor(() => first.status().sessions.up === 2, { timeoutMs: 15_000, description: 'the first replica signed in' });
 
-  // A call answered and committed first: the group has a committed offset, as in any running system (a
-  // group without one starts at the latest offset and would skip the uncommitted call, not redeliver it).
-  const warmUp = withdrawal();
-  await sendCall(warmUp);
-  await waitFor(() => completionsOf(warmUp.callId)[0], { timeoutMs: 15_000, description: 'the warm-up call answered' });
-  await waitFor(async () => (await committedOffset(producerKafka, namespace.group(`bank-adapter-${TEST_BANK.code}`), namespace.name(bankCallRequested.name), CALL_PARTITION)) !== undefined, {
-    timeoutMs: 15_000,
-    description: 'the warm-up call committed',
-  });
+  await warmUp();
 
   const call = withdrawal();
   bank.holdSerials.add(call.serialNo);
