@@ -6,6 +6,8 @@ import {
   ClearPin,
   INSTRUCTION_CODES,
   passwordComponent,
+  PinVerifierPrivateKey,
+  PinVerifierPublicKey,
   type ProtocolConnection,
   type ProtocolMessage,
   type ReplyDraft,
@@ -15,7 +17,16 @@ import {
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { type BankConfig, issueToken, SecretSealer, TopicNamespace, verifyToken } from '@custody/service-kit';
+import {
+  type BankConfig,
+  FundPasswordVerificationClient,
+  issueToken,
+  readFundPinPrivateKey,
+  readFundPinPublicKey,
+  SecretSealer,
+  TopicNamespace,
+  verifyToken,
+} from '@custody/service-kit';
 import { createTestKafka, redisUrlFromEnv, requireInfrastructure, testConsumerTimings, TopicRecorder, uniqueTopicName, waitFor } from '@custody/testing';
 import Redis from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
@@ -137,11 +148,12 @@ class MinimalBank {
 
 /**
  * The account service's fund password check, as its API answers (spec: POST
- * /internal/v1/fund-password-verifications): '135790' is the password on record for every account.
- * `down` drops every connection unanswered.
+ * /internal/v1/fund-password-verifications): it holds the private key the adapter translates PIN blocks to,
+ * and '135790' is the password on record for every account. `down` drops every connection unanswered.
  */
 class AccountServiceStub {
-  readonly requests: Array<{ authorization: string; fundAccountNo: string }> = [];
+  readonly requests: Array<{ authorization: string; fundAccountNo: string; raw: string }> = [];
+  private readonly pinKey = new PinVerifierPrivateKey(readFundPinPrivateKey({}));
   down = false;
   private server: HttpServer | undefined;
   url = '';
@@ -155,9 +167,10 @@ class AccountServiceStub {
       let raw = '';
       req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       req.on('end', () => {
-        const body = JSON.parse(raw) as { fundAccountNo: string; password: string };
-        this.requests.push({ authorization: req.headers.authorization ?? '', fundAccountNo: body.fundAccountNo });
-        const result = body.fundAccountNo === '889999' ? 'UNKNOWN_FUND_ACCOUNT' : body.password === '135790' ? 'MATCHED' : 'MISMATCHED';
+        const body = JSON.parse(raw) as { attemptId: string; fundAccountNo: string; pinBlock: string; pinKeyId: string };
+        this.requests.push({ authorization: req.headers.authorization ?? '', fundAccountNo: body.fundAccountNo, raw });
+        const pin = this.pinKey.recover({ keyId: body.pinKeyId, block: body.pinBlock }, body);
+        const result = body.fundAccountNo === '889999' ? 'UNKNOWN_FUND_ACCOUNT' : pin.reveal() === '135790' ? 'MATCHED' : 'MISMATCHED';
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
       });
     });
@@ -286,7 +299,10 @@ beforeAll(async () => {
     kafka,
     redisUrl: redisUrlFromEnv(),
     secrets: sealer,
-    fundPasswords: new HttpFundPasswordChecker(accountService.url, () => issueToken(AUTH_TOKEN_SECRET, 'service', `bank-adapter-${BANK_CODE}`, '1h')),
+    fundPasswords: new HttpFundPasswordChecker(
+      new PinVerifierPublicKey(readFundPinPublicKey({})),
+      new FundPasswordVerificationClient(accountService.url, () => issueToken(AUTH_TOKEN_SECRET, 'service', `bank-adapter-${BANK_CODE}`, '1h')),
+    ),
     logger: silentLogger,
     timings: { breakerResetTimeoutMs: BREAKER_RESET_MS, reconnectInitialDelayMs: 50, reconnectMaxDelayMs: 200 },
     consumerTuning: testConsumerTimings,
@@ -533,6 +549,8 @@ describe('bank adapter: reversals, bank-initiated functions and bad input', () =
     } else {
       const check = accountService.requests.at(-1);
       expect(check?.fundAccountNo).toBe(fundAccountNo);
+      // Item 4: the account service got the PIN block translated to its key, never the password.
+      expect(check?.raw).not.toContain(password);
       expect(verifyToken(AUTH_TOKEN_SECRET, (check?.authorization ?? '').replace(/^Bearer /, ''))).toEqual({ role: 'service', subject: `bank-adapter-${BANK_CODE}` });
     }
 

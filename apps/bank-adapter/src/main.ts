@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { createKafka } from '@custody/messaging';
+import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import {
   findBank,
+  FundPasswordVerificationClient,
   issueToken,
   loadCustodyConfig,
+  readFundPinPublicKey,
   readRuntimeEnv,
   resolveSecret,
   SecretSealer,
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   const name = `bank-adapter-${bank.code}`;
   const logger = createAdapterLogger(name);
   const accountServiceUrl = accountServiceUrlFrom();
+  // Only the public half: the adapter translates PIN blocks to the account service's key and can never open them again.
+  const accountPinKey = new PinVerifierPublicKey(readFundPinPublicKey());
   if (!accountServiceUrl) logger.warn({ bankCode: bank.code }, 'CUSTODY_ACCOUNT_URL not set: fund passwords cannot be verified, 12002 from the bank is answered 2033');
 
   const adapter = await startBankAdapter({
@@ -42,7 +47,7 @@ async function main(): Promise<void> {
     secrets: new SecretSealer(env.secretSealingKey),
     // Short-lived tokens, issued per check: the account service sees which adapter asks.
     fundPasswords: accountServiceUrl
-      ? new HttpFundPasswordChecker(accountServiceUrl, () => issueToken(env.authTokenSecret, 'service', name, '1h'))
+      ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, () => issueToken(env.authTokenSecret, 'service', name, '1h')))
       : undefined,
     logger,
     consumerTuning: env.consumerTuning,
