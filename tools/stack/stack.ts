@@ -80,7 +80,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3 };
   const specs: ServiceSpec[] = [
     { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
-    { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: {} },
+    // The transfer service asks the account service to verify a fundPassword given with a transfer.
+    { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: { CUSTODY_ACCOUNT_URL: url(ports.account) } },
     { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer) } },
   ];
   const banks: StackInfo['banks'] = [];
