@@ -69,9 +69,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const logDir = join(options.stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   // The services that call another, each signing as itself with the one role it asserts (the saga reads the
-  // ledger's balances, an adapter asks for fund-password verifications); the others hold no key at all.
+  // ledger's balances; the transfer service and an adapter ask for fund-password verifications); the others hold no key.
   const callers: CallingService[] = [
     { identity: 'saga', role: 'auditor' },
+    { identity: 'transfer', role: SERVICE_ROLE },
     ...config.banks.map((bank): CallingService => ({ identity: adapterName(bank.code), role: SERVICE_ROLE })),
   ];
   const auth = new LocalAuthority(options.namespace, callers);
@@ -91,7 +92,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3 };
   const specs: ServiceSpec[] = [
     { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
-    { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: {} },
+    // The transfer service asks the account service to verify a fundPassword given with a transfer.
+    { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: { CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('transfer') } },
     { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
   ];
   const banks: StackInfo['banks'] = [];

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, loggingModule, platformProviders, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { PinVerifierPrivateKey } from '@custody/bank-protocol';
+import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
 import { CustomersController } from './customers/customers.controller';
@@ -20,6 +21,8 @@ export class AccountModule {
       providers: [
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'designation_settled') },
+        // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
+        { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, DesignationService],
     };
   }

@@ -1,11 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClearPin, INSTRUCTION_CODES, passwordComponent } from '@custody/bank-protocol';
+import { ClearPin, INSTRUCTION_CODES, passwordComponent, PinVerifierPrivateKey, PinVerifierPublicKey } from '@custody/bank-protocol';
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { newIssuer, SecretSealer, SERVICE_ROLE, TokenSource, TokenVerifier, TopicNamespace } from '@custody/service-kit';
+import {
+  FundPasswordVerificationClient,
+  newIssuer,
+  readFundPinPrivateKey,
+  readFundPinPublicKey,
+  SecretSealer,
+  SERVICE_ROLE,
+  TokenSource,
+  TokenVerifier,
+  TopicNamespace,
+} from '@custody/service-kit';
 import {
   createTestDatabase,
   createTestKafka,
@@ -43,11 +53,12 @@ const SEND_WITHIN_MS = 60_000;
 
 /**
  * The account service's fund password check, as its API answers (spec: POST
- * /internal/v1/fund-password-verifications): '135790' is the password on record for every account.
- * `down` drops every connection unanswered.
+ * /internal/v1/fund-password-verifications): it holds the private key the adapter translates PIN blocks to,
+ * and '135790' is the password on record for every account. `down` drops every connection unanswered.
  */
 class AccountServiceStub {
-  readonly requests: Array<{ authorization: string; fundAccountNo: string }> = [];
+  readonly requests: Array<{ authorization: string; fundAccountNo: string; raw: string }> = [];
+  private readonly pinKey = new PinVerifierPrivateKey(readFundPinPrivateKey({}));
   down = false;
   private server: HttpServer | undefined;
   url = '';
@@ -61,9 +72,10 @@ class AccountServiceStub {
       let raw = '';
       req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       req.on('end', () => {
-        const body = JSON.parse(raw) as { fundAccountNo: string; password: string };
-        this.requests.push({ authorization: req.headers.authorization ?? '', fundAccountNo: body.fundAccountNo });
-        const result = body.fundAccountNo === '889999' ? 'UNKNOWN_FUND_ACCOUNT' : body.password === '135790' ? 'MATCHED' : 'MISMATCHED';
+        const body = JSON.parse(raw) as { attemptId: string; fundAccountNo: string; pinBlock: string; pinKeyId: string };
+        this.requests.push({ authorization: req.headers.authorization ?? '', fundAccountNo: body.fundAccountNo, raw });
+        const pin = this.pinKey.recover({ keyId: body.pinKeyId, block: body.pinBlock }, body);
+        const result = body.fundAccountNo === '889999' ? 'UNKNOWN_FUND_ACCOUNT' : pin.reveal() === '135790' ? 'MATCHED' : 'MISMATCHED';
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
       });
     });
@@ -175,7 +187,10 @@ beforeAll(async () => {
     redisUrl: redisUrlFromEnv(),
     databaseUrl: db.databaseUrl,
     secrets: sealer,
-    fundPasswords: new HttpFundPasswordChecker(accountService.url, new TokenSource(ADAPTER_IDENTITY.identity, SERVICE_ROLE).token),
+    fundPasswords: new HttpFundPasswordChecker(
+      new PinVerifierPublicKey(readFundPinPublicKey({})),
+      new FundPasswordVerificationClient(accountService.url, new TokenSource(ADAPTER_IDENTITY.identity, SERVICE_ROLE).token),
+    ),
     logger: silentLogger,
     timings: { breakerResetTimeoutMs: BREAKER_RESET_MS, reconnectInitialDelayMs: 50, reconnectMaxDelayMs: 200 },
     consumerTuning: testConsumerTimings,
@@ -431,6 +446,8 @@ describe('bank adapter: reversals, bank-initiated functions and bad input', () =
     } else {
       const check = accountService.requests.at(-1);
       expect(check?.fundAccountNo).toBe(fundAccountNo);
+      // Item 4: the account service got the PIN block translated to its key, never the password.
+      expect(check?.raw).not.toContain(password);
       expect(new TokenVerifier([ADAPTER_IDENTITY.trusted]).verify((check?.authorization ?? '').replace(/^Bearer /, ''))).toEqual({
         issuer: `bank-adapter-${BANK_CODE}`,
         role: 'service',

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { createKafka } from '@custody/messaging';
+import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import {
   findBank,
+  FundPasswordVerificationClient,
   loadCustodyConfig,
   readAuthSettings,
+  readFundPinPublicKey,
   readRuntimeEnv,
   resolveSecret,
   SecretSealer,
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
   const name = `bank-adapter-${bank.code}`;
   const logger = createAdapterLogger(name);
   const accountServiceUrl = accountServiceUrlFrom();
+  // Only the public half: the adapter translates PIN blocks to the account service's key and can never open them again.
+  const accountPinKey = new PinVerifierPublicKey(readFundPinPublicKey());
   if (!accountServiceUrl) logger.warn({ bankCode: bank.code }, 'CUSTODY_ACCOUNT_URL not set: fund passwords cannot be verified, 12002 from the bank is answered 2033');
 
   const adapter = await startBankAdapter({
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
     // The adapter's own identity, with the one role the verification endpoint needs: the account service sees
     // which adapter asks, and this key can sign nothing a verifier would take for more.
     fundPasswords: accountServiceUrl
-      ? new HttpFundPasswordChecker(accountServiceUrl, new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token)
+      ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token))
       : undefined,
     logger,
     consumerTuning: env.consumerTuning,

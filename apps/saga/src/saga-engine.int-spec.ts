@@ -8,6 +8,7 @@ import { LedgerClient } from './designation/ledger-client';
 import { SagaEngine, SEND_WINDOW_MS } from './engine/saga-engine';
 import { SagaStore } from './engine/saga-store';
 import { TimerPoller } from './engine/timer-poller';
+import { SagaForgetDoneSecrets1732200000031 } from './migrations/1732200000031-saga-forget-done-secrets';
 
 class FixedCalendar extends BusinessCalendar {
   today() {
@@ -252,5 +253,106 @@ describe('saga engine (real PostgreSQL)', () => {
     await complete(await nextCall(transferId), { returnCode: '1007' });
     expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
     expect(await nextCall(transferId)).toMatchObject({ function: 'QUERY_RESULT', queriedSerialNo: original.serialNo });
+  });
+  describe('item 4: sealed secrets kept for a bank call are deleted once the call ends the saga', () => {
+    const SEALED_PASSWORD = { sealed: 'c2VhbGVkLWJhbmstcGFzc3dvcmQ=' };
+    const SEALED_ID_NUMBER = { sealed: 'c2VhbGVkLWlkLW51bWJlcg==' };
+
+    async function startDesignation() {
+      const relationshipId = randomUUID();
+      await db.dataSource.transaction((m) =>
+        engine.startDesignation(m, {
+          relationshipId,
+          serialNo: `2026112130${Date.now().toString().slice(-10)}`,
+          fundAccountNo: relationshipId.slice(0, 8),
+          currency: 'CNY',
+          bankCode: BANK,
+          bankAccountNo: '6200000002',
+          bankPassword: SEALED_PASSWORD,
+          customer: { customerNo: 'C1', name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: SEALED_ID_NUMBER },
+        }),
+      );
+      const [call] = await sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === relationshipId.slice(0, 8));
+      return { relationshipId, call };
+    }
+    /** The saga's row as stored: what a reader of the database would find. */
+    const storedRow = async (subjectId: string): Promise<{ state: string; text: string; payload: Record<string, unknown> }> => {
+      const [row] = await db.dataSource.query(`SELECT state, payload, payload::text AS text FROM saga.sagas WHERE subject_id = $1`, [subjectId]);
+      return row;
+    };
+    const completeDesignation = (call: Record<string, unknown>, rest: Record<string, unknown>) =>
+      db.dataSource.transaction((m) => engine.onCallCompleted(m, { callId: call.callId as string, bankCode: BANK, function: 'DESIGNATE', serialNo: call.serialNo as string, outcome: 'REPLIED', ...rest }));
+
+    it.each([
+      ['designated (0000)', { returnCode: '0000', custodyAccountNo: 'K0001' }],
+      ['refused for a wrong bank password (1001)', { returnCode: '1001' }],
+      ['failed definitely before anything was sent (NOT_SENT)', { outcome: 'NOT_SENT', reason: 'breaker open' }],
+    ])('F-3.3 S %s: the row keeps no sealed bank password or ID number', async (_case, completion) => {
+      const { relationshipId, call } = await startDesignation();
+      const before = await storedRow(relationshipId);
+      expect(before.text).toContain(SEALED_PASSWORD.sealed);
+      expect(before.text).toContain(SEALED_ID_NUMBER.sealed);
+
+      await completeDesignation(call, completion);
+      const after = await storedRow(relationshipId);
+      expect(after.state).toBe('DONE');
+      expect(after.text).not.toContain(SEALED_PASSWORD.sealed);
+      expect(after.text).not.toContain(SEALED_ID_NUMBER.sealed);
+      expect(after.payload).not.toHaveProperty('bankPassword');
+      expect(after.payload).toMatchObject({ relationshipId, customer: { customerNo: 'C1', name: '张三', idType: '10' } });
+      expect(after.payload).not.toHaveProperty('customer.idNumber');
+    });
+
+    it('F-3.3 S unanswered: the secrets stay while the designation is re-sent (the resend carries them), and go when it ends', async () => {
+      const { relationshipId, call } = await startDesignation();
+      await completeDesignation(call, { outcome: 'NO_REPLY' });
+      expect((await storedRow(relationshipId)).text).toContain(SEALED_PASSWORD.sealed);
+      await makeTimersDue(relationshipId);
+      await poller.fireDue();
+      const resend = (await sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === relationshipId.slice(0, 8))).at(-1)!;
+      expect(resend).toMatchObject({ resend: true, bankPassword: SEALED_PASSWORD, customer: expect.objectContaining({ idNumber: SEALED_ID_NUMBER }) });
+      await completeDesignation(resend, { returnCode: '0000', custodyAccountNo: 'K0002' });
+      expect((await storedRow(relationshipId)).text).not.toContain(SEALED_PASSWORD.sealed);
+      expect((await storedRow(relationshipId)).text).not.toContain(SEALED_ID_NUMBER.sealed);
+    });
+
+    it('the migration deletes the secrets of sagas that ended before this change, and leaves open ones alone', async () => {
+      const payload = JSON.stringify({ bankPassword: SEALED_PASSWORD, customer: { name: '张三', idNumber: SEALED_ID_NUMBER } });
+      const [done, open] = [randomUUID(), randomUUID()];
+      for (const [subject, state] of [[done, 'DONE'], [open, 'SENT']]) {
+        await db.dataSource.query(`INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload) VALUES (gen_random_uuid(), 'DESIGNATION', $1, $2, $3, $4)`, [subject, state, BANK, payload]);
+      }
+      const runner = db.dataSource.createQueryRunner();
+      try {
+        await new SagaForgetDoneSecrets1732200000031().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect((await storedRow(done)).payload).toEqual({ customer: { name: '张三' } });
+      expect((await storedRow(open)).payload).toEqual(JSON.parse(payload));
+    });
+
+    it('F-4.1 S: a deposit\'s sealed bank password is deleted when the transfer ends', async () => {
+      const transferId = randomUUID();
+      await db.dataSource.transaction((m) =>
+        engine.startTransfer(m, {
+          transferId,
+          type: 'BANK_TO_SECURITIES',
+          serialNo: `2026112140${Date.now().toString().slice(-10)}`,
+          businessDate: '2026-11-21',
+          fundAccountNo: transferId.slice(0, 8),
+          currency: 'CNY',
+          amount: '100.00',
+          bankCode: BANK,
+          bankAccountNo: '6200000001',
+          bankPassword: SEALED_PASSWORD,
+        }),
+      );
+      expect((await storedRow(transferId)).text).toContain(SEALED_PASSWORD.sealed);
+      const [original] = await calls(transferId);
+      await complete(original, { function: 'BANK_TO_SECURITIES', returnCode: '0000' });
+      expect(await storedRow(transferId)).toMatchObject({ state: 'DONE' });
+      expect((await storedRow(transferId)).text).not.toContain(SEALED_PASSWORD.sealed);
+    });
   });
 });

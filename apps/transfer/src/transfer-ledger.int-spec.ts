@@ -2,8 +2,23 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { ChinaCalendarDate, Clock, deriveDigestKey, DomainError, IdempotencyStore, loadCustodyConfig, requestDigest, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { PinVerifierPublicKey } from '@custody/bank-protocol';
+import {
+  ChinaCalendarDate,
+  Clock,
+  deriveDigestKey,
+  DomainError,
+  IdempotencyStore,
+  loadCustodyConfig,
+  readFundPinPublicKey,
+  requestDigest,
+  SecretSealer,
+  serviceMigrations,
+  SettledNotifications,
+} from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
+import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
+import { FundPasswordGate } from './fund-passwords/fund-password.gate';
 import { HoldsService } from './holds/holds.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -33,7 +48,9 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     const outbox = new Outbox('transfer');
     const calendar = new ChinaCalendarDate();
     const idempotency = new IdempotencyStore('transfer', sealingKey);
-    transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'));
+    // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
+    const fundPasswords = new FundPasswordGate(null, new PinVerifierPublicKey(readFundPinPublicKey({})), deriveAttemptDigestKey(sealingKey));
+    transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), fundPasswords);
     holds = new HoldsService(db.dataSource, ledger, idempotency);
     inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
     projection = new CustodyProjection(outbox);

@@ -1,6 +1,20 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, loggingModule, platformProviders, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { PinVerifierPublicKey } from '@custody/bank-protocol';
+import {
+  FundPasswordVerificationClient,
+  HealthController,
+  loggingModule,
+  platformProviders,
+  readFundPinPublicKey,
+  SERVICE_ROLE,
+  SettledNotifications,
+  signingIdentity,
+  TokenSource,
+  type ServiceContext,
+} from '@custody/service-kit';
+import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
+import { ACCOUNT_FUND_PASSWORDS, FUND_PASSWORD_ATTEMPT_DIGEST_KEY, FundPasswordGate } from './fund-passwords/fund-password.gate';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
@@ -22,7 +36,25 @@ export class TransferModule {
       providers: [
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
+        ...fundPasswordProviders(ctx),
         LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection],
     };
   }
+}
+
+/**
+ * `fundPassword` on a transfer is verified by the account service (CUSTODY_ACCOUNT_URL), sent as a PIN block
+ * under its public key (FUND_PIN_PUBLIC_KEY; production refuses to start without it).
+ */
+function fundPasswordProviders(ctx: ServiceContext): Provider[] {
+  const accountServiceUrl = process.env.CUSTODY_ACCOUNT_URL;
+  if (!accountServiceUrl) new Logger(ctx.name).warn('CUSTODY_ACCOUNT_URL not set: a transfer carrying fundPassword is refused FUND_PASSWORD_UNVERIFIABLE');
+  // Signed as the transfer service, with the one role the verification endpoint needs; renewed before it expires.
+  const client = accountServiceUrl ? new FundPasswordVerificationClient(accountServiceUrl, new TokenSource(signingIdentity(ctx.auth, ctx.name), SERVICE_ROLE).token) : null;
+  return [
+    { provide: PinVerifierPublicKey, useValue: new PinVerifierPublicKey(readFundPinPublicKey()) },
+    { provide: ACCOUNT_FUND_PASSWORDS, useValue: client },
+    { provide: FUND_PASSWORD_ATTEMPT_DIGEST_KEY, useValue: deriveAttemptDigestKey(ctx.env.secretSealingKey) },
+    FundPasswordGate,
+  ];
 }

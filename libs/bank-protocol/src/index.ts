@@ -88,6 +88,8 @@ export {
   pinAccountField,
   verifyPinBlock,
 } from './pin-block';
+export { PIN_VERIFIER_SCHEME, PinVerifierPrivateKey, PinVerifierPublicKey } from './pin-translation';
+export type { PinBlockBinding, VerifierPinBlock } from './pin-translation';
 
 // Sessions (profile §1–§3)
 export {

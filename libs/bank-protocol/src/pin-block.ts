@@ -77,31 +77,47 @@ export function encryptPinBlock(pinKey: Buffer, pin: ClearPin, accountId: string
 }
 
 /**
- * Recovers the PIN from an encrypted block. Any malformation (wrong account, wrong key, bad
- * padding) surfaces as one `PinBlockError`, so the error says nothing about which digit failed.
+ * The clear format-0 block (PIN field XOR account field) inside a `Pwd` value. Only PIN translation and
+ * `extractPin` use it: the block alone does not show the digits, and translation never takes them out.
  */
-export function extractPin(pinKey: Buffer, encryptedHex: string, accountId: string): ClearPin {
+export function decryptPinBlock(pinKey: Buffer, encryptedHex: string): Buffer {
   if (!/^[0-9A-Fa-f]{16}$/.test(encryptedHex)) throw new PinBlockError('an encrypted PIN block is 16 hex characters');
-  let block: Buffer;
   try {
-    block = tripleDesEcbDecrypt(pinKey, Buffer.from(encryptedHex, 'hex'));
+    return tripleDesEcbDecrypt(pinKey, Buffer.from(encryptedHex, 'hex'));
   } catch (error) {
     if (error instanceof KeyMaterialError) throw error;
     throw new PinBlockError('PIN block cannot be decrypted');
   }
-  const accountField = Buffer.from(`0000${pinAccountField(accountId)}`, 'hex');
-  for (let i = 0; i < 8; i += 1) block[i] ^= accountField[i];
-  const pinField = block.toString('hex').toUpperCase();
-  block.fill(0);
-  const length = parseInt(pinField[1], 16);
-  const valid =
-    pinField[0] === '0' &&
-    length >= 4 &&
-    length <= 12 &&
-    /^[0-9]+$/.test(pinField.slice(2, 2 + length)) &&
-    /^F*$/.test(pinField.slice(2 + length));
-  if (!valid) throw new PinBlockError('not a valid ISO 9564 format-0 PIN block for this account');
-  return ClearPin.of(pinField.slice(2, 2 + length));
+}
+
+/**
+ * The PIN of a clear format-0 block made for `accountId`. Any malformation (wrong account, wrong key,
+ * bad padding) is one `PinBlockError`, so the error says nothing about which digit failed. The block
+ * is zeroed.
+ */
+export function pinFromFormatZeroBlock(block: Buffer, accountId: string): ClearPin {
+  try {
+    if (block.length !== 8) throw new PinBlockError('a format-0 PIN block is 8 bytes');
+    const accountField = Buffer.from(`0000${pinAccountField(accountId)}`, 'hex');
+    for (let i = 0; i < 8; i += 1) block[i] ^= accountField[i];
+    const pinField = block.toString('hex').toUpperCase();
+    const length = parseInt(pinField[1], 16);
+    const valid =
+      pinField[0] === '0' &&
+      length >= 4 &&
+      length <= 12 &&
+      /^[0-9]+$/.test(pinField.slice(2, 2 + length)) &&
+      /^F*$/.test(pinField.slice(2 + length));
+    if (!valid) throw new PinBlockError('not a valid ISO 9564 format-0 PIN block for this account');
+    return ClearPin.of(pinField.slice(2, 2 + length));
+  } finally {
+    block.fill(0);
+  }
+}
+
+/** Recovers the PIN from an encrypted block (`decryptPinBlock`, then `pinFromFormatZeroBlock`). */
+export function extractPin(pinKey: Buffer, encryptedHex: string, accountId: string): ClearPin {
+  return pinFromFormatZeroBlock(decryptPinBlock(pinKey, encryptedHex), accountId);
 }
 
 /** Checks a received `Pwd` against the PIN on record. A malformed block is a wrong password, not an error. */

@@ -25,6 +25,14 @@ export const ERROR_CODES = {
   BANK_OUTCOME_UNKNOWN: 202,
   OUTSIDE_TRANSFER_WINDOW: 422,
   DAY_CLOSED: 422,
+  /** `fundPassword` given with a request does not match (counted towards the lockout). */
+  FUND_PASSWORD_INVALID: 422,
+  /** Too many wrong fund passwords in a row: locked until the password is set again. */
+  FUND_PASSWORD_LOCKED: 422,
+  /** `fundPassword` given, but the customer has none set. */
+  FUND_PASSWORD_NOT_SET: 422,
+  /** `fundPassword` given, but the account service gave no verdict: nothing was done. */
+  FUND_PASSWORD_UNVERIFIABLE: 503,
   INTERNAL: 500,
 } as const;
 

@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './primitives';
 export * from './topics';
 export * from './error-codes';
+export * from './fund-password-verification';

@@ -18,3 +18,5 @@ export * from './await-state';
 export * from './namespace';
 export * from './service-runtime';
 export * from './settled-notifications';
+export * from './fund-pin-keys';
+export * from './fund-password-verification.client';

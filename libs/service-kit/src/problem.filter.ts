@@ -20,6 +20,10 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   IDEMPOTENCY_KEY_REUSED: 'requestId already used with another body',
   BANK_REJECTED: 'The bank rejected the request',
   BANK_UNAVAILABLE: 'The bank cannot be reached; nothing was sent',
+  FUND_PASSWORD_INVALID: 'The fund password does not match',
+  FUND_PASSWORD_LOCKED: 'The fund password is locked after too many wrong attempts',
+  FUND_PASSWORD_NOT_SET: 'The customer has no fund password',
+  FUND_PASSWORD_UNVERIFIABLE: 'The fund password cannot be verified now; nothing was done',
 };
 
 export function problemOf(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): Problem {

@@ -5,8 +5,9 @@ import { FundPasswordVerificationView, VerifyFundPasswordBody } from './fund-pas
 import { FundPasswordService } from './fund-password.service';
 
 /**
- * Internal: the bank adapter verifies a bank-initiated withdrawal's fund password (F-4.2 B) here. Kept out of
- * the OpenAPI document, which the ingress merges into the public contract.
+ * Internal: the bank adapters verify a bank-initiated withdrawal's fund password (F-4.2 B) here, and the transfer
+ * service a `fundPassword` given with a transfer. Kept out of the OpenAPI document, which the ingress merges
+ * into the public contract.
  */
 @ApiExcludeController()
 @Controller('internal/v1/fund-password-verifications')
@@ -16,7 +17,7 @@ export class FundPasswordVerificationsController {
   @Post()
   @HttpCode(200)
   @Roles('service')
-  async verify(@Body() body: VerifyFundPasswordBody): Promise<FundPasswordVerificationView> {
-    return { result: await this.passwords.verify(body) };
+  async verify(@Body() { attemptId, fundAccountNo, pinBlock, pinKeyId, attemptDigest }: VerifyFundPasswordBody): Promise<FundPasswordVerificationView> {
+    return { result: await this.passwords.verify({ attemptId, fundAccountNo, pinBlock: { keyId: pinKeyId, block: pinBlock }, attemptDigest }) };
   }
 }

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ClearPin, PinVerifierPrivateKey, PinVerifierPublicKey } from '@custody/bank-protocol';
 import { Outbox } from '@custody/messaging';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
 import {
@@ -9,6 +10,8 @@ import {
   IdempotencyStore,
   loggingModule,
   newIssuer,
+  readFundPinPrivateKey,
+  readFundPinPublicKey,
   ROLES,
   SecretSealer,
   SERVICE_ROLE,
@@ -26,7 +29,9 @@ import { FundPasswordService } from './fund-password.service';
 
 /**
  * The fund password (api.md PUT …/fund-password; F-4.2 B verification) through the account service's real HTTP
- * edge (role guard, validation, problem codes) against the real PostgreSQL.
+ * edge (role guard, validation, problem codes) against the real PostgreSQL. Passwords reach the verification
+ * only as PIN blocks under the account service's public key, as the bank adapters and the transfer service
+ * send them.
  */
 describe('fund password (real PostgreSQL, HTTP edge)', () => {
   // People's roles come from the identity provider, the service role only from a bank adapter's own key.
@@ -55,7 +60,13 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     @Module({
       imports: [loggingModule('account-test')],
       controllers: [CustomersController, FundPasswordVerificationsController],
-      providers: [{ provide: DataSource, useValue: db.dataSource }, { provide: SecretSealer, useValue: sealer }, CustomerService, FundPasswordService],
+      providers: [
+        { provide: DataSource, useValue: db.dataSource },
+        { provide: SecretSealer, useValue: sealer },
+        { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey({})) },
+        CustomerService,
+        FundPasswordService,
+      ],
     })
     class FundPasswordTestModule {}
 
@@ -78,14 +89,26 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
   }
   const setPassword = (customerNo: string, password: unknown, role: CallerRole = 'trading') => call('PUT', `/v1/customers/${customerNo}/fund-password`, { password }, role);
-  const verify = async (fundAccountNo: string, password: string, role: CallerRole = 'service', attemptId = `1021000:B${randomUUID().slice(0, 12)}`) =>
-    call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, password }, role);
+  /** What a caller holding only the public key sends (the bank adapter after translating, the transfer service at its edge). */
+  const verifierKey = new PinVerifierPublicKey(readFundPinPublicKey({}));
+  const pinBlockFor = (password: string, binding: { attemptId: string; fundAccountNo: string }, key = verifierKey) => {
+    const { keyId, block } = key.encrypt(ClearPin.of(password), binding);
+    return { pinBlock: block, pinKeyId: keyId };
+  };
+  const newAttemptId = () => `1021000:B${randomUUID().slice(0, 12)}`;
+  const verify = async (fundAccountNo: string, password: string, role: CallerRole = 'service', attemptId = newAttemptId(), extra: Record<string, unknown> = {}) =>
+    call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, ...pinBlockFor(password, { attemptId, fundAccountNo }), ...extra }, role);
   const resultOf = async (fundAccountNo: string, password: string) => (await verify(fundAccountNo, password)).body?.result;
+
+  const newFundAccountNo = () => String(Math.floor(Math.random() * 1e12)).padStart(12, '1');
+  const failuresOf = async (customerNo: string): Promise<number> =>
+    (await db.dataSource.query(`SELECT fund_password_failures FROM account.customers WHERE customer_no = $1`, [customerNo]))[0].fund_password_failures;
 
   async function customerWithAccount() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    // Digits: the PIN block's account field comes from the fund account number (bank-protocol.md §2).
+    const fundAccountNo = newFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
   }
@@ -120,7 +143,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     expect(await verify(fundAccountNo, '246813')).toEqual({ status: 200, body: { result: 'MATCHED' } });
     expect(await resultOf(fundAccountNo, '246814')).toBe('MISMATCHED');
     expect(await resultOf(fundAccountNo, '2468')).toBe('MISMATCHED');
-    expect(await resultOf(`F${randomUUID().slice(0, 8)}`, '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
+    expect(await resultOf(newFundAccountNo(), '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
   });
 
   it('lockout: five wrong passwords in a row lock it (even against the right one) until it is set again', async () => {
@@ -155,7 +178,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
   it('I6: a repeated attempt (the bank resending its request) gets the first verdict and counts one failure, not two', async () => {
     const { customerNo, fundAccountNo } = await customerWithAccount();
     await setPassword(customerNo, '246813');
-    const attemptId = `1021000:B${randomUUID().slice(0, 12)}`;
+    const attemptId = newAttemptId();
     expect((await verify(fundAccountNo, '000000', 'service', attemptId)).body?.result).toBe('MISMATCHED');
     expect((await verify(fundAccountNo, '000000', 'service', attemptId)).body?.result).toBe('MISMATCHED');
     const [row] = await db.dataSource.query(`SELECT fund_password_failures FROM account.customers WHERE customer_no = $1`, [customerNo]);
@@ -169,7 +192,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
   it('I6: the repeat gets the first verdict even when it carries another password, and repeats racing each other are judged once', async () => {
     const { customerNo, fundAccountNo } = await customerWithAccount();
     await setPassword(customerNo, '246813');
-    const attemptId = `1021000:B${randomUUID().slice(0, 12)}`;
+    const attemptId = newAttemptId();
     const raced = await Promise.all(Array.from({ length: 4 }, () => verify(fundAccountNo, '000000', 'service', attemptId)));
     expect(raced.map((res) => res.body?.result)).toEqual(['MISMATCHED', 'MISMATCHED', 'MISMATCHED', 'MISMATCHED']);
     expect((await verify(fundAccountNo, '246813', 'service', attemptId)).body?.result).toBe('MISMATCHED');
@@ -181,7 +204,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     const first = await customerWithAccount();
     const second = await customerWithAccount();
     await setPassword(second.customerNo, '246813');
-    const attemptId = `1021000:B${randomUUID().slice(0, 12)}`;
+    const attemptId = newAttemptId();
     await verify(first.fundAccountNo, '000000', 'service', attemptId);
     expect(await verify(second.fundAccountNo, '000000', 'service', attemptId)).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     const [row] = await db.dataSource.query(`SELECT fund_password_failures FROM account.customers WHERE customer_no = $1`, [second.customerNo]);
@@ -194,8 +217,59 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     for (const attemptId of ['', 'has space', 'x'.repeat(65)]) {
       expect(await verify(fundAccountNo, '246813', 'service', attemptId)).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     }
-    const missing = await call('POST', '/internal/v1/fund-password-verifications', { fundAccountNo, password: '246813' }, 'service');
+    const missing = await call('POST', '/internal/v1/fund-password-verifications', { fundAccountNo, ...pinBlockFor('246813', { attemptId: 'x', fundAccountNo }) }, 'service');
     expect(missing).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('item 4: a clear password is refused (VALIDATION_FAILED, not echoed): nothing is judged or counted', async () => {
+    const { customerNo, fundAccountNo } = await customerWithAccount();
+    await setPassword(customerNo, '246813');
+    const attemptId = newAttemptId();
+    const clear = await call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, password: '000000' }, 'service');
+    expect(clear).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const alongside = await verify(fundAccountNo, '000000', 'service', attemptId, { password: '000000' });
+    expect(alongside).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(JSON.stringify([clear.body, alongside.body])).not.toContain('000000');
+    expect(await failuresOf(customerNo)).toBe(0);
+    expect(await db.dataSource.query(`SELECT 1 FROM account.fund_password_verifications WHERE attempt_id = $1`, [attemptId])).toEqual([]);
+  });
+
+  it('item 4: a block under another key pair is no verdict (VALIDATION_FAILED naming the key) and counts nothing', async () => {
+    const { customerNo, fundAccountNo } = await customerWithAccount();
+    await setPassword(customerNo, '246813');
+    const otherKey = new PinVerifierPrivateKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey).publicKey;
+    const attemptId = newAttemptId();
+    const res = await call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, ...pinBlockFor('000000', { attemptId, fundAccountNo }, otherKey) }, 'service');
+    expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(res.body?.detail).toContain(otherKey.keyId);
+    expect(await failuresOf(customerNo)).toBe(0);
+  });
+
+  it('item 4: a block made for another attempt or fund account (one copied off the wire) is UNREADABLE and counts nothing', async () => {
+    const { customerNo, fundAccountNo } = await customerWithAccount();
+    await setPassword(customerNo, '246813');
+    const captured = pinBlockFor('246813', { attemptId: newAttemptId(), fundAccountNo });
+    const replayed = await call('POST', '/internal/v1/fund-password-verifications', { attemptId: newAttemptId(), fundAccountNo, ...captured }, 'service');
+    expect(replayed).toEqual({ status: 200, body: { result: 'UNREADABLE' } });
+    const attemptId = newAttemptId();
+    const otherAccount = pinBlockFor('246813', { attemptId, fundAccountNo: newFundAccountNo() });
+    expect((await call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, ...otherAccount }, 'service')).body).toEqual({ result: 'UNREADABLE' });
+    const garbage = { pinBlock: randomBytes(384).toString('base64'), pinKeyId: verifierKey.keyId };
+    expect((await call('POST', '/internal/v1/fund-password-verifications', { attemptId: newAttemptId(), fundAccountNo, ...garbage }, 'service')).body).toEqual({ result: 'UNREADABLE' });
+    expect(await failuresOf(customerNo)).toBe(0);
+    expect(await resultOf(fundAccountNo, '246813')).toBe('MATCHED');
+  });
+
+  it('I6 with a digest: a repeat carrying the same attemptDigest gets the first verdict; another digest is IDEMPOTENCY_KEY_REUSED; either counts once', async () => {
+    const { customerNo, fundAccountNo } = await customerWithAccount();
+    await setPassword(customerNo, '246813');
+    const attemptId = `transfer:${randomUUID()}`;
+    const digest = (c: string) => c.repeat(64);
+    expect((await verify(fundAccountNo, '000000', 'service', attemptId, { attemptDigest: digest('a') })).body).toEqual({ result: 'MISMATCHED' });
+    expect((await verify(fundAccountNo, '000000', 'service', attemptId, { attemptDigest: digest('a') })).body).toEqual({ result: 'MISMATCHED' });
+    expect(await verify(fundAccountNo, '246813', 'service', attemptId, { attemptDigest: digest('b') })).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await verify(fundAccountNo, '246813', 'service', attemptId)).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await failuresOf(customerNo)).toBe(1);
   });
 
   it('auth: only trading sets a password and only service verifies one (403 otherwise, 401 without a token)', async () => {

@@ -17,6 +17,7 @@ type TransferRequested = z.infer<typeof transferRequested.schema>;
  */
 type TransferPayload = TransferRequested & { reversal?: { serialNo: string; businessDate: string }; reversalNotOffered?: boolean };
 type DesignationRequested = z.infer<typeof designationRequested.schema>;
+/** Once the saga is DONE, its sealed `bankPassword` and `customer.idNumber` are deleted (`SagaStore.forgetSecrets`). */
 type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
 type Completion = z.infer<typeof bankCallCompleted.schema>;
 type CallCommand = z.infer<typeof bankCallRequested.schema>;
@@ -77,6 +78,8 @@ export class SagaEngine {
         ? await this.applyTransferDecision(manager, saga as SagaRow<TransferPayload>, call.purpose, completion)
         : await this.applyDesignationDecision(manager, saga as SagaRow<DesignationPayload>, call.purpose, completion);
     await this.store.update(manager, saga.saga_id, decision.state, saga.current_call_id, saga.attempt);
+    // Success or definite failure: the sealed bank password and ID number served their last call.
+    if (decision.state === 'DONE') await this.store.forgetSecrets(manager, saga.saga_id);
     if (decision.next) {
       await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'NEXT_CALL', call_id: null, purpose: decision.next.purpose }, decision.next.delayMs);
     }

@@ -39,6 +39,9 @@ async function updateReturning<T>(manager: EntityManager, sql: string, params: u
   return result[0];
 }
 
+/** A saga's payload without the sealed secrets it kept for its calls (see `forgetSecrets`). */
+export const WITHOUT_SECRETS = `(payload - 'bankPassword') #- '{customer,idNumber}'`;
+
 /** SQL for the saga's own tables; every method runs in the caller's transaction. */
 @Injectable()
 export class SagaStore {
@@ -65,6 +68,15 @@ export class SagaStore {
   /** Adds what a saga learned to its payload (a shallow JSON merge), in the caller's transaction. */
   async mergePayload(manager: EntityManager, sagaId: string, patch: object): Promise<void> {
     await manager.query(`UPDATE saga.sagas SET payload = payload || $2::jsonb, updated_at = now() WHERE saga_id = $1`, [sagaId, JSON.stringify(patch)]);
+  }
+
+  /**
+   * Deletes the sealed secrets a saga kept for its bank calls — the bank password (designation, deposit) and the
+   * customer's ID number (designation) — once it is DONE: no call will need them again, and a secret not kept
+   * cannot leak (docs/design.md "Secrets"). A path that is absent is left as is.
+   */
+  async forgetSecrets(manager: EntityManager, sagaId: string): Promise<void> {
+    await manager.query(`UPDATE saga.sagas SET payload = ${WITHOUT_SECRETS}, updated_at = now() WHERE saga_id = $1`, [sagaId]);
   }
 
   async insertCall(manager: EntityManager, call: Omit<CallRow, 'completed_at'>): Promise<void> {

@@ -3,8 +3,11 @@ import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
+import { PinVerifierPublicKey } from '@custody/bank-protocol';
+import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, readFundPinPublicKey, serviceMigrations } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
+import { deriveAttemptDigestKey } from '../fund-passwords/fund-password-attempt';
+import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
@@ -31,7 +34,9 @@ describe('internal transfers (real PostgreSQL)', () => {
     ledger = new LedgerRepository();
     const outbox = new Outbox('transfer');
     projection = new CustodyProjection(outbox);
-    internal = new InternalTransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, config, new ChinaCalendarDate());
+    // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
+    const fundPasswords = new FundPasswordGate(null, new PinVerifierPublicKey(readFundPinPublicKey({})), deriveAttemptDigestKey(sealingKey));
+    internal = new InternalTransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, config, new ChinaCalendarDate(), fundPasswords);
   });
 
   afterAll(() => db?.drop());

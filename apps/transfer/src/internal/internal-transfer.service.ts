@@ -5,6 +5,7 @@ import { settlementInstructionRecorded } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import type { Money } from '@custody/money';
 import { BusinessCalendar, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
+import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { canTake, customerAccount } from '../ledger/ledger-rules';
@@ -29,6 +30,7 @@ export class InternalTransferService {
     private readonly outbox: Outbox,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly calendar: BusinessCalendar,
+    private readonly fundPasswords: FundPasswordGate,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -36,6 +38,8 @@ export class InternalTransferService {
     const counterpart = body.counterpartFundAccountNo;
     if (!counterpart) throw new DomainError('VALIDATION_FAILED', 'counterpartFundAccountNo is required for an INTERNAL transfer', { field: 'counterpartFundAccountNo' });
     if (counterpart === body.fundAccountNo) throw new DomainError('VALIDATION_FAILED', 'an INTERNAL transfer needs two different fund accounts', { field: 'counterpartFundAccountNo' });
+    // Before the transaction: a refused password leaves nothing behind, not even the idempotency key.
+    await this.fundPasswords.authorise(body);
     return this.dataSource.transaction((manager) => this.requestIn(manager, body, counterpart, amount));
   }
 

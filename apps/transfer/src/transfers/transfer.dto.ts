@@ -14,7 +14,13 @@ export class RequestTransferBody {
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
   @ApiProperty({ example: '1000.00', description: 'decimal string, > 0, at most 2 decimals' }) @IsString() amount!: string;
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'bankPassword must be 4-12 digits' }) bankPassword?: string;
-  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'fundPassword must be 4-12 digits' }) fundPassword?: string;
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description:
+      'the customer\'s fund password: when given, it is verified before anything is created (wrong: FUND_PASSWORD_INVALID, counted towards the lockout once per requestId; ' +
+      'FUND_PASSWORD_LOCKED; FUND_PASSWORD_NOT_SET; not verifiable now: FUND_PASSWORD_UNVERIFIABLE). A repeat of the requestId with another fundPassword is IDEMPOTENCY_KEY_REUSED.',
+  })
+  @IsOptional() @Matches(/^\d{4,12}$/, { message: 'fundPassword must be 4-12 digits' }) fundPassword?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) counterpartFundAccountNo?: string;
 }
 

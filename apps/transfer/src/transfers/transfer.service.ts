@@ -17,6 +17,7 @@ import {
   SecretSealer,
   SettledNotifications,
 } from '@custody/service-kit';
+import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody } from './transfer.dto';
 import { FINAL_STATUSES, Transfer, type TransferType } from './transfer.entity';
@@ -39,6 +40,7 @@ export class TransferService {
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
     private readonly settled: SettledNotifications,
+    private readonly fundPasswords: FundPasswordGate,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -50,6 +52,8 @@ export class TransferService {
     if (body.type === 'BANK_TO_SECURITIES' && !body.bankPassword) {
       throw new DomainError('VALIDATION_FAILED', 'bankPassword is required for BANK_TO_SECURITIES (F-4.1 S: the bank verifies it)');
     }
+    // Before the transaction: a refused password leaves no transfer, no hold and no idempotency key.
+    await this.fundPasswords.authorise(body);
     return this.dataSource.transaction((manager) => this.requestIn(manager, body, type, amount));
   }
 

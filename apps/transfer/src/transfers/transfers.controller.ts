@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { awaitState, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
 import { InternalTransferService } from '../internal/internal-transfer.service';
@@ -33,6 +42,13 @@ export class TransfersController {
   @Roles('trading')
   @ApiQuery({ name: 'waitMs', required: false })
   @ApiCreatedResponse({ type: TransferView })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json; among the codes: FUND_PASSWORD_INVALID (fundPassword does not match; counted towards the lockout once per requestId), ' +
+      'FUND_PASSWORD_LOCKED (too many wrong in a row; set it again), FUND_PASSWORD_NOT_SET, INSUFFICIENT_WITHDRAWABLE, RELATIONSHIP_NOT_ACTIVE, OUTSIDE_TRANSFER_WINDOW. Nothing was created.',
+  })
+  @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED: the requestId was used with another body (or another fundPassword)' })
+  @ApiServiceUnavailableResponse({ description: 'problem+json FUND_PASSWORD_UNVERIFIABLE: a fundPassword was given and cannot be verified now; nothing was created, retry later' })
   async request(@Body() body: RequestTransferBody, @Query('waitMs') waitMs?: string): Promise<TransferView> {
     const transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
     const transfer = await awaitState(
