@@ -100,7 +100,7 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string; originalReturnCode?: string; brokerSerialNo?: string }>('POST', `/bank-initiated/transfers/${serialNo}/query`);
   }
 
-  async injectFault(fault: { kind: 'DELAY_REPLY' | 'DROP_REPLY' | 'DROP_REQUEST' | 'CLOSE_CONNECTION' | 'CORRUPT_CHECKSUM' | 'DUPLICATE_REPLY'; instrCd?: string; times?: number; delayMs?: number }) {
+  async injectFault(fault: { kind: 'DELAY_REPLY' | 'DROP_REPLY' | 'DROP_REQUEST' | 'CLOSE_CONNECTION' | 'CORRUPT_CHECKSUM' | 'DUPLICATE_REPLY' | 'REFUSE_SESSION'; instrCd?: string; times?: number; delayMs?: number }) {
     const result = await this.call('POST', '/faults', fault);
     if (result.status !== 201) throw new Error(`simulator refused the fault: ${JSON.stringify(result.body)}`);
   }

@@ -31,7 +31,7 @@ export function createSimulatorCore(settings: SimulatorSettings, log: SimulatorL
   const faults = new FaultPlan();
   const sessions = new BrokerSessions(clock);
   const handler = new BrokerRequestHandler(books, faults, { bankCode: settings.bankCode, brokerInstId: settings.brokerInstId }, log);
-  const tcp = new BankTcpServer(settings, sessions, handler, serials, log);
+  const tcp = new BankTcpServer(settings, sessions, handler, faults, serials, log);
   const bankInitiated = new BankInitiatedTransfers(books, sessions, settings.requestTimeoutMs, log);
   return { settings, books, faults, sessions, tcp, bankInitiated };
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { decode, sign, verify, type JwtPayload } from 'jsonwebtoken';
-import { Clock } from './business-calendar';
+import { Clock, MAX_CLOCK_SKEW_MS } from './business-calendar';
 import { type Caller, type CallerRole, isCallerRole } from './roles';
 
 /**
@@ -110,6 +110,8 @@ export class TokenVerifier {
         algorithms: [ALGORITHM],
         issuer: issuer.issuer,
         clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+        // The signer's clock is another host's: its expiry is read with the skew two hosts may have.
+        clockTolerance: MAX_CLOCK_SKEW_MS / 1000,
       }) as JwtPayload;
     } catch (e) {
       throw new InvalidTokenError(`token of ${issuer.issuer} refused: ${(e as Error).message}`);

@@ -2,6 +2,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { acceptBankSession, BankProtocolError, type ChecksumMode, type RefIssuer, type SessionEvent } from '@custody/bank-protocol';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerRequestHandler } from './broker-request.handler';
+import type { FaultPlan } from './fault-plan';
 import { type BrokerSession, BrokerSessions } from './broker-sessions';
 import { ReplyTamperingSocket } from './reply-tampering-socket';
 
@@ -30,6 +31,7 @@ export class BankTcpServer {
     private readonly settings: BankEndpointSettings,
     private readonly sessions: BrokerSessions,
     private readonly handler: BrokerRequestHandler,
+    private readonly faults: FaultPlan,
     private readonly serials: RefIssuer,
     private readonly log: SimulatorLogger,
   ) {}
@@ -65,6 +67,12 @@ export class BankTcpServer {
   }
 
   private accept(socket: Socket): void {
+    const refusal = this.faults.takeSessionRefusal();
+    if (refusal) {
+      this.log.warn({ remote: `${socket.remoteAddress}:${socket.remotePort}`, faultId: refusal.faultId }, 'fault: new broker session refused, connection dropped');
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     const tapped = new ReplyTamperingSocket(socket);
     const session = this.sessions.accept(tapped);

@@ -27,6 +27,15 @@ describe('fault plan (dev/test faults on broker requests)', () => {
     expect(plan.take('12001')).toBeUndefined();
   });
 
+  it('REFUSE_SESSION refuses new connections only, never a request of a session already signed in', () => {
+    const plan = new FaultPlan();
+    plan.arm({ kind: 'REFUSE_SESSION', times: 2 });
+    expect(plan.take('12001')).toBeUndefined();
+    expect(plan.takeSessionRefusal()?.kind).toBe('REFUSE_SESSION');
+    expect(plan.takeSessionRefusal()?.kind).toBe('REFUSE_SESSION');
+    expect(plan.takeSessionRefusal()).toBeUndefined();
+  });
+
   it('refuses a fault affecting no request', () => {
     expect(() => new FaultPlan().arm({ kind: 'DROP_REPLY', times: 0 })).toThrow(RangeError);
   });

@@ -1,9 +1,11 @@
 /**
  * Faults an operator or a test arms on purpose (dev/test only), applied to requests arriving from the
  * broker. Each provokes one failure the profile's rules exist for: a lost request, a lost reply, a
- * late reply, a broken connection, a reply that does not verify, a reply written twice.
+ * late reply, a broken connection, a reply that does not verify, a reply written twice. REFUSE_SESSION
+ * is the bank taking no new session: each new connection (one per `times`) is dropped before its
+ * sign-in, while sessions already signed in go on.
  */
-export const FAULT_KINDS = ['DELAY_REPLY', 'DROP_REPLY', 'DROP_REQUEST', 'CLOSE_CONNECTION', 'CORRUPT_CHECKSUM', 'DUPLICATE_REPLY'] as const;
+export const FAULT_KINDS = ['DELAY_REPLY', 'DROP_REPLY', 'DROP_REQUEST', 'CLOSE_CONNECTION', 'CORRUPT_CHECKSUM', 'DUPLICATE_REPLY', 'REFUSE_SESSION'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
@@ -40,7 +42,16 @@ export class FaultPlan {
 
   /** The first armed fault matching this request, used up by one; faults apply in the order armed. */
   take(instrCd: string): Fault | undefined {
-    const index = this.armed.findIndex((f) => f.instrCd === undefined || f.instrCd === instrCd);
+    return this.takeFirst((f) => f.kind !== 'REFUSE_SESSION' && (f.instrCd === undefined || f.instrCd === instrCd));
+  }
+
+  /** An armed REFUSE_SESSION for a new connection, used up by one. */
+  takeSessionRefusal(): Fault | undefined {
+    return this.takeFirst((f) => f.kind === 'REFUSE_SESSION');
+  }
+
+  private takeFirst(matches: (fault: ArmedFault) => boolean): Fault | undefined {
+    const index = this.armed.findIndex(matches);
     if (index < 0) return undefined;
     const fault = this.armed[index];
     fault.remaining -= 1;
