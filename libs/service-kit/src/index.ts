@@ -6,6 +6,8 @@ export * from './problem.filter';
 export * from './auth';
 export * from './logging';
 export * from './health.controller';
+export * from './consumer-health';
+export * from './message-failures';
 export * from './bootstrap';
 export * from './business-calendar';
 export * from './idempotency';
