@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, bankStatusReported } from '@custody/contracts';
-import { AtLeastOnceConsumer, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
+import { AtLeastOnceConsumer, type ConsumerHealth, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
 import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
 import { type AdapterTimings, timingsFor } from './adapter-settings';
@@ -39,12 +39,14 @@ export interface BankAdapterOptions {
   readonly messagingLogger?: MessagingLogger;
   readonly timings?: Partial<AdapterTimings>;
   readonly calendar?: BusinessCalendar;
-  /** Consumer tuning (tests pass faster group timings). */
-  readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry'>;
+  /** Consumer tuning (tests pass faster group timings) and when a message holding its partition is reported stuck. */
+  readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry' | 'stuckAfterMs'>;
 }
 
 export interface RunningBankAdapter extends AdapterStatusSource {
   readonly instanceId: string;
+  /** Its consumers (calls, replies), for `/health` to report a stuck partition. */
+  readonly consumers: ReadonlyArray<{ health(): ConsumerHealth }>;
   stop(): Promise<void>;
 }
 
@@ -237,6 +239,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
   return {
     instanceId,
     status,
+    consumers: [calls, replies],
     stop: () => (stopped ??= stop()),
   };
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createKafka } from '@custody/messaging';
 import {
+  consumerStuckAfterMsFrom,
   findBank,
   issueToken,
   loadCustodyConfig,
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
       ? new HttpFundPasswordChecker(accountServiceUrl, () => issueToken(env.authTokenSecret, 'service', name, '1h'))
       : undefined,
     logger,
-    consumerTuning: env.consumerTuning,
+    consumerTuning: { ...env.consumerTuning, stuckAfterMs: consumerStuckAfterMsFrom() },
   });
   const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, authTokenSecret: env.authTokenSecret });
 
