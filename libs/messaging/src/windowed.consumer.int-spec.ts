@@ -242,9 +242,12 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     held.release('c0');
     await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '2', { description: 'commit up to c2' });
     expect(consumer.health().windows?.[0]).toMatchObject({ inFlight: 1, uncommitted: 3, commitPoint: '2' });
+    // The watcher polls on its own: let it see this commit before the next one can replace it.
+    await waitFor(() => watch.seen.includes('2'), { description: 'the watcher to see the commit up to c2' });
 
     held.release('c2');
     await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'everything committed' });
+    await waitFor(() => watch.seen.includes('5'), { description: 'the watcher to see everything committed' });
     expect(watch.violations).toEqual([]);
     expect(watch.seen).toEqual(['2', '5']);
   });
