@@ -16,7 +16,7 @@ export type HealthReport = Omit<HealthCheckResult, 'status'> & { status: HealthC
  *   `degraded: true` says what (e.g. `consumers.stuck`: a partition held by one message). Still ready
  *   on purpose: neither taking the pod out of service nor restarting it frees the message (whoever owns
  *   the partition next meets the same one), so monitoring alerts on `degraded` instead.
- * - 503 `error`: a dependency is down.
+ * - 5xx: a dependency check failed (the database).
  *
  * `GET /health/live`, for liveness: the process answers HTTP. Nothing that a restart cannot cure (a
  * stuck message, the database away) makes it fail, so Kubernetes never restarts a pod in a loop for it.
