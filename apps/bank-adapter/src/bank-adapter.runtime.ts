@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, bankStatusReported } from '@custody/contracts';
-import { AtLeastOnceConsumer, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
+import { AtLeastOnceConsumer, type ConsumerHealth, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
 import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
 import { createDataSource, runMigrations } from '@custody/persistence';
@@ -44,12 +44,14 @@ export interface BankAdapterOptions {
   readonly messagingLogger?: MessagingLogger;
   readonly timings?: Partial<AdapterTimings>;
   readonly calendar?: BusinessCalendar;
-  /** Consumer tuning (tests pass faster group timings). */
-  readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry'>;
+  /** Consumer tuning (tests pass faster group timings) and when a message holding its partition is reported stuck. */
+  readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry' | 'stuckAfterMs'>;
 }
 
 export interface RunningBankAdapter extends AdapterStatusSource {
   readonly instanceId: string;
+  /** Its consumers (calls, replies), for `/health` to report a stuck partition. */
+  readonly consumers: ReadonlyArray<{ health(): ConsumerHealth }>;
   stop(): Promise<void>;
 }
 
@@ -165,7 +167,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
       redis.disconnect();
       logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');
     };
-    return { instanceId, status, stop: () => (stopped ??= stop()) };
+    return { instanceId, status, consumers: [calls, replies], stop: () => (stopped ??= stop()) };
 
     function buildParts() {
       const breaker = new OpossumCallBreaker(

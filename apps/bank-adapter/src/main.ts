@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createKafka } from '@custody/messaging';
 import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import {
+  consumerStuckAfterMsFrom,
   findBank,
   FundPasswordVerificationClient,
   loadCustodyConfig,
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token))
       : undefined,
     logger,
-    consumerTuning: env.consumerTuning,
+    consumerTuning: { ...env.consumerTuning, stuckAfterMs: consumerStuckAfterMsFrom() },
   });
   const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
 

@@ -1,10 +1,12 @@
 import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { buildDeadLetterMessage, DeadLetterError } from './dead-letter';
+import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
 import { decodeEnvelope } from './envelope.codec';
+import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from './failure-class';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
+import { DEFAULT_STUCK_AFTER_MS, type StuckMessage, StuckMessageMonitor, type WatchedMessage } from './stuck-monitor';
 import { type PartitionWindowView, type SettleControl, WindowedDispatcher, type WindowedConsumption } from './windowed.dispatcher';
 
 /** Options every consumer variant shares. */
@@ -27,8 +29,16 @@ export interface ConsumerOptions {
   /** The longest a fetch waits for data; lower means lower latency and more requests. */
   maxWaitTimeMs?: number;
   logger?: MessagingLogger;
-  /** Called each time a message is retried past `retry.maxAttempts` (alerting hooks in here). */
-  onStalled?: (stalled: StalledMessage) => void;
+  /**
+   * Which handler failures can never succeed on retry (dead-lettered at once); everything else is
+   * retried. Default: only `DeadLetterError` is permanent. See failure-class.ts.
+   */
+  classifyFailure?: FailureClassifier;
+  /**
+   * How long one message may hold its partition (fail, or not return) before `health()` lists it and
+   * an ERROR line says what is stuck and what to do. Default 60 s.
+   */
+  stuckAfterMs?: number;
 }
 
 /** Where a message came from; given to routes for the inbox and to the dead-letter record. */
@@ -38,16 +48,6 @@ export interface Delivery {
   partition: number;
   offset: string;
   message: KafkaMessage;
-}
-
-export interface StalledMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  messageId: string;
-  attempts: number;
-  lastError: string;
-  since: string;
 }
 
 export type PreparedMessage =
@@ -61,7 +61,8 @@ export interface ConsumerRoute {
 
 export interface ConsumerHealth {
   running: boolean;
-  stalled: StalledMessage[];
+  /** Messages held for longer than `stuckAfterMs`, each naming group, topic, partition, offset, message id and last error. */
+  stuck: StuckMessage[];
   /** Windowed consumption only: each partition's window (messages in flight, not yet committable, commit point). */
   windows?: PartitionWindowView[];
 }
@@ -83,7 +84,7 @@ export class ConsumerEngine {
   private readonly policy: RetryPolicy;
   private readonly logger: MessagingLogger;
   private readonly deadLetterTopic: string;
-  private readonly stalled = new Map<string, StalledMessage>();
+  private readonly monitor: StuckMessageMonitor;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopSignal = new AbortController();
@@ -99,6 +100,13 @@ export class ConsumerEngine {
     this.deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
     // Invalid limits fail here, at wiring time, not at the first message.
     if (windowed) WindowedDispatcher.limitsOf(windowed);
+    this.monitor = new StuckMessageMonitor({
+      groupId: options.groupId,
+      stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
+      logger: this.logger,
+      retryIntervalMs: this.policy.stalledRetryIntervalMs,
+      windowed: windowed !== undefined,
+    });
   }
 
   get groupId(): string {
@@ -209,12 +217,12 @@ export class ConsumerEngine {
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
-    this.stalled.clear();
+    this.monitor.clear();
     this.logger.info({ groupId: this.groupId }, 'consumer stopped');
   }
 
   health(): ConsumerHealth {
-    const health: ConsumerHealth = { running: this.running, stalled: [...this.stalled.values()] };
+    const health: ConsumerHealth = { running: this.running, stuck: this.monitor.stuck() };
     if (this.windowed) health.windows = this.dispatcher?.views() ?? [];
     return health;
   }
@@ -231,7 +239,6 @@ export class ConsumerEngine {
         await this.consumer.commitOffsets(offsets);
       },
       pauseAll: () => this.consumer?.pause([...this.routes.keys()].map((topic) => ({ topic }))),
-      forgetStall: (delivery) => this.stalled.delete(this.stallKeyOf(delivery)),
     });
   }
 
@@ -264,75 +271,70 @@ export class ConsumerEngine {
   }
 
   /**
-   * Brings one message to its final state: dead-lettered (invalid, or refused by its handler) or
-   * applied, retrying a failing handler with backoff for as long as it takes. Throws
-   * `ConsumerStoppingError` when `control` says to give it up; the caller then commits nothing for it.
+   * Brings one message to its final state: dead-lettered (unreadable, or refused with a permanent
+   * failure) or applied, retrying transient failures (of the handler, or of the dead-letter topic) with
+   * backoff for as long as it takes. Throws `ConsumerStoppingError` when `control` says to give it up,
+   * and whatever a heartbeat throws on a rebalance; the caller then commits nothing for it.
    */
   private async settle(delivery: Delivery, control: SettleControl): Promise<void> {
-    const { topic, partition, offset } = delivery;
+    const { topic } = delivery;
     const route = this.routes.get(topic);
     const prepared: PreparedMessage = route ? route.prepare(delivery) : { valid: false, reason: `no handler for topic ${topic}` };
-    if (!prepared.valid) {
-      await this.deadLetter(delivery, prepared.reason);
-      return;
-    }
-    const stallKey = this.stallKeyOf(delivery);
-    for (let attempt = 1; ; attempt += 1) {
-      if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
-      try {
-        const outcome = await prepared.apply();
-        if (outcome === 'duplicate') {
-          this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
+    const watched = this.monitor.begin(delivery, prepared.valid ? prepared.messageId : undefined);
+    let outcome: 'settled' | 'given up' = 'given up';
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
+        try {
+          await this.attempt(delivery, prepared);
+          outcome = 'settled';
+          return;
+        } catch (error) {
+          if (error instanceof ConsumerStoppingError) throw error;
+          this.recordFailure(delivery, watched, attempt, error);
         }
-        if (this.stalled.has(stallKey)) {
-          this.logger.warn({ groupId: this.groupId, topic, partition, offset, attempt }, 'stalled message finally applied');
-        }
-        break;
-      } catch (error) {
-        if (error instanceof DeadLetterError) {
-          await this.deadLetter(delivery, `handler refused: ${error.message}`);
-          break;
-        }
-        this.recordFailure(delivery, prepared.messageId, attempt, error);
         await this.waitBeforeRetry(backoffAfter(attempt, this.policy), control);
       }
+    } finally {
+      this.monitor.end(watched, outcome);
     }
-    this.stalled.delete(stallKey);
   }
 
-  /**
-   * One message at a time per partition: the partition is the key. Windowed, several messages of one
-   * partition can be stalled at once, each under its own offset.
-   */
-  private stallKeyOf({ topic, partition, offset }: Delivery): string {
-    return this.windowed ? `${topic}/${partition}/${offset}` : `${topic}/${partition}`;
-  }
-
-  private recordFailure(delivery: Delivery, messageId: string, attempt: number, error: unknown): void {
-    const { topic, partition, offset } = delivery;
-    const fields = { groupId: this.groupId, topic, partition, offset, messageId, attempt, error };
-    if (!isStalled(attempt, this.policy)) {
-      this.logger.warn(fields, 'handler failed; effect rolled back, offset not committed, retrying');
+  /** One try: apply, or dead-letter what cannot be read or can never succeed. Throws what is worth retrying. */
+  private async attempt(delivery: Delivery, prepared: PreparedMessage): Promise<void> {
+    if (!prepared.valid) {
+      await this.deadLetter(delivery, undefined, { reason: prepared.reason });
       return;
     }
-    const key = this.stallKeyOf(delivery);
-    const stalled: StalledMessage = {
-      topic,
-      partition,
-      offset,
-      messageId,
-      attempts: attempt,
-      lastError: error instanceof Error ? error.message : String(error),
-      since: this.stalled.get(key)?.since ?? new Date().toISOString(),
-    };
-    this.stalled.set(key, stalled);
+    let result: 'applied' | 'duplicate';
+    try {
+      result = await prepared.apply();
+    } catch (error) {
+      if (classifyFailure(error, this.options.classifyFailure) === 'transient') throw error;
+      // Its transaction rolled back: nothing of it was applied, not even the inbox entry, so a replay applies it.
+      await this.deadLetter(delivery, prepared.messageId, { reason: `handler refused: ${errorText(error)}`, errorCode: errorCodeOf(error) });
+      return;
+    }
+    if (result === 'duplicate') {
+      const { topic, partition, offset } = delivery;
+      this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
+    }
+  }
+
+  private recordFailure(delivery: Delivery, watched: WatchedMessage, attempt: number, error: unknown): void {
+    this.monitor.failed(watched, error);
+    const { topic, partition, offset } = delivery;
+    const fields = { groupId: this.groupId, topic, partition, offset, messageId: watched.messageId, attempt, errorCode: errorCodeOf(error), error };
+    if (!isStalled(attempt, this.policy)) {
+      this.logger.warn(fields, 'attempt failed; nothing of it committed (effect rolled back, offset not committed), retrying');
+      return;
+    }
     this.logger.error(
       { ...fields, retryInMs: this.policy.stalledRetryIntervalMs },
       this.windowed
-        ? 'MESSAGE STALLED: handler keeps failing; the partition’s committed offset waits behind it (the window goes on) until it succeeds or an operator acts'
-        : 'MESSAGE STALLED: handler keeps failing; the partition waits behind it until it succeeds or an operator acts',
+        ? 'MESSAGE STALLED: keeps failing; the partition’s committed offset waits behind it (the window goes on) until it succeeds or an operator acts'
+        : 'MESSAGE STALLED: keeps failing; the partition waits behind it until it succeeds or an operator acts',
     );
-    this.options.onStalled?.(stalled);
   }
 
   /**
@@ -351,18 +353,35 @@ export class ConsumerEngine {
     }
   }
 
-  private async deadLetter(delivery: Delivery, reason: string): Promise<void> {
+  /**
+   * The message's effect never happens unless an operator replays it (`replayOf`), so the record and the
+   * ERROR line carry everything that takes. A failed send throws and is retried like a handler failure:
+   * the offset is not committed before the record is on the dead-letter topic.
+   */
+  private async deadLetter(delivery: Delivery, messageId: string | undefined, failure: DeadLetterFailure): Promise<void> {
     const { topic, partition, offset, message } = delivery;
-    this.logger.error({ groupId: this.groupId, topic, partition, offset, reason, deadLetterTopic: this.deadLetterTopic }, 'message dead-lettered');
     if (!this.producer) throw new ConsumerStoppingError('consumer stopping');
-    // If this fails the error propagates: the offset is not committed and the record is read again.
     await this.producer.send({
       topic: this.deadLetterTopic,
       acks: -1,
-      messages: [
-        buildDeadLetterMessage({ topic, partition, offset, consumerGroup: this.groupId, key: message.key, value: message.value, headers: message.headers }, reason),
-      ],
+      messages: [buildDeadLetterMessage({ topic, partition, offset, consumerGroup: this.groupId, messageId, key: message.key, value: message.value, headers: message.headers }, failure)],
     });
+    this.logger.error(
+      {
+        groupId: this.groupId,
+        topic,
+        partition,
+        offset,
+        messageId,
+        errorCode: failure.errorCode,
+        reason: failure.reason,
+        deadLetterTopic: this.deadLetterTopic,
+        action:
+          'Nothing of this message was applied. Once its cause is fixed, republish the dead-letter record to its original topic ' +
+          'unchanged (same message id; replayOf in @custody/messaging): this group applies it once, groups that had it skip it.',
+      },
+      `MESSAGE DEAD-LETTERED: ${topic}[${partition}] offset ${offset} (message ${messageId ?? 'unreadable'}) will never be applied as it is: ${failure.reason}`,
+    );
   }
 
   private async commit(delivery: Delivery): Promise<void> {

@@ -1,14 +1,14 @@
 /**
- * How a consumer retries a message whose handler failed, and what happens when it keeps failing.
+ * How a consumer retries a message whose handler failed with a transient failure (failure-class.ts).
  *
- * A failing message is never skipped and never dropped: skipping would reorder the effects on one
+ * Such a message is never skipped and never dropped: skipping would reorder the effects on one
  * account (its later messages would run first) and dropping would lose money movements. So:
- * `maxAttempts` tries with exponential backoff, then the message is reported as STALLED (an error
- * log on every further attempt, `onStalled`, and `health()`), and retried every
- * `stalledRetryIntervalMs` until it succeeds, the consumer stops (the offset is not committed, so
- * the next owner of the partition starts with this message again), or an operator deals with it.
- * The partition waits behind it; other partitions go on when `partitionsConsumedConcurrently` > 1.
- * A handler that knows a message can never succeed throws `DeadLetterError` instead.
+ * `maxAttempts` tries with exponential backoff, then the message is STALLED (an error log on every
+ * further attempt) and retried every `stalledRetryIntervalMs` until it succeeds, the consumer stops
+ * (the offset is not committed, so the next owner of the partition starts with this message again),
+ * or an operator deals with it. The partition waits behind it; other partitions go on when
+ * `partitionsConsumedConcurrently` > 1. Once it has held the partition for `stuckAfterMs` it is
+ * reported stuck (stuck-monitor.ts). A permanent failure is not retried: it is dead-lettered.
  */
 export interface RetryPolicy {
   maxAttempts: number;

@@ -13,9 +13,10 @@ import {
 } from '@custody/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { AtLeastOnceConsumer } from './at-least-once.consumer';
-import { DeadLetterError, readDeadLetterRecord } from './dead-letter';
+import { DeadLetterError, readDeadLetterRecord, replayOf } from './dead-letter';
 import { encodeEnvelope } from './envelope.codec';
 import { newEnvelope } from './envelope.factory';
+import type { FailureClassifier } from './failure-class';
 import { createIdempotentProducer } from './kafka.factory';
 import { createOutboxInboxMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
@@ -61,7 +62,17 @@ async function produceRaw(topic: string, values: Array<Buffer | string>): Promis
   await producer.send({ topic, acks: -1, messages: values.map((value) => ({ key: '880001', value })) });
 }
 
-function consumerFor(groupId: string, extra: { deadLetterTopic?: string; logger?: RecordingLogger } = {}): TransactionalConsumer {
+/** A refusal that can never succeed, as a domain's deterministic refusal codes are. */
+class CreditRefused extends Error {
+  readonly code = 'CREDIT_REFUSED';
+}
+
+const refusalsArePermanent: FailureClassifier = (error) => (error instanceof CreditRefused ? 'permanent' : 'transient');
+
+function consumerFor(
+  groupId: string,
+  extra: { deadLetterTopic?: string; logger?: RecordingLogger; classifyFailure?: FailureClassifier; stuckAfterMs?: number } = {},
+): TransactionalConsumer {
   const consumer = new TransactionalConsumer({
     kafka,
     groupId,
@@ -112,16 +123,16 @@ describe('transactional consumer (real PostgreSQL and Kafka)', () => {
     // A build whose handler fails after it has begun the effect (its insert is already in the transaction).
     let failedAttempts = 0;
     const dyingLog = new RecordingLogger();
-    const dying = consumerFor(groupId, { logger: dyingLog }).subscribe(topic, async (message, manager) => {
+    const dying = consumerFor(groupId, { logger: dyingLog, stuckAfterMs: 300 }).subscribe(topic, async (message, manager) => {
       await insertCredit(manager, db.schema, message.payload, message.id);
       failedAttempts += 1;
       throw new Error('process dies half-way through the effect');
     });
     await dying.start();
-    await waitFor(() => failedAttempts >= 3 && dying.health().stalled.length === 1, { description: 'the failing handler to be retried into STALLED' });
+    await waitFor(() => failedAttempts >= 3 && dying.health().stuck.length === 1, { description: 'the failing handler to be retried until it is stuck' });
     expect(await creditsFor('die-1')).toEqual([]);
     expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
-    expect(dying.health().stalled[0]).toMatchObject({ topic: topic.name, offset: '0', messageId: envelope.id, lastError: 'process dies half-way through the effect' });
+    expect(dying.health().stuck[0]).toMatchObject({ topic: topic.name, offset: '0', messageId: envelope.id, lastError: 'process dies half-way through the effect' });
     // Loud, never silent: past maxAttempts every further failure is an error naming the message.
     expect(dyingLog.at('warn').map((entry) => entry.fields['attempt'])).toEqual([1]);
     expect(dyingLog.at('error')[0]).toMatchObject({ message: expect.stringMatching(/^MESSAGE STALLED/), fields: { messageId: envelope.id, offset: '0' } });
@@ -179,6 +190,151 @@ describe('transactional consumer (real PostgreSQL and Kafka)', () => {
     expect(records[1]?.value?.toString()).toBe(amountAsNumber);
     expect(records[1]?.reason).toMatch(/^payload invalid: payload\.amount/);
     expect(records[2]?.reason).toBe('handler refused: fund account 880001 is closed');
+  });
+  it('a permanent failure dead-letters the message with its reason, code, message id and origin, records nothing of it (not even in the inbox), and the next message on the partition is applied', async () => {
+    const topic = await freshTopic('permanent');
+    const deadLetterTopic = uniqueTopicName('dead-letter');
+    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
+    stoppables.push(deadLetters);
+    const refused = newEnvelope(topic, credit('refused'), { key: '880001' });
+    const next = newEnvelope(topic, credit('after-refused'), { key: '880001' });
+    await produceRaw(topic.name, [encodeEnvelope(refused), encodeEnvelope(next)]);
+
+    const groupId = uniqueGroupId('permanent');
+    const logger = new RecordingLogger();
+    let accountClosed = true;
+    const attempts: string[] = [];
+    await consumerFor(groupId, { deadLetterTopic, logger, classifyFailure: refusalsArePermanent })
+      .subscribe(topic, async (envelope, manager) => {
+        attempts.push(envelope.payload.creditId);
+        // The effect has begun when the refusal comes: the rollback must take it back.
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        if (accountClosed && envelope.payload.creditId === 'refused') throw new CreditRefused('fund account 880001 is closed');
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '2', { description: 'both records committed' });
+    // Refused once, not retried.
+    expect(attempts).toEqual(['refused', 'after-refused']);
+    expect(await creditsFor('refused')).toEqual([]);
+    expect(await creditsFor('after-refused')).toEqual([{ message_id: next.id }]);
+    const inbox = (await db.dataSource.query(`SELECT message_id FROM "${db.schema}".inbox WHERE consumer_group = $1`, [groupId])) as Array<{ message_id: string }>;
+    expect(inbox.map((row) => row.message_id)).toEqual([next.id]);
+
+    const [deadLetter] = await deadLetters.waitForCount(1);
+    const record = readDeadLetterRecord(deadLetter!);
+    expect(record).toMatchObject({
+      originalTopic: topic.name,
+      originalPartition: 0,
+      originalOffset: '0',
+      consumerGroup: groupId,
+      messageId: refused.id,
+      errorCode: 'CREDIT_REFUSED',
+      reason: 'handler refused: fund account 880001 is closed',
+    });
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^MESSAGE DEAD-LETTERED/),
+        fields: expect.objectContaining({ groupId, topic: topic.name, partition: 0, offset: '0', messageId: refused.id, errorCode: 'CREDIT_REFUSED', deadLetterTopic }),
+      }),
+    ]);
+
+    // The operator fixes the cause and replays the record — twice, by mistake: it is applied once.
+    accountClosed = false;
+    const replay = replayOf(record!);
+    await producer.send({ topic: replay.topic, acks: -1, messages: [replay.message, replay.message] });
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '4', { description: 'both replays committed' });
+    expect(await creditsFor('refused')).toEqual([{ message_id: refused.id }]);
+  });
+
+  it('a transient failure (the database connection lost mid-effect) is retried and applied once it heals; nothing is dead-lettered', async () => {
+    const topic = await freshTopic('transient');
+    const envelope = newEnvelope(topic, credit('after-connection-loss'), { key: '880001' });
+    await produceRaw(topic.name, [encodeEnvelope(envelope)]);
+    const groupId = uniqueGroupId('transient');
+    const logger = new RecordingLogger();
+    let attempts = 0;
+    await consumerFor(groupId, { logger, classifyFailure: refusalsArePermanent })
+      .subscribe(topic, async (message, manager) => {
+        attempts += 1;
+        await insertCredit(manager, db.schema, message.payload, message.id);
+        // The first attempt's connection dies under it, as when the database fails over.
+        if (attempts === 1) await manager.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '1', { description: 'the record committed after the retry' });
+    expect(attempts).toBe(2);
+    expect(await creditsFor('after-connection-loss')).toEqual([{ message_id: envelope.id }]);
+    expect(logger.at('warn')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ attempt: 1, messageId: envelope.id }) })]);
+    expect(logger.entries.filter((entry) => /DEAD-LETTERED/.test(entry.message))).toEqual([]);
+  });
+
+  it('a message failing for longer than stuckAfterMs is named by health() (group, topic, partition, offset, message id, last error) and by one ERROR line saying what to do; both clear when it heals', async () => {
+    const topic = await freshTopic('stuck');
+    const envelope = newEnvelope(topic, credit('stuck'), { key: '880001' });
+    await produceRaw(topic.name, [encodeEnvelope(envelope)]);
+    const groupId = uniqueGroupId('stuck');
+    const logger = new RecordingLogger();
+    let healed = false;
+    const consumer = consumerFor(groupId, { logger, classifyFailure: refusalsArePermanent, stuckAfterMs: 400 }).subscribe(topic, async (message, manager) => {
+      if (!healed) throw new Error('could not serialize access due to concurrent update');
+      await insertCredit(manager, db.schema, message.payload, message.id);
+    });
+    await consumer.start();
+
+    await waitFor(() => consumer.health().stuck.length === 1, { description: 'the message reported stuck' });
+    expect(consumer.health().stuck).toEqual([
+      {
+        groupId,
+        topic: topic.name,
+        partition: 0,
+        offset: '0',
+        messageId: envelope.id,
+        since: expect.any(String),
+        attempts: expect.any(Number),
+        lastError: 'could not serialize access due to concurrent update',
+      },
+    ]);
+    await waitFor(() => logger.entries.some((entry) => entry.message.startsWith('PARTITION STUCK')), { description: 'the stuck line' });
+    const stuckLines = logger.entries.filter((entry) => entry.message.startsWith('PARTITION STUCK'));
+    expect(stuckLines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(`${topic.name}[0] has been on offset 0 (message ${envelope.id}) since`),
+        fields: expect.objectContaining({ groupId, offset: '0', messageId: envelope.id, lastError: 'could not serialize access due to concurrent update', action: expect.stringMatching(/Never move the group’s offset past it/) }),
+      }),
+    ]);
+    expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
+
+    healed = true;
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '1', { description: 'the record committed once healed' });
+    expect(consumer.health().stuck).toEqual([]);
+    expect(logger.at('warn')).toContainEqual(expect.objectContaining({ message: 'stuck message settled; its partition moves again', fields: expect.objectContaining({ offset: '0' }) }));
+    expect(await creditsFor('stuck')).toEqual([{ message_id: envelope.id }]);
+  });
+
+  it('a handler that hangs without ever failing is reported stuck as well, with no error yet', async () => {
+    const topic = await freshTopic('hanging');
+    const envelope = newEnvelope(topic, credit('hanging'), { key: '880001' });
+    await produceRaw(topic.name, [encodeEnvelope(envelope)]);
+    const groupId = uniqueGroupId('hanging');
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const consumer = consumerFor(groupId, { stuckAfterMs: 300 }).subscribe(topic, async (message, manager) => {
+      await gate;
+      await insertCredit(manager, db.schema, message.payload, message.id);
+    });
+    // Released before the consumer stops, whatever the test's outcome: a stop waits for the handler in hand.
+    stoppables.push({ stop: async () => release() });
+    await consumer.start();
+
+    await waitFor(() => consumer.health().stuck.length === 1, { description: 'the hanging message reported stuck' });
+    expect(consumer.health().stuck[0]).toMatchObject({ offset: '0', messageId: envelope.id, attempts: 0, lastError: undefined });
+    release();
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '1', { description: 'the record committed once released' });
+    expect(consumer.health().stuck).toEqual([]);
   });
 });
 

@@ -49,8 +49,6 @@ export interface WindowedDispatcherDependencies {
   commit(offsets: PartitionOffset[]): Promise<void>;
   /** Stops fetching every subscribed topic (kafkajs pause). */
   pauseAll(): void;
-  /** Forgets what health() reports about a message that is being given up. */
-  forgetStall(delivery: Delivery): void;
 }
 
 export interface PartitionWindowView {
@@ -271,24 +269,20 @@ export class WindowedDispatcher {
 
   private async run(state: PartitionState, delivery: Delivery): Promise<void> {
     const control: SettleControl = { cancelled: () => !this.accepting || state.closed, signal: state.abort.signal };
-    try {
-      for (let failures = 1; ; failures += 1) {
-        try {
-          if ((await this.deps.settle(delivery, control)) === 'abandoned') {
-            this.deps.logger.info(this.fieldsOf(delivery), 'message given up (consumer stopping or partition revoked); left uncommitted');
-            return;
-          }
-          break;
-        } catch (error) {
-          if (control.cancelled()) return;
-          // The handler's own failures are retried inside settle(); what arrives here could not even be
-          // dead-lettered (the producer failing). Never skipped: it is tried again, the commit point waits.
-          this.deps.logger.error({ ...this.fieldsOf(delivery), attempt: failures, error }, 'message could not be settled; retrying');
-          await sleep(backoffAfter(failures, this.deps.policy), control.signal);
+    for (let failures = 1; ; failures += 1) {
+      try {
+        if ((await this.deps.settle(delivery, control)) === 'abandoned') {
+          this.deps.logger.info(this.fieldsOf(delivery), 'message given up (consumer stopping or partition revoked); left uncommitted');
+          return;
         }
+        break;
+      } catch (error) {
+        if (control.cancelled()) return;
+        // settle() retries every failure it knows (the handler's, the dead-letter topic's); reaching here
+        // is unexpected. Never skipped all the same: it is tried again, the commit point waits.
+        this.deps.logger.error({ ...this.fieldsOf(delivery), attempt: failures, error }, 'message could not be settled; retrying');
+        await sleep(backoffAfter(failures, this.deps.policy), control.signal);
       }
-    } finally {
-      this.deps.forgetStall(delivery);
     }
     if (state.closed) return;
     const point = state.window.finish(delivery.offset);

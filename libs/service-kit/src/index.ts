@@ -10,6 +10,8 @@ export * from './token-source';
 export * from './auth-settings';
 export * from './logging';
 export * from './health.controller';
+export * from './consumer-health';
+export * from './message-failures';
 export * from './bootstrap';
 export * from './business-calendar';
 export * from './idempotency';

@@ -17,9 +17,11 @@ import { readAuthSettings, type AuthSettings } from './auth-settings';
 import { TokenVerifier } from './bearer-tokens';
 import { startHttpService } from './bootstrap';
 import { Clock, BusinessCalendar, ChinaCalendarDate } from './business-calendar';
+import { consumerHealthIndicator, consumerStuckAfterMsFrom } from './consumer-health';
 import { CUSTODY_CONFIG, loadCustodyConfig, type CustodyConfig } from './custody-config';
 import { HEALTH_CHECKS } from './health.controller';
 import { idempotencyKeyedClaimsMigration, idempotencyMigration, IdempotencyStore } from './idempotency';
+import { classifyMessageFailure } from './message-failures';
 import { NamespacedOutbox, TopicNamespace } from './namespace';
 import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
 import { SecretSealer } from './secret-sealer';
@@ -35,6 +37,8 @@ export interface ServiceContext {
   dataSource: DataSource;
   namespace: TopicNamespace;
   kafka: Kafka;
+  /** The service's consumer, subscribed and started once the module is up; `/health` reports its stuck partitions. */
+  consumer: TransactionalConsumer;
 }
 
 export interface Subscription {
@@ -87,6 +91,7 @@ export function platformProviders(ctx: ServiceContext): Provider[] {
           await ctx.dataSource.query('SELECT 1');
           return { database: { status: 'up' } };
         },
+        consumerHealthIndicator([ctx.consumer]),
       ],
     },
   ];
@@ -113,7 +118,17 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   });
   await runMigrations(dataSource);
   const kafka = createKafka({ clientId: def.name, brokers: env.kafkaBrokers });
-  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka };
+  const consumer = new TransactionalConsumer({
+    kafka,
+    groupId: namespace.group(def.name),
+    dataSource,
+    deadLetterTopic: namespace.deadLetterTopic,
+    partitionsConsumedConcurrently: 4,
+    classifyFailure: classifyMessageFailure,
+    stuckAfterMs: consumerStuckAfterMsFrom(),
+    ...env.consumerTuning,
+  });
+  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumer };
 
   const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
   const subscriptions = def.subscriptions(app);
@@ -123,7 +138,6 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
 
   const relay = new OutboxRelay({ dataSource, kafka, databaseUrl: env.databaseUrl });
   await relay.start();
-  const consumer = new TransactionalConsumer({ kafka, groupId: namespace.group(def.name), dataSource, deadLetterTopic: namespace.deadLetterTopic, partitionsConsumedConcurrently: 4, ...env.consumerTuning });
   for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
   await consumer.start();
   const workers = def.workers?.(app) ?? [];
