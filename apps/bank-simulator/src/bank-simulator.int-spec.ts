@@ -253,13 +253,13 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       const session = await broker();
       const summaryBefore = (await http<{ summary: Record<string, string> }>(sim, 'GET', '/books')).body.summary.CNY;
       const bankAccountNo = await newBankAccount();
-      const reply = await designate(session, bankAccountNo, 'F90000000001', { opening: '50.00' });
+      const reply = await designate(session, bankAccountNo, '900000000001', { opening: '50.00' });
       expect(reply.body.Rst.Code).toBe('0000');
       expect(reply.body.BkAcct).toMatchObject({ Type: '2' });
-      expect(reply.body.ScAcct).toMatchObject({ Id: 'F90000000001', Type: '3' });
-      const custody = await http<Array<Record<string, string>>>(sim, 'GET', '/custody-accounts?fundAccountNo=F90000000001&currency=CNY');
+      expect(reply.body.ScAcct).toMatchObject({ Id: '900000000001', Type: '3' });
+      const custody = await http<Array<Record<string, string>>>(sim, 'GET', '/custody-accounts?fundAccountNo=900000000001&currency=CNY');
       expect(custody.body).toEqual([
-        { custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo: 'F90000000001', currency: 'CNY', bankAccountNo, balance: '50.00', status: 'NORMAL' },
+        { custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo: '900000000001', currency: 'CNY', bankAccountNo, balance: '50.00', status: 'NORMAL' },
       ]);
       const books = await http<{ summary: Record<string, string>; transactions: unknown[] }>(sim, 'GET', '/books');
       expect(Money.parse(books.body.summary.CNY, 'non-negative').minus(Money.parse(summaryBefore, 'non-negative')).toString()).toBe('50.00');
@@ -271,15 +271,15 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
     it('1001: a wrong bank password designates nothing', async () => {
       const session = await broker();
       const bankAccountNo = await newBankAccount();
-      const reply = await designate(session, bankAccountNo, 'F90000000002', { pin: '222222' });
+      const reply = await designate(session, bankAccountNo, '900000000002', { pin: '222222' });
       expect(reply.body.Rst.Code).toBe('1001');
-      expect((await http(sim, 'GET', '/custody-accounts?fundAccountNo=F90000000002')).body).toEqual([]);
+      expect((await http(sim, 'GET', '/custody-accounts?fundAccountNo=900000000002')).body).toEqual([]);
     });
 
     it('5016: a name that is not the account holder', async () => {
       const session = await broker();
       const bankAccountNo = await newBankAccount();
-      expect((await designate(session, bankAccountNo, 'F90000000003', { name: '李四' })).body.Rst.Code).toBe('5016');
+      expect((await designate(session, bankAccountNo, '900000000003', { name: '李四' })).body.Rst.Code).toBe('5016');
     });
   });
 
@@ -316,7 +316,7 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
     it('12002 for a fund account without a relationship: 1016', async () => {
       const session = await broker();
       const bankAccountNo = await newBankAccount();
-      expect((await transfer(session, '12002', bankAccountNo, 'F99999999999', '1.00')).body.Rst.Code).toBe('1016');
+      expect((await transfer(session, '12002', bankAccountNo, '99999999999999', '1.00')).body.Rst.Code).toBe('1016');
     });
 
     it('profile §4: a re-sent Ref (Resend=Y, even on a new session) returns the original reply and moves money once', async () => {
@@ -591,7 +591,7 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
     });
 
     it('no signed-in session: 409 problem', async () => {
-      const result = await start('6222000000000000', 'F1', '1.00');
+      const result = await start('6222000000000000', '1', '1.00');
       expect(result.status).toBe(409);
       expect(result.contentType).toContain('application/problem+json');
       expect(result.body).toMatchObject({ code: 'NO_BROKER_SESSION' });

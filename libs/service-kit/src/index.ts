@@ -14,3 +14,4 @@ export * from './await-state';
 export * from './namespace';
 export * from './service-runtime';
 export * from './settled-notifications';
+export * from './fund-account-no.field';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { IdempotencyStore, issueToken, loggingModule, SecretSealer, serviceMigrations, startHttpService, type CallerRole } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
@@ -70,7 +70,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
   async function customerWithAccount() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
   }
@@ -105,7 +105,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     expect(await verify(fundAccountNo, '246813')).toEqual({ status: 200, body: { result: 'MATCHED' } });
     expect(await resultOf(fundAccountNo, '246814')).toBe('MISMATCHED');
     expect(await resultOf(fundAccountNo, '2468')).toBe('MISMATCHED');
-    expect(await resultOf(`F${randomUUID().slice(0, 8)}`, '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
+    expect(await resultOf(uniqueFundAccountNo(), '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
   });
 
   it('lockout: five wrong passwords in a row lock it (even against the right one) until it is set again', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -38,7 +38,7 @@ describe('internal transfers (real PostgreSQL)', () => {
 
   /** A fund account with its ledger, designated at `bankCode` (null: not designated) and holding `balance` from a deposit. */
   async function fundAccount(customerNo: string, role: 'PRIMARY' | 'AUXILIARY', bankCode: string | null, balance = '0.00', currency: 'CNY' | 'USD' = 'CNY') {
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const fundAccountNo = uniqueFundAccountNo();
     await db.dataSource.transaction(async (m) => {
       await projection.fundAccountOpened(m, { fundAccountNo, customerNo, currency, role });
       if (!bankCode) return;
