@@ -6,10 +6,11 @@ import { AccountInitial1732200000001 } from './migrations/1732200000001-account-
 import { AccountFundPasswordLockout1732200000009 } from './migrations/1732200000009-account-fund-password-lockout';
 import { AccountFundPasswordVerifications1732200000011 } from './migrations/1732200000011-account-fund-password-verifications';
 import { AccountFundAccountNumberDigits1732200000050 } from './migrations/1732200000050-account-fund-account-number-digits';
+import { AccountFundPasswordVerificationsAgeIndex1732200000055 } from './migrations/1732200000055-account-fund-password-verifications-age-index';
 
 /** The account service's own tables and migrations, for the service and for its integration tests. */
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
   entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundAccountNumberDigits1732200000050],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055],
 };

@@ -2,10 +2,11 @@ import { SagaInitial1732200000003 } from './migrations/1732200000003-saga-initia
 import { SagaTimerFailures1732200000004 } from './migrations/1732200000004-saga-timer-failures';
 import { SagaBankStatus1732200000005 } from './migrations/1732200000005-saga-bank-status';
 import { SagaReversalCalls1732200000010 } from './migrations/1732200000010-saga-reversal-calls';
+import { SagaFiredTimersIndex1732200000054 } from './migrations/1732200000054-saga-fired-timers-index';
 
 /** The saga service's own migrations (it reads and writes its tables with SQL, no entities). */
 export const SAGA_SCHEMA = {
   schema: 'saga',
   entities: [],
-  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010],
+  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaFiredTimersIndex1732200000054],
 };

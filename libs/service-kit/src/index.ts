@@ -15,3 +15,6 @@ export * from './namespace';
 export * from './service-runtime';
 export * from './settled-notifications';
 export * from './fund-account-no.field';
+export * from './retention-settings';
+export * from './retention.job';
+export * from './service-retention';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@custody/service-kit';
 import type { TransferView } from './transfer.dto';
+import { attemptsView } from './transfer-attempts';
 import { decodeTransferCursor, encodeTransferCursor } from './transfer-page.cursor';
 import { Transfer, type TransferStatus } from './transfer.entity';
 
@@ -28,7 +29,7 @@ export function transferView(t: Transfer): TransferView {
     initiator: t.initiator,
     failure: t.failureCode ? { code: t.failureCode, bankReturnCode: t.bankReturnCode ?? undefined, message: t.failureMessage ?? '' } : undefined,
     unknownSince: t.unknownSince?.toISOString(),
-    attempts: t.attempts,
+    attempts: attemptsView({ attempts: t.attempts, dropped: t.attemptsDropped }),
   };
 }
 
