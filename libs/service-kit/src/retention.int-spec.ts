@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { claimInboxEntry, inboxRetention } from '@custody/messaging';
 import { qualifiedTable, type RetentionTask } from '@custody/persistence';
-import { createTestSchema, requireInfrastructure, type TestSchema } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { idempotencyRetention, IdempotencyStore } from './idempotency';
 import { RetentionJob } from './retention.job';
 import { DAY_MS } from './retention-settings';
@@ -9,21 +9,24 @@ import { serviceMigrations } from './service-runtime';
 
 /** The retention job (docs/design.md "Retention") on a service schema migrated as production migrates it. */
 describe('retention job (real PostgreSQL)', () => {
+  const SCHEMA = 'svc';
   const sealingKey = randomBytes(32);
-  let db: TestSchema;
+  let db: TestDatabase;
   let keys: IdempotencyStore;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestSchema({ name: 'retention', migrations: (schema) => serviceMigrations(schema, sealingKey, []) });
-    keys = new IdempotencyStore(db.schema, sealingKey);
+    // A database of its own: CREATE INDEX CONCURRENTLY in the migrations waits for every older transaction of its
+    // database, and other test files' transactions in a shared one would hold it up.
+    db = await createTestDatabase({ name: 'service_kit_retention', schema: SCHEMA, migrations: serviceMigrations(SCHEMA, sealingKey, []) });
+    keys = new IdempotencyStore(SCHEMA, sealingKey);
   });
 
   afterAll(() => db?.drop());
 
-  const job = (tasks: RetentionTask[], batchSize = 100) => new RetentionJob({ dataSource: db.dataSource, schema: db.schema, tasks, intervalMs: 60_000, batchSize, pauseMs: 0 });
-  const inbox = () => qualifiedTable(db.schema, 'inbox');
-  const keysTable = () => qualifiedTable(db.schema, 'idempotency_keys');
+  const job = (tasks: RetentionTask[], batchSize = 100) => new RetentionJob({ dataSource: db.dataSource, schema: SCHEMA, tasks, intervalMs: 60_000, batchSize, pauseMs: 0 });
+  const inbox = () => qualifiedTable(SCHEMA, 'inbox');
+  const keysTable = () => qualifiedTable(SCHEMA, 'idempotency_keys');
 
   /** A request the way the services make them: the key claimed, and completed with the resource when new. */
   const request = (requestId: string, body: unknown, resourceId: string) =>
@@ -37,7 +40,7 @@ describe('retention job (real PostgreSQL)', () => {
   async function inboxEntries(group: string, count: number, daysAgo: number): Promise<void> {
     for (let i = 0; i < count; i += 1) {
       await db.dataSource.transaction((manager) =>
-        claimInboxEntry(manager, db.schema, { consumerGroup: group, messageId: randomUUID(), messageType: 'm', topic: 't', partition: 0, offset: String(i) }),
+        claimInboxEntry(manager, SCHEMA, { consumerGroup: group, messageId: randomUUID(), messageType: 'm', topic: 't', partition: 0, offset: String(i) }),
       );
     }
     await db.dataSource.query(`UPDATE ${inbox()} SET processed_at = now() - make_interval(days => $2) WHERE consumer_group = $1`, [group, daysAgo]);
@@ -53,9 +56,9 @@ describe('retention job (real PostgreSQL)', () => {
     await db.dataSource.query(`UPDATE ${keysTable()} SET created_at = now() - make_interval(days => $2) WHERE request_id = $1`, [kept, 29]);
     await db.dataSource.query(`UPDATE ${keysTable()} SET created_at = now() - make_interval(days => $2) WHERE request_id = $1`, [expired, 31]);
 
-    const run = await job([idempotencyRetention(db.schema, 30 * DAY_MS)]).runOnce();
+    const run = await job([idempotencyRetention(SCHEMA, 30 * DAY_MS)]).runOnce();
 
-    expect(run).toEqual({ busy: false, pruned: { [`${db.schema}.idempotency_keys`]: 1 } });
+    expect(run).toEqual({ busy: false, pruned: { [`${SCHEMA}.idempotency_keys`]: 1 } });
     expect(await request(kept, { amount: '1.00' }, 'transfer-1-again')).toBe('transfer-1');
     expect(await request(expired, { amount: '2.00' }, 'transfer-2-again')).toBe('transfer-2-again');
   });
@@ -66,9 +69,9 @@ describe('retention job (real PostgreSQL)', () => {
     await inboxEntries(group, 230, 40);
     await inboxEntries(recent, 3, 1);
 
-    const run = await job([inboxRetention(db.schema, 30 * DAY_MS)], 50).runOnce();
+    const run = await job([inboxRetention(SCHEMA, 30 * DAY_MS)], 50).runOnce();
 
-    expect(run.pruned[`${db.schema}.inbox`]).toBe(230);
+    expect(run.pruned[`${SCHEMA}.inbox`]).toBe(230);
     expect(await inboxCount(group)).toBe(0);
     expect(await inboxCount(recent)).toBe(3);
   });
@@ -79,14 +82,14 @@ describe('retention job (real PostgreSQL)', () => {
     const other = db.dataSource.createQueryRunner();
     await other.connect();
     try {
-      await other.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`custody.retention:${db.schema}`]);
-      expect(await job([inboxRetention(db.schema, 30 * DAY_MS)]).runOnce()).toEqual({ busy: true, pruned: {} });
+      await other.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`custody.retention:${SCHEMA}`]);
+      expect(await job([inboxRetention(SCHEMA, 30 * DAY_MS)]).runOnce()).toEqual({ busy: true, pruned: {} });
       expect(await inboxCount(group)).toBe(5);
-      await other.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`custody.retention:${db.schema}`]);
+      await other.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`custody.retention:${SCHEMA}`]);
     } finally {
       await other.release();
     }
-    expect((await job([inboxRetention(db.schema, 30 * DAY_MS)]).runOnce()).busy).toBe(false);
+    expect((await job([inboxRetention(SCHEMA, 30 * DAY_MS)]).runOnce()).busy).toBe(false);
     expect(await inboxCount(group)).toBe(0);
   });
 });
