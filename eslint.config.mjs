@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.local/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -32,6 +33,25 @@ export default tseslint.config(
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:platform', 'scope:domain'] },
           ],
         },
+      ],
+    },
+  },
+  {
+    // A test that cannot fail is worse than none (issue 7 item 11): no expect that may not run (in a catch, an if),
+    // every async expect awaited or returned, nothing focused or skipped.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.system-spec.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-conditional-expect': 'error',
+      'jest/valid-expect': ['error', { alwaysAwait: true }],
+      'jest/valid-expect-in-promise': 'error',
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      // no-disabled-tests misses a skip chosen at run time (`(cond ? it : it.skip)(…)`); this catches any use.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (spec/conventions.md).' },
+        { selector: 'MemberExpression[object.name=/^(describe|it|test)$/][property.name=/^(skip|only)$/]', message: 'No skipped or focused tests.' },
       ],
     },
   },

@@ -334,7 +334,7 @@ describe('circuit breaker', () => {
 
     const refused = await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount: '2.00' }, 5000);
     expect(refused.body).toMatchObject({ status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: expect.stringMatching(/circuit breaker open/) } });
-    const notSent = [refused.body.serialNo];
+    const refusedTrials: TransferBody[] = [];
     // While the bank stays silent every trial fails; operators see it.
     expect(await ctx.eventually(publicBreaker, (state) => state !== 'CLOSED', 25_000)).not.toBe('CLOSED');
 
@@ -344,16 +344,14 @@ describe('circuit breaker', () => {
       async () => {
         await ctx.eventually(adapterBreaker, (state) => state !== 'OPEN', 15_000);
         const attempt = await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount: '3.00' }, 5000);
-        if (attempt.body.status === 'FAILED') {
-          expect(attempt.body.failure).toMatchObject({ code: 'BANK_UNAVAILABLE' });
-          notSent.push(attempt.body.serialNo);
-        }
+        if (attempt.body.status === 'FAILED') refusedTrials.push(attempt.body);
         return attempt;
       },
       (attempt) => attempt.body.status === 'SUCCEEDED',
       30_000,
     );
     expect(recovered.body.status).toBe('SUCCEEDED');
+    expect(refusedTrials.map((t) => t.failure?.code)).toEqual(refusedTrials.map(() => 'BANK_UNAVAILABLE'));
     expect(await ctx.eventually(publicBreaker, (state) => state === 'CLOSED', 25_000)).toBe('CLOSED');
 
     // The transfers caught in the outage end definite. One account's calls go to the bank one after another,
@@ -362,11 +360,11 @@ describe('circuit breaker', () => {
     const ended = await Promise.all(stuck.map((t: TransferBody) => ctx.definite(t.transferId, 60_000)));
     const written = ended.filter((r) => r.body.status === 'SUCCEEDED');
     expect(written.length).toBeGreaterThanOrEqual(1);
-    for (const r of ended.filter((e) => e.body.status !== 'SUCCEEDED')) {
-      expect(r.body).toMatchObject({ status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: expect.stringContaining('send budget') } });
-      notSent.push(r.body.serialNo);
+    const notWritten = ended.filter((e) => e.body.status !== 'SUCCEEDED').map((r) => r.body);
+    for (const body of notWritten) expect(body).toMatchObject({ status: 'FAILED', failure: { code: 'BANK_UNAVAILABLE', message: expect.stringContaining('send budget') } });
+    for (const serialNo of [refused.body.serialNo, ...refusedTrials.map((t) => t.serialNo), ...notWritten.map((t) => t.serialNo)]) {
+      expect((await bankA().transaction(serialNo)).status).toBe(404);
     }
-    for (const serialNo of notSent) expect((await bankA().transaction(serialNo)).status).toBe(404);
     await expectMovedOnce(d, before, `-${written.length + 3}.00`);
   }, 180_000);
 });

@@ -211,7 +211,10 @@ describe('bad input changes nothing and gets a precise error', () => {
   }
 
   it('an unknown fund account', () =>
-    expectNothingChanged(() => ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: 'F00000000000', amount: '1.00' }), 404, 'NOT_FOUND'));
+    expectNothingChanged(() => ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: '00000000000000', amount: '1.00' }), 404, 'NOT_FOUND'));
+
+  it.each(['F0001', '123456789012345'])('api.md: a fund account number that is not 1-14 digits (%p)', (fundAccountNo) =>
+    expectNothingChanged(() => ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo, amount: '1.00' }), 400, 'VALIDATION_FAILED'));
 
   it.each(['0', '-5', '1.234', 'abc'])('amount %p', (amount) =>
     expectNothingChanged(() => ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount }), 400, 'VALIDATION_FAILED'));

@@ -3,23 +3,23 @@ import { checkInvariants, type HubTransfer, type Snapshot } from './invariants';
 /** Books that agree, then one defect at a time: each must be named, and only it. */
 function consistentBooks(): Snapshot {
   const transfers: HubTransfer[] = [
-    { transferId: 't1', serialNo: 's1', type: 'BANK_TO_SECURITIES', initiator: 'S', status: 'SUCCEEDED', amount: '100.00', fundAccountNo: 'F1', bankCode: 'A' },
-    { transferId: 't2', serialNo: 's2', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'SUCCEEDED', amount: '30.00', fundAccountNo: 'F1', bankCode: 'A' },
-    { transferId: 't3', serialNo: 's3', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'FAILED', amount: '500.00', fundAccountNo: 'F1', bankCode: 'A' },
-    { transferId: 't4', serialNo: 'b1', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'REVERSED', amount: '9.00', fundAccountNo: 'F2', bankCode: 'B' },
-    { transferId: 't5', serialNo: 'b2', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'SUCCEEDED', amount: '20.00', fundAccountNo: 'F2', bankCode: 'B' },
+    { transferId: 't1', serialNo: 's1', type: 'BANK_TO_SECURITIES', initiator: 'S', status: 'SUCCEEDED', amount: '100.00', fundAccountNo: '100000000001', bankCode: 'A' },
+    { transferId: 't2', serialNo: 's2', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'SUCCEEDED', amount: '30.00', fundAccountNo: '100000000001', bankCode: 'A' },
+    { transferId: 't3', serialNo: 's3', type: 'SECURITIES_TO_BANK', initiator: 'S', status: 'FAILED', amount: '500.00', fundAccountNo: '100000000001', bankCode: 'A' },
+    { transferId: 't4', serialNo: 'b1', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'REVERSED', amount: '9.00', fundAccountNo: '100000000002', bankCode: 'B' },
+    { transferId: 't5', serialNo: 'b2', type: 'BANK_TO_SECURITIES', initiator: 'B', status: 'SUCCEEDED', amount: '20.00', fundAccountNo: '100000000002', bankCode: 'B' },
   ];
   return {
     accounts: [
-      { fundAccountNo: 'F1', bankCode: 'A', balance: '70.00', available: '70.00', frozen: '0.00' },
-      { fundAccountNo: 'F2', bankCode: 'B', balance: '20.00', available: '20.00', frozen: '0.00' },
+      { fundAccountNo: '100000000001', bankCode: 'A', balance: '70.00', available: '70.00', frozen: '0.00' },
+      { fundAccountNo: '100000000002', bankCode: 'B', balance: '20.00', available: '20.00', frozen: '0.00' },
     ],
     transfers,
     banks: [
       {
         bankCode: 'A',
         summary: '70.00',
-        custody: [{ fundAccountNo: 'F1', balance: '70.00' }],
+        custody: [{ fundAccountNo: '100000000001', balance: '70.00' }],
         records: new Map([
           ['s1', { status: 'SUCCEEDED', moved: true }],
           ['s2', { status: 'SUCCEEDED', moved: true }],
@@ -30,7 +30,7 @@ function consistentBooks(): Snapshot {
       {
         bankCode: 'B',
         summary: '20.00',
-        custody: [{ fundAccountNo: 'F2', balance: '20.00' }],
+        custody: [{ fundAccountNo: '100000000002', balance: '20.00' }],
         records: new Map([
           ['b1', { status: 'REVERSED', moved: false }],
           ['b2', { status: 'SUCCEEDED', moved: true }],
@@ -52,7 +52,7 @@ describe('fault-run invariants (domain.md §2)', () => {
   it('I3: a fund ledger that differs from its custody account', () => {
     const books = consistentBooks();
     const report = checkInvariants({ ...books, accounts: [{ ...books.accounts[0]!, balance: '70.01' }, books.accounts[1]!] });
-    expect(report.violations).toEqual(['I3 F1: ledger 70.01 ≠ custody account 70.00 at A']);
+    expect(report.violations).toEqual(['I3 100000000001: ledger 70.01 ≠ custody account 70.00 at A']);
   });
 
   it('I4: a summary account that differs from the sum of its custody accounts', () => {
@@ -88,8 +88,8 @@ describe('fault-run invariants (domain.md §2)', () => {
     const banks = [books.banks[0]!, { ...books.banks[1]!, openBankInitiated: ['b7'] }];
     const report = checkInvariants({ ...books, accounts, transfers, banks });
     expect(report.violations).toEqual([
-      'I7 F1: available -1.00 is negative',
-      'I7 F1: 71.00 still held after every transfer ended',
+      'I7 100000000001: available -1.00 is negative',
+      'I7 100000000001: 71.00 still held after every transfer ended',
       'TERMINAL transfer t3 is still UNKNOWN',
       'TERMINAL bank B has not ended its own transaction b7',
     ]);

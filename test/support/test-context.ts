@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Money } from '@custody/money';
+import { uniqueDigits, uniqueFundAccountNo } from '@custody/testing';
 import type { StackInfo } from '@custody/local-stack';
 import { readSystemStackInfo } from './system-stack';
 
@@ -159,13 +160,6 @@ export class StackControl {
   }
 }
 
-let sequence = 0;
-/** Identifiers unique across test runs against one database. */
-export function uniqueDigits(length: number): string {
-  const stamp = `${Date.now()}${(sequence++).toString().padStart(3, '0')}${Math.floor(Math.random() * 1000).toString().padStart(3, '0')}`;
-  return stamp.slice(-length).padStart(length, '1');
-}
-
 export interface Designated {
   customerNo: string;
   fundAccountNo: string;
@@ -199,7 +193,7 @@ export class TestContext {
 
   async newFundAccount(customerNo: string, role: 'PRIMARY' | 'AUXILIARY' = 'PRIMARY', currency = 'CNY'): Promise<string> {
     // All digits, as brokers number them: a fund password's PIN block takes its account field from this number.
-    const fundAccountNo = uniqueDigits(12);
+    const fundAccountNo = uniqueFundAccountNo();
     const result = await this.api.call('POST', '/v1/fund-accounts', { requestId: randomUUID(), fundAccountNo, customerNo, currency, role, branchId: '0001' });
     if (result.status !== 201) throw new Error(`fund account not opened: ${JSON.stringify(result.body)}`);
     return fundAccountNo;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { ChinaCalendarDate, DomainError, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { DesignationService } from './custody/designation.service';
@@ -41,7 +41,7 @@ describe('account service (real PostgreSQL)', () => {
   async function customerWithPrimary() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
   }
@@ -86,13 +86,13 @@ describe('account service (real PostgreSQL)', () => {
   it('§13: a customer holds at most one fund account per bank; an auxiliary needs a primary first', async () => {
     const { customerNo, fundAccountNo } = await customerWithPrimary();
     await designate(fundAccountNo, BANK_A);
-    const auxiliary = `F${randomUUID().slice(0, 8)}`;
+    const auxiliary = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
     await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED_BY_CUSTOMER' });
 
     const lonely = `C${randomUUID().slice(0, 8)}`;
     await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
-    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo: lonely, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo: lonely, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('api.md idempotency: concurrent twin designations both answer the one relationship', async () => {
@@ -106,7 +106,7 @@ describe('account service (real PostgreSQL)', () => {
   it('api.md idempotency: concurrent twin fund account openings both answer the one account', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' });
-    const body = { requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY' as const, role: 'PRIMARY' as const, branchId: '0001' };
+    const body = { requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY' as const, role: 'PRIMARY' as const, branchId: '0001' };
     const [a, b] = await Promise.all([fundAccounts.open(body), fundAccounts.open({ ...body })]);
     expect(a).toEqual(b);
     expect(a.fundAccountNo).toBe(body.fundAccountNo);
@@ -114,7 +114,7 @@ describe('account service (real PostgreSQL)', () => {
 
   it('§13: two fund accounts of one customer designated at one bank at the same moment: exactly one passes', async () => {
     const { customerNo, fundAccountNo } = await customerWithPrimary();
-    const auxiliary = `F${randomUUID().slice(0, 8)}`;
+    const auxiliary = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
     const results = await Promise.allSettled([designate(fundAccountNo, BANK_A), designate(auxiliary, BANK_A)]);
     const won = results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled');
@@ -139,9 +139,9 @@ describe('account service (real PostgreSQL)', () => {
   it('§13: at most 5 fund accounts per customer and currency', async () => {
     const { customerNo } = await customerWithPrimary();
     for (let i = 0; i < 4; i++) {
-      await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' });
+      await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' });
     }
-    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: `F${randomUUID().slice(0, 8)}`, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'FUND_ACCOUNT_LIMIT_REACHED' });
+    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'FUND_ACCOUNT_LIMIT_REACHED' });
   });
 
   it('a bank refusal is recorded FAILED with the bank return code; the fund account can be designated again', async () => {

@@ -4,6 +4,7 @@ import { on, runDatabaseService, SettledNotifications } from '@custody/service-k
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { DesignationService } from './custody/designation.service';
+import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 
 /** account: customers, fund accounts and custody relationships (domain.md §3, §13). */
 void runDatabaseService({
@@ -13,6 +14,7 @@ void runDatabaseService({
   produces: [fundAccountOpened, designationRequested],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
+  retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
     return [on(designationApplied, (event, manager) => designations.resolve(manager, event.payload))];

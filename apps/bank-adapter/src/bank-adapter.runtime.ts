@@ -11,6 +11,7 @@ import { BankCallHandler } from './calls/bank-call.handler';
 import { OpossumCallBreaker } from './calls/bank-circuit-breaker';
 import type { SecretOpener } from './calls/call-to-message.mapper';
 import { PostgresCallClaims } from './calls/call-claims.repository';
+import { startCallClaimsRetention } from './calls/call-claims.retention';
 import { RedisCompletedCallStore } from './calls/completed-call.store';
 import type { AdapterStatus, AdapterStatusSource } from './http/adapter-status';
 import { BankReplyHandler } from './inbound/bank-reply.handler';
@@ -121,6 +122,8 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
       [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported].map((topic) => namespace.name(topic.name)).concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
     );
+    const retention = await startCallClaimsRetention(dataSource, kafka, namespace.name(bankCallRequested.name), logger);
+    started.push({ what: 'retention', stop: () => retention?.stop() });
     const publisher = new KafkaEnvelopePublisher(kafka, namespace);
     await publisher.connect();
     started.push({ what: 'publisher', stop: () => publisher.disconnect() });
@@ -163,6 +166,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         .reportStopping({ instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker })
         .catch(() => undefined);
       await publisher.disconnect();
+      await retention?.stop();
       await dataSource.destroy();
       redis.disconnect();
       logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');

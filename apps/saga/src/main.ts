@@ -5,6 +5,7 @@ import { SAGA_SCHEMA } from './saga.schema';
 import { BankStatusService } from './banks/bank-status';
 import { SagaEngine } from './engine/saga-engine';
 import { TimerPoller } from './engine/timer-poller';
+import { sagaRetention } from './saga-retention';
 import { SagaModule } from './saga.module';
 
 /** saga: coordinates every flow that keeps the ledger and a bank in step (architecture.md "Saga coordinator"). */
@@ -25,4 +26,5 @@ void runDatabaseService({
     ];
   },
   workers: (app) => [app.get(TimerPoller)],
+  retention: sagaRetention,
 });

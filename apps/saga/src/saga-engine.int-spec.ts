@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { BusinessCalendar, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
 import { SAGA_SCHEMA } from './saga.schema';
 import { LedgerClient } from './designation/ledger-client';
@@ -52,7 +52,9 @@ describe('saga engine (real PostgreSQL)', () => {
     const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(`SELECT envelope FROM saga.outbox WHERE topic = $1 ORDER BY id`, [topic]);
     return rows.map((r) => r.envelope.payload).filter(filter);
   };
-  const calls = (transferId: string) => sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === transferId.slice(0, 8));
+  /** A call names no transfer, so each test's transfer gets its own fund account to find its calls by. */
+  const fundAccountOf = new Map<string, string>();
+  const calls = (transferId: string) => sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === fundAccountOf.get(transferId));
   const outcomes = (transferId: string) => sent('custody.internal.transfer.outcome.1', (p) => p.transferId === transferId);
   /** Makes one transfer's pending timers due now (not other tests'). */
   const makeTimersDue = (transferId: string) =>
@@ -60,13 +62,15 @@ describe('saga engine (real PostgreSQL)', () => {
 
   async function startWithdrawal(type: 'SECURITIES_TO_BANK' | 'BANK_TO_SECURITIES' = 'SECURITIES_TO_BANK', bankCode = BANK) {
     const transferId = randomUUID();
+    const fundAccountNo = uniqueFundAccountNo();
+    fundAccountOf.set(transferId, fundAccountNo);
     await db.dataSource.transaction((m) =>
       engine.startTransfer(m, {
         transferId,
         type,
         serialNo: `2026112120${Date.now().toString().slice(-10)}`,
         businessDate: '2026-11-21',
-        fundAccountNo: transferId.slice(0, 8),
+        fundAccountNo,
         currency: 'CNY',
         amount: '100.00',
         bankCode,

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { PinVerifierPublicKey } from '@custody/bank-protocol';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import {
   ChinaCalendarDate,
   Clock,
@@ -10,15 +9,13 @@ import {
   DomainError,
   IdempotencyStore,
   loadCustodyConfig,
-  readFundPinPublicKey,
   requestDigest,
   SecretSealer,
   serviceMigrations,
   SettledNotifications,
 } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
-import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
-import { FundPasswordGate } from './fund-passwords/fund-password.gate';
+import { gateWithoutAccountService } from './testing/fund-password-gate.fixture';
 import { HoldsService } from './holds/holds.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -49,7 +46,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     const calendar = new ChinaCalendarDate();
     const idempotency = new IdempotencyStore('transfer', sealingKey);
     // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
-    const fundPasswords = new FundPasswordGate(null, new PinVerifierPublicKey(readFundPinPublicKey({})), deriveAttemptDigestKey(sealingKey));
+    const fundPasswords = gateWithoutAccountService(sealingKey);
     transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), fundPasswords);
     holds = new HoldsService(db.dataSource, ledger, idempotency);
     inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
@@ -59,7 +56,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   afterAll(() => db?.drop());
 
   async function designatedAccount(): Promise<{ fundAccountNo: string; bankAccountNo: string }> {
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const fundAccountNo = uniqueFundAccountNo();
     const bankAccountNo = `62${Date.now()}`;
     await db.dataSource.transaction(async (m) => {
       await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
@@ -116,9 +113,12 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '250.00', held: '0.00', journal: '250.00' });
   });
 
-  it('F-4.1 B: an unknown fund account (2011) or another bank account (3001) is refused and changes nothing', async () => {
+  it('F-4.1 B: an unknown fund account (2011, also one that is not 1-14 digits) or another bank account (3001) is refused and changes nothing', async () => {
     const account = await designatedAccount();
-    await bankDeposit({ fundAccountNo: 'NOPE', bankAccountNo: account.bankAccountNo }, '10.00');
+    await bankDeposit({ fundAccountNo: '99999999999999', bankAccountNo: account.bankAccountNo }, '10.00');
+    expect(await lastReplyCode()).toBe('2011');
+    // The bank may send any ScAcct; a number no fund account can have is unknown here, not a format error.
+    await bankDeposit({ fundAccountNo: 'F0001', bankAccountNo: account.bankAccountNo }, '10.00');
     expect(await lastReplyCode()).toBe('2011');
     await bankDeposit({ fundAccountNo: account.fundAccountNo, bankAccountNo: '6200000000' }, '10.00');
     expect(await lastReplyCode()).toBe('3001');

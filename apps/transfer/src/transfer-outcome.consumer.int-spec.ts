@@ -1,6 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import { transferOutcome } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope, Outbox, readDeadLetterRecord, TransactionalConsumer } from '@custody/messaging';
 import {
@@ -9,7 +8,6 @@ import {
   Clock,
   IdempotencyStore,
   loadCustodyConfig,
-  readFundPinPublicKey,
   SecretSealer,
   serviceMigrations,
   SettledNotifications,
@@ -28,8 +26,7 @@ import {
   type TestDatabase,
 } from '@custody/testing';
 import type { Kafka, Producer } from 'kafkajs';
-import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
-import { FundPasswordGate } from './fund-passwords/fund-password.gate';
+import { gateWithoutAccountService } from './testing/fund-password-gate.fixture';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { CustodyProjection } from './projections/custody-projection';
@@ -44,11 +41,6 @@ jest.setTimeout(30_000);
  * the real PostgreSQL and Kafka: a refusal that can never succeed goes to the dead-letter topic instead of
  * holding every account behind it on the partition.
  */
-/** No account service: the transfers here carry no fundPassword. */
-function fundPasswordsUnused(sealingKey: Buffer): FundPasswordGate {
-  return new FundPasswordGate(null, new PinVerifierPublicKey(readFundPinPublicKey({})), deriveAttemptDigestKey(sealingKey));
-}
-
 describe('transfer service consumer: an outcome that can never be applied (real PostgreSQL and Kafka)', () => {
   const BANK = '1021000';
   const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
@@ -72,7 +64,7 @@ describe('transfer service consumer: an outcome that can never be applied (real 
     const ledger = new LedgerRepository();
     const outbox = new Outbox('transfer');
     const calendar = new ChinaCalendarDate();
-    transfers = new TransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), fundPasswordsUnused(sealingKey));
+    transfers = new TransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), gateWithoutAccountService(sealingKey));
     inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
     projection = new CustodyProjection(outbox);
     kafka = createTestKafka('transfer-outcome-consumer-test');

@@ -4,11 +4,13 @@ import { TransferInitial1732200000002 } from './migrations/1732200000002-transfe
 import { TransferBankAccount1732200000006 } from './migrations/1732200000006-transfer-bank-account';
 import { TransferBankReversals1732200000007 } from './migrations/1732200000007-transfer-bank-reversals';
 import { TransferInternalTransfers1732200000008 } from './migrations/1732200000008-transfer-internal-transfers';
+import { TransferPagingIndexes1732200000051 } from './migrations/1732200000051-transfer-paging-indexes';
+import { TransferAttemptsDropped1732200000053 } from './migrations/1732200000053-transfer-attempts-dropped';
 import { Transfer } from './transfers/transfer.entity';
 
 /** The transfer service's own tables and migrations, for the service and for its integration tests. */
 export const TRANSFER_SCHEMA = {
   schema: 'transfer',
   entities: [LedgerAccount, Hold, Transfer],
-  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008],
+  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053],
 };

@@ -7,6 +7,13 @@ export const businessDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** bank-protocol.md §1: serials are at most 20 characters. */
 export const serialNoSchema = z.string().min(1).max(20);
 export const bankCodeSchema = z.string().min(1).max(12);
+/**
+ * A fund account number (资金账号) is 1–14 ASCII digits (bank-protocol.md §5): `证券资金台账账号` is CHAR(14) in
+ * every day file, and a fund password's PIN block takes its account field from these digits. Enforced where
+ * an account is opened and where a caller names one; a bank naming anything else is answered as for an
+ * unknown account, so Kafka payloads coming from banks keep accepting any string.
+ */
+export const FUND_ACCOUNT_NO_PATTERN = /^[0-9]{1,14}$/;
 /** JR/T 0046 §7.23 return codes are four digits. */
 export const returnCodeSchema = z.string().regex(/^\d{4}$/);
 

@@ -1,5 +1,5 @@
-import { qualifiedTable } from '@custody/persistence';
-import type { DataSource, EntityManager } from 'typeorm';
+import { expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
+import type { EntityManager } from 'typeorm';
 import { INBOX_TABLE } from './outbox-inbox.migration';
 
 export interface InboxEntry {
@@ -29,14 +29,10 @@ export async function claimInboxEntry(manager: EntityManager, schema: string, en
 }
 
 /**
- * Forgets inbox entries older than `olderThanMs`. Keep them longer than any message can be
- * redelivered: the topic retention plus the outbox retention (a relay may republish until a row is
- * pruned). Returns how many were deleted.
+ * Forgets inbox entries processed longer ago than `retentionMs`. An entry must outlive every redelivery of its
+ * message, i.e. the longest the message can stay in its topic (`redeliveryHorizonMs`): a message is processed
+ * only after it was written, so an entry kept that long after processing is never needed again.
  */
-export async function pruneInbox(dataSource: DataSource, schema: string, olderThanMs: number): Promise<number> {
-  const result: [unknown[], number] = await dataSource.query(
-    `DELETE FROM ${qualifiedTable(schema, INBOX_TABLE)} WHERE processed_at < now() - make_interval(secs => $1)`,
-    [olderThanMs / 1000],
-  );
-  return result[1];
+export function inboxRetention(schema: string, retentionMs: number): RetentionTask {
+  return expiredRows({ name: `${schema}.inbox`, table: qualifiedTable(schema, INBOX_TABLE), timestampColumn: 'processed_at', retentionMs });
 }

@@ -184,23 +184,4 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     await recorder.waitForCount(1, { timeoutMs: 10_000 });
     expect(Date.now() - committedAt).toBeLessThan(10_000);
   });
-
-  it('published rows are pruned after the retention, unpublished ones never', async () => {
-    const topic = creditTopicNamed(uniqueTopicName('prune'));
-    await db.dataSource.transaction(async (manager) => {
-      await outbox.add(manager, topic, credit('old-published'), { key: '1' });
-      await outbox.add(manager, topic, credit('old-unpublished'), { key: '1' });
-    });
-    const table = qualifiedTable(db.schema, 'outbox');
-    await db.dataSource.query(
-      `UPDATE ${table} SET published_at = now() - interval '2 hours' WHERE envelope->'payload'->>'creditId' = 'old-published'`,
-    );
-    await db.dataSource.query(`UPDATE ${table} SET created_at = now() - interval '2 hours' WHERE topic = $1`, [topic.name]);
-    const relay = new OutboxRelay({ dataSource: db.dataSource, kafka, logger: quietLogger, retentionMs: 3_600_000 });
-    expect(await relay.prunePublished()).toBeGreaterThanOrEqual(1);
-    const left = (await db.dataSource.query(`SELECT envelope->'payload'->>'creditId' AS id FROM ${table} WHERE topic = $1`, [topic.name])) as Array<{ id: string }>;
-    expect(left.map((row) => row.id)).toEqual(['old-unpublished']);
-    // Leave nothing unpublished behind for the other tests' counters.
-    await db.dataSource.query(`DELETE FROM ${table} WHERE topic = $1`, [topic.name]);
-  });
 });

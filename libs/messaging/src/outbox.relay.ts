@@ -24,9 +24,6 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Polling is the safety net under LISTEN/NOTIFY (a notification is lost while the listener reconnects). */
   pollIntervalMs?: number;
-  /** Published rows are kept this long for investigation, then deleted. Default 7 days. */
-  retentionMs?: number;
-  pruneIntervalMs?: number;
   /** A send that takes longer fails the batch; its rows stay unpublished and are sent again. */
   sendTimeoutMs?: number;
   logger?: MessagingLogger;
@@ -65,8 +62,6 @@ export class OutboxRelay {
   private readonly databaseUrl: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly retentionMs: number;
-  private readonly pruneIntervalMs: number;
   private readonly sendTimeoutMs: number;
   private readonly logger: MessagingLogger;
 
@@ -76,7 +71,6 @@ export class OutboxRelay {
   private wakePending = false;
   private wakeWaiter: (() => void) | undefined;
   private readonly stopSignal = new AbortController();
-  private lastPruneAt = 0;
 
   constructor(options: OutboxRelayOptions) {
     this.dataSource = options.dataSource;
@@ -88,8 +82,6 @@ export class OutboxRelay {
     this.databaseUrl = options.databaseUrl ?? databaseUrlOf(options.dataSource);
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
-    this.pruneIntervalMs = options.pruneIntervalMs ?? 10 * 60_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
     this.logger = options.logger ?? consoleLogger;
   }
@@ -153,21 +145,6 @@ export class OutboxRelay {
     }
   }
 
-  /** Deletes published rows older than the retention. Returns how many. */
-  async prunePublished(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      // In slices, so that a large backlog never holds one long delete.
-      const [, deleted] = (await this.dataSource.query(
-        `DELETE FROM ${this.table} WHERE id IN (
-           SELECT id FROM ${this.table} WHERE published_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000)`,
-        [this.retentionMs / 1000],
-      )) as [unknown[], number];
-      total += deleted;
-      if (deleted < 1000) return total;
-    }
-  }
-
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
@@ -196,7 +173,6 @@ export class OutboxRelay {
       try {
         const pass = await this.publishPending();
         failures = 0;
-        await this.pruneIfDue();
         if (pass.published === this.batchSize) continue;
       } catch (error) {
         failures += 1;
@@ -207,13 +183,6 @@ export class OutboxRelay {
       }
       await this.waitForWake();
     }
-  }
-
-  private async pruneIfDue(): Promise<void> {
-    if (Date.now() - this.lastPruneAt < this.pruneIntervalMs) return;
-    this.lastPruneAt = Date.now();
-    const deleted = await this.prunePublished();
-    if (deleted > 0) this.logger.info({ schema: this.schema, deleted }, 'pruned published outbox rows');
   }
 
   private wake(): void {

@@ -1,5 +1,5 @@
 import type { EventEnvelope, TopicDef } from '@custody/contracts';
-import { assertSqlIdentifier, qualifiedTable } from '@custody/persistence';
+import { assertSqlIdentifier, expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
 import type { EntityManager } from 'typeorm';
 import { newEnvelope, type EnvelopeOptions } from './envelope.factory';
 import type { MessagePublisher } from './message-publisher';
@@ -62,4 +62,12 @@ export class Outbox implements MessagePublisher {
   publish<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     return this.add(manager, topic, payload, options);
   }
+}
+
+/**
+ * Published rows are kept a while for investigation, then forgotten: once Kafka acknowledged a row nothing
+ * reads it again (consumers de-duplicate by their inbox). Unpublished rows are never pruned.
+ */
+export function outboxRetention(schema: string, retentionMs: number): RetentionTask {
+  return expiredRows({ name: `${schema}.outbox`, table: qualifiedTable(schema, OUTBOX_TABLE), timestampColumn: 'published_at', retentionMs });
 }

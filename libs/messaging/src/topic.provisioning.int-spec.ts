@@ -27,6 +27,7 @@ describe('ensureTopics', () => {
     await admin.connect();
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      expect(metadata.map((t) => t.name).sort()).toEqual([...topics].sort());
       for (const topic of metadata) {
         expect(topic.partitions).toHaveLength(3);
         expect(topic.partitions.every((p) => p.leader >= 0)).toBe(true);

@@ -8,3 +8,5 @@ export { inTransaction, isRetryableTransactionError, sqlStateOf } from './transa
 export type { IsolationLevel, TransactionOptions } from './transaction.runner';
 export { assertSqlIdentifier, quoteIdentifier, qualifiedTable } from './sql-identifier';
 export { lockForTransaction } from './advisory-lock';
+export { expiredRows } from './retention';
+export type { RetentionTask, ExpiredRowsOptions } from './retention';

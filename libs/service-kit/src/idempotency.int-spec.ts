@@ -26,9 +26,13 @@ describe('IdempotencyStore (real PostgreSQL)', () => {
       return resourceId;
     });
 
+  // This schema's claim waiting, not any lock wait in the shared database (another test's would end the wait early).
   const waitingOnLock = () =>
     waitFor(async () => {
-      const [row] = await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const [row] = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND strpos(query, $1) > 0`,
+        [`INSERT INTO "${db.schema}".idempotency_keys`],
+      );
       return row.n > 0;
     }, { description: 'the twin to wait for the first claim' });
 

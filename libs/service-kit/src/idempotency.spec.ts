@@ -13,8 +13,8 @@ describe('requestDigest', () => {
   });
 
   describe('domain.md §3, §14: a stored digest gives no way to try PINs', () => {
-    const body = { requestId: 'r-1', fundAccountNo: 'F1', amount: '10.00', bankPassword: '123456' };
-    const clear = '{"amount":"10.00","bankPassword":"123456","fundAccountNo":"F1","requestId":"r-1"}';
+    const body = { requestId: 'r-1', fundAccountNo: '100000000001', amount: '10.00', bankPassword: '123456' };
+    const clear = '{"amount":"10.00","bankPassword":"123456","fundAccountNo":"100000000001","requestId":"r-1"}';
 
     it('depends on the server secret: the same body under two sealing keys has unrelated digests', () => {
       expect(requestDigest(deriveDigestKey(randomBytes(32)), body)).not.toBe(requestDigest(deriveDigestKey(randomBytes(32)), body));

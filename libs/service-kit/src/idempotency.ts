@@ -1,4 +1,5 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { DomainError } from './domain-error';
 
@@ -166,6 +167,36 @@ export function idempotencyKeyedClaimsMigration(schema: string, sealingKey: Buff
       // Committed keys are always completed, so NOT NULL holds again. Digests stay keyed: un-keying is
       // impossible without the bodies, and plain digests are exactly what must never be at rest.
       await runner.query(`ALTER TABLE ${table} ALTER COLUMN resource_id SET NOT NULL`);
+    }
+  };
+}
+
+/**
+ * A key is de-duplication scaffolding: the resource it created is kept (a transfer is a money record), the key
+ * only has to outlive the client's retry horizon. Pruned by age from its claim.
+ */
+export function idempotencyRetention(schema: string, retentionMs: number): RetentionTask {
+  return expiredRows({ name: `${schema}.idempotency_keys`, table: qualifiedTable(schema, 'idempotency_keys'), timestampColumn: 'created_at', retentionMs });
+}
+
+/**
+ * The index that lets each retention batch read the oldest keys as a range. CONCURRENTLY, so requests keep
+ * claiming keys while it is built (hence outside a transaction); an interrupted build is dropped and redone.
+ */
+export function idempotencyRetentionIndexMigration(schema: string): new () => MigrationInterface {
+  const table = qualifiedTable(schema, 'idempotency_keys');
+  const index = `"${schema}".idempotency_keys_created_at`;
+  return class IdempotencyKeysCreatedAt1732200000052 implements MigrationInterface {
+    name = 'IdempotencyKeysCreatedAt1732200000052';
+    transaction = false;
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
+      await runner.query(`CREATE INDEX CONCURRENTLY idempotency_keys_created_at ON ${table} (created_at)`);
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
     }
   };
 }

@@ -22,3 +22,7 @@ export * from './service-runtime';
 export * from './settled-notifications';
 export * from './fund-pin-keys';
 export * from './fund-password-verification.client';
+export * from './fund-account-no.field';
+export * from './retention-settings';
+export * from './retention.job';
+export * from './service-retention';

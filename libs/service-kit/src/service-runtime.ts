@@ -9,7 +9,7 @@ import {
   TransactionalConsumer,
   type TransactionalHandler,
 } from '@custody/messaging';
-import { createDataSource, runMigrations } from '@custody/persistence';
+import { createDataSource, runMigrations, type RetentionTask } from '@custody/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
@@ -20,11 +20,13 @@ import { Clock, BusinessCalendar, ChinaCalendarDate } from './business-calendar'
 import { consumerHealthIndicator, consumerStuckAfterMsFrom } from './consumer-health';
 import { CUSTODY_CONFIG, loadCustodyConfig, type CustodyConfig } from './custody-config';
 import { HEALTH_CHECKS } from './health.controller';
-import { idempotencyKeyedClaimsMigration, idempotencyMigration, IdempotencyStore } from './idempotency';
+import { idempotencyKeyedClaimsMigration, idempotencyMigration, idempotencyRetentionIndexMigration, IdempotencyStore } from './idempotency';
 import { classifyMessageFailure } from './message-failures';
 import { NamespacedOutbox, TopicNamespace } from './namespace';
+import type { RetentionSettings } from './retention-settings';
 import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
 import { SecretSealer } from './secret-sealer';
+import { startServiceRetention } from './service-retention';
 
 /** What a database-backed service gets before its Nest module is built. */
 export interface ServiceContext {
@@ -63,6 +65,8 @@ export interface DatabaseServiceDefinition {
   subscriptions: (app: INestApplication) => Subscription[];
   /** Background work that lives as long as the service (e.g. the saga's timer poller). */
   workers?: (app: INestApplication) => Array<{ start(): Promise<void> | void; stop(): Promise<void> }>;
+  /** The service's own rows kept only for a while (docs/design.md "Retention"); the platform's are added. */
+  retention?: (settings: RetentionSettings) => RetentionTask[];
 }
 
 /**
@@ -70,7 +74,7 @@ export interface DatabaseServiceDefinition {
  * inbox, idempotency keys) and then the service's own. Integration tests migrate with the same list.
  */
 export function serviceMigrations(schema: string, secretSealingKey: Buffer, own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
-  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), ...own];
+  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), ...own];
 }
 
 /** Providers every database-backed service shares (config, outbox, idempotency, sealing, time). */
@@ -136,6 +140,9 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     partitions: PARTITIONS,
   });
 
+  const retention = await startServiceRetention({
+    schema: def.schema, dataSource, kafka, consumedTopics: subscriptions.map((s) => namespace.name(s.topic.name)), own: (settings) => def.retention?.(settings) ?? [],
+  });
   const relay = new OutboxRelay({ dataSource, kafka, databaseUrl: env.databaseUrl });
   await relay.start();
   for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
@@ -149,6 +156,7 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: stopping ${def.name}`);
+    await retention.stop();
     for (const w of workers) await w.stop();
     await consumer.stop();
     await relay.stop();

@@ -4,7 +4,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClearPin, PinVerifierPrivateKey, PinVerifierPublicKey } from '@custody/bank-protocol';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import {
   type CallerRole,
   IdempotencyStore,
@@ -100,15 +100,13 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, ...pinBlockFor(password, { attemptId, fundAccountNo }), ...extra }, role);
   const resultOf = async (fundAccountNo: string, password: string) => (await verify(fundAccountNo, password)).body?.result;
 
-  const newFundAccountNo = () => String(Math.floor(Math.random() * 1e12)).padStart(12, '1');
   const failuresOf = async (customerNo: string): Promise<number> =>
     (await db.dataSource.query(`SELECT fund_password_failures FROM account.customers WHERE customer_no = $1`, [customerNo]))[0].fund_password_failures;
 
   async function customerWithAccount() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
-    // Digits: the PIN block's account field comes from the fund account number (bank-protocol.md §2).
-    const fundAccountNo = newFundAccountNo();
+    const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
   }
@@ -143,7 +141,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     expect(await verify(fundAccountNo, '246813')).toEqual({ status: 200, body: { result: 'MATCHED' } });
     expect(await resultOf(fundAccountNo, '246814')).toBe('MISMATCHED');
     expect(await resultOf(fundAccountNo, '2468')).toBe('MISMATCHED');
-    expect(await resultOf(newFundAccountNo(), '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
+    expect(await resultOf(uniqueFundAccountNo(), '246813')).toBe('UNKNOWN_FUND_ACCOUNT');
   });
 
   it('lockout: five wrong passwords in a row lock it (even against the right one) until it is set again', async () => {
@@ -252,7 +250,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     const replayed = await call('POST', '/internal/v1/fund-password-verifications', { attemptId: newAttemptId(), fundAccountNo, ...captured }, 'service');
     expect(replayed).toEqual({ status: 200, body: { result: 'UNREADABLE' } });
     const attemptId = newAttemptId();
-    const otherAccount = pinBlockFor('246813', { attemptId, fundAccountNo: newFundAccountNo() });
+    const otherAccount = pinBlockFor('246813', { attemptId, fundAccountNo: uniqueFundAccountNo() });
     expect((await call('POST', '/internal/v1/fund-password-verifications', { attemptId, fundAccountNo, ...otherAccount }, 'service')).body).toEqual({ result: 'UNREADABLE' });
     const garbage = { pinBlock: randomBytes(384).toString('base64'), pinKeyId: verifierKey.keyId };
     expect((await call('POST', '/internal/v1/fund-password-verifications', { attemptId: newAttemptId(), fundAccountNo, ...garbage }, 'service')).body).toEqual({ result: 'UNREADABLE' });

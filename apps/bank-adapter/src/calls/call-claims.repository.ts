@@ -1,3 +1,4 @@
+import { expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
 import type { DataSource } from 'typeorm';
 import type { BankCall } from './bank-call.types';
 
@@ -78,4 +79,12 @@ export class PostgresCallClaims implements CallClaims {
     if (!row) throw new Error(`call ${callId}: a conflicting claim vanished (pruned while its call was in flight?)`);
     return { state: row.state, instanceId: row.instance_id, claimedAt: row.claimed_at, reason: row.reason };
   }
+}
+
+/**
+ * Claims older than this are pruned: a claim only has to outlive every redelivery of its call, so this is
+ * the calls topic's redelivery horizon plus a margin (docs/design.md "Retention", `CALL_CLAIMS`).
+ */
+export function callClaimsRetention(retentionMs: number): RetentionTask {
+  return expiredRows({ name: 'bank_adapter.call_claims', table: qualifiedTable('bank_adapter', 'call_claims'), timestampColumn: 'claimed_at', retentionMs });
 }

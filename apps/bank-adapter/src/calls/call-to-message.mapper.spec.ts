@@ -85,12 +85,8 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
   });
 
   it('mapping errors never quote the secret they failed on', () => {
-    let caught: unknown;
-    try {
-      prepareCall(call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), fakeSecrets);
-    } catch (error) {
-      caught = error;
-    }
-    expect(String(caught)).not.toContain('12ab');
+    const map = () => prepareCall(call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), fakeSecrets);
+    expect(map).toThrow(CallMappingError);
+    expect(map).toThrow(expect.objectContaining({ message: expect.not.stringContaining('12ab') }));
   });
 });

@@ -14,8 +14,8 @@ export interface CompletedCallStore {
 }
 
 /**
- * Outlives the topic's retention (7 days by default), so any redelivery finds its record — as long as
- * Redis keeps it; without it the redelivery is answered from the call's claim (see BankCallHandler).
+ * A week and a day: redeliveries come within minutes of a crash or rebalance, so nearly all find their record —
+ * as long as Redis keeps it; any other is answered from the call's claim (see BankCallHandler).
  */
 const RECORD_TTL_MS = 8 * 24 * 60 * 60 * 1000;
 

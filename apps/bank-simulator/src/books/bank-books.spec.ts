@@ -31,7 +31,7 @@ function designation(overrides: Partial<DesignationInput> = {}): DesignationInpu
   return {
     ref: ref(),
     bankAccountNo: '6222000000000001',
-    fundAccountNo: 'F0001',
+    fundAccountNo: '100000000001',
     currency: 'CNY',
     customer: HOLDER,
     password: rightPassword,
@@ -41,7 +41,7 @@ function designation(overrides: Partial<DesignationInput> = {}): DesignationInpu
 }
 
 function transfer(amount: string, overrides: Partial<TransferInput> = {}): TransferInput {
-  return { ref: ref(), bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY', amount: Money.parse(amount), password: rightPassword, ...overrides };
+  return { ref: ref(), bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse(amount), password: rightPassword, ...overrides };
 }
 
 function codeOf(outcome: ReturnType<BankBooks['designate']>): string {
@@ -52,7 +52,7 @@ function bankBalance(bankAccountNo = '6222000000000001', currency: Currency = 'C
   return books.bankAccount(bankAccountNo)?.balances.get(currency)?.toString();
 }
 
-function custodyBalance(fundAccountNo = 'F0001'): string | undefined {
+function custodyBalance(fundAccountNo = '100000000001'): string | undefined {
   return books.listCustodyAccounts({ fundAccountNo })[0]?.balance.toString();
 }
 
@@ -100,7 +100,7 @@ describe('F-3.3 S designate (11001)', () => {
   it('opens a custody account holding the opening balance, and the summary account grows by it (I4)', () => {
     const outcome = books.designate(designation({ openingBalance: money('250.00') }));
     expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED', returnCode: '0000' } });
-    const [custody] = books.listCustodyAccounts({ fundAccountNo: 'F0001', currency: 'CNY' });
+    const [custody] = books.listCustodyAccounts({ fundAccountNo: '100000000001', currency: 'CNY' });
     expect(custody).toMatchObject({ bankAccountNo: '6222000000000001', currency: 'CNY', status: 'NORMAL' });
     expect(custody.balance.toString()).toBe('250.00');
     expect(outcome.kind !== 'rejected' && outcome.record.custodyAccountNo).toBe(custody.custodyAccountNo);
@@ -137,7 +137,7 @@ describe('F-3.3 S designate (11001)', () => {
 
   it('5002: the bank account is already the custody link of another fund account', () => {
     books.designate(designation());
-    expect(codeOf(books.designate(designation({ fundAccountNo: 'F0002' })))).toBe('5002');
+    expect(codeOf(books.designate(designation({ fundAccountNo: '100000000002' })))).toBe('5002');
   });
 });
 
@@ -156,7 +156,7 @@ describe('transfers', () => {
   it.each([
     ['1014 an unknown bank account', { bankAccountNo: '6222999999999999' }, '1014'],
     ['1001 a wrong bank password', { password: wrongPassword }, '1001'],
-    ['1016 a fund account not linked to this bank account', { fundAccountNo: 'F0009' }, '1016'],
+    ['1016 a fund account not linked to this bank account', { fundAccountNo: '100000000009' }, '1016'],
     ['1016 a currency without a relationship', { currency: 'USD' as const }, '1016'],
   ])('F-4.1 S refuses %s and moves nothing', (_rule, overrides, code) => {
     expect(codeOf(books.bankToSecurities(transfer('1.00', overrides)))).toBe(code);
@@ -180,7 +180,7 @@ describe('transfers', () => {
   });
 
   it('F-4.2 S 1016: a fund account without a relationship', () => {
-    expect(codeOf(books.securitiesToBank(transfer('1.00', { fundAccountNo: 'F0009' })))).toBe('1016');
+    expect(codeOf(books.securitiesToBank(transfer('1.00', { fundAccountNo: '100000000009' })))).toBe('1016');
   });
 });
 
@@ -246,14 +246,14 @@ describe('F-4.6 query result (12005)', () => {
   });
 
   it('1028 for a bank-initiated transaction still waiting for the broker', () => {
-    const start = books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY', amount: Money.parse('1.00') });
+    const start = books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('1.00') });
     if (start.kind !== 'started') throw new Error('not started');
     expect(books.queryResult(start.record.ref).returnCode).toBe('1028');
   });
 });
 
 describe('F-4.1 B bank-initiated deposit', () => {
-  const deposit = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('200.00') };
+  const deposit = { bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY' as const, amount: Money.parse('200.00') };
 
   beforeEach(() => {
     openAccount();
@@ -289,7 +289,7 @@ describe('F-4.1 B bank-initiated deposit', () => {
 
   it.each([
     ['1014 an unknown bank account', { bankAccountNo: '6222999999999999' }, '1014'],
-    ['1016 no relationship', { fundAccountNo: 'F0009' }, '1016'],
+    ['1016 no relationship', { fundAccountNo: '100000000009' }, '1016'],
     ['1002 not enough in the bank account', { amount: Money.parse('1000.01') }, '1002'],
   ])('refuses %s before anything moves or is sent', (_rule, overrides, code) => {
     expect(books.beginBankToSecurities({ ...deposit, ...overrides })).toMatchObject({ kind: 'refused', returnCode: code });
@@ -355,7 +355,7 @@ describe('F-4.3 S / F-4.4 S reversals from the broker (12003, 12004)', () => {
   it.each([
     ['5235 the original is of the other direction', '12004' as const, {}, '5235'],
     ['5233 another bank account', '12003' as const, { bankAccountNo: '6222000000000002' }, '5233'],
-    ['5233 another fund account', '12003' as const, { fundAccountNo: 'F0002' }, '5233'],
+    ['5233 another fund account', '12003' as const, { fundAccountNo: '100000000002' }, '5233'],
     ['5234 another currency', '12003' as const, { currency: 'USD' as const }, '5234'],
     ['1007 another amount', '12003' as const, { amount: Money.parse('299.99') }, '1007'],
   ])('%s: refused, the original stays as it is', (_rule, instrCd, overrides, code) => {
@@ -383,13 +383,13 @@ describe('F-4.3 S / F-4.4 S reversals from the broker (12003, 12004)', () => {
 
   it('1008: a 12004 when the bank account no longer holds the money moves nothing', () => {
     openAccount('6222000000000002', '0.00');
-    books.designate(designation({ bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', openingBalance: money('80.00') }));
-    const withdrawal = transfer('60.00', { bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', password: undefined });
+    books.designate(designation({ bankAccountNo: '6222000000000002', fundAccountNo: '100000000002', openingBalance: money('80.00') }));
+    const withdrawal = transfer('60.00', { bankAccountNo: '6222000000000002', fundAccountNo: '100000000002', password: undefined });
     books.securitiesToBank(withdrawal);
     // The customer spends the money at the bank: a bank-initiated deposit takes it back into custody.
-    started(books.beginBankToSecurities({ bankAccountNo: '6222000000000002', fundAccountNo: 'F0002', currency: 'CNY', amount: Money.parse('10.00') }));
+    started(books.beginBankToSecurities({ bankAccountNo: '6222000000000002', fundAccountNo: '100000000002', currency: 'CNY', amount: Money.parse('10.00') }));
     expect(codeOf(books.reverse(reversalOf(withdrawal, '12004')))).toBe('1008');
-    expect([bankBalance('6222000000000002'), custodyBalance('F0002')]).toEqual(['50.00', '30.00']);
+    expect([bankBalance('6222000000000002'), custodyBalance('100000000002')]).toEqual(['50.00', '30.00']);
   });
 
   it('1034: a bank that does not accept the broker\'s 12004 refuses it and moves nothing', () => {
@@ -405,7 +405,7 @@ describe('F-4.3 S / F-4.4 S reversals from the broker (12003, 12004)', () => {
 });
 
 describe('F-4.2 B bank-initiated withdrawal', () => {
-  const withdrawal = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('60.00') };
+  const withdrawal = { bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY' as const, amount: Money.parse('60.00') };
 
   beforeEach(() => {
     openAccount();
@@ -443,7 +443,7 @@ describe('F-4.2 B bank-initiated withdrawal', () => {
 });
 
 describe('F-4.3 B / F-4.4 B bank-initiated reversals (12003, 12004)', () => {
-  const transferAt = { bankAccountNo: '6222000000000001', fundAccountNo: 'F0001', currency: 'CNY' as const, amount: Money.parse('200.00') };
+  const transferAt = { bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY' as const, amount: Money.parse('200.00') };
 
   beforeEach(() => {
     openAccount();

@@ -11,6 +11,7 @@ import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, 
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { withAttempt } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
 import { fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
@@ -311,14 +312,14 @@ export class BankInitiatedTransferService {
         status: 'REVERSED',
         failureCode: 'BANK_REVERSED',
         failureMessage: original.failureMessage ? `reversed by ${what}; before that: ${original.failureMessage}` : `reversed by ${what}`,
-        attempts: [...original.attempts, `${this.clock.now().toISOString()} ${what}: 0000 reversed (${verdict.action})`],
+        ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 0000 reversed (${verdict.action})`),
       });
       this.logger.log(log, 'bank reversal done');
     } else if (original && verdict.code === '2008') {
       await manager.update(Transfer, { transferId: original.transferId }, {
         failureCode: 'REVERSAL_REFUSED_FUNDS_USED',
         failureMessage: `${what} refused 2008, needs manual handling: ${reasonOf(verdict)}`,
-        attempts: [...original.attempts, `${this.clock.now().toISOString()} ${what}: 2008 refused, ${reasonOf(verdict)}`],
+        ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 2008 refused, ${reasonOf(verdict)}`),
       });
       this.logger.error({ ...log, why: reasonOf(verdict) }, 'bank reversal refused because the credited funds were used; the deposit stands and needs manual handling');
     } else {
@@ -400,6 +401,12 @@ async function lockBankSerials(manager: EntityManager, bankCode: string, serialN
   for (const serialNo of [...new Set(serialNos)].sort()) {
     await lockForTransaction(manager, `transfer.bank-serial|${bankCode}|${serialNo}`);
   }
+}
+
+/** The columns of `transfer` after one more attempt (capped as every transfer's, transfer-attempts.ts). */
+function attemptsAfter(transfer: Transfer, attempt: string): Pick<Transfer, 'attempts' | 'attemptsDropped'> {
+  const log = withAttempt({ attempts: transfer.attempts, dropped: transfer.attemptsDropped }, attempt);
+  return { attempts: log.attempts, attemptsDropped: log.dropped };
 }
 
 function reasonOf(verdict: ReversalVerdict): string | undefined {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS, serviceMigrations } from '@custody/service-kit';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import type { z } from 'zod';
 import { Money } from '@custody/money';
@@ -63,7 +63,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
 
   async function designatedAccount(
     currency: 'CNY' | 'USD' = 'CNY',
-    { fundAccountNo, bankAccountNo }: Account = { fundAccountNo: `F${randomUUID().slice(0, 8)}`, bankAccountNo: `62${randomUUID().replace(/\D/g, '').slice(0, 14)}` },
+    { fundAccountNo, bankAccountNo }: Account = { fundAccountNo: uniqueFundAccountNo(), bankAccountNo: `62${randomUUID().replace(/\D/g, '').slice(0, 14)}` },
   ): Promise<Account> {
     await db.dataSource.transaction(async (m) => {
       await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency, role: 'PRIMARY' });
@@ -350,7 +350,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
     it('relationship and account checks as for 12001 B: another bank account 3001, unknown fund account 2011, nothing changed', async () => {
       const { account } = await funded();
       expect((await deliver(withdrawal(account, { bankAccountNo: '6200000000000000' }))).returnCode).toBe('3001');
-      expect((await deliver(withdrawal({ ...account, fundAccountNo: 'FNOSUCH' }))).returnCode).toBe('2011');
+      expect((await deliver(withdrawal({ ...account, fundAccountNo: '99999999999999' }))).returnCode).toBe('2011');
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '250.00', journal: '250.00' });
     });
 
@@ -635,7 +635,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       const ourSerial = `20261121${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
       await db.dataSource.getRepository(Transfer).insert({
         transferId: randomUUID(), type: 'SECURITIES_TO_BANK', initiator: 'S', serialNo: ourSerial, ourSerialNo: ourSerial, bankSerialNo: null, bankCode: BANK,
-        bankAccountNo: null, fundAccountNo: 'F-S', currency: 'CNY', amount: '10.00', status, failureCode: status === 'FAILED' ? 'BANK_REJECTED' : null,
+        bankAccountNo: null, fundAccountNo: uniqueFundAccountNo(), currency: 'CNY', amount: '10.00', status, failureCode: status === 'FAILED' ? 'BANK_REJECTED' : null,
         bankReturnCode, failureMessage: null, holdId: null, attempts: [], businessDate: '2026-11-21', unknownSince: null,
       });
       const reply = await deliver(queryOf({ serialNo: ourSerial, issuerType: 'S', issuerId: 'SEC001' }));

@@ -1,9 +1,9 @@
 import { Money } from '@custody/money';
 import { fundPasswordRefusal, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
 
-const deposit: RecordedOriginal = { type: 'BANK_TO_SECURITIES', status: 'SUCCEEDED', fundAccountNo: 'F1', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
+const deposit: RecordedOriginal = { type: 'BANK_TO_SECURITIES', status: 'SUCCEEDED', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
 const withdrawal: RecordedOriginal = { ...deposit, type: 'SECURITIES_TO_BANK' };
-const reversal: ReversalFacts['reversal'] = { function: 'REVERSE_BANK_TO_SECURITIES', namesOwnRequest: true, fundAccountNo: 'F1', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
+const reversal: ReversalFacts['reversal'] = { function: 'REVERSE_BANK_TO_SECURITIES', namesOwnRequest: true, fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
 const facts = (over: Partial<ReversalFacts> = {}): ReversalFacts => ({ reversal, original: deposit, namesAReversal: false, alreadyReversed: false, available: Money.parse('250.00'), ...over });
 
 describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)', () => {
@@ -51,7 +51,7 @@ describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)
     });
 
     it.each<[string, Partial<ReversalFacts['reversal']>]>([
-      ['another fund account', { fundAccountNo: 'F2' }],
+      ['another fund account', { fundAccountNo: '100000000002' }],
       ['another currency', { currency: 'USD' }],
       ['another amount', { amount: Money.parse('250.01') }],
       ['another bank account', { bankAccountNo: '6223' }],

@@ -2,12 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { PinVerifierPublicKey } from '@custody/bank-protocol';
-import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, readFundPinPublicKey, serviceMigrations } from '@custody/service-kit';
+import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
-import { deriveAttemptDigestKey } from '../fund-passwords/fund-password-attempt';
-import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
+import { gateWithoutAccountService } from '../testing/fund-password-gate.fixture';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
@@ -35,7 +33,7 @@ describe('internal transfers (real PostgreSQL)', () => {
     const outbox = new Outbox('transfer');
     projection = new CustodyProjection(outbox);
     // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
-    const fundPasswords = new FundPasswordGate(null, new PinVerifierPublicKey(readFundPinPublicKey({})), deriveAttemptDigestKey(sealingKey));
+    const fundPasswords = gateWithoutAccountService(sealingKey);
     internal = new InternalTransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, config, new ChinaCalendarDate(), fundPasswords);
   });
 
@@ -43,7 +41,7 @@ describe('internal transfers (real PostgreSQL)', () => {
 
   /** A fund account with its ledger, designated at `bankCode` (null: not designated) and holding `balance` from a deposit. */
   async function fundAccount(customerNo: string, role: 'PRIMARY' | 'AUXILIARY', bankCode: string | null, balance = '0.00', currency: 'CNY' | 'USD' = 'CNY') {
-    const fundAccountNo = `F${randomUUID().slice(0, 8)}`;
+    const fundAccountNo = uniqueFundAccountNo();
     await db.dataSource.transaction(async (m) => {
       await projection.fundAccountOpened(m, { fundAccountNo, customerNo, currency, role });
       if (!bankCode) return;

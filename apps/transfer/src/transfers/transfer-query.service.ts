@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@custody/service-kit';
 import type { TransferView } from './transfer.dto';
+import { attemptsView } from './transfer-attempts';
+import { decodeTransferCursor, encodeTransferCursor } from './transfer-page.cursor';
 import { Transfer, type TransferStatus } from './transfer.entity';
 
 export interface TransferFilter {
@@ -27,7 +29,7 @@ export function transferView(t: Transfer): TransferView {
     initiator: t.initiator,
     failure: t.failureCode ? { code: t.failureCode, bankReturnCode: t.bankReturnCode ?? undefined, message: t.failureMessage ?? '' } : undefined,
     unknownSince: t.unknownSince?.toISOString(),
-    attempts: t.attempts,
+    attempts: attemptsView({ attempts: t.attempts, dropped: t.attemptsDropped }),
   };
 }
 
@@ -42,28 +44,33 @@ export class TransferQueryService {
     return transfer;
   }
 
-  /** Keyset pagination on (created_at, transfer_id): stable while transfers keep arriving. */
+  /**
+   * Keyset pagination, newest first, on the strict key (created_at, transfer_id): no row is skipped or repeated,
+   * also among rows of one instant, and rows arriving meanwhile never shift a page (they are newer than any
+   * cursor). The key is read as the database's text (microseconds), never through a JS Date (milliseconds).
+   * Indexed by transfers_page and transfers_account_page.
+   */
   async list(filter: TransferFilter): Promise<{ items: TransferView[]; nextCursor?: string }> {
-    const query = this.dataSource.getRepository(Transfer).createQueryBuilder('t').orderBy('t.created_at', 'DESC').addOrderBy('t.transfer_id', 'DESC').limit(filter.limit + 1);
+    const query = this.dataSource
+      .getRepository(Transfer)
+      .createQueryBuilder('t')
+      .addSelect(`to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'page_created_at')
+      .orderBy('t.created_at', 'DESC')
+      .addOrderBy('t.transfer_id', 'DESC')
+      .limit(filter.limit + 1);
     if (filter.fundAccountNo) query.andWhere('t.fund_account_no = :fa', { fa: filter.fundAccountNo });
     if (filter.businessDate) query.andWhere('t.business_date = :bd', { bd: filter.businessDate });
     if (filter.status) query.andWhere('t.status = :st', { st: filter.status });
     if (filter.cursor) {
-      const [createdAt, transferId] = decodeCursor(filter.cursor);
-      query.andWhere('(t.created_at, t.transfer_id) < (:createdAt, :transferId)', { createdAt, transferId });
+      const after = decodeTransferCursor(filter.cursor);
+      query.andWhere('(t.created_at, t.transfer_id) < (CAST(:createdAt AS timestamptz), CAST(:transferId AS uuid))', after);
     }
-    const rows = await query.getMany();
-    const items = rows.slice(0, filter.limit);
-    const last = items[items.length - 1];
+    const { entities, raw } = await query.getRawAndEntities<{ page_created_at: string }>();
+    const items = entities.slice(0, filter.limit);
+    const last = items.length - 1;
     return {
       items: items.map(transferView),
-      nextCursor: rows.length > filter.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.transferId}`).toString('base64url') : undefined,
+      nextCursor: entities.length > filter.limit && last >= 0 ? encodeTransferCursor({ createdAt: raw[last].page_created_at, transferId: items[last].transferId }) : undefined,
     };
   }
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const [createdAt, transferId] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!createdAt || !transferId || Number.isNaN(Date.parse(createdAt))) throw new DomainError('VALIDATION_FAILED', 'cursor is not one this API issued');
-  return [createdAt, transferId];
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { TRANSFER_OUTCOME_FAILURE_CODES } from '@custody/contracts';
 import { CURRENCIES, type Currency } from '@custody/money';
+import { FundAccountNoField } from '@custody/service-kit';
 import { TRANSFER_STATUSES } from './transfer.entity';
 
 export const TRANSFER_TYPES = ['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK', 'INTERNAL'] as const;
@@ -10,7 +11,7 @@ export const TRANSFER_TYPES = ['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK', 'INTE
 export class RequestTransferBody {
   @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
   @ApiProperty({ enum: TRANSFER_TYPES }) @IsIn(TRANSFER_TYPES) type!: (typeof TRANSFER_TYPES)[number];
-  @ApiProperty() @IsString() @Length(1, 32) fundAccountNo!: string;
+  @FundAccountNoField() fundAccountNo!: string;
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
   @ApiProperty({ example: '1000.00', description: 'decimal string, > 0, at most 2 decimals' }) @IsString() amount!: string;
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'bankPassword must be 4-12 digits' }) bankPassword?: string;
@@ -21,7 +22,7 @@ export class RequestTransferBody {
       'FUND_PASSWORD_LOCKED; FUND_PASSWORD_NOT_SET; not verifiable now: FUND_PASSWORD_UNVERIFIABLE). A repeat of the requestId with another fundPassword is IDEMPOTENCY_KEY_REUSED.',
   })
   @IsOptional() @Matches(/^\d{4,12}$/, { message: 'fundPassword must be 4-12 digits' }) fundPassword?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) counterpartFundAccountNo?: string;
+  @FundAccountNoField({ optional: true, description: 'INTERNAL (F-4.7): the fund account the money goes to' }) counterpartFundAccountNo?: string;
 }
 
 /**

@@ -30,7 +30,9 @@ export class Transfer {
   @Column({ name: 'bank_return_code', type: 'text', nullable: true }) bankReturnCode!: string | null;
   @Column({ name: 'failure_message', type: 'text', nullable: true }) failureMessage!: string | null;
   @Column({ name: 'hold_id', type: 'uuid', nullable: true }) holdId!: string | null;
+  /** The first and the latest attempts only (transfer-attempts.ts); `attemptsDropped` counts the others. */
   @Column({ type: 'text', array: true }) attempts!: string[];
+  @Column({ name: 'attempts_dropped', type: 'integer', default: 0 }) attemptsDropped!: number;
   @Column({ name: 'business_date', type: 'date' }) businessDate!: string;
   @Column({ name: 'unknown_since', type: 'timestamptz', nullable: true }) unknownSince!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

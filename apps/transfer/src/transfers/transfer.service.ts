@@ -20,6 +20,7 @@ import {
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody } from './transfer.dto';
+import { withAttempt } from './transfer-attempts';
 import { FINAL_STATUSES, Transfer, type TransferType } from './transfer.entity';
 import { withinTransferWindow } from './transfer-window';
 
@@ -130,7 +131,11 @@ export class TransferService {
       }
       return;
     }
-    if (outcome.attempt) transfer.attempts = [...transfer.attempts, outcome.attempt];
+    if (outcome.attempt) {
+      const log = withAttempt({ attempts: transfer.attempts, dropped: transfer.attemptsDropped }, outcome.attempt);
+      transfer.attempts = log.attempts;
+      transfer.attemptsDropped = log.dropped;
+    }
     if (outcome.bankSerialNo) transfer.bankSerialNo = outcome.bankSerialNo;
     const account = await this.ledger.lock(manager, transfer.fundAccountNo, transfer.currency);
     if (!account) throw new Error(`ledger of ${transfer.fundAccountNo} vanished`);

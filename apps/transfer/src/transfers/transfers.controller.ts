@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiPropertyOptional,
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -18,11 +19,11 @@ import { TransferQueryService, transferView } from './transfer-query.service';
 import { TransferService } from './transfer.service';
 
 export class ListTransfersQuery {
-  @IsOptional() @IsString() fundAccountNo?: string;
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) businessDate?: string;
-  @IsOptional() @IsIn(TRANSFER_STATUSES) status?: TransferStatus;
-  @IsOptional() @IsString() cursor?: string;
-  @IsOptional() @Matches(/^\d{1,3}$/) limit?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() fundAccountNo?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) businessDate?: string;
+  @ApiPropertyOptional({ enum: TRANSFER_STATUSES }) @IsOptional() @IsIn(TRANSFER_STATUSES) status?: TransferStatus;
+  @ApiPropertyOptional({ description: 'the `nextCursor` of the previous page (opaque); pages are newest first' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ description: 'page size, 1-500 (default 50)' }) @IsOptional() @Matches(/^\d{1,3}$/) limit?: string;
 }
 
 @ApiTags('transfers')
