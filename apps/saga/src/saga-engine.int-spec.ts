@@ -338,13 +338,15 @@ describe('saga engine (real PostgreSQL)', () => {
 
     it('F-4.1 S: a deposit\'s sealed bank password is deleted when the transfer ends', async () => {
       const transferId = randomUUID();
+      const fundAccountNo = uniqueFundAccountNo();
+      fundAccountOf.set(transferId, fundAccountNo);
       await db.dataSource.transaction((m) =>
         engine.startTransfer(m, {
           transferId,
           type: 'BANK_TO_SECURITIES',
           serialNo: `2026112140${Date.now().toString().slice(-10)}`,
           businessDate: '2026-11-21',
-          fundAccountNo: transferId.slice(0, 8),
+          fundAccountNo,
           currency: 'CNY',
           amount: '100.00',
           bankCode: BANK,
