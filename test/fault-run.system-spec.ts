@@ -4,7 +4,8 @@ import { TestContext } from './support/test-context';
 /**
  * Issue 3's proof, in CI with a fixed seed (the long variant with any seed: `npm run fault-run`). Mixed
  * transfers from both initiators across both simulated banks while faults are injected and services are
- * killed; once everything has settled, every invariant of domain.md §2 holds on both sides' books.
+ * killed, a second replica of one bank's adapter joins and leaves, and the other bank's adapter runs with its clock
+ * 5 s off; once everything has settled, every invariant of domain.md §2 holds on both sides' books.
  */
 const SEED = 20261121;
 
@@ -21,6 +22,7 @@ it(`a seeded fault run (seed ${SEED}) ends with every transfer definite and no i
       accountsPerBank: 6,
       faultRate: 0.1,
       killEvery: 300,
+      disruptAdapters: true,
       requestTimeoutMs: 1500,
       settleTimeoutMs: 180_000,
       log: (line) => process.stdout.write(`${line}\n`),
@@ -29,4 +31,6 @@ it(`a seeded fault run (seed ${SEED}) ends with every transfer definite and no i
   process.stdout.write(`${formatReport(report)}\n`);
   expect(report.invariants.violations).toEqual([]);
   expect(Object.values(report.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  const done = Object.keys(report.disruptions);
+  for (const kind of [/^replica of .* started$/, /^replica stopped$/, /clock [+-]5000 ms$/]) expect(done.some((d) => kind.test(d))).toBe(true);
 });

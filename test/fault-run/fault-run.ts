@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Money } from '@custody/money';
 import type { Designated, StackControl, TestContext } from '../support/test-context';
+import { type Disruption, Disruptor, planAdapterDisruptions } from './disruptions';
 import { checkInvariants, type BankRecord, type HubAccount, type HubTransfer, type InvariantReport, type Snapshot } from './invariants';
 import { Prng } from './prng';
 
@@ -31,6 +32,11 @@ export interface FaultRunOptions {
   readonly faultRate: number;
   /** A service is SIGKILLed and restarted after every this many transfers (0: never). */
   readonly killEvery: number;
+  /**
+   * A second replica of one bank's adapter joins and leaves mid-run, and the other bank's adapter runs a while
+   * with its clock 5 s off (disruptions.ts). Needs the stack's process control.
+   */
+  readonly disruptAdapters: boolean;
   /** The banks' requestTimeoutMs: a DELAY_REPLY longer than it is a timeout, shorter is only slow. */
   readonly requestTimeoutMs: number;
   readonly settleTimeoutMs: number;
@@ -55,7 +61,8 @@ export interface FaultRunReport {
   /** Requests refused before anything was sent (e.g. INSUFFICIENT_WITHDRAWABLE), by code. */
   readonly refused: Record<string, number>;
   readonly faults: Record<FaultKind, number>;
-  readonly kills: Record<string, number>;
+  /** What was done to the processes: kills, replicas started and stopped, clocks skewed and restored. */
+  readonly disruptions: Record<string, number>;
   /** API calls that met a killed service and were repeated with the same requestId. */
   readonly retriedRequests: number;
   /** The bank's own transfers (or their reversals) left without a definite answer, which the bank then ended by reversal (F-4.3 B / F-4.4 B). */
@@ -102,7 +109,6 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     refused: {} as Record<string, number>,
     faults: { DROP_REPLY: 0, DELAY_REPLY: 0, DROP_REQUEST: 0, CLOSE_CONNECTION: 0, CORRUPT_CHECKSUM: 0, DUPLICATE_REPLY: 0 } as Record<FaultKind, number>,
     bankEnded: 0,
-    kills: {} as Record<string, number>,
     retriedRequests: 0,
   };
 
@@ -112,24 +118,28 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
 
   // The plan is drawn up front from the seed, so workers racing for it cannot change what is asked.
   const plan = Array.from({ length: options.transfers }, (_, i) => planStep(prng, population, options, i));
-  const killer = new Killer(target.stack, options.log);
+  const disruptor = new Disruptor(target.stack, options.log);
+  const adapters = [...new Set(population.accounts.map((a) => `bank-adapter-${a.bankCode}`))];
+  const adapterDisruptions = options.disruptAdapters ? planAdapterDisruptions(new Prng(options.seed ^ 0x5eed), adapters, plan.length) : new Map<number, Disruption[]>();
   const bankInitiated = new BankInitiatedLedger();
   let next = 0;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < plan.length) {
-        const step = plan[next++]!;
+        const index = next++;
+        const step = plan[index]!;
+        for (const disruption of adapterDisruptions.get(index) ?? []) disruptor.schedule(disruption);
         if (step.fault) {
           await ctx.banks[step.fault.bankCode]!.injectFault(step.fault.fault);
           report.faults[step.fault.fault.kind] += 1;
         }
-        if (step.kill) void killer.killAndRestart(step.kill, step.restartAfterMs).then((name) => name && (report.kills[name] = (report.kills[name] ?? 0) + 1));
+        if (step.kill) disruptor.schedule({ kind: 'KILL', name: step.kill, restartAfterMs: step.restartAfterMs });
         report.asked[step.kind] += 1;
         await perform(ctx, step, bankInitiated, report);
       }
     }),
   );
-  await killer.idle();
+  await disruptor.finish();
   options.log(`fault run: all ${plan.length} transfers asked in ${Math.round((Date.now() - started) / 1000)} s; clearing faults and settling`);
   for (const bank of Object.values(ctx.banks)) await bank.clearFaults();
 
@@ -138,7 +148,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   const snapshot = await takeSnapshot(target, population);
   const outcomes: Record<string, number> = {};
   for (const t of snapshot.transfers) outcomes[`${t.initiator} ${t.status}`] = (outcomes[`${t.initiator} ${t.status}`] ?? 0) + 1;
-  return { seed: options.seed, durationMs: Date.now() - started, ...report, outcomes, invariants: checkInvariants(snapshot) };
+  return { seed: options.seed, durationMs: Date.now() - started, ...report, disruptions: disruptor.done, outcomes, invariants: checkInvariants(snapshot) };
 }
 
 interface PlannedStep {
@@ -235,41 +245,6 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
     if (attempt >= 60) throw new Error(`transfer ${step.requestId} could not be asked: the API answered ${result.status} ${attempt} times`);
     report.retriedRequests += 1;
     await sleep(500);
-  }
-}
-
-/** Kills one service at a time and brings it back; a run without process control kills nothing. */
-class Killer {
-  private running: Promise<unknown> = Promise.resolve();
-  private busy = false;
-
-  constructor(
-    private readonly stack: StackControl | undefined,
-    private readonly log: (line: string) => void,
-  ) {}
-
-  async killAndRestart(name: string, restartAfterMs: number): Promise<string | undefined> {
-    const stack = this.stack;
-    if (!stack || this.busy) return undefined;
-    this.busy = true;
-    const work = (async () => {
-      try {
-        await stack.kill(name);
-        this.log(`fault run: SIGKILL ${name}`);
-        await sleep(restartAfterMs);
-        await stack.restart(name);
-        this.log(`fault run: ${name} restarted`);
-        return name;
-      } finally {
-        this.busy = false;
-      }
-    })();
-    this.running = work.catch(() => undefined);
-    return work;
-  }
-
-  idle(): Promise<unknown> {
-    return this.running;
   }
 }
 
@@ -413,7 +388,7 @@ export function formatReport(report: FaultRunReport): string {
     line('outcomes', report.outcomes),
     line('refused', report.refused),
     line('faults', report.faults),
-    line('kills', report.kills),
+    line('disruptions', report.disruptions),
     `retried       ${report.retriedRequests} API calls repeated with the same requestId after a kill`,
     `bank ended    ${report.bankEnded} of its own transfers left unanswered, by reversal`,
     line('checks', report.invariants.checks),

@@ -2,6 +2,7 @@
  * The long fault run, by hand, with any seed (issue 3 "the proof"):
  *
  *   npm run fault-run -- --seed 7 --transfers 10000 [--concurrency 16] [--accounts 8] [--fault-rate 0.1] [--kill-every 500]
+ *                        [--no-adapter-disruptions]
  *
  * It starts a stack of its own (its own database, Kafka namespace, ports and simulated banks, in system-test
  * slot 8 unless CUSTODY_SYSTEM_TEST_SLOT says otherwise, so it runs beside `npm start` and the tests), runs,
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     accountsPerBank: flag('accounts', 8),
     faultRate: flag('fault-rate', 0.1),
     killEvery: flag('kill-every', 500),
+    disruptAdapters: !process.argv.includes('--no-adapter-disruptions'),
     requestTimeoutMs: 1500,
     settleTimeoutMs: flag('settle-ms', 300_000),
     log: (line) => console.log(line),

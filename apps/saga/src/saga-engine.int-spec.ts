@@ -60,7 +60,7 @@ describe('saga engine (real PostgreSQL)', () => {
   const makeTimersDue = (transferId: string) =>
     db.dataSource.query(`UPDATE saga.timers SET due_at = now() WHERE fired_at IS NULL AND saga_id IN (SELECT saga_id FROM saga.sagas WHERE subject_id = $1)`, [transferId]);
 
-  async function startWithdrawal(type: 'SECURITIES_TO_BANK' | 'BANK_TO_SECURITIES' = 'SECURITIES_TO_BANK', bankCode = BANK) {
+  async function startWithdrawal(type: 'SECURITIES_TO_BANK' | 'BANK_TO_SECURITIES' = 'SECURITIES_TO_BANK', bankCode = BANK, extra: { bankPassword?: { sealed: string } } = {}) {
     const transferId = randomUUID();
     const fundAccountNo = uniqueFundAccountNo();
     fundAccountOf.set(transferId, fundAccountNo);
@@ -75,6 +75,7 @@ describe('saga engine (real PostgreSQL)', () => {
         amount: '100.00',
         bankCode,
         bankAccountNo: '6200000001',
+        ...extra,
       }),
     );
     return transferId;
@@ -337,23 +338,7 @@ describe('saga engine (real PostgreSQL)', () => {
     });
 
     it('F-4.1 S: a deposit\'s sealed bank password is deleted when the transfer ends', async () => {
-      const transferId = randomUUID();
-      const fundAccountNo = uniqueFundAccountNo();
-      fundAccountOf.set(transferId, fundAccountNo);
-      await db.dataSource.transaction((m) =>
-        engine.startTransfer(m, {
-          transferId,
-          type: 'BANK_TO_SECURITIES',
-          serialNo: `2026112140${Date.now().toString().slice(-10)}`,
-          businessDate: '2026-11-21',
-          fundAccountNo,
-          currency: 'CNY',
-          amount: '100.00',
-          bankCode: BANK,
-          bankAccountNo: '6200000001',
-          bankPassword: SEALED_PASSWORD,
-        }),
-      );
+      const transferId = await startWithdrawal('BANK_TO_SECURITIES', BANK, { bankPassword: SEALED_PASSWORD });
       expect((await storedRow(transferId)).text).toContain(SEALED_PASSWORD.sealed);
       const [original] = await calls(transferId);
       await complete(original, { function: 'BANK_TO_SECURITIES', returnCode: '0000' });
