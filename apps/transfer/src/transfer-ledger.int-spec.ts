@@ -1,87 +1,34 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import {
-  ChinaCalendarDate,
-  Clock,
-  deriveDigestKey,
-  DomainError,
-  IdempotencyStore,
-  loadCustodyConfig,
-  requestDigest,
-  SecretSealer,
-  serviceMigrations,
-  SettledNotifications,
-} from '@custody/service-kit';
-import { TRANSFER_SCHEMA } from './transfer.schema';
-import { gateWithoutAccountService } from './testing/fund-password-gate.fixture';
-import { HoldsService } from './holds/holds.service';
-import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
-import { LedgerRepository } from './ledger/ledger.repository';
-import { CustodyProjection } from './projections/custody-projection';
-import { TransferService } from './transfers/transfer.service';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
+import type { HoldsService } from './holds/holds.service';
+import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
+import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from './testing/transfer-testbed';
+import type { TransferService } from './transfers/transfer.service';
 
 /** The transfer service's ledger rules against the real PostgreSQL, with its real migrations. */
 describe('transfer service ledger (real PostgreSQL)', () => {
   const BANK = '1021000';
   const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
+  let testbed: TransferTestbed;
   let db: TestDatabase;
-  const sealingKey = randomBytes(32);
   let transfers: TransferService;
   let holds: HoldsService;
   let inbound: BankInitiatedTransferService;
-  let projection: CustodyProjection;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'transfer_ledger',
-      schema: TRANSFER_SCHEMA.schema,
-      entities: TRANSFER_SCHEMA.entities,
-      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
-    });
-    const ledger = new LedgerRepository();
-    const outbox = new Outbox('transfer');
-    const calendar = new ChinaCalendarDate();
-    const idempotency = new IdempotencyStore('transfer', sealingKey);
-    // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
-    const fundPasswords = gateWithoutAccountService(sealingKey);
-    transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), fundPasswords);
-    holds = new HoldsService(db.dataSource, ledger, idempotency);
-    inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
-    projection = new CustodyProjection(outbox);
+    testbed = await startTransferTestbed('transfer_ledger', config);
+    ({ db, transfers, holds, inbound } = testbed);
   });
 
-  afterAll(() => db?.drop());
+  afterAll(() => testbed?.db.drop());
 
-  async function designatedAccount(): Promise<{ fundAccountNo: string; bankAccountNo: string }> {
-    const fundAccountNo = uniqueFundAccountNo();
-    const bankAccountNo = `62${Date.now()}`;
-    await db.dataSource.transaction(async (m) => {
-      await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
-      await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
-    });
-    return { fundAccountNo, bankAccountNo };
-  }
+  const designatedAccount = (): Promise<TestAccount> => testbed.designatedAccount(BANK);
 
-  async function bankDeposit(account: { fundAccountNo: string; bankAccountNo: string }, amount: string, serialNo = `B${randomUUID().slice(0, 12)}`) {
-    await db.dataSource.transaction((m) =>
-      inbound.handle(m, {
-        inboundId: randomUUID(),
-        bankCode: BANK,
-        route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: BANK } },
-        function: 'BANK_TO_SECURITIES',
-        serialNo,
-        businessDate: '2026-11-21',
-        resend: false,
-        receivedAt: new Date().toISOString(),
-        fundAccountNo: account.fundAccountNo,
-        currency: 'CNY',
-        amount,
-        bankAccountNo: account.bankAccountNo,
-      }),
-    );
+  async function bankDeposit(account: TestAccount, amount: string, serialNo = `B${randomUUID().slice(0, 12)}`) {
+    await db.dataSource.transaction((m) => inbound.handle(m, bankRequestFor(BANK, account, { serialNo, amount })));
     return serialNo;
   }
 
@@ -230,7 +177,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     const [row] = await db.dataSource.query(`SELECT request_digest, resource_id FROM transfer.idempotency_keys WHERE scope = 'transfer' AND request_id = $1`, [body.requestId]);
     const clear = `{"amount":"1.00","bankPassword":"123456","currency":"CNY","fundAccountNo":"${body.fundAccountNo}","requestId":"${body.requestId}","type":"BANK_TO_SECURITIES"}`;
     expect(row.request_digest).not.toBe(createHash('sha256').update(clear).digest('hex'));
-    expect(row.request_digest).toBe(requestDigest(deriveDigestKey(sealingKey), body));
+    expect(row.request_digest).toBe(requestDigest(deriveDigestKey(testbed.sealingKey), body));
     expect(row.request_digest).not.toBe(requestDigest(deriveDigestKey(randomBytes(32)), body));
     expect(row.resource_id).toEqual(expect.any(String));
   });

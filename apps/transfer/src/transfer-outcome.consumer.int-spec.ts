@@ -1,21 +1,10 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { transferOutcome } from '@custody/contracts';
-import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope, Outbox, readDeadLetterRecord, TransactionalConsumer } from '@custody/messaging';
-import {
-  ChinaCalendarDate,
-  classifyMessageFailure,
-  Clock,
-  IdempotencyStore,
-  loadCustodyConfig,
-  SecretSealer,
-  serviceMigrations,
-  SettledNotifications,
-  TopicNamespace,
-} from '@custody/service-kit';
+import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope, readDeadLetterRecord, TransactionalConsumer } from '@custody/messaging';
+import { classifyMessageFailure, loadCustodyConfig, TopicNamespace } from '@custody/service-kit';
 import {
   committedOffset,
-  createTestDatabase,
   createTestKafka,
   RecordingLogger,
   requireInfrastructure,
@@ -26,13 +15,8 @@ import {
   type TestDatabase,
 } from '@custody/testing';
 import type { Kafka, Producer } from 'kafkajs';
-import { gateWithoutAccountService } from './testing/fund-password-gate.fixture';
-import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
-import { LedgerRepository } from './ledger/ledger.repository';
-import { CustodyProjection } from './projections/custody-projection';
-import { TRANSFER_SCHEMA } from './transfer.schema';
+import { bankRequestFor, startTransferTestbed, type TransferTestbed } from './testing/transfer-testbed';
 import { transferSubscriptions } from './transfer.subscriptions';
-import { TransferService } from './transfers/transfer.service';
 
 jest.setTimeout(30_000);
 
@@ -44,29 +28,16 @@ jest.setTimeout(30_000);
 describe('transfer service consumer: an outcome that can never be applied (real PostgreSQL and Kafka)', () => {
   const BANK = '1021000';
   const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-  const sealingKey = randomBytes(32);
+  let testbed: TransferTestbed;
   let db: TestDatabase;
   let kafka: Kafka;
   let producer: Producer;
-  let transfers: TransferService;
-  let inbound: BankInitiatedTransferService;
-  let projection: CustodyProjection;
   const stoppables: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true, kafka: true });
-    db = await createTestDatabase({
-      name: 'transfer_outcome_consumer',
-      schema: TRANSFER_SCHEMA.schema,
-      entities: TRANSFER_SCHEMA.entities,
-      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
-    });
-    const ledger = new LedgerRepository();
-    const outbox = new Outbox('transfer');
-    const calendar = new ChinaCalendarDate();
-    transfers = new TransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), gateWithoutAccountService(sealingKey));
-    inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
-    projection = new CustodyProjection(outbox);
+    testbed = await startTransferTestbed('transfer_outcome_consumer', config);
+    db = testbed.db;
     kafka = createTestKafka('transfer-outcome-consumer-test');
     producer = createIdempotentProducer(kafka);
     await producer.connect();
@@ -79,31 +50,12 @@ describe('transfer service consumer: an outcome that can never be applied (real 
   });
 
   async function designatedAccountWith(deposit: string): Promise<string> {
-    const fundAccountNo = String(randomInt(1e11, 1e12));
-    const bankAccountNo = `62${Date.now()}`;
-    const serialNo = `B${randomUUID().slice(0, 12)}`;
-    await db.dataSource.transaction(async (m) => {
-      await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
-      await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
-      await inbound.handle(m, {
-        inboundId: randomUUID(),
-        bankCode: BANK,
-        route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: BANK } },
-        function: 'BANK_TO_SECURITIES',
-        serialNo,
-        businessDate: '2026-11-21',
-        resend: false,
-        receivedAt: new Date().toISOString(),
-        fundAccountNo,
-        currency: 'CNY',
-        amount: deposit,
-        bankAccountNo,
-      });
-    });
-    return fundAccountNo;
+    const account = await testbed.designatedAccount(BANK);
+    await db.dataSource.transaction((m) => testbed.inbound.handle(m, bankRequestFor(BANK, account, { amount: deposit })));
+    return account.fundAccountNo;
   }
 
-  const withdraw = (fundAccountNo: string, amount: string) => transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount });
+  const withdraw = (fundAccountNo: string, amount: string) => testbed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount });
 
   async function transferRow(transferId: string): Promise<{ status: string; attempts: string[] }> {
     const [row] = await db.dataSource.query(`SELECT status, attempts FROM transfer.transfers WHERE transfer_id = $1`, [transferId]);
@@ -127,7 +79,7 @@ describe('transfer service consumer: an outcome that can never be applied (real 
 
     // The transfer service's consumer as runDatabaseService wires it, in a namespace of its own on the shared broker.
     const namespace = new TopicNamespace(uniqueGroupId('transfer-outcome'));
-    const subscriptions = transferSubscriptions({ projection, transfers, inbound });
+    const subscriptions = transferSubscriptions({ projection: testbed.projection, transfers: testbed.transfers, inbound: testbed.inbound });
     await ensureTopics(kafka, [...subscriptions.map((s) => namespace.name(s.topic.name)), namespace.deadLetterTopic], { partitions: 1 });
     const deadLetters = await TopicRecorder.start(kafka, [namespace.deadLetterTopic]);
     stoppables.push(deadLetters);

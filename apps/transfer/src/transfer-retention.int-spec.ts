@@ -1,95 +1,36 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
-import type { bankRequestReceived } from '@custody/contracts';
-import { claimInboxEntry, Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import {
-  ChinaCalendarDate,
-  Clock,
-  DAY_MS,
-  IdempotencyStore,
-  loadCustodyConfig,
-  platformRetention,
-  RetentionJob,
-  RetentionSettings,
-  SecretSealer,
-  serviceMigrations,
-  SettledNotifications,
-} from '@custody/service-kit';
-import { HoldsService } from './holds/holds.service';
-import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
-import { LedgerRepository } from './ledger/ledger.repository';
-import { CustodyProjection } from './projections/custody-projection';
+import { claimInboxEntry } from '@custody/messaging';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { DAY_MS, loadCustodyConfig, platformRetention, RetentionJob, RetentionSettings } from '@custody/service-kit';
+import type { HoldsService } from './holds/holds.service';
+import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
+import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from './testing/transfer-testbed';
 import { ATTEMPTS_KEPT } from './transfers/transfer-attempts';
-import { TransferQueryService, transferView } from './transfers/transfer-query.service';
-import { TransferService } from './transfers/transfer.service';
-import { gateWithoutAccountService } from './testing/fund-password-gate.fixture';
-import { TRANSFER_SCHEMA } from './transfer.schema';
-
-type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
+import { type TransferQueryService, transferView } from './transfers/transfer-query.service';
+import type { TransferService } from './transfers/transfer.service';
 
 /** What the transfer service keeps and prunes (docs/design.md "Retention"), against the real PostgreSQL. */
 describe('transfer retention (real PostgreSQL)', () => {
   const BANK = '1021000';
   const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-  const sealingKey = randomBytes(32);
+  let testbed: TransferTestbed;
   let db: TestDatabase;
   let transfers: TransferService;
   let holds: HoldsService;
   let inbound: BankInitiatedTransferService;
-  let projection: CustodyProjection;
   let queries: TransferQueryService;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'transfer_retention',
-      schema: TRANSFER_SCHEMA.schema,
-      entities: TRANSFER_SCHEMA.entities,
-      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
-    });
-    const ledger = new LedgerRepository();
-    const outbox = new Outbox('transfer');
-    const idempotency = new IdempotencyStore('transfer', sealingKey);
-    const calendar = new ChinaCalendarDate();
-    transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, new Clock(), new SettledNotifications(db.databaseUrl, 'transfer_settled'), gateWithoutAccountService(sealingKey));
-    holds = new HoldsService(db.dataSource, ledger, idempotency);
-    inbound = new BankInitiatedTransferService(ledger, outbox, calendar, config, new Clock());
-    projection = new CustodyProjection(outbox);
-    queries = new TransferQueryService(db.dataSource);
+    testbed = await startTransferTestbed('transfer_retention', config);
+    ({ db, transfers, holds, inbound, queries } = testbed);
   });
 
-  afterAll(() => db?.drop());
+  afterAll(() => testbed?.db.drop());
 
-  async function designatedAccount(): Promise<{ fundAccountNo: string; bankAccountNo: string }> {
-    const fundAccountNo = uniqueFundAccountNo();
-    const bankAccountNo = `62${Date.now()}`;
-    await db.dataSource.transaction(async (m) => {
-      await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
-      await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
-    });
-    return { fundAccountNo, bankAccountNo };
-  }
-
-  function bankRequest(account: { fundAccountNo: string; bankAccountNo: string }, overrides: Partial<InboundRequest> = {}): InboundRequest {
-    const serialNo = overrides.serialNo ?? `B${randomUUID().replace(/-/g, '').slice(0, 15)}`;
-    return {
-      inboundId: randomUUID(),
-      bankCode: BANK,
-      route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: BANK } },
-      function: 'BANK_TO_SECURITIES',
-      serialNo,
-      businessDate: '2026-11-21',
-      resend: false,
-      receivedAt: new Date().toISOString(),
-      fundAccountNo: account.fundAccountNo,
-      currency: 'CNY',
-      amount: '250.00',
-      bankAccountNo: account.bankAccountNo,
-      ...overrides,
-    };
-  }
+  const designatedAccount = (): Promise<TestAccount> => testbed.designatedAccount(BANK);
+  const bankRequest = (account: TestAccount, overrides: Partial<InboundRequest> = {}): InboundRequest => bankRequestFor(BANK, account, overrides);
 
   const handle = (request: InboundRequest) => db.dataSource.transaction((m) => inbound.handle(m, request));
   const unknownAgain = (transferId: string, attempt: string) => db.dataSource.transaction((m) => transfers.applyOutcome(m, { transferId, status: 'UNKNOWN', attempt }));

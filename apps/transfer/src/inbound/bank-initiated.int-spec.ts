@@ -1,19 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { bankRequestReceived } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
-import { ChinaCalendarDate, Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS, serviceMigrations } from '@custody/service-kit';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { TRANSFER_SCHEMA } from '../transfer.schema';
-import type { z } from 'zod';
+import { Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS } from '@custody/service-kit';
+import { requireInfrastructure, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { Money } from '@custody/money';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import type { LedgerRepository } from '../ledger/ledger.repository';
+import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 import { Transfer, type TransferStatus } from '../transfers/transfer.entity';
-import { CustodyProjection } from '../projections/custody-projection';
 import { transferView } from '../transfers/transfer-query.service';
-import { BankInitiatedTransferService } from './bank-initiated-transfer.service';
-
-type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
+import type { BankInitiatedTransferService } from './bank-initiated-transfer.service';
 
 // Every case runs a few transactions on a machine shared with other suites; the race case runs eight pairs.
 jest.setTimeout(30_000);
@@ -36,59 +30,27 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
   // The bank's deadline stated here, so the tests read against the number they use.
   const config: CustodyConfig = { ...base, banks: base.banks.map((b) => (b.code === BANK ? { ...b, replyDeadlineMs: REPLY_DEADLINE_MS } : b)) };
   const clock = new TestClock();
+  let testbed: TransferTestbed;
   let db: TestDatabase;
   let inbound: BankInitiatedTransferService;
-  const ledger = new LedgerRepository();
-  let projection: CustodyProjection;
+  let ledger: LedgerRepository;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'transfer_bank_initiated',
-      schema: TRANSFER_SCHEMA.schema,
-      entities: TRANSFER_SCHEMA.entities,
-      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, randomBytes(32), TRANSFER_SCHEMA.migrations),
-    });
-    const outbox = new Outbox('transfer');
-    inbound = new BankInitiatedTransferService(ledger, outbox, new ChinaCalendarDate(clock), config, clock);
-    projection = new CustodyProjection(outbox);
+    testbed = await startTransferTestbed('transfer_bank_initiated', config, clock);
+    ({ db, inbound, ledger } = testbed);
   });
 
-  afterAll(() => db?.drop());
+  afterAll(() => testbed?.db.drop());
 
-  interface Account {
-    fundAccountNo: string;
-    bankAccountNo: string;
-  }
+  type Account = TestAccount;
 
-  async function designatedAccount(
-    currency: 'CNY' | 'USD' = 'CNY',
-    { fundAccountNo, bankAccountNo }: Account = { fundAccountNo: uniqueFundAccountNo(), bankAccountNo: `62${randomUUID().replace(/\D/g, '').slice(0, 14)}` },
-  ): Promise<Account> {
-    await db.dataSource.transaction(async (m) => {
-      await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency, role: 'PRIMARY' });
-      await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency, bankCode: BANK, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
-    });
-    return { fundAccountNo, bankAccountNo };
+  function designatedAccount(currency: 'CNY' | 'USD' = 'CNY', account: Partial<Account> = {}): Promise<Account> {
+    return testbed.designatedAccount(BANK, { currency, ...account });
   }
 
   function request(account: Account, overrides: Partial<InboundRequest> = {}): InboundRequest {
-    const serialNo = overrides.serialNo ?? `B${randomUUID().replace(/-/g, '').slice(0, 15)}`;
-    return {
-      inboundId: randomUUID(),
-      bankCode: BANK,
-      route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: BANK } },
-      function: 'BANK_TO_SECURITIES',
-      serialNo,
-      businessDate: '2026-11-21',
-      resend: false,
-      receivedAt: clock.now().toISOString(),
-      fundAccountNo: account.fundAccountNo,
-      currency: 'CNY',
-      amount: '250.00',
-      bankAccountNo: account.bankAccountNo,
-      ...overrides,
-    };
+    return bankRequestFor(BANK, account, overrides, clock.now());
   }
 
   /** Handles one request in its own transaction, as the consumer does, and returns what its queued reply tells the bank. */

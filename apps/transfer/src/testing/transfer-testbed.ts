@@ -1,0 +1,97 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { bankRequestReceived } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { ChinaCalendarDate, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { createTestDatabase, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import type { z } from 'zod';
+import { HoldsService } from '../holds/holds.service';
+import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { CustodyProjection } from '../projections/custody-projection';
+import { TRANSFER_SCHEMA } from '../transfer.schema';
+import { TransferQueryService } from '../transfers/transfer-query.service';
+import { TransferService } from '../transfers/transfer.service';
+import { gateWithoutAccountService } from './fund-password-gate.fixture';
+
+export type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
+
+export interface TestAccount {
+  fundAccountNo: string;
+  bankAccountNo: string;
+}
+
+/**
+ * The transfer service's parts, wired as its module wires them, over a fresh database with its real migrations.
+ * No account service behind the fund-password gate: these transfers carry no fundPassword (the system tests
+ * and fund-password.gate.spec.ts cover those).
+ */
+export interface TransferTestbed {
+  readonly db: TestDatabase;
+  readonly sealingKey: Buffer;
+  readonly ledger: LedgerRepository;
+  readonly outbox: Outbox;
+  readonly transfers: TransferService;
+  readonly holds: HoldsService;
+  readonly inbound: BankInitiatedTransferService;
+  readonly projection: CustodyProjection;
+  readonly queries: TransferQueryService;
+  /** A PRIMARY fund account designated at `bankCode`, as the account service's events leave it in the ledger. */
+  designatedAccount(bankCode: string, options?: { currency?: 'CNY' | 'USD' } & Partial<TestAccount>): Promise<TestAccount>;
+}
+
+export async function startTransferTestbed(name: string, config: CustodyConfig, clock: Clock = new Clock()): Promise<TransferTestbed> {
+  const sealingKey = randomBytes(32);
+  const db = await createTestDatabase({
+    name,
+    schema: TRANSFER_SCHEMA.schema,
+    entities: TRANSFER_SCHEMA.entities,
+    migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
+  });
+  const ledger = new LedgerRepository();
+  const outbox = new Outbox('transfer');
+  const calendar = new ChinaCalendarDate(clock);
+  const idempotency = new IdempotencyStore('transfer', sealingKey);
+  const settled = new SettledNotifications(db.databaseUrl, 'transfer_settled');
+  const projection = new CustodyProjection(outbox);
+  return {
+    db,
+    sealingKey,
+    ledger,
+    outbox,
+    transfers: new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, clock, settled, gateWithoutAccountService(sealingKey)),
+    holds: new HoldsService(db.dataSource, ledger, idempotency),
+    inbound: new BankInitiatedTransferService(ledger, outbox, calendar, config, clock),
+    projection,
+    queries: new TransferQueryService(db.dataSource),
+    async designatedAccount(bankCode, options = {}) {
+      const currency = options.currency ?? 'CNY';
+      const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();
+      const bankAccountNo = options.bankAccountNo ?? `62${randomUUID().replace(/\D/g, '').slice(0, 14)}`;
+      await db.dataSource.transaction(async (m) => {
+        await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency, role: 'PRIMARY' });
+        await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency, bankCode, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
+      });
+      return { fundAccountNo, bankAccountNo };
+    },
+  };
+}
+
+/** A deposit the bank started (F-4.1 B) as its adapter forwards it; tests change only what they are about. */
+export function bankRequestFor(bankCode: string, account: TestAccount, overrides: Partial<InboundRequest> = {}, receivedAt: Date = new Date()): InboundRequest {
+  const serialNo = overrides.serialNo ?? `B${randomUUID().replace(/-/g, '').slice(0, 15)}`;
+  return {
+    inboundId: randomUUID(),
+    bankCode,
+    route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: bankCode } },
+    function: 'BANK_TO_SECURITIES',
+    serialNo,
+    businessDate: '2026-11-21',
+    resend: false,
+    receivedAt: receivedAt.toISOString(),
+    fundAccountNo: account.fundAccountNo,
+    currency: 'CNY',
+    amount: '250.00',
+    bankAccountNo: account.bankAccountNo,
+    ...overrides,
+  };
+}
