@@ -22,12 +22,26 @@ export type {
   MessageHeader,
   Password,
   PasswordKey,
+  FileInfo,
   Reference,
   ReturnResult,
+  TransferSummary,
+  TransferSummaryConfirm,
 } from './components';
 export type { SessionMessage, SessionReply } from './sysm-messages';
 export type { AccountOpening, AccountOpeningReply } from './acmt-messages';
 export type { ResultQuery, ResultQueryReply, Reversal, ReversalReply, Transfer, TransferReply } from './trf-messages';
+export type {
+  DayBusinessEnd,
+  DayBusinessEndReply,
+  DayBusinessStart,
+  DayBusinessStartReply,
+  DayEndDataReady,
+  DayEndDataReadyReply,
+  TransferSummaryCheck,
+  TransferSummaryCheckReply,
+} from './stmt-messages';
+export type { FileOperation, FileOperationReply } from './file-messages';
 export {
   MESSAGE_DEFINITIONS,
   STANDARD_MESSAGE_PAIRS,
