@@ -128,6 +128,9 @@ export type {
 export { acceptBankSession, openBrokerSession } from './session-roles';
 export type { BrokerSessionOptions, RoleSessionOptions } from './session-roles';
 
+// Day files on the wire (profile §5): 13005–13009
+export * from './file-transfer';
+
 // Errors
 export {
   BankProtocolError,
