@@ -82,6 +82,9 @@ export function fileMacOf(content: Uint8Array): string {
 
 export type FileFields = Omit<FileDescription, 'fileLen' | 'fileMac'>;
 
+/** Pieces a buffer is read in, so a reader copying what it is given never copies the whole file at once. */
+const BUFFER_PIECE_BYTES = 64 * 1024;
+
 /** A file whose `.gz` bytes are in memory (small files, tests, the bank simulator). */
 export function bufferFile(fields: FileFields, content: Buffer): LocalFile {
   return {
@@ -89,7 +92,7 @@ export function bufferFile(fields: FileFields, content: Buffer): LocalFile {
     fileLen: content.length,
     fileMac: fileMacOf(content),
     async *bytes(position = 0) {
-      if (position < content.length) yield content.subarray(position);
+      for (let at = position; at < content.length; at += BUFFER_PIECE_BYTES) yield content.subarray(at, at + BUFFER_PIECE_BYTES);
     },
   };
 }

@@ -11,11 +11,12 @@ async function readAt(file: LocalFile, position: number, length: number): Promis
   let read = 0;
   // Leaving the loop early closes the source (its iterator's `return`), so nothing past the chunk is read.
   for await (const piece of file.bytes(position)) {
-    pieces.push(Buffer.from(piece));
-    read += piece.length;
+    const wanted = Buffer.from(piece.subarray(0, length - read));
+    pieces.push(wanted);
+    read += wanted.length;
     if (read >= length) break;
   }
-  return Buffer.concat(pieces).subarray(0, length);
+  return Buffer.concat(pieces);
 }
 
 /**
