@@ -118,3 +118,31 @@ export const INSTRUCTION_CODES = {
   DAY_BUSINESS_START: '13012',
 } as const;
 export type InstructionCode = (typeof INSTRUCTION_CODES)[keyof typeof INSTRUCTION_CODES];
+
+/** §7.22 FileBusinessCode (文件业务功能), the `BusCode` of a `FileInfo`. */
+export const FILE_BUSINESS_CODES = [
+  '0000', '0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009', '0010', '0011', '0012', '0013',
+  '0014', '0015',
+] as const;
+export type FileBusinessCode = (typeof FILE_BUSINESS_CODES)[number];
+
+/**
+ * Profile §5: the `BusCode` each day file travels under. DIF01–03 share `0008` (其它对账异常结果文件),
+ * DAT03/DAT04 share `0011` and DAT05/DAT06 `0012`; the file name tells them apart.
+ */
+export const DAY_FILE_BUSINESS_CODES = {
+  CHK01: '0001',
+  CHK02: '0002',
+  CHK03: '0003',
+  CHK04: '0005',
+  DIF01: '0008',
+  DIF02: '0008',
+  DIF03: '0008',
+  DIF04: '0007',
+  DAT01: '0009',
+  DAT02: '0010',
+  DAT03: '0011',
+  DAT04: '0011',
+  DAT05: '0012',
+  DAT06: '0012',
+} as const satisfies Record<string, FileBusinessCode>;

@@ -7,6 +7,7 @@ import {
   CUSTOMER_TYPE_ALIASES,
   CUSTOMER_TYPES,
   ENCRYPTION_MODES,
+  FILE_BUSINESS_CODES,
   GENDER_CODES,
   INSTITUTION_TYPES,
   KEY_TYPES,
@@ -18,7 +19,9 @@ import {
   amount,
   codeList,
   date,
+  dateTime,
   type Infer,
+  integer,
   optional,
   patterned,
   repeated,
@@ -157,3 +160,40 @@ export const balance = sequence('Balance', {
   Bal: required(amount('non-negative')),
 });
 export type Balance = Infer<typeof balance>;
+
+/**
+ * §6.11 FileInfo (文件信息). Only `FileName` is mandatory in the table; which of the others a message
+ * needs is its usage rule (profile §5: 13008 and 13005 name a whole file). `FileLen` counts the bytes
+ * of the `.gz`, `FileMac` is the uppercase hex SM3 of them; `Host` is never used by the profile (files
+ * travel in-band) but is read when a bank sends it.
+ */
+export const fileInfo = sequence('FileInfo', {
+  BusCode: optional(codeList('FileBusinessCode', FILE_BUSINESS_CODES)),
+  BusDate: optional(date),
+  Host: optional(text(35)),
+  FileName: required(text(128)),
+  FileLen: optional(integer),
+  FileTime: optional(dateTime),
+  FileMac: optional(text(128)),
+});
+export type FileInfo = Infer<typeof fileInfo>;
+
+/**
+ * §6.18 TransferSummuryStatement (转账汇总). Table 188 prints `DpstNum` as a Reference and `WtdrNum` as an
+ * InstructionCode; its own element tables (189, 191) say Number, which is what a count is.
+ */
+export const transferSummary = sequence('TransferSummuryStatement', {
+  DpstNum: required(integer),
+  DpstAmt: required(amount('non-negative')),
+  WtdrNum: required(integer),
+  WtdrAmt: required(amount('non-negative')),
+});
+export type TransferSummary = Infer<typeof transferSummary>;
+
+/** §6.19 TransferSummuryStatementConfirm (转账汇总对账结果): the bank's figures, ours echoed, and the verdict. */
+export const transferSummaryConfirm = sequence('TransferSummuryStatementConfirm', {
+  BkEntry: optional(transferSummary),
+  ScEntry: optional(transferSummary),
+  ChkRst: required(returnResult),
+});
+export type TransferSummaryConfirm = Infer<typeof transferSummaryConfirm>;

@@ -22,12 +22,26 @@ export type {
   MessageHeader,
   Password,
   PasswordKey,
+  FileInfo,
   Reference,
   ReturnResult,
+  TransferSummary,
+  TransferSummaryConfirm,
 } from './components';
 export type { SessionMessage, SessionReply } from './sysm-messages';
 export type { AccountOpening, AccountOpeningReply } from './acmt-messages';
 export type { ResultQuery, ResultQueryReply, Reversal, ReversalReply, Transfer, TransferReply } from './trf-messages';
+export type {
+  DayBusinessEnd,
+  DayBusinessEndReply,
+  DayBusinessStart,
+  DayBusinessStartReply,
+  DayEndDataReady,
+  DayEndDataReadyReply,
+  TransferSummaryCheck,
+  TransferSummaryCheckReply,
+} from './stmt-messages';
+export type { FileOperation, FileOperationReply } from './file-messages';
 export {
   MESSAGE_DEFINITIONS,
   STANDARD_MESSAGE_PAIRS,
@@ -113,6 +127,9 @@ export type {
 } from './protocol-connection';
 export { acceptBankSession, openBrokerSession } from './session-roles';
 export type { BrokerSessionOptions, RoleSessionOptions } from './session-roles';
+
+// Day files on the wire (profile §5): 13005–13009
+export * from './file-transfer';
 
 // Errors
 export {

@@ -36,12 +36,20 @@ export function packageTypeOf(messageName: string): PackageType {
   return messageName.startsWith('Sysm.') ? 'S' : 'B';
 }
 
+/** A function the standard defines and the profile leaves out is "not enabled", whatever its body holds. */
+function checkEnabled(definition: AnyMessageDefinition, instrCd: string, path: string): void {
+  if ((definition.notEnabledCodes as readonly string[] | undefined)?.includes(instrCd)) {
+    throw new SchemaViolation('NOT_ENABLED', `${path}/MsgHdr/InstrCd`, `InstrCd ${instrCd} on ${definition.name} is not enabled by the profile`);
+  }
+}
+
 /** Header-level rules shared by every message, then the message's own usage rules. */
 function checkBody(definition: AnyMessageDefinition, body: MessageBodyBase, path: string): void {
   const header = body.MsgHdr;
   if (header.SysType !== CUSTODY_SYSTEM_TYPE) {
     throw new SchemaViolation('NOT_ENABLED', `${path}/MsgHdr/SysType`, `SysType ${header.SysType} is not third-party custody (0)`);
   }
+  checkEnabled(definition, header.InstrCd, path);
   if (!(definition.instructionCodes as readonly string[]).includes(header.InstrCd)) {
     throw new SchemaViolation(
       KNOWN_INSTRUCTION_CODES.has(header.InstrCd) ? 'INVALID_VALUE' : 'UNKNOWN_MESSAGE',
@@ -159,6 +167,8 @@ export function decodeMessage(msgText: Buffer, options: DecodeOptions): Protocol
       const reason = isStandardMessageName(element.name) ? 'NOT_ENABLED' : 'UNKNOWN_MESSAGE';
       throw new SchemaViolation(reason, element.name, `message ${element.name} is ${reason === 'NOT_ENABLED' ? 'not enabled' : 'unknown'}`);
     }
+    // Before the body: a function we do not enable is refused as such, not for the elements it carries.
+    if (envelope.header) checkEnabled(definition, envelope.header.InstrCd, element.name);
     const body = definition.body.decode(element, element.name);
     checkBody(definition, body, element.name);
     // The registry pairs every name with its body type; the decoder just proved the body fits it.

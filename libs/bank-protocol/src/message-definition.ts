@@ -15,6 +15,11 @@ interface DefinitionBase<N extends string, T extends MessageBodyBase> {
   readonly packageType: PackageType;
   /** The InstrCd values this message may carry (§5.x.1). */
   readonly instructionCodes: readonly InstructionCode[];
+  /**
+   * Codes the standard lets this message carry but the profile does not use (e.g. the online
+   * reconciliations 13001–13004 of Stmt.001.01): refused as not enabled (1034/2033), not as malformed.
+   */
+  readonly notEnabledCodes?: readonly InstructionCode[];
   readonly body: XmlType<T>;
   /**
    * Usage rules the table's cardinalities cannot express (§5.x.4), e.g. "sign-in carries AuthData".

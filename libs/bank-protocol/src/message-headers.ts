@@ -1,4 +1,4 @@
-import { CUSTODY_SYSTEM_TYPE, type InstructionCode } from './code-lists';
+import { CUSTODY_SYSTEM_TYPE, type InstructionCode, type YesNo } from './code-lists';
 import type { MessageHeader } from './components';
 import type { ProtocolSide } from './return-codes';
 
@@ -37,8 +37,11 @@ function otherSide(side: ProtocolSide): ProtocolSide {
   return side === 'S' ? 'B' : 'S';
 }
 
-/** The header of a request we initiate: we are `TradSrc`, `Sender` and the `Ref` issuer. */
-export function requestHeader(parties: HeaderParties, instrCd: InstructionCode, serial: string, at: Date): MessageHeader {
+/**
+ * The header of a request we initiate: we are `TradSrc`, `Sender` and the `Ref` issuer. `lastFragment`
+ * is `LstFrag` (§6.1.14), set only on file chunks (13009; profile §5).
+ */
+export function requestHeader(parties: HeaderParties, instrCd: InstructionCode, serial: string, at: Date, lastFragment?: YesNo): MessageHeader {
   const { date, time } = beijingDateTime(at);
   return {
     Ver: MESSAGE_VERSION,
@@ -50,14 +53,22 @@ export function requestHeader(parties: HeaderParties, instrCd: InstructionCode, 
     Date: date,
     Time: time,
     Ref: { Ref: serial, IssrType: parties.side, RefIssr: parties.localInstId },
+    ...(lastFragment === undefined ? {} : { LstFrag: lastFragment }),
   };
 }
 
 /**
  * The header of our reply: it keeps the request's `InstrCd` and `TradSrc` (profile §1), carries its
- * own new `Ref`, and names the request's `Ref` in `RltdRef`.
+ * own new `Ref`, and names the request's `Ref` in `RltdRef`. `lastFragment` is `LstFrag`, set only on
+ * the answer to a chunk request (13007; profile §5).
  */
-export function replyHeader(request: MessageHeader, parties: Omit<HeaderParties, 'peerInstId'>, serial: string, at: Date): MessageHeader {
+export function replyHeader(
+  request: MessageHeader,
+  parties: Omit<HeaderParties, 'peerInstId'>,
+  serial: string,
+  at: Date,
+  lastFragment?: YesNo,
+): MessageHeader {
   const { date, time } = beijingDateTime(at);
   return {
     Ver: MESSAGE_VERSION,
@@ -70,5 +81,6 @@ export function replyHeader(request: MessageHeader, parties: Omit<HeaderParties,
     Time: time,
     Ref: { Ref: serial, IssrType: parties.side, RefIssr: parties.localInstId },
     RltdRef: request.Ref,
+    ...(lastFragment === undefined ? {} : { LstFrag: lastFragment }),
   };
 }

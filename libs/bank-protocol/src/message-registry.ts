@@ -1,5 +1,16 @@
 import { ACCOUNT_OPENING, ACCOUNT_OPENING_REPLY } from './acmt-messages';
+import { FILE_OPERATION, FILE_OPERATION_REPLY } from './file-messages';
 import type { AnyMessageDefinition } from './message-definition';
+import {
+  DAY_BUSINESS_END,
+  DAY_BUSINESS_END_REPLY,
+  DAY_BUSINESS_START,
+  DAY_BUSINESS_START_REPLY,
+  DAY_END_DATA_READY,
+  DAY_END_DATA_READY_REPLY,
+  TRANSFER_SUMMARY_CHECK,
+  TRANSFER_SUMMARY_CHECK_REPLY,
+} from './stmt-messages';
 import { SESSION_MESSAGE, SESSION_REPLY } from './sysm-messages';
 import { RESULT_QUERY, RESULT_QUERY_REPLY, REVERSAL, REVERSAL_REPLY, TRANSFER, TRANSFER_REPLY } from './trf-messages';
 import type { XmlType } from './xml-schema';
@@ -19,6 +30,16 @@ export const MESSAGE_DEFINITIONS = {
   'Trf.004.01': REVERSAL_REPLY,
   'Trf.005.01': RESULT_QUERY,
   'Trf.006.01': RESULT_QUERY_REPLY,
+  'Stmt.001.01': TRANSFER_SUMMARY_CHECK,
+  'Stmt.002.01': TRANSFER_SUMMARY_CHECK_REPLY,
+  'Stmt.003.01': DAY_END_DATA_READY,
+  'Stmt.004.01': DAY_END_DATA_READY_REPLY,
+  'Stmt.005.01': DAY_BUSINESS_END,
+  'Stmt.006.01': DAY_BUSINESS_END_REPLY,
+  'Stmt.007.01': DAY_BUSINESS_START,
+  'Stmt.008.01': DAY_BUSINESS_START_REPLY,
+  'File.001.01': FILE_OPERATION,
+  'File.002.01': FILE_OPERATION_REPLY,
 } as const;
 
 type Registry = typeof MESSAGE_DEFINITIONS;

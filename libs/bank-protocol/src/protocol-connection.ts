@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { type ChecksumMode, computeCheckSum } from './checksum';
-import { INSTRUCTION_CODES, type InstructionCode } from './code-lists';
+import { INSTRUCTION_CODES, type InstructionCode, type YesNo } from './code-lists';
 import type { MessageHeader } from './components';
 import { encodePackage, FrameDecoder, MAX_MSG_TEXT_BYTES, type PackageType, type ParsedPackage, parsePackage } from './framing';
 import { encodeMessage, encodeRefusal, packageTypeOf } from './message-codec';
@@ -79,6 +79,8 @@ export type RequestDraft<N extends BusinessRequestName = BusinessRequestName> = 
     readonly instrCd: InstructionCode;
     /** Give the original serial for a business re-send (`Resend`=`Y`, profile §4 F-4.5). */
     readonly serial?: string;
+    /** The header's `LstFrag`, for a file chunk (13009): `N` on every chunk but the last (profile §5). */
+    readonly lastFragment?: YesNo;
     readonly body: HeaderlessBody<K>;
   };
 }[N];
@@ -89,6 +91,8 @@ export type ReplyDraft<N extends BusinessReplyName = BusinessReplyName> = {
     readonly name: K;
     /** An idempotent handler repeating an earlier reply passes that reply's serial again. */
     readonly serial?: string;
+    /** The header's `LstFrag`, on the answer to a chunk request (13007, profile §5). */
+    readonly lastFragment?: YesNo;
     readonly body: HeaderlessBody<K>;
   };
 }[N];
@@ -318,7 +322,7 @@ export class ProtocolConnection {
     let message: ProtocolMessage;
     try {
       const serial = draft.serial ?? this.options.refIssuer.next();
-      const header = requestHeader(this.parties(), draft.instrCd, serial, this.clock());
+      const header = requestHeader(this.parties(), draft.instrCd, serial, this.clock(), draft.lastFragment);
       // The registry pairs `name` with its body type; TypeScript cannot follow a generic spread.
       message = { name: draft.name, body: { ...draft.body, MsgHdr: header } } as unknown as ProtocolMessage;
     } catch (error) {
@@ -623,8 +627,12 @@ export class ProtocolConnection {
     this.enqueueWrite({ msgText, type: packageTypeOf(reply.name), onWritten });
   }
 
-  private replyMessage(request: MessageHeader, draft: { readonly name: ReplyName; readonly serial?: string; readonly body: object }): ProtocolMessage {
-    const header = replyHeader(request, { side: this.options.side, localInstId: this.options.localInstId }, draft.serial ?? this.options.refIssuer.next(), this.clock());
+  private replyMessage(
+    request: MessageHeader,
+    draft: { readonly name: ReplyName; readonly serial?: string; readonly lastFragment?: YesNo; readonly body: object },
+  ): ProtocolMessage {
+    const parties = { side: this.options.side, localInstId: this.options.localInstId };
+    const header = replyHeader(request, parties, draft.serial ?? this.options.refIssuer.next(), this.clock(), draft.lastFragment);
     return { name: draft.name, body: { ...draft.body, MsgHdr: header } } as unknown as ProtocolMessage;
   }
 

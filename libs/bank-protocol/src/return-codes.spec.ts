@@ -32,7 +32,7 @@ describe('return codes (§7.23)', () => {
     expect(returnCodeOrigin('0000')).toBe('success');
   });
 
-  it('profile §2 and §4: broker-side and bank-side variants of the same condition', () => {
+  it('profile §2, §4 and §5: broker-side and bank-side variants of the same condition', () => {
     expect([sideReturnCode('MAC_ERROR', 'S'), sideReturnCode('MAC_ERROR', 'B')]).toEqual(['2042', '5204']);
     expect([sideReturnCode('CHECKSUM_ERROR', 'S'), sideReturnCode('CHECKSUM_ERROR', 'B')]).toEqual(['2043', '1043']);
     expect(SIDE_RETURN_CODES.REVERSAL_ORIGINAL_NOT_FOUND).toEqual({ S: '2005', B: '1005' });
@@ -40,6 +40,9 @@ describe('return codes (§7.23)', () => {
     expect(SIDE_RETURN_CODES.QUERIED_NEVER_SEEN).toEqual({ S: '2027', B: '1027' });
     expect(SIDE_RETURN_CODES.QUERIED_IN_PROGRESS).toEqual({ S: '2028', B: '1028' });
     expect(SIGN_IN_REFUSED_CODE).toBe('1040');
+    // Profile §5: a refused chunk (bank 5208, broker 3093); a file not held (bank 5208, broker 3092).
+    expect(SIDE_RETURN_CODES.FILE_TRANSFER_FAILED).toEqual({ S: '3093', B: '5208' });
+    expect(SIDE_RETURN_CODES.FILE_NOT_AVAILABLE).toEqual({ S: '3092', B: '5208' });
     for (const pair of Object.values(SIDE_RETURN_CODES)) {
       expect(returnCodeOrigin(pair.S)).toBe('securities');
       expect(returnCodeOrigin(pair.B)).toBe('bank');

@@ -270,6 +270,18 @@ export const SIDE_RETURN_CODES = {
    * securities-firm code (2031 is the branch, 3054 the bank), so a broker answers the format error 2044.
    */
   WRONG_RECEIVER: { S: '2044', B: '1038' },
+  /**
+   * Profile §5 step 2: a file chunk (13008/13009) the receiver refuses, after which it discards the file —
+   * malformed, out of order, or a whole file whose length or `FileMac` does not match. A bank answers 5208
+   * (发送明细文件错), a broker 3093 (取证券明细失败).
+   */
+  FILE_TRANSFER_FAILED: { S: '3093', B: '5208' },
+  /**
+   * Profile §5 steps 3–4: a file asked for (13006/13007) that this side does not have (yet), a `StPos` past
+   * its end, or a 13005 listing a file the receiver does not hold whole. Bank 5208, broker 3092
+   * (取银行明细失败); §5.29.4 a swaps these, §5.29.1 is followed.
+   */
+  FILE_NOT_AVAILABLE: { S: '3092', B: '5208' },
 } as const satisfies Record<string, Record<ProtocolSide, KnownReturnCode>>;
 
 export type SideCondition = keyof typeof SIDE_RETURN_CODES;

@@ -141,6 +141,18 @@ export const time: XmlType<string> = simpleType(
   (value, path) => requireString(value, path, 'Time'),
 );
 
+/** §4.2.2.3.3 DateTime, YYYYMMDDHHMMSS: a Date followed by a Time. */
+export const dateTime: XmlType<string> = simpleType(
+  'DateTime',
+  (value, path) => {
+    if (!/^\d{14}$/.test(value)) throw new SchemaViolation('INVALID_VALUE', path, `"${value}" is not a YYYYMMDDHHMMSS date and time`);
+    date.decode({ name: 'Date', text: value.slice(0, 8), children: [] }, path);
+    time.decode({ name: 'Time', text: value.slice(8), children: [] }, path);
+    return value;
+  },
+  (value, path) => requireString(value, path, 'DateTime'),
+);
+
 /** §4.2.2.2.1 Number: up to 18 digits, no sign, no decimals (SeqNo values). */
 export const integer: XmlType<number> = simpleType(
   'Number',

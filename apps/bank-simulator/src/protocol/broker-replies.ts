@@ -25,6 +25,16 @@ export function refusalReply(requestName: BusinessRequestName, code: string, inf
       return { name: 'Trf.004.01', serial, body };
     case 'Trf.005.01':
       return { name: 'Trf.006.01', serial, body };
+    case 'Stmt.001.01':
+      return { name: 'Stmt.002.01', serial, body };
+    case 'Stmt.003.01':
+      return { name: 'Stmt.004.01', serial, body };
+    case 'Stmt.005.01':
+      return { name: 'Stmt.006.01', serial, body };
+    case 'Stmt.007.01':
+      return { name: 'Stmt.008.01', serial, body };
+    case 'File.001.01':
+      return { name: 'File.002.01', serial, body };
   }
 }
 

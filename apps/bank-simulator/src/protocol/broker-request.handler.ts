@@ -98,6 +98,9 @@ export class BrokerRequestHandler {
           return this.query(message.body, where);
         case 'Trf.003.01':
           return this.reverse(ref, message.body, where);
+        default:
+          // The day's messages (13005–13012) are not wired here yet: answered 1034 as before they were typed.
+          return refusalReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
       }
     } catch (error) {
       this.log.error({ ...where, error: error instanceof Error ? error.message : String(error) }, 'broker request failed inside the bank');
