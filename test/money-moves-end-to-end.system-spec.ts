@@ -250,6 +250,61 @@ describe('bad input changes nothing and gets a precise error', () => {
   });
 });
 
+describe('statements', () => {
+  interface Statement {
+    openingBalance?: string;
+    closingBalance?: string;
+    nextCursor?: string;
+    movements: Array<{ businessDate: string; source: string; sourceId: string; amount: string; balance: string; transfer?: { type: string; serialNo: string } }>;
+  }
+
+  it('F-5.2: after real transfers the statement opens at 0.00, lists each movement with its source, transfer and business date (a hold is none), and closes at the ledger and custody balance', async () => {
+    const d = await ctx.newDesignation(ctx.bankCodes[0], '5000.00');
+    const deposit = await ctx.transfer({ type: 'BANK_TO_SECURITIES', fundAccountNo: d.fundAccountNo, amount: '1000.00', bankPassword: d.bankPassword });
+    const withdrawal = await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount: '300.00' });
+    expect([deposit.body.status, withdrawal.body.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect((await bankA().startDeposit({ bankAccountNo: d.bankAccountNo, fundAccountNo: d.fundAccountNo, amount: '250.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
+    const hold = await ctx.api.call('POST', `/v1/fund-accounts/${d.fundAccountNo}/holds`, { requestId: randomUUID(), currency: 'CNY', amount: '100.00', reason: 'order 7' });
+    expect(hold.status).toBe(201);
+
+    // The transfers' own business dates (a run crossing the date switch spans two).
+    const listed = await ctx.api.call<{ items: Array<{ transferId: string; businessDate: string; initiator: string }> }>('GET', `/v1/transfers?fundAccountNo=${d.fundAccountNo}`);
+    const byTransfer = new Map(listed.body.items.map((t) => [t.transferId, t]));
+    const dates = listed.body.items.map((t) => t.businessDate).sort();
+    const bankDeposit = listed.body.items.find((t) => t.initiator === 'B')!;
+    const path = (query: string) => `/v1/fund-accounts/${d.fundAccountNo}/statement?currency=CNY&from=${dates[0]}&to=${dates.at(-1)}${query}`;
+
+    const statement = await ctx.api.call<Statement>('GET', path(''), undefined, 'auditor');
+    expect(statement.status).toBe(200);
+    expect(statement.body.movements.map(({ source, sourceId, amount, balance }) => ({ source, sourceId, amount, balance }))).toEqual([
+      { source: 'TRANSFER', sourceId: deposit.body.transferId, amount: '1000.00', balance: '1000.00' },
+      { source: 'TRANSFER', sourceId: withdrawal.body.transferId, amount: '-300.00', balance: '700.00' },
+      { source: 'TRANSFER', sourceId: bankDeposit.transferId, amount: '250.00', balance: '950.00' },
+    ]);
+    for (const m of statement.body.movements) expect(m.businessDate).toBe(byTransfer.get(m.sourceId)!.businessDate);
+    expect(statement.body.movements[1].transfer).toMatchObject({ type: 'SECURITIES_TO_BANK', serialNo: withdrawal.body.serialNo });
+    expect(statement.body).toMatchObject({ openingBalance: '0.00', closingBalance: '950.00' });
+    // I3 and F-5.2: the bank's custody account closes at the same balance; the hold changed neither.
+    expect((await ctx.balances(d.fundAccountNo)).balance).toBe('950.00');
+    expect((await bankA().custodyAccount(d.fundAccountNo)).balance).toBe('950.00');
+
+    // One movement per page: the pages put together are the statement.
+    const served: Statement[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.api.call<Statement>('GET', path(`&limit=1${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(page.status).toBe(200);
+      served.push(page.body);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(served.flatMap((p) => p.movements)).toEqual(statement.body.movements);
+    expect([served[0].openingBalance, served.at(-1)!.closingBalance]).toEqual(['0.00', '950.00']);
+
+    const refused = await ctx.api.call('GET', `/v1/fund-accounts/${d.fundAccountNo}/statement?currency=CNY&from=${dates[0]}`);
+    expect(refused.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('banks', () => {
   it('GET /v1/banks: every configured bank with its signed-in sessions and a closed breaker, as its adapter reports', async () => {
     const banks = await ctx.eventually(
@@ -268,7 +323,9 @@ describe('the contract', () => {
   it('serves one OpenAPI document for the whole public API', async () => {
     type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>; components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
     const result = await ctx.api.call<Doc>('GET', '/v1/openapi.json', undefined, null);
-    expect(Object.keys(result.body.paths)).toEqual(expect.arrayContaining(['/v1/transfers', '/v1/custody/designations', '/v1/fund-accounts/{fundAccountNo}/balances', '/v1/customers/{customerNo}']));
+    expect(Object.keys(result.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/transfers', '/v1/custody/designations', '/v1/fund-accounts/{fundAccountNo}/balances', '/v1/fund-accounts/{fundAccountNo}/statement', '/v1/customers/{customerNo}']),
+    );
     // A transfer's answer is described, with every failure code a caller or operator may meet.
     expect(result.body.paths['/v1/transfers']?.['post']?.responses['201']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/TransferView');
     expect(result.body.components.schemas['TransferFailureView']?.properties['code']?.enum).toEqual([

@@ -22,6 +22,9 @@ import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { CustodyProjection } from './projections/custody-projection';
+import { StatementRepository } from './statements/statement.repository';
+import { StatementService } from './statements/statement.service';
+import { StatementsController } from './statements/statements.controller';
 import { TransferQueryService } from './transfers/transfer-query.service';
 import { TransferService } from './transfers/transfer.service';
 import { TransfersController } from './transfers/transfers.controller';
@@ -32,12 +35,13 @@ export class TransferModule {
     return {
       module: TransferModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, BalancesController, HoldsController, TransfersController],
+      controllers: [HealthController, BalancesController, HoldsController, TransfersController, StatementsController],
       providers: [
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
         ...fundPasswordProviders(ctx),
-        LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection],
+        LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
+        StatementRepository, StatementService],
     };
   }
 }

@@ -39,6 +39,13 @@ export function canTake(figures: LedgerFigures, amount: Money): boolean {
   return !available(figures).lessThan(amount);
 }
 
+/**
+ * What a posting comes from (api.md: a statement movement's `source`). Clearing (§9) and interest (§7) post
+ * later issues' movements; the list is complete now so that statements and their OpenAPI enum never change shape.
+ */
+export const POSTING_SOURCES = ['TRANSFER', 'ADJUSTMENT', 'CLEARING', 'INTEREST'] as const;
+export type PostingSourceKind = (typeof POSTING_SOURCES)[number];
+
 /** A journal posting: lines that sum to zero (I5). */
 export interface PostingLine {
   account: string;

@@ -5,10 +5,16 @@ import { Money } from '@custody/money';
 import { DomainError } from '@custody/service-kit';
 import { Hold, type HoldKind } from '../holds/hold.entity';
 import { LedgerAccount } from './ledger-account.entity';
-import { assertBalanced, canTake, customerAccount, type LedgerFigures, type PostingLine, summaryAccount } from './ledger-rules';
+import { assertBalanced, canTake, customerAccount, type LedgerFigures, type PostingLine, type PostingSourceKind, summaryAccount } from './ledger-rules';
 
+/**
+ * What a posting belongs to. `businessDate` is the business date of what the posting records — the transfer's
+ * for its own movement (an outcome that arrives after the date switched still posts on it), the bank
+ * reversal's for a reversal, the adjustment's for an adjustment — never one read off the clock when the
+ * posting is written. Statements list the movement on that date.
+ */
 export interface PostingSource {
-  source: 'TRANSFER' | 'CLEARING' | 'INTEREST' | 'ADJUSTMENT';
+  source: PostingSourceKind;
   sourceId: string;
   businessDate: string;
 }
@@ -64,6 +70,12 @@ export class LedgerRepository {
    */
   async post(manager: EntityManager, currency: string, lines: ReadonlyArray<PostingLine & { readonly ledger?: LedgerAccount }>, source: PostingSource): Promise<void> {
     assertBalanced([...lines]);
+    // The ledger rows first: their row locks (lock() took them already; the UPDATE takes them regardless) are
+    // held before any line draws its line_id, so one fund ledger's lines get their ids in commit order. A paged
+    // statement relies on it to read the books as of one line (statement.repository.ts).
+    for (const { ledger, amount } of lines) {
+      if (ledger) await this.setFigures(manager, ledger, { ...this.figures(ledger), balance: this.figures(ledger).balance.plus(amount) });
+    }
     const postingId = randomUUID();
     for (const line of lines) {
       await manager.query(
@@ -71,9 +83,6 @@ export class LedgerRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [postingId, line.account, line.fundAccountNo, currency, line.amount.toString(), source.source, source.sourceId, source.businessDate],
       );
-    }
-    for (const { ledger, amount } of lines) {
-      if (ledger) await this.setFigures(manager, ledger, { ...this.figures(ledger), balance: this.figures(ledger).balance.plus(amount) });
     }
   }
 

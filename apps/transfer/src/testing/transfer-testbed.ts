@@ -8,6 +8,8 @@ import { HoldsService } from '../holds/holds.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
+import { StatementRepository } from '../statements/statement.repository';
+import { StatementService } from '../statements/statement.service';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import { TransferQueryService } from '../transfers/transfer-query.service';
 import { TransferService } from '../transfers/transfer.service';
@@ -35,6 +37,7 @@ export interface TransferTestbed {
   readonly inbound: BankInitiatedTransferService;
   readonly projection: CustodyProjection;
   readonly queries: TransferQueryService;
+  readonly statements: StatementService;
   /** A PRIMARY fund account designated at `bankCode`, as the account service's events leave it in the ledger. */
   designatedAccount(bankCode: string, options?: { currency?: 'CNY' | 'USD' } & Partial<TestAccount>): Promise<TestAccount>;
 }
@@ -63,6 +66,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     inbound: new BankInitiatedTransferService(ledger, outbox, calendar, config, clock),
     projection,
     queries: new TransferQueryService(db.dataSource),
+    statements: new StatementService(new StatementRepository(db.dataSource)),
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';
       const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();
