@@ -331,6 +331,7 @@ describe('the contract', () => {
     expect(result.body.components.schemas['TransferFailureView']?.properties['code']?.enum).toEqual([
       'BANK_UNAVAILABLE',
       'BANK_REJECTED',
+      'DAY_CLOSED',
       'BANK_REQUEST_REFUSED',
       'BANK_REQUEST_STALE',
       'BANK_REVERSED',

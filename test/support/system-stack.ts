@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
+import { BusinessDays, chinaDateOf } from '@custody/service-kit';
 import { startStack, type RunningStack, type StackInfo } from '@custody/local-stack';
 
 /**
@@ -40,7 +41,7 @@ export async function startSystemStack(): Promise<RunningStack> {
     throw new Error(`port ${API_PORT} is in use: another system-test stack is running (database ${DATABASE}); wait for it, or set CUSTODY_SYSTEM_TEST_SLOT=1..9`);
   }
   mkdirSync(SYSTEM_STATE_DIR, { recursive: true });
-  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as { banks: Array<Record<string, unknown>> };
+  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as { banks: Array<Record<string, unknown>>; holidays?: string[] };
   config.banks.forEach((bank, i) => {
     bank.port = 17401 + SHIFT + i;
     // Short timeouts keep the UNKNOWN scenarios quick; the behaviour does not depend on their size.
@@ -65,7 +66,8 @@ export async function startSystemStack(): Promise<RunningStack> {
     // The failure tests crash and restart services through it (test-context.ts StackControl).
     controlPort: 7490 + SHIFT,
     // A killed process's partitions move to the survivors after this, not after the production 30 s.
-    serviceEnv: { KAFKA_SESSION_TIMEOUT_MS: '6000' },
+    // The next business date, not today's: its transfer window (to 24:00) cannot end while the tests run.
+    serviceEnv: { KAFKA_SESSION_TIMEOUT_MS: '6000', CUSTODY_FIRST_BUSINESS_DATE: new BusinessDays(config.holidays ?? []).after(chinaDateOf(new Date())) },
   });
   return stack;
 }

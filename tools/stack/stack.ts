@@ -205,6 +205,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const [first, ...rest] = specs;
     await waitHealthy(first, launch(first), logDir);
     await Promise.all(rest.map((spec) => waitHealthy(spec, launch(spec), logDir)));
+    // Healthy is not yet open for business: transfers start once each bank has answered the day's 13012.
+    await waitDaysOpen(url(ports.saga), auth.roleTokens().operator);
     ingress = await startIngress(options.apiPort, { account: url(ports.account), transfer: url(ports.transfer), saga: url(ports.saga) });
     if (options.controlPort !== undefined) controlServer = await startControlServer(options.controlPort, control);
   } catch (e) {
@@ -259,6 +261,30 @@ async function waitHealthy(spec: ServiceSpec, child: ChildProcess, logDir: strin
     await sleep(250);
   }
   throw new Error(`${spec.name} did not become healthy on port ${spec.port} within ${timeoutMs / 1000} s; last lines of its log:\n${logTail(spec, logDir)}`);
+}
+
+/**
+ * Until every bank's day of the business date is OPEN (bank-protocol.md §7 step 1). A bank that stays closed
+ * is named with its phase, so a start that cannot open a bank says which and where it stands.
+ */
+async function waitDaysOpen(sagaUrl: string, token: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer from the saga';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${sagaUrl}/v1/day`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
+      if (response.ok) {
+        const day = (await response.json()) as { businessDate: string; banks: Array<{ bankCode: string; phase: string }> };
+        const closed = day.banks.filter((bank) => bank.phase !== 'OPEN');
+        if (day.banks.length > 0 && closed.length === 0) return;
+        last = `business date ${day.businessDate}: ${closed.map((bank) => `${bank.bankCode} ${bank.phase}`).join(', ') || 'no bank yet'}`;
+      }
+    } catch {
+      // not answering yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the banks' days did not open (13012) within ${timeoutMs / 1000} s; ${last}; see the saga's and the adapters' logs`);
 }
 
 function logTail(spec: ServiceSpec, logDir: string): string {

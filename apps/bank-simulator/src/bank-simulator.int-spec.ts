@@ -18,6 +18,7 @@ import {
   UnexpectedReplyError,
   verifyPinBlock,
 } from '@custody/bank-protocol';
+import { addDays } from '@custody/service-kit';
 import { Money } from '@custody/money';
 import type { SimulatorSettings } from './simulator-settings';
 import { type RunningBankSimulator, startBankSimulator } from './start-bank-simulator';
@@ -798,6 +799,35 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       const bankAccountNo = await newBankAccount('12.5');
       expect((await http(sim, 'GET', `/bank-accounts/${bankAccountNo}`)).body).toEqual({ bankAccountNo, name: HOLDER.name, balances: { CNY: '12.50' } });
       expect((await http(sim, 'GET', '/transactions/NOPE')).status).toBe(404);
+    });
+  });
+
+  describe('the day at the bank (bank-protocol.md §7)', () => {
+    const startDay = (session: ProtocolConnection, busiDate: string) =>
+      session.request({ name: 'Stmt.007.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_START, body: { BusiDate: busiDate } });
+    const endDay = (session: ProtocolConnection) => session.request({ name: 'Stmt.005.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_END, body: {} });
+
+    it('13012 sets the clearing date; after 13011 a new broker transfer is 5215 while a re-send of a processed one gets its first reply; an older date is 1032; the next date opens again', async () => {
+      const session = await broker();
+      const { bankAccountNo, fundAccountNo } = await designated(session);
+      const compact = (iso: string) => iso.replace(/-/g, '');
+      const today = compact(sim.core.books.day.date);
+      const nextYear = compact(addDays(sim.core.books.day.date, 400));
+      expect((await startDay(session, nextYear)).body.Rst.Code).toBe('0000');
+      const done = await transfer(session, '12001', bankAccountNo, fundAccountNo, '10.00');
+      expect(done.body.Rst.Code).toBe('0000');
+      expect((await http(sim, 'GET', `/transactions/${done.body.MsgHdr.RltdRef?.Ref}`)).status).toBe(200);
+
+      expect((await endDay(session)).body.Rst.Code).toBe('0000');
+      expect((await transfer(session, '12002', bankAccountNo, fundAccountNo, '1.00')).body.Rst.Code).toBe('5215');
+      const again = await transfer(session, '12001', bankAccountNo, fundAccountNo, '10.00', { serial: done.body.MsgHdr.RltdRef?.Ref, resend: true });
+      expect(again.body.Rst.Code).toBe('0000');
+      expect((await startDay(session, today)).body.Rst.Code).toBe('1032');
+      expect((await startDay(session, nextYear)).body.Rst.Code).toBe('1032');
+
+      const dayAfter = compact(addDays(sim.core.books.day.date, 1));
+      expect((await startDay(session, dayAfter)).body.Rst.Code).toBe('0000');
+      expect((await transfer(session, '12002', bankAccountNo, fundAccountNo, '1.00')).body.Rst.Code).toBe('0000');
     });
   });
 });

@@ -1,9 +1,20 @@
 import 'reflect-metadata';
-import { bankCallCompleted, bankCallRequested, bankStatusReported, designationRequested, designationResolved, transferOutcome, transferRequested } from '@custody/contracts';
+import {
+  bankCallCompleted,
+  bankCallRequested,
+  bankDayChanged,
+  bankStatusReported,
+  businessDateSwitched,
+  designationRequested,
+  designationResolved,
+  transferOutcome,
+  transferRequested,
+} from '@custody/contracts';
 import { on, runDatabaseService } from '@custody/service-kit';
 import { SAGA_SCHEMA } from './saga.schema';
 import { BankStatusService } from './banks/bank-status';
 import { SagaEngine } from './engine/saga-engine';
+import { DayCycleStarter } from './day/day-cycle.starter';
 import { TimerPoller } from './engine/timer-poller';
 import { sagaRetention } from './saga-retention';
 import { SagaModule } from './saga.module';
@@ -13,7 +24,7 @@ void runDatabaseService({
   name: 'saga',
   ...SAGA_SCHEMA,
   defaultPort: 7103,
-  produces: [bankCallRequested, transferOutcome, designationResolved],
+  produces: [bankCallRequested, transferOutcome, designationResolved, bankDayChanged, businessDateSwitched],
   module: (ctx) => SagaModule.register(ctx),
   subscriptions: (app) => {
     const engine = app.get(SagaEngine);
@@ -25,6 +36,7 @@ void runDatabaseService({
       on(bankStatusReported, (event, manager) => banks.record(manager, event.payload)),
     ];
   },
-  workers: (app) => [app.get(TimerPoller)],
+  // The day cycle resumes before timers fire: a fresh database gets its business date first.
+  workers: (app) => [app.get(DayCycleStarter), app.get(TimerPoller)],
   retention: sagaRetention,
 });

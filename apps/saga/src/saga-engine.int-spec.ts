@@ -1,26 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { BusinessCalendar, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
-import { SAGA_SCHEMA } from './saga.schema';
-import { LedgerClient } from './designation/ledger-client';
-import { SagaEngine, SEND_WINDOW_MS } from './engine/saga-engine';
-import { SagaStore } from './engine/saga-store';
-import { TimerPoller } from './engine/timer-poller';
+import { randomUUID } from 'node:crypto';
+import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { type CustodyConfig } from '@custody/service-kit';
+import { SEND_WINDOW_MS } from './engine/bank-call.issuer';
+import type { SagaEngine } from './engine/saga-engine';
+import type { TimerPoller } from './engine/timer-poller';
 import { SagaForgetDoneSecrets1732200000031 } from './migrations/1732200000031-saga-forget-done-secrets';
-
-class FixedCalendar extends BusinessCalendar {
-  today() {
-    return '2026-11-21';
-  }
-}
-
-class ZeroLedger extends LedgerClient {
-  async balance() {
-    return '0.00';
-  }
-}
+import { startSagaTestbed } from './testing/saga-testbed';
 
 /** The saga coordinator's persisted state, timers and decisions against the real PostgreSQL. */
 describe('saga engine (real PostgreSQL)', () => {
@@ -30,20 +15,13 @@ describe('saga engine (real PostgreSQL)', () => {
   let db: TestDatabase;
   let engine: SagaEngine;
   let poller: TimerPoller;
-  let config: ReturnType<typeof loadCustodyConfig>;
+  let config: CustodyConfig;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'saga_engine',
-      schema: SAGA_SCHEMA.schema,
-      entities: SAGA_SCHEMA.entities,
-      migrations: serviceMigrations(SAGA_SCHEMA.schema, randomBytes(32), SAGA_SCHEMA.migrations),
-    });
-    config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-    const store = new SagaStore();
-    engine = new SagaEngine(store, new Outbox('saga'), new FixedCalendar(), new ZeroLedger(), config);
-    poller = new TimerPoller(db.dataSource, store, engine);
+    const testbed = await startSagaTestbed('saga_engine');
+    ({ db, engine, poller, config } = testbed);
+    await db.dataSource.transaction((m) => testbed.days.initBusinessDate(m, '2026-11-21'));
   });
 
   afterAll(() => db?.drop());

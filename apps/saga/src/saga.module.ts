@@ -3,6 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
 import { BankStatusService } from './banks/bank-status';
+import { BankDayRepository } from './day/bank-day.repository';
+import { DAY_CYCLE_SETTINGS, DayCycleService, type DayCycleSettings } from './day/day-cycle.service';
+import { DayCycleStarter } from './day/day-cycle.starter';
+import { DayOperations } from './day/day-operations.service';
+import { DayController } from './day/day.controller';
+import { BankCallIssuer } from './engine/bank-call.issuer';
 import { HttpLedgerClient, LedgerClient } from './designation/ledger-client';
 import { SagaEngine } from './engine/saga-engine';
 import { SagaStore } from './engine/saga-store';
@@ -16,15 +22,30 @@ export class SagaModule {
     return {
       module: SagaModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, BanksController],
+      controllers: [HealthController, BanksController, DayController],
       providers: [
         ...platformProviders(ctx),
         { provide: LedgerClient, useFactory: (clock: Clock) => HttpLedgerClient.signedAs(identity, transferUrl, clock), inject: [Clock] },
         SagaStore,
+        BankCallIssuer,
+        BankDayRepository,
+        { provide: DAY_CYCLE_SETTINGS, useValue: dayCycleSettingsFrom(process.env) },
+        DayCycleService,
+        DayOperations,
+        DayCycleStarter,
         BankStatusService,
         SagaEngine,
         TimerPoller,
       ],
     };
   }
+}
+
+function dayCycleSettingsFrom(env: NodeJS.ProcessEnv): DayCycleSettings {
+  const first = env.CUSTODY_FIRST_BUSINESS_DATE;
+  if (first === undefined || first === '') return {};
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(first) || new Date(`${first}T00:00:00Z`).toISOString().slice(0, 10) !== first) {
+    throw new Error(`CUSTODY_FIRST_BUSINESS_DATE must be a date (YYYY-MM-DD), got "${first}"`);
+  }
+  return { firstBusinessDate: first };
 }

@@ -4,10 +4,11 @@ import { SagaBankStatus1732200000005 } from './migrations/1732200000005-saga-ban
 import { SagaReversalCalls1732200000010 } from './migrations/1732200000010-saga-reversal-calls';
 import { SagaForgetDoneSecrets1732200000031 } from './migrations/1732200000031-saga-forget-done-secrets';
 import { SagaFiredTimersIndex1732200000054 } from './migrations/1732200000054-saga-fired-timers-index';
+import { SagaDayCycle1732200000060 } from './migrations/1732200000060-saga-day-cycle';
 
 /** The saga service's own migrations (it reads and writes its tables with SQL, no entities). */
 export const SAGA_SCHEMA = {
   schema: 'saga',
   entities: [],
-  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054],
+  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060],
 };

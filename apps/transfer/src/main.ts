@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { bankReplyReady, designationApplied, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
+import { BankDayProjection } from './day/bank-day.projection';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { TransferService } from './transfers/transfer.service';
@@ -17,5 +18,10 @@ void runDatabaseService({
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
-    transferSubscriptions({ projection: app.get(CustodyProjection), transfers: app.get(TransferService), inbound: app.get(BankInitiatedTransferService) }),
+    transferSubscriptions({
+      projection: app.get(CustodyProjection),
+      transfers: app.get(TransferService),
+      inbound: app.get(BankInitiatedTransferService),
+      bankDays: app.get(BankDayProjection),
+    }),
 });

@@ -15,6 +15,7 @@ import {
 } from '@custody/service-kit';
 import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
 import { ACCOUNT_FUND_PASSWORDS, FUND_PASSWORD_ATTEMPT_DIGEST_KEY, FundPasswordGate } from './fund-passwords/fund-password.gate';
+import { BankDayProjection } from './day/bank-day.projection';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
@@ -40,6 +41,7 @@ export class TransferModule {
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
         ...fundPasswordProviders(ctx),
+        BankDayProjection,
         LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
         StatementRepository, StatementService],
     };

@@ -6,6 +6,7 @@ import { TransferBankReversals1732200000007 } from './migrations/1732200000007-t
 import { TransferInternalTransfers1732200000008 } from './migrations/1732200000008-transfer-internal-transfers';
 import { TransferPagingIndexes1732200000051 } from './migrations/1732200000051-transfer-paging-indexes';
 import { TransferAttemptsDropped1732200000053 } from './migrations/1732200000053-transfer-attempts-dropped';
+import { TransferBankDays1732200000061 } from './migrations/1732200000061-transfer-bank-days';
 import { TransferStatementIndex1732200000070 } from './migrations/1732200000070-transfer-statement-index';
 import { Transfer } from './transfers/transfer.entity';
 
@@ -13,5 +14,5 @@ import { Transfer } from './transfers/transfer.entity';
 export const TRANSFER_SCHEMA = {
   schema: 'transfer',
   entities: [LedgerAccount, Hold, Transfer],
-  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferStatementIndex1732200000070],
+  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070],
 };

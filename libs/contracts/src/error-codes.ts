@@ -24,7 +24,8 @@ export const ERROR_CODES = {
   BANK_REJECTED: 422,
   BANK_OUTCOME_UNKNOWN: 202,
   OUTSIDE_TRANSFER_WINDOW: 422,
-  DAY_CLOSED: 422,
+  /** The business date, or the bank's day, is closed: no new transfers of it, and no operation on another date. */
+  DAY_CLOSED: 409,
   /** `fundPassword` given with a request does not match (counted towards the lockout). */
   FUND_PASSWORD_INVALID: 422,
   /** Too many wrong fund passwords in a row: locked until the password is set again. */

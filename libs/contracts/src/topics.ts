@@ -89,9 +89,10 @@ export const transferStatusSchema = z.enum(['PENDING', 'SUCCEEDED', 'FAILED', 'U
 
 /**
  * Why the saga failed a securities-initiated transfer: the breaker refused it before anything was sent
- * (`BANK_UNAVAILABLE`), or the bank refused it, its return code beside (`BANK_REJECTED`).
+ * (`BANK_UNAVAILABLE`), the bank refused it, its return code beside (`BANK_REJECTED`), or the bank's day had
+ * ended (13011) before it could be sent, so it never was (`DAY_CLOSED`, bank-protocol.md §7 step 3).
  */
-export const TRANSFER_OUTCOME_FAILURE_CODES = ['BANK_UNAVAILABLE', 'BANK_REJECTED'] as const;
+export const TRANSFER_OUTCOME_FAILURE_CODES = ['BANK_UNAVAILABLE', 'BANK_REJECTED', 'DAY_CLOSED'] as const;
 export type TransferOutcomeFailureCode = (typeof TRANSFER_OUTCOME_FAILURE_CODES)[number];
 
 /** The saga's verdict on a securities-initiated transfer; the transfer service applies it to the ledger. */
@@ -111,10 +112,13 @@ export const transferOutcome = defineTopic(
 // ---- saga ↔ bank-adapter: calls to a bank (keyed by bankCode) ----
 
 /**
- * The bank functions the hub speaks (bank-protocol.md §4): 11001, 12001, 12002, the reversals 12003 (of a
- * 12001) and 12004 (of a 12002), and the result query 12005.
+ * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
+ * broker's D) and end (13011), 11001, 12001, 12002, the reversals 12003 (of a 12001) and 12004 (of a 12002), and
+ * the result query 12005.
  */
 export const bankFunctionSchema = z.enum([
+  'DAY_START',
+  'DAY_END',
   'DESIGNATE',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
@@ -142,8 +146,9 @@ export const bankCallRequested = defineTopic(
      * deadline for the call (its own clock) covers this budget plus the bank's requestTimeoutMs.
      */
     sendWithinMs: z.number().int().positive().max(60_000),
-    fundAccountNo: z.string().min(1),
-    currency: currencySchema,
+    /** The account the call is about; absent only on the day's calls (DAY_START, DAY_END), which are about none. */
+    fundAccountNo: z.string().min(1).optional(),
+    currency: currencySchema.optional(),
     amount: amountText.optional(),
     bankAccountNo: z.string().optional(),
     bankPassword: sealedSecretSchema.optional(),
@@ -185,6 +190,38 @@ export const bankCallCompleted = defineTopic(
     originalReturnCode: returnCodeSchema.optional(),
     reason: z.string().optional(),
   }),
+);
+
+// ---- saga → everyone: the day at each bank (bank-protocol.md §7, domain.md §15) ----
+
+/** The phases of one bank's day (api.md `GET /v1/day`), in the order a day goes through them. */
+export const DAY_PHASES = ['NOT_STARTED', 'OPEN', 'ENDING', 'ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED'] as const;
+export const dayPhaseSchema = z.enum(DAY_PHASES);
+export type DayPhase = z.infer<typeof dayPhaseSchema>;
+
+/**
+ * A bank's day moved to a new phase (keyed by bank code): OPEN once the bank answered 13012 for the date,
+ * ENDING when the window closed or an operator closed it (no new transfers), ENDED once 13011 was answered
+ * (the snapshot of the date is taken), … The transfer service decides from it which transfers a bank may
+ * still take and which business date they carry.
+ */
+export const bankDayChanged = defineTopic(
+  'day.bank-day-changed',
+  1,
+  z.object({
+    bankCode: bankCodeSchema,
+    businessDate: businessDateSchema,
+    phase: dayPhaseSchema,
+    deferredReason: z.string().optional(),
+    changedAt: z.string().datetime(),
+  }),
+);
+
+/** The broker switched its business date (every bank reconciled or deferred); each bank's new day follows. */
+export const businessDateSwitched = defineTopic(
+  'day.business-date-switched',
+  1,
+  z.object({ businessDate: businessDateSchema, previousBusinessDate: businessDateSchema, switchedAt: z.string().datetime() }),
 );
 
 // ---- bank-adapter ↔ owners: bank-initiated requests and their replies ----

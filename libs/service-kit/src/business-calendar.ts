@@ -1,3 +1,5 @@
+import { chinaDateOf } from './business-days';
+
 /**
  * The broker's business date (domain.md §1: switched at end of day, not at midnight). Until the day
  * cycle (§15) owns it, the date is the calendar date in China Standard Time; every caller goes through
@@ -27,8 +29,7 @@ export class ChinaCalendarDate extends BusinessCalendar {
   }
 
   today(): string {
-    const shifted = new Date(this.clock.now().getTime() + 8 * 3600_000);
-    return shifted.toISOString().slice(0, 10);
+    return chinaDateOf(this.clock.now());
   }
 }
 

@@ -29,6 +29,22 @@ describe('custody configuration (api.md fixed keys)', () => {
     expect(config.banks[0]).toMatchObject({ sessions: 2, requestTimeoutMs: 30000, replyDeadlineMs: 20000, checksum: 'SUM256', acceptsSecuritiesToBankReversal: false, simulate: false });
   });
 
+  it('the day keys: four-eyes threshold (a Money), DIF04 wait and holidays, with their defaults', () => {
+    const defaults = loadCustodyConfig(configFile(`broker: { instId: "10000001", name: B }\nbanks:${bank()}`));
+    expect(defaults.fourEyesThreshold.toString()).toBe('50000.00');
+    expect(defaults).toMatchObject({ dif04WaitMs: 600_000, holidays: [] });
+    const set = loadCustodyConfig(configFile(`broker: { instId: "10000001", name: B }\nfourEyesThreshold: "100000"\ndif04WaitMs: 5000\nholidays: ["2026-10-01"]\nbanks:${bank()}`));
+    expect(set.fourEyesThreshold.toString()).toBe('100000.00');
+    expect(set).toMatchObject({ dif04WaitMs: 5000, holidays: ['2026-10-01'] });
+  });
+
+  it.each([
+    ['a holiday that is no date', 'holidays: ["2026-02-30"]', /not a date/],
+    ['a four-eyes threshold that is no amount', 'fourEyesThreshold: "50k"', /decimal amount/],
+  ])('refuses %s', (_, line, message) => {
+    expect(() => loadCustodyConfig(configFile(`broker: { instId: "10000001", name: B }\n${line}\nbanks:${bank()}`))).toThrow(message);
+  });
+
   it.each([
     ['an unknown key (a typo is never ignored)', bank('\n    requestTimeout: 5'), /requestTimeout/],
     ['a bank code that is not 7 digits', bank().replace('"1021000"', '"ICBC"'), /7-digit/],

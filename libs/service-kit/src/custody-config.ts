@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { Money } from '@custody/money';
 
 /** spec/api.md "Configuration (fixed keys)". Unknown keys are refused so that a typo never goes unnoticed. */
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
@@ -33,10 +34,22 @@ export const bankConfigSchema = z
   })
   .strict();
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date');
+
 export const custodyConfigSchema = z
   .object({
     broker: z.object({ instId: z.string().regex(/^\d{8}$/, 'the broker InstId is the 8-digit CSDC member code'), name: z.string().min(1) }).strict(),
     banks: z.array(bankConfigSchema).min(1),
+    /** Adjustments over this amount need a second approver, a supervisor (api.md "Clearing and the day"). */
+    fourEyesThreshold: z
+      .string()
+      .regex(/^\d{1,16}(\.\d{1,2})?$/, 'expected a decimal amount, e.g. "50000.00"')
+      .default('50000.00')
+      .transform((amount) => Money.parse(amount, 'non-negative')),
+    /** How long the broker waits for a bank's B_DIF04 before the bank's day counts as reconciled (bank-protocol.md §7 step 7). */
+    dif04WaitMs: z.number().int().nonnegative().default(600_000),
+    /** Weekdays that are no business days; the date switch skips them and weekends. */
+    holidays: z.array(isoDate).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {

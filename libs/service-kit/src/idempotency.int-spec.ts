@@ -59,6 +59,8 @@ describe('IdempotencyStore (real PostgreSQL)', () => {
     try {
       await store.claim(first.manager, 'test', requestId, { a: 1 });
       const twin = request(requestId, { a: 2 }, 'second');
+      // Marked handled before the first commits: the twin's refusal comes the moment it does, not when awaited below.
+      twin.catch(() => undefined);
       await waitingOnLock();
       await store.complete(first.manager, 'test', requestId, 'first');
       await first.commitTransaction();

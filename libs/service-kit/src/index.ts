@@ -14,6 +14,7 @@ export * from './consumer-health';
 export * from './message-failures';
 export * from './bootstrap';
 export * from './business-calendar';
+export * from './business-days';
 export * from './idempotency';
 export * from './serial-numbers';
 export * from './await-state';

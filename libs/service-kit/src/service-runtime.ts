@@ -145,10 +145,12 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   });
   const relay = new OutboxRelay({ dataSource, kafka, databaseUrl: env.databaseUrl });
   await relay.start();
-  for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
-  await consumer.start();
+  // Workers start before the consumer: what they set up at start (e.g. the saga's business date on a fresh
+  // database) is there before the first message is applied.
   const workers = def.workers?.(app) ?? [];
   for (const w of workers) await w.start();
+  for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
+  await consumer.start();
   logger.log(`${def.name} ready: ${subscriptions.length} subscriptions, relay running`);
 
   let stopping = false;
@@ -157,8 +159,8 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     stopping = true;
     logger.log(`${signal}: stopping ${def.name}`);
     await retention.stop();
-    for (const w of workers) await w.stop();
     await consumer.stop();
+    for (const w of workers) await w.stop();
     await relay.stop();
     await app.close();
     await dataSource.destroy();

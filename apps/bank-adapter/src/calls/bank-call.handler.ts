@@ -46,7 +46,9 @@ export class BankCallHandler {
     // Every adapter reads the one topic; calls for other banks are theirs.
     if (call.bankCode !== this.bankCode) return;
     const receivedAt = this.clock();
-    await this.sequencer.run([`account:${call.fundAccountNo}`, `serial:${call.serialNo}`], () => this.makeCall(envelope, receivedAt));
+    // A day call (13012, 13011) is about no account: only its serial keeps it from racing a copy of itself.
+    const keys = call.fundAccountNo === undefined ? [`serial:${call.serialNo}`] : [`account:${call.fundAccountNo}`, `serial:${call.serialNo}`];
+    await this.sequencer.run(keys, () => this.makeCall(envelope, receivedAt));
   }
 
   private async makeCall(envelope: EventEnvelope<BankCall>, receivedAt: number): Promise<void> {
@@ -70,9 +72,10 @@ export class BankCallHandler {
 
   private publish(completion: CallCompletion, cause: EventEnvelope<BankCall>): Promise<void> {
     // Traffic *to* an adapter is keyed by bank; what comes back is account traffic (architecture.md), keyed by
-    // fund account so the saga applies different accounts' completions in parallel and one account's in order.
+    // fund account so the saga applies different accounts' completions in parallel and one account's in order
+    // (a day call, about no account, by its bank).
     return this.publisher.publish(bankCallCompleted, completion, {
-      key: cause.payload.fundAccountNo,
+      key: cause.payload.fundAccountNo ?? cause.payload.bankCode,
       correlationId: completion.callId,
       causationId: cause.id,
       businessDate: cause.payload.businessDate,

@@ -84,6 +84,20 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     expect(() => prepareCall(c, fakeSecrets)).toThrow(reason);
   });
 
+  it('bank-protocol.md §7 step 1: DAY_START is Stmt.007.01 13012 carrying the business date D as BusiDate; it is about no account', () => {
+    const draft = message(call({ function: 'DAY_START', businessDate: '2026-12-07', fundAccountNo: undefined, currency: undefined, amount: undefined, bankAccountNo: undefined }));
+    expect(draft).toEqual({ name: 'Stmt.007.01', instrCd: '13012', serial: SERIAL, body: { BusiDate: '20261207', Dgst: '日间业务开始' } });
+  });
+
+  it('bank-protocol.md §7 step 3: DAY_END is Stmt.005.01 13011', () => {
+    const draft = message(call({ function: 'DAY_END', businessDate: '2026-12-07', fundAccountNo: undefined, currency: undefined, amount: undefined, bankAccountNo: undefined }));
+    expect(draft).toEqual({ name: 'Stmt.005.01', instrCd: '13011', serial: SERIAL, body: { Dgst: '日间业务结束' } });
+  });
+
+  it('a transfer call without its fund account cannot be sent', () => {
+    expect(() => prepareCall(call({ fundAccountNo: undefined }), fakeSecrets)).toThrow(new CallMappingError('fundAccountNo is missing'));
+  });
+
   it('mapping errors never quote the secret they failed on', () => {
     const map = () => prepareCall(call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), fakeSecrets);
     expect(map).toThrow(CallMappingError);

@@ -11,6 +11,7 @@ import {
   type RequestDraft,
 } from '@custody/bank-protocol';
 import type { SealedSecret } from '@custody/contracts';
+import { compactDate } from '@custody/service-kit';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
 import type { BankCall } from './bank-call.types';
 
@@ -25,7 +26,7 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01';
+export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.005.01' | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -71,6 +72,12 @@ export type PreparedCall =
       readonly fundAccountNo: string;
       readonly bankAccountNo?: string;
       readonly currency: Currency;
+    }
+  | {
+      /** bank-protocol.md §7: 13012 opens the bank's day of `businessDate`, 13011 ends it. */
+      readonly kind: 'DAY_START' | 'DAY_END';
+      readonly serialNo: string;
+      readonly businessDate: string;
     };
 
 /** JR/T 0046 §7.10: INVE individual, INVI institution. */
@@ -140,8 +147,8 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         customer: customerOf(call, secrets),
         bankAccountNo,
         bankPin: pinOf(secrets, required(call.bankPassword, 'bankPassword'), 'bankPassword'),
-        fundAccountNo: call.fundAccountNo,
-        currency: call.currency,
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
         openingBalance: call.openingBalance === undefined ? undefined : amountOf(call.openingBalance, 'non-negative', 'openingBalance'),
       };
     }
@@ -156,8 +163,8 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         amount: amountOf(required(call.amount, 'amount'), 'positive', 'amount'),
         bankAccountNo: call.bankPassword === undefined ? bankAccountNo : digitsOnly(bankAccountNo, 'bankAccountNo'),
         bankPin: call.bankPassword === undefined ? undefined : pinOf(secrets, call.bankPassword, 'bankPassword'),
-        fundAccountNo: call.fundAccountNo,
-        currency: call.currency,
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
       };
     }
     case 'REVERSE_BANK_TO_SECURITIES':
@@ -170,17 +177,20 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         cancelledSerialNo: required(call.cancelledSerialNo, 'cancelledSerialNo'),
         amount: amountOf(required(call.amount, 'amount'), 'positive', 'amount'),
         bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
-        fundAccountNo: call.fundAccountNo,
-        currency: call.currency,
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
       };
+    case 'DAY_START':
+    case 'DAY_END':
+      return { kind: call.function, serialNo: call.serialNo, businessDate: call.businessDate };
     case 'QUERY_RESULT':
       return {
         kind: 'QUERY',
         serialNo: call.serialNo,
         queriedSerialNo: required(call.queriedSerialNo, 'queriedSerialNo'),
-        fundAccountNo: call.fundAccountNo,
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         bankAccountNo: call.bankAccountNo,
-        currency: call.currency,
+        currency: required(call.currency, 'currency'),
       };
   }
 }
@@ -245,6 +255,10 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           Dgst: prepared.instrCd === INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES ? '银行转证券冲正' : '证券转银行冲正',
         },
       };
+    case 'DAY_START':
+      return { name: 'Stmt.007.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_START, serial: prepared.serialNo, body: { BusiDate: compactDate(prepared.businessDate), Dgst: '日间业务开始' } };
+    case 'DAY_END':
+      return { name: 'Stmt.005.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_END, serial: prepared.serialNo, body: { Dgst: '日间业务结束' } };
     case 'QUERY':
       return {
         name: 'Trf.005.01',

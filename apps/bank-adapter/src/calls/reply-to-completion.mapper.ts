@@ -1,7 +1,7 @@
 import { describeReturnCode, type ProtocolMessage } from '@custody/bank-protocol';
 import type { BankCall, CallCompletion } from './bank-call.types';
 
-export type CallReplyName = 'Acmt.002.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01';
+export type CallReplyName = 'Acmt.002.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.006.01' | 'Stmt.008.01';
 export type CallReply = ProtocolMessage<CallReplyName>;
 
 /** The fields every completion of a call carries. */
@@ -34,6 +34,8 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
     }
     case 'Trf.002.01':
     case 'Trf.004.01':
+    case 'Stmt.006.01':
+    case 'Stmt.008.01':
       return completion;
   }
 }

@@ -1,7 +1,9 @@
 import type { RefIssuer } from '@custody/bank-protocol';
 import { CURRENCIES, type Currency, Money } from '@custody/money';
+import { chinaDateOf } from '@custody/service-kit';
 import { SimulatorError } from '../simulator-error';
 import type { AccountNumberIssuer } from './bank-numbers';
+import { BankDay } from './bank-day';
 import { BANK_RETURN_CODES as RC, BROKER_RETURN_CODES as BROKER, type BankReturnCode } from './bank-return-codes';
 import {
   type BankAccountOpening,
@@ -63,6 +65,8 @@ export interface BankBooksOptions {
   /** The bank's `acceptsSecuritiesToBankReversal` (custody config): whether the broker may send 12004. */
   readonly acceptsSecuritiesToBankReversal?: boolean;
   readonly clock?: () => Date;
+  /** The bank's business date before any 13012: its calendar date (China time) on its first day. */
+  readonly firstDate?: string;
 }
 
 /** Thrown when I4 breaks: a bug in the books, never a customer's doing. */
@@ -116,7 +120,11 @@ export class BankBooks {
     this.custodyNumbers = options.custodyNumbers;
     this.acceptsSecuritiesToBankReversal = options.acceptsSecuritiesToBankReversal ?? false;
     this.clock = options.clock ?? (() => new Date());
+    this.day = new BankDay(options.firstDate ?? chinaDateOf(this.clock()));
   }
+
+  /** The bank's business date and whether 13011 ended it (bank-protocol.md §7). */
+  readonly day: BankDay;
 
   // ---- reading --------------------------------------------------------------------------------
 
@@ -235,6 +243,8 @@ export class BankBooks {
     const prior = this.prior(input.ref, fingerprint);
     if (prior) return prior;
     const base = { ref: input.ref, instrCd, fingerprint, amount: input.amount, currency: input.currency, bankAccountNo: input.bankAccountNo, fundAccountNo: input.fundAccountNo };
+    // bank-protocol.md §7 step 3: after the day's 13011 the broker starts no transfer of it (a re-send got its reply above).
+    if (this.day.hasEnded) return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.DAY_ENDED, info: `the day ${this.day.date} has ended (13011)` }) };
     const bank = this.bankAccounts.get(input.bankAccountNo);
     const custody = this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo);
     const unlinked = { code: RC.NOT_LINKED, info: 'fund account and bank account are not linked for this currency' };
@@ -630,9 +640,16 @@ export class BankBooks {
     else this.held.set(custody.custodyAccountNo, remaining);
   }
 
-  private record(fields: Omit<MutableRecord, 'bankSerial' | 'recordedAt' | 'updatedAt'> & { readonly bankSerial?: string }): TransactionRecord {
+  private record(fields: Omit<MutableRecord, 'bankSerial' | 'recordedAt' | 'updatedAt' | 'clearingDate' | 'afterDayEnd'> & { readonly bankSerial?: string }): TransactionRecord {
     const now = this.clock();
-    const record: MutableRecord = { ...fields, bankSerial: fields.bankSerial ?? this.serials.next(), recordedAt: now, updatedAt: now };
+    const record: MutableRecord = {
+      ...fields,
+      bankSerial: fields.bankSerial ?? this.serials.next(),
+      recordedAt: now,
+      updatedAt: now,
+      clearingDate: this.day.date,
+      afterDayEnd: this.day.hasEnded,
+    };
     this.transactions.set(refKey(record.ref), record);
     return { ...record };
   }

@@ -22,6 +22,8 @@ export const BANK_RETURN_CODES = {
   NOT_LINKED: '1016',
   /** This fund account and this very bank account are already linked (the literal wording of 1017). */
   ALREADY_LINKED: '1017',
+  /** bank-protocol.md §7 step 1: a 13012 for an older date, or for today after its 13011. */
+  DATE_MISMATCH: '1032',
   QUERIED_NEVER_SEEN: '1027',
   QUERIED_IN_PROGRESS: '1028',
   NO_SUCH_TRANSACTION: '1033',
@@ -41,6 +43,8 @@ export const BANK_RETURN_CODES = {
   NOT_SAME_CUSTOMER: '5016',
   /** The fund account already has a relationship for this currency, with another bank account. */
   RELATIONSHIP_EXISTS: '5201',
+  /** bank-protocol.md §7 step 3: a new broker transfer after the day's 13011 (银证转账证券公司已签退). */
+  DAY_ENDED: '5215',
   REVERSAL_ACCOUNT_MISMATCH: '5233',
   REVERSAL_CURRENCY_MISMATCH: '5234',
   REVERSAL_INSTRUCTION_MISMATCH: '5235',

@@ -42,6 +42,10 @@ export interface TransactionRecord {
   readonly cancelledRef?: TransactionRef;
   readonly recordedAt: Date;
   readonly updatedAt: Date;
+  /** The bank's business date D when it was recorded: the clearing date it is stamped with (§7 step 1). */
+  readonly clearingDate: string;
+  /** Recorded after the day's 13011: not in D's snapshot, it belongs to the next date (§7 step 3). */
+  readonly afterDayEnd: boolean;
 }
 
 export interface CustomerIdentity {

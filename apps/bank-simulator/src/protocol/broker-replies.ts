@@ -14,7 +14,7 @@ function result(code: string, info?: string) {
 }
 
 /** A reply carrying only `Rst` (§5.4.4 d, §5.14.4, §5.18.4 d: after a failure the rest may be left out). */
-export function refusalReply(requestName: BusinessRequestName, code: string, info: string, serial?: string): ReplyDraft {
+export function rstOnlyReply(requestName: BusinessRequestName, code: string, info: string, serial?: string): ReplyDraft {
   const body = { Rst: result(code, info) };
   switch (requestName) {
     case 'Acmt.001.01':

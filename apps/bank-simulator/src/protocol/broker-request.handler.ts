@@ -17,7 +17,7 @@ import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { designationReply, queryReply, refusalReply, reversalReply, transferReply } from './broker-replies';
+import { designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
@@ -84,27 +84,31 @@ export class BrokerRequestHandler {
     try {
       const header = message.body.MsgHdr;
       const misaddressed = this.headerRefusal(header);
-      if (misaddressed) return refusalReply(message.name, misaddressed.code, misaddressed.info);
+      if (misaddressed) return rstOnlyReply(message.name, misaddressed.code, misaddressed.info);
       const ref: TransactionRef = { issuerType: 'S', issuerId: header.Ref.RefIssr ?? this.parties.brokerInstId, serial: header.Ref.Ref };
       const pinKey = connection.workingKeys?.pinKey;
       switch (message.name) {
         case 'Acmt.001.01':
           return header.InstrCd === INSTRUCTION_CODES.DESIGNATE
             ? this.designate(ref, message.body, pinKey, where)
-            : refusalReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+            : rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
         case 'Trf.005.01':
           return this.query(message.body, where);
         case 'Trf.003.01':
           return this.reverse(ref, message.body, where);
+        case 'Stmt.007.01':
+          return this.startDay(message.body, where);
+        case 'Stmt.005.01':
+          return this.endDay(where);
         default:
-          // The day's messages (13005–13012) are not wired here yet: answered 1034 as before they were typed.
-          return refusalReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+          // The rest of the day's messages (13005–13010) are not wired here yet: answered 1034.
+          return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
       }
     } catch (error) {
       this.log.error({ ...where, error: error instanceof Error ? error.message : String(error) }, 'broker request failed inside the bank');
-      return refusalReply(message.name, RC.SYSTEM_ERROR, 'bank host system error');
+      return rstOnlyReply(message.name, RC.SYSTEM_ERROR, 'bank host system error');
     }
   }
 
@@ -118,9 +122,26 @@ export class BrokerRequestHandler {
     return undefined;
   }
 
+  /** bank-protocol.md §7 step 1, 13012: the broker's business date becomes this bank's clearing date. */
+  private startDay(body: MessageBody<'Stmt.007.01'>, where: Record<string, string>): ReplyDraft {
+    const busiDate = body.BusiDate ?? '';
+    const date = `${busiDate.slice(0, 4)}-${busiDate.slice(4, 6)}-${busiDate.slice(6, 8)}`;
+    const before = this.books.day.date;
+    const code = this.books.day.start(date);
+    this.log.info({ ...where, businessDate: date, before, returnCode: code }, code === RC.SUCCESS ? 'day started (13012)' : 'day start refused (13012)');
+    return rstOnlyReply('Stmt.007.01', code, code === RC.SUCCESS ? '日间业务开始' : `the bank's day is ${before}${this.books.day.hasEnded ? ', ended' : ''}`);
+  }
+
+  /** bank-protocol.md §7 step 3, 13011: the day's snapshot is taken; new broker transfers of it are refused 5215. */
+  private endDay(where: Record<string, string>): ReplyDraft {
+    const code = this.books.day.end();
+    this.log.info({ ...where, businessDate: this.books.day.date }, 'day ended (13011)');
+    return rstOnlyReply('Stmt.005.01', code, '日间业务结束');
+  }
+
   /** F-3.3 S (11001). */
   private designate(ref: TransactionRef, body: MessageBody<'Acmt.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
-    if (!body.BkAcct || !body.ScAcct) return refusalReply('Acmt.001.01', RC.MESSAGE_FORMAT_ERROR, '11001 needs BkAcct and ScAcct');
+    if (!body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.001.01', RC.MESSAGE_FORMAT_ERROR, '11001 needs BkAcct and ScAcct');
     const outcome = this.books.designate({
       ref,
       bankAccountNo: body.BkAcct.Id,
@@ -138,7 +159,7 @@ export class BrokerRequestHandler {
   private transfer(ref: TransactionRef, body: MessageBody<'Trf.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
     // §5.13.4 f: both accounts name the two ends of the transfer.
-    if (!body.BkAcct || !body.ScAcct) return refusalReply('Trf.001.01', RC.MESSAGE_FORMAT_ERROR, 'a transfer needs BkAcct and ScAcct');
+    if (!body.BkAcct || !body.ScAcct) return rstOnlyReply('Trf.001.01', RC.MESSAGE_FORMAT_ERROR, 'a transfer needs BkAcct and ScAcct');
     const input = { ref, bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency: body.Ccy ?? 'CNY', amount: body.TrfAmt } as const;
     if (instrCd === INSTRUCTION_CODES.BANK_TO_SECURITIES) {
       return this.answer('Trf.001.01', this.books.bankToSecurities({ ...input, password: passwordProof(body.BkAcct, pinKey) }), transferReply, where);
@@ -147,17 +168,17 @@ export class BrokerRequestHandler {
       // F-4.2 S: the broker checked the fund password and holds the amount; the bank needs no password.
       return this.answer('Trf.001.01', this.books.securitiesToBank(input), transferReply, where);
     }
-    return refusalReply('Trf.001.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a transfer`);
+    return rstOnlyReply('Trf.001.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a transfer`);
   }
 
   /** F-4.3 S (12003) and F-4.4 S (12004): the books decide every answer (`BankBooks.reverse`). */
   private reverse(ref: TransactionRef, body: MessageBody<'Trf.003.01'>, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
     if (instrCd !== INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES && instrCd !== INSTRUCTION_CODES.REVERSE_SECURITIES_TO_BANK) {
-      return refusalReply('Trf.003.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a reversal`);
+      return rstOnlyReply('Trf.003.01', RC.NO_SUCH_TRANSACTION, `${instrCd} is not a reversal`);
     }
     const cancelled = body.CnRef;
-    if (cancelled.IssrType !== 'S' && cancelled.IssrType !== 'B') return refusalReply('Trf.003.01', RC.REVERSAL_MISMATCH, 'CnRef names no issuer this bank knows');
+    if (cancelled.IssrType !== 'S' && cancelled.IssrType !== 'B') return rstOnlyReply('Trf.003.01', RC.REVERSAL_MISMATCH, 'CnRef names no issuer this bank knows');
     const outcome = this.books.reverse({
       ref,
       instrCd,
@@ -192,7 +213,7 @@ export class BrokerRequestHandler {
   private answer(requestName: BusinessRequestName, outcome: BookOutcome, build: (record: TransactionRecord) => ReplyDraft, where: Record<string, string>): ReplyDraft {
     if (outcome.kind === 'rejected') {
       this.log.warn({ ...where, returnCode: outcome.returnCode }, `broker request refused: ${outcome.info}`);
-      return refusalReply(requestName, outcome.returnCode, outcome.info);
+      return rstOnlyReply(requestName, outcome.returnCode, outcome.info);
     }
     const { record } = outcome;
     this.log.info(

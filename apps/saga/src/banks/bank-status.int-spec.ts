@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { ChinaCalendarDate, Clock, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
+import { Clock, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
+import { BankDayRepository } from '../day/bank-day.repository';
 import { SAGA_SCHEMA } from '../saga.schema';
 import { ADAPTER_SILENCE_MS, BankStatusService } from './bank-status';
 
@@ -26,7 +27,13 @@ describe('bank status projection (real PostgreSQL)', () => {
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
     db = await createTestDatabase({ name: 'saga_bank_status', schema: SAGA_SCHEMA.schema, migrations: serviceMigrations(SAGA_SCHEMA.schema, randomBytes(32), SAGA_SCHEMA.migrations) });
-    status = new BankStatusService(db.dataSource, config, new ChinaCalendarDate(clock), clock);
+    const days = new BankDayRepository();
+    status = new BankStatusService(db.dataSource, config, days, clock);
+    await db.dataSource.transaction(async (m) => {
+      await days.initBusinessDate(m, '2026-11-23');
+      await days.ensure(m, '1021000', '2026-11-23');
+      await days.setPhase(m, '1021000', '2026-11-23', 'OPEN');
+    });
   });
 
   afterAll(() => db?.drop());
@@ -45,7 +52,15 @@ describe('bank status projection (real PostgreSQL)', () => {
     await report('a1', new Date(NOW.getTime() - 1000));
     await report('a2', new Date(NOW.getTime() - 2000), { sessionsUp: 1, breaker: 'HALF_OPEN' });
     await report('a1', new Date(NOW.getTime() - 5000), { sessionsUp: 0, breaker: 'OPEN' }); // older, delivered late
-    expect(await bankA()).toMatchObject({ sessions: { up: 3, total: 4 }, breaker: 'HALF_OPEN', adapters: 2, lead: true, dayPhase: 'DAY' });
+    expect(await bankA()).toMatchObject({ sessions: { up: 3, total: 4 }, breaker: 'HALF_OPEN', adapters: 2, lead: true });
+  });
+
+  it("bank-protocol.md §7: each bank shows the broker's business date and where its day of it stands", async () => {
+    const banks = await status.banks();
+    expect(banks.map((b) => [b.bankCode, b.businessDate, b.dayPhase])).toEqual([
+      ['1021000', '2026-11-23', 'OPEN'],
+      ['1051000', '2026-11-23', 'NOT_STARTED'],
+    ]);
   });
 
   it('an adapter silent too long, or stopping, no longer counts', async () => {

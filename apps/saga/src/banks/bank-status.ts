@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { bankStatusReported } from '@custody/contracts';
-import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig } from '@custody/service-kit';
+import type { bankStatusReported, DayPhase } from '@custody/contracts';
+import { Clock, CUSTODY_CONFIG, type CustodyConfig } from '@custody/service-kit';
+import { BankDayRepository } from '../day/bank-day.repository';
 
 type Report = z.infer<typeof bankStatusReported.schema>;
 type Breaker = Report['breaker'];
@@ -17,9 +18,9 @@ export interface BankView {
   lead: boolean;
   sessions: { up: number; total: number };
   breaker: Breaker;
+  /** The broker's business date, and where the bank's day of it stands (bank-protocol.md §7). */
   businessDate: string;
-  /** The day cycle (domain.md §15) arrives later; until then every bank is in its day window. */
-  dayPhase: 'DAY';
+  dayPhase: DayPhase;
   adapters: number;
   lastReportAt?: string;
 }
@@ -41,7 +42,7 @@ export class BankStatusService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
-    private readonly calendar: BusinessCalendar,
+    private readonly days: BankDayRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -59,6 +60,8 @@ export class BankStatusService {
 
   async banks(): Promise<BankView[]> {
     const rows: StatusRow[] = await this.dataSource.query(`SELECT * FROM saga.bank_status`);
+    const businessDate = (await this.days.businessDate(this.dataSource.manager)) ?? '';
+    const days = businessDate === '' ? [] : await this.days.onDate(this.dataSource.manager, businessDate);
     const now = this.clock.now().getTime();
     return this.config.banks.map((bank) => {
       const reports = rows.filter((r) => r.bank_code === bank.code);
@@ -71,8 +74,8 @@ export class BankStatusService {
         sessions: { up: live.reduce((n, r) => n + r.sessions_up, 0), total: live.length > 0 ? live.reduce((n, r) => n + r.sessions_total, 0) : bank.sessions },
         // No live adapter: nothing can reach the bank, which is what an open breaker says to a caller.
         breaker: live.length === 0 ? 'OPEN' : live.map((r) => r.breaker).sort((a, b) => SEVERITY[b] - SEVERITY[a])[0],
-        businessDate: this.calendar.today(),
-        dayPhase: 'DAY',
+        businessDate,
+        dayPhase: days.find((day) => day.bankCode === bank.code)?.phase ?? 'NOT_STARTED',
         adapters: live.length,
         lastReportAt: latest === undefined ? undefined : new Date(latest).toISOString(),
       };

@@ -1,13 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { bankCallRequested, designationResolved, transferOutcome, type bankCallCompleted, type designationRequested, type transferRequested } from '@custody/contracts';
+import { designationResolved, transferOutcome, type bankCallCompleted, type bankCallRequested, type designationRequested, type transferRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { BusinessCalendar, CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
+import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
 import { decideDesignation } from '../designation/designation-decisions';
 import { LedgerClient } from '../designation/ledger-client';
-import { decideTransfer, type CallPurpose } from '../transfer/transfer-decisions';
+import { DayCycleService } from '../day/day-cycle.service';
+import type { DayCallPurpose } from '../day/day-decisions';
+import { decideTransfer, type CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
+import { BankCallIssuer } from './bank-call.issuer';
 import { SagaStore, type SagaRow, type TimerRow } from './saga-store';
 
 type TransferRequested = z.infer<typeof transferRequested.schema>;
@@ -23,22 +25,6 @@ type Completion = z.infer<typeof bankCallCompleted.schema>;
 type CallCommand = z.infer<typeof bankCallRequested.schema>;
 
 /**
- * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died
- * holding the call, so the saga's own persisted deadline still ends the wait.
- */
-export const DEADLINE_GRACE_MS = 2_000;
-
-/**
- * How long the adapter may hold a call before writing it (`sendWithinMs`, measured on the adapter from when
- * the call reaches it); past it the adapter reports NOT_SENT and never writes it. The call's deadline, on the
- * saga's own clock, covers this budget, the bank's requestTimeoutMs and a grace: neither clock is compared
- * with the other, so a skew between the two hosts changes nothing. A call that spends longer on its way to
- * the adapter can be written after the deadline fired; the deadline then has made the transfer UNKNOWN and
- * the bank is asked, which finds the call whichever way it went.
- */
-export const SEND_WINDOW_MS = 2_000;
-
-/**
  * Runs the sagas of flows that keep the ledger and a bank in step. Every method runs inside the
  * caller's database transaction (with the inbox entry of the message that triggered it), so a state
  * change, the commands it sends and the timers it sets commit together or not at all.
@@ -50,19 +36,29 @@ export class SagaEngine {
   constructor(
     private readonly store: SagaStore,
     private readonly outbox: Outbox,
-    private readonly calendar: BusinessCalendar,
+    private readonly calls: BankCallIssuer,
+    private readonly days: DayCycleService,
     private readonly ledger: LedgerClient,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
   ) {}
 
   async startTransfer(manager: EntityManager, event: TransferRequested): Promise<void> {
     const saga = await this.store.create(manager, 'TRANSFER', event.transferId, event.bankCode, event);
-    if (saga) await this.issueCall(manager, saga, 'ORIGINAL');
+    if (!saga) return;
+    // A transfer of a day the bank has already ended (13011) is never sent: nothing of that day starts any more.
+    if (await this.days.closedFor(manager, event.bankCode, event.businessDate)) {
+      const message = `the bank's day ${event.businessDate} ended before the transfer could be sent; nothing was sent`;
+      await this.outbox.add(manager, transferOutcome, { transferId: event.transferId, status: 'FAILED', failure: { code: 'DAY_CLOSED', message } }, { key: event.fundAccountNo, businessDate: event.businessDate });
+      await this.store.markDone(manager, saga.saga_id);
+      await this.store.forgetSecrets(manager, saga.saga_id);
+      return;
+    }
+    await this.issueCall(manager, saga, 'ORIGINAL');
   }
 
   async startDesignation(manager: EntityManager, event: DesignationRequested): Promise<void> {
     const openingBalance = await this.ledger.balance(event.fundAccountNo, event.currency);
-    const payload: DesignationPayload = { ...event, openingBalance, businessDate: this.calendar.today() };
+    const payload: DesignationPayload = { ...event, openingBalance, businessDate: await this.days.businessDate(manager) };
     const saga = await this.store.create(manager, 'DESIGNATION', event.relationshipId, event.bankCode, payload);
     if (saga) await this.issueCall(manager, saga, 'ORIGINAL');
   }
@@ -72,11 +68,15 @@ export class SagaEngine {
     if (!call) return; // already applied (duplicate delivery, or the deadline fired first)
     const saga = await this.store.lock(manager, call.saga_id);
     if (saga.current_call_id !== call.call_id || saga.state === 'DONE') return;
+    if (saga.kind === 'DAY') {
+      await this.days.onCallCompleted(manager, saga as SagaRow<{ businessDate: string }>, call.purpose as DayCallPurpose, completion);
+      return;
+    }
 
     const decision =
       saga.kind === 'TRANSFER'
-        ? await this.applyTransferDecision(manager, saga as SagaRow<TransferPayload>, call.purpose, completion)
-        : await this.applyDesignationDecision(manager, saga as SagaRow<DesignationPayload>, call.purpose, completion);
+        ? await this.applyTransferDecision(manager, saga as SagaRow<TransferPayload>, call.purpose as TransferCallPurpose, completion)
+        : await this.applyDesignationDecision(manager, saga as SagaRow<DesignationPayload>, call.purpose as TransferCallPurpose, completion);
     await this.store.update(manager, saga.saga_id, decision.state, saga.current_call_id, saga.attempt);
     // Success or definite failure: the sealed bank password and ID number served their last call.
     if (decision.state === 'DONE') await this.store.forgetSecrets(manager, saga.saga_id);
@@ -86,6 +86,10 @@ export class SagaEngine {
   }
 
   async onTimer(manager: EntityManager, timer: TimerRow): Promise<void> {
+    if (timer.kind === 'DAY_STEP') {
+      await this.days.onStep(manager, timer);
+      return;
+    }
     if (timer.kind === 'CALL_DEADLINE') {
       // Same lock order as a completion from the adapter (call row, then saga), so the two never deadlock.
       const [call]: Array<{ function: Completion['function']; serial_no: string; completed_at: Date | null; bank_code: string }> = await manager.query(
@@ -106,10 +110,17 @@ export class SagaEngine {
     }
     const saga = await this.store.lock(manager, timer.saga_id);
     if (saga.state === 'DONE') return;
-    await this.issueCall(manager, saga, timer.purpose ?? 'QUERY');
+    const businessDate = (saga.payload as { businessDate: string }).businessDate;
+    if (saga.kind === 'TRANSFER' && (await this.days.closedFor(manager, saga.bank_code, businessDate))) {
+      // bank-protocol.md §7 step 3: after 13011 nothing of the day is queried, resent or reversed; what is still
+      // UNKNOWN is settled by reconciliation, which resolves it to the bank's record.
+      this.logger.warn({ transferId: saga.subject_id, bankCode: saga.bank_code, businessDate }, "the bank's day has ended: the transfer stays UNKNOWN until reconciliation settles it");
+      return;
+    }
+    await this.issueCall(manager, saga, (timer.purpose as TransferCallPurpose | null) ?? 'QUERY');
   }
 
-  private async applyTransferDecision(manager: EntityManager, saga: SagaRow<TransferPayload>, purpose: CallPurpose, completion: Completion) {
+  private async applyTransferDecision(manager: EntityManager, saga: SagaRow<TransferPayload>, purpose: TransferCallPurpose, completion: Completion) {
     const bank = findBank(this.config, saga.bank_code);
     const decision = decideTransfer(saga.subject_id, purpose, completion, saga.attempt, {
       type: saga.payload.type,
@@ -127,7 +138,7 @@ export class SagaEngine {
     return decision;
   }
 
-  private async applyDesignationDecision(manager: EntityManager, saga: SagaRow<DesignationPayload>, purpose: CallPurpose, completion: Completion) {
+  private async applyDesignationDecision(manager: EntityManager, saga: SagaRow<DesignationPayload>, purpose: TransferCallPurpose, completion: Completion) {
     const decision = decideDesignation(purpose, completion, saga.attempt);
     if (decision.resolution) {
       const p = saga.payload;
@@ -143,30 +154,21 @@ export class SagaEngine {
     return decision;
   }
 
-  private async issueCall(manager: EntityManager, saga: SagaRow, purpose: CallPurpose): Promise<void> {
-    const bank = findBank(this.config, saga.bank_code);
-    if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
-    const callId = randomUUID();
-    const command = {
-      ...(saga.kind === 'TRANSFER' ? await this.transferCall(manager, callId, saga as SagaRow<TransferPayload>, purpose) : this.designationCall(callId, saga as SagaRow<DesignationPayload>, purpose)),
-      sendWithinMs: SEND_WINDOW_MS,
-    };
-    const attempt = saga.attempt + 1;
-    await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
-    await this.store.update(manager, saga.saga_id, saga.state === 'NEW' ? 'SENT' : saga.state, callId, attempt);
-    await this.outbox.add(manager, bankCallRequested, command, { key: saga.bank_code });
-    await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
+  private async issueCall(manager: EntityManager, saga: SagaRow, purpose: TransferCallPurpose): Promise<void> {
+    const command =
+      saga.kind === 'TRANSFER' ? await this.transferCall(manager, saga as SagaRow<TransferPayload>, purpose) : this.designationCall(saga as SagaRow<DesignationPayload>, purpose);
+    await this.calls.issue(manager, saga, purpose, command);
   }
 
-  private async transferCall(manager: EntityManager, callId: string, saga: SagaRow<TransferPayload>, purpose: CallPurpose): Promise<Omit<CallCommand, 'sendWithinMs'>> {
+  private async transferCall(manager: EntityManager, saga: SagaRow<TransferPayload>, purpose: TransferCallPurpose): Promise<Omit<CallCommand, 'callId' | 'sendWithinMs'>> {
     const p = saga.payload;
-    const common = { callId, bankCode: saga.bank_code, fundAccountNo: p.fundAccountNo, currency: p.currency };
+    const common = { bankCode: saga.bank_code, fundAccountNo: p.fundAccountNo, currency: p.currency };
     if (purpose === 'REVERSAL') {
       // F-4.3 S / F-4.4 S: one reversal per transfer. Its serial is issued once and kept in the saga, so an
       // unanswered reversal is repeated with the same Ref and the bank undoes the original at most once.
       let reversal = p.reversal;
       if (!reversal) {
-        const today = this.calendar.today();
+        const today = await this.days.businessDate(manager);
         reversal = { serialNo: await nextSerialNo(manager, 'saga.serial_seq', 'saga', today), businessDate: today };
         await this.store.mergePayload(manager, saga.saga_id, { reversal });
       }
@@ -183,7 +185,7 @@ export class SagaEngine {
       };
     }
     if (purpose === 'QUERY') {
-      const today = this.calendar.today();
+      const today = await this.days.businessDate(manager);
       return {
         ...common,
         function: 'QUERY_RESULT',
@@ -206,10 +208,9 @@ export class SagaEngine {
     };
   }
 
-  private designationCall(callId: string, saga: SagaRow<DesignationPayload>, purpose: CallPurpose): Omit<CallCommand, 'sendWithinMs'> {
+  private designationCall(saga: SagaRow<DesignationPayload>, purpose: TransferCallPurpose): Omit<CallCommand, 'callId' | 'sendWithinMs'> {
     const p = saga.payload;
     return {
-      callId,
       bankCode: saga.bank_code,
       function: 'DESIGNATE',
       serialNo: p.serialNo,

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { CallPurpose } from '../transfer/transfer-decisions';
+import type { DayCallPurpose, DayStep } from '../day/day-decisions';
+import type { CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
 
-export type SagaKind = 'DESIGNATION' | 'TRANSFER';
+/** What a bank call was made for: a transfer's original, resend, query or reversal, or a day's 13012 / 13011. */
+export type CallPurpose = TransferCallPurpose | DayCallPurpose;
+
+export type SagaKind = 'DESIGNATION' | 'TRANSFER' | 'DAY';
 
 export interface SagaRow<P = Record<string, unknown>> {
   saga_id: string;
@@ -28,9 +32,10 @@ export interface CallRow {
 export interface TimerRow {
   timer_id: string;
   saga_id: string;
-  kind: 'CALL_DEADLINE' | 'NEXT_CALL';
+  kind: 'CALL_DEADLINE' | 'NEXT_CALL' | 'DAY_STEP';
   call_id: string | null;
-  purpose: CallPurpose | null;
+  /** NEXT_CALL: the call to make; DAY_STEP: the step to take. */
+  purpose: CallPurpose | DayStep | null;
 }
 
 /** TypeORM's postgres driver answers `UPDATE … RETURNING` with `[rows, rowCount]`, and `INSERT … RETURNING` with the rows. */
@@ -59,6 +64,15 @@ export class SagaStore {
     const rows: SagaRow[] = await manager.query(`SELECT * FROM saga.sagas WHERE saga_id = $1 FOR UPDATE`, [sagaId]);
     if (!rows[0]) throw new Error(`saga ${sagaId} does not exist`);
     return rows[0];
+  }
+
+  async lockBySubject(manager: EntityManager, kind: SagaKind, subjectId: string): Promise<SagaRow | undefined> {
+    const rows: SagaRow[] = await manager.query(`SELECT * FROM saga.sagas WHERE kind = $1 AND subject_id = $2 FOR UPDATE`, [kind, subjectId]);
+    return rows[0];
+  }
+
+  async markDone(manager: EntityManager, sagaId: string): Promise<void> {
+    await manager.query(`UPDATE saga.sagas SET state = 'DONE', updated_at = now() WHERE saga_id = $1`, [sagaId]);
   }
 
   async update(manager: EntityManager, sagaId: string, state: string, currentCallId: string | null, attempt: number): Promise<void> {
@@ -104,6 +118,18 @@ export class SagaStore {
       `INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at) VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 millisecond')`,
       [randomUUID(), timer.saga_id, timer.kind, timer.call_id, timer.purpose, dueInMs],
     );
+  }
+
+  /** A timer due at an instant of the calendar (e.g. a bank's window end), not after a delay. */
+  async addTimerAt(manager: EntityManager, timer: Omit<TimerRow, 'timer_id'>, dueAt: Date): Promise<void> {
+    await manager.query(`INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      randomUUID(),
+      timer.saga_id,
+      timer.kind,
+      timer.call_id,
+      timer.purpose,
+      dueAt,
+    ]);
   }
 
   /** Pushes a timer whose handling failed back by a growing delay (5 s … 60 s) and records why. */

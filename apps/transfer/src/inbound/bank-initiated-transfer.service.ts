@@ -7,7 +7,9 @@ import { bankReplyReady, type bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
-import { BusinessCalendar, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
+import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
+import { BankDayProjection } from '../day/bank-day.projection';
+import { DAY_CLOSED_RETURN_CODE, movementDate, takesBankTransfers } from '../day/day-rules';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -90,14 +92,17 @@ type QueryAnswer = Pick<BankReplyReady, 'originalReturnCode' | 'queriedOriginal'
 @Injectable()
 export class BankInitiatedTransferService {
   private readonly logger = new Logger(BankInitiatedTransferService.name);
+  private readonly businessDays: BusinessDays;
 
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly outbox: Outbox,
-    private readonly calendar: BusinessCalendar,
+    private readonly bankDays: BankDayProjection,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.businessDays = new BusinessDays(config.holidays);
+  }
 
   async handle(manager: EntityManager, request: InboundRequest): Promise<void> {
     switch (request.function) {
@@ -161,7 +166,10 @@ export class BankInitiatedTransferService {
   }
 
   private async decide(manager: EntityManager, request: InboundRequest, type: TransferType, amount: Money): Promise<Transfer> {
-    const businessDate = this.calendar.today();
+    const day = await this.bankDays.of(manager, request.bankCode);
+    // Outside the bank's day the request is refused but recorded (its repeat gets the same answer) under the
+    // date the bank's day is on; a bank that never opened one yet has only the date it sent.
+    const businessDate = day?.businessDate ?? request.businessDate;
     const transfer = manager.create(Transfer, {
       transferId: randomUUID(),
       type,
@@ -184,7 +192,11 @@ export class BankInitiatedTransferService {
       unknownSince: null,
     });
     const stale = this.lateBy(request);
-    if (stale) {
+    if (!takesBankTransfers(day)) {
+      const failureMessage = `${messageOf(DAY_CLOSED_RETURN_CODE)}: the bank's day is ${day ? `${day.businessDate} ${day.phase}` : 'not started'} (bank-protocol.md §7)`;
+      Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_REFUSED', bankReturnCode: DAY_CLOSED_RETURN_CODE, failureMessage });
+      this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, phase: day?.phase }, 'bank-initiated transfer outside the bank\'s day; refused 3007, ledger untouched');
+    } else if (stale) {
       // Checked before the ledger is touched: moving money now would contradict the bank's reversal or resend.
       Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_STALE', bankReturnCode: BROKER_CODES.SYSTEM_ERROR, failureMessage: stale });
       this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, receivedAt: request.receivedAt, why: stale }, 'bank-initiated transfer arrived too late; refused, ledger untouched');
@@ -302,7 +314,7 @@ export class BankInitiatedTransferService {
       available: account ? available(this.ledger.figures(account)) : undefined,
     });
 
-    const businessDate = this.calendar.today();
+    const businessDate = movementDate(await this.bankDays.of(manager, request.bankCode), request.businessDate, this.businessDays);
     const ourSerialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
     const what = `bank ${INSTRUCTION_CODES[fn]} ${request.serialNo}`;
     const log = { bankCode: request.bankCode, serialNo: request.serialNo, cancelledSerialNo: cancelled.serialNo, transferId: original?.transferId, returnCode: verdict.code };

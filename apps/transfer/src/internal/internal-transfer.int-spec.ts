@@ -1,40 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
-import { TRANSFER_SCHEMA } from '../transfer.schema';
-import { gateWithoutAccountService } from '../testing/fund-password-gate.fixture';
-import { LedgerRepository } from '../ledger/ledger.repository';
-import { CustodyProjection } from '../projections/custody-projection';
+import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { loadCustodyConfig } from '@custody/service-kit';
+import type { LedgerRepository } from '../ledger/ledger.repository';
+import type { CustodyProjection } from '../projections/custody-projection';
+import { startTransferTestbed } from '../testing/transfer-testbed';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
-import { InternalTransferService } from './internal-transfer.service';
+import type { InternalTransferService } from './internal-transfer.service';
 
 /** F-4.7 internal transfers (domain.md §13) against the real PostgreSQL with the service's own migrations. */
 describe('internal transfers (real PostgreSQL)', () => {
   const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
   const [BANK_A, BANK_B] = config.banks;
-  const sealingKey = randomBytes(32);
   let db: TestDatabase;
   let ledger: LedgerRepository;
   let projection: CustodyProjection;
   let internal: InternalTransferService;
+  let businessDate: string;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'transfer_internal',
-      schema: TRANSFER_SCHEMA.schema,
-      entities: TRANSFER_SCHEMA.entities,
-      migrations: serviceMigrations(TRANSFER_SCHEMA.schema, sealingKey, TRANSFER_SCHEMA.migrations),
-    });
-    ledger = new LedgerRepository();
-    const outbox = new Outbox('transfer');
-    projection = new CustodyProjection(outbox);
-    // No account service: these transfers carry no fundPassword (fund-password.int-spec.ts covers those).
-    const fundPasswords = gateWithoutAccountService(sealingKey);
-    internal = new InternalTransferService(db.dataSource, ledger, new IdempotencyStore('transfer', sealingKey), outbox, config, new ChinaCalendarDate(), fundPasswords);
+    ({ db, ledger, projection, internal, businessDate } = await startTransferTestbed('transfer_internal', config));
   });
 
   afterAll(() => db?.drop());
@@ -94,7 +81,7 @@ describe('internal transfers (real PostgreSQL)', () => {
       [transferId],
     );
     expect(instruction).toEqual({
-      business_date: new ChinaCalendarDate().today(),
+      business_date: businessDate,
       currency: 'CNY',
       amount: '300.50',
       from_bank_code: BANK_A.code,

@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { settlementInstructionRecorded } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import type { Money } from '@custody/money';
-import { BusinessCalendar, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
+import { type BankConfig, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
+import { BankDayProjection } from '../day/bank-day.projection';
+import { refusalToStart } from '../day/day-rules';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -29,7 +31,8 @@ export class InternalTransferService {
     private readonly idempotency: IdempotencyStore,
     private readonly outbox: Outbox,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
-    private readonly calendar: BusinessCalendar,
+    private readonly bankDays: BankDayProjection,
+    private readonly clock: Clock,
     private readonly fundPasswords: FundPasswordGate,
   ) {}
 
@@ -56,8 +59,9 @@ export class InternalTransferService {
     const toBank = findBank(this.config, target.bankCode!);
     if (!fromBank || !toBank) throw new DomainError('UNKNOWN_BANK', `bank ${fromBank ? target.bankCode : source.bankCode} is not configured`);
 
+    // Both banks' days must be open: the move is settled between their summary accounts on that date (§9).
+    const businessDate = await this.openDayOf(manager, fromBank, toBank);
     const transferId = randomUUID();
-    const businessDate = this.calendar.today();
     const serialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
     await manager.insert(Transfer, {
       transferId,
@@ -127,6 +131,20 @@ export class InternalTransferService {
   }
 
   /** One balanced posting across both customers' ledgers and the two banks' pending settlement (see interbankAccount). */
+  /** The business date of the move: both banks' days open on it, inside their windows. */
+  private async openDayOf(manager: EntityManager, ...banks: BankConfig[]): Promise<string> {
+    const dates = new Set<string>();
+    for (const bank of banks) {
+      const day = await this.bankDays.of(manager, bank.code);
+      const refusal = refusalToStart(bank.code, day, bank.transferWindow, this.clock.now());
+      if (refusal) throw new DomainError(refusal.code, refusal.detail);
+      dates.add(day!.businessDate);
+    }
+    // Each bank opens the broker's date; two open days of different dates exist only while a date switch starts them.
+    if (dates.size > 1) throw new DomainError('OUTSIDE_TRANSFER_WINDOW', `the two banks are on different dates (${[...dates].join(', ')}): try again in a moment`);
+    return [...dates][0];
+  }
+
   private async post(manager: EntityManager, source: LedgerAccount, target: LedgerAccount, amount: Money, ref: { transferId: string; businessDate: string }): Promise<void> {
     const lines = [
       { account: customerAccount(source.fundAccountNo), fundAccountNo: source.fundAccountNo, amount: amount.negated(), ledger: source },

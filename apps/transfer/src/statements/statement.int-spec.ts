@@ -14,7 +14,7 @@ import { StatementsController } from './statements.controller';
 
 jest.setTimeout(30_000);
 
-/** The business date follows this clock (China time) until the day cycle owns it; the test moves it day by day. */
+/** The test moves the clock and the banks' business date day by day. */
 class TestClock extends Clock {
   at = new Date('2026-11-23T02:00:00.000Z');
   override now(): Date {
@@ -45,8 +45,9 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
 
   afterAll(() => testbed?.db.drop());
 
-  const onDay = (date: string) => {
+  const onDay = async (date: string) => {
     clock.at = new Date(`${date}T02:00:00.000Z`);
+    await testbed.openDay(date);
   };
 
   /** A bank-initiated request handled as its consumer does; returns the transfer it booked (or the reversal's original). */
@@ -123,7 +124,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       await testbed.designatedAccount(BANK, { currency: 'USD', fundAccountNo: account.fundAccountNo, bankAccountNo: account.bankAccountNo });
       const other = await testbed.designatedAccount(BANK);
 
-      onDay(D1);
+      await onDay(D1);
       ids.deposit1000 = await transferIdOf(await bankDeposit(account, '1000.00'));
       const deposit250 = await bankDeposit(account, '250.00');
       ids.deposit250 = await transferIdOf(deposit250);
@@ -134,7 +135,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       await fromBank({ fundAccountNo: account.fundAccountNo, bankAccountNo: account.bankAccountNo }, { currency: 'USD', amount: '70.00' });
       await bankDeposit(other, '999.00');
 
-      onDay(D2);
+      await onDay(D2);
       ids.deposit500 = await requestTransfer(account, 'BANK_TO_SECURITIES', '500.00');
       await outcome(ids.deposit500, 'SUCCEEDED');
       // The bank reverses D1's deposit on D2: the money goes back out on the reversal's date.
@@ -145,7 +146,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       ids.unknown50 = await requestTransfer(account, 'SECURITIES_TO_BANK', '50.00');
       await outcome(ids.unknown50, 'UNKNOWN');
 
-      onDay(D3);
+      await onDay(D3);
       ids.bankWithdraw120 = await transferIdOf(await bankWithdrawal(account, '120.00'));
       await outcome(ids.unknown50, 'SUCCEEDED');
     });
@@ -220,12 +221,12 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
 
   describe('paging while money moves', () => {
     it('F-5.2: every page reads the books as of the first page: what is booked meanwhile, on any date, waits for the next statement', async () => {
-      onDay(D1);
+      await onDay(D1);
       const account = await testbed.designatedAccount(BANK);
       await bankDeposit(account, '100.00');
       await bankDeposit(account, '200.00');
       const pending = await requestTransfer(account, 'SECURITIES_TO_BANK', '30.00');
-      onDay(D2);
+      await onDay(D2);
       await bankDeposit(account, '300.00');
       let moved = false;
       const served = await pages(account, D1, D2, 1, async () => {
@@ -243,7 +244,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
     });
 
     it('F-5.2: pages read while deposits commit concurrently chain without a gap or a repeat', async () => {
-      onDay(D3);
+      await onDay(D3);
       const account = await testbed.designatedAccount(BANK);
       let writing = true;
       const writer = (async () => {
@@ -318,7 +319,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       class StatementsTestModule {}
       app = await startHttpService(StatementsTestModule, { name: 'transfer-test', port: 0, tokenVerifier: new TokenVerifier([users.trusted, services.trusted]) });
       baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-      onDay(D1);
+      await onDay(D1);
       account = await testbed.designatedAccount(BANK);
       await bankDeposit(account, '12.34');
     });

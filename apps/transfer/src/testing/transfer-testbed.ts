@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { ChinaCalendarDate, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { chinaDateOf, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import type { z } from 'zod';
 import { HoldsService } from '../holds/holds.service';
+import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
+import { BankDayProjection } from '../day/bank-day.projection';
 import { StatementRepository } from '../statements/statement.repository';
 import { StatementService } from '../statements/statement.service';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
@@ -33,11 +35,20 @@ export interface TransferTestbed {
   readonly ledger: LedgerRepository;
   readonly outbox: Outbox;
   readonly transfers: TransferService;
+  readonly internal: InternalTransferService;
   readonly holds: HoldsService;
   readonly inbound: BankInitiatedTransferService;
   readonly projection: CustodyProjection;
   readonly queries: TransferQueryService;
+  readonly bankDays: BankDayProjection;
+  /** The business date every configured bank's day was opened on (today in China, by the testbed's clock). */
+  readonly businessDate: string;
   readonly statements: StatementService;
+  /**
+   * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
+   * projection (the newest announcement wins) would never accept from the saga: so this sets it outright.
+   */
+  openDay(date: string): Promise<void>;
   /** A PRIMARY fund account designated at `bankCode`, as the account service's events leave it in the ledger. */
   designatedAccount(bankCode: string, options?: { currency?: 'CNY' | 'USD' } & Partial<TestAccount>): Promise<TestAccount>;
 }
@@ -52,7 +63,16 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   });
   const ledger = new LedgerRepository();
   const outbox = new Outbox('transfer');
-  const calendar = new ChinaCalendarDate(clock);
+  const bankDays = new BankDayProjection();
+  // Every bank's day open, as the saga's day-changed events leave it once each bank answered 13012.
+  const businessDate = chinaDateOf(clock.now());
+  const openDay = async (date: string) => {
+    await db.dataSource.query(`DELETE FROM transfer.bank_days`);
+    await db.dataSource.transaction(async (m) => {
+      for (const bank of config.banks) await bankDays.apply(m, { bankCode: bank.code, businessDate: date, phase: 'OPEN', changedAt: clock.now().toISOString() });
+    });
+  };
+  await openDay(businessDate);
   const idempotency = new IdempotencyStore('transfer', sealingKey);
   const settled = new SettledNotifications(db.databaseUrl, 'transfer_settled');
   const projection = new CustodyProjection(outbox);
@@ -61,11 +81,15 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     sealingKey,
     ledger,
     outbox,
-    transfers: new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, calendar, clock, settled, gateWithoutAccountService(sealingKey)),
+    transfers: new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey)),
+    internal: new InternalTransferService(db.dataSource, ledger, idempotency, outbox, config, bankDays, clock, gateWithoutAccountService(sealingKey)),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
-    inbound: new BankInitiatedTransferService(ledger, outbox, calendar, config, clock),
+    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock),
     projection,
     queries: new TransferQueryService(db.dataSource),
+    bankDays,
+    businessDate,
+    openDay,
     statements: new StatementService(new StatementRepository(db.dataSource)),
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';

@@ -6,7 +6,6 @@ import { transferRequested, type transferOutcome } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { AmountFormatError, Money } from '@custody/money';
 import {
-  BusinessCalendar,
   Clock,
   CUSTODY_CONFIG,
   type CustodyConfig,
@@ -22,7 +21,8 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody } from './transfer.dto';
 import { withAttempt } from './transfer-attempts';
 import { FINAL_STATUSES, Transfer, type TransferType } from './transfer.entity';
-import { withinTransferWindow } from './transfer-window';
+import { BankDayProjection } from '../day/bank-day.projection';
+import { refusalToStart } from '../day/day-rules';
 
 type Outcome = z.infer<typeof transferOutcome.schema>;
 
@@ -38,7 +38,7 @@ export class TransferService {
     private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
-    private readonly calendar: BusinessCalendar,
+    private readonly bankDays: BankDayProjection,
     private readonly clock: Clock,
     private readonly settled: SettledNotifications,
     private readonly fundPasswords: FundPasswordGate,
@@ -70,12 +70,13 @@ export class TransferService {
     }
     const bank = findBank(this.config, account.bankCode);
     if (!bank) throw new DomainError('UNKNOWN_BANK', `bank ${account.bankCode} is not configured`);
-    if (!withinTransferWindow(bank.transferWindow, this.clock.now())) {
-      throw new DomainError('OUTSIDE_TRANSFER_WINDOW', `bank ${bank.code} accepts transfers ${bank.transferWindow.start}-${bank.transferWindow.end} (China time)`);
-    }
+    const day = await this.bankDays.of(manager, bank.code);
+    const refusal = refusalToStart(bank.code, day, bank.transferWindow, this.clock.now());
+    if (refusal) throw new DomainError(refusal.code, refusal.detail);
 
     const transferId = randomUUID();
-    const businessDate = this.calendar.today();
+    // The bank's day (bank-protocol.md §7 step 1): the date both sides clear the transfer on.
+    const businessDate = day!.businessDate;
     const serialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
     const holdId =
       type === 'SECURITIES_TO_BANK'

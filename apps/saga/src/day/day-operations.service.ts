@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock, DomainError, IdempotencyStore } from '@custody/service-kit';
+import { BankDayRepository, type BankDay } from './bank-day.repository';
+import { DayCycleService } from './day-cycle.service';
+import { BUSINESS_DATE_PATTERN, type DayView } from './day.dto';
+
+/** What operators do with the day (api.md "Clearing and the day"), each request in one transaction, idempotent by `requestId`. */
+@Injectable()
+export class DayOperations {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cycle: DayCycleService,
+    private readonly days: BankDayRepository,
+    private readonly idempotency: IdempotencyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  view(): Promise<DayView> {
+    return this.dataSource.transaction(async (manager) => {
+      const businessDate = await this.cycle.businessDate(manager);
+      return viewOf(businessDate, await this.days.onDate(manager, businessDate));
+    });
+  }
+
+  close(businessDate: string, requestId: string, bankCode?: string): Promise<DayView> {
+    assertDate(businessDate);
+    return this.once('day-close', requestId, { businessDate, bankCode }, async (manager) => viewOf(businessDate, await this.cycle.close(manager, businessDate, bankCode)));
+  }
+
+  defer(businessDate: string, bankCode: string | undefined, requestId: string, reason: string): Promise<DayView> {
+    assertDate(businessDate);
+    if (bankCode === undefined) throw new DomainError('VALIDATION_FAILED', 'bankCode is required: a deferral names one bank');
+    return this.once('day-defer', requestId, { businessDate, bankCode, reason }, async (manager) => viewOf(businessDate, await this.cycle.defer(manager, businessDate, bankCode, reason)));
+  }
+
+  /** A repeated `requestId` with the same body changes nothing again and answers the day as it is now. */
+  private once(scope: string, requestId: string, body: object, act: (manager: EntityManager) => Promise<DayView>): Promise<DayView> {
+    return this.dataSource.transaction(async (manager) => {
+      const { replayOf } = await this.idempotency.claim(manager, scope, requestId, body);
+      if (replayOf) {
+        const businessDate = (body as { businessDate: string }).businessDate;
+        return viewOf(businessDate, await this.days.onDate(manager, businessDate));
+      }
+      const view = await act(manager);
+      await this.idempotency.complete(manager, scope, requestId, this.clock.now().toISOString());
+      return view;
+    });
+  }
+}
+
+function assertDate(businessDate: string): void {
+  if (!BUSINESS_DATE_PATTERN.test(businessDate)) throw new DomainError('VALIDATION_FAILED', `businessDate ${businessDate} is not YYYY-MM-DD`);
+}
+
+function viewOf(businessDate: string, days: BankDay[]): DayView {
+  return {
+    businessDate,
+    banks: days.map((day) => ({ bankCode: day.bankCode, phase: day.phase, openBreaks: day.openBreaks, ...(day.deferredReason ? { deferredReason: day.deferredReason } : {}) })),
+  };
+}

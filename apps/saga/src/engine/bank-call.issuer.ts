@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { bankCallRequested } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
+import { type CallPurpose, SagaStore, type SagaRow } from './saga-store';
+
+type CallCommand = z.infer<typeof bankCallRequested.schema>;
+
+/**
+ * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died
+ * holding the call, so the saga's own persisted deadline still ends the wait.
+ */
+export const DEADLINE_GRACE_MS = 2_000;
+
+/**
+ * How long the adapter may hold a call before writing it (`sendWithinMs`, measured on the adapter from when
+ * the call reaches it); past it the adapter reports NOT_SENT and never writes it. The call's deadline, on the
+ * saga's own clock, covers this budget, the bank's requestTimeoutMs and a grace: neither clock is compared
+ * with the other, so a skew between the two hosts changes nothing. A call that spends longer on its way to
+ * the adapter can be written after the deadline fired; the deadline then has made the transfer UNKNOWN and
+ * the bank is asked, which finds the call whichever way it went.
+ */
+export const SEND_WINDOW_MS = 2_000;
+
+/**
+ * Makes one bank call on a saga's behalf, in the caller's transaction: the call row, the saga's current call
+ * and attempt, the command in the outbox, and the call's persisted deadline — together or not at all.
+ */
+@Injectable()
+export class BankCallIssuer {
+  constructor(
+    private readonly store: SagaStore,
+    private readonly outbox: Outbox,
+    @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
+  ) {}
+
+  async issue(manager: EntityManager, saga: SagaRow, purpose: CallPurpose, command: Omit<CallCommand, 'callId' | 'sendWithinMs'>, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
+    const bank = findBank(this.config, saga.bank_code);
+    if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
+    const callId = randomUUID();
+    await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
+    await this.store.update(manager, saga.saga_id, state, callId, saga.attempt + 1);
+    await this.outbox.add(manager, bankCallRequested, { ...command, callId, sendWithinMs: SEND_WINDOW_MS }, { key: saga.bank_code });
+    await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
+    return callId;
+  }
+}

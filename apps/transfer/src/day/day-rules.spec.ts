@@ -1,0 +1,36 @@
+import { BusinessDays } from '@custody/service-kit';
+import { movementDate, refusalToStart, takesBankTransfers } from './day-rules';
+
+describe("bank-protocol.md §7: which transfers a bank's day takes", () => {
+  const allDay = { start: '00:00', end: '24:00' };
+  const now = new Date('2026-12-07T02:00:00Z');
+
+  it('before the bank answered 13012 nothing starts: OUTSIDE_TRANSFER_WINDOW', () => {
+    expect(refusalToStart('1021000', undefined, allDay, now)?.code).toBe('OUTSIDE_TRANSFER_WINDOW');
+    expect(refusalToStart('1021000', { businessDate: '2026-12-07', phase: 'NOT_STARTED' }, allDay, now)?.code).toBe('OUTSIDE_TRANSFER_WINDOW');
+  });
+
+  it('an open day inside the transfer window starts transfers; outside the window it does not', () => {
+    expect(refusalToStart('1021000', { businessDate: '2026-12-07', phase: 'OPEN' }, allDay, now)).toBeUndefined();
+    expect(refusalToStart('1021000', { businessDate: '2026-12-07', phase: 'OPEN' }, { start: '13:00', end: '15:00' }, now)?.code).toBe('OUTSIDE_TRANSFER_WINDOW');
+  });
+
+  it.each(['ENDING', 'ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED'] as const)('from the day end until the date switch (%s): DAY_CLOSED', (phase) => {
+    expect(refusalToStart('1021000', { businessDate: '2026-12-07', phase }, allDay, now)?.code).toBe('DAY_CLOSED');
+  });
+
+  it("the bank's own transfers are taken from 13012 until 13011 (while the day is ending too), else 3007", () => {
+    expect(takesBankTransfers(undefined)).toBe(false);
+    expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'NOT_STARTED' })).toBe(false);
+    expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'OPEN' })).toBe(true);
+    expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'ENDING' })).toBe(true);
+    expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'ENDED' })).toBe(false);
+  });
+
+  it("§7 step 3: a movement the bank asks of us after 13011 belongs to the next business date; before it, to the bank's day", () => {
+    const days = new BusinessDays([]);
+    expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDING' }, '2026-12-04', days)).toBe('2026-12-04');
+    expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDED' }, '2026-12-04', days)).toBe('2026-12-07');
+    expect(movementDate(undefined, '2026-12-03', days)).toBe('2026-12-03');
+  });
+});

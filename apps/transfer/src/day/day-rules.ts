@@ -1,0 +1,46 @@
+import type { DayPhase, ErrorCode } from '@custody/contracts';
+import type { BusinessDays } from '@custody/service-kit';
+import { withinTransferWindow } from '../transfers/transfer-window';
+import type { BankDayState } from './bank-day.projection';
+
+/** bank-protocol.md §7 step 3, broker side: what it answers the bank's transfer requests outside its day (转账时间已过). */
+export const DAY_CLOSED_RETURN_CODE = '3007';
+
+export interface DayRefusal {
+  readonly code: Extract<ErrorCode, 'OUTSIDE_TRANSFER_WINDOW' | 'DAY_CLOSED'>;
+  readonly detail: string;
+}
+
+/**
+ * Whether the broker may start a transfer with the bank now (api.md "Transfers refused by the day"):
+ * OUTSIDE_TRANSFER_WINDOW before the bank's day start (13012 answered) or before `transferWindow.start`,
+ * DAY_CLOSED from the bank's day end — which `transferWindow.end` starts — until the date switch.
+ */
+export function refusalToStart(bankCode: string, day: BankDayState | undefined, window: { start: string; end: string }, now: Date): DayRefusal | undefined {
+  if (!day || day.phase === 'NOT_STARTED') return { code: 'OUTSIDE_TRANSFER_WINDOW', detail: `bank ${bankCode} has not started its day yet (13012 not answered)` };
+  if (day.phase !== 'OPEN') return { code: 'DAY_CLOSED', detail: `bank ${bankCode}'s day ${day.businessDate} is ${day.phase}: no new transfers until the next business date` };
+  if (!withinTransferWindow(window, now)) return { code: 'OUTSIDE_TRANSFER_WINDOW', detail: `bank ${bankCode} accepts transfers ${window.start}-${window.end} (China time)` };
+  return undefined;
+}
+
+/**
+ * Whether the broker takes a transfer the bank starts: from its 13012 until its 13011 (the bank may still send
+ * while its day is ending), otherwise 3007. Reversals, queries and re-sends of what was processed are answered
+ * whatever the phase (bank-protocol.md §7 step 3).
+ */
+export function takesBankTransfers(day: BankDayState | undefined): boolean {
+  return day !== undefined && (day.phase === 'OPEN' || day.phase === 'ENDING');
+}
+
+/** Once 13011 is answered the snapshot of D is taken: a movement made after it belongs to the next date. */
+const SNAPSHOT_TAKEN: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED']);
+
+/**
+ * The business date a movement the bank asks of us now (its reversal) is booked on (bank-protocol.md §7 step 3:
+ * "a movement either side makes later belongs to the next date"): the bank's day, or the next business date once
+ * the day's snapshot is taken. A bank never heard of yet has only the date it sent.
+ */
+export function movementDate(day: BankDayState | undefined, sentDate: string, businessDays: BusinessDays): string {
+  if (!day) return sentDate;
+  return SNAPSHOT_TAKEN.has(day.phase) ? businessDays.after(day.businessDate) : day.businessDate;
+}
