@@ -69,7 +69,8 @@ export type BankProtocolErrorKind =
   | 'SESSION_STATE'
   | 'SIGN_IN_REJECTED'
   | 'KEY_SYNC_REJECTED'
-  | 'UNEXPECTED_REPLY';
+  | 'UNEXPECTED_REPLY'
+  | 'DAY_FILE';
 
 /**
  * The one error family of this library (conventions: one exception type per domain, with codes).
