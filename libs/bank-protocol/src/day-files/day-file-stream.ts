@@ -71,9 +71,11 @@ export function writeDayFile<T extends DayFileType>(
   return meter;
 }
 
-function isZlibError(error: unknown): error is Error {
-  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('Z_');
+/** zlib's errors carry a `Z_…` code. Not `instanceof Error`: errors made by Node's core may come from another realm. */
+function zlibErrorMessage(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('Z_') ? String(message) : undefined;
 }
 
 async function* decodeLines<R>(
@@ -82,7 +84,8 @@ async function* decodeLines<R>(
   meter: FileMacMeter,
   fileName: string,
 ): AsyncGenerator<R> {
-  const source = gz instanceof Readable ? gz : Readable.from(gz instanceof Uint8Array ? [gz] : gz, { objectMode: false });
+  // ArrayBuffer.isView, not instanceof Uint8Array: a Buffer made by Node's core may come from another realm.
+  const source = gz instanceof Readable ? gz : Readable.from(ArrayBuffer.isView(gz) ? [gz] : gz, { objectMode: false });
   const gunzip = createGunzip();
   pipeline(source, meter, gunzip, () => undefined);
   // A line longer than this is refused before it is whole, so garbage without line ends cannot fill memory.
@@ -111,7 +114,8 @@ async function* decodeLines<R>(
       }
     }
   } catch (error) {
-    throw isZlibError(error) ? new DayFileError('GZIP', fileName, `not a whole gzip stream (${error.message})`) : error;
+    const zlibMessage = zlibErrorMessage(error);
+    throw zlibMessage === undefined ? error : new DayFileError('GZIP', fileName, `not a whole gzip stream (${zlibMessage})`);
   } finally {
     gunzip.destroy();
   }
