@@ -8,8 +8,8 @@ import { decodeText, encodeText } from './gb18030-text';
  * that to its errors). Each type applies the same checks both ways, so whatever we write reads back.
  *
  * Fields travel as "byte strings": one latin1 character per byte, so a line is built and cut up as one
- * string and crosses into a Buffer once (a native call per field costs more than the field's own work at a
- * million lines). GB18030 text is converted only inside the fields that hold it.
+ * string and crosses into a Buffer once, and a field's width in bytes is its length. GB18030 text is
+ * converted only inside the fields that hold it.
  */
 export interface FieldType<T> {
   readonly kind: 'CHAR' | 'INT';
