@@ -146,7 +146,8 @@ export const COMPARED_FIELDS = {
   CHK04: ['amount'],
 } as const satisfies { readonly [T in CheckFileType]: readonly (keyof DayFileRecords[T])[] };
 
-function located(error: unknown, fileName: string, line: number | undefined): unknown {
+/** Adds the file and line to a violation from a codec. */
+export function locateViolation(error: unknown, fileName: string, line: number | undefined): unknown {
   return error instanceof FieldViolation ? toDayFileError(error, { fileName, line }) : error;
 }
 
@@ -155,7 +156,7 @@ export function encodeDayFileLine<T extends DayFileType>(type: T, record: DayFil
   try {
     return Buffer.from(lineCodec(type).format(record), 'latin1');
   } catch (error) {
-    throw located(error, fileName, undefined);
+    throw locateViolation(error, fileName, undefined);
   }
 }
 
@@ -164,11 +165,6 @@ export function decodeDayFileLine<T extends DayFileType>(type: T, line: Buffer, 
   try {
     return lineCodec(type).decode(line, 0, line.length);
   } catch (error) {
-    throw located(error, fileName, undefined);
+    throw locateViolation(error, fileName, undefined);
   }
-}
-
-/** Adds the file and line to a violation from a codec; used by the streaming reader and writer. */
-export function locateViolation(error: unknown, fileName: string, line: number): unknown {
-  return located(error, fileName, line);
 }

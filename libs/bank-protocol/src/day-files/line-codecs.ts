@@ -15,13 +15,11 @@ export interface LineCodec<R> {
 
 const SPACE = 0x20;
 
+/** A line that stops being GB18030 at `ranges.invalidAt`, in the field being split there (named when known). */
 function encodingViolation(ranges: FieldRanges & { readonly invalidAt?: number }, lineStart: number, field: FieldReference | undefined): FieldViolation {
-  const where = field === undefined ? `field ${ranges.starts.length}` : undefined;
-  return new FieldViolation(
-    'ENCODING',
-    `byte ${(ranges.invalidAt ?? lineStart) - lineStart + 1} of the line${where === undefined ? '' : ` (${where})`} starts no GB18030 character`,
-    field,
-  );
+  const byte = (ranges.invalidAt ?? lineStart) - lineStart + 1;
+  const where = field === undefined ? ` (field ${ranges.starts.length})` : '';
+  return new FieldViolation('ENCODING', `byte ${byte} of the line${where} starts no GB18030 character`, field);
 }
 
 /** A file whose lines are records of one table (every type but DIF01–DIF03). */

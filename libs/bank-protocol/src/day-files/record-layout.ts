@@ -1,4 +1,4 @@
-import { describeField, type FieldReference, FieldViolation } from './day-file-error';
+import { type FieldReference, FieldViolation } from './day-file-error';
 import type { FieldType } from './field-types';
 import { characterLength } from './gb18030-text';
 
@@ -29,7 +29,7 @@ export interface PlacedField<R> extends FieldDefinition<R> {
 /** Cross-field rules of a record; throws a `FieldViolation` naming the field at fault. */
 export type RecordCheck<R> = (record: R, fieldNamed: (name: keyof R & string) => FieldReference) => void;
 
-/** Fields `[first, first + count)` of a line, as byte ranges. */
+/** The fields of a line as byte ranges: field `i` is `[starts[i], ends[i])`. */
 export interface FieldRanges {
   readonly starts: readonly number[];
   readonly ends: readonly number[];
@@ -68,7 +68,7 @@ export function layoutOf<R>() {
 }
 
 /** A violation from a field type, now naming the field. */
-export function atField(error: unknown, field: FieldReference): unknown {
+function atField(error: unknown, field: FieldReference): unknown {
   return error instanceof FieldViolation && error.field === undefined ? new FieldViolation(error.defect, error.detail, field) : error;
 }
 
@@ -158,9 +158,4 @@ export function splitFields(bytes: Buffer, start: number, end: number): FieldRan
   }
   ends.push(end);
   return { starts, ends };
-}
-
-/** Describes a field for a message where no `FieldReference` fits (the line as a whole). */
-export function fieldNumber(reference: FieldReference | undefined, index: number): string {
-  return reference === undefined ? `field ${index + 1}` : describeField(reference);
 }
