@@ -49,3 +49,4 @@ export { FileMacMeter, fileDigestOf } from './file-mac';
 export type { FileDigest } from './file-mac';
 export { DayFileError } from './day-file-error';
 export type { DayFileDefect } from './day-file-error';
+export { differingFields, matchKeyOf } from './day-file-comparison';

@@ -52,7 +52,8 @@ function checkInitiatorSerial(
 ): void {
   const name = record.initiator === 'B' ? 'bankSerialNo' : 'brokerSerialNo';
   const serial: unknown = record[name];
-  if (serial === null || serial === undefined || (typeof serial === 'string' && serial.trim() === '')) throw new FieldViolation('BLANK', `is required when the initiator is ${record.initiator}`, fieldNamed(name));
+  const blank = serial === null || serial === undefined || (typeof serial === 'string' && serial.trim() === '');
+  if (blank) throw new FieldViolation('BLANK', `is required when the initiator is ${record.initiator}`, fieldNamed(name));
 }
 
 const chk01 = layoutOf<Chk01Record>();
