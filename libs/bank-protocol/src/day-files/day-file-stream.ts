@@ -16,12 +16,12 @@ export interface DayFileOptions {
   readonly fileName?: string;
 }
 
-/** The `.gz` bytes of a day file being written; `digest` resolves once the last byte has been read. */
+/** The `.gz` bytes of a day file being written; `digest` resolves once gzip has produced its last byte. */
 export interface DayFileOutput extends Readable {
   readonly digest: Promise<FileDigest>;
 }
 
-/** The records of a day file being read (once); `digest` resolves once the last byte has been read. */
+/** The records of a day file being read (once); `digest` resolves once the last `.gz` byte has been taken in. */
 export interface DayFileReading<R> extends AsyncIterable<R> {
   readonly digest: Promise<FileDigest>;
 }
