@@ -148,3 +148,6 @@ export {
   decodeFailureReturnCode,
 } from './protocol-errors';
 export type { BankProtocolErrorKind, DecodeFailure } from './protocol-errors';
+
+// Day files (profile §5)
+export * from './day-files';

@@ -70,7 +70,8 @@ export type BankProtocolErrorKind =
   | 'SIGN_IN_REJECTED'
   | 'KEY_SYNC_REJECTED'
   | 'UNEXPECTED_REPLY'
-  | 'FILE_TRANSFER';
+  | 'FILE_TRANSFER'
+  | 'DAY_FILE';
 
 /**
  * The one error family of this library (conventions: one exception type per domain, with codes).
