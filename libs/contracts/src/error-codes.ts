@@ -34,6 +34,14 @@ export const ERROR_CODES = {
   FUND_PASSWORD_NOT_SET: 422,
   /** `fundPassword` given, but the account service gave no verdict: nothing was done. */
   FUND_PASSWORD_UNVERIFIABLE: 503,
+  /** An adjustment over `fourEyesThreshold` approved a second time by the principal who approved it first. */
+  SAME_APPROVER: 409,
+  /** A MANUAL adjustment cannot be rejected: it is already the last resort. */
+  NOT_REJECTABLE: 409,
+  /** The adjustment is APPLIED or REJECTED already: nothing more can be decided on it. */
+  ADJUSTMENT_DECIDED: 409,
+  /** Internal: the owner's books of a bank's day do not match the saga's snapshot yet (outcomes still in flight); ask again. */
+  SNAPSHOT_NOT_SETTLED: 409,
   INTERNAL: 500,
 } as const;
 

@@ -3,3 +3,4 @@ export * from './primitives';
 export * from './topics';
 export * from './error-codes';
 export * from './fund-password-verification';
+export * from './day-close-topics';

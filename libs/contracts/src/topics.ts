@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTopic } from './envelope';
+import { transferSummarySchema } from './day-close-topics';
 import {
   amountText,
   bankCodeSchema,
@@ -41,6 +42,9 @@ const designationResolutionSchema = z.object({
   bankAccountNo: z.string().min(1),
   status: z.enum(['DESIGNATED', 'FAILED']),
   custodyAccountNo: z.string().optional(),
+  /** The bank day the 11001 was made on (its CHK02/CHK03 date) and the bank's serial from its reply. */
+  businessDate: businessDateSchema.optional(),
+  bankSerialNo: z.string().optional(),
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 
@@ -61,6 +65,9 @@ export const fundAccountOpened = defineTopic(
     customerNo: z.string().min(1),
     currency: currencySchema,
     role: z.enum(['PRIMARY', 'AUXILIARY']),
+    /** For the day files the ledger's owner writes (客户名称, 证券机构分支号 of CHK01/CHK04). */
+    customerName: z.string().min(1).optional(),
+    branchId: z.string().min(1).optional(),
   }),
 );
 
@@ -113,12 +120,13 @@ export const transferOutcome = defineTopic(
 
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
- * broker's D) and end (13011), 11001, 12001, 12002, the reversals 12003 (of a 12001) and 12004 (of a 12002), and
- * the result query 12005.
+ * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 12001, 12002, the reversals 12003
+ * (of a 12001) and 12004 (of a 12002), and the result query 12005.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
   'DAY_END',
+  'SUMMARY_CHECK',
   'DESIGNATE',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
@@ -161,6 +169,8 @@ export const bankCallRequested = defineTopic(
       .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
       .optional(),
     openingBalance: amountText.optional(),
+    /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
+    summary: transferSummarySchema.optional(),
   }),
 );
 
@@ -188,6 +198,8 @@ export const bankCallCompleted = defineTopic(
     custodyAccountNo: z.string().optional(),
     /** For QUERY_RESULT: `OrgRst`, the queried original's result code. */
     originalReturnCode: returnCodeSchema.optional(),
+    /** For SUMMARY_CHECK replied 0000: `TrfSumCnfm`'s `ChkRst` and `BkEntry` (the bank's figures). */
+    summaryCheck: z.object({ checkReturnCode: returnCodeSchema, bank: transferSummarySchema.optional() }).optional(),
     reason: z.string().optional(),
   }),
 );
@@ -213,6 +225,12 @@ export const bankDayChanged = defineTopic(
     businessDate: businessDateSchema,
     phase: dayPhaseSchema,
     deferredReason: z.string().optional(),
+    /**
+     * ENDED only: the transfers of the date at this bank the saga still held open when 13011 was answered (each
+     * told UNKNOWN), i.e. every other transfer of the date has had its last outcome. The transfer service writes
+     * its CHK01 once its own books agree (bank-protocol.md §5: what a side lists is its snapshot at 13011).
+     */
+    snapshot: z.object({ unsettledTransferIds: z.array(z.string().uuid()) }).optional(),
     changedAt: z.string().datetime(),
   }),
 );

@@ -67,6 +67,12 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   // The clock moves: windows open, days open.
   OUTSIDE_TRANSFER_WINDOW: 'transient',
   DAY_CLOSED: 'transient',
+  // Thrown only by the adjustment endpoints and the owners' internal day-file endpoints, never by a consumer;
+  // SNAPSHOT_NOT_SETTLED heals by itself once the outcomes in flight are applied.
+  SAME_APPROVER: 'transient',
+  NOT_REJECTABLE: 'transient',
+  ADJUSTMENT_DECIDED: 'transient',
+  SNAPSHOT_NOT_SETTLED: 'transient',
   INTERNAL: 'transient',
 };
 

@@ -183,6 +183,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'DAY_START':
     case 'DAY_END':
       return { kind: call.function, serialNo: call.serialNo, businessDate: call.businessDate };
+    case 'SUMMARY_CHECK':
+      // The saga does not send 13010 until the adapter maps it (issue 8, in progress).
+      throw new CallMappingError('13010 (SUMMARY_CHECK) is not mapped yet');
     case 'QUERY_RESULT':
       return {
         kind: 'QUERY',
