@@ -42,9 +42,13 @@ const designationResolutionSchema = z.object({
   bankAccountNo: z.string().min(1),
   status: z.enum(['DESIGNATED', 'FAILED']),
   custodyAccountNo: z.string().optional(),
-  /** The bank day the 11001 was made on (its CHK02/CHK03 date) and the bank's serial from its reply. */
+  /**
+   * For the day files of the relationship's owner (CHK02/CHK03): the bank day the 11001 was made on, the bank's
+   * serial from its reply, and the opening balance the 11001 carried (CHK03 `金额`).
+   */
   businessDate: businessDateSchema.optional(),
   bankSerialNo: z.string().optional(),
+  openingBalance: amountText.optional(),
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 
