@@ -72,7 +72,7 @@ describe('day cycle (real PostgreSQL)', () => {
     expect(await phaseOf(BANK_B)).toBe('OPEN');
   });
 
-  it('§7 step 3: a close waits for the transfers of the day still at the bank, then ends it with 13011; 0000 → ENDED', async () => {
+  it('§7 step 3: a close waits for the transfers of the day still at the bank, then ends it with 13011; 0000 → ENDED, and its close begins', async () => {
     // A withdrawal of the day whose 12002 is still unanswered.
     const transferId = randomUUID();
     await tx((m) =>
@@ -90,8 +90,8 @@ describe('day cycle (real PostgreSQL)', () => {
     const [end] = await dayCalls('DAY_END', BANK_A);
     expect(end).toMatchObject({ function: 'DAY_END', businessDate: date });
     await reply(end);
-    expect(await phaseOf(BANK_A)).toBe('ENDED');
-    expect(await phases(BANK_A)).toEqual(['OPEN', 'ENDING', 'ENDED']);
+    expect(await phaseOf(BANK_A)).toBe('RECONCILING');
+    expect(await phases(BANK_A)).toEqual(['OPEN', 'ENDING', 'ENDED', 'RECONCILING']);
   });
 
   it('§7 step 3: a transfer of a day whose 13011 was answered is never sent: FAILED DAY_CLOSED, no call', async () => {

@@ -1,10 +1,18 @@
 import 'reflect-metadata';
 import {
+  adjustmentChanged,
   bankCallCompleted,
   bankCallRequested,
   bankDayChanged,
+  bankFilesReceived,
+  bankFileStepCompleted,
+  bankFileStepRequested,
   bankStatusReported,
+  breaksChanged,
+  brokerFilesReady,
+  brokerFilesRequested,
   businessDateSwitched,
+  summaryChecked,
   designationRequested,
   designationResolved,
   transferOutcome,
@@ -14,6 +22,7 @@ import { on, runDatabaseService } from '@custody/service-kit';
 import { SAGA_SCHEMA } from './saga.schema';
 import { BankStatusService } from './banks/bank-status';
 import { SagaEngine } from './engine/saga-engine';
+import { DayCloseService } from './day/day-close.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
 import { TimerPoller } from './engine/timer-poller';
 import { sagaRetention } from './saga-retention';
@@ -24,16 +33,22 @@ void runDatabaseService({
   name: 'saga',
   ...SAGA_SCHEMA,
   defaultPort: 7103,
-  produces: [bankCallRequested, transferOutcome, designationResolved, bankDayChanged, businessDateSwitched],
+  produces: [bankCallRequested, transferOutcome, designationResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
   module: (ctx) => SagaModule.register(ctx),
   subscriptions: (app) => {
     const engine = app.get(SagaEngine);
     const banks = app.get(BankStatusService);
+    const dayClose = app.get(DayCloseService);
     return [
       on(transferRequested, (event, manager) => engine.startTransfer(manager, event.payload)),
       on(designationRequested, (event, manager) => engine.startDesignation(manager, event.payload)),
       on(bankCallCompleted, (event, manager) => engine.onCallCompleted(manager, event.payload)),
       on(bankStatusReported, (event, manager) => banks.record(manager, event.payload)),
+      on(brokerFilesReady, (event, manager) => dayClose.onBrokerFilesReady(manager, event.payload)),
+      on(bankFileStepCompleted, (event, manager) => dayClose.onFileStepCompleted(manager, event.payload)),
+      on(bankFilesReceived, (event, manager) => dayClose.onBankFilesReceived(manager, event.payload)),
+      on(breaksChanged, (event, manager) => dayClose.onBreaksChanged(manager, event.payload)),
+      on(adjustmentChanged, (event, manager) => engine.onAdjustmentChanged(manager, event.payload)),
     ];
   },
   // The day cycle resumes before timers fire: a fresh database gets its business date first.

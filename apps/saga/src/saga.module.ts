@@ -4,6 +4,9 @@ import { Clock, HealthController, loggingModule, platformProviders, signingIdent
 import { BanksController } from './banks/banks.controller';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
+import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
+import { DayCloseRepository } from './day/day-close.repository';
+import { DayCloseService } from './day/day-close.service';
 import { DAY_CYCLE_SETTINGS, DayCycleService, type DayCycleSettings } from './day/day-cycle.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
 import { DayOperations } from './day/day-operations.service';
@@ -30,7 +33,11 @@ export class SagaModule {
         BankCallIssuer,
         BankDayRepository,
         { provide: DAY_CYCLE_SETTINGS, useValue: dayCycleSettingsFrom(process.env) },
+        { provide: DAY_CLOSE_SETTINGS, useValue: dayCloseSettingsFrom(process.env) },
+        DayCloseRepository,
+        DayCloseSteps,
         DayCycleService,
+        DayCloseService,
         DayOperations,
         DayCycleStarter,
         BankStatusService,
@@ -48,4 +55,11 @@ function dayCycleSettingsFrom(env: NodeJS.ProcessEnv): DayCycleSettings {
     throw new Error(`CUSTODY_FIRST_BUSINESS_DATE must be a date (YYYY-MM-DD), got "${first}"`);
   }
   return { firstBusinessDate: first };
+}
+
+function dayCloseSettingsFrom(env: NodeJS.ProcessEnv): DayCloseSettings {
+  const wait = env.CUSTODY_BANK_FILES_WAIT_MS;
+  if (wait === undefined || wait === '') return { bankFilesWaitMs: DEFAULT_BANK_FILES_WAIT_MS };
+  if (!/^\d+$/.test(wait) || Number(wait) < 1) throw new Error(`CUSTODY_BANK_FILES_WAIT_MS must be a positive number of milliseconds, got "${wait}"`);
+  return { bankFilesWaitMs: Number(wait) };
 }

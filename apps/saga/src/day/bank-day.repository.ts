@@ -86,6 +86,20 @@ export class BankDayRepository {
     );
   }
 
+  async setOpenBreaks(manager: EntityManager, bankCode: string, date: string, openBreaks: number): Promise<void> {
+    await manager.query(`UPDATE saga.bank_days SET open_breaks = $3 WHERE bank_code = $1 AND business_date = $2 AND open_breaks <> $3`, [bankCode, date, openBreaks]);
+  }
+
+  /** The bank's transfers of `date` whose saga is not done: at 13011, what reconciliation will settle. */
+  async openTransfers(manager: EntityManager, bankCode: string, date: string): Promise<Array<{ transferId: string; fundAccountNo: string }>> {
+    const rows: Array<{ subject_id: string; fund_account_no: string }> = await manager.query(
+      `SELECT subject_id, payload ->> 'fundAccountNo' AS fund_account_no FROM saga.sagas
+        WHERE kind = 'TRANSFER' AND state <> 'DONE' AND bank_code = $1 AND payload ->> 'businessDate' = $2 ORDER BY subject_id`,
+      [bankCode, date],
+    );
+    return rows.map((row) => ({ transferId: row.subject_id, fundAccountNo: row.fund_account_no }));
+  }
+
   /**
    * The bank's transfers of `date` a closing day still waits for (bank-protocol.md §7 step 3): their saga has a
    * call to the bank in flight — the original, or a query, resend or reversal of one that went UNKNOWN.

@@ -1,21 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { bankDayChanged, type bankCallCompleted, businessDateSwitched, type DayPhase } from '@custody/contracts';
+import { bankDayChanged, type bankCallCompleted, businessDateSwitched, type DayPhase, transferOutcome } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { BusinessDays, chinaDateOf, chinaInstantOf, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, nextSerialNo } from '@custody/service-kit';
 import { BankCallIssuer } from '../engine/bank-call.issuer';
 import { SagaStore, type SagaRow, type TimerRow } from '../engine/saga-store';
 import { BankDayRepository, type BankDay } from './bank-day.repository';
+import { beginClose, type CloseDecision, type DayClose, openBreaksOf, phaseOf, retryStep } from './day-close-decisions';
+import { DayCloseRepository } from './day-close.repository';
+import { DayCloseSteps } from './day-close-steps';
 import { type DayCallPurpose, decideDayCall, type DayStep } from './day-decisions';
+import type { DayPayload } from './day-payload';
 
 type Completion = z.infer<typeof bankCallCompleted.schema>;
-
-/** A bank's day as a saga: the date it is about, and the serial of each day call, issued once and repeated as is. */
-type DayPayload = {
-  businessDate: string;
-  serials?: Partial<Record<DayCallPurpose, string>>;
-};
 
 /** What a deployment sets about its day cycle (saga.module.ts reads it from the environment). */
 export interface DayCycleSettings {
@@ -34,18 +32,25 @@ const ENDING_CHECK_MS = 500;
 /** bank-protocol.md §7 step 3: a closing day waits at most this many request timeouts for its transfers. */
 const ENDING_WAIT_TIMEOUTS = 3;
 
+/** A stalled step of a day's close is tried again after this long, unless an operator closes the day again first. */
+const STALLED_RETRY_MS = 5 * 60_000;
+
 /** Phases from which the bank's day of D takes no new request of D from either side (bank-protocol.md §7 step 3). */
 const CLOSED: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED']);
 /** Phases a date switch may leave behind (domain.md §15: every bank reconciled, or deferred with a reason). */
 const FINISHED: ReadonlySet<DayPhase> = new Set(['RECONCILED', 'DEFERRED']);
+/** Phases of a day's close after 13011, which the close's own state decides (day-close-decisions.ts `phaseOf`). */
+const CLOSING: ReadonlySet<DayPhase> = new Set(['RECONCILING', 'AWAITING_ADJUSTMENTS']);
 
 /**
  * The day at each bank (bank-protocol.md §7, domain.md §15), a persisted state machine per bank and business
  * date: 13012 opens it (OPEN), the transfer window's end or an operator closes it (ENDING: no new transfers;
  * the transfers in flight are waited for), 13011 ends it (ENDED: the snapshot of D is taken, nothing of D is
- * retried, queried or reversed any more), and once every bank is reconciled or deferred the business date
- * switches and the next date's 13012 follows at once. Each step is idempotent and every wait is a persisted
- * timer, so a crash resumes from the phase the day is in. One bank's day never waits for another's.
+ * retried, queried or reversed any more), the close of the day reconciles it with the bank (RECONCILING,
+ * AWAITING_ADJUSTMENTS while breaks are open, RECONCILED; its steps in day-close-decisions.ts), and once every
+ * bank is reconciled or deferred the business date switches and the next date's 13012 follows at once. Each
+ * step is idempotent and every wait is a persisted timer, so a crash resumes from the phase the day is in.
+ * One bank's day never waits for another's.
  */
 @Injectable()
 export class DayCycleService {
@@ -54,6 +59,8 @@ export class DayCycleService {
 
   constructor(
     private readonly days: BankDayRepository,
+    private readonly closes: DayCloseRepository,
+    private readonly closeSteps: DayCloseSteps,
     private readonly store: SagaStore,
     private readonly calls: BankCallIssuer,
     private readonly outbox: Outbox,
@@ -87,12 +94,19 @@ export class DayCycleService {
     return day !== undefined && CLOSED.has(day.phase);
   }
 
-  /** `POST /v1/day/{businessDate}/close`: every bank still OPEN (or only `bankCode`) begins its day end. */
+  /**
+   * `POST /v1/day/{businessDate}/close`: every bank still OPEN (or only `bankCode`) begins its day end; a bank
+   * whose close is under way takes its current step again (a step that stalled waits for exactly this).
+   */
   async close(manager: EntityManager, date: string, bankCode?: string): Promise<BankDay[]> {
     await this.requireCurrent(manager, date);
     for (const bank of this.banksNamed(bankCode)) {
       const day = await this.days.ensure(manager, bank, date);
       if (day.phase === 'OPEN') await this.beginEnding(manager, day);
+      if (day.phase === 'RECONCILING') {
+        this.logger.log({ bankCode: bank, businessDate: date }, "an operator closed the day again: the close's current step is taken again");
+        await this.advanceClose(manager, bank, date, retryStep);
+      }
     }
     return this.days.onDate(manager, date);
   }
@@ -113,8 +127,8 @@ export class DayCycleService {
     return this.days.onDate(manager, date);
   }
 
-  /** A day call completed (or its deadline passed): the day moves on, or the call is made again later. */
-  async onCallCompleted(manager: EntityManager, saga: SagaRow<DayPayload>, purpose: DayCallPurpose, completion: Completion): Promise<void> {
+  /** 13012 or 13011 completed (or its deadline passed): the day moves on, or the call is made again later. */
+  async onCallCompleted(manager: EntityManager, saga: SagaRow<DayPayload>, purpose: Exclude<DayCallPurpose, 'SUMMARY_CHECK'>, completion: Completion): Promise<void> {
     const day = (await this.days.lock(manager, saga.bank_code, saga.payload.businessDate))!;
     const decision = decideDayCall(purpose, completion, saga.attempt);
     if (!decision.done) {
@@ -124,7 +138,36 @@ export class DayCycleService {
       return;
     }
     if (purpose === 'DAY_START' && day.phase === 'NOT_STARTED') await this.open(manager, day, saga);
-    if (purpose === 'DAY_END' && day.phase === 'ENDING') await this.changePhase(manager, day, 'ENDED');
+    if (purpose === 'DAY_END' && day.phase === 'ENDING') await this.end(manager, day, saga);
+  }
+
+  /**
+   * One step of the close of a bank's day: `decide` takes the close as it stands and says what it becomes and
+   * what is done next; the day's phase and open breaks follow, and a reconciled day may switch the date. A
+   * deferred day keeps what it learns but takes no step: its remaining steps are for later (§7 step 8).
+   */
+  async advanceClose(manager: EntityManager, bankCode: string, date: string, decide: (close: DayClose) => CloseDecision): Promise<void> {
+    // Lock order as everywhere in the saga: the saga row, then the bank's day, then its close.
+    const saga = await this.daySaga(manager, bankCode, date);
+    const day = await this.days.lock(manager, bankCode, date);
+    const close = day && (await this.closes.lock(manager, bankCode, date));
+    if (!day || !close) return;
+    const decision = decide(close);
+    const closing = CLOSING.has(day.phase);
+    const next = closing ? await this.closeSteps.carryOut(manager, saga, decision.close, decision.actions) : decision.close;
+    if (next.stalledReason !== null && next.stalledReason !== close.stalledReason) {
+      this.logger.error(
+        { bankCode, businessDate: date, step: next.step, reason: next.stalledReason, retryInMs: STALLED_RETRY_MS },
+        "the close of the bank's day is stalled: it is tried again by itself, or at once by closing the day again; deferring the bank lets the date switch",
+      );
+      await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'DAY_STEP', call_id: null, purpose: 'RETRY_CLOSE_STEP' }, STALLED_RETRY_MS);
+    }
+    await this.closes.save(manager, next);
+    await this.days.setOpenBreaks(manager, bankCode, date, openBreaksOf(next));
+    if (!closing) return;
+    const phase = phaseOf(next);
+    if (phase !== day.phase) await this.changePhase(manager, day, phase);
+    if (phase === 'RECONCILED') await this.switchDateWhenFinished(manager, date);
   }
 
   async onStep(manager: EntityManager, timer: TimerRow): Promise<void> {
@@ -195,13 +238,45 @@ export class DayCycleService {
     await this.calls.issue(manager, saga, purpose, { bankCode: saga.bank_code, function: purpose, serialNo, businessDate: saga.payload.businessDate, resend: false }, 'SENT');
   }
 
-  private async changePhase(manager: EntityManager, day: BankDay, phase: DayPhase, extra: { deferredReason?: string; endingSince?: Date } = {}): Promise<void> {
+  /**
+   * 13011 answered (§7 step 3): the snapshot of D is taken. Every transfer of D at the bank the saga still holds
+   * open is told UNKNOWN — a transfer without a definite answer by now is settled by reconciliation, never by
+   * a late reply — and the ENDED event names them, so the transfer service knows when its books are the
+   * snapshot. The close begins at once.
+   */
+  private async end(manager: EntityManager, day: BankDay, saga: SagaRow<DayPayload>): Promise<void> {
+    const unsettled = await this.days.openTransfers(manager, day.bankCode, day.businessDate);
+    const attempt = `the bank's day ${day.businessDate} ended (13011) before a definite answer: reconciliation settles the transfer`;
+    for (const transfer of unsettled) {
+      await this.outbox.add(manager, transferOutcome, { transferId: transfer.transferId, status: 'UNKNOWN', attempt }, { key: transfer.fundAccountNo, businessDate: day.businessDate });
+    }
+    if (unsettled.length > 0) this.logger.warn({ bankCode: day.bankCode, businessDate: day.businessDate, unsettled: unsettled.length }, 'day ended with transfers not settled: reconciliation settles them');
+    await this.changePhase(manager, day, 'ENDED', {}, { unsettledTransferIds: unsettled.map((t) => t.transferId) });
+    const { close, actions } = beginClose(day.bankCode, day.businessDate);
+    await this.closes.save(manager, await this.closeSteps.carryOut(manager, saga, close, actions));
+    await this.changePhase(manager, { ...day, phase: 'ENDED' }, phaseOf(close));
+  }
+
+  private async changePhase(
+    manager: EntityManager,
+    day: BankDay,
+    phase: DayPhase,
+    extra: { deferredReason?: string; endingSince?: Date } = {},
+    snapshot?: { unsettledTransferIds: string[] },
+  ): Promise<void> {
     await this.days.setPhase(manager, day.bankCode, day.businessDate, phase, extra);
     const deferredReason = extra.deferredReason ?? day.deferredReason ?? undefined;
     await this.outbox.add(
       manager,
       bankDayChanged,
-      { bankCode: day.bankCode, businessDate: day.businessDate, phase, ...(phase === 'DEFERRED' && deferredReason ? { deferredReason } : {}), changedAt: this.clock.now().toISOString() },
+      {
+        bankCode: day.bankCode,
+        businessDate: day.businessDate,
+        phase,
+        ...(phase === 'DEFERRED' && deferredReason ? { deferredReason } : {}),
+        ...(snapshot ? { snapshot } : {}),
+        changedAt: this.clock.now().toISOString(),
+      },
       { key: day.bankCode, businessDate: day.businessDate },
     );
     this.logger.log({ bankCode: day.bankCode, businessDate: day.businessDate, from: day.phase, to: phase }, 'bank day phase changed');
@@ -223,7 +298,7 @@ export class DayCycleService {
   }
 
   /** The DAY saga of the bank and date: created with the day, it carries the day's bank calls and timers. */
-  private async daySaga(manager: EntityManager, bankCode: string, date: string): Promise<SagaRow<DayPayload>> {
+  async daySaga(manager: EntityManager, bankCode: string, date: string): Promise<SagaRow<DayPayload>> {
     const subject = `${bankCode}:${date}`;
     await this.store.create(manager, 'DAY', subject, bankCode, { businessDate: date } satisfies DayPayload);
     return (await this.store.lockBySubject(manager, 'DAY', subject)) as SagaRow<DayPayload>;

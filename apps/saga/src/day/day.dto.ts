@@ -20,6 +20,8 @@ export class BankDayView {
   @ApiProperty({ enum: DAY_PHASES }) phase!: DayPhase;
   @ApiProperty({ description: "breaks of the bank's day still open" }) openBreaks!: number;
   @ApiPropertyOptional() deferredReason?: string;
+  @ApiPropertyOptional({ description: "why the close of the bank's day is stuck (e.g. the bank refused our files three times): it is tried again by itself every few minutes, at once by closing the day again; deferring the bank lets the date switch" })
+  stalledReason?: string;
 }
 
 export class DayView {

@@ -1,13 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { designationResolved, transferOutcome, type bankCallCompleted, type bankCallRequested, type designationRequested, type transferRequested } from '@custody/contracts';
+import { designationResolved, transferOutcome, type adjustmentChanged, type bankCallCompleted, type bankCallRequested, type designationRequested, type transferRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
 import { decideDesignation } from '../designation/designation-decisions';
 import { LedgerClient } from '../designation/ledger-client';
+import { DayCloseService } from '../day/day-close.service';
 import { DayCycleService } from '../day/day-cycle.service';
-import type { DayCallPurpose } from '../day/day-decisions';
+import { CLOSE_TIMER_STEPS, type DayCallPurpose } from '../day/day-decisions';
+import type { DayPayload } from '../day/day-payload';
 import { decideTransfer, type CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
 import { BankCallIssuer } from './bank-call.issuer';
 import { SagaStore, type SagaRow, type TimerRow } from './saga-store';
@@ -23,6 +25,7 @@ type DesignationRequested = z.infer<typeof designationRequested.schema>;
 type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
 type Completion = z.infer<typeof bankCallCompleted.schema>;
 type CallCommand = z.infer<typeof bankCallRequested.schema>;
+type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /**
  * Runs the sagas of flows that keep the ledger and a bank in step. Every method runs inside the
@@ -38,6 +41,7 @@ export class SagaEngine {
     private readonly outbox: Outbox,
     private readonly calls: BankCallIssuer,
     private readonly days: DayCycleService,
+    private readonly dayClose: DayCloseService,
     private readonly ledger: LedgerClient,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
   ) {}
@@ -69,7 +73,19 @@ export class SagaEngine {
     const saga = await this.store.lock(manager, call.saga_id);
     if (saga.current_call_id !== call.call_id || saga.state === 'DONE') return;
     if (saga.kind === 'DAY') {
-      await this.days.onCallCompleted(manager, saga as SagaRow<{ businessDate: string }>, call.purpose as DayCallPurpose, completion);
+      const purpose = call.purpose as DayCallPurpose;
+      if (purpose === 'SUMMARY_CHECK') await this.dayClose.onSummaryCheckCompleted(manager, saga as SagaRow<DayPayload>, completion);
+      else await this.days.onCallCompleted(manager, saga as SagaRow<DayPayload>, purpose, completion);
+      return;
+    }
+    const businessDate = (saga.payload as { businessDate: string }).businessDate;
+    if (saga.kind === 'TRANSFER' && (await this.days.closedFor(manager, saga.bank_code, businessDate))) {
+      // bank-protocol.md §7 step 3: the snapshot of the day was taken at 13011 and named this transfer unsettled;
+      // a late answer does not change it afterwards — reconciliation resolves it to the bank's record.
+      this.logger.warn(
+        { transferId: saga.subject_id, bankCode: saga.bank_code, businessDate, outcome: completion.outcome, returnCode: completion.returnCode },
+        "an answer came after the bank's day ended: not applied, reconciliation settles the transfer",
+      );
       return;
     }
 
@@ -87,7 +103,8 @@ export class SagaEngine {
 
   async onTimer(manager: EntityManager, timer: TimerRow): Promise<void> {
     if (timer.kind === 'DAY_STEP') {
-      await this.days.onStep(manager, timer);
+      if (CLOSE_TIMER_STEPS.includes(timer.purpose ?? '')) await this.dayClose.onStep(manager, timer);
+      else await this.days.onStep(manager, timer);
       return;
     }
     if (timer.kind === 'CALL_DEADLINE') {
@@ -118,6 +135,19 @@ export class SagaEngine {
       return;
     }
     await this.issueCall(manager, saga, (timer.purpose as TransferCallPurpose | null) ?? 'QUERY');
+  }
+
+  /**
+   * A transfer still UNKNOWN when its bank's day ended was settled by an approved RESOLVE_UNKNOWN adjustment
+   * (the transfer service applied it): the saga that waited for it is done.
+   */
+  async onAdjustmentChanged(manager: EntityManager, event: AdjustmentChanged): Promise<void> {
+    if (event.kind !== 'RESOLVE_UNKNOWN' || event.status !== 'APPLIED' || event.transferId === undefined) return;
+    const saga = await this.store.lockBySubject(manager, 'TRANSFER', event.transferId);
+    if (!saga || saga.state === 'DONE') return;
+    await this.store.markDone(manager, saga.saga_id);
+    await this.store.forgetSecrets(manager, saga.saga_id);
+    this.logger.log({ transferId: event.transferId, adjustmentId: event.adjustmentId, status: event.transferStatus }, 'transfer settled by reconciliation; its saga is done');
   }
 
   private async applyTransferDecision(manager: EntityManager, saga: SagaRow<TransferPayload>, purpose: TransferCallPurpose, completion: Completion) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { DayCallPurpose, DayStep } from '../day/day-decisions';
+import type { CloseTimerStep, DayCallPurpose, DayStep } from '../day/day-decisions';
 import type { CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
 
 /** What a bank call was made for: a transfer's original, resend, query or reversal, or a day's 13012 / 13011. */
@@ -35,7 +35,7 @@ export interface TimerRow {
   kind: 'CALL_DEADLINE' | 'NEXT_CALL' | 'DAY_STEP';
   call_id: string | null;
   /** NEXT_CALL: the call to make; DAY_STEP: the step to take. */
-  purpose: CallPurpose | DayStep | null;
+  purpose: CallPurpose | DayStep | CloseTimerStep | null;
 }
 
 /** TypeORM's postgres driver answers `UPDATE … RETURNING` with `[rows, rowCount]`, and `INSERT … RETURNING` with the rows. */

@@ -4,7 +4,10 @@ import { Outbox } from '@custody/messaging';
 import { Clock, type CustodyConfig, loadCustodyConfig, serviceMigrations } from '@custody/service-kit';
 import { createTestDatabase, type TestDatabase } from '@custody/testing';
 import { BankDayRepository } from '../day/bank-day.repository';
-import { DayCycleService } from '../day/day-cycle.service';
+import { DayCloseSteps, type DayCloseSettings } from '../day/day-close-steps';
+import { DayCloseRepository } from '../day/day-close.repository';
+import { DayCloseService } from '../day/day-close.service';
+import { DayCycleService, type DayCycleSettings } from '../day/day-cycle.service';
 import { LedgerClient } from '../designation/ledger-client';
 import { BankCallIssuer } from '../engine/bank-call.issuer';
 import { SagaEngine } from '../engine/saga-engine';
@@ -37,22 +40,36 @@ export interface SagaTestbed {
   readonly store: SagaStore;
   readonly days: BankDayRepository;
   readonly cycle: DayCycleService;
+  readonly closes: DayCloseRepository;
+  readonly dayClose: DayCloseService;
   readonly engine: SagaEngine;
   readonly poller: TimerPoller;
   /** The command payloads the saga put in its outbox for `topic`, oldest first. */
   sent(topic: string): Promise<Array<Record<string, unknown>>>;
 }
 
+export interface SagaTestbedSettings {
+  readonly cycle?: DayCycleSettings;
+  readonly close?: DayCloseSettings;
+}
+
 /** The saga coordinator's parts, wired as its module wires them, over a fresh database with its real migrations. */
-export async function startSagaTestbed(name: string, config: CustodyConfig = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'))): Promise<SagaTestbed> {
+export async function startSagaTestbed(
+  name: string,
+  config: CustodyConfig = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml')),
+  settings: SagaTestbedSettings = {},
+): Promise<SagaTestbed> {
   const db = await createTestDatabase({ name, schema: SAGA_SCHEMA.schema, entities: SAGA_SCHEMA.entities, migrations: serviceMigrations(SAGA_SCHEMA.schema, randomBytes(32), SAGA_SCHEMA.migrations) });
   const clock = new TestClock();
   const store = new SagaStore();
   const outbox = new Outbox('saga');
   const days = new BankDayRepository();
   const issuer = new BankCallIssuer(store, outbox, config);
-  const cycle = new DayCycleService(days, store, issuer, outbox, clock, config);
-  const engine = new SagaEngine(store, outbox, issuer, cycle, new ZeroLedger(), config);
+  const closes = new DayCloseRepository();
+  const closeSteps = new DayCloseSteps(outbox, issuer, store, config, settings.close ?? { bankFilesWaitMs: 600_000 });
+  const cycle = new DayCycleService(days, closes, closeSteps, store, issuer, outbox, clock, config, settings.cycle);
+  const dayClose = new DayCloseService(cycle, closes, days, store, outbox);
+  const engine = new SagaEngine(store, outbox, issuer, cycle, dayClose, new ZeroLedger(), config);
   return {
     db,
     config,
@@ -60,6 +77,8 @@ export async function startSagaTestbed(name: string, config: CustodyConfig = loa
     store,
     days,
     cycle,
+    closes,
+    dayClose,
     engine,
     poller: new TimerPoller(db.dataSource, store, engine),
     async sent(topic) {
