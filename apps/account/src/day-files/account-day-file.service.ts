@@ -39,7 +39,10 @@ export class AccountDayFileService {
     const pending = await this.rows.pendingDesignations(bankCode);
     if (pending > 0) throw new DomainError('SNAPSHOT_NOT_SETTLED', `${pending} designation(s) at bank ${bankCode} still await the bank's answer`, { bankCode });
     const parties: DayFileParties = { bankInstId: bank.code, brokerInstId: this.config.broker.instId };
-    const file = type === 'CHK02' ? writeDayFile('CHK02', this.chk02Records(parties, bankCode, businessDate), { fileName }) : writeDayFile('CHK03', this.chk03Records(parties, bankCode, businessDate, fileName), { fileName });
+    const file =
+      type === 'CHK02'
+        ? writeDayFile('CHK02', this.chk02Records(parties, bankCode, businessDate), { fileName })
+        : writeDayFile('CHK03', this.chk03Records(parties, bankCode, businessDate, fileName), { fileName });
     return { fileName, file };
   }
 
