@@ -4,6 +4,7 @@ import { Outbox } from '@custody/messaging';
 import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { ChinaCalendarDate, DomainError, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
+import { AccountFunctionRepository } from './custody/account-function.repository';
 import { DesignationService } from './custody/designation.service';
 import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
@@ -31,9 +32,9 @@ describe('account service (real PostgreSQL)', () => {
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-    customers = new CustomerService(db.dataSource, sealer);
+    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications(db.databaseUrl, 'designation_settled'));
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications(db.databaseUrl, 'designation_settled'), new AccountFunctionRepository());
   });
 
   afterAll(() => db?.drop());
@@ -142,6 +143,67 @@ describe('account service (real PostgreSQL)', () => {
       await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' });
     }
     await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'FUND_ACCOUNT_LIMIT_REACHED' });
+  });
+
+  /** What the account's outbox holds for `topic` about `customerNo`, in the order it is published. */
+  async function announced(topic: string, customerNo: string) {
+    const rows: Array<{ message_key: string; payload: Record<string, unknown> }> = await db.dataSource.query(
+      `SELECT message_key, envelope->'payload' AS payload FROM account.outbox WHERE topic = $1 AND envelope->'payload'->>'customerNo' = $2 ORDER BY id`,
+      [`custody.internal.${topic}.1`, customerNo],
+    );
+    return rows.map((r) => ({ key: r.message_key, ...r.payload }));
+  }
+
+  it('bank-protocol.md §5: fund-account.opened carries the customer\'s name and the branch, for the ledger owner\'s CHK01/CHK04', async () => {
+    const { customerNo, fundAccountNo } = await customerWithPrimary();
+    expect(await announced('fund-account.opened', customerNo)).toEqual([
+      { key: fundAccountNo, fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', customerName: '李四', branchId: '0001' },
+    ]);
+  });
+
+  it('a customer renamed: customer.renamed once per fund account, keyed by it; the same name again announces nothing', async () => {
+    const { customerNo, fundAccountNo } = await customerWithPrimary();
+    const auxiliary = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0002' });
+    const data = { type: 'INDIVIDUAL' as const, idType: '10', idNumber: '110101199003071234' };
+    await customers.put(customerNo, { name: '李四', ...data });
+    expect(await announced('customer.renamed', customerNo)).toEqual([]);
+
+    await customers.put(customerNo, { name: '李思思', ...data });
+    expect(await announced('customer.renamed', customerNo)).toEqual(
+      [fundAccountNo, auxiliary].sort().map((no) => ({ key: no, customerNo, fundAccountNo: no, customerName: '李思思' })),
+    );
+    // An account opened after the rename carries the new name itself.
+    const third = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: third, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0003' });
+    expect((await announced('fund-account.opened', customerNo)).at(-1)).toMatchObject({ fundAccountNo: third, customerName: '李思思', branchId: '0003' });
+  });
+
+  it('bank-protocol.md §5: an applied designation is recorded as the day\'s 11001 with its date, serials and opening balance; one without a date counts on the day it is applied (China time)', async () => {
+    const { fundAccountNo } = await customerWithPrimary();
+    const dated = await designate(fundAccountNo);
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, {
+        relationshipId: dated, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K1',
+        businessDate: '2026-11-23', bankSerialNo: 'B77', openingBalance: '88.10',
+      }),
+    );
+    const other = await customerWithPrimary();
+    const undated = await designate(other.fundAccountNo, BANK_B);
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, { relationshipId: undated, fundAccountNo: other.fundAccountNo, currency: 'CNY', bankCode: BANK_B, bankAccountNo: '6222000011112222', status: 'DESIGNATED' }),
+    );
+    const rows = await db.dataSource.query(
+      `SELECT relationship_id, bank_code, business_date::text, function_code, initiator, broker_serial_no, bank_serial_no, custody_account_no, bank_account_no, amount::text, status_after
+         FROM account.account_functions WHERE relationship_id = ANY($1) ORDER BY seq`,
+      [[dated, undated]],
+    );
+    expect(rows).toEqual([
+      { relationship_id: dated, bank_code: BANK_A, business_date: '2026-11-23', function_code: '11001', initiator: 'S', broker_serial_no: (await designations.find(dated)).serialNo,
+        bank_serial_no: 'B77', custody_account_no: 'K1', bank_account_no: '6222000011112222', amount: '88.10', status_after: 'DESIGNATED' },
+      { relationship_id: undated, bank_code: BANK_B, business_date: new ChinaCalendarDate().today(), function_code: '11001', initiator: 'S', broker_serial_no: (await designations.find(undated)).serialNo,
+        bank_serial_no: null, custody_account_no: null, bank_account_no: '6222000011112222', amount: null, status_after: 'DESIGNATED' },
+    ]);
   });
 
   it('a bank refusal is recorded FAILED with the bank return code; the fund account can be designated again', async () => {

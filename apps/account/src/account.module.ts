@@ -2,12 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { AccountFunctionRepository } from './custody/account-function.repository';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerService } from './customers/customer.service';
 import { FundPasswordVerificationsController } from './customers/fund-password-verifications.controller';
 import { FundPasswordService } from './customers/fund-password.service';
+import { AccountDayFileRepository } from './day-files/account-day-file.repository';
+import { AccountDayFileService } from './day-files/account-day-file.service';
+import { AccountDayFilesController } from './day-files/account-day-files.controller';
 import { FundAccountsController } from './fund-accounts/fund-accounts.controller';
 import { FundAccountService } from './fund-accounts/fund-account.service';
 
@@ -17,13 +21,14 @@ export class AccountModule {
     return {
       module: AccountModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, CustomersController, FundAccountsController, CustodyController, FundPasswordVerificationsController],
+      controllers: [HealthController, CustomersController, FundAccountsController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
       providers: [
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'designation_settled') },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, DesignationService],
+        CustomerService, FundPasswordService, FundAccountService, DesignationService, AccountFunctionRepository,
+        AccountDayFileRepository, AccountDayFileService],
     };
   }
 }

@@ -8,10 +8,11 @@ import { AccountFundPasswordVerifications1732200000011 } from './migrations/1732
 import { AccountFundPasswordPinBlocks1732200000030 } from './migrations/1732200000030-account-fund-password-pin-blocks';
 import { AccountFundAccountNumberDigits1732200000050 } from './migrations/1732200000050-account-fund-account-number-digits';
 import { AccountFundPasswordVerificationsAgeIndex1732200000055 } from './migrations/1732200000055-account-fund-password-verifications-age-index';
+import { AccountFunctions1732200000070 } from './migrations/1732200000070-account-functions';
 
 /** The account service's own tables and migrations, for the service and for its integration tests. */
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
   entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070],
 };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { designationApplied, designationRequested, fundAccountOpened } from '@custody/contracts';
+import { customerRenamed, designationApplied, designationRequested, fundAccountOpened } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
@@ -11,7 +11,7 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested],
+  produces: [fundAccountOpened, designationRequested, customerRenamed],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],

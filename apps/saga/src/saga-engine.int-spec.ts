@@ -286,6 +286,13 @@ describe('saga engine (real PostgreSQL)', () => {
       expect(after.payload).not.toHaveProperty('customer.idNumber');
     });
 
+    it('bank-protocol.md §5 CHK02/CHK03: designation.resolved carries the business date the 11001 was made on, the bank\'s serial and the opening balance it carried', async () => {
+      const { relationshipId, call } = await startDesignation();
+      await completeDesignation(call, { returnCode: '0000', custodyAccountNo: 'K0003', bankSerialNo: 'B20261121000042' });
+      const [resolution] = await sent('custody.internal.designation.resolved.1', (p) => p.relationshipId === relationshipId);
+      expect(resolution).toMatchObject({ status: 'DESIGNATED', custodyAccountNo: 'K0003', businessDate: '2026-11-21', bankSerialNo: 'B20261121000042', openingBalance: '0.00' });
+    });
+
     it('F-3.3 S unanswered: the secrets stay while the designation is re-sent (the resend carries them), and go when it ends', async () => {
       const { relationshipId, call } = await startDesignation();
       await completeDesignation(call, { outcome: 'NO_REPLY' });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
 import type { HoldsService } from './holds/holds.service';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
@@ -180,6 +180,20 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect(row.request_digest).toBe(requestDigest(deriveDigestKey(testbed.sealingKey), body));
     expect(row.request_digest).not.toBe(requestDigest(deriveDigestKey(randomBytes(32)), body));
     expect(row.resource_id).toEqual(expect.any(String));
+  });
+
+  it('bank-protocol.md §5 CHK02/CHK03: designation.applied passes on the business date, bank serial and opening balance of the resolution', async () => {
+    const fundAccountNo = uniqueFundAccountNo();
+    const relationshipId = randomUUID();
+    await db.dataSource.transaction(async (m) => {
+      await testbed.projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
+      await testbed.projection.designationResolved(m, {
+        relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K1',
+        businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: '1234.50',
+      });
+    });
+    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.designation.applied.1' AND envelope->'payload'->>'relationshipId' = $1`, [relationshipId]);
+    expect(row.envelope.payload).toMatchObject({ status: 'DESIGNATED', businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: '1234.50' });
   });
 
   it('I5: every journal posting balances to zero', async () => {

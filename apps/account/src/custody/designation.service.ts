@@ -17,6 +17,7 @@ import {
 import type { z } from 'zod';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
+import { AccountFunctionRepository } from './account-function.repository';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
 import type { DesignateBody } from './designation.dto';
 
@@ -36,6 +37,7 @@ export class DesignationService {
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly calendar: BusinessCalendar,
     private readonly settled: SettledNotifications,
+    private readonly functions: AccountFunctionRepository,
   ) {}
 
   /** Returns the relationship's id; its state is read (and awaited) by the caller. */
@@ -111,13 +113,30 @@ export class DesignationService {
     }
   }
 
-  /** Applies the saga's verdict; a repeat (redelivery) finds the relationship no longer PENDING and changes nothing. */
+  /**
+   * Applies the saga's verdict; a repeat (redelivery) finds the relationship no longer PENDING and changes nothing.
+   * A designation is recorded as the day's 11001 for the files of its business date; a resolution from before it
+   * carried one (a message in flight across the upgrade) counts on the day it is applied, China time.
+   */
   async resolve(manager: EntityManager, resolution: Resolution): Promise<void> {
     const relationship = await manager.findOne(CustodyRelationship, { where: { id: resolution.relationshipId }, lock: { mode: 'pessimistic_write' } });
     if (!relationship || relationship.status !== 'PENDING') return;
     if (resolution.status === 'DESIGNATED') {
       relationship.status = 'DESIGNATED';
       relationship.custodyAccountNo = resolution.custodyAccountNo ?? null;
+      await this.functions.record(manager, {
+        relationshipId: relationship.id,
+        bankCode: relationship.bankCode,
+        businessDate: resolution.businessDate ?? this.calendar.today(),
+        functionCode: '11001',
+        initiator: 'S',
+        brokerSerialNo: relationship.serialNo,
+        bankSerialNo: resolution.bankSerialNo ?? null,
+        custodyAccountNo: relationship.custodyAccountNo,
+        bankAccountNo: relationship.bankAccountNo,
+        amount: resolution.openingBalance ?? null,
+        statusAfter: 'DESIGNATED',
+      });
     } else {
       relationship.status = 'FAILED';
       relationship.failureCode = resolution.failure?.code ?? 'BANK_REJECTED';

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { customerRenamed } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
 import { DomainError, SecretSealer } from '@custody/service-kit';
+import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { Customer } from './customer.entity';
 import type { CustomerView, PutCustomerBody } from './customer.dto';
 
@@ -26,6 +29,7 @@ export class CustomerService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sealer: SecretSealer,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
@@ -35,6 +39,7 @@ export class CustomerService {
   async put(customerNo: string, body: PutCustomerBody): Promise<{ created: boolean; customer: CustomerView }> {
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(Customer, { where: { customerNo }, lock: { mode: 'pessimistic_write' } });
+      const renamed = existing !== null && existing.name !== body.name;
       const customer = existing ?? manager.create(Customer, { customerNo, fundPasswordHash: null });
       customer.name = body.name;
       customer.type = body.type;
@@ -45,8 +50,21 @@ export class CustomerService {
       customer.address = body.address ?? null;
       customer.email = body.email ?? null;
       await manager.save(customer);
+      if (renamed) await this.announceRename(manager, customer);
       return { created: !existing, customer: customerView(customer) };
     });
+  }
+
+  /**
+   * The transfer service keeps the name per fund account for its day files: one event per account, keyed like the
+   * account's `fund-account.opened`. Under the customer's row lock, which opening a fund account takes too, so an
+   * account opened meanwhile either carries the new name or has its opening published before this.
+   */
+  private async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
+    const accounts = await manager.find(FundAccount, { where: { customerNo: customer.customerNo }, order: { fundAccountNo: 'ASC' } });
+    for (const account of accounts) {
+      await this.outbox.add(manager, customerRenamed, { customerNo: customer.customerNo, fundAccountNo: account.fundAccountNo, customerName: customer.name }, { key: account.fundAccountNo });
+    }
   }
 
   async get(customerNo: string): Promise<CustomerView> {

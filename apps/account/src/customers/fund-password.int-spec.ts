@@ -54,7 +54,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
     const sealer = new SecretSealer(sealingKey);
-    customers = new CustomerService(db.dataSource, sealer);
+    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
 
     @Module({
@@ -63,6 +63,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
       providers: [
         { provide: DataSource, useValue: db.dataSource },
         { provide: SecretSealer, useValue: sealer },
+        { provide: Outbox, useValue: new Outbox('account') },
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey({})) },
         CustomerService,
         FundPasswordService,

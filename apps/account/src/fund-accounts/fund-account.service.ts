@@ -73,6 +73,9 @@ export class FundAccountService {
       customerNo: body.customerNo,
       currency: body.currency,
       role: body.role,
+      // For the day files the ledger's owner writes (客户名称, 证券机构分支号); a later rename is `customer.renamed`.
+      customerName: customer.name,
+      branchId: body.branchId,
     }, { key: body.fundAccountNo });
     return body.fundAccountNo;
   }

@@ -28,7 +28,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       entities: ACCOUNT_SCHEMA.entities,
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
-    customers = new CustomerService(db.dataSource, new SecretSealer(sealingKey));
+    customers = new CustomerService(db.dataSource, new SecretSealer(sealingKey), new Outbox('account'));
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
 
     @Module({

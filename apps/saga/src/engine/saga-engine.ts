@@ -179,6 +179,11 @@ export class SagaEngine {
         bankCode: p.bankCode,
         bankAccountNo: p.bankAccountNo,
         ...decision.resolution,
+        // What the relationship's owner lists in its CHK02/CHK03 of the day (bank-protocol.md §5): the bank day the
+        // 11001 was made on, the bank's serial from its reply, and the opening balance it carried.
+        businessDate: p.businessDate,
+        ...(completion.bankSerialNo ? { bankSerialNo: completion.bankSerialNo } : {}),
+        openingBalance: p.openingBalance,
       }, { key: p.fundAccountNo });
     }
     return decision;

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AccountFunctionCode, Initiator } from '@custody/bank-protocol';
+import type { RelationshipStatus } from './custody-relationship.entity';
+
+/** An account function (账户类交易) that succeeded on a relationship, as the day files list it (bank-protocol.md §5). */
+export interface AccountFunctionEntry {
+  relationshipId: string;
+  bankCode: string;
+  /** The bank day D the function was made on: its CHK02/CHK03 date. */
+  businessDate: string;
+  functionCode: AccountFunctionCode;
+  initiator: Initiator;
+  brokerSerialNo: string | null;
+  bankSerialNo: string | null;
+  custodyAccountNo: string | null;
+  /** The relationship's bank account after the function. */
+  bankAccountNo: string | null;
+  /** The money the function carried (an 11001's opening balance); null when the message did not say. */
+  amount: string | null;
+  statusAfter: Extract<RelationshipStatus, 'DESIGNATED' | 'PRE_DESIGNATED' | 'CANCELLED'>;
+}
+
+@Injectable()
+export class AccountFunctionRepository {
+  /** In the transaction that applies the function to the relationship, so the two never disagree. */
+  async record(manager: EntityManager, entry: AccountFunctionEntry): Promise<void> {
+    await manager.query(
+      `INSERT INTO account.account_functions
+         (relationship_id, bank_code, business_date, function_code, initiator, broker_serial_no, bank_serial_no,
+          custody_account_no, bank_account_no, amount, status_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        entry.relationshipId,
+        entry.bankCode,
+        entry.businessDate,
+        entry.functionCode,
+        entry.initiator,
+        entry.brokerSerialNo,
+        entry.bankSerialNo,
+        entry.custodyAccountNo,
+        entry.bankAccountNo,
+        entry.amount,
+        entry.statusAfter,
+      ],
+    );
+  }
+}
