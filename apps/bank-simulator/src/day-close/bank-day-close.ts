@@ -2,6 +2,7 @@ import {
   type Chk01Record,
   type DayFileRecord,
   dayFileName,
+  type DayFileName,
   type FileDescription,
   FileReceiver,
   type FileReply,
@@ -36,6 +37,16 @@ export interface BankDayCloseParts {
 const DETAIL_FILES: readonly DetailFileType[] = ['CHK01', 'CHK02', 'CHK03'];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The broker's day file a name stands for; none for a name outside the profile or one of the bank's. */
+function brokerDayFile(fileName: string): DayFileName | undefined {
+  try {
+    const name = parseDayFileName(fileName);
+    return name.side === 'S' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The bank's side of the close of its day (bank-protocol.md §5, §7 steps 3–7):
@@ -120,6 +131,11 @@ export class BankDayClose {
     return { ...reply, body: { ...reply.body, FileData: await chunkDataUnder(fault, fileData) } };
   }
 
+  /** The bank is shutting down: pushes waiting for a session give up. */
+  stop(): void {
+    this.parts.pusher.stop();
+  }
+
   /** Resolves once everything started so far in the background has finished. */
   async idle(): Promise<void> {
     while (this.background.size > 0) await Promise.all([...this.background]);
@@ -129,8 +145,8 @@ export class BankDayClose {
   private brokerFilesReady(files: readonly FileDescription[]): void {
     const dates = new Set<string>();
     for (const file of files) {
-      const name = parseDayFileName(file.fileName);
-      if (name.side !== 'S') continue;
+      const name = brokerDayFile(file.fileName);
+      if (!name) continue;
       if (name.type === 'CHK04') this.inBackground(`B_DIF04 of ${name.businessDate}`, () => this.compareBalances(name.businessDate, file));
       if ((DETAIL_FILES as readonly string[]).includes(name.type)) dates.add(name.businessDate);
     }
@@ -196,8 +212,9 @@ export class BankDayClose {
     });
   }
 
+  /** Starts `task` once the current request has been answered (the session writes its reply before any I/O turn). */
   private inBackground(what: string, task: () => Promise<void>): void {
-    const run = task().catch((error: unknown) => this.parts.log.error({ task: what, error: error instanceof Error ? error.message : String(error) }, 'day close step failed at the bank'));
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(task).catch((error: unknown) => this.parts.log.error({ task: what, error: error instanceof Error ? error.message : String(error) }, 'day close step failed at the bank'));
     this.background.add(run);
     void run.finally(() => this.background.delete(run));
   }

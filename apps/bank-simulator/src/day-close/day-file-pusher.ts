@@ -32,7 +32,8 @@ export interface PushSettings {
   readonly requestTimeoutMs: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A wait between attempts that does not keep a stopping process alive. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** A failure that another session, later, may not have. */
 function worthRetrying(error: unknown): boolean {
@@ -41,6 +42,7 @@ function worthRetrying(error: unknown): boolean {
 
 export class DayFilePusher {
   private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly sessions: BrokerSessions,
@@ -48,6 +50,11 @@ export class DayFilePusher {
     private readonly log: SimulatorLogger,
     private readonly settings: PushSettings,
   ) {}
+
+  /** The bank is shutting down: steps waiting for another attempt give up. */
+  stop(): void {
+    this.stopped = true;
+  }
 
   /** Queues the step; resolves once it was sent, held or given up (never rejects). */
   push(files: readonly LocalFile[]): Promise<void> {
@@ -65,7 +72,7 @@ export class DayFilePusher {
       this.log.warn({ ...where, faultId: hold.faultId }, 'fault HOLD_DAY_FILES: the step is not pushed; the files wait for the broker to fetch them');
       return;
     }
-    for (let attempt = 1; attempt <= this.settings.attempts; attempt += 1) {
+    for (let attempt = 1; attempt <= this.settings.attempts && !this.stopped; attempt += 1) {
       const connection = this.sessions.pick();
       if (!connection) {
         this.log.warn({ ...where, attempt }, 'no signed-in broker session to push the day files on');
@@ -83,7 +90,7 @@ export class DayFilePusher {
           this.log.warn(detail, 'day file push interrupted');
         }
       }
-      if (attempt < this.settings.attempts) await sleep(this.settings.retryDelayMs);
+      if (attempt < this.settings.attempts) await pause(this.settings.retryDelayMs);
     }
     this.log.error(where, 'day files not pushed after every attempt; the broker has to fetch them');
   }
