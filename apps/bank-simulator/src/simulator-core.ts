@@ -41,7 +41,7 @@ export function createSimulatorCore(settings: SimulatorSettings, log: SimulatorL
   const files = new BankDayFiles(clock);
   const pusher = new DayFilePusher(sessions, faults, log, { ...DAY_FILE_PUSH, requestTimeoutMs: settings.requestTimeoutMs });
   const parties = { bankInstId: settings.bankCode, brokerInstId: settings.brokerInstId };
-  const dayClose = new BankDayClose({ books, faults, files, pusher, parties, log, clock });
+  const dayClose = new BankDayClose({ books, faults, files, pusher, parties, log });
   const handler = new BrokerRequestHandler(books, dayClose, faults, { bankCode: settings.bankCode, brokerInstId: settings.brokerInstId }, log);
   const tcp = new BankTcpServer(settings, sessions, handler, faults, serials, log);
   const bankInitiated = new BankInitiatedTransfers(books, sessions, faults, settings.requestTimeoutMs, log);

@@ -31,7 +31,6 @@ export interface BankDayCloseParts {
   readonly pusher: DayFilePusher;
   readonly parties: DayParties;
   readonly log: SimulatorLogger;
-  readonly clock?: () => Date;
 }
 
 const DETAIL_FILES: readonly DetailFileType[] = ['CHK01', 'CHK02', 'CHK03'];
@@ -67,10 +66,8 @@ export class BankDayClose {
   private readonly compared = new Map<string, string>();
   private readonly background = new Set<Promise<void>>();
   private readonly receiver: FileReceiver;
-  private readonly clock: () => Date;
 
   constructor(private readonly parts: BankDayCloseParts) {
-    this.clock = parts.clock ?? (() => new Date());
     this.receiver = new FileReceiver({
       side: 'B',
       sink: parts.files.received,
@@ -89,7 +86,7 @@ export class BankDayClose {
     const { books, parties } = this.parts;
     const businessDate = books.day.date;
     if (this.snapshots.has(businessDate)) return;
-    const taken = takeSnapshot(businessDate, books.listTransactions(), books, parties, this.clock());
+    const taken = takeSnapshot(businessDate, books.listTransactions(), books, parties);
     const snapshot: BankDaySnapshot = { ...taken, chk01: this.withChk01Faults(taken.chk01, businessDate) };
     this.snapshots.set(businessDate, snapshot);
     this.parts.log.info(

@@ -37,7 +37,7 @@ function started(start: BankInitiatedStart): TransactionRecord {
 const atCounter = { bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.parse('7.00') } as const;
 
 function snapshot() {
-  return takeSnapshot(D, books.listTransactions(), books, PARTIES, new Date('2026-03-02T08:00:00Z'));
+  return takeSnapshot(D, books.listTransactions(), books, PARTIES);
 }
 
 /** Which records CHK01 lists, as (initiator, function, the initiator's serial). */

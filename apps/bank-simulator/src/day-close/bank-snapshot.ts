@@ -38,7 +38,6 @@ export interface SnapshotBooks {
 
 export interface BankDaySnapshot {
   readonly businessDate: string;
-  readonly takenAt: Date;
   readonly chk01: readonly Chk01Record[];
   readonly chk02: readonly Chk02Record[];
   readonly chk03: readonly Chk03Record[];
@@ -150,7 +149,7 @@ function chk02RecordOf(record: TransactionRecord, books: SnapshotBooks, parties:
 }
 
 /** The bank's CHK01–03 of D from its log, in the order it recorded them. */
-export function takeSnapshot(businessDate: string, log: Iterable<TransactionRecord>, books: SnapshotBooks, parties: DayParties, takenAt: Date): BankDaySnapshot {
+export function takeSnapshot(businessDate: string, log: Iterable<TransactionRecord>, books: SnapshotBooks, parties: DayParties): BankDaySnapshot {
   const chk01: Chk01Record[] = [];
   const chk03: Chk03Record[] = [];
   const relationships = new Map<string, Chk02Record>();
@@ -163,5 +162,5 @@ export function takeSnapshot(businessDate: string, log: Iterable<TransactionReco
       relationships.set(`${state.fundAccountNo}/${state.currency}`, state);
     }
   }
-  return { businessDate, takenAt, chk01, chk02: [...relationships.values()], chk03 };
+  return { businessDate, chk01, chk02: [...relationships.values()], chk03 };
 }
