@@ -5,6 +5,8 @@ import { BankBooks } from './books/bank-books';
 import { BankInitiatedController } from './control/bank-initiated.controller';
 import { BooksController } from './control/books.controller';
 import { SIMULATOR_SETTINGS } from './control/control-tokens';
+import { DayFilesController } from './control/day-files.controller';
+import { BankDayFiles } from './day-close/bank-day-files';
 import { FaultsController } from './control/faults.controller';
 import { HealthController } from './control/health.controller';
 import { BankInitiatedTransfers } from './protocol/bank-initiated-transfers.service';
@@ -29,7 +31,7 @@ export class BankSimulatorModule {
           },
         }),
       ],
-      controllers: [HealthController, BooksController, BankInitiatedController, FaultsController],
+      controllers: [HealthController, BooksController, BankInitiatedController, FaultsController, DayFilesController],
       providers: [
         { provide: SIMULATOR_SETTINGS, useValue: core.settings },
         { provide: BankBooks, useValue: core.books },
@@ -37,6 +39,7 @@ export class BankSimulatorModule {
         { provide: BrokerSessions, useValue: core.sessions },
         { provide: BankTcpServer, useValue: core.tcp },
         { provide: BankInitiatedTransfers, useValue: core.bankInitiated },
+        { provide: BankDayFiles, useValue: core.files },
       ],
     };
   }

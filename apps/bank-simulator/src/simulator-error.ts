@@ -11,6 +11,8 @@ export const SIMULATOR_ERROR_STATUS = {
   /** The transaction is not in a state the operation applies to (e.g. reversing a FAILED transfer). */
   WRONG_STATE: 409,
   BANK_REFUSED: 422,
+  /** A day file held that does not read as its type (e.g. one the broker sent malformed). */
+  FILE_UNREADABLE: 422,
   INTERNAL: 500,
   NOT_LISTENING: 503,
 } as const;

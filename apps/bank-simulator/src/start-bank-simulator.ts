@@ -47,6 +47,7 @@ export async function startBankSimulator(settings: SimulatorSettings, options: S
       controlUrl: `http://${settings.controlHost}:${control.port}`,
       tcpPort: tcp.port,
       async stop() {
+        core.dayClose.stop();
         await core.tcp.close();
         await app.close();
       },

@@ -143,6 +143,20 @@ export class BankBooks {
       .map((c) => ({ ...c }));
   }
 
+  custodyAccount(custodyAccountNo: string): CustodyAccountSnapshot | undefined {
+    const custody = this.custodyAccounts.get(custodyAccountNo);
+    return custody && { ...custody };
+  }
+
+  /**
+   * The bank's record of an account holder, for its day files only (CHK01–03 carry the name, CHK03 the ID
+   * document: bank-protocol.md §5). Never for the control API or a log.
+   */
+  holderOf(bankAccountNo: string): CustomerIdentity | undefined {
+    const account = this.bankAccounts.get(bankAccountNo);
+    return account && { name: account.name, idType: account.idType, idNumber: account.idNumber };
+  }
+
   summaryBalances(): ReadonlyMap<Currency, Money> {
     return new Map(this.summary);
   }
@@ -211,7 +225,7 @@ export class BankBooks {
     // The opening balance is the fund account's money the broker holds in the summary account (F-3.1/F-3.3).
     this.addToSummary(custody.currency, input.openingBalance);
     this.verifyInvariant();
-    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
   }
 
   /** F-4.1 S, 12001: bank account → custody account (and summary). */
@@ -254,7 +268,7 @@ export class BankBooks {
       return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
     }
     this.moveBankToCustody(bank, custody, instrCd === BANK_TO_SECURITIES ? input.amount : input.amount.negated());
-    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
   }
 
   /**
@@ -291,9 +305,10 @@ export class BankBooks {
       return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.REVERSAL_ORIGINAL_NOT_FOUND, info: 'original never seen; a late original will be refused' }) };
     }
     // A failed original moved nothing: reversing it only makes sure it stays without effect.
-    if (original.status === 'SUCCEEDED') this.moveBack(original);
+    const movesBack = original.status === 'SUCCEEDED';
+    if (movesBack) this.moveBack(original);
     this.rememberReversal(input.cancelledRef);
-    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: movesBack }) };
   }
 
   /** F-4.6, 12005: the original's result for `OrgRst` (profile §4). */
@@ -362,12 +377,12 @@ export class BankBooks {
         this.release(custody, amount);
         this.moveBankToCustody(bank, custody, amount.negated());
       }
-      Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+      Object.assign(record, { ...fields, status: 'SUCCEEDED', booked: true });
       return { ...record };
     }
     if (record.instrCd === BANK_TO_SECURITIES) this.moveBankToCustody(bank, custody, amount.negated());
     else this.release(custody, amount);
-    Object.assign(record, { ...fields, status: 'FAILED' });
+    Object.assign(record, { ...fields, status: 'FAILED', booked: false });
     if (answer.returnCode === BROKER.ALREADY_REVERSED) this.rememberReversal(ref);
     return { ...record };
   }
@@ -450,10 +465,10 @@ export class BankBooks {
     const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
     const undone = answer.returnCode === RC.SUCCESS || answer.returnCode === BROKER.REVERSAL_ORIGINAL_NOT_FOUND || answer.returnCode === BROKER.ALREADY_REVERSED;
     if (undone) {
-      Object.assign(reversal, { ...fields, status: 'SUCCEEDED' });
-      const stuck = this.undoBankInitiated(original);
+      const undo = this.undoBankInitiated(original);
+      Object.assign(reversal, { ...fields, status: 'SUCCEEDED', booked: undo.moved });
       this.rememberReversal(original.ref);
-      if (stuck) Object.assign(original, { status: 'MANUAL', info: `reversed at the broker (${answer.returnCode}) but ${stuck}: manual handling` });
+      if (undo.stuck) Object.assign(original, { status: 'MANUAL', info: `reversed at the broker (${answer.returnCode}) but ${undo.stuck}: manual handling` });
     } else {
       Object.assign(reversal, { ...fields, status: 'FAILED' });
       if (answer.returnCode === BROKER.REVERSAL_FUNDS_USED && original.instrCd === BANK_TO_SECURITIES) {
@@ -522,8 +537,11 @@ export class BankBooks {
     this.moveBankToCustody(bank, custody, original.instrCd === BANK_TO_SECURITIES ? amount.negated() : amount);
   }
 
-  /** The bank's own half of a bank-initiated original, undone (see `settleReversal`); why not, when it cannot be. */
-  private undoBankInitiated(original: MutableRecord): string | undefined {
+  /**
+   * The bank's own half of a bank-initiated original, undone (see `settleReversal`): whether money moved back
+   * (the reversal is then on the books), and why not, when it cannot be.
+   */
+  private undoBankInitiated(original: MutableRecord): { readonly moved: boolean; readonly stuck?: string } {
     const { bank, custody, amount } = this.accountsOf(original);
     if (original.instrCd === BANK_TO_SECURITIES) {
       // No balance check: the broker has already taken the money back from its ledger (0000, 2006) or never
@@ -531,15 +549,15 @@ export class BankBooks {
       // waiting on the broker (a withdrawal's hold, a reversal without an answer) can leave it short, and then
       // only until the bank ends them; refusing here would leave the two books apart for good.
       this.moveBankToCustody(bank, custody, amount.negated());
-      return undefined;
+      return { moved: true };
     }
     if (original.status === 'UNKNOWN') {
       this.release(custody, amount);
-      return undefined;
+      return { moved: false };
     }
-    if (this.bankBalance(bank, custody.currency).lessThan(amount)) return 'the bank account no longer holds the amount';
+    if (this.bankBalance(bank, custody.currency).lessThan(amount)) return { moved: false, stuck: 'the bank account no longer holds the amount' };
     this.moveBankToCustody(bank, custody, amount);
-    return undefined;
+    return { moved: true };
   }
 
   /** What both bank-initiated transfers share: the counter's checks, then `start` (its own check and move), then the record. */
@@ -571,6 +589,8 @@ export class BankBooks {
       custodyAccountNo: custody.custodyAccountNo,
       status: 'PENDING',
       returnCode: RC.QUERIED_IN_PROGRESS,
+      // 12001 B moved the bank's money at the start; 12002 B only holds it until the broker's 0000.
+      booked: instrCd === BANK_TO_SECURITIES,
     });
     return { kind: 'started', record };
   }
@@ -640,10 +660,13 @@ export class BankBooks {
     else this.held.set(custody.custodyAccountNo, remaining);
   }
 
-  private record(fields: Omit<MutableRecord, 'bankSerial' | 'recordedAt' | 'updatedAt' | 'clearingDate' | 'afterDayEnd'> & { readonly bankSerial?: string }): TransactionRecord {
+  private record(
+    fields: Omit<MutableRecord, 'bankSerial' | 'recordedAt' | 'updatedAt' | 'clearingDate' | 'afterDayEnd' | 'booked'> & { readonly bankSerial?: string; readonly booked?: boolean },
+  ): TransactionRecord {
     const now = this.clock();
     const record: MutableRecord = {
       ...fields,
+      booked: fields.booked ?? false,
       bankSerial: fields.bankSerial ?? this.serials.next(),
       recordedAt: now,
       updatedAt: now,

@@ -45,6 +45,12 @@ export const BANK_RETURN_CODES = {
   RELATIONSHIP_EXISTS: '5201',
   /** bank-protocol.md §7 step 3: a new broker transfer after the day's 13011 (银证转账证券公司已签退). */
   DAY_ENDED: '5215',
+  /**
+   * 发送明细文件错, the bank's code for the day's files: a chunk or file it discards, a file it does not have
+   * (profile §5); also 13010's `ChkRst` when the broker's figures are not the bank's (§7 step 4: the standard
+   * has no code of its own for it).
+   */
+  SUMMARY_MISMATCH: '5208',
   REVERSAL_ACCOUNT_MISMATCH: '5233',
   REVERSAL_CURRENCY_MISMATCH: '5234',
   REVERSAL_INSTRUCTION_MISMATCH: '5235',

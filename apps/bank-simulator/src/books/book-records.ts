@@ -46,6 +46,12 @@ export interface TransactionRecord {
   readonly clearingDate: string;
   /** Recorded after the day's 13011: not in D's snapshot, it belongs to the next date (§7 step 3). */
   readonly afterDayEnd: boolean;
+  /**
+   * Its own movement is on the bank's books (bank-protocol.md §5: what a side lists for D). Set when it moves
+   * money and cleared only when its own refusal undoes that move: a reversed original stays booked beside its
+   * reversal (two CHK01 records), a 12001 B without an answer is booked, a 12002 B that only holds is not.
+   */
+  readonly booked: boolean;
 }
 
 export interface CustomerIdentity {

@@ -63,15 +63,33 @@ export const bankInitiatedTransferInput = z.discriminatedUnion('type', [
 
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
+/** What each fault needs besides its kind (see fault-plan.ts). */
+const FAULT_NEEDS: Partial<Record<(typeof FAULT_KINDS)[number], readonly ('delayMs' | 'serialNo' | 'amount')[]>> = {
+  DELAY_REPLY: ['delayMs'],
+  DELAY_FILE_CHUNK: ['delayMs'],
+  DELAY_DIF04: ['delayMs'],
+  OMIT_FROM_CHK01: ['serialNo'],
+  ALTER_IN_CHK01: ['serialNo', 'amount'],
+};
+
 export const faultInput = z
   .object({
     kind: z.enum(FAULT_KINDS),
     instrCd: z.string().regex(/^[0-9]{5}$/, 'an InstrCd is 5 digits').optional(),
     times: z.number().int().min(1).max(10_000).default(1),
     delayMs: z.number().int().min(0).max(600_000).optional(),
+    serialNo: z.string().min(1).max(35).optional(),
+    amount: amount('positive').optional(),
   })
   .strict()
-  .refine((fault) => fault.kind !== 'DELAY_REPLY' || fault.delayMs !== undefined, { message: 'DELAY_REPLY needs delayMs', path: ['delayMs'] });
+  .superRefine((fault, ctx) => {
+    for (const needed of FAULT_NEEDS[fault.kind] ?? []) {
+      if (fault[needed] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${fault.kind} needs ${needed}`, path: [needed] });
+    }
+  });
+
+/** `YYYY-MM-DD`, a business date. */
+export const businessDateQuery = z.object({ businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'businessDate is YYYY-MM-DD') }).strict();
 
 /** Parses or throws VALIDATION_FAILED listing every defect; never echoes values (a password may be one). */
 export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { type Fault, FaultPlan } from '../protocol/fault-plan';
+import { type AppliedFault, type Fault, FaultPlan } from '../protocol/fault-plan';
 import { faultInput, parseInput } from './control-input';
 
 @Controller('faults')
@@ -14,6 +14,12 @@ export class FaultsController {
   @Get()
   list(): Fault[] {
     return this.faults.list();
+  }
+
+  /** Every fault that hit, oldest first, with what it hit (a request's or a record's serial, a file, a date). */
+  @Get('applied')
+  applied(): AppliedFault[] {
+    return this.faults.listApplied();
   }
 
   @Delete()

@@ -20,6 +20,7 @@ import type { BankInitiatedTransferInput, TransactionRecord, TransactionRef, Tra
 import { SimulatorError } from '../simulator-error';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSessions } from './broker-sessions';
+import type { FaultPlan } from './fault-plan';
 
 export interface BankInitiatedResult {
   readonly serialNo: string;
@@ -71,6 +72,7 @@ export class BankInitiatedTransfers {
   constructor(
     private readonly books: BankBooks,
     private readonly sessions: BrokerSessions,
+    private readonly faults: FaultPlan,
     private readonly requestTimeoutMs: number,
     private readonly log: SimulatorLogger,
   ) {}
@@ -214,6 +216,12 @@ export class BankInitiatedTransfers {
   }
 
   private async exchange<N extends BusinessRequestName>(connection: ProtocolConnection, draft: RequestDraft<N>): Promise<Exchange<ProtocolMessage<ReplyNameOf<N>>>> {
+    // LOSE_BANK_REQUEST: the bank believes it sent the request (its books are as if it had) and hears nothing.
+    const lost = this.faults.takeBankRequestLoss(draft.instrCd, draft.serial);
+    if (lost) {
+      this.log.warn({ faultId: lost.faultId, instrCd: draft.instrCd, serial: draft.serial }, 'fault LOSE_BANK_REQUEST: the request is never sent');
+      return { kind: 'unknown', detail: `fault ${lost.faultId}: request lost on its way` };
+    }
     try {
       return { kind: 'answered', reply: await connection.request(draft, { timeoutMs: this.requestTimeoutMs }) };
     } catch (error) {

@@ -13,6 +13,7 @@ import {
 } from '@custody/bank-protocol';
 import { Money } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
+import type { BankDayClose } from '../day-close/bank-day-close';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
@@ -42,6 +43,7 @@ function delay(ms: number): Promise<void> {
 export class BrokerRequestHandler {
   constructor(
     private readonly books: BankBooks,
+    private readonly dayClose: BankDayClose,
     private readonly faults: FaultPlan,
     private readonly parties: HandlerParties,
     private readonly log: SimulatorLogger,
@@ -49,7 +51,7 @@ export class BrokerRequestHandler {
 
   handle(request: InboundRequest, connection: ProtocolConnection, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
     const header = request.message.body.MsgHdr;
-    const fault = this.faults.take(header.InstrCd);
+    const fault = this.faults.take(header.InstrCd, { serialNo: header.Ref.Ref });
     const where = { sessionId: session.sessionId, instrCd: header.InstrCd, serial: header.Ref.Ref };
     if (fault) this.log.warn({ ...where, faultId: fault.faultId, fault: fault.kind }, 'fault applied to a broker request');
 
@@ -62,7 +64,7 @@ export class BrokerRequestHandler {
     return this.deliver(reply, fault, header, session);
   }
 
-  private deliver(reply: ReplyDraft, fault: Fault | undefined, header: MessageHeader, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
+  private deliver(reply: ReplyDraft | Promise<ReplyDraft>, fault: Fault | undefined, header: MessageHeader, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
     switch (fault?.kind) {
       case 'DROP_REPLY':
         return never();
@@ -79,8 +81,8 @@ export class BrokerRequestHandler {
     }
   }
 
-  /** Never throws: whatever the request, the broker gets the most specific code we can give. */
-  private process(message: InboundRequest['message'], connection: ProtocolConnection, where: Record<string, string>): ReplyDraft {
+  /** Never throws nor rejects: whatever the request, the broker gets the most specific code we can give. */
+  private process(message: InboundRequest['message'], connection: ProtocolConnection, where: Record<string, string>): ReplyDraft | Promise<ReplyDraft> {
     try {
       const header = message.body.MsgHdr;
       const misaddressed = this.headerRefusal(header);
@@ -102,14 +104,20 @@ export class BrokerRequestHandler {
           return this.startDay(message.body, where);
         case 'Stmt.005.01':
           return this.endDay(where);
-        default:
-          // The rest of the day's messages (13005–13010) are not wired here yet: answered 1034.
-          return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+        case 'Stmt.001.01':
+          return this.dayClose.summaryCheck(message.body);
+        case 'Stmt.003.01':
+        case 'File.001.01':
+          return this.dayClose.fileRequest(message).catch((error: unknown) => this.failed(message.name, error, where));
       }
     } catch (error) {
-      this.log.error({ ...where, error: error instanceof Error ? error.message : String(error) }, 'broker request failed inside the bank');
-      return rstOnlyReply(message.name, RC.SYSTEM_ERROR, 'bank host system error');
+      return this.failed(message.name, error, where);
     }
+  }
+
+  private failed(requestName: BusinessRequestName, error: unknown, where: Record<string, string>): ReplyDraft {
+    this.log.error({ ...where, error: error instanceof Error ? error.message : String(error) }, 'broker request failed inside the bank');
+    return rstOnlyReply(requestName, RC.SYSTEM_ERROR, 'bank host system error');
   }
 
   /** The session authenticated the broker; the header must still be addressed to us and carry its serial. */
@@ -132,9 +140,13 @@ export class BrokerRequestHandler {
     return rstOnlyReply('Stmt.007.01', code, code === RC.SUCCESS ? '日间业务开始' : `the bank's day is ${before}${this.books.day.hasEnded ? ', ended' : ''}`);
   }
 
-  /** bank-protocol.md §7 step 3, 13011: the day's snapshot is taken; new broker transfers of it are refused 5215. */
+  /**
+   * bank-protocol.md §7 step 3, 13011: the day's snapshot is taken (its files follow once this is answered); new
+   * broker transfers of it are refused 5215.
+   */
   private endDay(where: Record<string, string>): ReplyDraft {
     const code = this.books.day.end();
+    this.dayClose.dayEnded();
     this.log.info({ ...where, businessDate: this.books.day.date }, 'day ended (13011)');
     return rstOnlyReply('Stmt.005.01', code, '日间业务结束');
   }

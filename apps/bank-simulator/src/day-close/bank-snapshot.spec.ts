@@ -1,0 +1,182 @@
+import { ClearPin, readDayFile, sequentialRefIssuer, writeDayFile } from '@custody/bank-protocol';
+import { Money } from '@custody/money';
+import { BankBooks } from '../books/bank-books';
+import type { BankInitiatedStart, TransactionRecord, TransactionRef } from '../books/book-records';
+import { takeSnapshot } from './bank-snapshot';
+
+const BANK = '1021000';
+const BROKER = '10000001';
+const PIN = '135790';
+const D = '2026-03-02';
+const PARTIES = { bankInstId: BANK, brokerInstId: BROKER };
+const BANK_ACCOUNT = '6222000000000001';
+const FUND_ACCOUNT = '100000000001';
+const accept = () => true;
+
+let books: BankBooks;
+let serial = 0;
+let designation: TransactionRef;
+
+function brokerRef(): TransactionRef {
+  serial += 1;
+  return { issuerType: 'S', issuerId: BROKER, serial: `S${String(serial).padStart(8, '0')}` };
+}
+
+function brokerTransfer(instrCd: '12001' | '12002', amount: string): TransactionRecord {
+  const input = { ref: brokerRef(), bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.parse(amount), password: accept } as const;
+  const outcome = instrCd === '12001' ? books.bankToSecurities(input) : books.securitiesToBank(input);
+  if (outcome.kind === 'rejected') throw new Error(outcome.info);
+  return outcome.record;
+}
+
+function started(start: BankInitiatedStart): TransactionRecord {
+  if (start.kind !== 'started') throw new Error(start.info);
+  return start.record;
+}
+
+const atCounter = { bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.parse('7.00') } as const;
+
+function snapshot() {
+  return takeSnapshot(D, books.listTransactions(), books, PARTIES);
+}
+
+/** Which records CHK01 lists, as (initiator, function, the initiator's serial). */
+function listed(): string[] {
+  return snapshot().chk01.map((r) => `${r.initiator} ${r.functionCode} ${r.initiator === 'B' ? r.bankSerialNo : r.brokerSerialNo}`);
+}
+
+beforeEach(() => {
+  books = new BankBooks({
+    bankCode: BANK,
+    summaryAccount: '102100000000000001',
+    serials: sequentialRefIssuer('B'),
+    custodyNumbers: sequentialRefIssuer('8'),
+    // 10:00 China time on D
+    clock: () => new Date('2026-03-02T02:00:00Z'),
+    firstDate: D,
+  });
+  books.openBankAccount({ bankAccountNo: BANK_ACCOUNT, name: '张三', idType: '10', idNumber: '110101199001011234', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.parse('1000.00') });
+  designation = brokerRef();
+  const designated = books.designate({
+    ref: designation,
+    bankAccountNo: BANK_ACCOUNT,
+    fundAccountNo: FUND_ACCOUNT,
+    currency: 'CNY',
+    customer: { name: '张三', idType: '10', idNumber: '110101199001011234' },
+    password: accept,
+    openingBalance: Money.parse('50.00'),
+  });
+  expect(designated).toMatchObject({ kind: 'processed', record: { status: 'SUCCEEDED' } });
+});
+
+describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for D')", () => {
+  it('CHK01 lists every transfer that moved the books, whoever initiated it, with both serials and the bank’s record of the name', () => {
+    const deposit = brokerTransfer('12001', '100.00');
+    const snap = snapshot();
+    expect(snap.chk01).toEqual([
+      {
+        bankInstId: BANK,
+        brokerInstId: BROKER,
+        branchId: null,
+        tradeDate: D,
+        tradeTime: '10:00:00',
+        clearingDate: D,
+        bankSerialNo: deposit.bankSerial,
+        brokerSerialNo: deposit.ref.serial,
+        bankAccountNo: BANK_ACCOUNT,
+        fundAccountNo: FUND_ACCOUNT,
+        customerName: '张三',
+        initiator: 'S',
+        functionCode: '12001',
+        currency: 'CNY',
+        cashExFlag: null,
+        amount: Money.parse('100.00'),
+      },
+    ]);
+  });
+
+  it('a refused transfer is not listed; a reversed original and its reversal are two records', () => {
+    brokerTransfer('12002', '5000.00'); // 1052: more than custody holds
+    const deposit = brokerTransfer('12001', '100.00');
+    const reversal = books.reverse({ ref: brokerRef(), instrCd: '12003', cancelledRef: deposit.ref });
+    expect(reversal).toMatchObject({ kind: 'processed', record: { returnCode: '0000' } });
+    expect(listed()).toEqual([`S 12001 ${deposit.ref.serial}`, `S 12003 ${reversal.kind === 'processed' ? reversal.record.ref.serial : ''}`]);
+  });
+
+  it('a reversal of an original that had failed moved nothing: neither is listed', () => {
+    const refused = brokerTransfer('12002', '5000.00');
+    expect(books.reverse({ ref: brokerRef(), instrCd: '12004', cancelledRef: refused.ref })).toMatchObject({ kind: 'processed' });
+    expect(listed()).toEqual([]);
+  });
+
+  it('a 12001 B the bank booked is listed even without the broker’s answer; a 12002 B without one only holds and is not; a refused 12001 B is not', () => {
+    const unanswered = started(books.beginBankToSecurities(atCounter));
+    books.markUnknown(unanswered.ref, 'no reply');
+    const holding = started(books.beginSecuritiesToBank(atCounter));
+    books.markUnknown(holding.ref, 'no reply');
+    const refused = started(books.beginBankToSecurities(atCounter));
+    books.settleBankInitiated(refused.ref, { returnCode: '2011' });
+    const paidOut = started(books.beginSecuritiesToBank(atCounter));
+    books.settleBankInitiated(paidOut.ref, { returnCode: '0000', counterpartSerial: 'S0000777' });
+    expect(listed()).toEqual([`B 12001 ${unanswered.ref.serial}`, `B 12002 ${paidOut.ref.serial}`]);
+    expect(snapshot().chk01[1]).toMatchObject({ bankSerialNo: paidOut.ref.serial, brokerSerialNo: 'S0000777', initiator: 'B' });
+  });
+
+  it('a 12001 B reversed by 12003 B: both listed; a 12002 B that never paid out, reversed: neither', () => {
+    const deposit = started(books.beginBankToSecurities(atCounter));
+    books.markUnknown(deposit.ref, 'no reply');
+    const reversal = books.beginReversal(deposit.ref.serial);
+    books.settleReversal(reversal.ref, { returnCode: '0000' });
+    const withdrawal = started(books.beginSecuritiesToBank(atCounter));
+    books.markUnknown(withdrawal.ref, 'no reply');
+    const withdrawalReversal = books.beginReversal(withdrawal.ref.serial);
+    books.settleReversal(withdrawalReversal.ref, { returnCode: '2005' });
+    expect(listed()).toEqual([`B 12001 ${deposit.ref.serial}`, `B 12003 ${reversal.ref.serial}`]);
+  });
+
+  it('what the bank recorded after its 13011, or on another date, is not in D’s snapshot', () => {
+    const before = brokerTransfer('12001', '10.00');
+    books.day.end();
+    brokerTransfer('12001', '10.00'); // 5215, and after the day's end anyway
+    books.day.start('2026-03-03');
+    brokerTransfer('12001', '20.00');
+    expect(listed()).toEqual([`S 12001 ${before.ref.serial}`]);
+  });
+
+  it('CHK02 has the relationship a designation touched, its state at the end of D; CHK03 the designation with its opening balance', () => {
+    const snap = snapshot();
+    const custodyAccountNo = books.listCustodyAccounts()[0].custodyAccountNo;
+    expect(snap.chk02).toEqual([
+      { bankInstId: BANK, brokerInstId: BROKER, branchId: null, tradeDate: D, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, customerName: '张三', currency: 'CNY', cashExFlag: null, status: '0' },
+    ]);
+    expect(snap.chk03).toEqual([
+      expect.objectContaining({
+        brokerSerialNo: designation.serial,
+        custodyAccountNo,
+        bankAccountNo: BANK_ACCOUNT,
+        fundAccountNo: FUND_ACCOUNT,
+        idType: '10',
+        idNumber: '110101199001011234',
+        initiator: 'S',
+        functionCode: '11001',
+        amount: Money.parse('50.00'),
+      }),
+    ]);
+  });
+
+  it('every record of the snapshot is written and read back by the codec unchanged', async () => {
+    brokerTransfer('12001', '100.00');
+    const snap = snapshot();
+    for (const [type, records] of [
+      ['CHK01', snap.chk01],
+      ['CHK02', snap.chk02],
+      ['CHK03', snap.chk03],
+    ] as const) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of writeDayFile(type, records)) chunks.push(chunk as Buffer);
+      const read: unknown[] = [];
+      for await (const record of readDayFile(type, Buffer.concat(chunks))) read.push(record);
+      expect(read).toEqual(records);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import {
+  beijingDateTime,
+  CERTIFICATION_TYPES,
+  type CertificationType,
+  cashExFlagFor,
+  type Chk01Record,
+  type Chk02Record,
+  type Chk03Record,
+  type CustodyStatus,
+  TRANSFER_FUNCTION_CODES,
+  type TransferFunctionCode,
+} from '@custody/bank-protocol';
+import { DESIGNATE } from '../books/bank-books';
+import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
+
+/**
+ * The bank's snapshot of its day D (bank-protocol.md §5 "What a side lists for D", §7 step 3), taken when it
+ * answers 13011 and frozen: the records of its CHK01–03, built from its transaction log.
+ *
+ * - CHK01: every transfer function (12001–12004) of D whose own movement is on the bank's books — whoever
+ *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
+ *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
+ * - CHK02: one record per relationship a successful account function touched on D, its state now.
+ * - CHK03: one record per successful account function of D (this bank offers 11001 only).
+ */
+
+/** The two institutions every record names. */
+export interface DayParties {
+  readonly bankInstId: string;
+  readonly brokerInstId: string;
+}
+
+/** What the snapshot reads from the books besides the log: the holder's identity, the custody account. */
+export interface SnapshotBooks {
+  holderOf(bankAccountNo: string): CustomerIdentity | undefined;
+  custodyAccount(custodyAccountNo: string): CustodyAccountSnapshot | undefined;
+}
+
+export interface BankDaySnapshot {
+  readonly businessDate: string;
+  readonly chk01: readonly Chk01Record[];
+  readonly chk02: readonly Chk02Record[];
+  readonly chk03: readonly Chk03Record[];
+}
+
+/** 存管状态 (§7.13) of a custody account: this bank's only state is designated. */
+const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0' };
+
+/** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
+const ID_NUMBER_WIDTH = 20;
+
+function isTransferFunction(instrCd: string): instrCd is TransferFunctionCode {
+  return (TRANSFER_FUNCTION_CODES as readonly string[]).includes(instrCd);
+}
+
+function isCertificationType(value: string): value is CertificationType {
+  return (CERTIFICATION_TYPES as readonly string[]).includes(value);
+}
+
+/** 交易日期 / 交易时间: the writer's clock, China time (bank-protocol.md §5). */
+function tradeMoment(at: Date): { readonly tradeDate: string; readonly tradeTime: string } {
+  const { date, time } = beijingDateTime(at);
+  return { tradeDate: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`, tradeTime: `${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}` };
+}
+
+/** Of D and in D's snapshot: recorded before D's 13011. */
+function ofDay(record: TransactionRecord, businessDate: string): boolean {
+  return record.clearingDate === businessDate && !record.afterDayEnd;
+}
+
+/** The fields a listed record must have; a booked transfer or designation always has them. */
+function moneyFields(record: TransactionRecord) {
+  const { bankAccountNo, fundAccountNo, currency, amount } = record;
+  if (bankAccountNo === undefined || fundAccountNo === undefined || currency === undefined || amount === undefined) {
+    throw new Error(`transaction ${record.ref.serial} lacks its accounts or amount`);
+  }
+  return { bankAccountNo, fundAccountNo, currency, amount };
+}
+
+function holder(books: SnapshotBooks, record: TransactionRecord, bankAccountNo: string): CustomerIdentity {
+  const identity = books.holderOf(bankAccountNo);
+  if (!identity) throw new Error(`transaction ${record.ref.serial} names bank account ${bankAccountNo}, which the bank does not hold`);
+  return identity;
+}
+
+/** The two serials: the bank's always (its own `Ref`, or its reply's); the broker's when the bank knows it. */
+function serials(record: TransactionRecord): { readonly bankSerialNo: string; readonly brokerSerialNo: string | null } {
+  return { bankSerialNo: record.bankSerial, brokerSerialNo: record.ref.issuerType === 'S' ? record.ref.serial : (record.counterpartSerial ?? null) };
+}
+
+export function chk01RecordOf(record: TransactionRecord, books: SnapshotBooks, parties: DayParties): Chk01Record {
+  if (!isTransferFunction(record.instrCd)) throw new Error(`transaction ${record.ref.serial} is a ${record.instrCd}, not a transfer function`);
+  const fields = moneyFields(record);
+  return {
+    ...parties,
+    // 证券机构分支号: at the bank the request's BrchId or blank (bank-protocol.md §5); this bank keeps none.
+    branchId: null,
+    ...tradeMoment(record.recordedAt),
+    clearingDate: record.clearingDate,
+    ...serials(record),
+    bankAccountNo: fields.bankAccountNo,
+    fundAccountNo: fields.fundAccountNo,
+    customerName: holder(books, record, fields.bankAccountNo).name,
+    initiator: record.ref.issuerType,
+    functionCode: record.instrCd,
+    currency: fields.currency,
+    cashExFlag: cashExFlagFor(fields.currency),
+    amount: fields.amount,
+  };
+}
+
+export function chk03RecordOf(record: TransactionRecord, books: SnapshotBooks, parties: DayParties): Chk03Record {
+  const fields = moneyFields(record);
+  const identity = holder(books, record, fields.bankAccountNo);
+  return {
+    ...parties,
+    branchId: null,
+    ...tradeMoment(record.recordedAt),
+    ...serials(record),
+    custodyAccountNo: record.custodyAccountNo ?? null,
+    bankAccountNo: fields.bankAccountNo,
+    fundAccountNo: fields.fundAccountNo,
+    customerName: identity.name,
+    idType: isCertificationType(identity.idType) ? identity.idType : null,
+    idNumber: identity.idNumber.length <= ID_NUMBER_WIDTH ? identity.idNumber : null,
+    initiator: record.ref.issuerType,
+    functionCode: DESIGNATE,
+    currency: fields.currency,
+    cashExFlag: cashExFlagFor(fields.currency),
+    // 金额: the opening balance for 11001.
+    amount: fields.amount,
+  };
+}
+
+function chk02RecordOf(record: TransactionRecord, books: SnapshotBooks, parties: DayParties): Chk02Record {
+  const custody = record.custodyAccountNo === undefined ? undefined : books.custodyAccount(record.custodyAccountNo);
+  if (!custody) throw new Error(`designation ${record.ref.serial} lost its custody account`);
+  return {
+    ...parties,
+    branchId: null,
+    tradeDate: tradeMoment(record.recordedAt).tradeDate,
+    bankAccountNo: custody.bankAccountNo,
+    fundAccountNo: custody.fundAccountNo,
+    customerName: holder(books, record, custody.bankAccountNo).name,
+    currency: custody.currency,
+    cashExFlag: cashExFlagFor(custody.currency),
+    status: CUSTODY_STATUS[custody.status],
+  };
+}
+
+/** The bank's CHK01–03 of D from its log, in the order it recorded them. */
+export function takeSnapshot(businessDate: string, log: Iterable<TransactionRecord>, books: SnapshotBooks, parties: DayParties): BankDaySnapshot {
+  const chk01: Chk01Record[] = [];
+  const chk03: Chk03Record[] = [];
+  const relationships = new Map<string, Chk02Record>();
+  for (const record of log) {
+    if (!ofDay(record, businessDate)) continue;
+    if (isTransferFunction(record.instrCd) && record.booked) chk01.push(chk01RecordOf(record, books, parties));
+    if (record.instrCd === DESIGNATE && record.status === 'SUCCEEDED') {
+      chk03.push(chk03RecordOf(record, books, parties));
+      const state = chk02RecordOf(record, books, parties);
+      relationships.set(`${state.fundAccountNo}/${state.currency}`, state);
+    }
+  }
+  return { businessDate, chk01, chk02: [...relationships.values()], chk03 };
+}
