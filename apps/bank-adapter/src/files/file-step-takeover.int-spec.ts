@@ -65,7 +65,8 @@ function settings(name: string): ReplicaSettings {
   return {
     name,
     bankPort: bank.port,
-    requestTimeoutMs: 1_500,
+    // Long enough that the chunk the bank sits on is still waiting for its answer when the replica is killed.
+    requestTimeoutMs: 30_000,
     namespace,
     databaseUrl: db.databaseUrl,
     reconciliationUrl: reconciliation.url,
@@ -121,8 +122,8 @@ describe('a file step whose replica dies mid-step', () => {
     survivor = await startBankAdapter(replicaOptions(settings('replica-survivor'), silentLogger));
     // The first still holds the step (it renews its lease): the survivor leaves it alone meanwhile.
     await new Promise((done) => setTimeout(done, LEASE_MS));
-    const [held] = await db.dataSource.query(`SELECT attempts, current_file, jsonb_array_length(files_done) AS done FROM bank_adapter.file_steps WHERE step_id = $1`, [step.stepId]);
-    expect(held).toEqual({ attempts: 1, current_file: 'S_CHK02_20261121.gz', done: 1 });
+    const [held] = await db.dataSource.query(`SELECT outcome, attempts, current_file, jsonb_array_length(files_done) AS done FROM bank_adapter.file_steps WHERE step_id = $1`, [step.stepId]);
+    expect(held).toEqual({ outcome: null, attempts: 1, current_file: 'S_CHK02_20261121.gz', done: 1 });
 
     const doomedProcess = doomed;
     const exited = new Promise((done) => doomedProcess.once('exit', done));
