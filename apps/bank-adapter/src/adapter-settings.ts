@@ -27,6 +27,13 @@ export interface AdapterTimings {
   readonly registryRefreshMs: number;
   /** After this, a bank request without an answer from its owner is forgotten (logged at error). */
   readonly inboundAbandonAfterMs: number;
+  /**
+   * A file step's lease: renewed every third of it while the step runs, so a replica that dies mid-step is
+   * taken over this long after its last renewal (and the step restarts the file it was on).
+   */
+  readonly fileStepLeaseMs: number;
+  /** How often an idle file-step worker looks for a step. */
+  readonly fileStepPollMs: number;
 }
 
 export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs'> = {
@@ -41,6 +48,8 @@ export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs'> = {
   heartbeatIntervalMs: 30_000,
   signOffTimeoutMs: 5_000,
   registryRefreshMs: 10_000,
+  fileStepLeaseMs: 30_000,
+  fileStepPollMs: 1_000,
 };
 
 function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -56,10 +65,33 @@ export function timingsFor(bank: BankConfig, overrides: Partial<AdapterTimings> 
     breakerResetTimeoutMs: positive(env, 'BANK_BREAKER_RESET_MS'),
     keyRollIntervalMs: positive(env, 'BANK_KEY_ROLL_INTERVAL_MS'),
     reconnectMaxDelayMs: positive(env, 'BANK_RECONNECT_MAX_DELAY_MS'),
+    fileStepLeaseMs: positive(env, 'BANK_FILE_STEP_LEASE_MS'),
   };
   const defined = Object.fromEntries(Object.entries(fromEnv).filter(([, value]) => value !== undefined)) as Partial<AdapterTimings>;
   // A bank waits replyDeadlineMs; a late answer is still worth writing for a while, not for ever.
   return { ...DEFAULT_TIMINGS, inboundAbandonAfterMs: bank.replyDeadlineMs * 5, ...defined, ...overrides };
+}
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an http(s) URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL`);
+  return raw;
+}
+
+/**
+ * `CUSTODY_RECONCILIATION_URL`: the reconciliation service, which keeps every day file (bank-protocol.md §5).
+ * Optional so that a stack without it still runs the day's calls: without it the adapter takes no file step
+ * (they wait in Kafka for an adapter that can run them) and answers the bank's file requests 2033.
+ */
+export function reconciliationServiceUrlFrom(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return httpUrl(env, 'CUSTODY_RECONCILIATION_URL');
 }
 
 /**
@@ -67,14 +99,5 @@ export function timingsFor(bank: BankConfig, overrides: Partial<AdapterTimings> 
  * withdrawal (F-4.2 B). Optional: without it the adapter does not offer 12002 to the bank (2033).
  */
 export function accountServiceUrlFrom(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = env.CUSTODY_ACCOUNT_URL;
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('CUSTODY_ACCOUNT_URL must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('CUSTODY_ACCOUNT_URL must be an http(s) URL');
-  return raw;
+  return httpUrl(env, 'CUSTODY_ACCOUNT_URL');
 }

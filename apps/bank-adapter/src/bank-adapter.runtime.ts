@@ -1,7 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, bankStatusReported } from '@custody/contracts';
-import { AtLeastOnceConsumer, type ConsumerHealth, type ConsumerOptions, ensureTopics, type MessagingLogger } from '@custody/messaging';
-import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, type TopicNamespace } from '@custody/service-kit';
+import {
+  bankCallCompleted,
+  bankCallRequested,
+  bankFilesReceived,
+  bankFileStepCompleted,
+  bankFileStepRequested,
+  bankReplyReady,
+  bankRequestReceived,
+  bankStatusReported,
+} from '@custody/contracts';
+import {
+  AtLeastOnceConsumer,
+  type ConsumerHealth,
+  type ConsumerOptions,
+  ensureTopics,
+  type MessagingLogger,
+  OutboxRelay,
+  TransactionalConsumer,
+} from '@custody/messaging';
+import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, classifyMessageFailure, NamespacedOutbox, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
 import { createDataSource, runMigrations } from '@custody/persistence';
 import { type AdapterTimings, timingsFor } from './adapter-settings';
@@ -11,14 +28,24 @@ import { BankCallHandler } from './calls/bank-call.handler';
 import { OpossumCallBreaker } from './calls/bank-circuit-breaker';
 import type { SecretOpener } from './calls/call-to-message.mapper';
 import { PostgresCallClaims } from './calls/call-claims.repository';
-import { startCallClaimsRetention } from './calls/call-claims.retention';
 import { RedisCompletedCallStore } from './calls/completed-call.store';
+import { BankAnnouncementRepository } from './files/bank-announcements.repository';
+import { BankFileRequests } from './files/bank-file.requests';
+import { FileStepRequestedHandler } from './files/file-step-requested.handler';
+import { FileStepRunner } from './files/file-step.runner';
+import { FileStepWorker } from './files/file-step.worker';
+import { FileStepRepository } from './files/file-steps.repository';
+import { FileTransferTracker } from './files/file-transfer.tracker';
+import { ReconciliationFileSink } from './files/reconciliation-file.sink';
+import { ReconciliationFileSource } from './files/reconciliation-file.source';
+import type { DayFileStore } from './files/reconciliation-files.client';
 import type { AdapterStatus, AdapterStatusSource } from './http/adapter-status';
 import { BankReplyHandler } from './inbound/bank-reply.handler';
 import type { FundPasswordChecker } from './inbound/fund-password.verifier';
 import { InboundRequestBridge } from './inbound/inbound-request.bridge';
 import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
 import { type AdapterLogger, describeError } from './platform/adapter-logger';
+import { startAdapterRetention } from './platform/adapter-retention';
 import { KafkaEnvelopePublisher } from './platform/envelope.publisher';
 import { createRedis, RedisKeys, redisReady } from './platform/redis-client';
 import { RedisSerialBlockSource } from './serials/serial-block.source';
@@ -41,6 +68,11 @@ export interface BankAdapterOptions {
   readonly secrets: SecretOpener;
   /** Verifies fund passwords of bank-initiated withdrawals; without it 12002 B is answered 2033. */
   readonly fundPasswords?: FundPasswordChecker;
+  /**
+   * Where the day files are kept (the reconciliation service's file API). Without it the adapter takes no file
+   * step (they wait in Kafka) and the bank's file requests (13005–13009) are answered 2033.
+   */
+  readonly dayFiles?: DayFileStore;
   readonly logger: AdapterLogger;
   readonly messagingLogger?: MessagingLogger;
   readonly timings?: Partial<AdapterTimings>;
@@ -51,7 +83,7 @@ export interface BankAdapterOptions {
 
 export interface RunningBankAdapter extends AdapterStatusSource {
   readonly instanceId: string;
-  /** Its consumers (calls, replies), for `/health` to report a stuck partition. */
+  /** Its consumers (calls, replies, file steps), for `/health` to report a stuck partition. */
   readonly consumers: ReadonlyArray<{ health(): ConsumerHealth }>;
   stop(): Promise<void>;
 }
@@ -85,7 +117,11 @@ export function callWindowFor(bank: Pick<BankConfig, 'sessions' | 'maxInFlightPe
  * 2. the sessions, and the wait for their first round: a session signed in, or every slot failed once;
  * 3. only then the call consumer, so the adapter takes no call before it can tell whether it can send
  *    one. A bank that is unreachable at start is reported (ERROR) and its calls are then failed fast, as
- *    NOT_SENT, rather than left to the saga's deadline.
+ *    NOT_SENT, rather than left to the saga's deadline;
+ * 4. with day files configured, the file-step consumer (its own group, transactional: a step is recorded in
+ *    the adapter's schema with its inbox entry) and the worker that runs the steps. The outbox relay that
+ *    publishes what the steps and the bank's 13005s commit starts before any session, since the bank may
+ *    announce its files as soon as one is signed in.
  * A step that fails stops what was started and rejects: the process exits with the reason (main.ts).
  *
  * The call consumer is the bank's one durable group. It also starts at "latest" when it has no
@@ -119,20 +155,28 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
 
     await ensureTopics(
       kafka,
-      [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported].map((topic) => namespace.name(topic.name)).concat(namespace.deadLetterTopic),
+      [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
+        .map((topic) => namespace.name(topic.name))
+        .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
     );
-    const retention = await startCallClaimsRetention(dataSource, kafka, namespace.name(bankCallRequested.name), logger);
-    started.push({ what: 'retention', stop: () => retention?.stop() });
+    const retention = await startAdapterRetention(dataSource, kafka, { calls: namespace.name(bankCallRequested.name), inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
+    started.push({ what: 'retention', stop: () => retention.stop() });
     const publisher = new KafkaEnvelopePublisher(kafka, namespace);
     await publisher.connect();
     started.push({ what: 'publisher', stop: () => publisher.disconnect() });
+    // What the file steps and the bank's 13005s commit is published from the adapter's own outbox.
+    const outbox = new NamespacedOutbox(BANK_ADAPTER_SCHEMA.schema, namespace);
+    const relay = new OutboxRelay({ dataSource, kafka, databaseUrl: options.databaseUrl, logger: messagingLogger });
+    await relay.start();
+    started.push({ what: 'outbox relay', stop: () => relay.stop() });
 
     // Built, not started: every object below exists before any of them can call another.
     const registry = new StatusBroadcastingRegistry(new RedisSessionRegistry(redis, keys, timings.registryRefreshMs * 3), publisher, logger);
     const routes = new RedisReplyRouteRegistry(redis, keys);
     const parts = buildParts();
-    const { sessions, breaker, bridge, calls, replies, announcer, status } = parts;
+    const { sessions, breaker, bridge, calls, replies, announcer, status, files } = parts;
+    if (!files) logger.warn({ bankCode: bank.code }, 'no reconciliation service configured (CUSTODY_RECONCILIATION_URL): no day files with this bank — file steps wait, its file requests are answered 2033');
 
     await replies.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
     started.push({ what: 'reply consumer', stop: () => replies.stop() });
@@ -149,12 +193,21 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     }
     await calls.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
     started.push({ what: 'call consumer', stop: () => calls.stop() });
-    logger.info({ bankCode: bank.code, instanceId, sessions: bank.sessions, sessionsUp: sessions.upCount, host: bank.host, port: bank.port }, 'bank adapter started');
+    if (files) {
+      await files.steps.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
+      started.push({ what: 'file-step consumer', stop: () => files.steps.stop() });
+      files.worker.start();
+      started.push({ what: 'file-step worker', stop: () => files.worker.stop() });
+    }
+    logger.info({ bankCode: bank.code, instanceId, sessions: bank.sessions, sessionsUp: sessions.upCount, host: bank.host, port: bank.port, dayFiles: files !== undefined }, 'bank adapter started');
 
     let stopped: Promise<void> | undefined;
     const stop = async (): Promise<void> => {
-      // Stop taking calls first, let answers to the bank's own requests go out, then sign off.
+      // Stop taking calls and steps first (a step in hand is given back), let answers to the bank's own
+      // requests go out, then sign off.
       await calls.stop();
+      await files?.steps.stop();
+      await files?.worker.stop();
       await bridge.drain(Math.min(bank.replyDeadlineMs, SHUTDOWN_DRAIN_MS));
       await sessions.stop();
       await replies.stop();
@@ -166,12 +219,14 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         .reportStopping({ instanceId, bankCode: bank.code, startedAt, updatedAt: new Date().toISOString(), sessions: current.sessions, breaker: current.breaker })
         .catch(() => undefined);
       await publisher.disconnect();
-      await retention?.stop();
+      await relay.stop();
+      await files?.sink.close();
+      await retention.stop();
       await dataSource.destroy();
       redis.disconnect();
       logger.info({ bankCode: bank.code, instanceId }, 'bank adapter stopped');
     };
-    return { instanceId, status, consumers: [calls, replies], stop: () => (stopped ??= stop()) };
+    return { instanceId, status, consumers: files ? [calls, replies, files.steps] : [calls, replies], stop: () => (stopped ??= stop()) };
 
     function buildParts() {
       const breaker = new OpossumCallBreaker(
@@ -196,6 +251,10 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
           fundPasswords: options.fundPasswords,
         },
       );
+      // Profile §7 step 8: keys roll only on a session with no file transfer; the bank's own file goes quiet
+      // for good after twice its request timeout without a chunk.
+      const transfers = new FileTransferTracker(bank.requestTimeoutMs * 2);
+      const files = options.dayFiles ? buildFileParts(options.dayFiles, transfers) : undefined;
       const connector = new ProtocolSessionConnector(
         {
           host: bank.host,
@@ -210,7 +269,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
           connectTimeoutMs: timings.connectTimeoutMs,
         },
         serials,
-        (sessionId) => bridge.handlerFor(sessionId),
+        (sessionId) => (files ? files.requests.handlerFor(sessionId, bridge.handlerFor(sessionId)) : bridge.handlerFor(sessionId)),
         logger,
       );
       const sessions: BankSessionPool = new BankSessionPool(
@@ -224,10 +283,12 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         {
           connector,
           logger,
+          fileTransfers: transfers,
           listener: {
             sessionUp: () => announcer.announceNow(),
             sessionDown: (session, reason) => {
               bridge.sessionClosed(session.id, reason);
+              transfers.sessionClosed(session.id);
               announcer.announceNow();
             },
           },
@@ -258,6 +319,23 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         (envelope) => replyHandler.handle(envelope),
       );
 
+      const fileSteps = files && {
+        ...files,
+        steps: new TransactionalConsumer({
+          ...consumerBase,
+          // Its own group, apart from the calls: a step that runs for minutes never holds a call. Recorded
+          // steps are kept, so reading the topic from its beginning (a new group) runs nothing twice.
+          groupId: namespace.group(`bank-adapter-${bank.code}-files`),
+          fromBeginning: true,
+          dataSource,
+          classifyFailure: classifyMessageFailure,
+        }).subscribe(namespace.topic(bankFileStepRequested), (envelope, manager) => files.stepRequests.handle(envelope, manager)),
+        worker: new FileStepWorker(
+          { bankCode: bank.code, instanceId, leaseMs: timings.fileStepLeaseMs, pollMs: timings.fileStepPollMs },
+          { steps: files.stepRepository, dataSource, outbox, runner: files.runner, sessions, transfers, logger },
+        ),
+      };
+
       const status = (): AdapterStatus => ({
         bankCode: bank.code,
         name: bank.name,
@@ -267,7 +345,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         sessions: { up: sessions.upCount, total: sessions.size, detail: sessions.views() },
         breaker: breaker.state,
         pendingBankRequests: bridge.pendingCount,
-        consumers: { calls: calls.health().running, replies: replies.health().running },
+        consumers: { calls: calls.health().running, replies: replies.health().running, ...(fileSteps ? { fileSteps: fileSteps.steps.health().running } : {}) },
       });
       const announcer = new InstanceAnnouncer(
         registry,
@@ -278,7 +356,30 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         timings.registryRefreshMs,
         logger,
       );
-      return { sessions, breaker, bridge, calls, replies, announcer, status };
+      return { sessions, breaker, bridge, calls, replies, announcer, status, files: fileSteps };
+    }
+
+    /** The day files with the bank (bank-protocol.md §5), all kept by the reconciliation service. */
+    function buildFileParts(store: DayFileStore, transfers: FileTransferTracker) {
+      const sink = new ReconciliationFileSink(store);
+      const source = new ReconciliationFileSource(store);
+      const stepRepository = new FileStepRepository(dataSource);
+      return {
+        sink,
+        stepRepository,
+        stepRequests: new FileStepRequestedHandler(bank.code, stepRepository, logger),
+        runner: new FileStepRunner({ store, sink, limits: { requestTimeoutMs: bank.requestTimeoutMs } }),
+        requests: new BankFileRequests(bank.code, {
+          sink,
+          source,
+          announcements: new BankAnnouncementRepository(dataSource),
+          dataSource,
+          outbox,
+          serials,
+          transfers,
+          logger,
+        }),
+      };
     }
   } catch (error) {
     await stopStarted();

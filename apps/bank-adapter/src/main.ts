@@ -18,8 +18,9 @@ import {
   TokenVerifier,
   TopicNamespace,
 } from '@custody/service-kit';
-import { accountServiceUrlFrom } from './adapter-settings';
+import { accountServiceUrlFrom, reconciliationServiceUrlFrom } from './adapter-settings';
 import { startBankAdapter } from './bank-adapter.runtime';
+import { HttpDayFileStore } from './files/reconciliation-files.client';
 import { HttpFundPasswordChecker } from './inbound/fund-password.verifier';
 import { BankAdapterModule } from './http/bank-adapter.module';
 import { createAdapterLogger, describeError } from './platform/adapter-logger';
@@ -39,6 +40,11 @@ async function main(): Promise<void> {
   const name = `bank-adapter-${bank.code}`;
   const logger = createAdapterLogger(name);
   const accountServiceUrl = accountServiceUrlFrom();
+  const reconciliationUrl = reconciliationServiceUrlFrom();
+  // The adapter's own identity, with the one role the internal endpoints it calls need (the account service's
+  // fund-password verification, the reconciliation service's day files): they see which adapter asks, and this
+  // key can sign nothing a verifier would take for more.
+  const serviceToken = accountServiceUrl || reconciliationUrl ? new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token : undefined;
   // Only the public half: the adapter translates PIN blocks to the account service's key and can never open them again.
   const accountPinKey = new PinVerifierPublicKey(readFundPinPublicKey());
   if (!accountServiceUrl) logger.warn({ bankCode: bank.code }, 'CUSTODY_ACCOUNT_URL not set: fund passwords cannot be verified, 12002 from the bank is answered 2033');
@@ -53,11 +59,8 @@ async function main(): Promise<void> {
     redisUrl: env.redisUrl,
     databaseUrl: env.databaseUrl,
     secrets: new SecretSealer(env.secretSealingKey),
-    // The adapter's own identity, with the one role the verification endpoint needs: the account service sees
-    // which adapter asks, and this key can sign nothing a verifier would take for more.
-    fundPasswords: accountServiceUrl
-      ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, new TokenSource(signingIdentity(auth, name), SERVICE_ROLE).token))
-      : undefined,
+    fundPasswords: accountServiceUrl && serviceToken ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, serviceToken)) : undefined,
+    dayFiles: reconciliationUrl && serviceToken ? new HttpDayFileStore(reconciliationUrl, bank.code, serviceToken) : undefined,
     logger,
     consumerTuning: { ...env.consumerTuning, stuckAfterMs: consumerStuckAfterMsFrom() },
   });

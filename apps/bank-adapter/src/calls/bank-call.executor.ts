@@ -139,7 +139,7 @@ export class BankCallExecutor {
     if (spent) throw spent;
     progress.handedOver = true;
     const reply = session.connection.request(draft, { timeoutMs: this.settings.requestTimeoutMs });
-    // Our requests are the only business traffic on these sessions, so a slot frees exactly when one settles.
+    // A slot frees when one of the calls settles (woken here) or a file step's request does (the recheck finds it).
     void reply.then(this.slotFreed.wake, this.slotFreed.wake);
     return reply;
   }

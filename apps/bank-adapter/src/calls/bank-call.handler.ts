@@ -46,7 +46,7 @@ export class BankCallHandler {
     // Every adapter reads the one topic; calls for other banks are theirs.
     if (call.bankCode !== this.bankCode) return;
     const receivedAt = this.clock();
-    // A day call (13012, 13011) is about no account: only its serial keeps it from racing a copy of itself.
+    // A day call (13012, 13011, 13010) is about no account: only its serial keeps it from racing a copy of itself.
     const keys = call.fundAccountNo === undefined ? [`serial:${call.serialNo}`] : [`account:${call.fundAccountNo}`, `serial:${call.serialNo}`];
     await this.sequencer.run(keys, () => this.makeCall(envelope, receivedAt));
   }

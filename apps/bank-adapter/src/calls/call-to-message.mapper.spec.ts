@@ -94,6 +94,27 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     expect(draft).toEqual({ name: 'Stmt.005.01', instrCd: '13011', serial: SERIAL, body: { Dgst: '日间业务结束' } });
   });
 
+  const dayCall = { fundAccountNo: undefined, currency: undefined, amount: undefined, bankAccountNo: undefined } as const;
+  const figures = { depositCount: 3, depositAmount: '1500.50', withdrawalCount: 2, withdrawalAmount: '0' };
+
+  it('bank-protocol.md §7 step 4: SUMMARY_CHECK is Stmt.001.01 13010 with RecNum 1 and one TrfSumStamt of the broker\'s figures (amounts as Money)', () => {
+    const draft = message(call({ function: 'SUMMARY_CHECK', businessDate: '2026-12-07', ...dayCall, summary: figures }));
+    expect(draft).toMatchObject({ name: 'Stmt.001.01', instrCd: '13010', serial: SERIAL });
+    if (draft.name !== 'Stmt.001.01') throw new Error('expected Stmt.001.01');
+    expect(draft.body.RecNum).toBe(1);
+    expect(draft.body.TrfSumStamt).toHaveLength(1);
+    const [stamp] = draft.body.TrfSumStamt ?? [];
+    expect({ ...stamp, DpstAmt: stamp?.DpstAmt.toString(), WtdrAmt: stamp?.WtdrAmt.toString() }).toEqual({ DpstNum: 3, DpstAmt: '1500.50', WtdrNum: 2, WtdrAmt: '0.00' });
+  });
+
+  it.each([
+    ['without its figures', { summary: undefined }, /summary is missing/],
+    ['with a negative deposit figure (the standard\'s Amount has no sign)', { summary: { ...figures, depositAmount: '-1.00' } }, /summary.depositAmount is not a valid amount/],
+    ['with three decimals', { summary: { ...figures, withdrawalAmount: '1.005' } }, /summary.withdrawalAmount is not a valid amount/],
+  ])('a SUMMARY_CHECK %s is refused before anything is built', (_name, overrides, reason) => {
+    expect(() => prepareCall(call({ function: 'SUMMARY_CHECK', ...dayCall, ...overrides }), fakeSecrets)).toThrow(reason);
+  });
+
   it('a transfer call without its fund account cannot be sent', () => {
     expect(() => prepareCall(call({ fundAccountNo: undefined }), fakeSecrets)).toThrow(new CallMappingError('fundAccountNo is missing'));
   });

@@ -9,8 +9,9 @@ import {
   type CertificationType,
   type Customer,
   type RequestDraft,
+  type TransferSummary,
 } from '@custody/bank-protocol';
-import type { SealedSecret } from '@custody/contracts';
+import type { SealedSecret, TransferSummary as SummaryFigures } from '@custody/contracts';
 import { compactDate } from '@custody/service-kit';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
 import type { BankCall } from './bank-call.types';
@@ -26,7 +27,7 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.005.01' | 'Stmt.007.01';
+export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -78,6 +79,12 @@ export type PreparedCall =
       readonly kind: 'DAY_START' | 'DAY_END';
       readonly serialNo: string;
       readonly businessDate: string;
+    }
+  | {
+      /** bank-protocol.md §7 step 4: 13010, the broker's figures of its snapshot of D. */
+      readonly kind: 'SUMMARY_CHECK';
+      readonly serialNo: string;
+      readonly summary: TransferSummary;
     };
 
 /** JR/T 0046 §7.10: INVE individual, INVI institution. */
@@ -184,8 +191,7 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'DAY_END':
       return { kind: call.function, serialNo: call.serialNo, businessDate: call.businessDate };
     case 'SUMMARY_CHECK':
-      // The saga does not send 13010 until the adapter maps it (issue 8, in progress).
-      throw new CallMappingError('13010 (SUMMARY_CHECK) is not mapped yet');
+      return { kind: 'SUMMARY_CHECK', serialNo: call.serialNo, summary: summaryStatement(required(call.summary, 'summary')) };
     case 'QUERY_RESULT':
       return {
         kind: 'QUERY',
@@ -196,6 +202,20 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         currency: required(call.currency, 'currency'),
       };
   }
+}
+
+/**
+ * Profile §7 step 4: `DpstAmt` = Σ 12001 − Σ 12003 and `WtdrAmt` = Σ 12002 − Σ 12004. The standard's
+ * `Amount` has no sign, and a reversal of D only undoes an original of D (after 13011 nothing of D is
+ * reversed), so a negative figure cannot be a snapshot's: it is refused rather than sent with its sign cut.
+ */
+function summaryStatement(figures: SummaryFigures): TransferSummary {
+  return {
+    DpstNum: figures.depositCount,
+    DpstAmt: amountOf(figures.depositAmount, 'non-negative', 'summary.depositAmount'),
+    WtdrNum: figures.withdrawalCount,
+    WtdrAmt: amountOf(figures.withdrawalAmount, 'non-negative', 'summary.withdrawalAmount'),
+  };
 }
 
 function fundAccount(fundAccountNo: string): Account {
@@ -262,6 +282,14 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
       return { name: 'Stmt.007.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_START, serial: prepared.serialNo, body: { BusiDate: compactDate(prepared.businessDate), Dgst: '日间业务开始' } };
     case 'DAY_END':
       return { name: 'Stmt.005.01', instrCd: INSTRUCTION_CODES.DAY_BUSINESS_END, serial: prepared.serialNo, body: { Dgst: '日间业务结束' } };
+    case 'SUMMARY_CHECK':
+      // Profile §7 step 4: RecNum 1 and exactly one TrfSumStamt.
+      return {
+        name: 'Stmt.001.01',
+        instrCd: INSTRUCTION_CODES.RECONCILE_TRANSFER_SUMMARY,
+        serial: prepared.serialNo,
+        body: { RecNum: 1, TrfSumStamt: [prepared.summary], Dgst: '转账汇总对账' },
+      };
     case 'QUERY':
       return {
         name: 'Trf.005.01',

@@ -59,4 +59,38 @@ describe('reply → completion', () => {
     );
     expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', originalReturnCode: '1027' });
   });
+
+  const summaryCall: BankCall = { ...base, function: 'SUMMARY_CHECK', fundAccountNo: undefined, currency: undefined };
+  const ours = { DpstNum: 3, DpstAmt: Money.parse('1500.50'), WtdrNum: 2, WtdrAmt: Money.parse('0', 'non-negative') };
+
+  it('bank-protocol.md §7 step 4: a 13010 answered 0000 gives summaryCheck: ChkRst as checkReturnCode and BkEntry as the bank\'s figures (amounts as decimal strings)', () => {
+    const completion = replyToCompletion(summaryCall, {
+      name: 'Stmt.002.01',
+      body: {
+        MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.RECONCILE_TRANSFER_SUMMARY, base.serialNo, 'B6'),
+        Rst: { Code: '0000' },
+        RecNum: 1,
+        TrfSumCnfm: [{ BkEntry: { DpstNum: 4, DpstAmt: Money.parse('2000'), WtdrNum: 2, WtdrAmt: Money.parse('0', 'non-negative') }, ScEntry: ours, ChkRst: { Code: '5208' } }],
+      },
+    });
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', bankSerialNo: 'B6' });
+    expect(completion.summaryCheck).toEqual({
+      checkReturnCode: '5208',
+      bank: { depositCount: 4, depositAmount: '2000.00', withdrawalCount: 2, withdrawalAmount: '0.00' },
+    });
+  });
+
+  it('a 13010 verdict without BkEntry has no bank figures; a refused 13010 (e.g. 1032 outside its phase) has no verdict at all', () => {
+    const matched = replyToCompletion(summaryCall, {
+      name: 'Stmt.002.01',
+      body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.RECONCILE_TRANSFER_SUMMARY, base.serialNo, 'B7'), Rst: { Code: '0000' }, TrfSumCnfm: [{ ScEntry: ours, ChkRst: { Code: '0000' } }] },
+    });
+    expect(matched.summaryCheck).toEqual({ checkReturnCode: '0000' });
+    const refused = replyToCompletion(summaryCall, {
+      name: 'Stmt.002.01',
+      body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.RECONCILE_TRANSFER_SUMMARY, base.serialNo, 'B8'), Rst: { Code: '1032' } },
+    });
+    expect(refused).toMatchObject({ outcome: 'REPLIED', returnCode: '1032' });
+    expect(refused.summaryCheck).toBeUndefined();
+  });
 });

@@ -1,7 +1,8 @@
-import { describeReturnCode, type ProtocolMessage } from '@custody/bank-protocol';
+import { describeReturnCode, isSuccess, type ProtocolMessage, type TransferSummary } from '@custody/bank-protocol';
+import type { TransferSummary as SummaryFigures } from '@custody/contracts';
 import type { BankCall, CallCompletion } from './bank-call.types';
 
-export type CallReplyName = 'Acmt.002.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.006.01' | 'Stmt.008.01';
+export type CallReplyName = 'Acmt.002.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.002.01' | 'Stmt.006.01' | 'Stmt.008.01';
 export type CallReply = ProtocolMessage<CallReplyName>;
 
 /** The fields every completion of a call carries. */
@@ -32,10 +33,28 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
       const original = reply.body.OrgRst;
       return original ? { ...completion, originalReturnCode: original.Code } : completion;
     }
+    case 'Stmt.002.01': {
+      // Profile §7 step 4: a 0000 answer carries one TrfSumCnfm (the codec checks it): ChkRst 0000 when the
+      // figures agree, else 5208, and BkEntry the bank's own figures. A refused 13010 carries no verdict.
+      const confirm = reply.body.TrfSumCnfm?.[0];
+      if (!isSuccess(Rst.Code) || !confirm) return completion;
+      const bank = confirm.BkEntry === undefined ? {} : { bank: summaryFigures(confirm.BkEntry) };
+      return { ...completion, summaryCheck: { checkReturnCode: confirm.ChkRst.Code, ...bank } };
+    }
     case 'Trf.002.01':
     case 'Trf.004.01':
     case 'Stmt.006.01':
     case 'Stmt.008.01':
       return completion;
   }
+}
+
+/** A `TrfSumStamt`/`BkEntry` as the contracts carry it: counts, and amounts as decimal strings. */
+function summaryFigures(entry: TransferSummary): SummaryFigures {
+  return {
+    depositCount: entry.DpstNum,
+    depositAmount: entry.DpstAmt.toString(),
+    withdrawalCount: entry.WtdrNum,
+    withdrawalAmount: entry.WtdrAmt.toString(),
+  };
 }

@@ -12,7 +12,7 @@ export interface AdapterStatus {
   readonly sessions: { readonly up: number; readonly total: number; readonly detail: readonly SessionView[] };
   readonly breaker: BreakerState;
   readonly pendingBankRequests: number;
-  readonly consumers: { readonly calls: boolean; readonly replies: boolean };
+  readonly consumers: { readonly calls: boolean; readonly replies: boolean; readonly fileSteps?: boolean };
 }
 
 export interface AdapterStatusSource {

@@ -9,9 +9,11 @@ export interface EnvelopePublisher {
 }
 
 /**
- * The adapter has no database, hence no outbox: it publishes directly with the idempotent producer
- * and only then lets its consumer commit the offset that caused the message (at-least-once). Topic
- * names go through the stack's namespace like every other service's.
+ * Call completions, bank requests and status reports change no state of the adapter's own, so they are
+ * published directly with the idempotent producer, and only then does the consumer commit the offset that
+ * caused the message (at-least-once). What does end a state of its own — a file step, the bank's 13005 — goes
+ * through the outbox of its schema instead. Topic names go through the stack's namespace like every other
+ * service's.
  */
 export class KafkaEnvelopePublisher implements EnvelopePublisher {
   private readonly producer: Producer;

@@ -118,6 +118,26 @@ describe('session pool', () => {
     await waitFor(() => (connector.opened[0]?.keySyncs ?? 0) >= 2);
   });
 
+  it('profile §7 step 8: a key roll waits while a file transfer is in progress on its session, keeps file steps off that session meanwhile, and goes once the transfer ends', async () => {
+    const connector = new FakeConnector();
+    let transferring = true;
+    pool = new BankSessionPool(
+      { ...options, size: 1, keyRollIntervalMs: 20, keyRollRecheckMs: 5 },
+      { connector, logger: silentLogger, fileTransfers: { inProgress: () => transferring } },
+    );
+    pool.start();
+    await waitFor(() => pool?.upCount === 1);
+    // Several intervals pass with the transfer going on: no key sync is written.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(connector.opened[0].keySyncs).toBe(0);
+    expect(pool.forFiles()).toBeUndefined();
+    // Calls still go out on it: only the key roll and new file steps wait.
+    expect(pool.acquire().kind).toBe('ready');
+    transferring = false;
+    await waitFor(() => connector.opened[0].keySyncs >= 1);
+    await waitFor(() => pool?.forFiles()?.connection === connector.opened[0]);
+  });
+
   it('a refused key roll drops the session so a fresh sign-in brings fresh keys', async () => {
     const connector = new FakeConnector();
     connector.prepare = (session) => {

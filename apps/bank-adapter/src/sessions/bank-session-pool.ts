@@ -13,9 +13,13 @@ export interface SessionPoolOptions {
   readonly keyRollIntervalMs: number;
   readonly backoff: BackoffOptions;
   readonly signOffTimeoutMs: number;
+  /** How often a key roll held back by a file transfer looks again (profile §7 step 8); default 1 s. */
+  readonly keyRollRecheckMs?: number;
 }
 
 export type FirstRound = 'up' | 'unreachable';
+
+const DEFAULT_KEY_ROLL_RECHECK_MS = 1_000;
 
 /** Told when a session comes up or goes down (registry in Redis, pending bank requests). */
 export interface SessionPoolListener {
@@ -27,6 +31,8 @@ export interface SessionPoolDependencies {
   readonly connector: SessionConnector;
   readonly logger: AdapterLogger;
   readonly listener?: SessionPoolListener;
+  /** Whether a session carries a file transfer now; a key roll waits until it does not (profile §7 step 8). */
+  readonly fileTransfers?: { inProgress(sessionId: string): boolean };
   readonly clock?: () => Date;
   readonly random?: () => number;
 }
@@ -40,6 +46,8 @@ export class BankSessionPool implements SessionSource {
   private readonly sessions = new Map<string, BankSession>();
   /** Sessions in a key roll: the library holds every write until the key sync is answered. */
   private readonly rollingKeys = new Set<string>();
+  /** Key rolls due but held back by a file transfer on their session, with the timer that looks again. */
+  private readonly rollsWaiting = new Map<string, NodeJS.Timeout>();
   private readonly slots: Array<Promise<void>> = [];
   private readonly stopping = new AbortController();
   private readonly clock: () => Date;
@@ -100,6 +108,20 @@ export class BankSessionPool implements SessionSource {
 
   find(sessionId: string): BankSession | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /**
+   * A session for a file step: the least loaded signed-in one that is neither rolling its keys nor waiting to
+   * (a step holds a roll back, so a step must not start where one is due). Unlike `acquire`, a session at its
+   * in-flight limit will do: a file step has no send budget, and its requests may queue behind calls.
+   */
+  forFiles(): BankSession | undefined {
+    let best: BankSession | undefined;
+    for (const session of this.signedIn()) {
+      if (this.rollingKeys.has(session.id) || this.rollsWaiting.has(session.id)) continue;
+      if (!best || load(session.connection) < load(best.connection)) best = session;
+    }
+    return best;
   }
 
   views(): SessionView[] {
@@ -170,6 +192,8 @@ export class BankSessionPool implements SessionSource {
     roll.unref();
     const { reason } = await session.connection.closed;
     clearInterval(roll);
+    clearTimeout(this.rollsWaiting.get(session.id));
+    this.rollsWaiting.delete(session.id);
     this.sessions.delete(session.id);
     this.notify(() => this.deps.listener?.sessionDown?.(session, reason));
     return reason;
@@ -182,6 +206,18 @@ export class BankSessionPool implements SessionSource {
   private async rollKeys(session: BankSession): Promise<void> {
     // One roll at a time: a second attempt would be refused by the session and, ending first, unmark it.
     if (session.connection.sessionState !== 'signed-in' || this.rollingKeys.has(session.id)) return;
+    // Profile §7 step 8: never while a file goes over the session, either way. The roll waits (and no new
+    // step starts there meanwhile, `forFiles`), looking again until the session is free.
+    if (this.deps.fileTransfers?.inProgress(session.id)) {
+      if (!this.rollsWaiting.has(session.id)) this.deps.logger.info({ sessionId: session.id }, 'key roll waits for the file transfer on the session');
+      clearTimeout(this.rollsWaiting.get(session.id));
+      const recheck = setTimeout(() => void this.rollKeys(session), this.options.keyRollRecheckMs ?? DEFAULT_KEY_ROLL_RECHECK_MS);
+      recheck.unref();
+      this.rollsWaiting.set(session.id, recheck);
+      return;
+    }
+    clearTimeout(this.rollsWaiting.get(session.id));
+    this.rollsWaiting.delete(session.id);
     // Marked before the key sync is written, so no call is handed a session whose writes are held.
     this.rollingKeys.add(session.id);
     try {

@@ -2,11 +2,16 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import {
   acceptBankSession,
   type ChecksumMode,
+  type FileOperation,
+  FileReceiver,
+  type FileRequest,
+  InMemoryFileStore,
   type ProtocolConnection,
   type ProtocolMessage,
   type ReplyDraft,
   type RequestHandler,
   sequentialRefIssuer,
+  type TransferSummary,
 } from '@custody/bank-protocol';
 import type { BankConfig } from '@custody/service-kit';
 
@@ -39,7 +44,9 @@ type BankMode = 'answer' | 'silent';
 
 /**
  * Just enough bank: accepts sign-ins, answers transfers 0000 and reversals `reversalCode` (or stays
- * silent), and can start its own requests.
+ * silent), answers 13010 from `summary`, plays the bank's side of the day files with the protocol library's
+ * file engine (our files received into `receivedFiles`, its own in `ownFiles` served to 13006/13007), and
+ * can start its own requests.
  */
 export class MinimalBank {
   readonly received: Array<ProtocolMessage<'Trf.001.01' | 'Acmt.001.01' | 'Trf.003.01' | 'Trf.005.01'>> = [];
@@ -56,6 +63,20 @@ export class MinimalBank {
   private readonly sockets = new Set<Socket>();
   private readonly refs = sequentialRefIssuer(`B${Date.now().toString().slice(-8)}`);
   port = 0;
+  /** 13010: the bank's own figures of D (`BkEntry`); the check is 0000 when ours equal them, else 5208. */
+  summary: TransferSummary | undefined;
+  readonly summaryChecks: Array<ProtocolMessage<'Stmt.001.01'>> = [];
+  /** Our files as the bank received them, and the bank's own (served to our 13006/13007). */
+  readonly receivedFiles = new InMemoryFileStore();
+  readonly ownFiles = new InMemoryFileStore();
+  /** Every file request (13005–13009) the bank was sent, in order. */
+  readonly fileRequests: FileRequest[] = [];
+  /** While set, every 13005 is refused 5208 naming its first file, whatever the bank holds. */
+  refuseAnnouncements = false;
+  /** A file request this matches is answered only on `releaseFileRequests()` (a step caught mid-file). */
+  holdFileRequest: ((request: FileOperation) => boolean) | undefined;
+  private heldFileRequests: Array<() => void> = [];
+  private readonly fileReceiver = new FileReceiver({ side: 'B', sink: this.receivedFiles, source: this.ownFiles });
 
   async listen(port = 0): Promise<void> {
     const handler: RequestHandler = (request) => this.answer(request.message);
@@ -89,6 +110,21 @@ export class MinimalBank {
     return this.held.size;
   }
 
+  get heldFileRequestCount(): number {
+    return this.heldFileRequests.length;
+  }
+
+  releaseFileRequests(): void {
+    const held = this.heldFileRequests;
+    this.heldFileRequests = [];
+    for (const release of held) release();
+  }
+
+  /** The 13005s the bank was sent, each as the names it listed. */
+  announcementsReceived(): string[][] {
+    return this.fileRequests.flatMap((request) => (request.name === 'Stmt.003.01' ? [(request.body.FileInfo ?? []).map((file) => file.FileName)] : []));
+  }
+
   /** Answers the held transfer with this serial, or all of them. */
   release(serial?: string): void {
     for (const [heldSerial, answer] of [...this.held]) {
@@ -112,7 +148,29 @@ export class MinimalBank {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private async answerFile(message: FileRequest): Promise<ReplyDraft> {
+    this.fileRequests.push(message);
+    if (message.name === 'Stmt.003.01' && this.refuseAnnouncements) {
+      return { name: 'Stmt.004.01', body: { Rst: { Code: '5208', Info: `${message.body.FileInfo?.[0]?.FileName ?? ''}: not received` } } };
+    }
+    if (message.name === 'File.001.01' && this.holdFileRequest?.(message.body)) await new Promise<void>((resolve) => this.heldFileRequests.push(resolve));
+    return this.fileReceiver.handle(message);
+  }
+
+  private answerSummary(message: ProtocolMessage<'Stmt.001.01'>): ReplyDraft {
+    this.summaryChecks.push(message);
+    const ours = message.body.TrfSumStamt?.[0];
+    const bank = this.summary;
+    const same = ours !== undefined && bank !== undefined && ours.DpstNum === bank.DpstNum && ours.WtdrNum === bank.WtdrNum && ours.DpstAmt.equals(bank.DpstAmt) && ours.WtdrAmt.equals(bank.WtdrAmt);
+    return {
+      name: 'Stmt.002.01',
+      body: { Rst: { Code: '0000' }, RecNum: 1, TrfSumCnfm: [{ ...(bank ? { BkEntry: bank } : {}), ...(ours ? { ScEntry: ours } : {}), ChkRst: { Code: same ? '0000' : '5208' } }] },
+    };
+  }
+
   private answer(message: ProtocolMessage): Promise<ReplyDraft> {
+    if (this.fileReceiver.handles(message)) return this.answerFile(message);
+    if (message.name === 'Stmt.001.01') return Promise.resolve(this.answerSummary(message));
     if (message.name === 'Trf.001.01' || message.name === 'Acmt.001.01' || message.name === 'Trf.003.01' || message.name === 'Trf.005.01') this.received.push(message);
     // A silent bank never answers: the adapter's request timeout has to decide.
     if (this.mode === 'silent') return new Promise<ReplyDraft>(() => undefined);

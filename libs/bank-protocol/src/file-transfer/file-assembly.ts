@@ -78,7 +78,12 @@ export class FileAssembly {
     return { accepted: true };
   }
 
-  /** After the last chunk: length, `FileMac` and gzip are checked, then the file is committed or discarded. */
+  /**
+   * After the last chunk: length, `FileMac` and gzip are checked, then the file is committed or discarded. A
+   * commit that fails (the sink's storage refused or was away) leaves the file not held: it is discarded and
+   * the verdict says so, so the peer hears the transfer-error code and sends (or serves) the file again —
+   * the same as for a bad file, rather than a system error that would end its transfer.
+   */
   async finish(): Promise<FileVerdict> {
     const why = await this.verify();
     this.closed = true;
@@ -86,7 +91,12 @@ export class FileAssembly {
       await this.writer.discard();
       return { whole: false, why };
     }
-    await this.writer.commit();
+    try {
+      await this.writer.commit();
+    } catch (error) {
+      await this.writer.discard().catch(() => undefined);
+      return { whole: false, why: `not stored: ${error instanceof Error ? error.message : String(error)}` };
+    }
     return { whole: true };
   }
 

@@ -298,6 +298,36 @@ describe('in-band file transfer over a real TCP session pair (profile §5)', () 
     expect(chunkRequests(pair.bank.arrivals).map((chunk) => chunk.StPos)).toEqual([0, 0]);
   });
 
+  it('a receiver whose storage fails the commit does not hold the file: its last chunk is answered with the transfer-error code and the sender sends the file again', async () => {
+    const store = new InMemoryFileStore();
+    let failures = 0;
+    const failingOnce: FileSink = {
+      find: (fileName) => store.find(fileName),
+      begin: async (file) => {
+        const writer = await store.begin(file);
+        return {
+          append: (data) => writer.append(data),
+          commit: async () => {
+            if (failures > 0) return writer.commit();
+            failures += 1;
+            throw new Error('storage away');
+          },
+          discard: () => writer.discard(),
+        };
+      },
+    };
+    const pair = await startPair({ bank: { sink: failingOnce } });
+    const content = gzFile(3 * MAX_CHUNK_BYTES);
+    const file = pair.broker.own.add(fields('S', 'CHK01'), content);
+
+    const sent = await new FileSender(pair.broker.connection, { side: 'S' }).sendFile(file);
+
+    expect(sent.sends).toBe(2);
+    const lastAnswers = pair.bank.exchanges.filter(({ request }) => request.name === 'File.001.01' && request.body.MsgHdr.LstFrag === 'Y').map(({ reply }) => reply.body.Rst);
+    expect(lastAnswers).toEqual([{ Code: '5208', Info: 'S_CHK01_20240105.gz: not stored: storage away' }, { Code: '0000' }]);
+    expect((await store.content(file.fileName))?.equals(content)).toBe(true);
+  });
+
   it('a session lost mid-file ends the send with SESSION_LOST; the file is sent again from 13008 on another', async () => {
     const pair = await startPair({
       bank: {
