@@ -56,7 +56,8 @@ export class AdjustmentProjection {
       );
     }
     if (change.status !== 'APPLIED') return;
-    const resolved: unknown[] = await manager.query(
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [resolved]: [unknown[], number] = await manager.query(
       `UPDATE reconciliation.breaks SET status = 'RESOLVED', resolved_at = now() WHERE break_id = $1 AND status = 'OPEN' RETURNING break_id`,
       [change.breakId],
     );

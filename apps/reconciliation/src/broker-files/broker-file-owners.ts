@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { NotYetError } from '../jobs/job-worker';
 import type { SnapshotUnknown } from '../breaks/break-proposal';
 import { chk01RecordOf, unknownTransfersSchema } from './chk01-record-json';
@@ -43,7 +41,7 @@ export class HttpBrokerFileOwners extends BrokerFileOwners {
     const controller = new AbortController();
     const response = await this.get(owner, `/internal/v1/banks/${bankCode}/days/${businessDate}/files/${type}`, controller);
     if (!response.body) throw new Error(`${owner} answered ${type} of ${bankCode} ${businessDate} with no body`);
-    return idleAborted(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), controller);
+    return idleAborted(response.body as unknown as AsyncIterable<Uint8Array>, controller, `${owner}'s ${type} of bank ${bankCode} for ${businessDate}`);
   }
 
   async unknownTransfers(bankCode: string, businessDate: string): Promise<SnapshotUnknown[]> {
@@ -82,16 +80,21 @@ function problemCode(text: string): string | undefined {
 }
 
 /** The body's chunks, aborting the request when none comes for IDLE_TIMEOUT_MS. */
-async function* idleAborted(body: Readable, controller: AbortController): AsyncGenerator<Uint8Array> {
+async function* idleAborted(body: AsyncIterable<Uint8Array>, controller: AbortController, what: string): AsyncGenerator<Uint8Array> {
   let timer = setTimeout(() => controller.abort(), IDLE_TIMEOUT_MS);
+  let received = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    // Leaving the loop early (the reader stopped) cancels the body.
+    for await (const chunk of body) {
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(), IDLE_TIMEOUT_MS);
+      received += chunk.length;
       yield chunk;
     }
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    throw new Error(`${what} stopped after ${received} bytes: ${error instanceof Error ? error.message : String(error)}${cause}`);
   } finally {
     clearTimeout(timer);
-    body.destroy();
   }
 }

@@ -86,7 +86,7 @@ export class DayFileStore {
    * sender announced a length or FileMac, bytes that do not match are refused (`VALIDATION_FAILED`, status 422)
    * and nothing is stored.
    */
-  async store(incoming: IncomingDayFile, bytes: AsyncIterable<Uint8Array>): Promise<StoreResult> {
+  async store(incoming: IncomingDayFile, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<StoreResult> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -176,7 +176,7 @@ export class DayFileStore {
   }
 
   /** Writes the bytes as ≤ 1 MiB rows while measuring them; returns their length and FileMac. */
-  private async writeChunks(manager: EntityManager, fileId: string, bytes: AsyncIterable<Uint8Array>): Promise<{ fileLen: number; fileMac: string }> {
+  private async writeChunks(manager: EntityManager, fileId: string, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ fileLen: number; fileMac: string }> {
     const digest = new FileDigest();
     let pending: Buffer[] = [];
     let pendingBytes = 0;

@@ -101,8 +101,8 @@ export class JobWorker {
       await this.handlers[job.kind].run(job);
     } catch (error) {
       const delayMs = retryDelayMs(job.attempts + 1, this.options.maxRetryDelayMs);
-      const tries = await this.jobs.postpone(job.jobId, delayMs, describe(error));
-      const line = `${describeJob(job)}: try ${tries} failed: ${describe(error)}; trying again in ${Math.round(delayMs / 1000)} s`;
+      await this.jobs.postpone(job.jobId, delayMs, describe(error));
+      const line = `${describeJob(job)}: try ${job.attempts + 1} failed: ${describe(error)}; trying again in ${Math.round(delayMs / 1000)} s`;
       if (error instanceof NotYetError) this.logger.warn(line);
       else this.logger.error(line);
     }

@@ -87,13 +87,11 @@ export class JobRepository {
     await manager.query(`UPDATE reconciliation.jobs SET status = 'DONE', done_at = now(), last_error = NULL WHERE job_id = $1`, [jobId]);
   }
 
-  /** A failed try: counted, its reason kept, the next one `delayMs` from now. Returns the tries so far. */
-  async postpone(jobId: string, delayMs: number, error: string): Promise<number> {
-    const rows: Array<{ attempts: number }> = await this.dataSource.query(
-      `UPDATE reconciliation.jobs SET attempts = attempts + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $2)
-        WHERE job_id = $1 RETURNING attempts`,
+  /** A failed try: counted, its reason kept, the next one `delayMs` from now. */
+  async postpone(jobId: string, delayMs: number, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE reconciliation.jobs SET attempts = attempts + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $2) WHERE job_id = $1`,
       [jobId, delayMs / 1000, error.slice(0, 2000)],
     );
-    return rows[0]?.attempts ?? 0;
   }
 }
