@@ -102,8 +102,7 @@ export class DayFileReader {
       let lineNo = 0;
       for await (const record of records) {
         lineNo += 1;
-        const compared = comparedValues(type, record);
-        yield copyRow([loadId, matchKeyOf(type, record), lineNo, ...CHECK_COLUMNS.map((column) => compared[column])]);
+        yield copyRow([loadId, matchKeyOf(type, record), lineNo, ...comparedValues(type, record)]);
       }
     }
     try {

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -9,7 +10,8 @@ import type { SnapshotUnknown } from '../breaks/break-proposal';
  * SNAPSHOT_NOT_SETTLED while told to, and counts what it was asked.
  */
 export class OwnerServer {
-  readonly files = new Map<string, Buffer>();
+  /** By path: the `.gz` bytes, or the name of a file on disk holding them. */
+  readonly files = new Map<string, Buffer | string>();
   unknowns: SnapshotUnknown[] = [];
   /** Answers to give 409 SNAPSHOT_NOT_SETTLED before serving (per path). */
   readonly notSettled = new Map<string, number>();
@@ -34,7 +36,7 @@ export class OwnerServer {
   }
 
   /** The file the owners write for (bank, date, type). */
-  serveFile(bankCode: string, businessDate: string, type: string, gz: Buffer): void {
+  serveFile(bankCode: string, businessDate: string, type: string, gz: Buffer | string): void {
     this.files.set(this.fileUrl(bankCode, businessDate, type), gz);
   }
 
@@ -67,6 +69,10 @@ export class OwnerServer {
       return;
     }
     response.writeHead(200, { 'content-type': 'application/gzip' });
+    if (typeof gz === 'string') {
+      createReadStream(gz).pipe(response);
+      return;
+    }
     if (this.cutOnce.delete(path)) {
       response.write(gz.subarray(0, gz.length >> 1), () => response.destroy());
       return;

@@ -28,7 +28,7 @@ export class BankReconciliationView {
   @ApiProperty({ type: Boolean, nullable: true, description: "our breaks and the bank's DIF01–03 name the same records; null until both exist" }) bankDifMatches!: boolean | null;
 }
 
-export class ApprovalView {
+export class BreakApprovalView {
   @ApiProperty({ description: 'the principal (issuer and subject of the token)' }) by!: string;
   @ApiProperty({ enum: ['operator', 'supervisor'] }) role!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
@@ -45,7 +45,7 @@ export class ProposedAdjustmentView {
   @ApiPropertyOptional({ enum: ['SUCCEEDED', 'FAILED'], description: 'RESOLVE_UNKNOWN: what the transfer becomes' }) resolveTo?: string;
   @ApiProperty({ description: 'why this adjustment, one line' }) reason!: string;
   @ApiProperty({ enum: ADJUSTMENT_STATUSES }) status!: string;
-  @ApiProperty({ type: [ApprovalView] }) approvals!: ApprovalView[];
+  @ApiProperty({ type: [BreakApprovalView] }) approvals!: BreakApprovalView[];
 }
 
 export class BreakView {
