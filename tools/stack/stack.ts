@@ -50,6 +50,8 @@ export interface RunningStack {
 
 const ROOT = resolve(__dirname, '../..');
 const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
+/** The reconciliation service's heap limit, as the benchmark runs it (docs/benchmarks.md "Reconciliation"). */
+export const RECONCILIATION_HEAP = '--max-old-space-size=160';
 /** Extra replicas listen on portBase + this + n. */
 const REPLICA_PORT_OFFSET = 40;
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */
@@ -60,6 +62,8 @@ interface ServiceSpec {
   entry: string;
   port: number;
   env: Record<string, string>;
+  /** Node's own options for the process, e.g. its heap limit. */
+  nodeArgs?: string[];
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -103,6 +107,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       entry: 'apps/reconciliation/src/main.ts',
       port: ports.reconciliation,
       env: { CUSTODY_TRANSFER_URL: url(ports.transfer), CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('reconciliation') },
+      // A day of a million transfers a side reads within ~300 MB with V8's heap kept this small (docs/benchmarks.md).
+      nodeArgs: [RECONCILIATION_HEAP],
     },
   ];
   const banks: StackInfo['banks'] = [];
@@ -123,7 +129,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
     const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
     const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
-    const child = spawn(process.execPath, [...preload, '-r', '@swc-node/register', spec.entry], {
+    const child = spawn(process.execPath, [...preload, ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
       cwd: ROOT,
       // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
       env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
