@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Chk01Record, type Chk04Record, type DayFileRecords, type DayFileType, type Dif04Record, writeDayFile } from '@custody/bank-protocol';
@@ -132,12 +132,15 @@ async function main(): Promise<void> {
   const owners = new OwnerServer();
   const url = await owners.start();
   const testbed = await startReconciliationTestbed('reconciliation_bench', config, new HttpBrokerFileOwners({ transfer: url, account: url }, () => 'bench-token'));
-  const timings: Array<[string, number]> = [];
+  const timings: Array<[string, number, number]> = [];
   const phase = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     const result = await work();
-    timings.push([label, seconds(started)]);
-    console.log(`${label.padEnd(64)} ${seconds(started).toFixed(2).padStart(7)} s   RSS ${mb(process.memoryUsage().rss)} MB`);
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    timings.push([label, seconds(started), cpuSeconds]);
+    console.log(`${label.padEnd(64)} ${seconds(started).toFixed(2).padStart(7)} s (${cpuSeconds.toFixed(2)} s CPU here)   RSS ${mb(process.memoryUsage().rss)} MB`);
     return result;
   };
   try {
@@ -178,7 +181,8 @@ async function main(): Promise<void> {
     });
     clearInterval(sampler);
     const total = timings.reduce((sum, [, s]) => sum + s, 0);
-    console.log(`\nthe reconciliation of the day: ${total.toFixed(2)} s`);
+    const cpu = timings.reduce((sum, [, , c]) => sum + c, 0);
+    console.log(`\nthe reconciliation of the day: ${total.toFixed(2)} s, ${cpu.toFixed(2)} s CPU in this process (PostgreSQL's is its own); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`peak RSS: ${mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024))} MB (${mb(rssBefore)} MB before: Node, the TypeScript loader, Nest)`);
   } finally {
     clearInterval(sampler);

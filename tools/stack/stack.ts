@@ -51,7 +51,7 @@ export interface RunningStack {
 const ROOT = resolve(__dirname, '../..');
 const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
 /** The reconciliation service's heap limit, as the benchmark runs it (docs/benchmarks.md "Reconciliation"). */
-export const RECONCILIATION_HEAP = '--max-old-space-size=160';
+const RECONCILIATION_HEAP = '--max-old-space-size=160';
 /** Extra replicas listen on portBase + this + n. */
 const REPLICA_PORT_OFFSET = 40;
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */

@@ -8,7 +8,7 @@ export interface SnapshotUnknown {
   readonly record: Chk01Record;
 }
 
-/** What a break proposes (api.md's table; docs/design.md "Reconciliation: breaks and proposals"). */
+/** What a break proposes (api.md's table; docs/design.md "Reconciliation"). */
 export interface Proposal {
   readonly kind: AdjustmentKind;
   readonly fundAccountNo: string;

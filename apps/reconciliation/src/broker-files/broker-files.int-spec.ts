@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const BANK = '1021000';
 
 /**
- * The broker-files worker (docs/design.md "Reconciliation: jobs") against a real local HTTP server standing in
+ * The broker-files worker (docs/design.md "Reconciliation") against a real local HTTP server standing in
  * for the transfer and account services, serving gzip streams made with the codec, and the real PostgreSQL.
  */
 describe('broker files: fetched from their owners by a persisted job that waits, retries and resumes (real PostgreSQL and HTTP)', () => {

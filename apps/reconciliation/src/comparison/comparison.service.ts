@@ -15,6 +15,8 @@ import { SnapshotUnknownsRepository } from './snapshot-unknowns.repository';
 
 /** Candidates read, judged and recorded per round: bounds memory however many records break. */
 const PAGE = 500;
+/** PostgreSQL's memory for the join of one file's two sides (~60 bytes a key). */
+const COMPARE_WORK_MEM = '128MB';
 
 interface Side {
   readonly load: FileLoad;
@@ -79,6 +81,8 @@ export class ComparisonService {
   private async compare(manager: EntityManager, day: DayOf): Promise<{ matched: number; found: number }> {
     const current = await this.loads.current(manager, day.bankCode, day.businessDate);
     const files = DETAIL_FILES.map((type) => ({ type, broker: pick(current, 'S', type)!, bank: pick(current, 'B', type)! }));
+    // A million keys a side hash in PostgreSQL's memory, not in batches on disk (this transaction only).
+    await manager.query(`SET LOCAL work_mem = '${COMPARE_WORK_MEM}'`);
     await manager.query(`CREATE TEMP TABLE candidates (check_file text, match_key text, s_line integer, b_line integer, s_bytes bytea, b_bytes bytea) ON COMMIT DROP`);
     let matched = 0;
     for (const { type, broker, bank } of files) {

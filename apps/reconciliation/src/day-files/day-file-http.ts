@@ -6,7 +6,7 @@ import { type CustodyConfig, DomainError, findBank } from '@custody/service-kit'
 import type { StoredDayFile } from './day-file.store';
 import type { DayFileStore } from './day-file.store';
 
-/** The `x-file-*` headers carry a file's descriptor both ways (docs/design.md "Reconciliation: the file store"). */
+/** The `x-file-*` headers carry a file's descriptor both ways (docs/design.md "Reconciliation"). */
 export const FILE_HEADERS = { fileLen: 'x-file-len', fileMac: 'x-file-mac', fileTime: 'x-file-time', busCode: 'x-bus-code' } as const;
 
 export function knownBank(config: CustodyConfig, bankCode: string | undefined, required: boolean): string | undefined {

@@ -72,8 +72,8 @@ function toStored(row: FileRow): StoredDayFile {
 }
 
 /**
- * Every day file sent or received, per bank, with every version kept (docs/design.md "Reconciliation: the
- * file store"). Bytes go in and come out as streams of ≤ 1 MiB rows, so no file is ever whole in memory; a
+ * Every day file sent or received, per bank, with every version kept (docs/design.md "Reconciliation").
+ * Bytes go in and come out as streams of ≤ 1 MiB rows, so no file is ever whole in memory; a
  * version is stored in one transaction after its length and FileMac were checked, and never changes after.
  */
 @Injectable()

@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 const BANK = '1021000';
 const noOwners = {} as BrokerFileOwners;
 
-/** The day-file store's HTTP API (docs/design.md "Reconciliation: the file store") against the real PostgreSQL. */
+/** The day-file store's HTTP API (docs/design.md "Reconciliation") against the real PostgreSQL. */
 describe('day-file store: PUT, GET with Range, HEAD, list and download (real PostgreSQL)', () => {
   const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
   let testbed: ReconciliationTestbed;

@@ -14,7 +14,7 @@ function header(request: Request, name: string, pattern: RegExp, what: string): 
 
 /**
  * Internal: the bank adapters keep every file they receive here and read the broker's files to send or serve
- * (docs/design.md "Reconciliation: the file store"). Callers sign as services; the ingress does not route it.
+ * (docs/design.md "Reconciliation"). Callers sign as services; the ingress does not route it.
  */
 @ApiExcludeController()
 @Controller('internal/v1/day-files')
