@@ -62,7 +62,7 @@ export class DayFileReader {
         await then(runner.manager, outcome);
         await runner.commitTransaction();
         this.logger.error(
-          `DAY FILE UNREADABLE: ${file.descriptor.fileName} of bank ${file.bankCode} (version ${file.version}, FileMac ${file.descriptor.fileMac}): ${defect}. ` +
+          `DAY FILE UNREADABLE: ${file.descriptor.fileName} of bank ${file.bankCode} (version ${file.version}, FileMac ${file.descriptor.fileMac}): ${defect.replace(/\.$/, '')}. ` +
             `It is kept but not compared; the comparison waits for a readable version of it.`,
         );
         return outcome;
@@ -109,7 +109,7 @@ export class DayFileReader {
       return await copyRows(runner, 'reconciliation.check_records', ['load_id', 'match_key', 'line_no', ...CHECK_COLUMNS], rows());
     } catch (error) {
       // bank-protocol.md §1: a serial is unique per issuer for ever, so a file listing one twice is malformed.
-      if (isDuplicateKey(error)) throw new UnreadableFileError(`${file.descriptor.fileName} lists one record twice: ${error.detail ?? 'a duplicate match key'}`);
+      if (isDuplicateKey(error)) throw new UnreadableFileError(`${file.descriptor.fileName} lists one record twice (${(error.detail ?? 'a match key repeated').replace(/\.$/, '')})`);
       throw error;
     }
   }
@@ -122,8 +122,8 @@ export class DayFileReader {
       for await (const record of records) {
         lineNo += 1;
         // The codec checks that a DIF reason names the sides present: B the bank's, S the broker's, X both.
-        const named = (record.broker ?? record.bank)!;
-        yield copyRow([loadId, lineNo, checkFile, record.reason, matchKeyOf(checkFile, named as never)]);
+        const named = (record.broker ?? record.bank)! as DayFileRecords[typeof checkFile];
+        yield copyRow([loadId, lineNo, checkFile, record.reason, matchKeyOf(checkFile, named)]);
       }
     }
     return copyRows(runner, 'reconciliation.dif_records', ['load_id', 'line_no', 'check_file', 'reason', 'match_key'], rows());
