@@ -1,6 +1,6 @@
 import { routeFor } from './ingress';
 
-const routes = { account: 'A', transfer: 'T', saga: 'S' };
+const routes = { account: 'A', transfer: 'T', saga: 'S', reconciliation: 'R' };
 
 describe('local ingress routing (api.md: one base URL, by path prefix to the owning service)', () => {
   it.each([
@@ -17,6 +17,10 @@ describe('local ingress routing (api.md: one base URL, by path prefix to the own
     ['/v1/transfers/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
     ['/v1/banks', 'S'],
     ['/v1/day', 'S'],
+    ['/v1/day/2026-11-23/close', 'S'],
+    ['/v1/reconciliation/2026-11-23?bankCode=1021000', 'R'],
+    ['/v1/reconciliation/2026-11-23/files', 'R'],
+    ['/v1/reconciliation/2026-11-23/files/B_CHK01_20261123.gz?bankCode=1021000', 'R'],
   ])('%s → %s', (path, owner) => {
     expect(routeFor(path, routes)).toBe(owner);
   });
@@ -24,5 +28,8 @@ describe('local ingress routing (api.md: one base URL, by path prefix to the own
   it('refuses paths no service owns', () => {
     expect(routeFor('/v1/nothing', routes)).toBeUndefined();
     expect(routeFor('/v1/transfersX', routes)).toBeUndefined();
+    expect(routeFor('/v1/reconciliationX', routes)).toBeUndefined();
+    // The day-file store is internal: the public ingress never routes it.
+    expect(routeFor('/internal/v1/day-files/1021000/B_CHK01_20261123.gz', routes)).toBeUndefined();
   });
 });

@@ -50,6 +50,8 @@ export interface RunningStack {
 
 const ROOT = resolve(__dirname, '../..');
 const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
+/** The reconciliation service's heap limit, as the benchmark runs it (docs/benchmarks.md "Reconciliation"). */
+const RECONCILIATION_HEAP = '--max-old-space-size=160';
 /** Extra replicas listen on portBase + this + n. */
 const REPLICA_PORT_OFFSET = 40;
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */
@@ -60,6 +62,8 @@ interface ServiceSpec {
   entry: string;
   port: number;
   env: Record<string, string>;
+  /** Node's own options for the process, e.g. its heap limit. */
+  nodeArgs?: string[];
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -69,10 +73,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const logDir = join(options.stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   // The services that call another, each signing as itself with the one role it asserts (the saga reads the
-  // ledger's balances; the transfer service and an adapter ask for fund-password verifications); the others hold no key.
+  // ledger's balances; the transfer service and an adapter ask for fund-password verifications, an adapter also
+  // keeps day files; the reconciliation service asks the owners for the broker's day files); the others hold no key.
   const callers: CallingService[] = [
     { identity: 'saga', role: 'auditor' },
     { identity: 'transfer', role: SERVICE_ROLE },
+    // The reconciliation service has the transfer and account services write the broker's day files.
+    { identity: 'reconciliation', role: SERVICE_ROLE },
     ...config.banks.map((bank): CallingService => ({ identity: adapterName(bank.code), role: SERVICE_ROLE })),
   ];
   const auth = new LocalAuthority(options.namespace, callers);
@@ -89,12 +96,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     CUSTODY_NAMESPACE: options.namespace,
     ...options.serviceEnv,
   };
-  const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3 };
+  const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3, reconciliation: options.portBase + 4 };
   const specs: ServiceSpec[] = [
     { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
     // The transfer service asks the account service to verify a fundPassword given with a transfer.
     { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: { CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('transfer') } },
     { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
+    {
+      name: 'reconciliation',
+      entry: 'apps/reconciliation/src/main.ts',
+      port: ports.reconciliation,
+      env: { CUSTODY_TRANSFER_URL: url(ports.transfer), CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('reconciliation') },
+      // A day of a million transfers a side reads within ~300 MB with V8's heap kept this small (docs/benchmarks.md).
+      nodeArgs: [RECONCILIATION_HEAP],
+    },
   ];
   const banks: StackInfo['banks'] = [];
   config.banks.forEach((bank, i) => {
@@ -102,8 +117,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (bank.simulate) {
       specs.push({ name: `bank-simulator-${bank.code}`, entry: 'apps/bank-simulator/src/main.ts', port: controlPort, env: { BANK_CODE: bank.code } });
     }
-    // The adapter asks the account service to verify a fund password (F-4.2 B).
-    const adapterEnv = { BANK_CODE: bank.code, CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv(adapterName(bank.code)) };
+    // The adapter asks the account service to verify a fund password (F-4.2 B), and keeps and reads the day files
+    // with the reconciliation service.
+    const adapterEnv = { BANK_CODE: bank.code, CUSTODY_ACCOUNT_URL: url(ports.account), CUSTODY_RECONCILIATION_URL: url(ports.reconciliation), ...auth.signingEnv(adapterName(bank.code)) };
     specs.push({ name: adapterName(bank.code), entry: 'apps/bank-adapter/src/main.ts', port: options.portBase + 10 + i, env: adapterEnv });
     banks.push({ code: bank.code, host: bank.host, port: bank.port, simulated: bank.simulate, controlUrl: bank.simulate ? url(controlPort) : undefined });
   });
@@ -113,7 +129,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
     const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
     const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
-    const child = spawn(process.execPath, [...preload, '-r', '@swc-node/register', spec.entry], {
+    const child = spawn(process.execPath, [...preload, ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
       cwd: ROOT,
       // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
       env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
@@ -207,7 +223,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await Promise.all(rest.map((spec) => waitHealthy(spec, launch(spec), logDir)));
     // Healthy is not yet open for business: transfers start once each bank has answered the day's 13012.
     await waitDaysOpen(url(ports.saga), auth.roleTokens().operator);
-    ingress = await startIngress(options.apiPort, { account: url(ports.account), transfer: url(ports.transfer), saga: url(ports.saga) });
+    ingress = await startIngress(options.apiPort, { account: url(ports.account), transfer: url(ports.transfer), saga: url(ports.saga), reconciliation: url(ports.reconciliation) });
     if (options.controlPort !== undefined) controlServer = await startControlServer(options.controlPort, control);
   } catch (e) {
     await stop();
