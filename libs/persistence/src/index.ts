@@ -10,3 +10,4 @@ export { assertSqlIdentifier, quoteIdentifier, qualifiedTable } from './sql-iden
 export { lockForTransaction } from './advisory-lock';
 export { expiredRows } from './retention';
 export type { RetentionTask, ExpiredRowsOptions } from './retention';
+export { cursorRows, readInSnapshot } from './snapshot-read';
