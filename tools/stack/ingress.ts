@@ -15,7 +15,7 @@ export interface IngressRoutes {
 export function routeFor(path: string, routes: IngressRoutes): string | undefined {
   const p = path.split('?')[0];
   if (/^\/v1\/fund-accounts\/[^/]+\/(balances|holds|statement)$/.test(p)) return routes.transfer;
-  if (p.startsWith('/v1/holds/') || p === '/v1/transfers' || p.startsWith('/v1/transfers/')) return routes.transfer;
+  if (p.startsWith('/v1/holds/') || p === '/v1/transfers' || p.startsWith('/v1/transfers/') || p.startsWith('/v1/adjustments/')) return routes.transfer;
   if (p.startsWith('/v1/customers') || p.startsWith('/v1/fund-accounts') || p.startsWith('/v1/custody/')) return routes.account;
   if (p.startsWith('/v1/banks') || p.startsWith('/v1/day')) return routes.saga;
   return undefined;
