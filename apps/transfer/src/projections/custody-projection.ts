@@ -7,17 +7,24 @@ import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
  * What the transfer service needs to know of account's data, learned from account's events: which fund
- * accounts exist (a ledger opens at zero) and which bank and bank account each is designated to.
+ * accounts exist (a ledger opens at zero), which bank and bank account each is designated to, and what the day
+ * files say of it (the customer's name and the fund account's branch).
  */
 @Injectable()
 export class CustodyProjection {
   constructor(private readonly outbox: Outbox) {}
 
+  /**
+   * The ledger opens at zero. The name and branch are optional in the event (an account service from before they
+   * were sent); an event carrying them fills in what a ledger lacks and never blanks what it has.
+   */
   async fundAccountOpened(manager: EntityManager, event: z.infer<typeof fundAccountOpened.schema>): Promise<void> {
     await manager.query(
-      `INSERT INTO transfer.ledger_accounts (fund_account_no, currency, customer_no, role) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (fund_account_no, currency) DO NOTHING`,
-      [event.fundAccountNo, event.currency, event.customerNo, event.role],
+      `INSERT INTO transfer.ledger_accounts (fund_account_no, currency, customer_no, role, customer_name, branch_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (fund_account_no, currency) DO UPDATE
+         SET customer_name = coalesce(excluded.customer_name, transfer.ledger_accounts.customer_name),
+             branch_id = coalesce(excluded.branch_id, transfer.ledger_accounts.branch_id)`,
+      [event.fundAccountNo, event.currency, event.customerNo, event.role, event.customerName ?? null, event.branchId ?? null],
     );
   }
 
