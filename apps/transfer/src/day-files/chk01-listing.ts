@@ -84,24 +84,22 @@ export function wouldBeListed(row: DayTransferRow, day: DayFileContext): Chk01Re
  */
 export function listedReversal(row: DayReversalRow, day: DayFileContext): Chk01Record | undefined {
   if (row.posted === null) return undefined;
-  return {
-    ...common(row, day, row.posted),
-    bankSerialNo: row.serialNo,
-    brokerSerialNo: row.ourSerialNo,
-    initiator: 'B',
-    functionCode: FUNCTION_CODES[row.function],
-  };
+  return record(row, day, row.posted, { initiator: 'B', functionCode: FUNCTION_CODES[row.function], bankSerialNo: row.serialNo, brokerSerialNo: row.ourSerialNo });
 }
 
 function transferRecord(row: DayTransferRow, day: DayFileContext, at: ChinaTime): Chk01Record {
+  const functionCode = FUNCTION_CODES[row.type];
   // Each side's serial, the other side's where known (bank-protocol.md §5: from the reply's Ref).
-  const serials = row.initiator === 'B' ? { bankSerialNo: row.serialNo, brokerSerialNo: row.ourSerialNo } : { bankSerialNo: row.bankSerialNo, brokerSerialNo: row.serialNo };
-  return { ...common(row, day, at), ...serials, initiator: row.initiator, functionCode: FUNCTION_CODES[row.type] };
+  return row.initiator === 'B'
+    ? record(row, day, at, { initiator: 'B', functionCode, bankSerialNo: row.serialNo, brokerSerialNo: row.ourSerialNo })
+    : record(row, day, at, { initiator: 'S', functionCode, bankSerialNo: row.bankSerialNo, brokerSerialNo: row.serialNo });
 }
 
-type Common = Omit<Chk01Record, 'bankSerialNo' | 'brokerSerialNo' | 'initiator' | 'functionCode'>;
+type Movement = LedgerNaming & { readonly fundAccountNo: string; readonly currency: Currency; readonly amount: string; readonly bankAccountNo: string | null };
+type Identity = Pick<Chk01Record, 'initiator' | 'functionCode' | 'bankSerialNo' | 'brokerSerialNo'>;
 
-function common(row: LedgerNaming & { fundAccountNo: string; currency: Currency; amount: string; bankAccountNo: string | null }, day: DayFileContext, at: ChinaTime): Common {
+/** One literal in the table's order: a file of a million records builds a million of them. */
+function record(row: Movement, day: DayFileContext, at: ChinaTime, identity: Identity): Chk01Record {
   return {
     bankInstId: day.bankCode,
     brokerInstId: day.brokerInstId,
@@ -109,11 +107,15 @@ function common(row: LedgerNaming & { fundAccountNo: string; currency: Currency;
     tradeDate: at.date,
     tradeTime: at.time,
     clearingDate: day.businessDate,
+    bankSerialNo: identity.bankSerialNo,
+    brokerSerialNo: identity.brokerSerialNo,
     // The repository takes the ledger's where the request named none (what moved money was designated, so there is
     // one); a blank would be refused by the codec, failing the file with the record named rather than listing it wrong.
     bankAccountNo: row.bankAccountNo ?? '',
     fundAccountNo: row.fundAccountNo,
     customerName: fileCustomerName(row),
+    initiator: identity.initiator,
+    functionCode: identity.functionCode,
     currency: row.currency,
     cashExFlag: cashExFlagFor(row.currency),
     amount: Money.fromDb(row.amount),

@@ -33,8 +33,27 @@ const TRANSFERS = `
 
 type TransferColumns = Omit<DayTransferRow, 'posted' | 'created'> & { postedDate: string | null; postedTime: string | null; createdDate: string; createdTime: string };
 
-function dayTransfer({ postedDate, postedTime, createdDate, createdTime, ...row }: TransferColumns): DayTransferRow {
-  return { ...row, posted: at(postedDate, postedTime), created: { date: createdDate, time: createdTime } };
+function dayTransfer(row: TransferColumns): DayTransferRow {
+  // Named field by field: a rest spread of twenty properties costs more than the rest of the record together.
+  return {
+    transferId: row.transferId,
+    type: row.type,
+    initiator: row.initiator,
+    serialNo: row.serialNo,
+    ourSerialNo: row.ourSerialNo,
+    bankSerialNo: row.bankSerialNo,
+    status: row.status,
+    fundAccountNo: row.fundAccountNo,
+    currency: row.currency,
+    amount: row.amount,
+    bankAccountNo: row.bankAccountNo,
+    customerNo: row.customerNo,
+    customerName: row.customerName,
+    branchId: row.branchId,
+    inSnapshot: row.inSnapshot,
+    posted: at(row.postedDate, row.postedTime),
+    created: { date: row.createdDate, time: row.createdTime },
+  };
 }
 
 type ReversalColumns = Omit<DayReversalRow, 'posted'> & { postedDate: string | null; postedTime: string | null };
