@@ -75,6 +75,22 @@ export const fundAccountOpened = defineTopic(
   }),
 );
 
+/**
+ * A customer's name changed (`PUT /v1/customers/{customerNo}` on an existing customer with another name). One event per
+ * fund account of the customer, keyed by that fund account number: on its partition it comes after the account's
+ * `fund-account.opened` (both are written under the customer's row lock), so a consumer that keeps the name per fund
+ * account (客户名称 of the day files it writes) sets it from this event and ends with the newest name.
+ */
+export const customerRenamed = defineTopic(
+  'customer.renamed',
+  1,
+  z.object({
+    customerNo: z.string().min(1),
+    fundAccountNo: z.string().min(1),
+    customerName: z.string().min(1),
+  }),
+);
+
 // ---- transfer ↔ saga: bank-securities transfers (F-4.x) ----
 
 export const transferTypeSchema = z.enum(['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK']);
