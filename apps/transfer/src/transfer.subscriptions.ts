@@ -1,4 +1,4 @@
-import { adjustmentProposed, bankDayChanged, bankRequestReceived, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
+import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
@@ -17,6 +17,7 @@ export function transferSubscriptions(services: {
   const { projection, transfers, inbound, bankDays, adjustments } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
+    on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),

@@ -216,6 +216,15 @@ describe("a bank's day files at the transfer service: S_CHK01, S_CHK04, the tran
     await expect(bed.dayFiles.chk01(BANK, '2026-02-30')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
+  it('customer.renamed: the files carry the newest name; fund-account.opened again does not change it', async () => {
+    const nameIn = async () => (await fileOf('CHK04', await bed.dayFiles.chk04(BANK, D))).find((r) => r.fundAccountNo === unnamed.fundAccountNo)?.customerName;
+    await bed.db.dataSource.transaction((m) => bed.projection.customerRenamed(m, { customerNo: 'C1', fundAccountNo: unnamed.fundAccountNo, customerName: '赵六' }));
+    expect(await nameIn()).toBe('赵六');
+    await bed.db.dataSource.transaction((m) => bed.projection.fundAccountOpened(m, { fundAccountNo: unnamed.fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY', customerName: '旧名', branchId: '0002' }));
+    expect(await nameIn()).toBe('赵六');
+    expect((await fileOf('CHK04', await bed.dayFiles.chk04(BANK, D))).find((r) => r.fundAccountNo === unnamed.fundAccountNo)?.branchId).toBe('0002');
+  });
+
   describe('through the internal HTTP edge (SERVICE_ROLE)', () => {
     const users = newIssuer('identity-provider', ROLES);
     const services = newIssuer('reconciliation', [SERVICE_ROLE]);
