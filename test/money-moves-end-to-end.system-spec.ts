@@ -336,6 +336,7 @@ describe('the contract', () => {
       'BANK_REQUEST_STALE',
       'BANK_REVERSED',
       'REVERSAL_REFUSED_FUNDS_USED',
+      'RESOLVED_BY_RECONCILIATION',
     ]);
   });
 });

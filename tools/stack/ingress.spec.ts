@@ -15,6 +15,8 @@ describe('local ingress routing (api.md: one base URL, by path prefix to the own
     ['/v1/holds/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
     ['/v1/transfers?waitMs=5000', 'T'],
     ['/v1/transfers/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
+    ['/v1/adjustments/6f9619ff-8b86-4011-b42d-00c04fc964ff', 'T'],
+    ['/v1/adjustments/6f9619ff-8b86-4011-b42d-00c04fc964ff/approve', 'T'],
     ['/v1/banks', 'S'],
     ['/v1/day', 'S'],
     ['/v1/day/2026-11-23/close', 'S'],

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { bankReplyReady, designationApplied, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
+import { AdjustmentService } from './adjustments/adjustment.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
@@ -9,12 +10,12 @@ import { TransferService } from './transfers/transfer.service';
 import { TransferModule } from './transfer.module';
 import { transferSubscriptions } from './transfer.subscriptions';
 
-/** transfer: the fund ledger, bank-securities transfers and internal transfers (domain.md §4, §13). */
+/** transfer: the fund ledger, bank-securities transfers, internal transfers, its day files and the adjustments (domain.md §4, §6, §13). */
 void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, settlementInstructionRecorded],
+  produces: [transferRequested, bankReplyReady, designationApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -23,5 +24,6 @@ void runDatabaseService({
       transfers: app.get(TransferService),
       inbound: app.get(BankInitiatedTransferService),
       bankDays: app.get(BankDayProjection),
+      adjustments: app.get(AdjustmentService),
     }),
 });

@@ -15,7 +15,14 @@ import {
 } from '@custody/service-kit';
 import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
 import { ACCOUNT_FUND_PASSWORDS, FUND_PASSWORD_ATTEMPT_DIGEST_KEY, FundPasswordGate } from './fund-passwords/fund-password.gate';
+import { AdjustmentRepository } from './adjustments/adjustment.repository';
+import { AdjustmentService } from './adjustments/adjustment.service';
+import { AdjustmentsController } from './adjustments/adjustments.controller';
+import { ManualCases } from './cases/manual-cases';
 import { BankDayProjection } from './day/bank-day.projection';
+import { DayFilesController } from './day-files/day-files.controller';
+import { DayFilesRepository } from './day-files/day-files.repository';
+import { DayFilesService } from './day-files/day-files.service';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
@@ -36,14 +43,15 @@ export class TransferModule {
     return {
       module: TransferModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, BalancesController, HoldsController, TransfersController, StatementsController],
+      controllers: [HealthController, BalancesController, HoldsController, TransfersController, StatementsController, AdjustmentsController, DayFilesController],
       providers: [
         ...platformProviders(ctx),
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
         LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
-        StatementRepository, StatementService],
+        StatementRepository, StatementService,
+        ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };
   }
 }

@@ -8,11 +8,13 @@ import { TransferPagingIndexes1732200000051 } from './migrations/1732200000051-t
 import { TransferAttemptsDropped1732200000053 } from './migrations/1732200000053-transfer-attempts-dropped';
 import { TransferBankDays1732200000061 } from './migrations/1732200000061-transfer-bank-days';
 import { TransferStatementIndex1732200000070 } from './migrations/1732200000070-transfer-statement-index';
+import { TransferDayClose1732200000080 } from './migrations/1732200000080-transfer-day-close';
+import { TransferDayFileIndexes1732200000081 } from './migrations/1732200000081-transfer-day-file-indexes';
 import { Transfer } from './transfers/transfer.entity';
 
 /** The transfer service's own tables and migrations, for the service and for its integration tests. */
 export const TRANSFER_SCHEMA = {
   schema: 'transfer',
   entities: [LedgerAccount, Hold, Transfer],
-  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070],
+  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070, TransferDayClose1732200000080, TransferDayFileIndexes1732200000081],
 };

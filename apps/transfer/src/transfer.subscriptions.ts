@@ -1,18 +1,27 @@
-import { bankDayChanged, bankRequestReceived, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
+import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
+import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import type { CustodyProjection } from './projections/custody-projection';
 import type { TransferService } from './transfers/transfer.service';
 
 /** What the transfer service consumes and which service method applies each (thin edges). */
-export function transferSubscriptions(services: { projection: CustodyProjection; transfers: TransferService; inbound: BankInitiatedTransferService; bankDays: BankDayProjection }): Subscription[] {
-  const { projection, transfers, inbound, bankDays } = services;
+export function transferSubscriptions(services: {
+  projection: CustodyProjection;
+  transfers: TransferService;
+  inbound: BankInitiatedTransferService;
+  bankDays: BankDayProjection;
+  adjustments: AdjustmentService;
+}): Subscription[] {
+  const { projection, transfers, inbound, bankDays, adjustments } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
+    on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
+    on(adjustmentProposed, (event, manager) => adjustments.propose(manager, event.payload)),
   ];
 }

@@ -9,6 +9,5 @@ export type { IsolationLevel, TransactionOptions } from './transaction.runner';
 export { assertSqlIdentifier, quoteIdentifier, qualifiedTable } from './sql-identifier';
 export { lockForTransaction } from './advisory-lock';
 export { expiredRows } from './retention';
-export { streamRows } from './row-stream';
-export type { RowStreamOptions } from './row-stream';
 export type { RetentionTask, ExpiredRowsOptions } from './retention';
+export { cursorRows, readInSnapshot } from './snapshot-read';

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, Logger, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { InvalidTokenError, TokenVerifier } from './bearer-tokens';
@@ -44,3 +44,11 @@ export class RoleGuard implements CanActivate {
     return true;
   }
 }
+
+/** The caller RoleGuard verified, for a handler that records who acted (e.g. an adjustment's approver). */
+export const VerifiedCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const caller = context.switchToHttp().getRequest<Request & { caller?: Caller }>().caller;
+  // RoleGuard sets it on every handler that is not @Public(); a public handler has no caller to ask for.
+  if (!caller) throw new UnauthorizedException('no verified caller');
+  return caller;
+});

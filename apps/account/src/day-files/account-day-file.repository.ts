@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccountFunctionCode, Initiator } from '@custody/bank-protocol';
 import type { Currency } from '@custody/money';
-import { streamRows } from '@custody/persistence';
+import { cursorRows, readInSnapshot } from '@custody/persistence';
 import type { Chk02Row, Chk03Row, RelationshipStateAfter } from './account-day-file-records';
 
 /** bank-protocol.md §5: the functions whose relationships CHK02 lists (11005 and 11011 change no custody state). */
@@ -38,7 +38,8 @@ interface Chk03Db {
 }
 
 /**
- * The rows of the account's day files, streamed from one read-only snapshot a batch at a time (`streamRows`): a bank
+ * The rows of the account's day files, streamed from one read-only snapshot a batch at a time (`readInSnapshot`,
+ * `cursorRows`): a bank
  * with a million relationships touched in a day never has them all in memory. Ordered, so a file is the same
  * bytes each time it is written from the same books.
  */
@@ -52,8 +53,7 @@ export class AccountDayFileRepository {
    * cancellation and a new designation the same day are two relationships of one CHK02 record.
    */
   async *chk02Rows(bankCode: string, businessDate: string): AsyncGenerator<Chk02Row> {
-    const rows = streamRows<Chk02Db>(
-      this.dataSource,
+    const rows = await this.snapshotRows<Chk02Db>(
       `WITH touched AS (
          SELECT DISTINCT r.fund_account_no, r.currency
            FROM account.account_functions f
@@ -84,8 +84,7 @@ export class AccountDayFileRepository {
 
   /** CHK03: every function of `CHK03_FUNCTIONS` that succeeded at the bank on D, in the order they took effect. */
   async *chk03Rows(bankCode: string, businessDate: string): AsyncGenerator<Chk03Row & { idNumberSealed: string }> {
-    const rows = streamRows<Chk03Db>(
-      this.dataSource,
+    const rows = await this.snapshotRows<Chk03Db>(
       `SELECT f.function_code, f.initiator, f.broker_serial_no, f.bank_serial_no, f.custody_account_no, f.bank_account_no,
               r.fund_account_no, r.currency, c.name AS customer_name, a.branch_id, c.id_type, c.id_number_sealed,
               f.amount::text AS amount, f.occurred_at
@@ -115,6 +114,10 @@ export class AccountDayFileRepository {
         occurredAt: row.occurred_at,
       };
     }
+  }
+
+  private snapshotRows<R>(sql: string, params: unknown[]): Promise<AsyncIterable<R>> {
+    return readInSnapshot(this.dataSource, async (manager) => cursorRows<R>(manager, sql, params));
   }
 
   /** Designations at the bank still awaiting its answer: while one is, the day's files could miss it. */

@@ -1,5 +1,5 @@
 import { BusinessDays } from '@custody/service-kit';
-import { movementDate, refusalToStart, takesBankTransfers } from './day-rules';
+import { brokerBusinessDate, movementDate, refusalToStart, takesBankTransfers } from './day-rules';
 
 describe("bank-protocol.md §7: which transfers a bank's day takes", () => {
   const allDay = { start: '00:00', end: '24:00' };
@@ -32,5 +32,27 @@ describe("bank-protocol.md §7: which transfers a bank's day takes", () => {
     expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDING' }, '2026-12-04', days)).toBe('2026-12-04');
     expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDED' }, '2026-12-04', days)).toBe('2026-12-07');
     expect(movementDate(undefined, '2026-12-03', days)).toBe('2026-12-03');
+  });
+});
+
+describe("api.md: adjustments take the broker's current business date, as the banks' day events show it", () => {
+  const days = new BusinessDays(['2026-12-08']);
+  const banks = ['1021000', '1051000'];
+
+  it('the newest date heard of, while any bank has not finished its day of it', () => {
+    expect(brokerBusinessDate([{ bankCode: '1021000', businessDate: '2026-12-04', phase: 'RECONCILED' }, { bankCode: '1051000', businessDate: '2026-12-04', phase: 'AWAITING_ADJUSTMENTS' }], banks, days)).toBe('2026-12-04');
+  });
+
+  it('the next business date once every bank reconciled or deferred the newest (its 13012 not answered yet)', () => {
+    expect(brokerBusinessDate([{ bankCode: '1021000', businessDate: '2026-12-07', phase: 'RECONCILED' }, { bankCode: '1051000', businessDate: '2026-12-07', phase: 'DEFERRED' }], banks, days)).toBe('2026-12-09');
+  });
+
+  it("a bank whose 13012 of the new date was answered shows the new date; one still on the old date does not hold it back", () => {
+    expect(brokerBusinessDate([{ bankCode: '1021000', businessDate: '2026-12-09', phase: 'OPEN' }, { bankCode: '1051000', businessDate: '2026-12-07', phase: 'RECONCILED' }], banks, days)).toBe('2026-12-09');
+  });
+
+  it('a configured bank never heard of keeps the date: its day is not finished', () => {
+    expect(brokerBusinessDate([{ bankCode: '1021000', businessDate: '2026-12-07', phase: 'RECONCILED' }], banks, days)).toBe('2026-12-07');
+    expect(brokerBusinessDate([], banks, days)).toBeUndefined();
   });
 });

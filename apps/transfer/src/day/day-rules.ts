@@ -1,7 +1,7 @@
 import type { DayPhase, ErrorCode } from '@custody/contracts';
 import type { BusinessDays } from '@custody/service-kit';
 import { withinTransferWindow } from '../transfers/transfer-window';
-import type { BankDayState } from './bank-day.projection';
+import type { BankDayRow, BankDayState } from './bank-day.projection';
 
 /** bank-protocol.md §7 step 3, broker side: what it answers the bank's transfer requests outside its day (转账时间已过). */
 export const DAY_CLOSED_RETURN_CODE = '3007';
@@ -43,4 +43,20 @@ const SNAPSHOT_TAKEN: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', '
 export function movementDate(day: BankDayState | undefined, sentDate: string, businessDays: BusinessDays): string {
   if (!day) return sentDate;
   return SNAPSHOT_TAKEN.has(day.phase) ? businessDays.after(day.businessDate) : day.businessDate;
+}
+
+/** Phases a date switch leaves behind (domain.md §15: every bank reconciled, or deferred with a reason). */
+const FINISHED: ReadonlySet<DayPhase> = new Set(['RECONCILED', 'DEFERRED']);
+
+/**
+ * The broker's current business date as the banks' day events show it (api.md: adjustments take it). The saga
+ * switches the date in the transaction that finishes the last bank's day, and announces the next date's days only
+ * as each bank answers its 13012: so the newest date heard of is current unless every configured bank's day of it
+ * is finished, in which case the date has switched to the next business date. Undefined before any day was heard of.
+ */
+export function brokerBusinessDate(days: readonly BankDayRow[], bankCodes: readonly string[], businessDays: BusinessDays): string | undefined {
+  if (days.length === 0) return undefined;
+  const newest = days.reduce((latest, day) => (day.businessDate > latest ? day.businessDate : latest), days[0].businessDate);
+  const finished = bankCodes.every((code) => days.some((day) => day.bankCode === code && day.businessDate === newest && FINISHED.has(day.phase)));
+  return finished ? businessDays.after(newest) : newest;
 }

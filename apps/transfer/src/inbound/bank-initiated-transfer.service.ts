@@ -8,12 +8,13 @@ import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
 import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
+import { ManualCases } from '../cases/manual-cases';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { DAY_CLOSED_RETURN_CODE, movementDate, takesBankTransfers } from '../day/day-rules';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { withAttempt } from '../transfers/transfer-attempts';
+import { attemptsAfter } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
 import { fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
@@ -100,6 +101,7 @@ export class BankInitiatedTransferService {
     private readonly bankDays: BankDayProjection,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly clock: Clock,
+    private readonly cases: ManualCases,
   ) {
     this.businessDays = new BusinessDays(config.holidays);
   }
@@ -270,8 +272,9 @@ export class BankInitiatedTransferService {
    * F-4.3 B / F-4.4 B. Every answer is recorded against the reversal's own serial (its repeat gets it
    * again); 0000 and 2005 also bar the original's serial for ever. A 2008 leaves the credited deposit as
    * it is and marks it for an operator (failure REVERSAL_REFUSED_FUNDS_USED on the transfer, shown by
-   * GET /v1/transfers, and an ERROR log): the bank has debited its customer once and we credited once,
-   * so the books agree, but the bank wanted the money back and only a person can settle that.
+   * GET /v1/transfers, an ERROR log, and a `transfer.manual-case-raised` for the operators' queue, raised
+   * once: a repeat of the reversal is answered from its record): the bank has debited its customer once and
+   * we credited once, so the books agree, but the bank wanted the money back and only a person can settle that.
    */
   private async reverse(manager: EntityManager, request: InboundRequest, fn: ReversalFunction): Promise<void> {
     const cancelled = request.cancelledRef;
@@ -334,6 +337,21 @@ export class BankInitiatedTransferService {
         ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 2008 refused, ${reasonOf(verdict)}`),
       });
       this.logger.error({ ...log, why: reasonOf(verdict) }, 'bank reversal refused because the credited funds were used; the deposit stands and needs manual handling');
+      await this.cases.raise(manager, {
+        cause: 'REVERSAL_REFUSED_FUNDS_USED',
+        subject: [request.bankCode, request.serialNo],
+        bankCode: request.bankCode,
+        businessDate,
+        description: `${what} of ${original.amount} to fund account ${original.fundAccountNo} refused 2008: ${reasonOf(verdict)}; the bank wants its money back`,
+        transferId: original.transferId,
+        initiator: 'B',
+        serialNo: request.serialNo,
+        functionCode: INSTRUCTION_CODES[fn],
+        fundAccountNo: original.fundAccountNo,
+        currency: original.currency as Currency,
+        amount: Money.fromDb(original.amount).toString(),
+        bankReturnCode: verdict.code,
+      });
     } else {
       this.logger.warn({ ...log, why: reasonOf(verdict) }, verdict.code === '2005' ? 'bank reversed a transfer we never saw; its serial is barred' : 'bank reversal refused');
     }
@@ -413,12 +431,6 @@ async function lockBankSerials(manager: EntityManager, bankCode: string, serialN
   for (const serialNo of [...new Set(serialNos)].sort()) {
     await lockForTransaction(manager, `transfer.bank-serial|${bankCode}|${serialNo}`);
   }
-}
-
-/** The columns of `transfer` after one more attempt (capped as every transfer's, transfer-attempts.ts). */
-function attemptsAfter(transfer: Transfer, attempt: string): Pick<Transfer, 'attempts' | 'attemptsDropped'> {
-  const log = withAttempt({ attempts: transfer.attempts, dropped: transfer.attemptsDropped }, attempt);
-  return { attempts: log.attempts, attemptsDropped: log.dropped };
 }
 
 function reasonOf(verdict: ReversalVerdict): string | undefined {

@@ -1,24 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { designationApplied, type designationResolved, type fundAccountOpened } from '@custody/contracts';
+import { type customerRenamed, designationApplied, type designationResolved, type fundAccountOpened } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
  * What the transfer service needs to know of account's data, learned from account's events: which fund
- * accounts exist (a ledger opens at zero) and which bank and bank account each is designated to.
+ * accounts exist (a ledger opens at zero), which bank and bank account each is designated to, and what the day
+ * files say of it (the customer's name and the fund account's branch).
  */
 @Injectable()
 export class CustodyProjection {
   constructor(private readonly outbox: Outbox) {}
 
+  /**
+   * The ledger opens at zero. The name and branch are optional in the event (an account service from before they
+   * were sent); an event carrying them fills in what a ledger lacks and never changes what it has (a later
+   * `customer.renamed` may have set the name since).
+   */
   async fundAccountOpened(manager: EntityManager, event: z.infer<typeof fundAccountOpened.schema>): Promise<void> {
     await manager.query(
-      `INSERT INTO transfer.ledger_accounts (fund_account_no, currency, customer_no, role) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (fund_account_no, currency) DO NOTHING`,
-      [event.fundAccountNo, event.currency, event.customerNo, event.role],
+      `INSERT INTO transfer.ledger_accounts (fund_account_no, currency, customer_no, role, customer_name, branch_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (fund_account_no, currency) DO UPDATE
+         SET customer_name = coalesce(transfer.ledger_accounts.customer_name, excluded.customer_name),
+             branch_id = coalesce(transfer.ledger_accounts.branch_id, excluded.branch_id)`,
+      [event.fundAccountNo, event.currency, event.customerNo, event.role, event.customerName ?? null, event.branchId ?? null],
     );
+  }
+
+  /** 客户名称 of the day files: the newest name, per fund account (every currency's ledger of it). */
+  async customerRenamed(manager: EntityManager, event: z.infer<typeof customerRenamed.schema>): Promise<void> {
+    await manager.query(`UPDATE transfer.ledger_accounts SET customer_name = $2 WHERE fund_account_no = $1`, [event.fundAccountNo, event.customerName]);
   }
 
   /**

@@ -25,6 +25,13 @@ export class StatementTransferView {
   @ApiProperty() bankCode!: string;
 }
 
+/** What an ADJUSTMENT movement belongs to: the reconciliation break it resolved (api.md). */
+export class StatementAdjustmentView {
+  @ApiProperty({ format: 'uuid', description: 'the break of the bank’s day it resolved (GET /v1/reconciliation/{businessDate})' }) breakId!: string;
+  @ApiProperty({ enum: ['CREDIT', 'DEBIT'] }) kind!: string;
+  @ApiProperty() bankCode!: string;
+}
+
 /** One movement of the fund ledger: one journal line of it. */
 export class StatementMovementView {
   @ApiProperty({ format: 'date', description: 'the business date of what moved the money (a transfer’s, a bank reversal’s, an adjustment’s)' }) businessDate!: string;
@@ -34,6 +41,7 @@ export class StatementMovementView {
   })
   sourceId!: string;
   @ApiPropertyOptional({ type: StatementTransferView, description: 'TRANSFER: the transfer' }) transfer?: StatementTransferView;
+  @ApiPropertyOptional({ type: StatementAdjustmentView, description: 'ADJUSTMENT: the approved adjustment’s break' }) adjustment?: StatementAdjustmentView;
   @ApiProperty({ example: '-300.00', description: 'signed: + money in, - money out' }) amount!: string;
   @ApiProperty({ example: '700.00', description: 'the ledger balance after this movement' }) balance!: string;
   @ApiProperty({ format: 'date-time', description: 'when it was booked' }) recordedAt!: string;

@@ -4,7 +4,7 @@ import { Money } from '@custody/money';
 import type { PostingSourceKind } from '../ledger/ledger-rules';
 import type { TransferType } from '../transfers/transfer.entity';
 
-/** One journal line of a customer's fund ledger, with the transfer it belongs to when it is a transfer's. */
+/** One journal line of a customer's fund ledger, with the transfer or adjustment it belongs to. */
 export interface MovementRow {
   lineId: string;
   businessDate: string;
@@ -15,6 +15,10 @@ export interface MovementRow {
   transferType: TransferType | null;
   serialNo: string | null;
   bankCode: string | null;
+  /** ADJUSTMENT: the break it resolved, its kind and bank. */
+  breakId: string | null;
+  adjustmentKind: 'CREDIT' | 'DEBIT' | null;
+  adjustmentBankCode: string | null;
 }
 
 /** A position in one fund ledger's journal, where lines sort by (business_date, line_id): the line there, or (date, '0') before a date's first. */
@@ -77,9 +81,11 @@ export class StatementRepository {
     return this.dataSource.query(
       `SELECT j.line_id::text AS "lineId", j.business_date::text AS "businessDate", j.source, j.source_id AS "sourceId", j.amount::text AS amount,
               to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "recordedAt",
-              t.type AS "transferType", t.serial_no AS "serialNo", t.bank_code AS "bankCode"
+              t.type AS "transferType", t.serial_no AS "serialNo", t.bank_code AS "bankCode",
+              a.break_id AS "breakId", a.kind AS "adjustmentKind", a.bank_code AS "adjustmentBankCode"
          FROM transfer.journal_lines j
          LEFT JOIN transfer.transfers t ON t.transfer_id = CASE WHEN j.source = 'TRANSFER' THEN j.source_id::uuid END
+         LEFT JOIN transfer.adjustments a ON a.adjustment_id = CASE WHEN j.source = 'ADJUSTMENT' THEN j.source_id::uuid END
         WHERE j.fund_account_no = $1 AND j.currency = $2 AND j.line_id <= $3
           AND (j.business_date, j.line_id) > ($4::date, $5::bigint) AND j.business_date <= $6::date
         ORDER BY j.business_date, j.line_id

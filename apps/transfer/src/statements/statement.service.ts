@@ -52,6 +52,7 @@ function movementView(row: MovementRow, balance: Money): StatementMovementView {
     source: row.source,
     sourceId: row.sourceId,
     transfer: row.transferType && row.serialNo && row.bankCode ? { type: row.transferType, serialNo: row.serialNo, bankCode: row.bankCode } : undefined,
+    adjustment: row.breakId && row.adjustmentKind && row.adjustmentBankCode ? { breakId: row.breakId, kind: row.adjustmentKind, bankCode: row.adjustmentBankCode } : undefined,
     amount: Money.fromDb(row.amount).toString(),
     balance: balance.toString(),
     recordedAt: row.recordedAt,

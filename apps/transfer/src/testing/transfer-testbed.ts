@@ -4,6 +4,11 @@ import { Outbox } from '@custody/messaging';
 import { chinaDateOf, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import type { z } from 'zod';
+import { AdjustmentRepository } from '../adjustments/adjustment.repository';
+import { AdjustmentService } from '../adjustments/adjustment.service';
+import { ManualCases } from '../cases/manual-cases';
+import { DayFilesRepository } from '../day-files/day-files.repository';
+import { DayFilesService } from '../day-files/day-files.service';
 import { HoldsService } from '../holds/holds.service';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
@@ -44,13 +49,15 @@ export interface TransferTestbed {
   /** The business date every configured bank's day was opened on (today in China, by the testbed's clock). */
   readonly businessDate: string;
   readonly statements: StatementService;
+  readonly adjustments: AdjustmentService;
+  readonly dayFiles: DayFilesService;
   /**
    * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
    * projection (the newest announcement wins) would never accept from the saga: so this sets it outright.
    */
   openDay(date: string): Promise<void>;
   /** A PRIMARY fund account designated at `bankCode`, as the account service's events leave it in the ledger. */
-  designatedAccount(bankCode: string, options?: { currency?: 'CNY' | 'USD' } & Partial<TestAccount>): Promise<TestAccount>;
+  designatedAccount(bankCode: string, options?: { currency?: 'CNY' | 'USD'; customerName?: string; branchId?: string } & Partial<TestAccount>): Promise<TestAccount>;
 }
 
 export async function startTransferTestbed(name: string, config: CustodyConfig, clock: Clock = new Clock()): Promise<TransferTestbed> {
@@ -76,27 +83,31 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const idempotency = new IdempotencyStore('transfer', sealingKey);
   const settled = new SettledNotifications(db.databaseUrl, 'transfer_settled');
   const projection = new CustodyProjection(outbox);
+  const cases = new ManualCases(outbox);
+  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases);
   return {
     db,
     sealingKey,
     ledger,
     outbox,
-    transfers: new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey)),
+    transfers,
     internal: new InternalTransferService(db.dataSource, ledger, idempotency, outbox, config, bankDays, clock, gateWithoutAccountService(sealingKey)),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
-    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock),
+    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
     projection,
     queries: new TransferQueryService(db.dataSource),
     bankDays,
     businessDate,
     openDay,
     statements: new StatementService(new StatementRepository(db.dataSource)),
+    adjustments: new AdjustmentService(db.dataSource, new AdjustmentRepository(), ledger, transfers, bankDays, idempotency, outbox, config, clock),
+    dayFiles: new DayFilesService(db.dataSource, new DayFilesRepository(), bankDays, config, clock),
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';
       const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();
       const bankAccountNo = options.bankAccountNo ?? `62${randomUUID().replace(/\D/g, '').slice(0, 14)}`;
       await db.dataSource.transaction(async (m) => {
-        await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency, role: 'PRIMARY' });
+        await projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency, role: 'PRIMARY', customerName: options.customerName, branchId: options.branchId });
         await projection.designationResolved(m, { relationshipId: randomUUID(), fundAccountNo, currency, bankCode, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: 'K1' });
       });
       return { fundAccountNo, bankAccountNo };

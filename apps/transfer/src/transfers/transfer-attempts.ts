@@ -20,6 +20,12 @@ export function withAttempt(log: AttemptLog, attempt: string): AttemptLog {
   return { attempts: [...attempts.slice(0, ATTEMPTS_KEPT.first), ...attempts.slice(ATTEMPTS_KEPT.first + excess)], dropped: log.dropped + excess };
 }
 
+/** A transfer's `attempts` and `attemptsDropped` columns after one more attempt. */
+export function attemptsAfter(columns: { readonly attempts: string[]; readonly attemptsDropped: number }, attempt: string): { attempts: string[]; attemptsDropped: number } {
+  const log = withAttempt({ attempts: columns.attempts, dropped: columns.attemptsDropped }, attempt);
+  return { attempts: log.attempts, attemptsDropped: log.dropped };
+}
+
 /** As the API shows them: in order, with one line standing for the dropped ones. */
 export function attemptsView(log: AttemptLog): string[] {
   if (log.dropped === 0) return log.attempts;

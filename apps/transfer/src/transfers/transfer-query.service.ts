@@ -30,6 +30,7 @@ export function transferView(t: Transfer): TransferView {
     failure: t.failureCode ? { code: t.failureCode, bankReturnCode: t.bankReturnCode ?? undefined, message: t.failureMessage ?? '' } : undefined,
     unknownSince: t.unknownSince?.toISOString(),
     attempts: attemptsView({ attempts: t.attempts, dropped: t.attemptsDropped }),
+    resolvedByAdjustmentId: t.resolvedByAdjustment ?? undefined,
   };
 }
 

@@ -30,7 +30,8 @@ export class RequestTransferBody {
  * ones: a request the broker refused with a return code (`BANK_REQUEST_REFUSED`), one that arrived after the
  * bank's reply deadline (`BANK_REQUEST_STALE`), one the bank reversed (`BANK_REVERSED`). A deposit the bank
  * tried to reverse after its funds were used stays SUCCEEDED with `REVERSAL_REFUSED_FUNDS_USED` (2008), for
- * an operator.
+ * an operator. A transfer still UNKNOWN at its day's end that the bank's day file does not list is
+ * `RESOLVED_BY_RECONCILIATION` (its RESOLVE_UNKNOWN adjustment approved).
  */
 export const TRANSFER_FAILURE_CODES = [
   ...TRANSFER_OUTCOME_FAILURE_CODES,
@@ -38,6 +39,7 @@ export const TRANSFER_FAILURE_CODES = [
   'BANK_REQUEST_STALE',
   'BANK_REVERSED',
   'REVERSAL_REFUSED_FUNDS_USED',
+  'RESOLVED_BY_RECONCILIATION',
 ] as const;
 export type TransferFailureCode = (typeof TRANSFER_FAILURE_CODES)[number];
 
@@ -63,6 +65,7 @@ export class TransferView {
   @ApiPropertyOptional({ type: TransferFailureView }) failure?: TransferFailureView;
   @ApiPropertyOptional({ format: 'date-time', description: 'while UNKNOWN: since when' }) unknownSince?: string;
   @ApiProperty({ type: [String], description: 'what was tried to end an UNKNOWN (query, resend, reversal), in order' }) attempts!: string[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'the adjustment (RESOLVE_UNKNOWN) that ended it, when it was still UNKNOWN at its day’s end' }) resolvedByAdjustmentId?: string;
 }
 
 export class TransferPageView {

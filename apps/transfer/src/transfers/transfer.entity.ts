@@ -35,6 +35,8 @@ export class Transfer {
   @Column({ name: 'attempts_dropped', type: 'integer', default: 0 }) attemptsDropped!: number;
   @Column({ name: 'business_date', type: 'date' }) businessDate!: string;
   @Column({ name: 'unknown_since', type: 'timestamptz', nullable: true }) unknownSince!: Date | null;
+  /** The RESOLVE_UNKNOWN adjustment that ended this transfer, UNKNOWN at its day's end (api.md). */
+  @Column({ name: 'resolved_by_adjustment', type: 'uuid', nullable: true }) resolvedByAdjustment!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

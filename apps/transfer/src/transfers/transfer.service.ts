@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { transferRequested, type transferOutcome } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { AmountFormatError, Money } from '@custody/money';
+import { AmountFormatError, type Currency, Money } from '@custody/money';
 import {
   Clock,
   CUSTODY_CONFIG,
@@ -18,11 +18,12 @@ import {
 } from '@custody/service-kit';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import type { RequestTransferBody } from './transfer.dto';
-import { withAttempt } from './transfer-attempts';
+import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
+import { attemptsAfter } from './transfer-attempts';
 import { FINAL_STATUSES, Transfer, type TransferType } from './transfer.entity';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
+import { ManualCases } from '../cases/manual-cases';
 
 type Outcome = z.infer<typeof transferOutcome.schema>;
 
@@ -42,6 +43,7 @@ export class TransferService {
     private readonly clock: Clock,
     private readonly settled: SettledNotifications,
     private readonly fundPasswords: FundPasswordGate,
+    private readonly cases: ManualCases,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -121,33 +123,50 @@ export class TransferService {
 
   /**
    * Applies the saga's verdict. Only the saga decides; this method only refuses to move a final
-   * transfer again, so a redelivered or late verdict can never double an effect (I6).
+   * transfer again, so a redelivered or late verdict can never double an effect (I6). A verdict that contradicts
+   * a final transfer is a case for an operator (the bank and the books may disagree).
    */
   async applyOutcome(manager: EntityManager, outcome: Outcome): Promise<void> {
     const transfer = await manager.findOne(Transfer, { where: { transferId: outcome.transferId }, lock: { mode: 'pessimistic_write' } });
     if (!transfer) throw new Error(`outcome for unknown transfer ${outcome.transferId}`);
     if (FINAL_STATUSES.includes(transfer.status)) {
-      if (transfer.status !== outcome.status) {
-        this.logger.error({ transferId: transfer.transferId, recorded: transfer.status, received: outcome.status }, 'conflicting verdict for a final transfer ignored; needs an operator');
-      }
+      if (transfer.status !== outcome.status) await this.conflictingOutcome(manager, transfer, outcome);
       return;
     }
-    if (outcome.attempt) {
-      const log = withAttempt({ attempts: transfer.attempts, dropped: transfer.attemptsDropped }, outcome.attempt);
-      transfer.attempts = log.attempts;
-      transfer.attemptsDropped = log.dropped;
-    }
+    if (outcome.status === 'PENDING') return;
+    if (outcome.attempt) Object.assign(transfer, attemptsAfter(transfer, outcome.attempt));
     if (outcome.bankSerialNo) transfer.bankSerialNo = outcome.bankSerialNo;
+    await this.settle(manager, transfer, outcome.status, outcome.failure);
+  }
+
+  /**
+   * api.md RESOLVE_UNKNOWN: ends a transfer left UNKNOWN at its day's end as the bank's day file shows it — its own
+   * movement on its own date with the hold consumed (SUCCEEDED), or the hold released (FAILED,
+   * RESOLVED_BY_RECONCILIATION) — naming the adjustment that resolved it. In the caller's transaction, the approval's.
+   */
+  async resolveUnknown(manager: EntityManager, transferId: string, resolution: { to: 'SUCCEEDED' | 'FAILED'; adjustmentId: string; why: string }): Promise<void> {
+    const transfer = await manager.findOne(Transfer, { where: { transferId }, lock: { mode: 'pessimistic_write' } });
+    if (!transfer) throw new DomainError('NOT_FOUND', `transfer ${transferId} does not exist`);
+    if (transfer.status !== 'UNKNOWN') {
+      const by = transfer.resolvedByAdjustment ? ` (resolved by adjustment ${transfer.resolvedByAdjustment})` : '';
+      throw new DomainError('ADJUSTMENT_DECIDED', `transfer ${transferId} is ${transfer.status} already${by}: nothing is left to resolve; reject this adjustment`);
+    }
+    transfer.resolvedByAdjustment = resolution.adjustmentId;
+    Object.assign(transfer, attemptsAfter(transfer, `${this.clock.now().toISOString()} reconciliation: ${resolution.to} by adjustment ${resolution.adjustmentId}`));
+    await this.settle(manager, transfer, resolution.to, resolution.to === 'FAILED' ? { code: 'RESOLVED_BY_RECONCILIATION', message: resolution.why } : undefined);
+  }
+
+  /** Moves the ledger as the transfer's new status says and records it; a final status wakes the callers waiting on it. */
+  private async settle(manager: EntityManager, transfer: Transfer, status: Exclude<Transfer['status'], 'PENDING'>, failure?: { code: TransferFailureCode; bankReturnCode?: string; message: string }): Promise<void> {
     const account = await this.ledger.lock(manager, transfer.fundAccountNo, transfer.currency);
     if (!account) throw new Error(`ledger of ${transfer.fundAccountNo} vanished`);
     const amount = Money.fromDb(transfer.amount);
     const source = { source: 'TRANSFER' as const, sourceId: transfer.transferId, businessDate: transfer.businessDate };
 
-    switch (outcome.status) {
+    switch (status) {
       case 'UNKNOWN':
         // Uncertainty is a state: the hold stays, nothing is credited (F-4.1 S / F-4.2 S).
         if (transfer.status !== 'UNKNOWN') transfer.unknownSince = this.clock.now();
-        transfer.status = 'UNKNOWN';
         break;
       case 'SUCCEEDED':
         if (transfer.type === 'SECURITIES_TO_BANK') {
@@ -156,22 +175,39 @@ export class TransferService {
         } else {
           await this.ledger.moveWithBank(manager, account, transfer.bankCode, amount, source);
         }
-        transfer.status = 'SUCCEEDED';
         break;
       case 'FAILED':
       case 'REVERSED':
         if (transfer.holdId) await this.ledger.endHold(manager, account, transfer.holdId, 'RELEASED');
-        transfer.status = outcome.status;
-        transfer.failureCode = outcome.failure?.code ?? null;
-        transfer.bankReturnCode = outcome.failure?.bankReturnCode ?? null;
-        transfer.failureMessage = outcome.failure?.message ?? null;
+        transfer.failureCode = failure?.code ?? null;
+        transfer.bankReturnCode = failure?.bankReturnCode ?? null;
+        transfer.failureMessage = failure?.message ?? null;
         break;
-      case 'PENDING':
-        return;
     }
+    transfer.status = status;
     await manager.save(transfer);
     if (FINAL_STATUSES.includes(transfer.status)) await this.settled.announce(manager, transfer.transferId);
     this.logger.log({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
+  }
+
+  /** The saga said otherwise of a transfer already final here: nothing moves, and an operator looks at it. */
+  private async conflictingOutcome(manager: EntityManager, transfer: Transfer, outcome: Outcome): Promise<void> {
+    this.logger.error({ transferId: transfer.transferId, recorded: transfer.status, received: outcome.status }, 'conflicting verdict for a final transfer ignored; needs an operator');
+    await this.cases.raise(manager, {
+      cause: 'CONFLICTING_OUTCOME',
+      subject: [transfer.transferId, outcome.status],
+      bankCode: transfer.bankCode,
+      businessDate: transfer.businessDate,
+      description: `transfer ${transfer.serialNo} is ${transfer.status} in the books, the saga's later verdict says ${outcome.status}${outcome.failure ? ` (${outcome.failure.message})` : ''}`,
+      transferId: transfer.transferId,
+      initiator: transfer.initiator,
+      serialNo: transfer.serialNo,
+      functionCode: transfer.type === 'SECURITIES_TO_BANK' ? '12002' : '12001',
+      fundAccountNo: transfer.fundAccountNo,
+      currency: transfer.currency as Currency,
+      amount: Money.fromDb(transfer.amount).toString(),
+      bankReturnCode: outcome.failure?.bankReturnCode,
+    });
   }
 }
 
