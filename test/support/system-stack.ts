@@ -41,7 +41,9 @@ export async function startSystemStack(): Promise<RunningStack> {
     throw new Error(`port ${API_PORT} is in use: another system-test stack is running (database ${DATABASE}); wait for it, or set CUSTODY_SYSTEM_TEST_SLOT=1..9`);
   }
   mkdirSync(SYSTEM_STATE_DIR, { recursive: true });
-  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as { banks: Array<Record<string, unknown>>; holidays?: string[] };
+  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as { banks: Array<Record<string, unknown>>; holidays?: string[]; dif04WaitMs?: number };
+  // A simulated bank sends its DIF04 within a second; a day whose DIF04 is lost is reconciled after this wait.
+  config.dif04WaitMs = 30_000;
   config.banks.forEach((bank, i) => {
     bank.port = 17401 + SHIFT + i;
     // Short timeouts keep the UNKNOWN scenarios quick; the behaviour does not depend on their size.
@@ -67,7 +69,8 @@ export async function startSystemStack(): Promise<RunningStack> {
     controlPort: 7490 + SHIFT,
     // A killed process's partitions move to the survivors after this, not after the production 30 s.
     // The next business date, not today's: its transfer window (to 24:00) cannot end while the tests run.
-    serviceEnv: { KAFKA_SESSION_TIMEOUT_MS: '6000', CUSTODY_FIRST_BUSINESS_DATE: new BusinessDays(config.holidays ?? []).after(chinaDateOf(new Date())) },
+    // The bank's day files are fetched after 20 s without them, not the profile's 10 minutes.
+    serviceEnv: { KAFKA_SESSION_TIMEOUT_MS: '6000', CUSTODY_BANK_FILES_WAIT_MS: '20000', CUSTODY_FIRST_BUSINESS_DATE: new BusinessDays(config.holidays ?? []).after(chinaDateOf(new Date())) },
   });
   return stack;
 }

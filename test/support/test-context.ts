@@ -101,7 +101,29 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string; originalReturnCode?: string; brokerSerialNo?: string }>('POST', `/bank-initiated/transfers/${serialNo}/query`);
   }
 
-  async injectFault(fault: { kind: 'DELAY_REPLY' | 'DROP_REPLY' | 'DROP_REQUEST' | 'CLOSE_CONNECTION' | 'CORRUPT_CHECKSUM' | 'DUPLICATE_REPLY' | 'REFUSE_SESSION'; instrCd?: string; times?: number; delayMs?: number }) {
+  /** A fault on requests from the broker, on the bank's sessions, or in the bank's side of the day's close (the simulator's README). */
+  async injectFault(fault: {
+    kind:
+      | 'DELAY_REPLY'
+      | 'DROP_REPLY'
+      | 'DROP_REQUEST'
+      | 'CLOSE_CONNECTION'
+      | 'CORRUPT_CHECKSUM'
+      | 'DUPLICATE_REPLY'
+      | 'REFUSE_SESSION'
+      | 'OMIT_FROM_CHK01'
+      | 'ALTER_IN_CHK01'
+      | 'LOSE_BANK_REQUEST'
+      | 'DELAY_FILE_CHUNK'
+      | 'CORRUPT_FILE_CHUNK'
+      | 'HOLD_DAY_FILES'
+      | 'DELAY_DIF04';
+    instrCd?: string;
+    times?: number;
+    delayMs?: number;
+    serialNo?: string;
+    amount?: string;
+  }) {
     const result = await this.call('POST', '/faults', fault);
     if (result.status !== 201) throw new Error(`simulator refused the fault: ${JSON.stringify(result.body)}`);
   }

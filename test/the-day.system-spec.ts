@@ -1,0 +1,186 @@
+import { DayControl, type BreakView } from './support/day-control';
+import { TestContext, type Designated } from './support/test-context';
+
+/**
+ * Issue 8's proof: a whole broker day with two simulated banks — transfers from both initiators, the close of the
+ * day (13011, the summary check, the day files both ways), the breaks the injected bank faults cause with their
+ * proposed adjustments, approvals (one over the four-eyes threshold), the date switch and the next day's first
+ * transfer; then a close during which services are SIGKILLed. Real PostgreSQL, Redis and Kafka; the stack is the
+ * system tests' shared one, so each case leaves every bank's day OPEN on a new date.
+ */
+jest.setTimeout(300_000);
+
+const ctx = new TestContext();
+const day = new DayControl(ctx);
+const [A, B] = ctx.bankCodes;
+
+/** I3 (domain.md §2): after the day's end every fund ledger equals the bank's custody account for it. */
+async function expectLedgersEqualCustody(accounts: Designated[]): Promise<void> {
+  for (const account of accounts) {
+    const ledger = (await ctx.balances(account.fundAccountNo)).balance;
+    const custody = (await ctx.banks[account.bankCode].custodyAccount(account.fundAccountNo)).balance;
+    expect({ fundAccountNo: account.fundAccountNo, ledger }).toEqual({ fundAccountNo: account.fundAccountNo, ledger: custody });
+  }
+}
+
+async function succeeded(body: Record<string, unknown>) {
+  const result = await ctx.transfer(body);
+  expect(result.body).toMatchObject({ status: 'SUCCEEDED' });
+  return result.body;
+}
+
+describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the day", domain.md §6)', () => {
+  afterAll(async () => {
+    for (const bank of ctx.bankCodes) await ctx.banks[bank].clearFaults();
+  });
+
+  it('a whole day: both initiators, one break of each kind, close, breaks and proposals, approvals with four eyes, the date switch, a transfer on the new date, I3', async () => {
+    const D = await day.open();
+    // Bank A: ordinary traffic of both initiators, and one case for each break.
+    const ordinary = await ctx.newDesignation(A, '200000.00');
+    const lost = await ctx.newDesignation(A, '100000.00');
+    const omitted = await ctx.newDesignation(A, '5000.00');
+    const altered = await ctx.newDesignation(A, '5000.00');
+    const unknown = await ctx.newDesignation(A, '5000.00');
+    const atB = await ctx.newDesignation(B, '5000.00');
+
+    await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: ordinary.fundAccountNo, amount: '1000.00', bankPassword: ordinary.bankPassword });
+    await succeeded({ type: 'SECURITIES_TO_BANK', fundAccountNo: ordinary.fundAccountNo, amount: '300.00' });
+    expect((await ctx.banks[A].startDeposit({ bankAccountNo: ordinary.bankAccountNo, fundAccountNo: ordinary.fundAccountNo, amount: '200.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
+    await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '500.00', bankPassword: atB.bankPassword });
+    expect((await ctx.banks[B].startDeposit({ bankAccountNo: atB.bankAccountNo, fundAccountNo: atB.fundAccountNo, amount: '50.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
+
+    // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
+    await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });
+    const lostDeposit = await ctx.banks[A].startDeposit({ bankAccountNo: lost.bankAccountNo, fundAccountNo: lost.fundAccountNo, amount: '60000.00' });
+    // S: the bank leaves our 12001 out of its CHK01.
+    const omittedDeposit = await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: omitted.fundAccountNo, amount: '100.00', bankPassword: omitted.bankPassword });
+    await ctx.banks[A].injectFault({ kind: 'OMIT_FROM_CHK01', serialNo: omittedDeposit.serialNo });
+    // X: the bank lists our 12001 of 100.00 as 150.00.
+    const alteredDeposit = await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: altered.fundAccountNo, amount: '100.00', bankPassword: altered.bankPassword });
+    await ctx.banks[A].injectFault({ kind: 'ALTER_IN_CHK01', serialNo: alteredDeposit.serialNo, amount: '150.00' });
+    // UNKNOWN at the day's end: the bank books our 12001 but no answer, query or reversal of it gets through.
+    await ctx.banks[A].injectFault({ kind: 'DROP_REPLY', instrCd: '12001' });
+    await ctx.banks[A].injectFault({ kind: 'DROP_REQUEST', instrCd: '12005', times: 100 });
+    await ctx.banks[A].injectFault({ kind: 'DROP_REQUEST', instrCd: '12003', times: 100 });
+    const left = await ctx.transfer({ type: 'BANK_TO_SECURITIES', fundAccountNo: unknown.fundAccountNo, amount: '80.00', bankPassword: unknown.bankPassword }, 4000);
+    const leftUnknown = await ctx.eventually(
+      () => ctx.api.call<{ status: string }>('GET', `/v1/transfers/${left.body.transferId}`),
+      (r) => r.body.status === 'UNKNOWN',
+    );
+    expect(leftUnknown.body.status).toBe('UNKNOWN');
+
+    // The close: every bank ends its day; 13011 goes once the transfers in flight had their time.
+    const closing = await day.close(D);
+    expect(closing.status).toBe(202);
+    expect(await day.phase(A, D, ['AWAITING_ADJUSTMENTS'])).toMatchObject({ phase: 'AWAITING_ADJUSTMENTS', openBreaks: 4 });
+    await ctx.banks[A].clearFaults();
+    // Bank B had nothing wrong: reconciled on its own; the date waits for bank A.
+    expect(await day.phase(B, D, ['RECONCILED'])).toMatchObject({ phase: 'RECONCILED', openBreaks: 0 });
+    expect((await day.day()).businessDate).toBe(D);
+    const refused = await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: atB.fundAccountNo, amount: '1.00' });
+    expect(refused.body).toMatchObject({ code: 'DAY_CLOSED' });
+
+    // The breaks, each with the adjustment api.md's table gives it, and the bank's DIF01 naming the same records.
+    const recon = await ctx.eventually(
+      () => day.reconciliation(D, A),
+      (r) => r.banks[0]?.bankDifMatches !== null && r.breaks.length === 4,
+    );
+    expect(recon.banks).toEqual([expect.objectContaining({ bankCode: A, summaryCheck: 'MISMATCHED', bankDifMatches: true })]);
+    expect(recon.banks[0].matched).toBeGreaterThanOrEqual(5);
+    const breakOf = (fundAccountNo: string) => recon.breaks.find((b) => b.fundAccountNo === fundAccountNo) as BreakView;
+    expect(breakOf(lost.fundAccountNo)).toMatchObject({
+      file: 'CHK01',
+      reason: 'B',
+      initiator: 'B',
+      serialNo: lostDeposit.body.serialNo,
+      broker: null,
+      bank: expect.objectContaining({ functionCode: '12001', amount: '60000.00' }),
+      status: 'OPEN',
+      proposedAdjustment: expect.objectContaining({ kind: 'CREDIT', amount: '60000.00', status: 'PROPOSED' }),
+    });
+    expect(breakOf(omitted.fundAccountNo)).toMatchObject({
+      reason: 'S',
+      initiator: 'S',
+      serialNo: omittedDeposit.serialNo,
+      bank: null,
+      proposedAdjustment: expect.objectContaining({ kind: 'DEBIT', amount: '100.00' }),
+    });
+    expect(breakOf(altered.fundAccountNo)).toMatchObject({
+      reason: 'X',
+      differingFields: ['amount'],
+      broker: expect.objectContaining({ amount: '100.00' }),
+      bank: expect.objectContaining({ amount: '150.00' }),
+      proposedAdjustment: expect.objectContaining({ kind: 'CREDIT', amount: '50.00' }),
+    });
+    expect(breakOf(unknown.fundAccountNo)).toMatchObject({
+      reason: 'B',
+      initiator: 'S',
+      proposedAdjustment: expect.objectContaining({ kind: 'RESOLVE_UNKNOWN', transferId: left.body.transferId, resolveTo: 'SUCCEEDED' }),
+    });
+
+    // Approvals: 60,000.00 is over fourEyesThreshold — two principals, the second a supervisor.
+    const big = breakOf(lost.fundAccountNo).proposedAdjustment!;
+    expect((await day.approve(big.adjustmentId, 'operator')).body).toMatchObject({ status: 'AWAITING_SECOND_APPROVAL' });
+    const twice = await day.approve(big.adjustmentId, 'operator');
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('SAME_APPROVER');
+    expect((await day.approve(big.adjustmentId, 'supervisor')).body).toMatchObject({ status: 'APPLIED', approvals: [expect.objectContaining({ role: 'operator' }), expect.objectContaining({ role: 'supervisor' })] });
+    expect((await day.approve(breakOf(unknown.fundAccountNo).proposedAdjustment!.adjustmentId, 'operator')).body).toMatchObject({ status: 'APPLIED' });
+    // The S and X breaks are the bank's file, not its books (its custody accounts hold our amounts): the operator
+    // rejects the proposed DEBIT/CREDIT, and a supervisor settles the MANUAL case put in its place, moving nothing.
+    for (const account of [omitted, altered]) {
+      const proposal = breakOf(account.fundAccountNo).proposedAdjustment!;
+      const rejected = await day.reject(proposal.adjustmentId, 'operator', "the bank's CHK01 is wrong: its custody account holds our amount");
+      expect(rejected.body).toMatchObject({ status: 'REJECTED', replacedBy: expect.any(String) });
+      const manual = rejected.body.replacedBy!;
+      expect((await day.approve(manual, 'operator', 'settled')).status).toBe(403);
+      expect((await day.approve(manual, 'supervisor', 'the bank confirmed a file error; its books agree with ours')).body).toMatchObject({ kind: 'MANUAL', status: 'APPLIED' });
+    }
+
+    // Every break resolved → S_CHK04, the bank's DIF04, RECONCILED, and the date switches by itself.
+    const next = await ctx.eventually(() => day.day(), (d) => d.businessDate !== D, 90_000);
+    expect(next.businessDate > D).toBe(true);
+    const resolved = await day.reconciliation(D, A);
+    expect(resolved.breaks.map((b) => b.status)).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED', 'RESOLVED']);
+    const D2 = await day.open();
+    expect(D2).toBe(next.businessDate);
+
+    // The UNKNOWN took the bank's record; the lost deposit is on the ledger as an adjustment.
+    expect((await ctx.api.call('GET', `/v1/transfers/${left.body.transferId}`)).body).toMatchObject({ status: 'SUCCEEDED', resolvedByAdjustmentId: breakOf(unknown.fundAccountNo).proposedAdjustment!.adjustmentId });
+    const statement = await ctx.api.call<{ movements: Array<{ source: string; amount: string; businessDate: string }> }>('GET', `/v1/fund-accounts/${lost.fundAccountNo}/statement?currency=CNY&from=${D}&to=${D}`);
+    expect(statement.body.movements).toEqual([expect.objectContaining({ source: 'ADJUSTMENT', amount: '60000.00', businessDate: D })]);
+
+    // The new date takes transfers again, on its own business date.
+    const first = await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '10.00', bankPassword: atB.bankPassword });
+    expect(first).toMatchObject({ businessDate: D2 });
+
+    await expectLedgersEqualCustody([ordinary, lost, omitted, altered, unknown, atB]);
+  });
+
+  it('a close resumes where it was when the saga and the reconciliation service are SIGKILLed in the middle of it', async () => {
+    const D = await day.open();
+    const accounts = [await ctx.newDesignation(A, '3000.00'), await ctx.newDesignation(B, '3000.00')];
+    for (const account of accounts) {
+      await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: account.fundAccountNo, amount: '700.00', bankPassword: account.bankPassword });
+      await succeeded({ type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, amount: '200.00' });
+    }
+    // Bank A's own files go slowly (3 s a chunk), so the kills below land while files are still on the wire.
+    await ctx.banks[A].injectFault({ kind: 'DELAY_FILE_CHUNK', delayMs: 3000, times: 3 });
+    expect((await day.close(D)).status).toBe(202);
+    const underWay = await day.phase(A, D, ['RECONCILING'], 30_000);
+    expect(underWay).toMatchObject({ phase: 'RECONCILING' });
+    await ctx.stack.kill('saga');
+    await ctx.stack.kill('reconciliation');
+    await ctx.stack.restart('reconciliation');
+    await ctx.stack.restart('saga');
+
+    const switched = await ctx.eventually(() => day.day(), (d) => d.businessDate !== D, 120_000);
+    expect(switched.businessDate > D).toBe(true);
+    for (const bank of [A, B]) {
+      expect((await day.reconciliation(D, bank)).breaks).toEqual([]);
+    }
+    await day.open();
+    await expectLedgersEqualCustody(accounts);
+  });
+});
