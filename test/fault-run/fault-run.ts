@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Money } from '@custody/money';
 import type { Designated, StackControl, TestContext } from '../support/test-context';
+import { closeTheDay, type DayCloseReport } from './day-close';
 import { type Disruption, Disruptor, planAdapterDisruptions } from './disruptions';
-import { checkInvariants, type BankRecord, type HubAccount, type HubTransfer, type InvariantReport, type Snapshot } from './invariants';
+import { checkInvariants, type BankRecord, type HubAccount, type HubTransfer, type Snapshot } from './invariants';
 import { Prng } from './prng';
 
 /**
@@ -67,7 +68,10 @@ export interface FaultRunReport {
   readonly retriedRequests: number;
   /** The bank's own transfers (or their reversals) left without a definite answer, which the bank then ended by reversal (F-4.3 B / F-4.4 B). */
   readonly bankEnded: number;
-  readonly invariants: InvariantReport;
+  /** The close of the day after the run: its breaks, the adjustments applied, what no fault explains. */
+  readonly day: DayCloseReport;
+  /** domain.md §2's invariants (invariants.ts) and DAY: the date switched, every break resolved and explained. */
+  readonly invariants: { readonly checks: Record<string, number>; readonly violations: readonly string[] };
 }
 
 /** Faults hit requests from the broker: transfers, their reversals (the saga's F-4.3 S / F-4.4 S) and queries. */
@@ -98,6 +102,12 @@ class BankInitiatedLedger {
 
   /** Originals whose reversal got no answer: the bank does not know whether the broker undid them. */
   readonly reversalsInDoubt = new Map<string, { readonly bankCode: string; readonly serialNo: string }>();
+
+  /**
+   * The bank's own transfers whose answer never reached it (UNKNOWN at the bank when started, or their reversal's
+   * answer lost): a disruption cost it. The bank's day files and ours may then differ (issue 8: explained breaks).
+   */
+  readonly answersLost = new Set<string>();
 }
 
 export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptions): Promise<FaultRunReport> {
@@ -143,12 +153,25 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   options.log(`fault run: all ${plan.length} transfers asked in ${Math.round((Date.now() - started) / 1000)} s; clearing faults and settling`);
   for (const bank of Object.values(ctx.banks)) await bank.clearFaults();
 
-  report.bankEnded = await settleBankSide(ctx, bankInitiated, options);
+  const endedByBank = await settleBankSide(ctx, bankInitiated, options);
+  report.bankEnded = endedByBank.size;
   await settle(ctx, options);
+  // The day's close comes after: reconciliation's adjustments are part of what I3 then checks.
+  const answersLost = new Set([...bankInitiated.answersLost, ...endedByBank]);
+  const day = await closeTheDay(ctx, answersLost, options.settleTimeoutMs, options.log);
   const snapshot = await takeSnapshot(target, population);
   const outcomes: Record<string, number> = {};
   for (const t of snapshot.transfers) outcomes[`${t.initiator} ${t.status}`] = (outcomes[`${t.initiator} ${t.status}`] ?? 0) + 1;
-  return { seed: options.seed, durationMs: Date.now() - started, ...report, disruptions: disruptor.done, outcomes, invariants: checkInvariants(snapshot) };
+  const invariants = checkInvariants(snapshot);
+  return {
+    seed: options.seed,
+    durationMs: Date.now() - started,
+    ...report,
+    disruptions: disruptor.done,
+    outcomes,
+    day,
+    invariants: { checks: { ...invariants.checks, DAY: Object.values(day.breaks).reduce((a, b) => a + b, 0) + 1 }, violations: [...invariants.violations, ...day.violations] },
+  };
 }
 
 interface PlannedStep {
@@ -213,6 +236,7 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
       })
       .catch(() => undefined);
     if (started?.status === 201) bankInitiated.add(account.bankCode, started.body.serialNo);
+    if (started?.status === 201 && started.body.status === 'UNKNOWN') bankInitiated.answersLost.add(started.body.serialNo);
     else if (started) report.refused[`bank ${started.status}`] = (report.refused[`bank ${started.status}`] ?? 0) + 1;
     return;
   }
@@ -223,6 +247,7 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
     const reversed = await ctx.banks[original.bankCode]!.reverseBankInitiated(original.serialNo).catch(() => undefined);
     if (!reversed || (reversed.status === 201 && reversed.body.status === 'UNKNOWN')) {
       bankInitiated.reversalsInDoubt.set(`${original.bankCode}|${original.serialNo}`, original);
+      bankInitiated.answersLost.add(original.serialNo);
     }
     return;
   }
@@ -251,9 +276,9 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
 /**
  * The bank's side of the end of the day: every one of its own transfers still UNKNOWN (or waiting) is ended
  * by reversal, as a bank does when its request got no answer (F-4.3 B / F-4.4 B); an unanswered reversal is
- * tried again. Returns how many it had to end.
+ * tried again. Returns the serials of those it had to end.
  */
-async function settleBankSide(ctx: TestContext, bankInitiated: BankInitiatedLedger, options: FaultRunOptions): Promise<number> {
+async function settleBankSide(ctx: TestContext, bankInitiated: BankInitiatedLedger, options: FaultRunOptions): Promise<Set<string>> {
   const deadline = Date.now() + options.settleTimeoutMs;
   const ended = new Set<string>();
   for (;;) {
@@ -269,16 +294,16 @@ async function settleBankSide(ctx: TestContext, bankInitiated: BankInitiatedLedg
         continue;
       }
       open += 1;
-      ended.add(key);
+      ended.add(serialNo);
       if (status === 'PENDING') continue;
       // Reversed again under a new serial: the broker answers 2006 if the lost one got there, and the bank then undoes its half.
       const reversed = await ctx.banks[bankCode]!.reverseBankInitiated(serialNo).catch(() => undefined);
       if (reversed?.status === 201 && reversed.body.status !== 'UNKNOWN') bankInitiated.reversalsInDoubt.delete(key);
     }
-    if (open === 0) return ended.size;
+    if (open === 0) return ended;
     if (Date.now() > deadline) {
       options.log(`fault run: ${open} of the bank's own transfers still open after ${options.settleTimeoutMs} ms`);
-      return ended.size;
+      return ended;
     }
     await sleep(500);
   }
@@ -391,6 +416,9 @@ export function formatReport(report: FaultRunReport): string {
     line('disruptions', report.disruptions),
     `retried       ${report.retriedRequests} API calls repeated with the same requestId after a kill`,
     `bank ended    ${report.bankEnded} of its own transfers left unanswered, by reversal`,
+    `day           ${report.day.businessDate} closed, switched to ${report.day.nextBusinessDate ?? 'nothing (not switched)'}`,
+    line('breaks', report.day.breaks),
+    line('adjusted', report.day.applied),
     line('checks', report.invariants.checks),
     `violations    ${report.invariants.violations.length} (of ${checks} checks)`,
     ...report.invariants.violations.slice(0, 50).map((v) => `  ${v}`),

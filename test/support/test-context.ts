@@ -133,7 +133,15 @@ export class BankSimulator {
   }
 
   async transaction(serialNo: string) {
-    return this.call<{ serialNo: string; instrCd: string; status: string; returnCode: string; amount?: string; counterpartSerialNo?: string }>('GET', `/transactions/${serialNo}`);
+    return this.call<{ serialNo: string; instrCd: string; status: string; returnCode: string; amount?: string; counterpartSerialNo?: string; reversedSerialNo?: string }>(
+      'GET',
+      `/transactions/${serialNo}`,
+    );
+  }
+
+  /** Every fault that hit, with what it hit (a request's serial, the original a reversal or query was about, a file). */
+  async appliedFaults() {
+    return (await this.call<Array<{ faultId: string; kind: string; serialNo?: string; subjectSerialNo?: string; instrCd?: string }>>('GET', '/faults/applied')).body;
   }
 }
 

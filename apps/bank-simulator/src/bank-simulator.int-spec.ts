@@ -482,6 +482,17 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       expect(await balances(bankAccountNo, fundAccountNo)).toEqual(['930.00', '70.00']);
     });
 
+    it('a fault on a query (12005) is recorded with the serial it asked about, so a fault run can tie it to its transfer', async () => {
+      const session = await broker();
+      const { bankAccountNo, fundAccountNo } = await designated(session);
+      const serial = brokerSerials.next();
+      await transfer(session, '12001', bankAccountNo, fundAccountNo, '5.00', { serial });
+      await arm({ kind: 'DROP_REPLY', instrCd: '12005', times: 1 });
+      expect(await settle(query(session, serial))).toBeInstanceOf(ReplyTimeoutError);
+      const applied = (await http<Array<Record<string, unknown>>>(sim, 'GET', '/faults/applied')).body;
+      expect(applied.at(-1)).toMatchObject({ kind: 'DROP_REPLY', instrCd: '12005', subjectSerialNo: serial });
+    });
+
     it('DELAY_REPLY: processed at once, answered after delayMs', async () => {
       const session = await broker();
       const { bankAccountNo, fundAccountNo } = await designated(session);

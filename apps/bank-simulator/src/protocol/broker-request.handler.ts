@@ -51,7 +51,7 @@ export class BrokerRequestHandler {
 
   handle(request: InboundRequest, connection: ProtocolConnection, session: BrokerSession): ReplyDraft | Promise<ReplyDraft> {
     const header = request.message.body.MsgHdr;
-    const fault = this.faults.take(header.InstrCd, { serialNo: header.Ref.Ref });
+    const fault = this.faults.take(header.InstrCd, { serialNo: header.Ref.Ref, ...subjectOf(request.message) });
     const where = { sessionId: session.sessionId, instrCd: header.InstrCd, serial: header.Ref.Ref };
     if (fault) this.log.warn({ ...where, faultId: fault.faultId, fault: fault.kind }, 'fault applied to a broker request');
 
@@ -252,4 +252,11 @@ export function passwordProof(account: Account, pinKey: Buffer | undefined): Pas
       return false;
     }
   };
+}
+
+/** The request a reversal (12003/12004) or a query (12005) is about, for the record of the faults that hit it. */
+function subjectOf(message: InboundRequest['message']): { subjectSerialNo?: string } {
+  if (message.name === 'Trf.003.01') return { subjectSerialNo: message.body.CnRef.Ref };
+  if (message.name === 'Trf.005.01') return { subjectSerialNo: message.body.QryRef.Ref };
+  return {};
 }

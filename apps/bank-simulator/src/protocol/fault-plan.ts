@@ -44,6 +44,11 @@ export interface Fault extends FaultSpec {
 export interface FaultTarget {
   readonly instrCd?: string;
   readonly serialNo?: string;
+  /**
+   * The transfer a request is about when that is not the request itself: a reversal's original (`CnRef`), a
+   * query's queried request (`QryRef`). A fault run explains a break of a transfer by any fault on a request about it.
+   */
+  readonly subjectSerialNo?: string;
   readonly businessDate?: string;
   readonly fileName?: string;
   readonly stPos?: number;
