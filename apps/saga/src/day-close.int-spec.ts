@@ -114,6 +114,24 @@ describe('the close of a bank day (real PostgreSQL)', () => {
     expect((await sent(transferOutcome)).filter((o) => o.transferId === unsettledTransferId).map((o) => o.status)).toEqual(['UNKNOWN']);
   });
 
+  it('§7 step 3: a designation made after 13011 belongs to the next business date (its 11001 and its day files)', async () => {
+    const relationshipId = randomUUID();
+    await tx((m) =>
+      bed.engine.startDesignation(m, {
+        relationshipId,
+        serialNo: `2026120710${Date.now().toString().slice(-10)}`,
+        fundAccountNo: uniqueFundAccountNo(),
+        currency: 'CNY',
+        bankCode: BANK_A,
+        bankAccountNo: '6200000002',
+        bankPassword: { sealed: 'x' },
+        customer: { customerNo: 'C1', name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: { sealed: 'y' } },
+      }),
+    );
+    const [designate] = (await calls('DESIGNATE', BANK_A)).slice(-1);
+    expect(designate.businessDate).toBe(new BusinessDays(bed.config.holidays).after(date));
+  });
+
   it('§7 step 4: the broker files ready → 13010 with their figures; the bank’s answer is recorded (MISMATCHED) and the detail files are sent', async () => {
     await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_A, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
     const [check] = await calls('SUMMARY_CHECK', BANK_A);
@@ -200,10 +218,23 @@ describe('the close of a bank day (real PostgreSQL)', () => {
     expect(await tx((m) => bed.days.find(m, BANK_A, date))).toMatchObject({ phase: 'RECONCILED', openBreaks: 1 });
   });
 
-  it('§7 step 8: bank B deferred → every bank finished → the date switches and the next 13012s go out', async () => {
-    await tx((m) => bed.cycle.defer(m, date, BANK_B, 'the bank is down'));
+  it('§7 step 8: bank B deferred in its close → every bank finished → the date switches and the next 13012s go out', async () => {
+    await tx((m) => bed.cycle.close(m, date, BANK_B));
+    await fire(BANK_B, 'ENDING_CHECK');
+    await reply((await calls('DAY_END', BANK_B))[0]);
+    expect(await phaseOf(BANK_B)).toBe('RECONCILING');
+    await tx((m) => bed.cycle.defer(m, date, BANK_B, 'the bank cannot take our files today'));
     const next = new BusinessDays(bed.config.holidays).after(date);
     expect(await sent(businessDateSwitched)).toEqual([expect.objectContaining({ businessDate: next, previousBusinessDate: date })]);
     for (const bank of [BANK_A, BANK_B]) expect((await calls('DAY_START', bank)).filter((c) => c.businessDate === next)).toHaveLength(1);
+  });
+
+  it('§7 step 8: a deferred day goes on with its remaining steps after the switch, its phase staying DEFERRED', async () => {
+    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_B, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
+    const [check] = await calls('SUMMARY_CHECK', BANK_B);
+    expect(check).toMatchObject({ businessDate: date });
+    await reply(check, { function: 'SUMMARY_CHECK', outcome: 'REPLIED', returnCode: '0000', summaryCheck: { checkReturnCode: '0000', bank: SUMMARY } });
+    expect(await fileSteps(BANK_B)).toEqual([expect.objectContaining({ mode: 'SEND', fileNames: detailFiles() })]);
+    expect(await phaseOf(BANK_B)).toBe('DEFERRED');
   });
 });

@@ -88,6 +88,16 @@ export class DayCycleService {
     return date;
   }
 
+  /**
+   * The date a movement made now at the bank belongs to (bank-protocol.md §7 step 3): the business date, or the next
+   * business date once the bank's day of it has ended — an account function made after 13011 is on the next date's
+   * files of both sides.
+   */
+  async dateOfNewMovement(manager: EntityManager, bankCode: string): Promise<string> {
+    const date = await this.businessDate(manager);
+    return (await this.closedFor(manager, bankCode, date)) ? this.businessDays.after(date) : date;
+  }
+
   /** Whether the bank's day of `date` takes no new request of that date any more (13011 answered, or deferred). */
   async closedFor(manager: EntityManager, bankCode: string, date: string): Promise<boolean> {
     const day = await this.days.find(manager, bankCode, date);
@@ -143,8 +153,9 @@ export class DayCycleService {
 
   /**
    * One step of the close of a bank's day: `decide` takes the close as it stands and says what it becomes and
-   * what is done next; the day's phase and open breaks follow, and a reconciled day may switch the date. A
-   * deferred day keeps what it learns but takes no step: its remaining steps are for later (§7 step 8).
+   * what is done next; the day's phase and open breaks follow, and a reconciled day may switch the date. A day
+   * deferred after its 13011 goes on with its remaining steps as they become possible, after the date switch too
+   * (§7 step 8: done later, by 13006/13007 where the bank's files did not come), its phase staying DEFERRED.
    */
   async advanceClose(manager: EntityManager, bankCode: string, date: string, decide: (close: DayClose) => CloseDecision): Promise<void> {
     // Lock order as everywhere in the saga: the saga row, then the bank's day, then its close.
@@ -154,7 +165,8 @@ export class DayCycleService {
     if (!day || !close) return;
     const decision = decide(close);
     const closing = CLOSING.has(day.phase);
-    const next = closing ? await this.closeSteps.carryOut(manager, saga, decision.close, decision.actions) : decision.close;
+    const stepsGoOn = closing || day.phase === 'DEFERRED';
+    const next = stepsGoOn ? await this.closeSteps.carryOut(manager, saga, decision.close, decision.actions) : decision.close;
     if (next.stalledReason !== null && next.stalledReason !== close.stalledReason) {
       this.logger.error(
         { bankCode, businessDate: date, step: next.step, reason: next.stalledReason, retryInMs: STALLED_RETRY_MS },

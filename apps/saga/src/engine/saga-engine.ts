@@ -62,7 +62,7 @@ export class SagaEngine {
 
   async startDesignation(manager: EntityManager, event: DesignationRequested): Promise<void> {
     const openingBalance = await this.ledger.balance(event.fundAccountNo, event.currency);
-    const payload: DesignationPayload = { ...event, openingBalance, businessDate: await this.days.businessDate(manager) };
+    const payload: DesignationPayload = { ...event, openingBalance, businessDate: await this.days.dateOfNewMovement(manager, event.bankCode) };
     const saga = await this.store.create(manager, 'DESIGNATION', event.relationshipId, event.bankCode, payload);
     if (saga) await this.issueCall(manager, saga, 'ORIGINAL');
   }
@@ -71,7 +71,9 @@ export class SagaEngine {
     const call = await this.store.completeCall(manager, completion.callId, completion.outcome, completion.returnCode);
     if (!call) return; // already applied (duplicate delivery, or the deadline fired first)
     const saga = await this.store.lock(manager, call.saga_id);
-    if (saga.current_call_id !== call.call_id || saga.state === 'DONE') return;
+    if (saga.current_call_id !== call.call_id) return;
+    // A DAY saga is done once its day is reconciled or deferred; a deferred day's close still makes its calls.
+    if (saga.state === 'DONE' && saga.kind !== 'DAY') return;
     if (saga.kind === 'DAY') {
       const purpose = call.purpose as DayCallPurpose;
       if (purpose === 'SUMMARY_CHECK') await this.dayClose.onSummaryCheckCompleted(manager, saga as SagaRow<DayPayload>, completion);
