@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
 import { createProxyServer } from 'http-proxy';
 
 /**
@@ -46,7 +46,10 @@ async function mergedOpenApi(routes: IngressRoutes): Promise<object> {
 }
 
 export function startIngress(port: number, routes: IngressRoutes): Promise<Server> {
-  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 60_000 });
+  // Connections to the services are kept and reused (issue 9): a new TCP connection per request cost more than
+  // the request. A client's own keep-alive connection to the ingress is Node's default.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000 });
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 60_000, agent });
   proxy.on('error', (_err, _req, res) => {
     if ('writeHead' in res && !res.headersSent) {
       res.writeHead(502, { 'content-type': 'application/problem+json' });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -126,20 +126,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const processes = new Map<string, ChildProcess>();
   const launch = (spec: ServiceSpec, options: ProcessOptions = {}) => {
-    const log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
+    // The child writes its log file itself: piped through this process, every line cost two more copies and this
+    // process's CPU on the hot path (issue 9), and a slow reader here could stall a service's writes.
+    const log = openSync(join(logDir, `${spec.name}.log`), 'a');
     const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
     const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
     const child = spawn(process.execPath, [...preload, ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
       cwd: ROOT,
       // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
       env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log, log],
     });
-    // Two pipes share the log: whichever ends first must not end it under the other (a write after
-    // end would be an unhandled error in this process); it closes once the child's streams are done.
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    child.once('close', () => log.end());
+    // The child holds its own descriptor now.
+    closeSync(log);
     processes.set(spec.name, child);
     return child;
   };

@@ -2,6 +2,7 @@ import { BadRequestException, type DynamicModule, type INestApplication, Logger 
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { Server } from 'node:http';
 import type { ValidationError } from 'class-validator';
 import { RoleGuard } from './auth';
 import type { TokenVerifier } from './bearer-tokens';
@@ -49,6 +50,11 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   app.enableShutdownHooks();
   const document = openApiDocument(app, `custody ${options.name}`);
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
+  // Callers keep connections open (the ingress's pool, issue 9); an idle connection outlives a pause between
+  // bursts (65 s, longer than a cloud load balancer's usual 60 s) so that a reused one is rarely closed under a request.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(options.port, options.host ?? '127.0.0.1');
   new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? '127.0.0.1'}:${options.port}`);
   return app;

@@ -92,7 +92,8 @@ export class BankCallHandler {
       returnCode: completion.returnCode,
       reason: completion.reason,
     };
-    if (completion.outcome === 'REPLIED') this.logger.info(fields, 'bank call replied');
+    // A reply is the normal case, once per call: debug (issue 9); what needs an operator's eye stays a warning.
+    if (completion.outcome === 'REPLIED') this.logger.debug(fields, 'bank call replied');
     else this.logger.warn(fields, completion.outcome === 'NOT_SENT' ? 'bank call not sent' : 'bank call sent but unanswered (UNKNOWN)');
   }
 }

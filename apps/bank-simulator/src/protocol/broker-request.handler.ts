@@ -228,7 +228,7 @@ export class BrokerRequestHandler {
       return rstOnlyReply(requestName, outcome.returnCode, outcome.info);
     }
     const { record } = outcome;
-    this.log.info(
+    this.log.debug(
       { ...where, status: record.status, returnCode: record.returnCode, amount: record.amount?.toString(), currency: record.currency, bankSerial: record.bankSerial },
       outcome.kind === 'replayed' ? 'broker request already processed: original reply repeated' : 'broker request processed',
     );

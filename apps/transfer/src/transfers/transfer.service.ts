@@ -187,7 +187,8 @@ export class TransferService {
     transfer.status = status;
     await manager.save(transfer);
     if (FINAL_STATUSES.includes(transfer.status)) await this.settled.announce(manager, transfer.transferId);
-    this.logger.log({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
+    // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
+    this.logger.debug({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
   }
 
   /** The saga said otherwise of a transfer already final here: nothing moves, and an operator looks at it. */
