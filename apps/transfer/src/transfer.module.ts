@@ -33,6 +33,7 @@ import { CustodyProjection } from './projections/custody-projection';
 import { StatementRepository } from './statements/statement.repository';
 import { StatementService } from './statements/statement.service';
 import { StatementsController } from './statements/statements.controller';
+import { TransferAdmission } from './transfers/transfer-admission';
 import { TransferQueryService } from './transfers/transfer-query.service';
 import { TransferService } from './transfers/transfer.service';
 import { TransfersController } from './transfers/transfers.controller';
@@ -49,7 +50,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
+        LedgerRepository, HoldsService, TransferAdmission, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };

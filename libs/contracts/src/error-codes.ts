@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   FUND_PASSWORD_NOT_SET: 422,
   /** `fundPassword` given, but the account service gave no verdict: nothing was done. */
   FUND_PASSWORD_UNVERIFIABLE: 503,
+  /**
+   * More transfers in flight at the request's bank than the hub serves in time: refused at once, nothing was done;
+   * the answer's `Retry-After` says when to try again (issue 9: load is shed, not queued).
+   */
+  OVERLOADED: 503,
   /** An adjustment over `fourEyesThreshold` approved a second time by the principal who approved it first. */
   SAME_APPROVER: 409,
   /** A MANUAL adjustment cannot be rejected: it is already the last resort. */

@@ -18,6 +18,7 @@ export * from './business-days';
 export * from './idempotency';
 export * from './serial-numbers';
 export * from './await-state';
+export * from './in-flight-limiter';
 export * from './namespace';
 export * from './service-runtime';
 export * from './settled-notifications';

@@ -64,6 +64,8 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   FUND_PASSWORD_NOT_SET: 'transient',
   // The account service is back in a moment.
   FUND_PASSWORD_UNVERIFIABLE: 'transient',
+  // Thrown only at the HTTP edge (admission); load passes.
+  OVERLOADED: 'transient',
   // The clock moves: windows open, days open.
   OUTSIDE_TRANSFER_WINDOW: 'transient',
   DAY_CLOSED: 'transient',

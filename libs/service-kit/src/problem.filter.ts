@@ -24,6 +24,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   FUND_PASSWORD_LOCKED: 'The fund password is locked after too many wrong attempts',
   FUND_PASSWORD_NOT_SET: 'The customer has no fund password',
   FUND_PASSWORD_UNVERIFIABLE: 'The fund password cannot be verified now; nothing was done',
+  OVERLOADED: 'Too many transfers in flight at this bank; nothing was done, retry after the time given',
 };
 
 export function problemOf(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
@@ -45,7 +46,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error({ err: error, code: problem.code }, 'request failed');
+    // A refusal under overload is the system working as meant, once per refused request: no error line each.
+    if (problem.status >= 500 && problem.code !== 'OVERLOADED') this.logger.error({ err: error, code: problem.code }, 'request failed');
+    if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

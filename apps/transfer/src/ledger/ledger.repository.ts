@@ -29,6 +29,12 @@ export class LedgerRepository {
     return manager.findOne(LedgerAccount, { where: { fundAccountNo, currency: currency as LedgerAccount['currency'] }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** The bank a fund ledger is with, read without a lock (admission counts per bank before any work is done). */
+  async bankOf(manager: EntityManager, fundAccountNo: string, currency: string): Promise<string | null> {
+    const rows: Array<{ bank_code: string | null }> = await manager.query('SELECT bank_code FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2', [fundAccountNo, currency]);
+    return rows[0]?.bank_code ?? null;
+  }
+
   figures(account: LedgerAccount): LedgerFigures {
     return { balance: Money.fromDb(account.balance), held: Money.fromDb(account.held) };
   }

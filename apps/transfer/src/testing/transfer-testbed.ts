@@ -51,6 +51,8 @@ export interface TransferTestbed {
   readonly statements: StatementService;
   readonly adjustments: AdjustmentService;
   readonly dayFiles: DayFilesService;
+  /** What the settling transactions announce to; not listening until a test starts it. */
+  readonly settled: SettledNotifications;
   /**
    * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
    * projection (the newest announcement wins) would never accept from the saga: so this sets it outright.
@@ -102,6 +104,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     statements: new StatementService(new StatementRepository(db.dataSource)),
     adjustments: new AdjustmentService(db.dataSource, new AdjustmentRepository(), ledger, transfers, bankDays, idempotency, outbox, config, clock),
     dayFiles: new DayFilesService(db.dataSource, new DayFilesRepository(), bankDays, config, clock),
+    settled,
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';
       const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();

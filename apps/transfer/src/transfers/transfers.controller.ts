@@ -16,6 +16,7 @@ import { InternalTransferService } from '../internal/internal-transfer.service';
 import { RequestTransferBody, TransferPageView, TransferView } from './transfer.dto';
 import { FINAL_STATUSES, TRANSFER_STATUSES, type TransferStatus } from './transfer.entity';
 import { TransferQueryService, transferView } from './transfer-query.service';
+import { TransferAdmission } from './transfer-admission';
 import { TransferService } from './transfer.service';
 
 export class ListTransfersQuery {
@@ -35,6 +36,7 @@ export class TransfersController {
     private readonly internalTransfers: InternalTransferService,
     private readonly queries: TransferQueryService,
     private readonly settled: SettledNotifications,
+    private readonly admission: TransferAdmission,
   ) {}
 
   /** Answers once the transfer is final or `waitMs` passed (then PENDING or UNKNOWN); the transfer goes on either way. */
@@ -49,9 +51,21 @@ export class TransfersController {
       'FUND_PASSWORD_LOCKED (too many wrong in a row; set it again), FUND_PASSWORD_NOT_SET, INSUFFICIENT_WITHDRAWABLE, RELATIONSHIP_NOT_ACTIVE, OUTSIDE_TRANSFER_WINDOW. Nothing was created.',
   })
   @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED: the requestId was used with another body (or another fundPassword)' })
-  @ApiServiceUnavailableResponse({ description: 'problem+json FUND_PASSWORD_UNVERIFIABLE: a fundPassword was given and cannot be verified now; nothing was created, retry later' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'problem+json; nothing was created, retry later: FUND_PASSWORD_UNVERIFIABLE (a fundPassword was given and cannot be verified now), ' +
+      'OVERLOADED (as many transfers in flight at the bank as it serves in time; the Retry-After header says when)',
+  })
   async request(@Body() body: RequestTransferBody, @Query('waitMs') waitMs?: string): Promise<TransferView> {
-    const transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
+    // F-4.7 calls no bank: nothing to shed it for.
+    const admission = body.type === 'INTERNAL' ? undefined : await this.admission.admit(body.fundAccountNo, body.currency);
+    let transferId: string;
+    try {
+      transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
+    } catch (error) {
+      admission?.release();
+      throw error;
+    }
     const transfer = await awaitState(
       () => this.queries.get(transferId),
       (t) => FINAL_STATUSES.includes(t.status),
@@ -59,6 +73,9 @@ export class TransfersController {
       // Woken by the settling commit; the 1 s bound is the fallback while the listener reconnects.
       (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
     );
+    // A replayed request of a final transfer, or one that ended while the caller waited, holds nothing further.
+    if (FINAL_STATUSES.includes(transfer.status)) admission?.release();
+    else admission?.releaseWhenSettled(transferId);
     return transferView(transfer);
   }
 
