@@ -131,7 +131,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const log = openSync(join(logDir, `${spec.name}.log`), 'a');
     const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
     const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
-    const child = spawn(process.execPath, [...preload, ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
+    const child = spawn(process.execPath, [...preload, ...cpuProfileArgs(), ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
       cwd: ROOT,
       // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
       env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
@@ -251,6 +251,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 }
 
 const adapterName = (bankCode: string) => `bank-adapter-${bankCode}`;
+
+/**
+ * `CUSTODY_CPU_PROF_DIR=dir npm start`: every service writes a V8 CPU profile there when it stops (Ctrl-C), for the
+ * flame graphs of docs/benchmarks.md (Node refuses `--cpu-prof` in NODE_OPTIONS, so the stack passes it).
+ */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.CUSTODY_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
+}
 
 /** A reader of stack.json sees the old file or the new one, never half of one. */
 function writeAtomically(path: string, text: string): void {

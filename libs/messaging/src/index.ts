@@ -26,6 +26,8 @@ export { DeadLetterError, DEAD_LETTER_HEADERS, buildDeadLetterMessage, readDeadL
 export type { DeadLetterFailure, DeadLetterRecord, DeadLetterSource } from './dead-letter';
 export { ensureTopics } from './topic.provisioning';
 export type { EnsureTopicsOptions } from './topic.provisioning';
+export { ProduceBatcher } from './produce-batcher';
+export type { BatchSender } from './produce-batcher';
 export { createKafka, createIdempotentProducer, kafkaBrokersFromEnv, DEFAULT_KAFKA_BROKERS } from './kafka.factory';
 export { consoleLogger, quietLogger } from './messaging.logger';
 export type { MessagingLogger } from './messaging.logger';

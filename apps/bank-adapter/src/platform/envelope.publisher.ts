@@ -1,5 +1,5 @@
 import type { TopicDef } from '@custody/contracts';
-import { createIdempotentProducer, encodeEnvelope, newEnvelope, type EnvelopeOptions } from '@custody/messaging';
+import { createIdempotentProducer, encodeEnvelope, newEnvelope, ProduceBatcher, type EnvelopeOptions } from '@custody/messaging';
 import type { TopicNamespace } from '@custody/service-kit';
 import type { Kafka, Producer } from 'kafkajs';
 
@@ -13,16 +13,18 @@ export interface EnvelopePublisher {
  * published directly with the idempotent producer, and only then does the consumer commit the offset that
  * caused the message (at-least-once). What does end a state of its own — a file step, the bank's 13005 — goes
  * through the outbox of its schema instead. Topic names go through the stack's namespace like every other
- * service's.
+ * service's. Completions of calls answered together leave in one produce request (`ProduceBatcher`, issue 9).
  */
 export class KafkaEnvelopePublisher implements EnvelopePublisher {
   private readonly producer: Producer;
+  private readonly batcher: ProduceBatcher;
 
   constructor(
     kafka: Kafka,
     private readonly namespace: TopicNamespace,
   ) {
     this.producer = createIdempotentProducer(kafka);
+    this.batcher = new ProduceBatcher(this.producer);
   }
 
   connect(): Promise<void> {
@@ -35,10 +37,6 @@ export class KafkaEnvelopePublisher implements EnvelopePublisher {
 
   async publish<T>(topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<void> {
     const envelope = newEnvelope(topic, payload, options);
-    await this.producer.send({
-      topic: this.namespace.name(topic.name),
-      acks: -1,
-      messages: [{ key: options.key, value: encodeEnvelope(envelope) }],
-    });
+    await this.batcher.send(this.namespace.name(topic.name), { key: options.key, value: encodeEnvelope(envelope) });
   }
 }
