@@ -51,10 +51,10 @@ export class LedgerRepository {
 
   /** Ends a hold: RELEASED gives the money back to available; CONSUMED is followed by the debit it reserved. */
   async endHold(manager: EntityManager, account: LedgerAccount, holdId: string, status: 'RELEASED' | 'CONSUMED'): Promise<Money> {
-    const hold = await manager.findOne(Hold, { where: { holdId }, lock: { mode: 'pessimistic_write' } });
-    if (!hold || hold.status !== 'ACTIVE') throw new DomainError('HOLD_NOT_ACTIVE', `hold ${holdId} is not active`);
-    const amount = Money.fromDb(hold.amount);
-    await manager.update(Hold, { holdId }, { status });
+    // One statement: the UPDATE takes the hold's row lock and ends only an ACTIVE hold (issue 9: it was a locking read and a write).
+    const [rows] = (await manager.query(`UPDATE transfer.holds SET status = $2 WHERE hold_id = $1 AND status = 'ACTIVE' RETURNING amount::text`, [holdId, status])) as [Array<{ amount: string }>, number];
+    if (rows.length === 0) throw new DomainError('HOLD_NOT_ACTIVE', `hold ${holdId} is not active`);
+    const amount = Money.fromDb(rows[0].amount);
     await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.minus(amount) });
     return amount;
   }

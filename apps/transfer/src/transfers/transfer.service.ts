@@ -185,7 +185,18 @@ export class TransferService {
         break;
     }
     transfer.status = status;
-    await manager.save(transfer);
+    // What settling may change, written as is: `save` would read the row again first to find what changed (issue 9).
+    await manager.update(Transfer, { transferId: transfer.transferId }, {
+      status: transfer.status,
+      failureCode: transfer.failureCode,
+      bankReturnCode: transfer.bankReturnCode,
+      failureMessage: transfer.failureMessage,
+      bankSerialNo: transfer.bankSerialNo,
+      attempts: transfer.attempts,
+      attemptsDropped: transfer.attemptsDropped,
+      unknownSince: transfer.unknownSince,
+      resolvedByAdjustment: transfer.resolvedByAdjustment,
+    });
     if (FINAL_STATUSES.includes(transfer.status)) await this.settled.announce(manager, transfer.transferId);
     // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
     this.logger.debug({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
