@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   bankCallCompleted,
-  bankCallRequested,
+  bankCallRequestedFor,
   bankFilesReceived,
   bankFileStepCompleted,
   bankFileStepRequested,
@@ -153,14 +153,17 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     started.push({ what: 'database', stop: () => dataSource.destroy() });
     await runMigrations(dataSource);
 
+    // The bank's own call topic and nothing of another bank's: the saga creates every bank's at its start too,
+    // so calls can be published (and wait here) whichever of the two starts first.
+    const callTopic = namespace.topic(bankCallRequestedFor(bank.code));
     await ensureTopics(
       kafka,
-      [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
+      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
         .map((topic) => namespace.name(topic.name))
         .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
     );
-    const retention = await startAdapterRetention(dataSource, kafka, { calls: namespace.name(bankCallRequested.name), inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
+    const retention = await startAdapterRetention(dataSource, kafka, { calls: callTopic.name, inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
     started.push({ what: 'retention', stop: () => retention.stop() });
     const publisher = new KafkaEnvelopePublisher(kafka, namespace);
     await publisher.connect();
@@ -301,7 +304,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         options.secrets,
         new PostgresCallClaims(dataSource),
       );
-      const callHandler = new BankCallHandler(bank.code, executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
+      const callHandler = new BankCallHandler(executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
       const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
 
       const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
@@ -313,7 +316,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         ...consumerBase,
         groupId: namespace.group(`bank-adapter-${bank.code}`),
         windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
-      }).subscribe(namespace.topic(bankCallRequested), (envelope) => callHandler.handle(envelope));
+      }).subscribe(callTopic, (envelope) => callHandler.handle(envelope));
       const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
         namespace.topic(bankReplyReady),
         (envelope) => replyHandler.handle(envelope),
