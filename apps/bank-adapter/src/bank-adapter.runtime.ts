@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   bankCallCompleted,
   bankCallRequestedFor,
+  bankOfCallTopic,
   bankFilesReceived,
   bankFileStepCompleted,
   bankFileStepRequested,
@@ -163,7 +164,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
     );
-    const retention = await startAdapterRetention(dataSource, kafka, { calls: callTopic.name, inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
+    const retention = await startAdapterRetention(dataSource, kafka, { calls: await everyBankCallTopic(kafka, namespace), inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
     started.push({ what: 'retention', stop: () => retention.stop() });
     const publisher = new KafkaEnvelopePublisher(kafka, namespace);
     await publisher.connect();
@@ -387,6 +388,20 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
   } catch (error) {
     await stopStarted();
     throw error;
+  }
+}
+
+/** The calls topics of every bank in the namespace, this adapter's bank's among them (it has just made sure of it). */
+async function everyBankCallTopic(kafka: Kafka, namespace: TopicNamespace): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((name) => {
+      const contractName = namespace.contractName(name);
+      return contractName !== undefined && bankOfCallTopic(contractName) !== undefined;
+    });
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -1,4 +1,4 @@
-import { bankCallRequestedFor, type BankCallRequest } from './topics';
+import { bankCallRequestedFor, bankOfCallTopic, type BankCallRequest } from './topics';
 
 const call = (bankCode: string): BankCallRequest => ({
   callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
@@ -33,5 +33,12 @@ describe('issue 9: the calls to a bank go to a topic of its own', () => {
   it('refuses a bank code that cannot be part of a topic name', () => {
     expect(() => bankCallRequestedFor('10.21')).toThrow('cannot name a topic');
     expect(() => bankCallRequestedFor('')).toThrow('cannot name a topic');
+  });
+
+  it('tells a call topic, and its bank, from any other topic', () => {
+    expect(bankOfCallTopic(bankCallRequestedFor('1021000').name)).toBe('1021000');
+    expect(bankOfCallTopic('custody.internal.bank.call-completed.1')).toBeUndefined();
+    expect(bankOfCallTopic('custody.internal.bank.call-requested.1')).toBeUndefined();
+    expect(bankOfCallTopic('sys3.custody.internal.bank.call-requested.1021000.1')).toBeUndefined();
   });
 });

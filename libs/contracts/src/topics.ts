@@ -220,6 +220,13 @@ export function bankCallRequestedFor(bankCode: string): TopicDef<BankCallRequest
   return topic;
 }
 
+const BANK_CALL_TOPIC_NAME = /^custody\.internal\.bank\.call-requested\.([A-Za-z0-9-]{1,12})\.1$/;
+
+/** The bank whose calls a topic carries (a name `bankCallRequestedFor` gives), or undefined for any other topic. */
+export function bankOfCallTopic(topicName: string): string | undefined {
+  return BANK_CALL_TOPIC_NAME.exec(topicName)?.[1];
+}
+
 /**
  * How a bank call ended, as the adapter saw it:
  * - REPLIED: the bank answered (returnCode says how);
