@@ -154,8 +154,8 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     started.push({ what: 'database', stop: () => dataSource.destroy() });
     await runMigrations(dataSource);
 
-    // The bank's own call topic and nothing of another bank's: the saga creates every bank's at its start too,
-    // so calls can be published (and wait here) whichever of the two starts first.
+    // The bank's own calls topic, never another bank's. The saga creates every configured bank's at its start too:
+    // whichever of the two starts first, the topic is there.
     const callTopic = namespace.topic(bankCallRequestedFor(bank.code));
     await ensureTopics(
       kafka,
