@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { bankCallCompleted, bankCallRequested, type EventEnvelope } from '@custody/contracts';
+import { bankCallCompleted, bankCallRequestedFor, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope } from '@custody/messaging';
 import { SecretSealer, TopicNamespace } from '@custody/service-kit';
 import {
@@ -90,9 +90,9 @@ function withdrawal(): BankCall {
 
 async function sendCall(call: BankCall): Promise<void> {
   await producer.send({
-    topic: namespace.name(bankCallRequested.name),
+    topic: namespace.name(bankCallRequestedFor(call.bankCode).name),
     acks: -1,
-    messages: [{ key: call.bankCode, partition: CALL_PARTITION, value: encodeEnvelope(newEnvelope(bankCallRequested, call, { key: call.bankCode })) }],
+    messages: [{ key: call.bankCode, partition: CALL_PARTITION, value: encodeEnvelope(newEnvelope(bankCallRequestedFor(call.bankCode), call, { key: call.bankCode })) }],
   });
 }
 
@@ -112,7 +112,7 @@ beforeAll(async () => {
 /** A namespace of the test's own, its topics, and a recorder of what the adapters answer in it. */
 beforeEach(async () => {
   namespace = new TopicNamespace(uniqueTopicName('adapter-lifecycle'));
-  await ensureTopics(producerKafka, [namespace.name(bankCallRequested.name), namespace.name(bankCallCompleted.name)], { partitions: 8 });
+  await ensureTopics(producerKafka, [namespace.name(bankCallRequestedFor(TEST_BANK.code).name), namespace.name(bankCallCompleted.name)], { partitions: 8 });
   recorder = await TopicRecorder.start(producerKafka, [namespace.name(bankCallCompleted.name)]);
 });
 
@@ -135,7 +135,7 @@ async function warmUp(): Promise<void> {
   const call = withdrawal();
   await sendCall(call);
   await waitFor(() => completionsOf(call.callId)[0], { timeoutMs: 15_000, description: 'the warm-up call answered' });
-  await waitFor(async () => (await committedOffset(producerKafka, namespace.group(`bank-adapter-${TEST_BANK.code}`), namespace.name(bankCallRequested.name), CALL_PARTITION)) !== undefined, {
+  await waitFor(async () => (await committedOffset(producerKafka, namespace.group(`bank-adapter-${TEST_BANK.code}`), namespace.name(bankCallRequestedFor(TEST_BANK.code).name), CALL_PARTITION)) !== undefined, {
     timeoutMs: 15_000,
     description: 'the warm-up call committed',
   });

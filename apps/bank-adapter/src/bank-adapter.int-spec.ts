@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClearPin, INSTRUCTION_CODES, passwordComponent, PinVerifierPrivateKey, PinVerifierPublicKey } from '@custody/bank-protocol';
-import { bankCallCompleted, bankCallRequested, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
-import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
+import { bankCallCompleted, bankCallRequestedFor, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
+import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
 import {
   FundPasswordVerificationClient,
@@ -17,6 +17,8 @@ import {
   TopicNamespace,
 } from '@custody/service-kit';
 import {
+  assignedTopics,
+  committedOffset,
   createTestDatabase,
   createTestKafka,
   redisUrlFromEnv,
@@ -124,8 +126,8 @@ function withdrawal(fundAccountNo = '880001', sendWithinMs = SEND_WITHIN_MS): Ba
 }
 
 async function sendCall(call: BankCall): Promise<void> {
-  const envelope = newEnvelope(bankCallRequested, call, { key: call.bankCode });
-  await producer.send({ topic: namespace.name(bankCallRequested.name), acks: -1, messages: [{ key: call.bankCode, value: encodeEnvelope(envelope) }] });
+  const envelope = newEnvelope(bankCallRequestedFor(call.bankCode), call, { key: call.bankCode });
+  await producer.send({ topic: namespace.name(bankCallRequestedFor(call.bankCode).name), acks: -1, messages: [{ key: call.bankCode, value: encodeEnvelope(envelope) }] });
 }
 
 async function completionOf(callId: string, timeoutMs = 15_000): Promise<{ key: string | null; envelope: EventEnvelope<CallCompletion> }> {
@@ -224,6 +226,28 @@ describe('bank adapter against a bank, real Kafka and Redis', () => {
     const seen = bank.received.find((m) => m.body.MsgHdr.Ref.Ref === call.serialNo);
     expect(seen?.body.MsgHdr.InstrCd).toBe(INSTRUCTION_CODES.SECURITIES_TO_BANK);
     expect(seen?.name === 'Trf.001.01' && seen.body.TrfAmt.toString()).toBe('300.00');
+  });
+
+  it("issue 9: the adapter reads its own bank's call topic and no other: another bank's call is never delivered to it", async () => {
+    const otherBank = '1051000';
+    const otherTopic = namespace.name(bankCallRequestedFor(otherBank).name);
+    await ensureTopics(kafka, [otherTopic], { partitions: 8 });
+    const theirs = { ...withdrawal('880011'), bankCode: otherBank };
+    const [published] = await producer.send({
+      topic: otherTopic,
+      acks: -1,
+      messages: [{ key: otherBank, value: encodeEnvelope(newEnvelope(bankCallRequestedFor(otherBank), theirs, { key: otherBank })) }],
+    });
+    // A call of its own, sent after the other bank's and answered: the adapter is consuming meanwhile.
+    const ours = withdrawal('880012');
+    await sendCall(ours);
+    await completionOf(ours.callId);
+
+    const group = namespace.group(`bank-adapter-${BANK_CODE}`);
+    expect(await assignedTopics(kafka, group)).toEqual([namespace.name(bankCallRequestedFor(BANK_CODE).name)]);
+    expect(await committedOffset(kafka, group, otherTopic, published.partition)).toBeUndefined();
+    expect(recorder.messages.filter((m) => (m.json as EventEnvelope<CallCompletion>).payload.callId === theirs.callId)).toEqual([]);
+    expect(bank.received.some((m) => m.body.MsgHdr.Ref.Ref === theirs.serialNo)).toBe(false);
   });
 
   it('item 6: a call that cannot be written within its send budget (here: behind a held call of the same account) is NOT_SENT, fenced off, and never written', async () => {

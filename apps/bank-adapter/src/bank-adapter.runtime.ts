@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   bankCallCompleted,
-  bankCallRequested,
+  bankCallRequestedFor,
+  bankOfCallTopic,
   bankFilesReceived,
   bankFileStepCompleted,
   bankFileStepRequested,
@@ -153,14 +154,17 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     started.push({ what: 'database', stop: () => dataSource.destroy() });
     await runMigrations(dataSource);
 
+    // The bank's own calls topic, never another bank's. The saga creates every configured bank's at its start too:
+    // whichever of the two starts first, the topic is there.
+    const callTopic = namespace.topic(bankCallRequestedFor(bank.code));
     await ensureTopics(
       kafka,
-      [bankCallRequested, bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
+      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
         .map((topic) => namespace.name(topic.name))
         .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
     );
-    const retention = await startAdapterRetention(dataSource, kafka, { calls: namespace.name(bankCallRequested.name), inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
+    const retention = await startAdapterRetention(dataSource, kafka, { calls: await everyBankCallTopic(kafka, namespace), inbox: [namespace.name(bankFileStepRequested.name)] }, logger);
     started.push({ what: 'retention', stop: () => retention.stop() });
     const publisher = new KafkaEnvelopePublisher(kafka, namespace);
     await publisher.connect();
@@ -301,7 +305,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         options.secrets,
         new PostgresCallClaims(dataSource),
       );
-      const callHandler = new BankCallHandler(bank.code, executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
+      const callHandler = new BankCallHandler(executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
       const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
 
       const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
@@ -313,7 +317,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         ...consumerBase,
         groupId: namespace.group(`bank-adapter-${bank.code}`),
         windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
-      }).subscribe(namespace.topic(bankCallRequested), (envelope) => callHandler.handle(envelope));
+      }).subscribe(callTopic, (envelope) => callHandler.handle(envelope));
       const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
         namespace.topic(bankReplyReady),
         (envelope) => replyHandler.handle(envelope),
@@ -384,6 +388,20 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
   } catch (error) {
     await stopStarted();
     throw error;
+  }
+}
+
+/** The calls topics of every bank in the namespace, this adapter's bank's among them (it has just made sure of it). */
+async function everyBankCallTopic(kafka: Kafka, namespace: TopicNamespace): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((name) => {
+      const contractName = namespace.contractName(name);
+      return contractName !== undefined && bankOfCallTopic(contractName) !== undefined;
+    });
+  } finally {
+    await admin.disconnect();
   }
 }
 

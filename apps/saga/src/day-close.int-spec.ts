@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  bankCallRequested,
+  bankCallRequestedFor,
   bankDayChanged,
   bankFileStepRequested,
   brokerFilesRequested,
@@ -24,7 +24,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
 
   const tx = <T>(work: (m: EntityManager) => Promise<T>) => bed.db.dataSource.transaction(work);
   const sent = (def: { name: string }) => bed.sent(def.name);
-  const calls = async (fn: string, bankCode: string) => (await sent(bankCallRequested)).filter((c) => c.function === fn && c.bankCode === bankCode);
+  const calls = async (fn: string, bankCode: string) => (await sent(bankCallRequestedFor(bankCode))).filter((c) => c.function === fn);
   const phaseOf = async (bankCode: string) => (await tx((m) => bed.days.find(m, bankCode, date)))?.phase;
   const reply = (call: Record<string, unknown>, fields: Record<string, unknown> = { outcome: 'REPLIED', returnCode: '0000' }) =>
     tx((m) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bankCallRequested, bankDayChanged, businessDateSwitched, transferOutcome } from '@custody/contracts';
+import { bankCallRequestedFor, bankDayChanged, businessDateSwitched, transferOutcome } from '@custody/contracts';
 import { BusinessDays, chinaDateOf, chinaInstantOf, DomainError } from '@custody/service-kit';
 import { requireInfrastructure, uniqueFundAccountNo } from '@custody/testing';
 import type { EntityManager } from 'typeorm';
@@ -14,7 +14,7 @@ describe('day cycle (real PostgreSQL)', () => {
   const tx = <T>(work: (m: EntityManager) => Promise<T>) => bed.db.dataSource.transaction(work);
   const topic = (def: { name: string }) => def.name;
   const dayCalls = async (fn: 'DAY_START' | 'DAY_END', bankCode: string, businessDate = date) =>
-    (await bed.sent(topic(bankCallRequested))).filter((c) => c.function === fn && c.bankCode === bankCode && c.businessDate === businessDate);
+    (await bed.sent(topic(bankCallRequestedFor(bankCode)))).filter((c) => c.function === fn && c.businessDate === businessDate);
   const phases = async (bankCode: string) => (await bed.sent(topic(bankDayChanged))).filter((e) => e.bankCode === bankCode && e.businessDate === date).map((e) => e.phase);
   const phaseOf = async (bankCode: string, businessDate = date) => (await tx((m) => bed.days.find(m, bankCode, businessDate)))?.phase;
   const reply = (call: Record<string, unknown>, fields: Record<string, unknown> = { outcome: 'REPLIED', returnCode: '0000' }) =>
@@ -84,7 +84,7 @@ describe('day cycle (real PostgreSQL)', () => {
     await bed.poller.fireDue();
     expect(await dayCalls('DAY_END', BANK_A)).toEqual([]);
 
-    const [original] = (await bed.sent(topic(bankCallRequested))).filter((c) => c.serialNo !== undefined && c.function === 'SECURITIES_TO_BANK' && c.businessDate === date);
+    const [original] = (await bed.sent(topic(bankCallRequestedFor(BANK_A)))).filter((c) => c.serialNo !== undefined && c.function === 'SECURITIES_TO_BANK' && c.businessDate === date);
     await reply(original, { function: 'SECURITIES_TO_BANK', outcome: 'REPLIED', returnCode: '0000' });
     await fireTimers(`${BANK_A}:${date}`);
     const [end] = await dayCalls('DAY_END', BANK_A);
@@ -101,7 +101,7 @@ describe('day cycle (real PostgreSQL)', () => {
       bed.engine.startTransfer(m, { transferId, type: 'BANK_TO_SECURITIES', serialNo: `2026112120${Date.now().toString().slice(-10)}`, businessDate: date, fundAccountNo, currency: 'CNY', amount: '10.00', bankCode: BANK_A, bankAccountNo: '6200000001' }),
     );
     expect((await bed.sent(topic(transferOutcome))).filter((o) => o.transferId === transferId)).toEqual([expect.objectContaining({ status: 'FAILED', failure: expect.objectContaining({ code: 'DAY_CLOSED' }) })]);
-    expect((await bed.sent(topic(bankCallRequested))).filter((c) => c.fundAccountNo === fundAccountNo)).toEqual([]);
+    for (const bank of bed.config.banks) expect((await bed.sent(topic(bankCallRequestedFor(bank.code)))).filter((c) => c.fundAccountNo === fundAccountNo)).toEqual([]);
   });
 
   it("§7 step 3: the transfer window's end closes the bank's day by itself, as an operator's close would", async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import {
   adjustmentChanged,
   bankCallCompleted,
-  bankCallRequested,
+  bankCallRequestedFor,
   bankDayChanged,
   bankFilesReceived,
   bankFileStepCompleted,
@@ -33,7 +33,9 @@ void runDatabaseService({
   name: 'saga',
   ...SAGA_SCHEMA,
   defaultPort: 7103,
-  produces: [bankCallRequested, transferOutcome, designationResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
+  produces: [transferOutcome, designationResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
+  // Each bank's calls go to its own topic, which only that bank's adapter reads.
+  producesPerBank: (bankCode) => [bankCallRequestedFor(bankCode)],
   module: (ctx) => SagaModule.register(ctx),
   subscriptions: (app) => {
     const engine = app.get(SagaEngine);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankCallRequestedFor } from '@custody/contracts';
 import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { type CustodyConfig } from '@custody/service-kit';
 import { SEND_WINDOW_MS } from './engine/bank-call.issuer';
@@ -32,7 +33,9 @@ describe('saga engine (real PostgreSQL)', () => {
   };
   /** A call names no transfer, so each test's transfer gets its own fund account to find its calls by. */
   const fundAccountOf = new Map<string, string>();
-  const calls = (transferId: string) => sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === fundAccountOf.get(transferId));
+  const bankOf = new Map<string, string>();
+  /** The transfer's calls, on its bank's own topic (issue 9). */
+  const calls = (transferId: string) => sent(bankCallRequestedFor(bankOf.get(transferId)!).name, (p) => p.fundAccountNo === fundAccountOf.get(transferId));
   const outcomes = (transferId: string) => sent('custody.internal.transfer.outcome.1', (p) => p.transferId === transferId);
   /** Makes one transfer's pending timers due now (not other tests'). */
   const makeTimersDue = (transferId: string) =>
@@ -42,6 +45,7 @@ describe('saga engine (real PostgreSQL)', () => {
     const transferId = randomUUID();
     const fundAccountNo = uniqueFundAccountNo();
     fundAccountOf.set(transferId, fundAccountNo);
+    bankOf.set(transferId, bankCode);
     await db.dataSource.transaction((m) =>
       engine.startTransfer(m, {
         transferId,
@@ -77,6 +81,14 @@ describe('saga engine (real PostgreSQL)', () => {
     await complete(query, { function: 'QUERY_RESULT', returnCode: '0000', originalReturnCode: '1027' });
     return original;
   };
+
+  it("issue 9: a bank's calls go to its own topic, keyed by the bank; no other bank's topic carries them", async () => {
+    const [atA, atB] = [await startWithdrawal('SECURITIES_TO_BANK', BANK), await startWithdrawal('SECURITIES_TO_BANK', BANK_ACCEPTING_12004)];
+    const rowsOf = async (transferId: string): Promise<Array<{ topic: string; message_key: string }>> =>
+      db.dataSource.query(`SELECT topic, message_key FROM saga.outbox WHERE envelope->>'type' = 'bank.call-requested' AND envelope->'payload'->>'fundAccountNo' = $1`, [fundAccountOf.get(transferId)]);
+    expect(await rowsOf(atA)).toEqual([{ topic: 'custody.internal.bank.call-requested.1021000.1', message_key: BANK }]);
+    expect(await rowsOf(atB)).toEqual([{ topic: 'custody.internal.bank.call-requested.1051000.1', message_key: BANK_ACCEPTING_12004 }]);
+  });
 
   it('a redelivered start event creates no second saga and sends no second call', async () => {
     const transferId = await startWithdrawal();
@@ -255,7 +267,7 @@ describe('saga engine (real PostgreSQL)', () => {
           customer: { customerNo: 'C1', name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: SEALED_ID_NUMBER },
         }),
       );
-      const [call] = await sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === relationshipId.slice(0, 8));
+      const [call] = await sent(bankCallRequestedFor(BANK).name, (p) => p.fundAccountNo === relationshipId.slice(0, 8));
       return { relationshipId, call };
     }
     /** The saga's row as stored: what a reader of the database would find. */
@@ -299,7 +311,7 @@ describe('saga engine (real PostgreSQL)', () => {
       expect((await storedRow(relationshipId)).text).toContain(SEALED_PASSWORD.sealed);
       await makeTimersDue(relationshipId);
       await poller.fireDue();
-      const resend = (await sent('custody.internal.bank.call-requested.1', (p) => p.fundAccountNo === relationshipId.slice(0, 8))).at(-1)!;
+      const resend = (await sent(bankCallRequestedFor(BANK).name, (p) => p.fundAccountNo === relationshipId.slice(0, 8))).at(-1)!;
       expect(resend).toMatchObject({ resend: true, bankPassword: SEALED_PASSWORD, customer: expect.objectContaining({ idNumber: SEALED_ID_NUMBER }) });
       await completeDesignation(resend, { returnCode: '0000', custodyAccountNo: 'K0002' });
       expect((await storedRow(relationshipId)).text).not.toContain(SEALED_PASSWORD.sealed);

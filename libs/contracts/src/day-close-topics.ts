@@ -7,7 +7,7 @@ import { amountText, bankCodeSchema, businessDateSchema, currencySchema, returnC
  *
  *   saga ──reconciliation.broker-files-requested──▶ reconciliation ──(reads the owners' S files)──┐
  *   saga ◀──reconciliation.broker-files-ready─────  reconciliation  ◀────────────────────────────┘
- *   saga ──bank.call-requested SUMMARY_CHECK (13010)──▶ adapter;  saga ──day.summary-checked──▶ reconciliation
+ *   saga ──bank.call-requested.<bankCode> SUMMARY_CHECK (13010)──▶ adapter;  saga ──day.summary-checked──▶ reconciliation
  *   saga ──bank.file-step-requested (SEND | FETCH)──▶ adapter ──bank.file-step-completed──▶ saga
  *   bank's own 13005 (or a FETCH) ──▶ adapter ──bank.files-received──▶ reconciliation, saga
  *   reconciliation ──reconciliation.breaks-changed──▶ saga;  reconciliation ──adjustment.proposed──▶ transfer

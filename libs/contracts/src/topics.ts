@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTopic } from './envelope';
+import { defineTopic, type TopicDef } from './envelope';
 import { transferSummarySchema } from './day-close-topics';
 import {
   amountText,
@@ -136,7 +136,7 @@ export const transferOutcome = defineTopic(
   }),
 );
 
-// ---- saga ↔ bank-adapter: calls to a bank (keyed by bankCode) ----
+// ---- saga ↔ bank-adapter: calls to a bank (a topic per bank, keyed by bankCode) ----
 
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
@@ -156,43 +156,76 @@ export const bankFunctionSchema = z.enum([
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
-export const bankCallRequested = defineTopic(
-  'bank.call-requested',
-  1,
-  z.object({
-    callId: z.string().uuid(),
-    bankCode: bankCodeSchema,
-    function: bankFunctionSchema,
-    serialNo: serialNoSchema,
-    businessDate: businessDateSchema,
-    /** F-4.5: a deliberate business re-send of an earlier request, with the same serial. */
-    resend: z.boolean().default(false),
-    /**
-     * How long the adapter may hold the call, from when it receives it, before writing it; past that it
-     * reports NOT_SENT and never writes it. A duration, not an instant: it is measured on the adapter's own
-     * clock, so a skew between the saga's host and the adapter's changes nothing. The saga's persisted
-     * deadline for the call (its own clock) covers this budget plus the bank's requestTimeoutMs.
-     */
-    sendWithinMs: z.number().int().positive().max(60_000),
-    /** The account the call is about; absent only on the day's calls (DAY_START, DAY_END), which are about none. */
-    fundAccountNo: z.string().min(1).optional(),
-    currency: currencySchema.optional(),
-    amount: amountText.optional(),
-    bankAccountNo: z.string().optional(),
-    bankPassword: sealedSecretSchema.optional(),
-    /** For QUERY_RESULT (12005): the serial whose outcome is asked, and the function it carried. */
-    queriedSerialNo: serialNoSchema.optional(),
-    queriedFunction: bankFunctionSchema.optional(),
-    /** For REVERSE_* (12003/12004): our serial of the original request to undo (`CnRef`). */
-    cancelledSerialNo: serialNoSchema.optional(),
-    customer: z
-      .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
-      .optional(),
-    openingBalance: amountText.optional(),
-    /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
-    summary: transferSummarySchema.optional(),
-  }),
-);
+/** A call the saga asks a bank's adapter to make. */
+export const bankCallRequestedSchema = z.object({
+  callId: z.string().uuid(),
+  bankCode: bankCodeSchema,
+  function: bankFunctionSchema,
+  serialNo: serialNoSchema,
+  businessDate: businessDateSchema,
+  /** F-4.5: a deliberate business re-send of an earlier request, with the same serial. */
+  resend: z.boolean().default(false),
+  /**
+   * How long the adapter may hold the call, from when it receives it, before writing it; past that it
+   * reports NOT_SENT and never writes it. A duration, not an instant: it is measured on the adapter's own
+   * clock, so a skew between the saga's host and the adapter's changes nothing. The saga's persisted
+   * deadline for the call (its own clock) covers this budget plus the bank's requestTimeoutMs.
+   */
+  sendWithinMs: z.number().int().positive().max(60_000),
+  /** The account the call is about; absent only on the day's calls (DAY_START, DAY_END), which are about none. */
+  fundAccountNo: z.string().min(1).optional(),
+  currency: currencySchema.optional(),
+  amount: amountText.optional(),
+  bankAccountNo: z.string().optional(),
+  bankPassword: sealedSecretSchema.optional(),
+  /** For QUERY_RESULT (12005): the serial whose outcome is asked, and the function it carried. */
+  queriedSerialNo: serialNoSchema.optional(),
+  queriedFunction: bankFunctionSchema.optional(),
+  /** For REVERSE_* (12003/12004): our serial of the original request to undo (`CnRef`). */
+  cancelledSerialNo: serialNoSchema.optional(),
+  customer: z
+    .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
+    .optional(),
+  openingBalance: amountText.optional(),
+  /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
+  summary: transferSummarySchema.optional(),
+});
+export type BankCallRequest = z.infer<typeof bankCallRequestedSchema>;
+
+const BANK_CALL_REQUESTED = 'bank.call-requested';
+/** A bank code goes into a topic name: only what Kafka takes there (the configuration holds it to 7 digits). */
+const TOPIC_SAFE_BANK_CODE = /^[A-Za-z0-9-]{1,12}$/;
+/** Built once per bank: the saga names a call's topic for every call it issues. */
+const bankCallTopics = new Map<string, TopicDef<BankCallRequest>>();
+
+/**
+ * The calls to one bank: a topic per bank (`custody.internal.bank.call-requested.<bankCode>.1`), so a bank's
+ * adapter reads its own bank's calls and nothing else, and a slow bank's backlog sits on partitions no other
+ * adapter shares (issue 9). Every call carries the same event (type and version); a call naming another bank
+ * than its topic's is refused by the schema, so a misrouted call is dead-lettered with the reason instead of
+ * being made at the wrong bank. Topics exist for every configured bank: the saga creates them at start from the
+ * bank list of the configuration, and each adapter its own, so adding a bank to the configuration is enough.
+ */
+export function bankCallRequestedFor(bankCode: string): TopicDef<BankCallRequest> {
+  let topic = bankCallTopics.get(bankCode);
+  if (topic) return topic;
+  if (!TOPIC_SAFE_BANK_CODE.test(bankCode)) throw new Error(`bank code ${JSON.stringify(bankCode)} cannot name a topic`);
+  topic = {
+    name: `custody.internal.${BANK_CALL_REQUESTED}.${bankCode}.1`,
+    type: BANK_CALL_REQUESTED,
+    version: 1,
+    schema: bankCallRequestedSchema.refine((call) => call.bankCode === bankCode, { message: `a call on bank ${bankCode}'s topic must name bank ${bankCode}`, path: ['bankCode'] }),
+  };
+  bankCallTopics.set(bankCode, topic);
+  return topic;
+}
+
+const BANK_CALL_TOPIC_NAME = /^custody\.internal\.bank\.call-requested\.([A-Za-z0-9-]{1,12})\.1$/;
+
+/** The bank whose calls a topic carries (a name `bankCallRequestedFor` gives), or undefined for any other topic. */
+export function bankOfCallTopic(topicName: string): string | undefined {
+  return BANK_CALL_TOPIC_NAME.exec(topicName)?.[1];
+}
 
 /**
  * How a bank call ended, as the adapter saw it:

@@ -22,6 +22,12 @@ export class TopicNamespace {
     return this.prefix ? `${this.prefix}.${topicName}` : topicName;
   }
 
+  /** A broker's topic name as the contract names it, or undefined when the topic is not of this namespace. */
+  contractName(topicName: string): string | undefined {
+    if (!this.prefix) return topicName;
+    return topicName.startsWith(`${this.prefix}.`) ? topicName.slice(this.prefix.length + 1) : undefined;
+  }
+
   topic<T>(def: TopicDef<T>): TopicDef<T> {
     return { ...def, name: this.name(def.name) };
   }

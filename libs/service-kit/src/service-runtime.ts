@@ -61,6 +61,11 @@ export interface DatabaseServiceDefinition {
   migrations: Array<new () => MigrationInterface>;
   /** Topics this service produces to, created at start if missing. */
   produces: TopicDef<unknown>[];
+  /**
+   * Topics it produces to that exist once per bank (e.g. the calls to a bank), created at start for every bank of
+   * the configuration: a bank added there has its topics before the service's first message to it.
+   */
+  producesPerBank?: (bankCode: string) => TopicDef<unknown>[];
   module: (ctx: ServiceContext) => DynamicModule;
   subscriptions: (app: INestApplication) => Subscription[];
   /** Background work that lives as long as the service (e.g. the saga's timer poller). */
@@ -136,7 +141,8 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
 
   const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
   const subscriptions = def.subscriptions(app);
-  await ensureTopics(kafka, [...def.produces, ...subscriptions.map((s) => s.topic)].map((t) => namespace.name(t.name)).concat(namespace.deadLetterTopic), {
+  const perBank = config.banks.flatMap((bank) => def.producesPerBank?.(bank.code) ?? []);
+  await ensureTopics(kafka, [...def.produces, ...perBank, ...subscriptions.map((s) => s.topic)].map((t) => namespace.name(t.name)).concat(namespace.deadLetterTopic), {
     partitions: PARTITIONS,
   });
 

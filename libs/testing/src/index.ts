@@ -5,7 +5,7 @@ export type { TestSchema, TestSchemaOptions } from './test-schema';
 export { uniqueTopicName, uniqueGroupId, uniqueSchemaName, uniqueDigits, uniqueFundAccountNo, testRunId } from './unique-names';
 export { waitFor, WaitForTimeoutError } from './wait-for';
 export type { WaitForOptions } from './wait-for';
-export { createTestKafka, KafkaLink, testConsumerTimings, TopicRecorder, committedOffset } from './kafka.testing';
+export { createTestKafka, KafkaLink, testConsumerTimings, TopicRecorder, committedOffset, assignedTopics } from './kafka.testing';
 export type { ListOffsetsFault, RecordedMessage } from './kafka.testing';
 export { RecordingMessagePublisher } from './recording-message.publisher';
 export { RecordingLogger } from './recording.logger';

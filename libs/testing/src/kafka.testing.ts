@@ -1,6 +1,6 @@
 import { kafkaBrokersFromEnv } from '@custody/messaging';
 import { connect, type Socket } from 'node:net';
-import { Kafka, logLevel, type IHeaders, type ISocketFactory, type logCreator } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type IHeaders, type ISocketFactory, type logCreator } from 'kafkajs';
 import { uniqueGroupId } from './unique-names';
 import { waitFor } from './wait-for';
 
@@ -221,6 +221,21 @@ export async function committedOffset(kafka: Kafka, groupId: string, topic: stri
     const [topicOffsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const found = topicOffsets?.partitions.find((entry) => entry.partition === partition);
     return found && found.offset !== '-1' ? found.offset : undefined;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The topics a consumer group's members are assigned partitions of, as the group's coordinator says (sorted). */
+export async function assignedTopics(kafka: Kafka, groupId: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    const topics = groups.flatMap((group) =>
+      group.members.flatMap((member) => Object.keys(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {})),
+    );
+    return [...new Set(topics)].sort();
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,5 @@
 import { INSTRUCTION_CODES, type ProtocolMessage, type RequestDraft } from '@custody/bank-protocol';
-import { bankCallCompleted, bankCallRequested, type EventEnvelope } from '@custody/contracts';
+import { bankCallCompleted, bankCallRequestedFor, type EventEnvelope } from '@custody/contracts';
 import { newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
 import { silentLogger } from '../platform/adapter-logger';
@@ -32,7 +32,7 @@ const passThrough: CallBreaker = { state: 'CLOSED', run: (send) => send(), shutd
 
 function callEnvelope(overrides: Partial<BankCall> = {}): EventEnvelope<BankCall> {
   const call: BankCall = aBankCall(overrides);
-  return newEnvelope(bankCallRequested, call, { key: call.bankCode });
+  return newEnvelope(bankCallRequestedFor(call.bankCode), call, { key: call.bankCode });
 }
 
 function setUp(sessions = new FakeSessionSource(), claims = new InMemoryCallClaims()) {
@@ -40,11 +40,11 @@ function setUp(sessions = new FakeSessionSource(), claims = new InMemoryCallClai
   const records = new MemoryCompletedCalls();
   const executor = new BankCallExecutor({ bankCode: BANK_CODE, brokerInstId: BROKER_ID, requestTimeoutMs: 3000, instanceId: 'adapter-a' }, sessions, passThrough, fakeSecrets, claims);
   const execute = jest.spyOn(executor, 'execute');
-  const handler = new BankCallHandler(BANK_CODE, executor, records, publisher, silentLogger);
+  const handler = new BankCallHandler(executor, records, publisher, silentLogger);
   return { publisher, records, execute, handler };
 }
 
-describe('bankCallRequested → exactly one bankCallCompleted', () => {
+describe('a bank call → exactly one bankCallCompleted', () => {
   it('publishes one completion keyed by fund account, correlated by callId and caused by the call message', async () => {
     const { publisher, handler } = setUp();
     const envelope = callEnvelope();
@@ -53,13 +53,6 @@ describe('bankCallRequested → exactly one bankCallCompleted', () => {
     expect(publisher.published).toHaveLength(1);
     expect(completion).toMatchObject({ key: envelope.payload.fundAccountNo, correlationId: envelope.payload.callId, causationId: envelope.id, businessDate: '2026-11-21' });
     expect(completion.payload).toMatchObject({ callId: envelope.payload.callId, outcome: 'NOT_SENT' });
-  });
-
-  it('ignores calls for other banks: each adapter serves its own', async () => {
-    const { publisher, execute, handler } = setUp();
-    await handler.handle(callEnvelope({ bankCode: '1051000' }));
-    expect(execute).not.toHaveBeenCalled();
-    expect(publisher.published).toHaveLength(0);
   });
 
   it('a redelivered call is answered from its completion record and not sent again', async () => {

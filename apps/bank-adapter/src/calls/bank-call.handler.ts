@@ -7,7 +7,7 @@ import { KeyedSequencer } from './call-sequencer';
 import type { CompletedCallStore } from './completed-call.store';
 
 /**
- * The edge behind the `bankCallRequested` consumer: one call in, exactly one `bankCallCompleted` out,
+ * The edge behind the consumer of the bank's calls (`bankCallRequestedFor` its bank): one call in, exactly one `bankCallCompleted` out,
  * and the consumer commits the offset only after this resolves (at-least-once).
  *
  * A call is redelivered when the adapter that took it crashed, or lost its partition to another replica
@@ -33,7 +33,6 @@ export class BankCallHandler {
   private readonly sequencer = new KeyedSequencer();
 
   constructor(
-    private readonly bankCode: string,
     private readonly executor: BankCallExecutor,
     private readonly completed: CompletedCallStore,
     private readonly publisher: EnvelopePublisher,
@@ -43,8 +42,6 @@ export class BankCallHandler {
 
   async handle(envelope: EventEnvelope<BankCall>): Promise<void> {
     const call = envelope.payload;
-    // Every adapter reads the one topic; calls for other banks are theirs.
-    if (call.bankCode !== this.bankCode) return;
     const receivedAt = this.clock();
     // A day call (13012, 13011, 13010) is about no account: only its serial keeps it from racing a copy of itself.
     const keys = call.fundAccountNo === undefined ? [`serial:${call.serialNo}`] : [`account:${call.fundAccountNo}`, `serial:${call.serialNo}`];

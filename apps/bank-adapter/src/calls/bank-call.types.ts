@@ -1,8 +1,8 @@
-import type { bankCallCompleted, bankCallRequested } from '@custody/contracts';
+import type { bankCallCompleted, BankCallRequest } from '@custody/contracts';
 import type { z } from 'zod';
 
-/** A call the saga asks the adapter to make (`bankCallRequested`). */
-export type BankCall = z.infer<typeof bankCallRequested.schema>;
+/** A call the saga asks the adapter to make (on its bank's `bankCallRequestedFor` topic). */
+export type BankCall = BankCallRequest;
 
 /** How it ended, as published on `bankCallCompleted`. */
 export type CallCompletion = z.infer<typeof bankCallCompleted.schema>;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type FileFields, FileFetcher, FileSender, FileTransferError, InMemoryFileStore, INSTRUCTION_CODES, type LocalFile } from '@custody/bank-protocol';
-import { bankCallCompleted, bankCallRequested, bankFilesReceived, bankFileStepCompleted, bankFileStepRequested, type EventEnvelope } from '@custody/contracts';
+import { bankCallCompleted, bankCallRequestedFor, bankFilesReceived, bankFileStepCompleted, bankFileStepRequested, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
 import { newIssuer, SecretSealer, SERVICE_ROLE, TokenSource, TokenVerifier, TopicNamespace } from '@custody/service-kit';
@@ -304,8 +304,8 @@ describe('13010 on the wire (bank-protocol.md §7 step 4)', () => {
       sendWithinMs: 60_000,
       summary: { depositCount: 2, depositAmount: '700.00', withdrawalCount: 1, withdrawalAmount: '250.00' },
     };
-    const envelope = newEnvelope(bankCallRequested, call, { key: BANK_CODE });
-    await producer.send({ topic: namespace.name(bankCallRequested.name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(envelope) }] });
+    const envelope = newEnvelope(bankCallRequestedFor(BANK_CODE), call, { key: BANK_CODE });
+    await producer.send({ topic: namespace.name(bankCallRequestedFor(BANK_CODE).name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(envelope) }] });
     const topic = namespace.name(bankCallCompleted.name);
     const [message] = await recorder.waitForCount(1, { timeoutMs: 15_000, filter: (m) => m.topic === topic && (m.json as EventEnvelope<CallCompletion>).payload.callId === call.callId });
     expect(message.key).toBe(BANK_CODE);

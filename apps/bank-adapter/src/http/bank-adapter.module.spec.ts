@@ -32,7 +32,7 @@ describe('bank adapter /health', () => {
     };
     expect(await health()).toMatchObject({ httpStatus: 200, body: { status: 'ok' } });
 
-    const call = { groupId: 'bank-adapter-1021000', topic: 'custody.internal.bank.call-requested.1', partition: 5, offset: '77', messageId: 'm-1', since: '2026-11-20T01:00:00.000Z', attempts: 9, lastError: 'Redis unavailable' };
+    const call = { groupId: 'bank-adapter-1021000', topic: 'custody.internal.bank.call-requested.1021000.1', partition: 5, offset: '77', messageId: 'm-1', since: '2026-11-20T01:00:00.000Z', attempts: 9, lastError: 'Redis unavailable' };
     stuck.push(call);
     expect(await health()).toMatchObject({
       httpStatus: 200,

@@ -14,8 +14,12 @@ const CALL_CLAIMS_DEFAULT_DAYS = 30;
 const BANK_ANNOUNCEMENTS_DEFAULT_DAYS = 30;
 
 export interface AdapterTopics {
-  /** The calls topic (namespaced): a claim must outlive every redelivery of its call. */
-  readonly calls: string;
+  /**
+   * Every bank's calls topic (namespaced): a claim must outlive every redelivery of its call, and the claims table
+   * is shared by every bank's adapter, so whichever adapter prunes it keeps a claim as long as any bank's calls
+   * topic can redeliver (the topics are alike unless an operator changed one).
+   */
+  readonly calls: readonly string[];
   /** The topics the adapter's transactional consumer reads (namespaced): an inbox entry must outlive their redeliveries. */
   readonly inbox: readonly string[];
 }
@@ -33,7 +37,7 @@ export async function startAdapterRetention(dataSource: DataSource, kafka: Kafka
     outboxRetention(SCHEMA, settings.keepMs('OUTBOX', PLATFORM_RETENTION_DAYS.OUTBOX)),
     bankAnnouncementsRetention(settings.keepMs('BANK_ANNOUNCEMENTS', BANK_ANNOUNCEMENTS_DEFAULT_DAYS)),
   ];
-  const claimsMs = await horizonBound(kafka, [topics.calls], settings.keepMs('CALL_CLAIMS', CALL_CLAIMS_DEFAULT_DAYS), 'call claims', logger);
+  const claimsMs = await horizonBound(kafka, topics.calls, settings.keepMs('CALL_CLAIMS', CALL_CLAIMS_DEFAULT_DAYS), 'call claims', logger);
   if (claimsMs !== undefined) tasks.push(callClaimsRetention(claimsMs));
   const inboxMs = await horizonBound(kafka, topics.inbox, settings.keepMs('INBOX', PLATFORM_RETENTION_DAYS.INBOX), 'inbox entries', logger);
   if (inboxMs !== undefined) tasks.push(inboxRetention(SCHEMA, inboxMs));

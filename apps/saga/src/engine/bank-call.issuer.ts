@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { z } from 'zod';
-import { bankCallRequested } from '@custody/contracts';
+import { bankCallRequestedFor, type BankCallRequest } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
 import { type CallPurpose, SagaStore, type SagaRow } from './saga-store';
 
-type CallCommand = z.infer<typeof bankCallRequested.schema>;
+type CallCommand = BankCallRequest;
 
 /**
  * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died
@@ -43,7 +42,8 @@ export class BankCallIssuer {
     const callId = randomUUID();
     await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
     await this.store.update(manager, saga.saga_id, state, callId, saga.attempt + 1);
-    await this.outbox.add(manager, bankCallRequested, { ...command, callId, sendWithinMs: SEND_WINDOW_MS }, { key: saga.bank_code });
+    // The bank's own topic (issue 9): only that bank's adapter reads it.
+    await this.outbox.add(manager, bankCallRequestedFor(bank.code), { ...command, callId, sendWithinMs: SEND_WINDOW_MS }, { key: bank.code });
     await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
     return callId;
   }

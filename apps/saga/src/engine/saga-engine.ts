@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { designationResolved, transferOutcome, type adjustmentChanged, type bankCallCompleted, type bankCallRequested, type designationRequested, type transferRequested } from '@custody/contracts';
+import { designationResolved, transferOutcome, type adjustmentChanged, type bankCallCompleted, type BankCallRequest, type designationRequested, type transferRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
 import { decideDesignation } from '../designation/designation-decisions';
@@ -24,7 +24,7 @@ type DesignationRequested = z.infer<typeof designationRequested.schema>;
 /** Once the saga is DONE, its sealed `bankPassword` and `customer.idNumber` are deleted (`SagaStore.forgetSecrets`). */
 type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
 type Completion = z.infer<typeof bankCallCompleted.schema>;
-type CallCommand = z.infer<typeof bankCallRequested.schema>;
+type CallCommand = BankCallRequest;
 type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /**

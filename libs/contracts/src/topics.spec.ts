@@ -1,0 +1,44 @@
+import { bankCallRequestedFor, bankOfCallTopic, type BankCallRequest } from './topics';
+
+const call = (bankCode: string): BankCallRequest => ({
+  callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
+  bankCode,
+  function: 'SECURITIES_TO_BANK',
+  serialNo: '20261121200000000001',
+  businessDate: '2026-11-21',
+  resend: false,
+  sendWithinMs: 2_000,
+  fundAccountNo: '880001',
+  currency: 'CNY',
+  amount: '300.00',
+  bankAccountNo: '6222021234567890123',
+});
+
+describe('issue 9: the calls to a bank go to a topic of its own', () => {
+  it('names one topic per bank, each carrying the same event (type and version)', () => {
+    const [a, b] = [bankCallRequestedFor('1021000'), bankCallRequestedFor('1051000')];
+    expect(a.name).toBe('custody.internal.bank.call-requested.1021000.1');
+    expect(b.name).toBe('custody.internal.bank.call-requested.1051000.1');
+    expect([a.type, a.version]).toEqual([b.type, b.version]);
+  });
+
+  it("refuses a call that names another bank than its topic's, so a misrouted call is dead-lettered, never made", () => {
+    const topic = bankCallRequestedFor('1021000');
+    expect(topic.schema.safeParse(call('1021000')).success).toBe(true);
+    const refused = topic.schema.safeParse(call('1051000'));
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues).toEqual([expect.objectContaining({ path: ['bankCode'], message: "a call on bank 1021000's topic must name bank 1021000" })]);
+  });
+
+  it('refuses a bank code that cannot be part of a topic name', () => {
+    expect(() => bankCallRequestedFor('10.21')).toThrow('cannot name a topic');
+    expect(() => bankCallRequestedFor('')).toThrow('cannot name a topic');
+  });
+
+  it('tells a call topic, and its bank, from any other topic', () => {
+    expect(bankOfCallTopic(bankCallRequestedFor('1021000').name)).toBe('1021000');
+    expect(bankOfCallTopic('custody.internal.bank.call-completed.1')).toBeUndefined();
+    expect(bankOfCallTopic('custody.internal.bank.call-requested.1')).toBeUndefined();
+    expect(bankOfCallTopic('sys3.custody.internal.bank.call-requested.1021000.1')).toBeUndefined();
+  });
+});
