@@ -4,6 +4,7 @@ import {
   createTestKafka,
   createTestSchema,
   requireInfrastructure,
+  statementsDuring,
   testConsumerTimings,
   TopicRecorder,
   uniqueGroupId,
@@ -191,14 +192,9 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
 
   it('no pg_notify: an outbox write issues no NOTIFY, so commits do not queue on its lock', async () => {
     const topic = await freshTopic('no-notify');
-    const statements: string[] = [];
-    const watcher = { beforeQuery: (event: { query: string }) => void statements.push(event.query) };
-    db.dataSource.subscribers.push(watcher);
-    try {
-      await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('quiet'), { key: '880001' }));
-    } finally {
-      db.dataSource.subscribers.splice(db.dataSource.subscribers.indexOf(watcher), 1);
-    }
+    const statements = await statementsDuring(db.dataSource, () =>
+      db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('quiet'), { key: '880001' })),
+    );
     expect(statements.some((sql) => sql.includes('INSERT INTO'))).toBe(true);
     expect(statements.filter((sql) => /notify/i.test(sql))).toEqual([]);
     // Leave no row behind for the next test's relays.

@@ -51,6 +51,8 @@ export interface TransferTestbed {
   readonly statements: StatementService;
   readonly adjustments: AdjustmentService;
   readonly dayFiles: DayFilesService;
+  /** Wakes a waiting caller once a transfer settles; this process's waiters only (no Redis in a one-process testbed). */
+  readonly settled: SettledNotifications;
   /**
    * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
    * projection (the newest announcement wins) would never accept from the saga: so this sets it outright.
@@ -81,7 +83,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   };
   await openDay(businessDate);
   const idempotency = new IdempotencyStore('transfer', sealingKey);
-  const settled = new SettledNotifications(db.databaseUrl, 'transfer_settled');
+  const settled = new SettledNotifications('transfer_settled');
   const projection = new CustodyProjection(outbox);
   const cases = new ManualCases(outbox);
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases);
@@ -102,6 +104,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     statements: new StatementService(new StatementRepository(db.dataSource)),
     adjustments: new AdjustmentService(db.dataSource, new AdjustmentRepository(), ledger, transfers, bankDays, idempotency, outbox, config, clock),
     dayFiles: new DayFilesService(db.dataSource, new DayFilesRepository(), bankDays, config, clock),
+    settled,
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';
       const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();

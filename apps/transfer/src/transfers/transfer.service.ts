@@ -186,7 +186,7 @@ export class TransferService {
     }
     transfer.status = status;
     await manager.save(transfer);
-    if (FINAL_STATUSES.includes(transfer.status)) await this.settled.announce(manager, transfer.transferId);
+    if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId);
     this.logger.log({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
   }
 
