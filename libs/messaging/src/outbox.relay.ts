@@ -187,6 +187,7 @@ export class OutboxRelay {
       // E.g. PostgreSQL ended a hung relay's session: the pass in progress fails and the next one reconnects.
       this.logger.warn({ schema: this.schema, error }, 'outbox relay connection lost');
       if (this.connection === client) this.connection = undefined;
+      void client.end().catch(() => undefined);
     });
     try {
       await client.connect();
