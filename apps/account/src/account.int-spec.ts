@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { ChinaCalendarDate, DomainError, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountFunctionRepository } from './custody/account-function.repository';
@@ -15,6 +15,7 @@ describe('account service (real PostgreSQL)', () => {
   let customers: CustomerService;
   let fundAccounts: FundAccountService;
   let designations: DesignationService;
+  let settled: SettledNotifications;
   const BANK_A = '1021000';
   const BANK_B = '1051000';
 
@@ -34,7 +35,9 @@ describe('account service (real PostgreSQL)', () => {
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
     customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications(db.databaseUrl, 'designation_settled'), new AccountFunctionRepository());
+    // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
+    settled = new SettledNotifications('designation_settled');
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository());
   });
 
   afterAll(() => db?.drop());
@@ -76,6 +79,23 @@ describe('account service (real PostgreSQL)', () => {
       designations.resolve(m, { relationshipId: id, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K9' }),
     );
     expect(await designations.find(id)).toMatchObject({ status: 'DESIGNATED', custodyAccountNo: 'K9' });
+  });
+
+  it('issue 9: no transaction of a designation issues a NOTIFY; its resolution wakes a waiting caller once it has committed', async () => {
+    let waiting = Promise.resolve(0);
+    const statements = await statementsDuring(db.dataSource, async () => {
+      const { fundAccountNo } = await customerWithPrimary();
+      const id = await designate(fundAccountNo);
+      waiting = settled.changed(id, 10_000).then(() => Date.now());
+      await db.dataSource.transaction((m) =>
+        designations.resolve(m, { relationshipId: id, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K8' }),
+      );
+    });
+    const committedAt = Date.now();
+    // Woken by the commit, not by the waiter's own timeout.
+    expect((await waiting) - committedAt).toBeLessThan(5_000);
+    expect(statements.filter((sql) => sql.includes('"account"."outbox"'))).not.toEqual([]);
+    expect(statements.filter((sql) => /notify/i.test(sql))).toEqual([]);
   });
 
   it('I2: a second live relationship for the same fund account and currency is refused', async () => {

@@ -24,7 +24,7 @@ export class AccountModule {
       controllers: [HealthController, CustomersController, FundAccountsController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
       providers: [
         ...platformProviders(ctx),
-        { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'designation_settled') },
+        { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, DesignationService, AccountFunctionRepository,

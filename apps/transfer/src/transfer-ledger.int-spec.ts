@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
 import type { HoldsService } from './holds/holds.service';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
@@ -81,6 +81,23 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     await outcome(transferId, 'SUCCEEDED');
     await outcome(transferId, 'FAILED', '1002');
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '700.00', held: '0.00', journal: '700.00' });
+  });
+
+  it('issue 9: no transaction of a transfer issues a NOTIFY; its settlement wakes a waiting caller once it has committed', async () => {
+    const account = await designatedAccount();
+    let transferId = '';
+    let waiting = Promise.resolve(0);
+    const statements = await statementsDuring(db.dataSource, async () => {
+      await bankDeposit(account, '80.00');
+      transferId = await withdraw(account.fundAccountNo, '30.00');
+      waiting = testbed.settled.changed(transferId, 10_000).then(() => Date.now());
+      await outcome(transferId, 'SUCCEEDED');
+    });
+    const committedAt = Date.now();
+    // Woken by the commit, not by the waiter's own timeout.
+    expect((await waiting) - committedAt).toBeLessThan(5_000);
+    expect(statements.filter((sql) => sql.includes('"transfer"."outbox"'))).not.toEqual([]);
+    expect(statements.filter((sql) => /notify/i.test(sql))).toEqual([]);
   });
 
   it('F-4.2 S: UNKNOWN keeps the hold (never released on a guess); a definite failure releases it', async () => {

@@ -47,7 +47,7 @@ export class TransferModule {
       controllers: [HealthController, BalancesController, HoldsController, TransfersController, StatementsController, AdjustmentsController, DayFilesController],
       providers: [
         ...platformProviders(ctx),
-        { provide: SettledNotifications, useValue: new SettledNotifications(ctx.env.databaseUrl, 'transfer_settled') },
+        { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
         LedgerRepository, HoldsService, TransferAdmission, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,

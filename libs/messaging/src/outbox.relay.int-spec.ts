@@ -4,6 +4,7 @@ import {
   createTestKafka,
   createTestSchema,
   requireInfrastructure,
+  statementsDuring,
   testConsumerTimings,
   TopicRecorder,
   uniqueGroupId,
@@ -173,15 +174,97 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     );
   });
 
-  it('LISTEN/NOTIFY wakes the relay at commit, long before its next poll', async () => {
-    const topic = await freshTopic('notify');
+  it('a commit wakes the relay of its process once it has committed, long before the next poll (a wake before the commit would find nothing)', async () => {
+    const topic = await freshTopic('wake');
     const recorder = await record(topic.name);
-    await startRelay({ pollIntervalMs: 60_000 });
+    await startRelay({ pollIntervalMs: 30_000 });
     // Let the relay's first pass run and settle into waiting for the next poll.
     await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.dataSource.transaction(async (manager) => {
+      await outbox.add(manager, topic, credit('woken'), { key: '880001' });
+      // Long enough for a relay woken at the write to make its pass, find nothing committed and sleep for 30 s.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
     const committedAt = Date.now();
-    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('notified'), { key: '880001' }));
     await recorder.waitForCount(1, { timeoutMs: 10_000 });
     expect(Date.now() - committedAt).toBeLessThan(10_000);
   });
+
+  it('no pg_notify: an outbox write issues no NOTIFY, so commits do not queue on its lock', async () => {
+    const topic = await freshTopic('no-notify');
+    const statements = await statementsDuring(db.dataSource, () =>
+      db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('quiet'), { key: '880001' })),
+    );
+    expect(statements.some((sql) => sql.includes('INSERT INTO'))).toBe(true);
+    expect(statements.filter((sql) => /notify/i.test(sql))).toEqual([]);
+    // Leave no row behind for the next test's relays.
+    await startRelay();
+    await waitFor(async () => (await unpublishedCount()) === 0, { description: 'the row to be published' });
+  });
+
+  it('a relay woken while another holds the lock tries again within tens of ms, not at its next poll', async () => {
+    const topic = await freshTopic('busy');
+    const recorder = await record(topic.name);
+    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('held-1'), { key: '880001' }));
+    // Another replica's relay, in the middle of a send: it holds the lock and has read its batch already.
+    const held = await heldProducer(createIdempotentProducer(kafka));
+    const holder = new OutboxRelay({ dataSource: db.dataSource, producer: held.producer, logger: quietLogger });
+    stoppables.push(holder);
+    const holderPass = holder.publishPending();
+    await held.sending;
+
+    await startRelay({ pollIntervalMs: 30_000 });
+    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('after-1'), { key: '880001' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const releasedAt = Date.now();
+    held.release();
+    expect(await holderPass).toEqual({ published: 1, busy: false });
+    const received = await recorder.waitForCount(2, { timeoutMs: 10_000 });
+    expect(Date.now() - releasedAt).toBeLessThan(10_000);
+    expect(received.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['held-1', 'after-1']);
+  });
+
+  it('a relay paused mid-send loses its lock after lockIdleTimeoutMs: another publishes every row; the paused one, resumed, only duplicates', async () => {
+    const topic = await freshTopic('paused');
+    const recorder = await record(topic.name);
+    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('paused-1'), { key: '880001' }));
+    // Paused as by SIGSTOP: its send does not return and its own timers do not fire (a send timeout far away).
+    const held = await heldProducer(createIdempotentProducer(kafka));
+    const paused = new OutboxRelay({ dataSource: db.dataSource, producer: held.producer, logger: quietLogger, sendTimeoutMs: 120_000, lockIdleTimeoutMs: 1_500 });
+    stoppables.push(paused);
+    const pausedPass = paused.publishPending();
+    await held.sending;
+
+    await startRelay({ pollIntervalMs: 200 });
+    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('paused-2'), { key: '880001' }));
+    await recorder.waitForCount(2, { timeoutMs: 15_000 });
+    await waitFor(async () => (await unpublishedCount()) === 0, { description: 'the other relay to mark both rows' });
+
+    // Resumed: its batch goes out again, and its mark fails with the session PostgreSQL ended.
+    held.release();
+    await expect(pausedPass).rejects.toThrow();
+    const received = await recorder.waitForCount(3, { timeoutMs: 10_000 });
+    expect(received.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['paused-1', 'paused-2', 'paused-1']);
+    expect(await unpublishedCount()).toBe(0);
+  });
 });
+
+/** A connected producer whose next send waits, once it has begun, until the test releases it; then it really sends. */
+async function heldProducer(real: Producer): Promise<{ producer: RelayProducer; sending: Promise<void>; release: () => void }> {
+  let began!: () => void;
+  const sending = new Promise<void>((resolve) => (began = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const producer: RelayProducer = {
+    connect: () => real.connect(),
+    disconnect: () => real.disconnect(),
+    sendBatch: async (batch) => {
+      began();
+      await released;
+      return real.sendBatch(batch);
+    },
+  };
+  await real.connect();
+  stoppables.push({ stop: () => real.disconnect() });
+  return { producer, sending, release };
+}

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
-import { outboxChannel } from './outbox';
+import { onOutboxCommit } from './outbox';
 import { OUTBOX_TABLE } from './outbox-inbox.migration';
 import { sleep } from './retry.policy';
 
@@ -19,13 +19,27 @@ export interface OutboxRelayOptions {
   producer?: RelayProducer;
   /** Defaults to the DataSource's schema. */
   schema?: string;
-  /** For the LISTEN connection; defaults to the DataSource's URL. */
+  /** For the relay's own connection, which holds the schema's relay lock; defaults to the DataSource's URL. */
   databaseUrl?: string;
   batchSize?: number;
-  /** Polling is the safety net under LISTEN/NOTIFY (a notification is lost while the listener reconnects). */
+  /**
+   * The safety net: a pass at least this often. A commit of this process's DataSource that wrote an outbox row
+   * wakes the relay at once; the poll finds rows whose wake was missed (e.g. written by a process without a relay).
+   */
   pollIntervalMs?: number;
+  /**
+   * After a wake that found the relay lock held by another relay (whose pass may have read before the commit
+   * that woke this one), how soon to try again. Short: that commit's row must not wait a whole poll interval.
+   */
+  busyRetryMs?: number;
   /** A send that takes longer fails the batch; its rows stay unpublished and are sent again. */
   sendTimeoutMs?: number;
+  /**
+   * How long the relay lock's session may stay silent (it is, while Kafka is asked) before PostgreSQL ends it and
+   * so frees the lock for the other relays: a relay that hangs (a paused process) is presumed dead after this.
+   * Longer than any send; defaults to twice `sendTimeoutMs`.
+   */
+  lockIdleTimeoutMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -50,39 +64,56 @@ class SendTimeoutError extends Error {}
  * acknowledged them (acks=all). A crash between the acknowledgement and the mark publishes the rows
  * again on the next pass — at-least-once on the wire, which consumers absorb through their inbox.
  *
- * Several replicas may run a relay: each pass holds a transaction-level advisory lock for the schema,
- * so one relay publishes at a time and id order (hence per-key order) holds across replicas. Row
- * locks with SKIP LOCKED would let two relays publish interleaved batches out of order.
+ * Several replicas may run a relay: a pass holds a session-level advisory lock for the schema on the relay's
+ * own connection, so one relay publishes at a time and id order (hence per-key order) holds across replicas.
+ * Row locks with SKIP LOCKED would let two relays publish interleaved batches out of order. No transaction is
+ * open while Kafka is asked: the rows are read by one statement and marked by another, each its own short
+ * transaction, so a slow broker holds back neither vacuum nor a connection of the service's pool.
+ *
+ * A relay that hangs holding the lock (a paused process, a lost host) must not stop every other relay for
+ * ever: while it holds the lock its session has an `idle_session_timeout` (`lockIdleTimeoutMs`), after
+ * which PostgreSQL ends the session and the lock with it. Its rows are still unpublished, so the next relay
+ * sends them; the hung one, if it resumes, can only send its batch again (duplicates on the wire) and then
+ * fails to mark, because the mark goes through the session it lost. No row is marked that Kafka did not
+ * acknowledge, so none is lost.
  */
 export class OutboxRelay {
   private readonly dataSource: DataSource;
   private readonly schema: string;
   private readonly table: string;
+  private readonly lockName: string;
   private readonly producer: RelayProducer;
   private readonly databaseUrl: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly busyRetryMs: number;
   private readonly sendTimeoutMs: number;
+  private readonly lockIdleTimeoutMs: number;
   private readonly logger: MessagingLogger;
 
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private listener: Client | undefined;
+  private connection: Client | undefined;
+  private stopWakes: (() => void) | undefined;
   private wakePending = false;
   private wakeWaiter: (() => void) | undefined;
+  private passes: Promise<unknown> = Promise.resolve();
   private readonly stopSignal = new AbortController();
 
   constructor(options: OutboxRelayOptions) {
     this.dataSource = options.dataSource;
     this.schema = options.schema ?? schemaOf(options.dataSource);
     this.table = qualifiedTable(this.schema, OUTBOX_TABLE);
+    this.lockName = `custody.outbox-relay:${this.schema}`;
     if (options.producer) this.producer = options.producer;
     else if (options.kafka) this.producer = createIdempotentProducer(options.kafka);
     else throw new Error('OutboxRelay needs `kafka` or `producer`');
     this.databaseUrl = options.databaseUrl ?? databaseUrlOf(options.dataSource);
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.busyRetryMs = options.busyRetryMs ?? 25;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+    this.lockIdleTimeoutMs = options.lockIdleTimeoutMs ?? this.sendTimeoutMs * 2;
     this.logger = options.logger ?? consoleLogger;
   }
 
@@ -90,59 +121,88 @@ export class OutboxRelay {
     if (this.running) return;
     await this.producer.connect();
     this.running = true;
-    await this.listen();
+    this.stopWakes = onOutboxCommit(this.dataSource, this.schema, () => this.wake());
     this.loopDone = this.loop();
     this.logger.info({ schema: this.schema }, 'outbox relay started');
   }
 
-  /** Finishes the pass in progress (its rows are then either marked or left for the next relay). */
+  /** Finishes the pass in progress (its rows are then either marked or left for the next relay) and closes the relay's connection. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.stopSignal.abort();
-    this.wake();
-    await this.loopDone;
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
-    await this.producer.disconnect();
-    this.logger.info({ schema: this.schema }, 'outbox relay stopped');
+    if (this.running) {
+      this.running = false;
+      this.stopWakes?.();
+      this.stopSignal.abort();
+      this.wake();
+      await this.loopDone;
+      await this.producer.disconnect();
+      this.logger.info({ schema: this.schema }, 'outbox relay stopped');
+    }
+    await this.dropConnection();
   }
 
   /**
    * One pass: take the relay lock, read up to `batchSize` unpublished rows in id order, publish them,
-   * mark them. Public so that a test or an operator tool can drive the relay step by step.
+   * mark them, let go of the lock. Public so that a test or an operator tool can drive the relay step by step.
    */
-  async publishPending(): Promise<RelayPassResult> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  publishPending(): Promise<RelayPassResult> {
+    // A relay's passes share its session, and a session may take its advisory lock twice: they must not overlap.
+    const pass = this.passes.then(() => this.pass());
+    this.passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pass(): Promise<RelayPassResult> {
+    const connection = await this.connected();
     try {
-      await runner.startTransaction('READ COMMITTED');
-      // A relay that hangs must not hold the lock (and so stop every other relay) forever.
-      await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(this.sendTimeoutMs * 2)}`);
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [
-        `custody.outbox-relay:${this.schema}`,
-      ])) as Array<{ locked: boolean }>;
-      if (!locked) {
-        await runner.rollbackTransaction();
-        return { published: 0, busy: true };
-      }
-      const rows = (await runner.query(
+      // The timeout is set only while the lock is held: an idle relay's connection may wait as long as it likes.
+      const [{ locked }] = (
+        await connection.query<{ locked: boolean }>(
+          `SELECT attempt.locked, set_config('idle_session_timeout', CASE WHEN attempt.locked THEN $2 ELSE '0' END, false)
+             FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
+          [this.lockName, String(this.lockIdleTimeoutMs)],
+        )
+      ).rows;
+      if (!locked) return { published: 0, busy: true };
+      const { rows } = await connection.query<OutboxRow>(
         `SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.batchSize],
-      )) as OutboxRow[];
+      );
       if (rows.length > 0) {
         await this.send(rows);
-        await runner.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+        await connection.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       }
-      await runner.commitTransaction();
+      await connection.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0)), set_config('idle_session_timeout', '0', false)`, [this.lockName]);
       return { published: rows.length, busy: false };
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // Ending the session lets go of the lock whatever state the pass left it in; the next pass connects anew.
+      await this.dropConnection();
       throw error;
-    } finally {
-      await runner.release();
     }
+  }
+
+  private async connected(): Promise<Client> {
+    if (this.connection) return this.connection;
+    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5_000, application_name: `${this.schema}-outbox-relay` });
+    client.on('error', (error) => {
+      // E.g. PostgreSQL ended a hung relay's session: the pass in progress fails and the next one reconnects.
+      this.logger.warn({ schema: this.schema, error }, 'outbox relay connection lost');
+      if (this.connection === client) this.connection = undefined;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.connection = client;
+    return client;
+  }
+
+  private async dropConnection(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.end().catch(() => undefined);
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
@@ -170,9 +230,19 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      // A wake from here on may be for a row this pass does not see: it leaves another pass pending.
+      const woken = this.wakePending;
+      this.wakePending = false;
       try {
         const pass = await this.publishPending();
         failures = 0;
+        if (pass.busy && woken) {
+          // The relay holding the lock may have read before the commit that woke this one, and will not look
+          // again for it until its own next wake or poll: try again soon, until this relay gets its own pass.
+          this.wakePending = true;
+          await sleep(this.busyRetryMs, this.stopSignal.signal);
+          continue;
+        }
         if (pass.published === this.batchSize) continue;
       } catch (error) {
         failures += 1;
@@ -191,46 +261,15 @@ export class OutboxRelay {
   }
 
   private async waitForWake(): Promise<void> {
-    if (this.wakePending) {
-      this.wakePending = false;
-      return;
-    }
+    if (this.wakePending) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, this.pollIntervalMs);
-      const waiter = (): void => done();
-      this.wakeWaiter = waiter;
+      this.wakeWaiter = done;
       function done(): void {
         clearTimeout(timer);
         resolve();
       }
     });
     this.wakeWaiter = undefined;
-    this.wakePending = false;
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5_000 });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      // Polling carries on meanwhile; only the instant wake-up is lost until the reconnect.
-      this.logger.warn({ schema: this.schema, error }, 'outbox LISTEN connection failed; reconnecting');
-      void client.end().catch(() => undefined);
-      if (this.listener === client) this.listener = undefined;
-      void this.reconnectListener();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
-      this.listener = client;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      this.logger.warn({ schema: this.schema, error }, 'outbox LISTEN unavailable; relying on polling');
-      void this.reconnectListener();
-    }
-  }
-
-  private async reconnectListener(): Promise<void> {
-    await sleep(1_000, this.stopSignal.signal);
-    if (this.running && !this.listener) await this.listen();
   }
 }

@@ -1,20 +1,32 @@
 import type { EventEnvelope, TopicDef } from '@custody/contracts';
-import { assertSqlIdentifier, expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
-import type { EntityManager } from 'typeorm';
+import { afterCommit, expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
 import { newEnvelope, type EnvelopeOptions } from './envelope.factory';
 import type { MessagePublisher } from './message-publisher';
 import { OUTBOX_TABLE } from './outbox-inbox.migration';
 
-/** The channel a relay LISTENs on; `pg_notify` from an outbox write is delivered when it commits. */
-export function outboxChannel(schema: string): string {
-  return `${assertSqlIdentifier(schema, 'schema')}_outbox`;
-}
-
 export class OutboxOutsideTransactionError extends Error {}
 
-export interface OutboxOptions {
-  /** Wake relays the moment the transaction commits rather than at their next poll. Default true. */
-  notify?: boolean;
+const relayWakes = new WeakMap<DataSource, Map<string, Set<() => void>>>();
+
+/**
+ * Calls `wake` whenever a transaction of `dataSource` that wrote to `schema`'s outbox has committed. A relay
+ * of this process is woken so; another replica's rows are published by that replica's relay, woken by its
+ * own commits (each pass takes every row of the schema, whoever wrote it). Returns the unsubscribe.
+ */
+export function onOutboxCommit(dataSource: DataSource, schema: string, wake: () => void): () => void {
+  const bySchema = relayWakes.get(dataSource) ?? new Map<string, Set<() => void>>();
+  relayWakes.set(dataSource, bySchema);
+  const wakes = bySchema.get(schema) ?? new Set<() => void>();
+  bySchema.set(schema, wakes);
+  wakes.add(wake);
+  return () => {
+    wakes.delete(wake);
+  };
+}
+
+function outboxCommitted(dataSource: DataSource, schema: string): void {
+  for (const wake of relayWakes.get(dataSource)?.get(schema) ?? []) wake();
 }
 
 /**
@@ -28,16 +40,9 @@ export interface OutboxOptions {
  */
 export class Outbox implements MessagePublisher {
   private readonly table: string;
-  private readonly channel: string;
-  private readonly notify: boolean;
 
-  constructor(
-    readonly schema: string,
-    options: OutboxOptions = {},
-  ) {
+  constructor(readonly schema: string) {
     this.table = qualifiedTable(schema, OUTBOX_TABLE);
-    this.channel = outboxChannel(schema);
-    this.notify = options.notify ?? true;
   }
 
   async add<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
@@ -54,7 +59,8 @@ export class Outbox implements MessagePublisher {
       envelope.key,
       JSON.stringify(envelope),
     ]);
-    if (this.notify) await manager.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+    // Not pg_notify: its lock at commit serialises every committing transaction of the database.
+    afterCommit(manager, `outbox:${this.schema}`, () => outboxCommitted(manager.connection, this.schema));
     return envelope;
   }
 

@@ -73,7 +73,7 @@ describe('messaging retention (real PostgreSQL, real Kafka)', () => {
   });
 
   it('outbox: published rows older than the retention are pruned; unpublished ones never, however old', async () => {
-    const outbox = new Outbox(db.schema, { notify: false });
+    const outbox = new Outbox(db.schema);
     const topic = creditTopicNamed(uniqueTopicName('retention'));
     const table = qualifiedTable(db.schema, 'outbox');
     const credit = (creditId: string) => ({ creditId, fundAccountNo: '100000000001', amount: '1.00' });

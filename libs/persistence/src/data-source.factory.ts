@@ -74,7 +74,7 @@ export function schemaOf(dataSource: DataSource): string {
   return options.schema;
 }
 
-/** The connection URL of a DataSource from {@link createDataSource} (for LISTEN connections). */
+/** The connection URL of a DataSource from {@link createDataSource} (for a connection of its own beside the pool, e.g. the outbox relay's). */
 export function databaseUrlOf(dataSource: DataSource): string {
   const options = dataSource.options;
   if (options.type !== 'postgres' || !options.url) {

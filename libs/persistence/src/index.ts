@@ -11,3 +11,4 @@ export { lockForTransaction } from './advisory-lock';
 export { expiredRows } from './retention';
 export type { RetentionTask, ExpiredRowsOptions } from './retention';
 export { cursorRows, readInSnapshot } from './snapshot-read';
+export { afterCommit, AfterCommitOutsideTransactionError } from './after-commit';

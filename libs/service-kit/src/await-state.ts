@@ -9,7 +9,7 @@ export async function awaitState<T>(
   read: () => Promise<T>,
   isFinal: (value: T) => boolean,
   waitMs: number,
-  /** Resolves when the state may have changed (e.g. a NOTIFY), or after the given time; defaults to a short sleep. */
+  /** Resolves when the state may have changed (e.g. SettledNotifications.changed), or after the given time; defaults to a short sleep. */
   changed: (maxMs: number) => Promise<unknown> = (maxMs) => sleep(Math.min(25, maxMs)),
 ): Promise<T> {
   const deadline = Date.now() + waitMs;

@@ -1,52 +1,87 @@
-import { createTestSchema, requireInfrastructure, type TestSchema } from '@custody/testing';
-import { databaseUrlOf } from '@custody/persistence';
+import { randomUUID } from 'node:crypto';
+import { createTestSchema, redisUrlFromEnv, requireInfrastructure, statementsDuring, type TestSchema } from '@custody/testing';
+import { TopicNamespace } from './namespace';
 import { SettledNotifications } from './settled-notifications';
 
-describe('SettledNotifications (real PostgreSQL LISTEN/NOTIFY)', () => {
+jest.setTimeout(30_000);
+
+/** What the waiters' slow poll would answer after; a wake must come well before. */
+const WAITER_TIMEOUT_MS = 10_000;
+
+describe('SettledNotifications (after the commit in this process, Redis pub/sub to the other replicas)', () => {
   let db: TestSchema;
-  let notifications: SettledNotifications;
+  /** The replica whose consumer settles the resource. */
+  let settling: SettledNotifications;
+  /** Another replica of the same service, holding an HTTP caller that waits. */
+  let otherReplica: SettledNotifications;
 
   beforeAll(async () => {
-    await requireInfrastructure({ postgres: true });
+    await requireInfrastructure({ postgres: true, redis: true });
     db = await createTestSchema({ name: 'settled' });
-    notifications = new SettledNotifications(databaseUrlOf(db.dataSource), 'settled_test');
-    await notifications.start();
+    // A namespace of its own, as a stack has: tests running at once must not wake each other's waiters.
+    const options = { redisUrl: redisUrlFromEnv(), namespace: new TopicNamespace(`settled-test-${randomUUID().slice(0, 8)}`) };
+    settling = new SettledNotifications('settled_test', options);
+    otherReplica = new SettledNotifications('settled_test', options);
+    await settling.start();
+    await otherReplica.start();
   });
 
   afterAll(async () => {
-    await notifications?.stop();
+    await settling?.stop();
+    await otherReplica?.stop();
     await db?.drop();
   });
 
-  it('wakes the waiter of a resource when the settling transaction commits', async () => {
-    const started = Date.now();
-    const woken = notifications.changed('t-1', 10_000);
-    await db.dataSource.transaction((m) => notifications.announce(m, 't-1'));
-    await woken;
-    expect(Date.now() - started).toBeLessThan(5_000);
+  it('wakes a waiter of the settling process once the transaction has committed, not before', async () => {
+    let woken = false;
+    const waiting = settling.changed('t-1', WAITER_TIMEOUT_MS).then(() => (woken = true));
+    let wokenBeforeCommit = true;
+    await db.dataSource.transaction(async (manager) => {
+      settling.announce(manager, 't-1');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      wokenBeforeCommit = woken;
+    });
+    const committedAt = Date.now();
+    await waiting;
+    expect(wokenBeforeCommit).toBe(false);
+    expect(Date.now() - committedAt).toBeLessThan(WAITER_TIMEOUT_MS / 2);
   });
 
-  it('a rolled-back settlement wakes nobody; the waiter times out', async () => {
-    let wokenEarly = false;
+  it('wakes a waiter in another replica promptly, through Redis', async () => {
+    const waiting = otherReplica.changed('t-5', WAITER_TIMEOUT_MS);
+    await db.dataSource.transaction(async (manager) => settling.announce(manager, 't-5'));
+    const committedAt = Date.now();
+    await waiting;
+    expect(Date.now() - committedAt).toBeLessThan(WAITER_TIMEOUT_MS / 2);
+  });
+
+  it('a rolled-back settlement wakes nobody, here or in another replica; the waiters time out', async () => {
     const started = Date.now();
-    const waiting = notifications.changed('t-2', 800).then(() => (wokenEarly = Date.now() - started < 700));
+    const wokenEarly = (replica: SettledNotifications) => replica.changed('t-2', 800).then(() => Date.now() - started < 700);
+    const here = wokenEarly(settling);
+    const there = wokenEarly(otherReplica);
     await db.dataSource
-      .transaction(async (m) => {
-        await notifications.announce(m, 't-2');
+      .transaction(async (manager) => {
+        settling.announce(manager, 't-2');
         throw new Error('rollback');
       })
       .catch(() => undefined);
-    await waiting;
-    expect(wokenEarly).toBe(false);
+    expect(await here).toBe(false);
+    expect(await there).toBe(false);
   });
 
   it('waking one resource leaves the others waiting', async () => {
     let otherWoken = false;
-    const other = notifications.changed('t-4', 800).then(() => (otherWoken = true));
-    const mine = notifications.changed('t-3', 10_000);
-    await db.dataSource.transaction((m) => notifications.announce(m, 't-3'));
+    const other = otherReplica.changed('t-4', 800).then(() => (otherWoken = true));
+    const mine = otherReplica.changed('t-3', WAITER_TIMEOUT_MS);
+    await db.dataSource.transaction(async (manager) => settling.announce(manager, 't-3'));
     await mine;
     expect(otherWoken).toBe(false);
     await other;
+  });
+
+  it('announcing issues no SQL: no pg_notify queues the settling commit behind every other', async () => {
+    const statements = await statementsDuring(db.dataSource, () => db.dataSource.transaction(async (manager) => settling.announce(manager, 't-6')));
+    expect(statements.filter((sql) => !/^(START TRANSACTION|COMMIT)$/.test(sql))).toEqual([]);
   });
 });

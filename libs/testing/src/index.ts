@@ -12,3 +12,4 @@ export { RecordingLogger } from './recording.logger';
 export type { LogEntry } from './recording.logger';
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
+export { statementsDuring } from './statement-watcher';

@@ -144,7 +144,7 @@ export class DesignationService {
       relationship.failureMessage = resolution.failure?.message ?? null;
     }
     await manager.save(relationship);
-    await this.settled.announce(manager, relationship.id);
+    this.settled.announce(manager, relationship.id);
   }
 
   async find(relationshipId: string): Promise<CustodyRelationship> {

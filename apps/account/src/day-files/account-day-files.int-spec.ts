@@ -64,7 +64,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const outbox = new Outbox('account');
     customers = new CustomerService(db.dataSource, sealer, outbox);
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications(db.databaseUrl, 'designation_settled'), functions);
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
 
     @Module({
       imports: [loggingModule('account-test')],

@@ -51,7 +51,7 @@ export interface TransferTestbed {
   readonly statements: StatementService;
   readonly adjustments: AdjustmentService;
   readonly dayFiles: DayFilesService;
-  /** What the settling transactions announce to; not listening until a test starts it. */
+  /** Wakes a waiting caller once a transfer settles; this process's waiters only (no Redis in a one-process testbed). */
   readonly settled: SettledNotifications;
   /**
    * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
@@ -83,7 +83,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   };
   await openDay(businessDate);
   const idempotency = new IdempotencyStore('transfer', sealingKey);
-  const settled = new SettledNotifications(db.databaseUrl, 'transfer_settled');
+  const settled = new SettledNotifications('transfer_settled');
   const projection = new CustodyProjection(outbox);
   const cases = new ManualCases(outbox);
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases);

@@ -197,7 +197,7 @@ export class TransferService {
       unknownSince: transfer.unknownSince,
       resolvedByAdjustment: transfer.resolvedByAdjustment,
     });
-    if (FINAL_STATUSES.includes(transfer.status)) await this.settled.announce(manager, transfer.transferId);
+    if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId);
     // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
     this.logger.debug({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
   }

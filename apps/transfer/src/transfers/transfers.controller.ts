@@ -70,7 +70,7 @@ export class TransfersController {
       () => this.queries.get(transferId),
       (t) => FINAL_STATUSES.includes(t.status),
       parseWaitMs(waitMs, 5_000),
-      // Woken by the settling commit; the 1 s bound is the fallback while the listener reconnects.
+      // Woken after the settling commit (through Redis from another replica); the 1 s bound is the fallback for a lost wake.
       (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
     );
     // A replayed request of a final transfer, or one that ended while the caller waited, holds nothing further.
