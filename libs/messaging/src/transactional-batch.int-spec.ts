@@ -235,6 +235,30 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     expect(logger.at('info').filter((entry) => entry.message === 'duplicate delivery skipped (inbox)').map((entry) => entry.fields['offset'])).toEqual(['0', '1', '2', '3']);
   });
 
+  it('a handler hanging in the middle of a batch is the one reported stuck (its offset and message id); the batch commits once it returns', async () => {
+    const topic = await freshTopic('hanging');
+    const envelopes = await produceCredits(topic, ['a', 'hanging', 'b'].map((id) => credit(id)));
+    const groupId = uniqueGroupId('hanging');
+    const { kafka: recording, commits } = recordingCommits();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    stoppables.push({ stop: async () => release() });
+    // However long it hangs, the message after it still joins its run.
+    const consumer = consumerFor(groupId, { kafka: recording, stuckAfterMs: 300, batch: { maxDurationMs: 60_000 } }).subscribe(topic, async (envelope, manager) => {
+      if (envelope.payload.creditId === 'hanging') await gate;
+      await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+    });
+    await consumer.start();
+
+    await waitFor(() => consumer.health().stuck.length === 1, { description: 'the hanging message reported stuck' });
+    expect(consumer.health().stuck).toEqual([expect.objectContaining({ offset: '1', messageId: envelopes[1]!.id, attempts: 0 })]);
+    release();
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '3', { description: 'the batch committed once released' });
+    expect(consumer.health().stuck).toEqual([]);
+    expect(commits).toEqual([['3']]);
+    expect(await creditIds()).toEqual(['a', 'hanging', 'b']);
+  });
+
   it('per-key order: with several partitions consumed at once and a failure on one key, each fund account’s credits are applied once and in the order sent', async () => {
     const topic = await freshTopic('order', 3);
     const accounts = ['880001', '880002', '880003', '880004'];
