@@ -1,5 +1,5 @@
 import type { TopicDef } from '@custody/contracts';
-import { ConsumerEngine, EngineBackedConsumer, type ConsumerOptions } from './consumer.engine';
+import { ConsumerEngine, EngineBackedConsumer, type ConsumerOptions, type EffectScope } from './consumer.engine';
 import type { EnvelopeHandler } from './message-publisher';
 import type { WindowedConsumption } from './windowed.dispatcher';
 
@@ -14,6 +14,9 @@ export interface AtLeastOnceConsumerOptions extends ConsumerOptions {
   windowed?: WindowedConsumption;
 }
 
+/** Nothing holds the handler's effects together: each handler call is its own. */
+const NO_SCOPE: EffectScope<undefined> = { run: (work) => work(undefined) };
+
 /**
  * For processes without a database of their own (the bank adapter keeps its state in Redis): the
  * offset is committed after the handler resolves, so a crash in between delivers the message again.
@@ -24,10 +27,10 @@ export interface AtLeastOnceConsumerOptions extends ConsumerOptions {
  * `windowed` lets a partition that carries many independent messages (all calls to one bank share one
  * key) keep several handlers in flight instead of waiting for each in turn.
  */
-export class AtLeastOnceConsumer extends EngineBackedConsumer {
+export class AtLeastOnceConsumer extends EngineBackedConsumer<undefined> {
   constructor(options: AtLeastOnceConsumerOptions) {
     const { windowed, ...common } = options;
-    super(new ConsumerEngine(common, windowed));
+    super(new ConsumerEngine(common, NO_SCOPE, { windowed }));
   }
 
   subscribe<T>(topic: TopicDef<T>, handler: EnvelopeHandler<T>): this {

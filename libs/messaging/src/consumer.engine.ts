@@ -50,14 +50,34 @@ export interface Delivery {
   message: KafkaMessage;
 }
 
-export type PreparedMessage =
+export type PreparedMessage<S> =
   | { valid: false; reason: string }
-  | { valid: true; messageId: string; messageType: string; apply: () => Promise<'applied' | 'duplicate'> };
+  | { valid: true; messageId: string; messageType: string; apply: (scope: S) => Promise<'applied' | 'duplicate'> };
 
 /** One subscribed topic: how to read its records and what applying one means for this consumer. */
-export interface ConsumerRoute {
-  prepare(delivery: Delivery): PreparedMessage;
+export interface ConsumerRoute<S> {
+  prepare(delivery: Delivery): PreparedMessage<S>;
 }
+
+/**
+ * Where messages' effects are applied: for the transactional consumer one database transaction (what runs in
+ * one `run` commits together or not at all), for the at-least-once consumer nothing but the call itself.
+ */
+export interface EffectScope<S> {
+  run<T>(work: (scope: S) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Batched consumption (transactional consumer): the ready messages of a partition's fetch are applied in one
+ * `EffectScope.run`, up to `maxMessages`, and no message is begun once the run has lasted `maxDurationMs`
+ * (its locks are held until it commits, and the group's heartbeat waits for it).
+ */
+export interface BatchLimits {
+  maxMessages: number;
+  maxDurationMs: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxMessages: 100, maxDurationMs: 1_000 };
 
 export interface ConsumerHealth {
   running: boolean;
@@ -70,21 +90,66 @@ export interface ConsumerHealth {
 /** The consumer is stopping; the message is left uncommitted for whoever consumes the partition next. */
 class ConsumerStoppingError extends Error {}
 
+/** How the engine takes messages from kafkajs; windowed and batched are each one consumer kind's opt-in. */
+export interface Consumption {
+  /** At-least-once only: several messages of a partition in flight at once (windowed.dispatcher.ts). */
+  windowed?: WindowedConsumption;
+  /** Transactional only: a partition's ready messages applied in one scope (one transaction) at a time. */
+  batched?: BatchLimits;
+}
+
+/** A message of a fetch, read and checked, with where it came from. */
+interface ReadMessage<S> {
+  readonly delivery: Delivery;
+  readonly prepared: PreparedMessage<S>;
+}
+
+/** A readable message: what a batch's runs are made of. */
+interface ReadyMessage<S> extends ReadMessage<S> {
+  readonly prepared: Extract<PreparedMessage<S>, { valid: true }>;
+}
+
+function isReady<S>(message: ReadMessage<S>): message is ReadyMessage<S> {
+  return message.prepared.valid;
+}
+
+/** A message that failed in a batch, handed to `settle` to be dealt with alone: its failure is its first attempt. */
+interface CarriedFailure<S> {
+  readonly message: ReadMessage<S>;
+  readonly error: unknown;
+  /** Its watch began when the batch began on it; "stuck since" does not start again. */
+  readonly watched: WatchedMessage;
+}
+
+/** What one run of a batch came to. */
+type RunOutcome<S> =
+  /** The first `results.length` messages of the run committed together (all of it, unless the run was cut short). */
+  | { kind: 'committed'; results: Array<'applied' | 'duplicate'> }
+  /** Nothing committed: the handler of the run's message `index` failed with `error`. */
+  | { kind: 'failed'; failure: CarriedFailure<S>; index: number }
+  /** Nothing committed, and no one message to blame (the transaction could not begin or commit). */
+  | { kind: 'unattributed' };
+
 /**
  * The delivery loop the transactional and the at-least-once consumer share: validate, dead-letter
  * what can never be valid, apply with bounded retries, and only then commit the offset. Offsets are
- * committed explicitly (autoCommit off) one message at a time, right after its effect is final.
+ * committed explicitly (autoCommit off), right after the effect they cover is final.
  *
- * With `windowed` (at-least-once consumer only) the same loop runs for up to `maxInFlight` messages
- * of a partition at once and a `WindowedDispatcher` decides what may be committed: never past an
- * unfinished message.
+ * Three ways of taking messages, one per consumer kind:
+ * - one at a time (at-least-once): each message applied, then its offset committed;
+ * - `batched` (transactional): the ready messages of a partition's fetch applied in one scope — one
+ *   transaction with every inbox entry, effect and outbox row — and one offset commit after it (`onBatch`);
+ * - `windowed` (at-least-once, opt-in): the same loop runs for up to `maxInFlight` messages of a partition
+ *   at once and a `WindowedDispatcher` decides what may be committed: never past an unfinished message.
  */
-export class ConsumerEngine {
-  private readonly routes = new Map<string, ConsumerRoute>();
+export class ConsumerEngine<S> {
+  private readonly routes = new Map<string, ConsumerRoute<S>>();
   private readonly policy: RetryPolicy;
   private readonly logger: MessagingLogger;
   private readonly deadLetterTopic: string;
   private readonly monitor: StuckMessageMonitor;
+  private readonly windowed: WindowedConsumption | undefined;
+  private readonly batched: BatchLimits | undefined;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopSignal = new AbortController();
@@ -93,13 +158,21 @@ export class ConsumerEngine {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly windowed?: WindowedConsumption,
+    private readonly scope: EffectScope<S>,
+    consumption: Consumption = {},
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.logger = options.logger ?? consoleLogger;
     this.deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
+    const { windowed, batched } = consumption;
     // Invalid limits fail here, at wiring time, not at the first message.
+    if (windowed && batched) throw new Error('a consumer is windowed or batched, not both');
     if (windowed) WindowedDispatcher.limitsOf(windowed);
+    if (batched && !(Number.isInteger(batched.maxMessages) && batched.maxMessages >= 1 && batched.maxDurationMs >= 0)) {
+      throw new Error(`batch limits must be at least one message and a non-negative duration, not ${JSON.stringify(batched)}`);
+    }
+    this.windowed = windowed;
+    this.batched = batched;
     this.monitor = new StuckMessageMonitor({
       groupId: options.groupId,
       stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
@@ -113,7 +186,7 @@ export class ConsumerEngine {
     return this.options.groupId;
   }
 
-  addRoute(topicName: string, route: ConsumerRoute): void {
+  addRoute(topicName: string, route: ConsumerRoute<S>): void {
     if (this.running) throw new Error(`subscribe ${topicName} before start()`);
     if (this.routes.has(topicName)) throw new Error(`${topicName} is already subscribed in group ${this.groupId}`);
     this.routes.set(topicName, route);
@@ -179,11 +252,16 @@ export class ConsumerEngine {
       await consumer.subscribe({ topics: [...this.routes.keys()], fromBeginning: this.options.fromBeginning ?? true });
       this.running = true;
       const partitionsConsumedConcurrently = this.options.partitionsConsumedConcurrently ?? 1;
+      // Batches resolve offsets by hand: the fetch position moves only past messages taken (windowed) or
+      // settled (batched), never past the rest of a batch left for the next owner.
+      const batches = { autoCommit: false, partitionsConsumedConcurrently, eachBatchAutoResolve: false };
+      const batched = this.batched;
       await consumer.run(
         dispatcher
-          ? // Offsets are resolved by hand: only past messages taken into a window, never past the rest of a batch.
-            { autoCommit: false, partitionsConsumedConcurrently, eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => dispatcher.onBatch(payload) }
-          : { autoCommit: false, partitionsConsumedConcurrently, eachMessage: (payload) => this.onMessage(payload) },
+          ? { ...batches, eachBatch: (payload: EachBatchPayload) => dispatcher.onBatch(payload) }
+          : batched
+            ? { ...batches, eachBatch: (payload: EachBatchPayload) => this.onBatch(payload, batched) }
+            : { autoCommit: false, partitionsConsumedConcurrently, eachMessage: (payload) => this.onMessage(payload) },
       );
     } catch (error) {
       // Leave no half-started client behind (a connected producer keeps the process alive).
@@ -195,7 +273,7 @@ export class ConsumerEngine {
       this.dispatcher = undefined;
       throw error;
     }
-    this.logger.info({ groupId, topics: [...this.routes.keys()], windowed: this.windowed }, 'consumer started');
+    this.logger.info({ groupId, topics: [...this.routes.keys()], windowed: this.windowed, batched: this.batched }, 'consumer started');
     if (options.waitForJoinMs !== undefined) {
       await withTimeout(Promise.all([joined, positioned]), options.waitForJoinMs, `group ${groupId} did not join and fetch`);
     }
@@ -255,14 +333,137 @@ export class ConsumerEngine {
 
   private async processMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const delivery: Delivery = { groupId: this.groupId, topic, partition, offset: message.offset, message };
-    await this.settle(delivery, { cancelled: () => !this.running, signal: this.stopSignal.signal, heartbeat });
+    await this.settle(this.read(delivery), { cancelled: () => !this.running, signal: this.stopSignal.signal, heartbeat });
     await this.commit(delivery);
+  }
+
+  /**
+   * kafkajs `eachBatch` when batched: the batch's messages are settled in offset order, in runs. A run is the
+   * readable messages from the next one on (at most `maxMessages`, begun within `maxDurationMs`) applied in one
+   * scope (one transaction: inbox claims, effects, outbox rows) and, once that committed, one offset commit past
+   * its last message. The partition's effects keep their order and land exactly once, as one at a time would:
+   *
+   * - A handler that fails rolls the whole run back. The messages before it run again as a run of their own
+   *   (they succeeded once against the same state) and commit; then the failing message is settled alone
+   *   exactly as a consumer without batches does, its failure in the run counting as its first attempt:
+   *   permanent → dead-lettered, then its offset committed; transient → retried with backoff, the partition
+   *   waiting behind it. Then the batch goes on after it. No savepoint per message: a run that succeeds (the
+   *   common case) costs no SAVEPOINT/RELEASE round trips and no subtransactions, and a failure costs one
+   *   replay of the messages before it.
+   * - A run that fails with no handler to blame (BEGIN or COMMIT failed) is not blamed on any one message: its
+   *   messages are settled one at a time, each with its own retries.
+   * - An unreadable message ends the run before it and is dead-lettered alone.
+   * - A stop or a lost partition ends the run after the message in hand (it commits with those before it) and
+   *   leaves the rest unresolved for the next owner; a run whose offset commit is then refused is read again
+   *   and its inbox entries make the repeat a no-op.
+   */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, limits: BatchLimits): Promise<void> {
+    const control: SettleControl = { cancelled: () => !this.running || !isRunning() || isStale(), signal: this.stopSignal.signal, heartbeat };
+    const messages = batch.messages.map((message) => this.read({ groupId: this.groupId, topic: batch.topic, partition: batch.partition, offset: message.offset, message }));
+    let next = 0;
+    let carried: CarriedFailure<S> | undefined;
+    // Up to here messages are settled one at a time, after a run that failed with no one to blame.
+    let aloneUntil = 0;
+    try {
+      while (next < messages.length && !control.cancelled()) {
+        let settled: number;
+        if (carried?.message === messages[next] || next < aloneUntil || !messages[next]!.prepared.valid) {
+          // Handed over: settle ends the carried watch, whatever happens.
+          const handed = carried?.message === messages[next] ? carried : undefined;
+          carried = undefined;
+          await this.settle(messages[next]!, control, handed);
+          settled = 1;
+        } else {
+          const run = this.runFrom(messages, next, limits.maxMessages, carried?.message);
+          const outcome = await this.applyRun(run, control, limits);
+          if (outcome.kind === 'failed') {
+            if (carried) this.monitor.end(carried.watched, 'rolled back');
+            carried = outcome.failure;
+            // The messages before it go again as a run of their own; it waits for its turn.
+            if (outcome.index === 0) continue;
+            settled = 0;
+          } else if (outcome.kind === 'unattributed') {
+            aloneUntil = next + run.length;
+            settled = 0;
+          } else {
+            settled = outcome.results.length;
+            outcome.results.forEach((result, index) => {
+              if (result === 'duplicate') this.logDuplicate(run[index]!);
+            });
+          }
+        }
+        if (settled > 0) {
+          const last = messages[next + settled - 1]!.delivery;
+          await this.commit(last);
+          resolveOffset(last.offset);
+          next += settled;
+        }
+        // Throws when the group rebalances: kafkajs then re-joins and re-fetches from the committed offsets.
+        await heartbeat();
+      }
+    } catch (error) {
+      if (!(error instanceof ConsumerStoppingError)) throw error;
+      this.logger.info({ groupId: this.groupId, topic: batch.topic, partition: batch.partition, offset: messages[next]?.delivery.offset }, 'consumer stopping; the rest of the batch left uncommitted');
+    } finally {
+      if (carried) this.monitor.end(carried.watched, 'given up');
+    }
+  }
+
+  /** The readable messages from `from` on, up to `max` and never past the first unreadable one or the one a failed run left to be settled alone. */
+  private runFrom(messages: ReadonlyArray<ReadMessage<S>>, from: number, max: number, leftAlone: ReadMessage<S> | undefined): Array<ReadyMessage<S>> {
+    const run: Array<ReadyMessage<S>> = [];
+    for (let index = from; index < messages.length && run.length < max; index += 1) {
+      const message = messages[index]!;
+      if (!isReady(message) || message === leftAlone) break;
+      run.push(message);
+    }
+    return run;
+  }
+
+  /**
+   * Applies `run` in one scope, in order, each message watched by the stuck monitor while its handler runs
+   * (the last one until the scope has committed). Stops taking messages when the consumer stops, the
+   * partition is lost or the run has lasted `maxDurationMs`; the first message is always applied.
+   */
+  private async applyRun(run: ReadonlyArray<ReadyMessage<S>>, control: SettleControl, limits: BatchLimits): Promise<RunOutcome<S>> {
+    const began = Date.now();
+    let results: Array<'applied' | 'duplicate'> = [];
+    let watched: WatchedMessage | undefined;
+    let failed: { index: number; error: unknown } | undefined;
+    try {
+      await this.scope.run(async (scope) => {
+        results = [];
+        for (const [index, message] of run.entries()) {
+          if (index > 0 && (control.cancelled() || Date.now() - began >= limits.maxDurationMs)) break;
+          const { prepared, delivery } = message;
+          if (watched) this.monitor.end(watched, 'settled');
+          watched = this.monitor.begin(delivery, prepared.messageId);
+          try {
+            results.push(await prepared.apply(scope));
+          } catch (error) {
+            failed = { index, error };
+            throw error;
+          }
+        }
+      });
+    } catch (error) {
+      if (failed && watched) return { kind: 'failed', index: failed.index, failure: { message: run[failed.index]!, error: failed.error, watched } };
+      if (watched) this.monitor.end(watched, 'rolled back');
+      const { topic, partition, offset } = run[0]!.delivery;
+      this.logger.warn(
+        { groupId: this.groupId, topic, partition, offset, messages: run.length, errorCode: errorCodeOf(error), error },
+        'batch failed outside its handlers; nothing of it committed, its messages are applied one at a time',
+      );
+      return { kind: 'unattributed' };
+    }
+    if (watched) this.monitor.end(watched, 'settled');
+    return { kind: 'committed', results };
   }
 
   /** The windowed dispatcher's view of `settle`: giving up is an outcome there, not an error. */
   private async settleOrAbandon(delivery: Delivery, control: SettleControl): Promise<'settled' | 'abandoned'> {
     try {
-      await this.settle(delivery, control);
+      await this.settle(this.read(delivery), control);
       return 'settled';
     } catch (error) {
       if (error instanceof ConsumerStoppingError) return 'abandoned';
@@ -270,23 +471,40 @@ export class ConsumerEngine {
     }
   }
 
+  private read(delivery: Delivery): ReadMessage<S> {
+    const route = this.routes.get(delivery.topic);
+    return { delivery, prepared: route ? route.prepare(delivery) : { valid: false, reason: `no handler for topic ${delivery.topic}` } };
+  }
+
   /**
    * Brings one message to its final state: dead-lettered (unreadable, or refused with a permanent
    * failure) or applied, retrying transient failures (of the handler, or of the dead-letter topic) with
-   * backoff for as long as it takes. Throws `ConsumerStoppingError` when `control` says to give it up,
-   * and whatever a heartbeat throws on a rebalance; the caller then commits nothing for it.
+   * backoff for as long as it takes. `carried`: the message already failed once in a batch; that failure
+   * is its first attempt. Throws `ConsumerStoppingError` when `control` says to give it up, and whatever a
+   * heartbeat throws on a rebalance; the caller then commits nothing for it.
    */
-  private async settle(delivery: Delivery, control: SettleControl): Promise<void> {
-    const { topic } = delivery;
-    const route = this.routes.get(topic);
-    const prepared: PreparedMessage = route ? route.prepare(delivery) : { valid: false, reason: `no handler for topic ${topic}` };
-    const watched = this.monitor.begin(delivery, prepared.valid ? prepared.messageId : undefined);
+  private async settle(message: ReadMessage<S>, control: SettleControl, carried?: CarriedFailure<S>): Promise<void> {
+    const { delivery, prepared } = message;
+    const watched = carried?.watched ?? this.monitor.begin(delivery, prepared.valid ? prepared.messageId : undefined);
     let outcome: 'settled' | 'given up' = 'given up';
     try {
-      for (let attempt = 1; ; attempt += 1) {
+      let attempt = 1;
+      if (carried && prepared.valid) {
+        try {
+          await this.refuseOrRethrow(delivery, prepared.messageId, carried.error);
+          outcome = 'settled';
+          return;
+        } catch (error) {
+          if (error instanceof ConsumerStoppingError) throw error;
+          this.recordFailure(delivery, watched, attempt, error);
+        }
+        await this.waitBeforeRetry(backoffAfter(attempt, this.policy), control);
+        attempt += 1;
+      }
+      for (; ; attempt += 1) {
         if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
         try {
-          await this.attempt(delivery, prepared);
+          await this.attempt(message);
           outcome = 'settled';
           return;
         } catch (error) {
@@ -301,24 +519,31 @@ export class ConsumerEngine {
   }
 
   /** One try: apply, or dead-letter what cannot be read or can never succeed. Throws what is worth retrying. */
-  private async attempt(delivery: Delivery, prepared: PreparedMessage): Promise<void> {
+  private async attempt({ delivery, prepared }: ReadMessage<S>): Promise<void> {
     if (!prepared.valid) {
       await this.deadLetter(delivery, undefined, { reason: prepared.reason });
       return;
     }
     let result: 'applied' | 'duplicate';
     try {
-      result = await prepared.apply();
+      result = await this.scope.run((scope) => prepared.apply(scope));
     } catch (error) {
-      if (classifyFailure(error, this.options.classifyFailure) === 'transient') throw error;
-      // Its transaction rolled back: nothing of it was applied, not even the inbox entry, so a replay applies it.
-      await this.deadLetter(delivery, prepared.messageId, { reason: `handler refused: ${errorText(error)}`, errorCode: errorCodeOf(error) });
+      await this.refuseOrRethrow(delivery, prepared.messageId, error);
       return;
     }
-    if (result === 'duplicate') {
-      const { topic, partition, offset } = delivery;
-      this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
-    }
+    if (result === 'duplicate') this.logDuplicate({ delivery, prepared });
+  }
+
+  /** A handler failed: dead-letters the message when the failure is permanent, throws it when it is worth retrying. */
+  private async refuseOrRethrow(delivery: Delivery, messageId: string, error: unknown): Promise<void> {
+    if (classifyFailure(error, this.options.classifyFailure) === 'transient') throw error;
+    // Its transaction rolled back: nothing of it was applied, not even the inbox entry, so a replay applies it.
+    await this.deadLetter(delivery, messageId, { reason: `handler refused: ${errorText(error)}`, errorCode: errorCodeOf(error) });
+  }
+
+  private logDuplicate({ delivery, prepared }: ReadyMessage<S>): void {
+    const { topic, partition, offset } = delivery;
+    this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
   }
 
   private recordFailure(delivery: Delivery, watched: WatchedMessage, attempt: number, error: unknown): void {
@@ -405,18 +630,18 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   }
 }
 
-/** What every consumer variant exposes; they differ only in how a message's effect is applied (their routes). */
-export abstract class EngineBackedConsumer {
-  protected constructor(protected readonly engine: ConsumerEngine) {}
+/** What every consumer variant exposes; they differ only in how a message's effect is applied (their routes and scope). */
+export abstract class EngineBackedConsumer<S> {
+  protected constructor(protected readonly engine: ConsumerEngine<S>) {}
 
-  /** Routes a topic: its records are decoded and validated against the topic's schema, then `apply`'d. */
-  protected route<T>(topic: TopicDef<T>, apply: (envelope: EventEnvelope<T>, delivery: Delivery) => Promise<'applied' | 'duplicate'>): void {
+  /** Routes a topic: its records are decoded and validated against the topic's schema, then `apply`'d in a scope. */
+  protected route<T>(topic: TopicDef<T>, apply: (envelope: EventEnvelope<T>, delivery: Delivery, scope: S) => Promise<'applied' | 'duplicate'>): void {
     this.engine.addRoute(topic.name, {
       prepare: (delivery) => {
         const decoded = decodeEnvelope(topic, delivery.message.value);
         if (!decoded.ok) return { valid: false, reason: decoded.reason };
         const envelope = decoded.envelope;
-        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: () => apply(envelope, delivery) };
+        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: (scope) => apply(envelope, delivery, scope) };
       },
     });
   }

@@ -32,6 +32,12 @@ export interface StuckMessageMonitorOptions {
   windowed: boolean;
 }
 
+const ENDED = {
+  settled: 'stuck message settled; its partition moves again',
+  'given up': 'stuck message given up by this member (stopping or partition revoked); it stays uncommitted',
+  'rolled back': 'stuck message’s batch rolled back (another message of it failed); it is applied again',
+} as const;
+
 /** One message being settled. */
 export interface WatchedMessage {
   readonly topic: string;
@@ -86,15 +92,15 @@ export class StuckMessageMonitor {
     watched.lastError = errorText(error);
   }
 
-  /** The message is applied, dead-lettered or given up: it no longer holds its partition here. */
-  end(watched: WatchedMessage, outcome: 'settled' | 'given up'): void {
+  /**
+   * The message is applied, dead-lettered or given up, or (batched) its handler returned or its batch rolled
+   * back and it is to be applied again: it no longer holds its partition here.
+   */
+  end(watched: WatchedMessage, outcome: 'settled' | 'given up' | 'rolled back'): void {
     clearTimeout(watched.timer);
     this.watched.delete(watched);
     if (!watched.reported) return;
-    this.options.logger.warn(
-      { ...this.viewOf(watched), stuckForMs: Date.now() - watched.startedAt, outcome },
-      outcome === 'settled' ? 'stuck message settled; its partition moves again' : 'stuck message given up by this member (stopping or partition revoked); it stays uncommitted',
-    );
+    this.options.logger.warn({ ...this.viewOf(watched), stuckForMs: Date.now() - watched.startedAt, outcome }, ENDED[outcome]);
   }
 
   stuck(now = Date.now()): StuckMessage[] {

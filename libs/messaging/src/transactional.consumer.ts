@@ -1,7 +1,7 @@
 import type { TopicDef } from '@custody/contracts';
 import { schemaOf, type IsolationLevel } from '@custody/persistence';
-import type { DataSource } from 'typeorm';
-import { ConsumerEngine, EngineBackedConsumer, type ConsumerOptions } from './consumer.engine';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type BatchLimits, ConsumerEngine, DEFAULT_BATCH_LIMITS, EngineBackedConsumer, type ConsumerOptions } from './consumer.engine';
 import { claimInboxEntry } from './inbox';
 import type { TransactionalHandler } from './message-publisher';
 
@@ -11,6 +11,11 @@ export interface TransactionalConsumerOptions extends ConsumerOptions {
   schema?: string;
   /** Isolation of the effect's transaction. Default READ COMMITTED. */
   isolation?: IsolationLevel;
+  /**
+   * How many of a partition's ready messages one transaction takes (default 100), and for how long it goes on
+   * beginning more (default 1 s). `{ maxMessages: 1 }` applies one message per transaction.
+   */
+  batch?: Partial<BatchLimits>;
 }
 
 /**
@@ -19,34 +24,52 @@ export interface TransactionalConsumerOptions extends ConsumerOptions {
  * before the commit redelivers the message and the transaction never happened; a crash after it
  * redelivers the message and the inbox turns the second delivery into a no-op.
  *
+ * The ready messages of a partition share that transaction (consumer.engine.ts `onBatch`): one commit
+ * and one offset commit for all of them. A message that fails is split out and dealt with alone, after
+ * those before it committed; nothing of it is applied unless it succeeds.
+ *
  * Handlers are edges (spec/conventions.md "Thin edges"): they call the service with the manager
- * and publish any follow-up through the Outbox in the same transaction.
+ * and publish any follow-up through the Outbox in the same transaction. Because several messages
+ * share it, a handler:
+ * - reads and writes only through `manager` (another connection would not see the batch's earlier
+ *   effects, and would wait forever on a row the batch has locked);
+ * - lets every SQL error escape: PostgreSQL aborts the whole transaction at the first failed statement,
+ *   so a handler that must survive one runs the statement in a savepoint of its own
+ *   (`manager.transaction(...)` nested) or avoids the error (`ON CONFLICT`);
+ * - changes no session or transaction setting (`SET LOCAL` would hold for the messages after it);
+ * - may lock rows and take `pg_advisory_xact_lock`, knowing they are held until the batch commits: two
+ *   batches of different partitions can deadlock where two single messages would not. PostgreSQL breaks
+ *   the deadlock; the loser's failing message is retried (transient), those before it commit;
+ * - does nothing outside the database it would regret if the transaction rolled back and ran again
+ *   (a batch replays the messages before a failing one); reads (an HTTP balance) are fine;
+ * - does not take `now()` as its own moment: it is the transaction's start, shared by the batch
+ *   (`clock_timestamp()` is the statement's).
  */
-export class TransactionalConsumer extends EngineBackedConsumer {
+export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
   private readonly schema: string;
 
-  constructor(private readonly options: TransactionalConsumerOptions) {
-    super(new ConsumerEngine(options));
-    this.schema = options.schema ?? schemaOf(options.dataSource);
+  constructor(options: TransactionalConsumerOptions) {
+    const { dataSource, isolation = 'READ COMMITTED', batch } = options;
+    super(
+      new ConsumerEngine<EntityManager>(options, { run: (work) => dataSource.transaction(isolation, work) }, { batched: { ...DEFAULT_BATCH_LIMITS, ...batch } }),
+    );
+    this.schema = options.schema ?? schemaOf(dataSource);
   }
 
   subscribe<T>(topic: TopicDef<T>, handler: TransactionalHandler<T>): this {
-    const { dataSource, isolation = 'READ COMMITTED' } = this.options;
-    this.route(topic, (envelope, delivery) =>
-      dataSource.transaction(isolation, async (manager) => {
-        const first = await claimInboxEntry(manager, this.schema, {
-          consumerGroup: delivery.groupId,
-          messageId: envelope.id,
-          messageType: envelope.type,
-          topic: delivery.topic,
-          partition: delivery.partition,
-          offset: delivery.offset,
-        });
-        if (!first) return 'duplicate' as const;
-        await handler(envelope, manager);
-        return 'applied' as const;
-      }),
-    );
+    this.route(topic, async (envelope, delivery, manager) => {
+      const first = await claimInboxEntry(manager, this.schema, {
+        consumerGroup: delivery.groupId,
+        messageId: envelope.id,
+        messageType: envelope.type,
+        topic: delivery.topic,
+        partition: delivery.partition,
+        offset: delivery.offset,
+      });
+      if (!first) return 'duplicate';
+      await handler(envelope, manager);
+      return 'applied';
+    });
     return this;
   }
 }

@@ -113,9 +113,13 @@ export class SagaStore {
     return rows[0];
   }
 
+  /**
+   * A timer due `dueInMs` from now. From the statement's time, not the transaction's (`now()`): a consumer's
+   * transaction holds a batch of messages, and a call deadline counted from when the batch began would end early.
+   */
   async addTimer(manager: EntityManager, timer: Omit<TimerRow, 'timer_id'>, dueInMs: number): Promise<void> {
     await manager.query(
-      `INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at) VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 millisecond')`,
+      `INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at) VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6 * interval '1 millisecond')`,
       [randomUUID(), timer.saga_id, timer.kind, timer.call_id, timer.purpose, dueInMs],
     );
   }

@@ -1,0 +1,287 @@
+import {
+  committedOffset,
+  createTestKafka,
+  createTestSchema,
+  RecordingLogger,
+  requireInfrastructure,
+  testConsumerTimings,
+  TopicRecorder,
+  uniqueGroupId,
+  uniqueTopicName,
+  waitFor,
+  type TestSchema,
+} from '@custody/testing';
+import type { EventEnvelope } from '@custody/contracts';
+import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
+import { readDeadLetterRecord } from './dead-letter';
+import { encodeEnvelope } from './envelope.codec';
+import { newEnvelope } from './envelope.factory';
+import type { FailureClassifier } from './failure-class';
+import { createIdempotentProducer } from './kafka.factory';
+import { createOutboxInboxMigration } from './outbox-inbox.migration';
+import { ensureTopics } from './topic.provisioning';
+import { TransactionalConsumer, type TransactionalConsumerOptions } from './transactional.consumer';
+import { appliedCredits, creditTopicNamed, creditsMigration, insertCredit, type CreditPayload } from './testing/credit.fixture';
+
+jest.setTimeout(30_000);
+
+let db: TestSchema;
+let kafka: Kafka;
+let producer: Producer;
+const stoppables: Array<{ stop(): Promise<void> }> = [];
+const fastRetry = { maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 100, stalledRetryIntervalMs: 200 };
+
+beforeAll(async () => {
+  await requireInfrastructure({ postgres: true, kafka: true });
+  db = await createTestSchema({ name: 'tx_batch', migrations: (schema) => [createOutboxInboxMigration({ schema }), creditsMigration(schema)] });
+  kafka = createTestKafka('transactional-batch-test');
+  producer = createIdempotentProducer(kafka);
+  await producer.connect();
+});
+
+afterEach(async () => {
+  for (const stoppable of stoppables.splice(0).reverse()) await stoppable.stop();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await db?.drop();
+});
+
+type CreditTopic = ReturnType<typeof creditTopicNamed>;
+
+async function freshTopic(base: string, partitions = 1): Promise<CreditTopic> {
+  const topic = creditTopicNamed(uniqueTopicName(base));
+  await ensureTopics(kafka, [topic.name], { partitions });
+  return topic;
+}
+
+function credit(creditId: string, fundAccountNo = '880001'): CreditPayload {
+  return { creditId, fundAccountNo, amount: '25.00' };
+}
+
+/** Sends the credits in one request, so that they reach the consumer in one fetch. */
+async function produceCredits(topic: CreditTopic, credits: CreditPayload[]): Promise<Array<EventEnvelope<CreditPayload>>> {
+  const envelopes = credits.map((payload) => newEnvelope(topic, payload, { key: payload.fundAccountNo }));
+  await producer.send({ topic: topic.name, acks: -1, messages: envelopes.map((envelope) => ({ key: envelope.payload.fundAccountNo, value: encodeEnvelope(envelope) })) });
+  return envelopes;
+}
+
+class CreditRefused extends Error {
+  readonly code = 'CREDIT_REFUSED';
+}
+
+const refusalsArePermanent: FailureClassifier = (error) => (error instanceof CreditRefused ? 'permanent' : 'transient');
+
+/**
+ * The real client, with every offset commit its consumers make written down in order (the committed offsets).
+ * `dropCommits` plays a process that dies between its database commit and its offset commit: the broker
+ * never hears of them.
+ */
+function recordingCommits(options: { dropCommits?: boolean } = {}): { kafka: Kafka; commits: string[][] } {
+  const commits: string[][] = [];
+  const recording = Object.create(kafka) as Kafka;
+  recording.consumer = (config: ConsumerConfig): Consumer => {
+    const consumer = kafka.consumer(config);
+    const commit = consumer.commitOffsets.bind(consumer);
+    consumer.commitOffsets = async (offsets) => {
+      commits.push(offsets.map((entry) => entry.offset));
+      if (!options.dropCommits) await commit(offsets);
+    };
+    return consumer;
+  };
+  return { kafka: recording, commits };
+}
+
+function consumerFor(groupId: string, extra: Partial<TransactionalConsumerOptions> = {}): TransactionalConsumer {
+  const consumer = new TransactionalConsumer({ kafka, groupId, dataSource: db.dataSource, logger: new RecordingLogger(), retry: fastRetry, ...testConsumerTimings, ...extra });
+  stoppables.push(consumer);
+  return consumer;
+}
+
+async function creditIds(): Promise<string[]> {
+  return (await appliedCredits(db.dataSource, db.schema)).map((row) => row.credit_id);
+}
+
+async function inboxOf(groupId: string): Promise<Array<{ message_id: string; xmin: string }>> {
+  return db.dataSource.query(`SELECT message_id, xmin::text AS xmin FROM "${db.schema}".inbox WHERE consumer_group = $1 ORDER BY kafka_partition, kafka_offset`, [groupId]);
+}
+
+function prefixed(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
+}
+
+describe('transactional consumer: a fetch’s messages in one transaction (real PostgreSQL and Kafka)', () => {
+  beforeEach(async () => {
+    await db.dataSource.query(`TRUNCATE "${db.schema}".applied_credits`);
+  });
+
+  it('the ready messages of a partition are applied in one transaction (one xmin for every inbox entry and effect) and committed with one offset commit', async () => {
+    const topic = await freshTopic('one-transaction');
+    const ids = prefixed('batch', 10);
+    const envelopes = await produceCredits(topic, ids.map((id) => credit(id)));
+    const groupId = uniqueGroupId('one-transaction');
+    const { kafka: recording, commits } = recordingCommits();
+    await consumerFor(groupId, { kafka: recording })
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, db.schema, envelope.payload, envelope.id))
+      .start();
+
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '10', { description: 'the ten records committed' });
+    expect(commits).toEqual([['10']]);
+    expect(await creditIds()).toEqual(ids);
+    const inbox = await inboxOf(groupId);
+    expect(inbox.map((row) => row.message_id)).toEqual(envelopes.map((envelope) => envelope.id));
+    const effects: Array<{ xmin: string }> = await db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${db.schema}".applied_credits`);
+    expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
+  });
+
+  it('a poison message in the middle: those before it are applied once and committed, it is dead-lettered with nothing of it applied, those after it are applied; the offset ends past all', async () => {
+    const topic = await freshTopic('poison');
+    const deadLetterTopic = uniqueTopicName('dead-letter');
+    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
+    stoppables.push(deadLetters);
+    const envelopes = await produceCredits(topic, ['a', 'b', 'poison', 'c', 'd'].map((id) => credit(id)));
+    const groupId = uniqueGroupId('poison');
+    const { kafka: recording, commits } = recordingCommits();
+    const calls: string[] = [];
+    await consumerFor(groupId, { kafka: recording, deadLetterTopic, classifyFailure: refusalsArePermanent })
+      .subscribe(topic, async (envelope, manager) => {
+        calls.push(envelope.payload.creditId);
+        // The effect has begun when the refusal comes: the rollback must take it back.
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        if (envelope.payload.creditId === 'poison') throw new CreditRefused('fund account 880001 is closed');
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
+    // The batch rolled back at the poison; the two before it ran again and committed on their own; the poison
+    // was refused once and not retried; the rest went on as a batch.
+    expect(calls).toEqual(['a', 'b', 'poison', 'a', 'b', 'c', 'd']);
+    expect(commits).toEqual([['2'], ['3'], ['5']]);
+    expect(await creditIds()).toEqual(['a', 'b', 'c', 'd']);
+    expect((await inboxOf(groupId)).map((row) => row.message_id)).toEqual([envelopes[0]!.id, envelopes[1]!.id, envelopes[3]!.id, envelopes[4]!.id]);
+    const [deadLetter] = await deadLetters.waitForCount(1);
+    expect(readDeadLetterRecord(deadLetter!)).toMatchObject({ originalOffset: '2', messageId: envelopes[2]!.id, errorCode: 'CREDIT_REFUSED', reason: 'handler refused: fund account 880001 is closed' });
+  });
+
+  it('a transient failure in the middle: those before it commit, it is retried with backoff (its batch failure counted as attempt 1) while those after it wait, then all are applied in order', async () => {
+    const topic = await freshTopic('transient');
+    const envelopes = await produceCredits(topic, ['a', 'b', 'flaky', 'c', 'd'].map((id) => credit(id)));
+    const groupId = uniqueGroupId('transient');
+    const { kafka: recording, commits } = recordingCommits();
+    const logger = new RecordingLogger();
+    const calls: string[] = [];
+    let flakyFailures = 0;
+    await consumerFor(groupId, { kafka: recording, logger, classifyFailure: refusalsArePermanent })
+      .subscribe(topic, async (envelope, manager) => {
+        calls.push(envelope.payload.creditId);
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        if (envelope.payload.creditId === 'flaky' && flakyFailures < 2) {
+          flakyFailures += 1;
+          throw new Error('deadlock detected');
+        }
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
+    expect(calls).toEqual(['a', 'b', 'flaky', 'a', 'b', 'flaky', 'flaky', 'c', 'd']);
+    expect(commits).toEqual([['2'], ['3'], ['5']]);
+    expect(await creditIds()).toEqual(['a', 'b', 'flaky', 'c', 'd']);
+    expect(logger.at('warn').map((entry) => [entry.fields['messageId'], entry.fields['attempt']])).toEqual([
+      [envelopes[2]!.id, 1],
+      [envelopes[2]!.id, 2],
+    ]);
+    expect(logger.entries.filter((entry) => /DEAD-LETTERED/.test(entry.message))).toEqual([]);
+  });
+
+  it('a stop mid-batch commits the message in hand with those before it and leaves the rest; when the offset commit is lost (a crash between the two commits) the next owner gets it all again and the inbox makes the repeats no-ops', async () => {
+    const topic = await freshTopic('crash');
+    const ids = prefixed('crash', 10);
+    await produceCredits(topic, ids.map((id) => credit(id)));
+    const groupId = uniqueGroupId('crash');
+
+    const dying = recordingCommits({ dropCommits: true });
+    const firstCalls: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    stoppables.push({ stop: async () => release() });
+    const first = consumerFor(groupId, { kafka: dying.kafka }).subscribe(topic, async (envelope, manager) => {
+      firstCalls.push(envelope.payload.creditId);
+      await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+      if (envelope.payload.creditId === 'crash-3') await gate;
+    });
+    await first.start();
+    await waitFor(() => firstCalls.includes('crash-3'), { description: 'the fourth message in hand' });
+    const stopped = first.stop();
+    release();
+    await stopped;
+    expect(firstCalls).toEqual(ids.slice(0, 4));
+    expect(dying.commits).toEqual([['4']]);
+    expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
+    expect(await creditIds()).toEqual(ids.slice(0, 4));
+
+    const logger = new RecordingLogger();
+    const secondCalls: string[] = [];
+    await consumerFor(groupId, { logger })
+      .subscribe(topic, async (envelope, manager) => {
+        secondCalls.push(envelope.payload.creditId);
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+      })
+      .start();
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '10', { description: 'the ten records committed by the next owner' });
+    expect(secondCalls).toEqual(ids.slice(4));
+    expect(await creditIds()).toEqual(ids);
+    expect(logger.at('info').filter((entry) => entry.message === 'duplicate delivery skipped (inbox)').map((entry) => entry.fields['offset'])).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('a handler hanging in the middle of a batch is the one reported stuck (its offset and message id); the batch commits once it returns', async () => {
+    const topic = await freshTopic('hanging');
+    const envelopes = await produceCredits(topic, ['a', 'hanging', 'b'].map((id) => credit(id)));
+    const groupId = uniqueGroupId('hanging');
+    const { kafka: recording, commits } = recordingCommits();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    stoppables.push({ stop: async () => release() });
+    // However long it hangs, the message after it still joins its run.
+    const consumer = consumerFor(groupId, { kafka: recording, stuckAfterMs: 300, batch: { maxDurationMs: 60_000 } }).subscribe(topic, async (envelope, manager) => {
+      if (envelope.payload.creditId === 'hanging') await gate;
+      await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+    });
+    await consumer.start();
+
+    await waitFor(() => consumer.health().stuck.length === 1, { description: 'the hanging message reported stuck' });
+    expect(consumer.health().stuck).toEqual([expect.objectContaining({ offset: '1', messageId: envelopes[1]!.id, attempts: 0 })]);
+    release();
+    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '3', { description: 'the batch committed once released' });
+    expect(consumer.health().stuck).toEqual([]);
+    expect(commits).toEqual([['3']]);
+    expect(await creditIds()).toEqual(['a', 'hanging', 'b']);
+  });
+
+  it('per-key order: with several partitions consumed at once and a failure on one key, each fund account’s credits are applied once and in the order sent', async () => {
+    const topic = await freshTopic('order', 3);
+    const accounts = ['880001', '880002', '880003', '880004'];
+    const sent = Array.from({ length: 40 }, (_unused, index) => credit(`${accounts[index % accounts.length]}-${Math.floor(index / accounts.length)}`, accounts[index % accounts.length]));
+    await produceCredits(topic, sent);
+    const groupId = uniqueGroupId('order');
+    let failed = false;
+    await consumerFor(groupId, { partitionsConsumedConcurrently: 3, batch: { maxMessages: 4 } })
+      .subscribe(topic, async (envelope, manager) => {
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        if (envelope.payload.creditId === '880002-3' && !failed) {
+          failed = true;
+          throw new Error('could not serialize access due to concurrent update');
+        }
+      })
+      .start();
+
+    await waitFor(async () => (await appliedCredits(db.dataSource, db.schema)).length === sent.length, { description: 'every credit applied' });
+    const applied = await appliedCredits(db.dataSource, db.schema);
+    for (const account of accounts) {
+      const ofAccount = (rows: Array<{ credit_id: string }>) => rows.map((row) => row.credit_id).filter((id) => id.startsWith(account));
+      expect(ofAccount(applied)).toEqual(ofAccount(sent.map((payload) => ({ credit_id: payload.creditId }))));
+    }
+    expect(failed).toBe(true);
+  });
+});
