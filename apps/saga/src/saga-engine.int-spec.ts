@@ -163,6 +163,17 @@ describe('saga engine (real PostgreSQL)', () => {
     expect(Number(timer.due_in_ms)).toBeGreaterThan(SEND_WINDOW_MS + requestTimeoutMs);
   });
 
+  it('issue 9: a call\'s deadline is cancelled in the transaction that completes the call; a later completion of it changes nothing', async () => {
+    const transferId = await startWithdrawal();
+    const [original] = await calls(transferId);
+    const deadlines = () => db.dataSource.query(`SELECT timer_id FROM saga.timers WHERE call_id = $1 AND kind = 'CALL_DEADLINE'`, [original.callId]);
+    expect(await deadlines()).toHaveLength(1);
+    await complete(original, { returnCode: '0000' });
+    expect(await deadlines()).toHaveLength(0);
+    await complete(original, { outcome: 'NO_REPLY' });
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['SUCCEEDED']);
+  });
+
   it('a timer whose handling fails is postponed with its error, and the other timers still fire', async () => {
     const healthy = await startWithdrawal();
     const [original] = await calls(healthy);

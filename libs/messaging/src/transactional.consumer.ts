@@ -51,7 +51,12 @@ export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
   constructor(options: TransactionalConsumerOptions) {
     const { dataSource, isolation = 'READ COMMITTED', batch } = options;
     super(
-      new ConsumerEngine<EntityManager>(options, { run: (work) => dataSource.transaction(isolation, work) }, { batched: { ...DEFAULT_BATCH_LIMITS, ...batch } }),
+      new ConsumerEngine<EntityManager>(
+        options,
+        // READ COMMITTED is every connection's default (data-source.factory.ts): not set again in each transaction.
+        { run: (work) => (isolation === 'READ COMMITTED' ? dataSource.transaction(work) : dataSource.transaction(isolation, work)) },
+        { batched: { ...DEFAULT_BATCH_LIMITS, ...batch } },
+      ),
     );
     this.schema = options.schema ?? schemaOf(dataSource);
   }

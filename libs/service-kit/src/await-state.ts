@@ -9,16 +9,20 @@ export async function awaitState<T>(
   read: () => Promise<T>,
   isFinal: (value: T) => boolean,
   waitMs: number,
-  /** Resolves when the state may have changed (e.g. SettledNotifications.changed), or after the given time; defaults to a short sleep. */
+  /**
+   * Resolves when the state may have changed (e.g. SettledNotifications.changed), or after the given time; defaults
+   * to a short sleep. It is called before each read, so a change between the read and the wait is not missed (the
+   * caller would otherwise sleep until the fallback time: issue 9 found a third of the reads were such retries).
+   */
   changed: (maxMs: number) => Promise<unknown> = (maxMs) => sleep(Math.min(25, maxMs)),
 ): Promise<T> {
   const deadline = Date.now() + waitMs;
-  let value = await read();
-  while (!isFinal(value) && Date.now() < deadline) {
-    await changed(Math.max(1, deadline - Date.now()));
-    value = await read();
+  for (;;) {
+    const next = changed(Math.max(1, deadline - Date.now()));
+    const value = await read();
+    if (isFinal(value) || Date.now() >= deadline) return value;
+    await next;
   }
-  return value;
 }
 
 /** `waitMs` as callers pass it: bounded so one request cannot hold a connection for long. */

@@ -104,10 +104,22 @@ export class SagaStore {
   }
 
   /** Marks a call completed; returns undefined when it was already (a duplicate completion). */
+  /**
+   * Records the first completion of a call, and cancels its deadline in the same statement: a deadline left behind
+   * would fire later only to find the call completed (a transaction each, issue 9). A later completion changes nothing.
+   * A deadline the poller is firing right now is skipped, not waited for (the poller holds it and waits for this call
+   * row: waiting here would deadlock); it then finds the call completed and does nothing.
+   */
   async completeCall(manager: EntityManager, callId: string, outcome: string, returnCode: string | undefined): Promise<CallRow | undefined> {
-    const rows = await updateReturning<CallRow>(
-      manager,
-      `UPDATE saga.bank_calls SET completed_at = now(), outcome = $2, return_code = $3 WHERE call_id = $1 AND completed_at IS NULL RETURNING *`,
+    const rows: CallRow[] = await manager.query(
+      `WITH completed AS (
+         UPDATE saga.bank_calls SET completed_at = now(), outcome = $2, return_code = $3 WHERE call_id = $1 AND completed_at IS NULL RETURNING *
+       ), cancelled AS (
+         DELETE FROM saga.timers WHERE timer_id IN (
+           SELECT timer_id FROM saga.timers WHERE call_id = $1 AND kind = 'CALL_DEADLINE' AND fired_at IS NULL AND EXISTS (SELECT 1 FROM completed)
+           FOR UPDATE SKIP LOCKED)
+       )
+       SELECT * FROM completed`,
       [callId, outcome, returnCode ?? null],
     );
     return rows[0];
