@@ -76,6 +76,10 @@ export function startIngress(port: number, routes: IngressRoutes): Promise<Serve
     }
     proxy.web(req, res, { target });
   });
+  // A client's idle keep-alive connection outlives a pause between its requests: closed at 5 s (Node's default) it is
+  // often closed just as the client reuses it, and the request fails on the socket.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // A busy port must reject, not crash the launcher and orphan the services it started.
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -28,8 +28,8 @@ export function loggingModule(service: string): DynamicModule {
       // Health probes would drown the log an operator reads.
       autoLogging: { ignore: (req) => req.url === '/health' },
       // One line per request is the hot path's heaviest log (issue 9): a success is debug; a refusal stays visible
-      // (info), a failure of ours is an error.
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      // (info), 503 included (shed load, a dependency away: nothing was done, the caller retries); a failure of ours is an error.
+      customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
     },
   });

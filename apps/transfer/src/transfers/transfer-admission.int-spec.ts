@@ -39,9 +39,9 @@ describe('transfer admission (real PostgreSQL)', () => {
     expect(refused).toMatchObject({ code: 'OVERLOADED', extensions: { retryAfterSeconds: 1 } });
     const otherBank = await admission.admit(b.fundAccountNo, 'CNY');
 
-    held.release();
-    otherBank.release();
-    (await admission.admit(a2.fundAccountNo, 'CNY')).release();
+    held.refused();
+    otherBank.refused();
+    (await admission.admit(a2.fundAccountNo, 'CNY')).refused();
   });
 
   it('issue 9: a transfer holds its bank’s slot until it is final, then the next is admitted', async () => {
@@ -61,13 +61,13 @@ describe('transfer admission (real PostgreSQL)', () => {
       if (!next) await new Promise((r) => setTimeout(r, 20));
     }
     expect(next).toBeDefined();
-    next!.release();
+    next!.refused();
   });
 
   it('a request for a fund account with no bank holds nothing (the rules refuse it as before)', async () => {
     const unknown = await admission.admit('99999999999999', 'CNY');
-    unknown.release();
+    unknown.refused();
     const account = await testbed.designatedAccount(BANK_A);
-    (await admission.admit(account.fundAccountNo, 'CNY')).release();
+    (await admission.admit(account.fundAccountNo, 'CNY')).refused();
   });
 });

@@ -63,7 +63,7 @@ export class TransfersController {
     try {
       transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
     } catch (error) {
-      admission?.release();
+      admission?.refused();
       throw error;
     }
     const transfer = await awaitState(
@@ -74,7 +74,7 @@ export class TransfersController {
       (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
     );
     // A replayed request of a final transfer, or one that ended while the caller waited, holds nothing further.
-    if (FINAL_STATUSES.includes(transfer.status)) admission?.release();
+    if (FINAL_STATUSES.includes(transfer.status)) admission?.settled();
     else admission?.releaseWhenSettled(transferId);
     return transferView(transfer);
   }
