@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bankCallRequestedFor } from '@custody/contracts';
-import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { type CustodyConfig } from '@custody/service-kit';
 import { SEND_WINDOW_MS } from './engine/bank-call.issuer';
 import type { SagaEngine } from './engine/saga-engine';
@@ -88,6 +88,23 @@ describe('saga engine (real PostgreSQL)', () => {
       db.dataSource.query(`SELECT topic, message_key FROM saga.outbox WHERE envelope->>'type' = 'bank.call-requested' AND envelope->'payload'->>'fundAccountNo' = $1`, [fundAccountOf.get(transferId)]);
     expect(await rowsOf(atA)).toEqual([{ topic: 'custody.internal.bank.call-requested.1021000.1', message_key: BANK }]);
     expect(await rowsOf(atB)).toEqual([{ topic: 'custody.internal.bank.call-requested.1051000.1', message_key: BANK_ACCEPTING_12004 }]);
+  });
+
+  it('issue 9: a transfer that succeeds first time takes three statements to start and three to complete, its day read in each', async () => {
+    const touched = (statements: string[]) =>
+      statements
+        .filter((sql) => !/^(START TRANSACTION|COMMIT)/.test(sql))
+        .map((sql) => [...sql.matchAll(/(?:INSERT INTO|UPDATE|DELETE FROM|FROM|JOIN) "?(\w+)"?\."?(\w+)"?/g)].map(([, schema, table]) => `${schema}.${table}`).join(' '));
+    let transferId = '';
+    const starting = await statementsDuring(db.dataSource, async () => (transferId = await startWithdrawal()));
+    expect(touched(starting)).toEqual(['saga.sagas saga.bank_days', 'saga.bank_calls saga.timers saga.sagas', 'saga.outbox']);
+    const [original] = await calls(transferId);
+    const completing = await statementsDuring(db.dataSource, () => complete(original, { returnCode: '0000' }));
+    expect(touched(completing)).toEqual(['saga.bank_calls saga.timers saga.timers saga.bank_days saga.sagas', 'saga.outbox', 'saga.sagas']);
+    expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['SUCCEEDED']);
+    const [saga] = (await db.dataSource.query(`SELECT state, current_call_id, attempt FROM saga.sagas WHERE subject_id = $1`, [transferId])) as Array<Record<string, unknown>>;
+    expect(saga).toEqual({ state: 'DONE', current_call_id: original.callId, attempt: 1 });
+    expect(await db.dataSource.query(`SELECT 1 FROM saga.timers WHERE call_id = $1`, [original.callId])).toEqual([]);
   });
 
   it('a redelivered start event creates no second saga and sends no second call', async () => {

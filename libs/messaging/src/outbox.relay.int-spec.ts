@@ -1,4 +1,4 @@
-import { qualifiedTable } from '@custody/persistence';
+import { databaseUrlOf, qualifiedTable } from '@custody/persistence';
 import {
   committedOffset,
   createTestKafka,
@@ -13,6 +13,7 @@ import {
   type TestSchema,
 } from '@custody/testing';
 import type { Kafka, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { createIdempotentProducer } from './kafka.factory';
 import { quietLogger } from './messaging.logger';
 import { Outbox, OutboxOutsideTransactionError } from './outbox';
@@ -160,6 +161,42 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     expect(recorder.messages).toHaveLength(1);
   });
 
+  it('issue 9: while rows keep coming a pass keeps the lock and marks each batch in the statement that reads the next; it lets go once a read finds none', async () => {
+    const topic = await freshTopic('drain');
+    const recorder = await record(topic.name);
+    for (let sequence = 1; sequence <= 5; sequence += 1) {
+      await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit(`drain-${sequence}`, '880043'), { key: '880043' }));
+    }
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    stoppables.push({ stop: () => producer.disconnect() });
+    const relay = new OutboxRelay({ dataSource: db.dataSource, producer, logger: quietLogger, batchSize: 2 });
+    stoppables.push(relay);
+    // What the relay's own connection is asked (the service's pool uses pg's Client too: only the relay's statements count).
+    const query = jest.spyOn(Client.prototype, 'query');
+    const relayStatements = () =>
+      query.mock.calls
+        .filter((_call, index) => (query.mock.contexts[index] as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === `${db.schema}-outbox-relay`)
+        .map(([sql]) => (typeof sql === 'string' ? sql : ''));
+    try {
+      const result = await relay.publishPending();
+      expect(result).toEqual({ published: 5, busy: false });
+      const kinds = relayStatements().map((sql) =>
+        /pg_try_advisory_lock/.test(sql) ? 'lock' : /pg_advisory_unlock/.test(sql) ? 'unlock' : /^WITH marked/.test(sql) ? 'mark+read' : /^SELECT id/.test(sql) ? 'read' : sql,
+      );
+      expect(kinds).toEqual(['lock', 'read', 'mark+read', 'mark+read', 'mark+read', 'unlock']);
+    } finally {
+      query.mockRestore();
+    }
+    const received = await recorder.waitForCount(5);
+    expect(received.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['drain-1', 'drain-2', 'drain-3', 'drain-4', 'drain-5']);
+    expect(await unpublishedCount()).toBe(0);
+    // The lock was let go: another relay gets its own pass.
+    const other = new OutboxRelay({ dataSource: db.dataSource, producer, logger: quietLogger });
+    stoppables.push(other);
+    expect(await other.publishPending()).toEqual({ published: 0, busy: false });
+  });
+
   it('per-key order: with two relays running, one key’s messages arrive once each and in commit order', async () => {
     const topic = await freshTopic('order');
     const recorder = await record(topic.name);
@@ -205,23 +242,39 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
   it('a relay woken while another holds the lock tries again within tens of ms, not at its next poll', async () => {
     const topic = await freshTopic('busy');
     const recorder = await record(topic.name);
+    // Another replica's relay at the end of its pass: it holds the lock, its last read came before the commit
+    // below, and it will not look again until its own next wake or poll.
+    const holder = new Client({ connectionString: databaseUrlOf(db.dataSource) });
+    await holder.connect();
+    stoppables.push({ stop: () => holder.end() });
+    await holder.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`custody.outbox-relay:${db.schema}`]);
+
+    await startRelay({ pollIntervalMs: 30_000 });
+    await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('after-1'), { key: '880001' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(recorder.messages).toHaveLength(0);
+    const releasedAt = Date.now();
+    await holder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`custody.outbox-relay:${db.schema}`]);
+    const received = await recorder.waitForCount(1, { timeoutMs: 10_000 });
+    expect(Date.now() - releasedAt).toBeLessThan(10_000);
+    expect(received.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['after-1']);
+  });
+
+  it('a pass takes the rows committed while it was sending before it lets go of the lock', async () => {
+    const topic = await freshTopic('held');
+    const recorder = await record(topic.name);
     await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('held-1'), { key: '880001' }));
-    // Another replica's relay, in the middle of a send: it holds the lock and has read its batch already.
     const held = await heldProducer(createIdempotentProducer(kafka));
     const holder = new OutboxRelay({ dataSource: db.dataSource, producer: held.producer, logger: quietLogger });
     stoppables.push(holder);
     const holderPass = holder.publishPending();
     await held.sending;
-
-    await startRelay({ pollIntervalMs: 30_000 });
     await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit('after-1'), { key: '880001' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const releasedAt = Date.now();
     held.release();
-    expect(await holderPass).toEqual({ published: 1, busy: false });
-    const received = await recorder.waitForCount(2, { timeoutMs: 10_000 });
-    expect(Date.now() - releasedAt).toBeLessThan(10_000);
+    expect(await holderPass).toEqual({ published: 2, busy: false });
+    const received = await recorder.waitForCount(2);
     expect(received.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['held-1', 'after-1']);
+    expect(await unpublishedCount()).toBe(0);
   });
 
   it('a relay paused mid-send loses its lock after lockIdleTimeoutMs: another publishes every row; the paused one, resumed, only duplicates', async () => {

@@ -67,8 +67,10 @@ class SendTimeoutError extends Error {}
  * Several replicas may run a relay: a pass holds a session-level advisory lock for the schema on the relay's
  * own connection, so one relay publishes at a time and id order (hence per-key order) holds across replicas.
  * Row locks with SKIP LOCKED would let two relays publish interleaved batches out of order. No transaction is
- * open while Kafka is asked: the rows are read by one statement and marked by another, each its own short
- * transaction, so a slow broker holds back neither vacuum nor a connection of the service's pool.
+ * open while Kafka is asked: a batch is read by one statement and marked by another, each its own short
+ * transaction, so a slow broker holds back neither vacuum nor a connection of the service's pool. While rows keep
+ * coming the pass keeps the lock, and the statement that marks a batch reads the next: one statement a batch,
+ * plus taking and letting go of the lock once per pass (issue 9).
  *
  * A relay that hangs holding the lock (a paused process, a lost host) must not stop every other relay for
  * ever: while it holds the lock its session has an `idle_session_timeout` (`lockIdleTimeoutMs`), after
@@ -141,8 +143,9 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass: take the relay lock, read up to `batchSize` unpublished rows in id order, publish them,
-   * mark them, let go of the lock. Public so that a test or an operator tool can drive the relay step by step.
+   * One pass: take the relay lock, then publish batches of up to `batchSize` unpublished rows in id order — read,
+   * send, mark — for as long as rows keep coming, and let go of the lock once a read finds none. Public so that a
+   * test or an operator tool can drive the relay step by step.
    */
   publishPending(): Promise<RelayPassResult> {
     // A relay's passes share its session, and a session may take its advisory lock twice: they must not overlap.
@@ -155,6 +158,7 @@ export class OutboxRelay {
     const connection = await this.connected();
     try {
       // The timeout is set only while the lock is held: an idle relay's connection may wait as long as it likes.
+      // The lock is taken by a statement of its own, so that every read below sees what the previous holder marked.
       const [{ locked }] = (
         await connection.query<{ locked: boolean }>(
           `SELECT attempt.locked, set_config('idle_session_timeout', CASE WHEN attempt.locked THEN $2 ELSE '0' END, false)
@@ -163,21 +167,46 @@ export class OutboxRelay {
         )
       ).rows;
       if (!locked) return { published: 0, busy: true };
-      const { rows } = await connection.query<OutboxRow>(
-        `SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [this.batchSize],
-      );
-      if (rows.length > 0) {
+      let published = 0;
+      let rows = await this.read(connection);
+      for (;;) {
+        if (rows.length === 0) {
+          // A commit of this process woke the relay while it was sending: one more read, with the lock still held,
+          // sees it (the wake is taken here, so the loop makes no pass of its own for it).
+          if (!this.wakePending) break;
+          this.wakePending = false;
+          rows = await this.read(connection);
+          continue;
+        }
         await this.send(rows);
-        await connection.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+        published += rows.length;
+        const sent = rows.map((row) => row.id);
+        if (this.stopSignal.signal.aborted) {
+          await connection.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+          break;
+        }
+        // The mark and the next read in one statement (issue 9). The read shares the mark's snapshot, which still
+        // shows the rows just marked unpublished: they are left out by id. The lock is never let go in a statement
+        // that marks: it would be free before the mark commits, and the next relay could read the rows again.
+        rows = (
+          await connection.query<OutboxRow>(
+            `WITH marked AS (UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]))
+             SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL AND id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
+            [sent, this.batchSize],
+          )
+        ).rows;
       }
       await connection.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0)), set_config('idle_session_timeout', '0', false)`, [this.lockName]);
-      return { published: rows.length, busy: false };
+      return { published, busy: false };
     } catch (error) {
       // Ending the session lets go of the lock whatever state the pass left it in; the next pass connects anew.
       await this.dropConnection();
       throw error;
     }
+  }
+
+  private async read(connection: Client): Promise<OutboxRow[]> {
+    return (await connection.query<OutboxRow>(`SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`, [this.batchSize])).rows;
   }
 
   private async connected(): Promise<Client> {
@@ -243,7 +272,6 @@ export class OutboxRelay {
           await sleep(this.busyRetryMs, this.stopSignal.signal);
           continue;
         }
-        if (pass.published === this.batchSize) continue;
       } catch (error) {
         failures += 1;
         const delayMs = Math.min(10_000, 100 * 2 ** Math.min(failures, 7));

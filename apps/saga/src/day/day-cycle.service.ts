@@ -37,6 +37,10 @@ const STALLED_RETRY_MS = 5 * 60_000;
 
 /** Phases from which the bank's day of D takes no new request of D from either side (bank-protocol.md §7 step 3). */
 const CLOSED: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED']);
+/** Whether a bank's day in `phase` (undefined: not begun) takes no new request of its date any more. */
+export function isClosedPhase(phase: DayPhase | undefined): boolean {
+  return phase !== undefined && CLOSED.has(phase);
+}
 /** Phases a date switch may leave behind (domain.md §15: every bank reconciled, or deferred with a reason). */
 const FINISHED: ReadonlySet<DayPhase> = new Set(['RECONCILED', 'DEFERRED']);
 /** Phases of a day's close after 13011, which the close's own state decides (day-close-decisions.ts `phaseOf`). */
@@ -100,8 +104,7 @@ export class DayCycleService {
 
   /** Whether the bank's day of `date` takes no new request of that date any more (13011 answered, or deferred). */
   async closedFor(manager: EntityManager, bankCode: string, date: string): Promise<boolean> {
-    const day = await this.days.find(manager, bankCode, date);
-    return day !== undefined && CLOSED.has(day.phase);
+    return isClosedPhase((await this.days.find(manager, bankCode, date))?.phase);
   }
 
   /**

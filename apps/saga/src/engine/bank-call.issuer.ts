@@ -40,11 +40,14 @@ export class BankCallIssuer {
     const bank = findBank(this.config, saga.bank_code);
     if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
     const callId = randomUUID();
-    await this.store.insertCall(manager, { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo });
-    await this.store.update(manager, saga.saga_id, state, callId, saga.attempt + 1);
+    await this.store.issueCall(
+      manager,
+      { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo },
+      { state, attempt: saga.attempt + 1 },
+      SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS,
+    );
     // The bank's own topic (issue 9): only that bank's adapter reads it.
     await this.outbox.add(manager, bankCallRequestedFor(bank.code), { ...command, callId, sendWithinMs: SEND_WINDOW_MS }, { key: bank.code });
-    await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'CALL_DEADLINE', call_id: callId, purpose }, SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS);
     return callId;
   }
 }

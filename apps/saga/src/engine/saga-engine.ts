@@ -7,7 +7,7 @@ import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@cus
 import { decideDesignation } from '../designation/designation-decisions';
 import { LedgerClient } from '../designation/ledger-client';
 import { DayCloseService } from '../day/day-close.service';
-import { DayCycleService } from '../day/day-cycle.service';
+import { DayCycleService, isClosedPhase } from '../day/day-cycle.service';
 import { CLOSE_TIMER_STEPS, type DayCallPurpose } from '../day/day-decisions';
 import type { DayPayload } from '../day/day-payload';
 import { decideTransfer, type CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
@@ -21,7 +21,7 @@ type TransferRequested = z.infer<typeof transferRequested.schema>;
  */
 type TransferPayload = TransferRequested & { reversal?: { serialNo: string; businessDate: string }; reversalNotOffered?: boolean };
 type DesignationRequested = z.infer<typeof designationRequested.schema>;
-/** Once the saga is DONE, its sealed `bankPassword` and `customer.idNumber` are deleted (`SagaStore.forgetSecrets`). */
+/** Once the saga is DONE, its sealed `bankPassword` and `customer.idNumber` are deleted (`SagaStore.setState`). */
 type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
 type Completion = z.infer<typeof bankCallCompleted.schema>;
 type CallCommand = BankCallRequest;
@@ -47,17 +47,16 @@ export class SagaEngine {
   ) {}
 
   async startTransfer(manager: EntityManager, event: TransferRequested): Promise<void> {
-    const saga = await this.store.create(manager, 'TRANSFER', event.transferId, event.bankCode, event);
-    if (!saga) return;
+    const created = await this.store.createTransfer(manager, event.transferId, event.bankCode, event.businessDate, event);
+    if (!created) return;
     // A transfer of a day the bank has already ended (13011) is never sent: nothing of that day starts any more.
-    if (await this.days.closedFor(manager, event.bankCode, event.businessDate)) {
+    if (isClosedPhase(created.dayPhase)) {
       const message = `the bank's day ${event.businessDate} ended before the transfer could be sent; nothing was sent`;
       await this.outbox.add(manager, transferOutcome, { transferId: event.transferId, status: 'FAILED', failure: { code: 'DAY_CLOSED', message } }, { key: event.fundAccountNo, businessDate: event.businessDate });
-      await this.store.markDone(manager, saga.saga_id);
-      await this.store.forgetSecrets(manager, saga.saga_id);
+      await this.store.markDone(manager, created.saga.saga_id);
       return;
     }
-    await this.issueCall(manager, saga, 'ORIGINAL');
+    await this.issueCall(manager, created.saga, 'ORIGINAL');
   }
 
   async startDesignation(manager: EntityManager, event: DesignationRequested): Promise<void> {
@@ -68,9 +67,9 @@ export class SagaEngine {
   }
 
   async onCallCompleted(manager: EntityManager, completion: Completion): Promise<void> {
-    const call = await this.store.completeCall(manager, completion.callId, completion.outcome, completion.returnCode);
-    if (!call) return; // already applied (duplicate delivery, or the deadline fired first)
-    const saga = await this.store.lock(manager, call.saga_id);
+    const completed = await this.store.completeCall(manager, completion.callId, completion.outcome, completion.returnCode);
+    if (!completed) return; // already applied (duplicate delivery, or the deadline fired first)
+    const { call, saga, dayPhase } = completed;
     if (saga.current_call_id !== call.call_id) return;
     // A DAY saga is done once its day is reconciled or deferred; a deferred day's close still makes its calls.
     if (saga.state === 'DONE' && saga.kind !== 'DAY') return;
@@ -81,7 +80,7 @@ export class SagaEngine {
       return;
     }
     const businessDate = (saga.payload as { businessDate: string }).businessDate;
-    if (saga.kind === 'TRANSFER' && (await this.days.closedFor(manager, saga.bank_code, businessDate))) {
+    if (saga.kind === 'TRANSFER' && isClosedPhase(dayPhase)) {
       // bank-protocol.md §7 step 3: the snapshot of the day was taken at 13011 and named this transfer unsettled;
       // a late answer does not change it afterwards — reconciliation resolves it to the bank's record.
       this.logger.warn(
@@ -95,9 +94,8 @@ export class SagaEngine {
       saga.kind === 'TRANSFER'
         ? await this.applyTransferDecision(manager, saga as SagaRow<TransferPayload>, call.purpose as TransferCallPurpose, completion)
         : await this.applyDesignationDecision(manager, saga as SagaRow<DesignationPayload>, call.purpose as TransferCallPurpose, completion);
-    await this.store.update(manager, saga.saga_id, decision.state, saga.current_call_id, saga.attempt);
-    // Success or definite failure: the sealed bank password and ID number served their last call.
-    if (decision.state === 'DONE') await this.store.forgetSecrets(manager, saga.saga_id);
+    // Success or definite failure (DONE): the sealed bank password and ID number served their last call and go too.
+    await this.store.setState(manager, saga.saga_id, decision.state);
     if (decision.next) {
       await this.store.addTimer(manager, { saga_id: saga.saga_id, kind: 'NEXT_CALL', call_id: null, purpose: decision.next.purpose }, decision.next.delayMs);
     }
@@ -148,7 +146,6 @@ export class SagaEngine {
     const saga = await this.store.lockBySubject(manager, 'TRANSFER', event.transferId);
     if (!saga || saga.state === 'DONE') return;
     await this.store.markDone(manager, saga.saga_id);
-    await this.store.forgetSecrets(manager, saga.saga_id);
     this.logger.log({ transferId: event.transferId, adjustmentId: event.adjustmentId, status: event.transferStatus }, 'transfer settled by reconciliation; its saga is done');
   }
 

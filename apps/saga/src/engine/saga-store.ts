@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { DayPhase } from '@custody/contracts';
 import type { EntityManager } from 'typeorm';
 import type { CloseTimerStep, DayCallPurpose, DayStep } from '../day/day-decisions';
 import type { CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
@@ -44,7 +45,7 @@ async function updateReturning<T>(manager: EntityManager, sql: string, params: u
   return result[0];
 }
 
-/** A saga's payload without the sealed secrets it kept for its calls (see `forgetSecrets`). */
+/** A saga's payload without the sealed secrets it kept for its calls (see `setState`). */
 export const WITHOUT_SECRETS = `(payload - 'bankPassword') #- '{customer,idNumber}'`;
 
 /** SQL for the saga's own tables; every method runs in the caller's transaction. */
@@ -60,6 +61,23 @@ export class SagaStore {
     return rows[0];
   }
 
+  /**
+   * `create` for a transfer, which also answers the phase of its bank's day of `businessDate` (undefined: not begun):
+   * the one read of the day a transfer's start needs, in the statement that creates it (issue 9).
+   */
+  async createTransfer(manager: EntityManager, subjectId: string, bankCode: string, businessDate: string, payload: object): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined } | undefined> {
+    const rows: Array<SagaRow & { day_phase: DayPhase | null }> = await manager.query(
+      `WITH created AS (
+         INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload) VALUES ($1, 'TRANSFER', $2, 'NEW', $3, $4)
+         ON CONFLICT (kind, subject_id) DO NOTHING RETURNING *)
+       SELECT created.*, (SELECT phase FROM saga.bank_days WHERE bank_code = $3 AND business_date = $5) AS day_phase FROM created`,
+      [randomUUID(), subjectId, bankCode, JSON.stringify(payload), businessDate],
+    );
+    if (!rows[0]) return undefined;
+    const { day_phase: dayPhase, ...saga } = rows[0];
+    return { saga, dayPhase: dayPhase ?? undefined };
+  }
+
   async lock(manager: EntityManager, sagaId: string): Promise<SagaRow> {
     const rows: SagaRow[] = await manager.query(`SELECT * FROM saga.sagas WHERE saga_id = $1 FOR UPDATE`, [sagaId]);
     if (!rows[0]) throw new Error(`saga ${sagaId} does not exist`);
@@ -71,12 +89,22 @@ export class SagaStore {
     return rows[0];
   }
 
+  /** Ends a saga; a DONE saga keeps none of its sealed secrets (see `setState`). */
   async markDone(manager: EntityManager, sagaId: string): Promise<void> {
-    await manager.query(`UPDATE saga.sagas SET state = 'DONE', updated_at = now() WHERE saga_id = $1`, [sagaId]);
+    await this.setState(manager, sagaId, 'DONE');
   }
 
-  async update(manager: EntityManager, sagaId: string, state: string, currentCallId: string | null, attempt: number): Promise<void> {
-    await manager.query(`UPDATE saga.sagas SET state = $2, current_call_id = $3, attempt = $4, updated_at = now() WHERE saga_id = $1`, [sagaId, state, currentCallId, attempt]);
+  /**
+   * Moves a saga to `state`. Entering DONE also deletes the sealed secrets it kept for its bank calls — the bank
+   * password (designation, deposit) and the customer's ID number (designation) — in the same statement: no call
+   * will need them again, and a secret not kept cannot leak (docs/design.md "Secrets"). A path that is absent is
+   * left as is.
+   */
+  async setState(manager: EntityManager, sagaId: string, state: string): Promise<void> {
+    await manager.query(
+      `UPDATE saga.sagas SET state = $2, payload = CASE WHEN $2 = 'DONE' THEN ${WITHOUT_SECRETS} ELSE payload END, updated_at = now() WHERE saga_id = $1`,
+      [sagaId, state],
+    );
   }
 
   /** Adds what a saga learned to its payload (a shallow JSON merge), in the caller's transaction. */
@@ -85,44 +113,62 @@ export class SagaStore {
   }
 
   /**
-   * Deletes the sealed secrets a saga kept for its bank calls — the bank password (designation, deposit) and the
-   * customer's ID number (designation) — once it is DONE: no call will need them again, and a secret not kept
-   * cannot leak (docs/design.md "Secrets"). A path that is absent is left as is.
+   * A bank call made on a saga's behalf, in one statement: the call row, its persisted deadline (`deadlineInMs` from
+   * the statement's time, as `addTimer`) and the saga's new state, current call and attempt (issue 9).
    */
-  async forgetSecrets(manager: EntityManager, sagaId: string): Promise<void> {
-    await manager.query(`UPDATE saga.sagas SET payload = ${WITHOUT_SECRETS}, updated_at = now() WHERE saga_id = $1`, [sagaId]);
+  async issueCall(manager: EntityManager, call: Omit<CallRow, 'completed_at'>, saga: { state: string; attempt: number }, deadlineInMs: number): Promise<void> {
+    await manager.query(
+      `WITH call AS (
+         INSERT INTO saga.bank_calls (call_id, saga_id, purpose, function, serial_no) VALUES ($1, $2, $3, $4, $5)
+       ), deadline AS (
+         INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at)
+         VALUES ($6, $2, 'CALL_DEADLINE', $1, $3, clock_timestamp() + $7 * interval '1 millisecond')
+       )
+       UPDATE saga.sagas SET state = $8, current_call_id = $1, attempt = $9, updated_at = now() WHERE saga_id = $2`,
+      [call.call_id, call.saga_id, call.purpose, call.function, call.serial_no, randomUUID(), deadlineInMs, saga.state, saga.attempt],
+    );
   }
 
-  async insertCall(manager: EntityManager, call: Omit<CallRow, 'completed_at'>): Promise<void> {
-    await manager.query(`INSERT INTO saga.bank_calls (call_id, saga_id, purpose, function, serial_no) VALUES ($1, $2, $3, $4, $5)`, [
-      call.call_id,
-      call.saga_id,
-      call.purpose,
-      call.function,
-      call.serial_no,
-    ]);
-  }
-
-  /** Marks a call completed; returns undefined when it was already (a duplicate completion). */
   /**
-   * Records the first completion of a call, and cancels its deadline in the same statement: a deadline left behind
-   * would fire later only to find the call completed (a transaction each, issue 9). A later completion changes nothing.
+   * Records the first completion of a call and cancels its deadline — a deadline left behind would fire later only
+   * to find the call completed (a transaction each, issue 9) — and locks the call's saga, all in one statement; a
+   * later completion changes and locks nothing (undefined). The saga is locked after the call row (its row comes
+   * out of the update), the same order as every other path, so two never deadlock. For a transfer it also answers
+   * the phase of its bank's day of the transfer's business date (undefined: not begun).
    * A deadline the poller is firing right now is skipped, not waited for (the poller holds it and waits for this call
    * row: waiting here would deadlock); it then finds the call completed and does nothing.
    */
-  async completeCall(manager: EntityManager, callId: string, outcome: string, returnCode: string | undefined): Promise<CallRow | undefined> {
-    const rows: CallRow[] = await manager.query(
-      `WITH completed AS (
-         UPDATE saga.bank_calls SET completed_at = now(), outcome = $2, return_code = $3 WHERE call_id = $1 AND completed_at IS NULL RETURNING *
-       ), cancelled AS (
-         DELETE FROM saga.timers WHERE timer_id IN (
-           SELECT timer_id FROM saga.timers WHERE call_id = $1 AND kind = 'CALL_DEADLINE' AND fired_at IS NULL AND EXISTS (SELECT 1 FROM completed)
-           FOR UPDATE SKIP LOCKED)
-       )
-       SELECT * FROM completed`,
-      [callId, outcome, returnCode ?? null],
-    );
-    return rows[0];
+  async completeCall(
+    manager: EntityManager,
+    callId: string,
+    outcome: string,
+    returnCode: string | undefined,
+  ): Promise<{ call: CallRow; saga: SagaRow; dayPhase: DayPhase | undefined } | undefined> {
+    const rows: Array<CallRow & { kind: SagaKind; subject_id: string; state: string; bank_code: string; payload: Record<string, unknown>; current_call_id: string | null; attempt: number; day_phase: DayPhase | null }> =
+      await manager.query(
+        `WITH completed AS (
+           UPDATE saga.bank_calls SET completed_at = now(), outcome = $2, return_code = $3 WHERE call_id = $1 AND completed_at IS NULL RETURNING *
+         ), cancelled AS (
+           DELETE FROM saga.timers WHERE timer_id IN (
+             SELECT timer_id FROM saga.timers WHERE call_id = $1 AND kind = 'CALL_DEADLINE' AND fired_at IS NULL AND EXISTS (SELECT 1 FROM completed)
+             FOR UPDATE SKIP LOCKED)
+         )
+         SELECT c.call_id, c.saga_id, c.purpose, c.function, c.serial_no, c.completed_at,
+                s.kind, s.subject_id, s.state, s.bank_code, s.payload, s.current_call_id, s.attempt,
+                CASE WHEN s.kind = 'TRANSFER' THEN (
+                  SELECT d.phase FROM saga.bank_days d WHERE d.bank_code = s.bank_code AND d.business_date = (s.payload ->> 'businessDate')::date
+                ) END AS day_phase
+           FROM completed c JOIN saga.sagas s ON s.saga_id = c.saga_id
+            FOR UPDATE OF s`,
+        [callId, outcome, returnCode ?? null],
+      );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      call: { call_id: row.call_id, saga_id: row.saga_id, purpose: row.purpose, function: row.function, serial_no: row.serial_no, completed_at: row.completed_at },
+      saga: { saga_id: row.saga_id, kind: row.kind, subject_id: row.subject_id, state: row.state, bank_code: row.bank_code, payload: row.payload, current_call_id: row.current_call_id, attempt: row.attempt },
+      dayPhase: row.day_phase ?? undefined,
+    };
   }
 
   /**
