@@ -94,8 +94,8 @@ export class LedgerRepository {
     return holdId;
   }
 
-  /** Ends a hold: RELEASED gives the money back to available; CONSUMED is followed by the debit it reserved. */
-  async endHold(manager: EntityManager, account: LedgerAccount, holdId: string, status: 'RELEASED' | 'CONSUMED'): Promise<Money> {
+  /** Ends a hold RELEASED: the money is available again. A hold CONSUMED ends with its debit, in moveWithBankConsumingHold. */
+  async endHold(manager: EntityManager, account: LedgerAccount, holdId: string, status: 'RELEASED'): Promise<Money> {
     const amount = await this.endHoldRow(manager, holdId, status);
     await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.minus(amount) });
     return amount;
