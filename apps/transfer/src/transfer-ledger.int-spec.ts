@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
 import type { HoldsService } from './holds/holds.service';
+import { LedgerAccount } from './ledger/ledger-account.entity';
+import { Transfer } from './transfers/transfer.entity';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from './testing/transfer-testbed';
 import type { TransferService } from './transfers/transfer.service';
@@ -98,6 +100,51 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect((await waiting) - committedAt).toBeLessThan(5_000);
     expect(statements.filter((sql) => sql.includes('"transfer"."outbox"'))).not.toEqual([]);
     expect(statements.filter((sql) => /notify/i.test(sql))).toEqual([]);
+  });
+
+  /** How many statements of `statements` name each of the transfer tables, however they are quoted. */
+  const statementsPerTable = (statements: string[]) =>
+    Object.fromEntries(['ledger_accounts', 'holds', 'transfers', 'journal_lines'].map((table) => [table, statements.filter((sql) => new RegExp(`"?transfer"?\\."?${table}\\b`).test(sql)).length]));
+
+  it('issue 9: a withdrawal and its success write the ledger row once per transaction and the journal in one statement', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '90.00');
+    let transferId = '';
+    const requested = await statementsDuring(db.dataSource, async () => (transferId = await withdraw(account.fundAccountNo, '40.00')));
+    // The ledger locked and written (the hold), the hold and the transfer inserted.
+    expect(statementsPerTable(requested)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 1, journal_lines: 0 });
+    const settled = await statementsDuring(db.dataSource, () => outcome(transferId, 'SUCCEEDED'));
+    // The transfer and the ledger locked, the hold consumed, the ledger written once for the hold and the debit, the
+    // posting's two lines in one INSERT, the transfer settled.
+    expect(statementsPerTable(settled)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 2, journal_lines: 1 });
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '50.00', held: '0.00', journal: '50.00' });
+    const lines = await db.dataSource.query(
+      `SELECT account, amount::text AS amount, source, source_id, business_date::text AS business_date FROM transfer.journal_lines WHERE source_id = $1 ORDER BY line_id`,
+      [transferId],
+    );
+    expect(lines).toEqual([
+      { account: `CUSTOMER:${account.fundAccountNo}`, amount: '-40.00', source: 'TRANSFER', source_id: transferId, business_date: testbed.businessDate },
+      { account: `SUMMARY:${BANK}`, amount: '40.00', source: 'TRANSFER', source_id: transferId, business_date: testbed.businessDate },
+    ]);
+    const [hold] = await db.dataSource.query(`SELECT h.status FROM transfer.holds h JOIN transfer.transfers t ON t.hold_id = h.hold_id WHERE t.transfer_id = $1`, [transferId]);
+    expect(hold.status).toBe('CONSUMED');
+  });
+
+  it('issue 9: the repositories read a transfer and a ledger exactly as TypeORM hydrates their entities', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '75.50');
+    const transferId = await withdraw(account.fundAccountNo, '20.25');
+    await outcome(transferId, 'UNKNOWN');
+    const unknown = await testbed.queries.get(transferId);
+    expect(unknown).toStrictEqual(await db.dataSource.getRepository(Transfer).findOneByOrFail({ transferId }));
+    expect(unknown).toMatchObject({ amount: '20.25', businessDate: testbed.businessDate, unknownSince: expect.any(Date), createdAt: expect.any(Date), attempts: ['sent, no reply'] });
+    await outcome(transferId, 'FAILED', '1052');
+    expect(await testbed.queries.get(transferId)).toStrictEqual(await db.dataSource.getRepository(Transfer).findOneByOrFail({ transferId }));
+    await db.dataSource.transaction(async (m) => {
+      const locked = await testbed.ledger.lock(m, account.fundAccountNo, 'CNY');
+      expect(locked).toStrictEqual(await m.findOneByOrFail(LedgerAccount, { fundAccountNo: account.fundAccountNo, currency: 'CNY' }));
+      expect(locked).toMatchObject({ balance: '75.50', held: '0.00' });
+    });
   });
 
   it('F-4.2 S: UNKNOWN keeps the hold (never released on a guess); a definite failure releases it', async () => {

@@ -35,6 +35,7 @@ import { StatementService } from './statements/statement.service';
 import { StatementsController } from './statements/statements.controller';
 import { TransferAdmission } from './transfers/transfer-admission';
 import { TransferQueryService } from './transfers/transfer-query.service';
+import { TransferRepository } from './transfers/transfer.repository';
 import { TransferService } from './transfers/transfer.service';
 import { TransfersController } from './transfers/transfers.controller';
 
@@ -50,7 +51,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferAdmission, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
+        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money } from '@custody/money';
 import { DomainError } from '@custody/service-kit';
-import { Hold, type HoldKind } from '../holds/hold.entity';
+import type { HoldKind } from '../holds/hold.entity';
 import { LedgerAccount } from './ledger-account.entity';
 import { assertBalanced, canTake, customerAccount, type LedgerFigures, type PostingLine, type PostingSourceKind, summaryAccount } from './ledger-rules';
 
@@ -19,14 +19,56 @@ export interface PostingSource {
   businessDate: string;
 }
 
+/** A posting's line; one naming a fund ledger writes that ledger's new figures, less `heldConsumed` if it ends a hold. */
+export type LedgerPostingLine = PostingLine & { readonly ledger?: LedgerAccount; readonly heldConsumed?: Money };
+
+/** A ledger row as `lock` reads it: the figures as PostgreSQL's own text, so `Money.fromDb` sees exactly what is stored. */
+interface LedgerAccountRow {
+  fund_account_no: string;
+  currency: LedgerAccount['currency'];
+  customer_no: string;
+  role: LedgerAccount['role'];
+  balance: string;
+  held: string;
+  bank_code: string | null;
+  bank_account_no: string | null;
+  custody_status: string;
+  customer_name: string | null;
+  branch_id: string | null;
+}
+
+function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
+  return Object.assign(new LedgerAccount(), {
+    fundAccountNo: row.fund_account_no,
+    currency: row.currency,
+    customerNo: row.customer_no,
+    role: row.role,
+    balance: row.balance,
+    held: row.held,
+    bankCode: row.bank_code,
+    bankAccountNo: row.bank_account_no,
+    custodyStatus: row.custody_status,
+    customerName: row.customer_name,
+    branchId: row.branch_id,
+  });
+}
+
 /**
  * Every change to a fund ledger goes through here, inside the caller's transaction and under a row
  * lock on the ledger account, so concurrent transfers on one account serialise and never overdraw.
+ * Plain SQL, not TypeORM's query builder: these statements run several times in every transfer, and building
+ * them was a large share of the service's CPU (issue 9).
  */
 @Injectable()
 export class LedgerRepository {
   async lock(manager: EntityManager, fundAccountNo: string, currency: string): Promise<LedgerAccount | null> {
-    return manager.findOne(LedgerAccount, { where: { fundAccountNo, currency: currency as LedgerAccount['currency'] }, lock: { mode: 'pessimistic_write' } });
+    const rows: LedgerAccountRow[] = await manager.query(
+      `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
+              custody_status, customer_name, branch_id
+         FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
+      [fundAccountNo, currency],
+    );
+    return rows.length > 0 ? toLedgerAccount(rows[0]) : null;
   }
 
   /** The bank a fund ledger is with, read without a lock (admission counts per bank before any work is done). */
@@ -44,19 +86,39 @@ export class LedgerRepository {
       throw new DomainError('INSUFFICIENT_WITHDRAWABLE', `fund account ${account.fundAccountNo} has ${this.figures(account).balance.minus(this.figures(account).held).toString()} ${account.currency} withdrawable, ${amount.toString()} asked`);
     }
     const holdId = randomUUID();
-    await manager.insert(Hold, { holdId, fundAccountNo: account.fundAccountNo, currency: account.currency, amount: amount.toString(), kind, reason, status: 'ACTIVE' });
+    await manager.query(
+      `INSERT INTO transfer.holds (hold_id, fund_account_no, currency, amount, kind, reason, status) VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE')`,
+      [holdId, account.fundAccountNo, account.currency, amount.toString(), kind, reason],
+    );
     await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.plus(amount) });
     return holdId;
   }
 
-  /** Ends a hold: RELEASED gives the money back to available; CONSUMED is followed by the debit it reserved. */
-  async endHold(manager: EntityManager, account: LedgerAccount, holdId: string, status: 'RELEASED' | 'CONSUMED'): Promise<Money> {
+  /** Ends a hold RELEASED: the money is available again. A hold CONSUMED ends with its debit, in moveWithBankConsumingHold. */
+  async endHold(manager: EntityManager, account: LedgerAccount, holdId: string, status: 'RELEASED'): Promise<Money> {
+    const amount = await this.endHoldRow(manager, holdId, status);
+    await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.minus(amount) });
+    return amount;
+  }
+
+  /**
+   * Money out that a hold reserved (F-4.2 S succeeded): the hold ends CONSUMED and the posting moveWithBank would
+   * write debits `amount`, the ledger row written once for both (issue 9: endHold then moveWithBank wrote it twice).
+   */
+  async moveWithBankConsumingHold(manager: EntityManager, account: LedgerAccount, bankCode: string, holdId: string, amount: Money, source: PostingSource): Promise<void> {
+    const heldConsumed = await this.endHoldRow(manager, holdId, 'CONSUMED');
+    await this.post(manager, account.currency, [
+      { account: customerAccount(account.fundAccountNo), fundAccountNo: account.fundAccountNo, amount: amount.negated(), ledger: account, heldConsumed },
+      { account: summaryAccount(bankCode), fundAccountNo: null, amount },
+    ], source);
+  }
+
+  /** The hold's own row, ended; its amount. The ledger's figures are the caller's to write. */
+  private async endHoldRow(manager: EntityManager, holdId: string, status: 'RELEASED' | 'CONSUMED'): Promise<Money> {
     // One statement: the UPDATE takes the hold's row lock and ends only an ACTIVE hold (issue 9: it was a locking read and a write).
     const [rows] = (await manager.query(`UPDATE transfer.holds SET status = $2 WHERE hold_id = $1 AND status = 'ACTIVE' RETURNING amount::text`, [holdId, status])) as [Array<{ amount: string }>, number];
     if (rows.length === 0) throw new DomainError('HOLD_NOT_ACTIVE', `hold ${holdId} is not active`);
-    const amount = Money.fromDb(rows[0].amount);
-    await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.minus(amount) });
-    return amount;
+    return Money.fromDb(rows[0].amount);
   }
 
   /**
@@ -74,31 +136,34 @@ export class LedgerRepository {
    * One balanced journal posting (I5): its lines, and the new balance of every fund ledger it names. The
    * caller holds the row locks of those ledgers (lock()), in a fixed order when there are several.
    */
-  async post(manager: EntityManager, currency: string, lines: ReadonlyArray<PostingLine & { readonly ledger?: LedgerAccount }>, source: PostingSource): Promise<void> {
+  async post(manager: EntityManager, currency: string, lines: ReadonlyArray<LedgerPostingLine>, source: PostingSource): Promise<void> {
     assertBalanced([...lines]);
     // The ledger rows first: their row locks (lock() took them already; the UPDATE takes them regardless) are
     // held before any line draws its line_id, so one fund ledger's lines get their ids in commit order. A paged
     // statement relies on it to read the books as of one line (statement.repository.ts).
-    for (const { ledger, amount } of lines) {
-      if (ledger) await this.setFigures(manager, ledger, { ...this.figures(ledger), balance: this.figures(ledger).balance.plus(amount) });
+    for (const { ledger, amount, heldConsumed } of lines) {
+      if (!ledger) continue;
+      const { balance, held } = this.figures(ledger);
+      await this.setFigures(manager, ledger, { balance: balance.plus(amount), held: heldConsumed ? held.minus(heldConsumed) : held });
     }
-    const postingId = randomUUID();
-    for (const line of lines) {
-      await manager.query(
-        `INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [postingId, line.account, line.fundAccountNo, currency, line.amount.toString(), source.source, source.sourceId, source.businessDate],
-      );
-    }
+    // Every line in one INSERT (issue 9: one statement per line before); the shared values are $1–$5, each line
+    // adds its own three. A multi-row VALUES draws the line ids in the order of its rows.
+    const shared = [randomUUID(), currency, source.source, source.sourceId, source.businessDate];
+    const rows = lines.map((_, i) => `($1, $${6 + 3 * i}, $${7 + 3 * i}, $2, $${8 + 3 * i}, $3, $4, $5)`);
+    await manager.query(
+      `INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date) VALUES ${rows.join(', ')}`,
+      [...shared, ...lines.flatMap((line) => [line.account, line.fundAccountNo, line.amount.toString()])],
+    );
   }
 
   private async setFigures(manager: EntityManager, account: LedgerAccount, figures: LedgerFigures): Promise<void> {
     account.balance = figures.balance.toString();
     account.held = figures.held.toString();
-    await manager.update(
-      LedgerAccount,
-      { fundAccountNo: account.fundAccountNo, currency: account.currency },
-      { balance: account.balance, held: account.held },
-    );
+    await manager.query(`UPDATE transfer.ledger_accounts SET balance = $3, held = $4 WHERE fund_account_no = $1 AND currency = $2`, [
+      account.fundAccountNo,
+      account.currency,
+      account.balance,
+      account.held,
+    ]);
   }
 }

@@ -19,6 +19,7 @@ import { StatementRepository } from '../statements/statement.repository';
 import { StatementService } from '../statements/statement.service';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import { TransferQueryService } from '../transfers/transfer-query.service';
+import { TransferRepository } from '../transfers/transfer.repository';
 import { TransferService } from '../transfers/transfer.service';
 import { gateWithoutAccountService } from './fund-password-gate.fixture';
 
@@ -86,7 +87,8 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const settled = new SettledNotifications('transfer_settled');
   const projection = new CustodyProjection(outbox);
   const cases = new ManualCases(outbox);
-  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases);
+  const transferRows = new TransferRepository();
+  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
   return {
     db,
     sealingKey,
@@ -97,7 +99,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
     projection,
-    queries: new TransferQueryService(db.dataSource),
+    queries: new TransferQueryService(db.dataSource, transferRows),
     bankDays,
     businessDate,
     openDay,

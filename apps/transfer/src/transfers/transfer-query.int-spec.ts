@@ -3,6 +3,7 @@ import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type Te
 import { serviceMigrations } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
 import { TransferQueryService } from './transfer-query.service';
+import { TransferRepository } from './transfer.repository';
 
 /** `GET /v1/transfers` paging (api.md) against the real PostgreSQL, whose timestamps are finer than a JS Date. */
 describe('transfer paging (real PostgreSQL)', () => {
@@ -18,7 +19,7 @@ describe('transfer paging (real PostgreSQL)', () => {
       entities: TRANSFER_SCHEMA.entities,
       migrations: serviceMigrations(TRANSFER_SCHEMA.schema, randomBytes(32), TRANSFER_SCHEMA.migrations),
     });
-    queries = new TransferQueryService(db.dataSource);
+    queries = new TransferQueryService(db.dataSource, new TransferRepository());
   });
 
   afterAll(() => db?.drop());

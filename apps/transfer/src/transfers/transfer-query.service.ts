@@ -5,6 +5,7 @@ import type { TransferView } from './transfer.dto';
 import { attemptsView } from './transfer-attempts';
 import { decodeTransferCursor, encodeTransferCursor } from './transfer-page.cursor';
 import { Transfer, type TransferStatus } from './transfer.entity';
+import { TransferRepository } from './transfer.repository';
 
 export interface TransferFilter {
   fundAccountNo?: string;
@@ -37,10 +38,14 @@ export function transferView(t: Transfer): TransferView {
 /** Reads transfers for callers and operators; every open UNKNOWN is visible with its age and attempts. */
 @Injectable()
 export class TransferQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transfers: TransferRepository,
+  ) {}
 
+  /** Read by every caller waiting on a transfer, each time it is woken. */
   async get(transferId: string): Promise<Transfer> {
-    const transfer = await this.dataSource.getRepository(Transfer).findOneBy({ transferId });
+    const transfer = await this.transfers.find(this.dataSource.manager, transferId);
     if (!transfer) throw new DomainError('NOT_FOUND', `transfer ${transferId} does not exist`);
     return transfer;
   }

@@ -20,7 +20,8 @@ import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
 import { attemptsAfter } from './transfer-attempts';
-import { FINAL_STATUSES, Transfer, type TransferType } from './transfer.entity';
+import { FINAL_STATUSES, type Transfer, type TransferType } from './transfer.entity';
+import { TransferRepository } from './transfer.repository';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
 import { ManualCases } from '../cases/manual-cases';
@@ -44,6 +45,7 @@ export class TransferService {
     private readonly settled: SettledNotifications,
     private readonly fundPasswords: FundPasswordGate,
     private readonly cases: ManualCases,
+    private readonly transfers: TransferRepository,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -84,26 +86,20 @@ export class TransferService {
       type === 'SECURITIES_TO_BANK'
         ? await this.ledger.placeHold(manager, account, amount, 'WITHDRAWAL', `transfer ${transferId}`)
         : null;
-    await manager.insert(Transfer, {
+    await this.transfers.insert(manager, {
       transferId,
       type,
       initiator: 'S',
       serialNo,
       ourSerialNo: serialNo,
-      bankSerialNo: null,
       bankCode: bank.code,
       bankAccountNo: account.bankAccountNo,
       fundAccountNo: body.fundAccountNo,
       currency: body.currency,
       amount: amount.toString(),
       status: 'PENDING',
-      failureCode: null,
-      bankReturnCode: null,
-      failureMessage: null,
       holdId,
-      attempts: [],
       businessDate,
-      unknownSince: null,
     });
     await this.idempotency.complete(manager, 'transfer', body.requestId, transferId);
     await this.outbox.add(manager, transferRequested, {
@@ -127,7 +123,7 @@ export class TransferService {
    * a final transfer is a case for an operator (the bank and the books may disagree).
    */
   async applyOutcome(manager: EntityManager, outcome: Outcome): Promise<void> {
-    const transfer = await manager.findOne(Transfer, { where: { transferId: outcome.transferId }, lock: { mode: 'pessimistic_write' } });
+    const transfer = await this.transfers.lock(manager, outcome.transferId);
     if (!transfer) throw new Error(`outcome for unknown transfer ${outcome.transferId}`);
     if (FINAL_STATUSES.includes(transfer.status)) {
       if (transfer.status !== outcome.status) await this.conflictingOutcome(manager, transfer, outcome);
@@ -145,7 +141,7 @@ export class TransferService {
    * RESOLVED_BY_RECONCILIATION) — naming the adjustment that resolved it. In the caller's transaction, the approval's.
    */
   async resolveUnknown(manager: EntityManager, transferId: string, resolution: { to: 'SUCCEEDED' | 'FAILED'; adjustmentId: string; why: string }): Promise<void> {
-    const transfer = await manager.findOne(Transfer, { where: { transferId }, lock: { mode: 'pessimistic_write' } });
+    const transfer = await this.transfers.lock(manager, transferId);
     if (!transfer) throw new DomainError('NOT_FOUND', `transfer ${transferId} does not exist`);
     if (transfer.status !== 'UNKNOWN') {
       const by = transfer.resolvedByAdjustment ? ` (resolved by adjustment ${transfer.resolvedByAdjustment})` : '';
@@ -170,8 +166,7 @@ export class TransferService {
         break;
       case 'SUCCEEDED':
         if (transfer.type === 'SECURITIES_TO_BANK') {
-          await this.ledger.endHold(manager, account, transfer.holdId!, 'CONSUMED');
-          await this.ledger.moveWithBank(manager, account, transfer.bankCode, amount.negated(), source);
+          await this.ledger.moveWithBankConsumingHold(manager, account, transfer.bankCode, transfer.holdId!, amount, source);
         } else {
           await this.ledger.moveWithBank(manager, account, transfer.bankCode, amount, source);
         }
@@ -186,17 +181,7 @@ export class TransferService {
     }
     transfer.status = status;
     // What settling may change, written as is: `save` would read the row again first to find what changed (issue 9).
-    await manager.update(Transfer, { transferId: transfer.transferId }, {
-      status: transfer.status,
-      failureCode: transfer.failureCode,
-      bankReturnCode: transfer.bankReturnCode,
-      failureMessage: transfer.failureMessage,
-      bankSerialNo: transfer.bankSerialNo,
-      attempts: transfer.attempts,
-      attemptsDropped: transfer.attemptsDropped,
-      unknownSince: transfer.unknownSince,
-      resolvedByAdjustment: transfer.resolvedByAdjustment,
-    });
+    await this.transfers.writeSettled(manager, transfer);
     if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId);
     // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
     this.logger.debug({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');

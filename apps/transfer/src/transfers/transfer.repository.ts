@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Transfer } from './transfer.entity';
+
+/** What a securities-initiated transfer is written with; every other column starts at its default. */
+export type NewTransfer = Pick<
+  Transfer,
+  'transferId' | 'type' | 'initiator' | 'serialNo' | 'ourSerialNo' | 'bankCode' | 'bankAccountNo' | 'fundAccountNo' | 'currency' | 'amount' | 'status' | 'holdId' | 'businessDate'
+>;
+
+/**
+ * A transfer's row as read here, typed as TypeORM hydrates the entity: the amount as PostgreSQL's own text (so
+ * `Money.fromDb` sees exactly what is stored), the business date as 'YYYY-MM-DD', timestamps as Dates.
+ */
+const TRANSFER_COLUMNS = `transfer_id, type, initiator, serial_no, our_serial_no, bank_serial_no, bank_code, bank_account_no, fund_account_no,
+  counterpart_fund_account_no, currency, amount::text AS amount, status, failure_code, bank_return_code, failure_message, hold_id, attempts,
+  attempts_dropped, business_date::text AS business_date, unknown_since, resolved_by_adjustment, created_at, updated_at`;
+
+interface TransferRow {
+  transfer_id: string;
+  type: Transfer['type'];
+  initiator: Transfer['initiator'];
+  serial_no: string;
+  our_serial_no: string;
+  bank_serial_no: string | null;
+  bank_code: string;
+  bank_account_no: string | null;
+  fund_account_no: string;
+  counterpart_fund_account_no: string | null;
+  currency: string;
+  amount: string;
+  status: Transfer['status'];
+  failure_code: Transfer['failureCode'];
+  bank_return_code: string | null;
+  failure_message: string | null;
+  hold_id: string | null;
+  attempts: string[];
+  attempts_dropped: number;
+  business_date: string;
+  unknown_since: Date | null;
+  resolved_by_adjustment: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toTransfer(row: TransferRow): Transfer {
+  return Object.assign(new Transfer(), {
+    transferId: row.transfer_id,
+    type: row.type,
+    initiator: row.initiator,
+    serialNo: row.serial_no,
+    ourSerialNo: row.our_serial_no,
+    bankSerialNo: row.bank_serial_no,
+    bankCode: row.bank_code,
+    bankAccountNo: row.bank_account_no,
+    fundAccountNo: row.fund_account_no,
+    counterpartFundAccountNo: row.counterpart_fund_account_no,
+    currency: row.currency,
+    amount: row.amount,
+    status: row.status,
+    failureCode: row.failure_code,
+    bankReturnCode: row.bank_return_code,
+    failureMessage: row.failure_message,
+    holdId: row.hold_id,
+    attempts: row.attempts,
+    attemptsDropped: row.attempts_dropped,
+    businessDate: row.business_date,
+    unknownSince: row.unknown_since,
+    resolvedByAdjustment: row.resolved_by_adjustment,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/**
+ * The statements every securities-initiated transfer runs: written, read under lock when its verdict comes, settled,
+ * and read by each caller waiting on it. Plain SQL, not TypeORM's query builder, whose building of them was a large
+ * share of the service's CPU (issue 9).
+ */
+@Injectable()
+export class TransferRepository {
+  async insert(manager: EntityManager, t: NewTransfer): Promise<void> {
+    await manager.query(
+      `INSERT INTO transfer.transfers (transfer_id, type, initiator, serial_no, our_serial_no, bank_code, bank_account_no, fund_account_no, currency, amount, status, hold_id, business_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [t.transferId, t.type, t.initiator, t.serialNo, t.ourSerialNo, t.bankCode, t.bankAccountNo, t.fundAccountNo, t.currency, t.amount, t.status, t.holdId, t.businessDate],
+    );
+  }
+
+  async find(manager: EntityManager, transferId: string): Promise<Transfer | null> {
+    const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE transfer_id = $1`, [transferId]);
+    return rows.length > 0 ? toTransfer(rows[0]) : null;
+  }
+
+  /** The transfer under its row lock, for the caller's transaction to change it. */
+  async lock(manager: EntityManager, transferId: string): Promise<Transfer | null> {
+    const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE transfer_id = $1 FOR UPDATE`, [transferId]);
+    return rows.length > 0 ? toTransfer(rows[0]) : null;
+  }
+
+  /** What settling may change, written as it is on `t` (the caller holds its row lock); updated_at is the statement's transaction's time, as TypeORM set it. */
+  async writeSettled(manager: EntityManager, t: Transfer): Promise<void> {
+    await manager.query(
+      `UPDATE transfer.transfers
+          SET status = $2, failure_code = $3, bank_return_code = $4, failure_message = $5, bank_serial_no = $6, attempts = $7,
+              attempts_dropped = $8, unknown_since = $9, resolved_by_adjustment = $10, updated_at = CURRENT_TIMESTAMP
+        WHERE transfer_id = $1`,
+      [t.transferId, t.status, t.failureCode, t.bankReturnCode, t.failureMessage, t.bankSerialNo, t.attempts, t.attemptsDropped, t.unknownSince, t.resolvedByAdjustment],
+    );
+  }
+}
