@@ -41,6 +41,8 @@ interface Sample {
   outcome: string;
   /** A transfer the API answered before it was final: looked at again once the load stops. */
   pendingTransferId?: string;
+  /** Refused OVERLOADED: a client waits this long before its next request, as the answer's Retry-After asks. */
+  retryAfterMs?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -100,7 +102,10 @@ async function main(): Promise<void> {
     const body = kind === 'S2B' ? { type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount: AMOUNT.toString() } : { type: 'BANK_TO_SECURITIES', fundAccountNo: d.fundAccountNo, amount: AMOUNT.toString(), bankPassword: d.bankPassword };
     const result = await ctx.transfer(body, 30_000);
     const ms = performance.now() - startedAt;
-    if (result.status !== 201 && result.status !== 200) return { startedAt, ms, outcome: `HTTP ${result.status} ${result.body.code ?? ''}`.trim() };
+    if (result.status !== 201 && result.status !== 200) {
+      const retryAfterSeconds = (result.body as { retryAfterSeconds?: number }).retryAfterSeconds;
+      return { startedAt, ms, outcome: `HTTP ${result.status} ${result.body.code ?? ''}`.trim(), retryAfterMs: retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000 };
+    }
     const final = FINAL.includes(result.body.status);
     return { startedAt, ms, outcome: result.body.status, pendingTransferId: final ? undefined : result.body.transferId };
   };
@@ -117,7 +122,12 @@ async function main(): Promise<void> {
   if (rate === undefined) {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end) samples.push(await one());
+        while (performance.now() < end) {
+          const sample = await one();
+          samples.push(sample);
+          // A well-behaved client: a refused request is asked again no sooner than the server said.
+          if (sample.retryAfterMs) await new Promise((r) => setTimeout(r, sample.retryAfterMs));
+        }
       }),
     );
   } else {

@@ -17,6 +17,8 @@ const DEFAULT_TARGET_MS = 200;
 const INITIAL_LIMIT = 32;
 /** Never fewer: a client of a dozen or so workers is never shed however slow the bank is. */
 const MIN_LIMIT = 16;
+/** Fund accounts whose bank is remembered (about 100 bytes each); beyond it the memory starts again. */
+const BANK_CACHE_SIZE = 200_000;
 /** A transfer not final by then (UNKNOWN, or a bank that stopped answering) no longer counts as in flight. */
 export const MAX_HOLD_MS = 5_000;
 const RETRY_AFTER_SECONDS = 1;
@@ -48,6 +50,7 @@ export class TransferAdmission {
   private readonly logger = new Logger(TransferAdmission.name);
   private readonly limiter: InFlightLimiter;
   private readonly lastWarned = new Map<string, number>();
+  private readonly banks = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,7 +68,7 @@ export class TransferAdmission {
   }
 
   async admit(fundAccountNo: string, currency: string): Promise<Admission> {
-    const bankCode = await this.ledger.bankOf(this.dataSource.manager, fundAccountNo, currency);
+    const bankCode = await this.bankOf(fundAccountNo, currency);
     if (!bankCode) return NOTHING_HELD;
     const release = this.limiter.tryAcquire(bankCode);
     if (!release) {
@@ -81,6 +84,23 @@ export class TransferAdmission {
       settled,
       releaseWhenSettled: (transferId) => void this.settled.changed(transferId, MAX_HOLD_MS).then(settled, settled),
     };
+  }
+
+  /**
+   * Which bank's slots a request takes, remembered: a stale answer (the account moved to another bank a moment ago)
+   * only counts the request against the other bank's limit once; the rules in the transaction read the ledger itself.
+   * So a shed request costs no statement, and an admitted one none more than before admission existed.
+   */
+  private async bankOf(fundAccountNo: string, currency: string): Promise<string | null> {
+    const key = `${fundAccountNo}:${currency}`;
+    const known = this.banks.get(key);
+    if (known) return known;
+    const bankCode = await this.ledger.bankOf(this.dataSource.manager, fundAccountNo, currency);
+    if (bankCode) {
+      if (this.banks.size >= BANK_CACHE_SIZE) this.banks.clear();
+      this.banks.set(key, bankCode);
+    }
+    return bankCode;
   }
 
   private warnShedding(bankCode: string): void {
