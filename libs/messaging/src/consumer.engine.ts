@@ -488,23 +488,12 @@ export class ConsumerEngine<S> {
     const watched = carried?.watched ?? this.monitor.begin(delivery, prepared.valid ? prepared.messageId : undefined);
     let outcome: 'settled' | 'given up' = 'given up';
     try {
-      let attempt = 1;
-      if (carried && prepared.valid) {
-        try {
-          await this.refuseOrRethrow(delivery, prepared.messageId, carried.error);
-          outcome = 'settled';
-          return;
-        } catch (error) {
-          if (error instanceof ConsumerStoppingError) throw error;
-          this.recordFailure(delivery, watched, attempt, error);
-        }
-        await this.waitBeforeRetry(backoffAfter(attempt, this.policy), control);
-        attempt += 1;
-      }
-      for (; ; attempt += 1) {
+      for (let attempt = 1; ; attempt += 1) {
         if (control.cancelled()) throw new ConsumerStoppingError('consumer stopping');
         try {
-          await this.attempt(message);
+          // The batch's failure is the first attempt: judged (dead-lettered if permanent), not run again.
+          if (attempt === 1 && carried && prepared.valid) await this.refuseOrRethrow(delivery, prepared.messageId, carried.error);
+          else await this.attempt(message);
           outcome = 'settled';
           return;
         } catch (error) {
