@@ -3,7 +3,7 @@ export type { EnvelopeOptions } from './envelope.factory';
 export { encodeEnvelope, decodeEnvelope } from './envelope.codec';
 export type { DecodeResult } from './envelope.codec';
 export type { MessagePublisher, TransactionalHandler, EnvelopeHandler } from './message-publisher';
-export { createOutboxInboxMigration, OUTBOX_TABLE, INBOX_TABLE } from './outbox-inbox.migration';
+export { createOutboxInboxMigration, outboxVacuumMigration, OUTBOX_TABLE, INBOX_TABLE, OUTBOX_VACUUM_THRESHOLD } from './outbox-inbox.migration';
 export type { OutboxInboxMigrationOptions } from './outbox-inbox.migration';
 export { Outbox, OutboxOutsideTransactionError, outboxRetention } from './outbox';
 export { OutboxRelay } from './outbox.relay';

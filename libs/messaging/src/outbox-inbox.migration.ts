@@ -66,3 +66,28 @@ export function createOutboxInboxMigration(options: OutboxInboxMigrationOptions)
     }
   };
 }
+
+/**
+ * The relay finds unpublished rows through a partial index (`published_at IS NULL`); a row it marks leaves a dead
+ * entry there until the table is vacuumed, and every pass walks the dead entries first. With PostgreSQL's default
+ * (vacuum after a fifth of the table changed, and published rows are kept for days) a busy day made each pass read
+ * tens of thousands of dead entries — 18 ms a pass at 10,000 instead of 0.5 ms (issue 9). So the outbox is vacuumed
+ * after a fixed number of changed rows, whatever its size.
+ */
+export const OUTBOX_VACUUM_THRESHOLD = 2000;
+
+export function outboxVacuumMigration(options: { schema: string; timestamp?: number }): new () => MigrationInterface {
+  const outbox = qualifiedTable(options.schema, OUTBOX_TABLE);
+  const timestamp = options.timestamp ?? 1_732_200_000_090;
+  return class OutboxVacuumMigration implements MigrationInterface {
+    readonly name = `MessagingOutboxVacuum${timestamp}`;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE ${outbox} SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = ${OUTBOX_VACUUM_THRESHOLD})`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE ${outbox} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`);
+    }
+  };
+}

@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createIdempotentProducer } from './kafka.factory';
 import { quietLogger } from './messaging.logger';
 import { Outbox, OutboxOutsideTransactionError } from './outbox';
-import { createOutboxInboxMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, OUTBOX_VACUUM_THRESHOLD, outboxVacuumMigration } from './outbox-inbox.migration';
 import { OutboxRelay, type RelayProducer } from './outbox.relay';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer } from './transactional.consumer';
@@ -32,7 +32,7 @@ const stoppables: Array<{ stop(): Promise<void> }> = [];
 
 beforeAll(async () => {
   await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), creditsMigration(schema)] });
+  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxVacuumMigration({ schema }), creditsMigration(schema)] });
   kafka = createTestKafka('outbox-relay-test');
   outbox = new Outbox(db.schema);
 });
@@ -95,6 +95,11 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     await waitFor(async () => (await unpublishedCount()) === 0, { description: 'the committed row to be marked published' });
     expect(recorder.messages.map((message) => (message.json as { payload: CreditPayload }).payload.creditId)).toEqual(['committed']);
     expect((await appliedCredits(db.dataSource, db.schema)).map((row) => row.credit_id)).not.toContain('rolled-back');
+  });
+
+  it('issue 9: the outbox is vacuumed after a fixed number of changed rows, whatever its size (dead index entries slow every pass)', async () => {
+    const [{ reloptions }] = await db.dataSource.query(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [qualifiedTable(db.schema, 'outbox')]);
+    expect(reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', `autovacuum_vacuum_threshold=${OUTBOX_VACUUM_THRESHOLD}`]));
   });
 
   it('no dual write: Outbox.add outside a transaction is refused', async () => {

@@ -6,6 +6,7 @@ import {
   ensureTopics,
   Outbox,
   OutboxRelay,
+  outboxVacuumMigration,
   TransactionalConsumer,
   type TransactionalHandler,
 } from '@custody/messaging';
@@ -79,7 +80,7 @@ export interface DatabaseServiceDefinition {
  * inbox, idempotency keys) and then the service's own. Integration tests migrate with the same list.
  */
 export function serviceMigrations(schema: string, secretSealingKey: Buffer, own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
-  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), ...own];
+  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), outboxVacuumMigration({ schema }), ...own];
 }
 
 /** Providers every database-backed service shares (config, outbox, idempotency, sealing, time). */
