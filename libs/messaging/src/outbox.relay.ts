@@ -1,12 +1,13 @@
 import type { EventEnvelope } from '@custody/contracts';
 import { databaseUrlOf, qualifiedTable, schemaOf } from '@custody/persistence';
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { onOutboxCommit } from './outbox';
 import { OUTBOX_TABLE } from './outbox-inbox.migration';
+import { groupByTopic } from './produce-batcher';
 import { sleep } from './retry.policy';
 
 /** The part of a kafkajs producer the relay uses (a seam for fault-injection tests). */
@@ -235,22 +236,22 @@ export class OutboxRelay {
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
-    const byTopic = new Map<string, TopicMessages>();
-    for (const row of rows) {
-      const topicMessages = byTopic.get(row.topic) ?? { topic: row.topic, messages: [] };
-      topicMessages.messages.push({
-        key: row.message_key,
-        value: JSON.stringify(row.envelope),
-        headers: { 'message-id': row.envelope.id, 'message-type': row.envelope.type, 'correlation-id': row.envelope.correlationId },
-      });
-      byTopic.set(row.topic, topicMessages);
-    }
+    const topicMessages = groupByTopic(
+      rows.map((row) => ({
+        topic: row.topic,
+        message: {
+          key: row.message_key,
+          value: JSON.stringify(row.envelope),
+          headers: { 'message-id': row.envelope.id, 'message-type': row.envelope.type, 'correlation-id': row.envelope.correlationId },
+        },
+      })),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new SendTimeoutError(`Kafka did not acknowledge within ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
     });
     try {
-      await Promise.race([this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), timeout]);
+      await Promise.race([this.producer.sendBatch({ acks: -1, topicMessages }), timeout]);
     } finally {
       clearTimeout(timer);
     }

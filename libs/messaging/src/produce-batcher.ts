@@ -52,7 +52,7 @@ export class ProduceBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(batch) });
+          await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch) });
           for (const p of batch) p.resolve();
         } catch (error) {
           for (const p of batch) p.reject(error);
@@ -64,8 +64,8 @@ export class ProduceBatcher {
   }
 }
 
-/** One entry per topic, messages in the order they were sent (a topic's partitions keep their keys' order). */
-function byTopic(batch: Pending[]): Array<{ topic: string; messages: Message[] }> {
+/** One entry per topic, messages in the order given (a topic's partitions keep their keys' order); for `sendBatch`. */
+export function groupByTopic(batch: ReadonlyArray<{ topic: string; message: Message }>): Array<{ topic: string; messages: Message[] }> {
   const topics = new Map<string, Message[]>();
   for (const { topic, message } of batch) {
     const messages = topics.get(topic);
