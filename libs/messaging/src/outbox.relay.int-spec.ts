@@ -37,9 +37,11 @@ beforeAll(async () => {
   outbox = new Outbox(db.schema);
 });
 
+// Stopping a test's consumers, relays and connections leaves Kafka groups one by one: on a loaded machine (CI beside
+// other work) that took longer than jest's 30 s for a hook.
 afterEach(async () => {
   for (const stoppable of stoppables.splice(0).reverse()) await stoppable.stop();
-});
+}, 120_000);
 
 afterAll(async () => {
   await db?.drop();
