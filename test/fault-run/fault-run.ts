@@ -26,7 +26,13 @@ export interface FaultRunOptions {
   readonly seed: number;
   /** How many transfers to ask for, across both initiators. */
   readonly transfers: number;
+  /** Closed loop: this many workers, each asking its next transfer once the last one is answered. */
   readonly concurrency: number;
+  /**
+   * Open loop instead (issue 9): a transfer is asked every 1/rate s whatever the answers, so the hub meets more than it
+   * can take; what its admission control refuses (`503 OVERLOADED`) is counted as shed and not asked again.
+   */
+  readonly ratePerSecond?: number;
   /** Fund accounts per bank; transfers spread over them. */
   readonly accountsPerBank: number;
   /** Probability that a fault is armed before a transfer is asked. */
@@ -66,6 +72,10 @@ export interface FaultRunReport {
   readonly disruptions: Record<string, number>;
   /** API calls that met a killed service and were repeated with the same requestId. */
   readonly retriedRequests: number;
+  /** Transfer requests the hub refused as beyond its capacity (`503 OVERLOADED`); asked again only in the closed loop. */
+  readonly shed: number;
+  /** Open loop: how fast the transfers were in fact offered (the last one's start after the first's), per second. */
+  readonly offeredPerSecond?: number;
   /** The bank's own transfers (or their reversals) left without a definite answer, which the bank then ended by reversal (F-4.3 B / F-4.4 B). */
   readonly bankEnded: number;
   /** The close of the day after the run: its breaks, the adjustments applied, what no fault explains. */
@@ -120,9 +130,11 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     faults: { DROP_REPLY: 0, DELAY_REPLY: 0, DROP_REQUEST: 0, CLOSE_CONNECTION: 0, CORRUPT_CHECKSUM: 0, DUPLICATE_REPLY: 0 } as Record<FaultKind, number>,
     bankEnded: 0,
     retriedRequests: 0,
+    shed: 0,
   };
 
-  options.log(`fault run: seed ${options.seed}, ${options.transfers} transfers, concurrency ${options.concurrency}, banks ${ctx.bankCodes.join(', ')}`);
+  const load = options.ratePerSecond ? `offered at ${options.ratePerSecond}/s` : `concurrency ${options.concurrency}`;
+  options.log(`fault run: seed ${options.seed}, ${options.transfers} transfers, ${load}, banks ${ctx.bankCodes.join(', ')}`);
   const population = await populate(ctx, options);
   options.log(`fault run: ${population.accounts.length} fund accounts designated`);
 
@@ -132,23 +144,19 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   const adapters = [...new Set(population.accounts.map((a) => `bank-adapter-${a.bankCode}`))];
   const adapterDisruptions = options.disruptAdapters ? planAdapterDisruptions(new Prng(options.seed ^ 0x5eed), adapters, plan.length) : new Map<number, Disruption[]>();
   const bankInitiated = new BankInitiatedLedger();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < plan.length) {
-        const index = next++;
-        const step = plan[index]!;
-        for (const disruption of adapterDisruptions.get(index) ?? []) disruptor.schedule(disruption);
-        if (step.fault) {
-          await ctx.banks[step.fault.bankCode]!.injectFault(step.fault.fault);
-          report.faults[step.fault.fault.kind] += 1;
-        }
-        if (step.kill) disruptor.schedule({ kind: 'KILL', name: step.kill, restartAfterMs: step.restartAfterMs });
-        report.asked[step.kind] += 1;
-        await perform(ctx, step, bankInitiated, report);
-      }
-    }),
-  );
+  const ask = async (index: number): Promise<void> => {
+    const step = plan[index]!;
+    for (const disruption of adapterDisruptions.get(index) ?? []) disruptor.schedule(disruption);
+    if (step.fault) {
+      await ctx.banks[step.fault.bankCode]!.injectFault(step.fault.fault);
+      report.faults[step.fault.fault.kind] += 1;
+    }
+    if (step.kill) disruptor.schedule({ kind: 'KILL', name: step.kill, restartAfterMs: step.restartAfterMs });
+    report.asked[step.kind] += 1;
+    await perform(ctx, step, bankInitiated, report, { retryShed: options.ratePerSecond === undefined });
+  };
+  const offeredPerSecond = options.ratePerSecond ? await offerAtRate(plan.length, options.ratePerSecond, ask) : undefined;
+  if (!options.ratePerSecond) await askInTurn(plan.length, options.concurrency, ask);
   await disruptor.finish();
   options.log(`fault run: all ${plan.length} transfers asked in ${Math.round((Date.now() - started) / 1000)} s; clearing faults and settling`);
   for (const bank of Object.values(ctx.banks)) await bank.clearFaults();
@@ -167,6 +175,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     seed: options.seed,
     durationMs: Date.now() - started,
     ...report,
+    ...(offeredPerSecond === undefined ? {} : { offeredPerSecond: Math.round(offeredPerSecond) }),
     disruptions: disruptor.done,
     outcomes,
     day,
@@ -221,7 +230,49 @@ async function populate(ctx: TestContext, options: FaultRunOptions): Promise<Pop
 }
 
 /** A public API call that meets a killed service is repeated with the same requestId: it must take effect once. */
-async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankInitiatedLedger, report: { refused: Record<string, number>; retriedRequests: number }): Promise<void> {
+/** `concurrency` workers, each asking the next planned transfer once its last one was answered (closed loop). */
+async function askInTurn(count: number, concurrency: number, ask: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await ask(next++);
+    }),
+  );
+}
+
+/**
+ * One planned transfer every 1/rate s, whether or not the earlier ones were answered (open loop): the load a
+ * market open puts on the hub, which it must shed rather than queue (issue 9).
+ */
+async function offerAtRate(count: number, ratePerSecond: number, ask: (index: number) => Promise<void>): Promise<number> {
+  const started = performance.now();
+  const asked = new Set<Promise<void>>();
+  // The first failure ends the run as the closed loop's would, once what was asked has come back.
+  let failure: { error: unknown } | undefined;
+  for (let index = 0; index < count && !failure; index++) {
+    const wait = started + (index * 1000) / ratePerSecond - performance.now();
+    if (wait > 0) await sleep(wait);
+    const one: Promise<void> = ask(index)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => asked.delete(one));
+    asked.add(one);
+  }
+  // The pace the hub met: this process's own load can hold the loop back from the planned one.
+  const offeredPerSecond = (count - 1) / ((performance.now() - started) / 1000);
+  await Promise.all(asked);
+  if (failure) throw failure.error;
+  return offeredPerSecond;
+}
+
+async function perform(
+  ctx: TestContext,
+  step: PlannedStep,
+  bankInitiated: BankInitiatedLedger,
+  report: { refused: Record<string, number>; retriedRequests: number; shed: number },
+  { retryShed }: { retryShed: boolean },
+): Promise<void> {
   const { account } = step;
   const bank = ctx.banks[account.bankCode]!;
   // The bank's own channel: it answers for itself, and ends what it left open at the end (settleBankSide).
@@ -237,7 +288,8 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
       .catch(() => undefined);
     if (started?.status === 201) bankInitiated.add(account.bankCode, started.body.serialNo);
     if (started?.status === 201 && started.body.status === 'UNKNOWN') bankInitiated.answersLost.add(started.body.serialNo);
-    else if (started) report.refused[`bank ${started.status}`] = (report.refused[`bank ${started.status}`] ?? 0) + 1;
+    // The simulator answers 201 for every transfer it started, whatever the broker said; its refusals are 4xx.
+    else if (started && started.status !== 201) report.refused[`bank ${started.status}`] = (report.refused[`bank ${started.status}`] ?? 0) + 1;
     return;
   }
   if (step.kind === 'B_REVERSAL') {
@@ -262,14 +314,19 @@ async function perform(ctx: TestContext, step: PlannedStep, bankInitiated: BankI
   for (let attempt = 1; ; attempt++) {
     const result = await ctx.api.call<{ code?: string }>('POST', '/v1/transfers?waitMs=2000', body).catch(() => ({ status: 0, body: {} as { code?: string } }));
     if (result.status === 201) return;
+    // Refused as beyond capacity, before anything was created (docs/design.md "Load beyond capacity is shed"): the
+    // closed loop's client waits out Retry-After (1 s) and asks again; the open loop's offered request stays refused.
+    const shed = result.status === 503 && result.body.code === 'OVERLOADED';
+    if (shed) report.shed += 1;
+    if (shed && !retryShed) return;
     if (result.status >= 400 && result.status < 500) {
       const code = result.body.code ?? `HTTP ${result.status}`;
       report.refused[code] = (report.refused[code] ?? 0) + 1;
       return;
     }
     if (attempt >= 60) throw new Error(`transfer ${step.requestId} could not be asked: the API answered ${result.status} ${attempt} times`);
-    report.retriedRequests += 1;
-    await sleep(500);
+    if (!shed) report.retriedRequests += 1;
+    await sleep(shed ? 1000 : 500);
   }
 }
 
@@ -415,6 +472,8 @@ export function formatReport(report: FaultRunReport): string {
     line('faults', report.faults),
     line('disruptions', report.disruptions),
     `retried       ${report.retriedRequests} API calls repeated with the same requestId after a kill`,
+    ...(report.offeredPerSecond === undefined ? [] : [`offered       ${report.offeredPerSecond} transfers/s (open loop)`]),
+    `shed          ${report.shed} transfer requests refused as beyond capacity (503 OVERLOADED)`,
     `bank ended    ${report.bankEnded} of its own transfers left unanswered, by reversal`,
     `day           ${report.day.businessDate} closed, switched to ${report.day.nextBusinessDate ?? 'nothing (not switched)'}`,
     line('breaks', report.day.breaks),

@@ -1,7 +1,7 @@
 /**
  * The long fault run, by hand, with any seed (issue 3 "the proof"):
  *
- *   npm run fault-run -- --seed 7 --transfers 10000 [--concurrency 16] [--accounts 8] [--fault-rate 0.1] [--kill-every 500]
+ *   npm run fault-run -- --seed 7 --transfers 10000 [--concurrency 16 | --rate 300] [--accounts 8] [--fault-rate 0.1] [--kill-every 500]
  *                        [--no-adapter-disruptions]
  *
  * It starts a stack of its own (its own database, Kafka namespace, ports and simulated banks, in system-test
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     seed: flag('seed', Date.now() % 2 ** 31),
     transfers: flag('transfers', 10_000),
     concurrency: flag('concurrency', 16),
+    ...(process.argv.includes('--rate') ? { ratePerSecond: flag('rate', 300) } : {}),
     accountsPerBank: flag('accounts', 8),
     faultRate: flag('fault-rate', 0.1),
     killEvery: flag('kill-every', 500),
