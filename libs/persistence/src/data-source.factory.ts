@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { databaseUrlFromEnv } from './database-url';
 import { ensureDatabase } from './ensure-database';
+import { PreparingClient } from './preparing-client';
 import { assertSqlIdentifier, quoteIdentifier } from './sql-identifier';
 
 export interface DataSourceFactoryOptions {
@@ -43,8 +44,9 @@ export function buildDataSourceOptions(options: DataSourceFactoryOptions): Postg
     logging: options.logging ?? ['error', 'warn', 'migration'],
     // Unqualified names in hand-written SQL (migrations, reports) resolve to the service's schema. Every connection
     // begins its transactions READ COMMITTED whatever the server's default, so a transaction of that level needs
-    // no `SET TRANSACTION` of its own (one statement fewer in each, issue 9).
-    extra: { options: `-c search_path=${schema},public -c default_transaction_isolation=read\\ committed` },
+    // no `SET TRANSACTION` of its own (one statement fewer in each, issue 9). A statement run often is prepared once
+    // per connection (preparing-client.ts).
+    extra: { options: `-c search_path=${schema},public -c default_transaction_isolation=read\\ committed`, Client: PreparingClient },
   };
 }
 
