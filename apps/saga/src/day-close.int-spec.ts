@@ -14,6 +14,7 @@ import { requireInfrastructure, uniqueFundAccountNo } from '@custody/testing';
 import type { EntityManager } from 'typeorm';
 import { DayOperations } from './day/day-operations.service';
 import { startSagaTestbed, type SagaTestbed } from './testing/saga-testbed';
+import { Money } from '@custody/money';
 
 /** bank-protocol.md §7 steps 3–8: the close of a bank's day as the saga runs it, against the real PostgreSQL. */
 describe('the close of a bank day (real PostgreSQL)', () => {
@@ -62,7 +63,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
       }),
     );
   const detailFiles = () => ['CHK01', 'CHK02', 'CHK03'].map((type) => `S_${type}_${yyyymmdd}.gz`);
-  const SUMMARY = { depositCount: 1, depositAmount: '100.00', withdrawalCount: 0, withdrawalAmount: '0.00' };
+  const SUMMARY = { depositCount: 1, depositAmount: Money.parse('100.00'), withdrawalCount: 0, withdrawalAmount: Money.parse('0.00', 'signed') };
 
   let unsettledTransferId: string;
   let transferCall: Record<string, unknown>;
@@ -82,7 +83,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
         businessDate: date,
         fundAccountNo: uniqueFundAccountNo(),
         currency: 'CNY',
-        amount: '10.00',
+        amount: Money.parse('10.00'),
         bankCode: BANK_A,
         bankAccountNo: '6200000001',
       }),

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
+import { Money } from '@custody/money';
 import type { HoldsService } from './holds/holds.service';
 import { LedgerAccount } from './ledger/ledger-account.entity';
 import { Transfer } from './transfers/transfer.entity';
@@ -253,7 +254,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
       await testbed.projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
       await testbed.projection.designationResolved(m, {
         relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K1',
-        businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: '1234.50',
+        businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: Money.parse('1234.50'),
       });
     });
     const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.designation.applied.1' AND envelope->'payload'->>'relationshipId' = $1`, [relationshipId]);

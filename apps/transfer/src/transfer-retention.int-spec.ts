@@ -5,7 +5,7 @@ import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { DAY_MS, loadCustodyConfig, platformRetention, RetentionJob, RetentionSettings } from '@custody/service-kit';
 import type { HoldsService } from './holds/holds.service';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
-import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from './testing/transfer-testbed';
+import { bankRequestFor, type InboundRequest, type InboundRequestInput, startTransferTestbed, type TestAccount, type TransferTestbed } from './testing/transfer-testbed';
 import { ATTEMPTS_KEPT } from './transfers/transfer-attempts';
 import { type TransferQueryService, transferView } from './transfers/transfer-query.service';
 import type { TransferService } from './transfers/transfer.service';
@@ -30,7 +30,7 @@ describe('transfer retention (real PostgreSQL)', () => {
   afterAll(() => testbed?.db.drop());
 
   const designatedAccount = (): Promise<TestAccount> => testbed.designatedAccount(BANK);
-  const bankRequest = (account: TestAccount, overrides: Partial<InboundRequest> = {}): InboundRequest => bankRequestFor(BANK, account, overrides);
+  const bankRequest = (account: TestAccount, overrides: Partial<InboundRequestInput> = {}): InboundRequest => bankRequestFor(BANK, account, overrides);
 
   const handle = (request: InboundRequest) => db.dataSource.transaction((m) => inbound.handle(m, request));
   const unknownAgain = (transferId: string, attempt: string) => db.dataSource.transaction((m) => transfers.applyOutcome(m, { transferId, status: 'UNKNOWN', attempt }));

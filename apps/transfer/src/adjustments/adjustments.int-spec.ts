@@ -67,8 +67,8 @@ describe('adjustments: approvals, four eyes, and each applied once in the transa
     return account;
   }
 
-  function proposal(account: TestAccount, overrides: Partial<Proposal> = {}): Proposal {
-    return { adjustmentId: randomUUID(), breakId: randomUUID(), bankCode: BANK, businessDate: D, kind: 'CREDIT', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '500.00', reason: "B: the bank's 12001 the broker never booked", ...overrides };
+  function proposal(account: TestAccount, overrides: Partial<z.input<typeof adjustmentProposed.schema>> = {}): Proposal {
+    return adjustmentProposed.schema.parse({ adjustmentId: randomUUID(), breakId: randomUUID(), bankCode: BANK, businessDate: D, kind: 'CREDIT', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '500.00', reason: "B: the bank's 12001 the broker never booked", ...overrides });
   }
 
   const propose = async (p: Proposal) => {

@@ -7,7 +7,7 @@ import { type Chk01Record, type DayFileRecord, type DayFileType, readDayFile, wr
 import { Money } from '@custody/money';
 import { Clock, loadCustodyConfig, loggingModule, newIssuer, ROLES, SERVICE_ROLE, signToken, startHttpService, TokenVerifier } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
-import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
+import { bankRequestFor, type InboundRequest, type InboundRequestInput, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 import { DayFilesController } from './day-files.controller';
 import { DayFilesService } from './day-files.service';
 
@@ -55,7 +55,7 @@ describe("a bank's day files at the transfer service: S_CHK01, S_CHK04, the tran
     await bed.db.dataSource.transaction((m) => bed.inbound.handle(m, request));
     return request;
   };
-  const fromBank = (account: TestAccount, overrides: Partial<InboundRequest> = {}, bankCode = BANK) => handle(bankRequestFor(bankCode, account, overrides, clock.now()));
+  const fromBank = (account: TestAccount, overrides: Partial<InboundRequestInput> = {}, bankCode = BANK) => handle(bankRequestFor(bankCode, account, overrides, clock.now()));
   const reversalOf = (original: InboundRequest, account: TestAccount) =>
     fromBank(account, {
       function: original.function === 'SECURITIES_TO_BANK' ? 'REVERSE_SECURITIES_TO_BANK' : 'REVERSE_BANK_TO_SECURITIES',

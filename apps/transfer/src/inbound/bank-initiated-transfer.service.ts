@@ -6,7 +6,7 @@ import { describeReturnCode, INSTRUCTION_CODES } from '@custody/bank-protocol';
 import { bankReplyReady, type bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
-import { AmountFormatError, type Currency, Money } from '@custody/money';
+import { type Currency, Money } from '@custody/money';
 import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
 import { ManualCases } from '../cases/manual-cases';
 import { BankDayProjection } from '../day/bank-day.projection';
@@ -349,7 +349,7 @@ export class BankInitiatedTransferService {
         functionCode: INSTRUCTION_CODES[fn],
         fundAccountNo: original.fundAccountNo,
         currency: original.currency as Currency,
-        amount: Money.fromDb(original.amount).toString(),
+        amount: Money.fromDb(original.amount),
         bankReturnCode: verdict.code,
       });
     } else {
@@ -394,7 +394,7 @@ export class BankInitiatedTransferService {
           fundAccountNo: transfer.fundAccountNo,
           bankAccountNo: transfer.bankAccountNo ?? undefined,
           currency: transfer.currency as Currency,
-          amount: Money.fromDb(transfer.amount).toString(),
+          amount: Money.fromDb(transfer.amount),
         },
       };
     }
@@ -438,13 +438,7 @@ function reasonOf(verdict: ReversalVerdict): string | undefined {
 }
 
 function readAmount(request: InboundRequest): Money | undefined {
-  if (request.amount === undefined) return undefined;
-  try {
-    return Money.parse(request.amount, 'positive');
-  } catch (e) {
-    if (e instanceof AmountFormatError) return undefined;
-    throw e;
-  }
+  return request.amount?.isPositive() ? request.amount : undefined;
 }
 
 /**

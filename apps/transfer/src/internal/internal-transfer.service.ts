@@ -94,7 +94,7 @@ export class InternalTransferService {
         transferId,
         businessDate,
         currency: body.currency,
-        amount: amount.toString(),
+        amount,
         fromBankCode: fromBank.code,
         fromSummaryAccount: fromBank.summaryAccount,
         toBankCode: toBank.code,
@@ -104,7 +104,7 @@ export class InternalTransferService {
         `INSERT INTO transfer.settlement_instructions
            (instruction_id, transfer_id, business_date, currency, amount, from_bank_code, from_summary_account, to_bank_code, to_summary_account)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [instruction.instructionId, transferId, businessDate, body.currency, instruction.amount, fromBank.code, fromBank.summaryAccount, toBank.code, toBank.summaryAccount],
+        [instruction.instructionId, transferId, businessDate, body.currency, amount.toString(), fromBank.code, fromBank.summaryAccount, toBank.code, toBank.summaryAccount],
       );
       await this.outbox.add(manager, settlementInstructionRecorded, instruction, { key: fromBank.code, businessDate });
     }

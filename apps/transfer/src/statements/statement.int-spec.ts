@@ -6,7 +6,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { Money } from '@custody/money';
 import { Clock, loadCustodyConfig, loggingModule, newIssuer, openApiDocument, ROLES, SERVICE_ROLE, signToken, startHttpService, TokenVerifier } from '@custody/service-kit';
 import { requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
+import { bankRequestFor, type InboundRequest, type InboundRequestInput, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 import type { StatementMovementView, StatementView } from './statement.dto';
 import type { StatementQuery } from './statement-request';
 import { StatementService } from './statement.service';
@@ -51,7 +51,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
   };
 
   /** A bank-initiated request handled as its consumer does; returns the transfer it booked (or the reversal's original). */
-  async function fromBank(account: TestAccount, overrides: Partial<InboundRequest>): Promise<InboundRequest> {
+  async function fromBank(account: TestAccount, overrides: Partial<InboundRequestInput>): Promise<InboundRequest> {
     const request = bankRequestFor(BANK, account, overrides, clock.now());
     await db.dataSource.transaction((m) => testbed.inbound.handle(m, request));
     return request;

@@ -109,7 +109,7 @@ export class TransferService {
       businessDate,
       fundAccountNo: body.fundAccountNo,
       currency: body.currency,
-      amount: amount.toString(),
+      amount,
       bankCode: bank.code,
       bankAccountNo: account.bankAccountNo,
       bankPassword: body.bankPassword ? this.sealer.seal(body.bankPassword) : undefined,
@@ -202,7 +202,7 @@ export class TransferService {
       functionCode: transfer.type === 'SECURITIES_TO_BANK' ? '12002' : '12001',
       fundAccountNo: transfer.fundAccountNo,
       currency: transfer.currency as Currency,
-      amount: Money.fromDb(transfer.amount).toString(),
+      amount: Money.fromDb(transfer.amount),
       bankReturnCode: outcome.failure?.bankReturnCode,
     });
   }
