@@ -338,8 +338,8 @@ export const bankRequestReceived = defineTopic(
     /** Empty when the request named none (a 12005 may name only the serial). */
     fundAccountNo: z.string(),
     currency: z.string(),
-    /** The bank's amount (the adapter read it from the message); absent on a 12005 or a reversal that did not repeat it. */
-    amount: money.optional(),
+    /** As the bank wrote it; absent on a 12005 or a reversal that did not repeat it. */
+    amount: z.string().optional(),
     bankAccountNo: z.string().optional(),
     /** 12003/12004: the original request to undo (`CnRef`). */
     cancelledRef: messageRefSchema.optional(),

@@ -59,7 +59,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
         receivedAt: RECEIVED_AT.toISOString(),
         fundAccountNo: '880001',
         currency: 'CNY',
-        amount: Money.parse('250.00'),
+        amount: '250.00',
         bankAccountNo: '6222021234567890123',
       });
       expect(payload.fundPassword).toBeUndefined();
@@ -76,7 +76,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       const request = forwarded(classifyInbound(message, OFFER_ALL));
       expect(request).toMatchObject({ function: 'SECURITIES_TO_BANK', resend: true, currency: 'USD', fundPassword: { kind: 'BLOCK', block: '0123456789ABCDEF' } });
       const payload = requestReceivedPayload(request, IDS, 'MATCHED');
-      expect(payload).toMatchObject({ function: 'SECURITIES_TO_BANK', amount: Money.parse('10.50'), fundPassword: 'MATCHED', resend: true });
+      expect(payload).toMatchObject({ function: 'SECURITIES_TO_BANK', amount: '10.50', fundPassword: 'MATCHED', resend: true });
       expect(JSON.stringify(payload)).not.toContain('0123456789ABCDEF');
     });
 
@@ -162,7 +162,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
         fundAccountNo: '880001',
         bankAccountNo: '6222021234567890123',
         currency: 'CNY',
-        amount: Money.parse('250.00'),
+        amount: '250.00',
       });
       expect(payload.queriedRef).toBeUndefined();
     });
@@ -198,7 +198,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it('12005 is forwarded as QUERY_RESULT with queriedRef (QryRef) and the amount the bank gives (Amt)', () => {
       const payload = bankRequestReceived.schema.parse(requestReceivedPayload(forwarded(classifyInbound(query(), OFFER_ALL)), IDS));
-      expect(payload).toMatchObject({ function: 'QUERY_RESULT', queriedRef: { serialNo: 'B2026112100000001', issuerType: 'B', issuerId: BANK_CODE }, amount: Money.parse('250.00'), fundAccountNo: '880001' });
+      expect(payload).toMatchObject({ function: 'QUERY_RESULT', queriedRef: { serialNo: 'B2026112100000001', issuerType: 'B', issuerId: BANK_CODE }, amount: '250.00', fundAccountNo: '880001' });
       expect(payload.cancelledRef).toBeUndefined();
     });
 

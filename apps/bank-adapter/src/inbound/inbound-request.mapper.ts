@@ -234,7 +234,7 @@ export function requestReceivedPayload(
     receivedAt: ids.receivedAt.toISOString(),
     fundAccountNo: request.fundAccountNo,
     currency: request.currency,
-    ...(request.amount === undefined ? {} : { amount: request.amount }),
+    ...(request.amount === undefined ? {} : { amount: request.amount.toString() }),
     ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
     // A Ref without RefIssr was issued by the bank that sends it (the sender of a 12003/12004/12005 B).
     ...(cancelledRef === undefined ? {} : { cancelledRef: messageRef(cancelledRef, request.requestRef.issuerId) }),

@@ -6,7 +6,7 @@ import { describeReturnCode, INSTRUCTION_CODES } from '@custody/bank-protocol';
 import { bankReplyReady, type bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
-import { type Currency, Money } from '@custody/money';
+import { AmountFormatError, type Currency, Money } from '@custody/money';
 import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
 import { ManualCases } from '../cases/manual-cases';
 import { BankDayProjection } from '../day/bank-day.projection';
@@ -438,7 +438,13 @@ function reasonOf(verdict: ReversalVerdict): string | undefined {
 }
 
 function readAmount(request: InboundRequest): Money | undefined {
-  return request.amount?.isPositive() ? request.amount : undefined;
+  if (request.amount === undefined) return undefined;
+  try {
+    return Money.parse(request.amount, 'positive');
+  } catch (e) {
+    if (e instanceof AmountFormatError) return undefined;
+    throw e;
+  }
 }
 
 /**

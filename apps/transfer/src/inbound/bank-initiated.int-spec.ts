@@ -4,7 +4,7 @@ import { Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS } from 
 import { requireInfrastructure, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { Money } from '@custody/money';
 import type { LedgerRepository } from '../ledger/ledger.repository';
-import { bankRequestFor, type InboundRequest, type InboundRequestInput, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
+import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 import { Transfer, type TransferStatus } from '../transfers/transfer.entity';
 import { transferView } from '../transfers/transfer-query.service';
 import type { BankInitiatedTransferService } from './bank-initiated-transfer.service';
@@ -49,7 +49,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
     return testbed.designatedAccount(BANK, { currency, ...account });
   }
 
-  function request(account: Account, overrides: Partial<InboundRequestInput> = {}): InboundRequest {
+  function request(account: Account, overrides: Partial<InboundRequest> = {}): InboundRequest {
     return bankRequestFor(BANK, account, overrides, clock.now());
   }
 
@@ -164,7 +164,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '250.00', journal: '250.00' });
     });
 
-    it.each<[string, Partial<InboundRequestInput>, (accounts: { account: Account; other: Account }) => Partial<InboundRequestInput>]>([
+    it.each<[string, Partial<InboundRequest>, (accounts: { account: Account; other: Account }) => Partial<InboundRequest>]>([
       ['another amount', {}, () => ({ amount: '250.01' })],
       ['another fund account', {}, ({ other }) => ({ fundAccountNo: other.fundAccountNo, bankAccountNo: other.bankAccountNo })],
       ['another currency', {}, () => ({ currency: 'USD' })],
@@ -182,7 +182,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       expect(first.returnCode).toBe('0000');
       const before = await transfersWithSerial(original.serialNo);
 
-      const reused = await deliver(request(account, { ...original, inboundId: randomUUID(), ...change({ account, other }) }));
+      const reused = await deliver({ ...original, inboundId: randomUUID(), ...change({ account, other }) });
 
       expect(reused).toEqual({ returnCode: '2004', returnMessage: '银行流水号重复', serialNo: undefined });
       expect(await transfersWithSerial(original.serialNo)).toEqual(before);
@@ -197,7 +197,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       const account = await designatedAccount();
       const late = request(account, { receivedAt: new Date(clock.now().getTime() - STALE_AFTER_MS - 1).toISOString() });
       await deliver(late);
-      const reused = await deliver(request(account, { ...late, inboundId: randomUUID(), amount: '1.00', receivedAt: clock.now().toISOString() }));
+      const reused = await deliver({ ...late, inboundId: randomUUID(), amount: '1.00', receivedAt: clock.now().toISOString() });
       expect(reused.returnCode).toBe('2004');
       expect(await balance(account.fundAccountNo)).toEqual({ balance: '0.00', journal: '0' });
     });
@@ -213,12 +213,12 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
     return { account, deposit };
   }
 
-  function withdrawal(account: Account, overrides: Partial<InboundRequestInput> = {}): InboundRequest {
+  function withdrawal(account: Account, overrides: Partial<InboundRequest> = {}): InboundRequest {
     return request(account, { function: 'SECURITIES_TO_BANK', amount: '100.00', fundPassword: 'MATCHED', ...overrides });
   }
 
   /** The bank's 12003/12004 of one of its originals, repeating its account, currency and amount unless told otherwise. */
-  function reversalOf(original: InboundRequest, overrides: Partial<InboundRequestInput> = {}): InboundRequest {
+  function reversalOf(original: InboundRequest, overrides: Partial<InboundRequest> = {}): InboundRequest {
     const account = { fundAccountNo: original.fundAccountNo, bankAccountNo: original.bankAccountNo ?? '' };
     return request(account, {
       function: original.function === 'BANK_TO_SECURITIES' ? 'REVERSE_BANK_TO_SECURITIES' : 'REVERSE_SECURITIES_TO_BANK',
@@ -448,7 +448,7 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
       }
     });
 
-    it.each<[string, (deposit: InboundRequest, other: Account) => Partial<InboundRequestInput>]>([
+    it.each<[string, (deposit: InboundRequest, other: Account) => Partial<InboundRequest>]>([
       ['another amount', () => ({ amount: '250.01' })],
       ['another fund account', (_d, other) => ({ fundAccountNo: other.fundAccountNo })],
       ['another currency', () => ({ currency: 'USD' })],

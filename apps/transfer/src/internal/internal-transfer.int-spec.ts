@@ -48,7 +48,7 @@ describe('internal transfers (real PostgreSQL)', () => {
   }
 
   const transfer = (fundAccountNo: string, counterpartFundAccountNo: string | undefined, amount: string, requestId = randomUUID(), currency: 'CNY' | 'USD' = 'CNY') =>
-    internal.request({ requestId, type: 'INTERNAL', fundAccountNo, counterpartFundAccountNo, currency, amount } as RequestTransferBody);
+    internal.request({ requestId, type: 'INTERNAL', fundAccountNo, counterpartFundAccountNo, currency, amount: Money.parse(amount) } as RequestTransferBody);
 
   async function balance(fundAccountNo: string) {
     const [row] = await db.dataSource.query(`SELECT balance::text, held::text FROM transfer.ledger_accounts WHERE fund_account_no = $1`, [fundAccountNo]);

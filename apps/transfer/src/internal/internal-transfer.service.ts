@@ -13,7 +13,6 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { canTake, customerAccount } from '../ledger/ledger-rules';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
 import { Transfer } from '../transfers/transfer.entity';
-import { parseTransferAmount } from '../transfers/transfer.service';
 import { assertInternalTransferAllowed, interbankAccount } from './internal-transfer-rules';
 
 /**
@@ -37,7 +36,7 @@ export class InternalTransferService {
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
-    const amount = parseTransferAmount(body.amount);
+    const { amount } = body;
     const counterpart = body.counterpartFundAccountNo;
     if (!counterpart) throw new DomainError('VALIDATION_FAILED', 'counterpartFundAccountNo is required for an INTERNAL transfer', { field: 'counterpartFundAccountNo' });
     if (counterpart === body.fundAccountNo) throw new DomainError('VALIDATION_FAILED', 'an INTERNAL transfer needs two different fund accounts', { field: 'counterpartFundAccountNo' });

@@ -6,7 +6,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { Money } from '@custody/money';
 import { Clock, loadCustodyConfig, loggingModule, newIssuer, openApiDocument, ROLES, SERVICE_ROLE, signToken, startHttpService, TokenVerifier } from '@custody/service-kit';
 import { requireInfrastructure, type TestDatabase } from '@custody/testing';
-import { bankRequestFor, type InboundRequest, type InboundRequestInput, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
+import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 import type { StatementMovementView, StatementView } from './statement.dto';
 import type { StatementQuery } from './statement-request';
 import { StatementService } from './statement.service';
@@ -51,7 +51,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
   };
 
   /** A bank-initiated request handled as its consumer does; returns the transfer it booked (or the reversal's original). */
-  async function fromBank(account: TestAccount, overrides: Partial<InboundRequestInput>): Promise<InboundRequest> {
+  async function fromBank(account: TestAccount, overrides: Partial<InboundRequest>): Promise<InboundRequest> {
     const request = bankRequestFor(BANK, account, overrides, clock.now());
     await db.dataSource.transaction((m) => testbed.inbound.handle(m, request));
     return request;
@@ -72,7 +72,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
     });
 
   const requestTransfer = (account: TestAccount, type: 'BANK_TO_SECURITIES' | 'SECURITIES_TO_BANK', amount: string, currency: 'CNY' | 'USD' = 'CNY') =>
-    testbed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency, amount, bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
+    testbed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency, amount: Money.parse(amount), bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
 
   const outcome = (transferId: string, status: 'SUCCEEDED' | 'FAILED' | 'UNKNOWN') =>
     db.dataSource.transaction((m) =>
@@ -131,7 +131,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       ids.withdraw300 = await requestTransfer(account, 'SECURITIES_TO_BANK', '300.00');
       await outcome(ids.withdraw300, 'SUCCEEDED');
       // A trading hold reserves cash; it moves none.
-      await testbed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '200.00', reason: 'order 42' });
+      await testbed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('200.00'), reason: 'order 42' });
       await fromBank({ fundAccountNo: account.fundAccountNo, bankAccountNo: account.bankAccountNo }, { currency: 'USD', amount: '70.00' });
       await bankDeposit(other, '999.00');
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { bankRequestReceived } from '@custody/contracts';
+import type { bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { chinaDateOf, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
@@ -24,8 +24,6 @@ import { TransferService } from '../transfers/transfer.service';
 import { gateWithoutAccountService } from './fund-password-gate.fixture';
 
 export type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
-/** A bank request as its adapter sends it (amounts as text or `Money`). */
-export type InboundRequestInput = z.input<typeof bankRequestReceived.schema>;
 
 export interface TestAccount {
   fundAccountNo: string;
@@ -122,13 +120,10 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   };
 }
 
-/**
- * A deposit the bank started (F-4.1 B) as its adapter forwards it, read as its consumer reads it (through the
- * topic's schema); tests change only what they are about.
- */
-export function bankRequestFor(bankCode: string, account: TestAccount, overrides: Partial<InboundRequestInput> = {}, receivedAt: Date = new Date()): InboundRequest {
+/** A deposit the bank started (F-4.1 B) as its adapter forwards it; tests change only what they are about. */
+export function bankRequestFor(bankCode: string, account: TestAccount, overrides: Partial<InboundRequest> = {}, receivedAt: Date = new Date()): InboundRequest {
   const serialNo = overrides.serialNo ?? `B${randomUUID().replace(/-/g, '').slice(0, 15)}`;
-  return bankRequestReceived.schema.parse({
+  return {
     inboundId: randomUUID(),
     bankCode,
     route: { adapterInstanceId: 'a1', sessionId: 's1', requestRef: { serialNo, issuerType: 'B', issuerId: bankCode } },
@@ -142,5 +137,5 @@ export function bankRequestFor(bankCode: string, account: TestAccount, overrides
     amount: '250.00',
     bankAccountNo: account.bankAccountNo,
     ...overrides,
-  });
+  };
 }
