@@ -12,7 +12,7 @@ const AMOUNT_DEFECTS: Record<AmountDefect, string> = {
   NEGATIVE: 'must not be negative',
 };
 
-export function describeAmountDefect(error: AmountFormatError): string {
+function describeAmountDefect(error: AmountFormatError): string {
   return `amount "${error.input}" ${AMOUNT_DEFECTS[error.defect]}`;
 }
 

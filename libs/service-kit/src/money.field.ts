@@ -3,19 +3,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 import { moneySchema } from '@custody/contracts';
-import { type AmountSign, Money } from '@custody/money';
+import { Money } from '@custody/money';
 import { DomainError } from './domain-error';
 
 /**
- * An HTTP body field holding an amount: a decimal string on the wire, a `Money` in the body the controller gets,
- * read by the contracts' one amount schema. A malformed amount is VALIDATION_FAILED with the defect named
- * (api.md: `field`, `defect` and the sentence of `describeAmountDefect`), at once, like the service used to;
- * anything but a string is the ordinary validation failure.
+ * An HTTP body field holding an amount (api.md: > 0 unless stated): a decimal string on the wire, a `Money` in the
+ * body the controller gets, read by the contracts' one amount schema. A malformed amount is VALIDATION_FAILED with
+ * its `field` and `defect` and the schema's sentence for it, as soon as the body is read; anything but a string is
+ * refused like any other field of the wrong type.
  */
-export function MoneyField(options: { sign?: AmountSign; example?: string; description?: string } = {}): PropertyDecorator {
-  const schema = moneySchema(options.sign ?? 'positive');
+export function MoneyField(options: { example?: string } = {}): PropertyDecorator {
+  const schema = moneySchema('positive');
   return applyDecorators(
-    ApiProperty({ type: String, example: options.example ?? '1000.00', description: options.description ?? 'decimal string, > 0, at most 2 decimals' }),
+    ApiProperty({ type: String, example: options.example ?? '1000.00', description: 'decimal string, > 0, at most 2 decimals' }),
     Transform(
       ({ value, key }) => {
         if (typeof value !== 'string') return value;
