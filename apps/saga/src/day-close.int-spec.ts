@@ -8,6 +8,7 @@ import {
   type DayFileDescriptor,
   summaryChecked,
   transferOutcome,
+  transferSummarySchema,
 } from '@custody/contracts';
 import { BusinessDays } from '@custody/service-kit';
 import { requireInfrastructure, uniqueFundAccountNo } from '@custody/testing';
@@ -63,7 +64,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
       }),
     );
   const detailFiles = () => ['CHK01', 'CHK02', 'CHK03'].map((type) => `S_${type}_${yyyymmdd}.gz`);
-  const SUMMARY = { depositCount: 1, depositAmount: Money.parse('100.00'), withdrawalCount: 0, withdrawalAmount: Money.parse('0.00', 'signed') };
+  const SUMMARY = { depositCount: 1, depositAmount: '100.00', withdrawalCount: 0, withdrawalAmount: '0.00' };
 
   let unsettledTransferId: string;
   let transferCall: Record<string, unknown>;
@@ -134,7 +135,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
   });
 
   it('§7 step 4: the broker files ready → 13010 with their figures; the bank’s answer is recorded (MISMATCHED) and the detail files are sent', async () => {
-    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_A, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
+    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_A, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: transferSummarySchema.parse(SUMMARY) }));
     const [check] = await calls('SUMMARY_CHECK', BANK_A);
     expect(check).toMatchObject({ businessDate: date, summary: SUMMARY });
     // Unanswered once: asked again with the same serial.
@@ -231,7 +232,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
   });
 
   it('§7 step 8: a deferred day goes on with its remaining steps after the switch, its phase staying DEFERRED', async () => {
-    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_B, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
+    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_B, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: transferSummarySchema.parse(SUMMARY) }));
     const [check] = await calls('SUMMARY_CHECK', BANK_B);
     expect(check).toMatchObject({ businessDate: date });
     await reply(check, { function: 'SUMMARY_CHECK', outcome: 'REPLIED', returnCode: '0000', summaryCheck: { checkReturnCode: '0000', bank: SUMMARY } });
