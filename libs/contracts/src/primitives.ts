@@ -41,6 +41,7 @@ export function moneySchema(sign: AmountSign) {
  * (a transfer's amount is positive) its consumer checks, where it can answer for it.
  */
 export const money = moneySchema('signed');
+
 export const businessDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** bank-protocol.md §1: serials are at most 20 characters. */
 export const serialNoSchema = z.string().min(1).max(20);
