@@ -8,6 +8,7 @@ import { AccountFunctionRepository } from './custody/account-function.repository
 import { DesignationService } from './custody/designation.service';
 import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
+import { Money } from '@custody/money';
 
 /** Account rules (domain.md §3, §13) against the real PostgreSQL with the service's own migrations. */
 describe('account service (real PostgreSQL)', () => {
@@ -205,7 +206,7 @@ describe('account service (real PostgreSQL)', () => {
     await db.dataSource.transaction((m) =>
       designations.resolve(m, {
         relationshipId: dated, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K1',
-        businessDate: '2026-11-23', bankSerialNo: 'B77', openingBalance: '88.10',
+        businessDate: '2026-11-23', bankSerialNo: 'B77', openingBalance: Money.parse('88.10'),
       }),
     );
     const other = await customerWithPrimary();

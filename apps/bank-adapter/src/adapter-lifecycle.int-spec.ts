@@ -22,6 +22,7 @@ import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
 import type { BankCall, CallCompletion } from './calls/bank-call.types';
 import { silentLogger } from './platform/adapter-logger';
 import { MinimalBank, TEST_BANK, testBankConfig } from './testing/minimal-bank';
+import { Money } from '@custody/money';
 
 /*
  * An adapter's life around its calls, on real Kafka, Redis and PostgreSQL (issue 7 items 0 and 1): how it
@@ -83,7 +84,7 @@ function withdrawal(): BankCall {
     sendWithinMs: 60_000,
     fundAccountNo: '880001',
     currency: 'CNY',
-    amount: '300.00',
+    amount: Money.parse('300.00'),
     bankAccountNo: '6222021234567890123',
   };
 }

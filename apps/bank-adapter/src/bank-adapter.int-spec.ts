@@ -120,7 +120,7 @@ function withdrawal(fundAccountNo = '880001', sendWithinMs = SEND_WITHIN_MS): Ba
     sendWithinMs,
     fundAccountNo,
     currency: 'CNY',
-    amount: '300.00',
+    amount: Money.parse('300.00'),
     bankAccountNo: '6222021234567890123',
   };
 }
@@ -554,7 +554,7 @@ describe('bank adapter: reversals, bank-initiated functions and bad input', () =
 
   it('F-4.6 B of an original we booked: the bank reads our serial of it as a second QryRef, and its accounts and amount as we booked them', async () => {
     const { qryRef, bankRequest, request } = await bankQuery(0);
-    const queriedOriginal = { ourSerialNo: '20261121200000000555', fundAccountNo: '880001', bankAccountNo: BANK_ACCOUNT.Id, currency: 'CNY' as const, amount: '250.00' };
+    const queriedOriginal = { ourSerialNo: '20261121200000000555', fundAccountNo: '880001', bankAccountNo: BANK_ACCOUNT.Id, currency: 'CNY' as const, amount: Money.parse('250.00') };
     await answerAs(request, { originalReturnCode: '0000', queriedOriginal });
     const reply = await bankRequest;
     expect(reply.body).toMatchObject({

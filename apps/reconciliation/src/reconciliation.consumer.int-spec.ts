@@ -58,7 +58,7 @@ describe('reconciliation consumer: every consumed message applied once (real Pos
   const inbox = async () => Number((await testbed.db.dataSource.query(`SELECT count(*) AS n FROM reconciliation.inbox`))[0].n);
 
   /** The message twice with one id (Kafka redelivers), then once more with a new id (its sender sent it again). */
-  async function deliverThrice<T>(topic: TopicDef<T>, payload: T): Promise<void> {
+  async function deliverThrice<T, I>(topic: TopicDef<T, I>, payload: I): Promise<void> {
     const named = namespace.topic(topic);
     const first = newEnvelope(named, payload, { key: BANK });
     const again: EventEnvelope<T> = newEnvelope(named, payload, { key: BANK });

@@ -8,12 +8,14 @@ import {
   type DayFileDescriptor,
   summaryChecked,
   transferOutcome,
+  transferSummarySchema,
 } from '@custody/contracts';
 import { BusinessDays } from '@custody/service-kit';
 import { requireInfrastructure, uniqueFundAccountNo } from '@custody/testing';
 import type { EntityManager } from 'typeorm';
 import { DayOperations } from './day/day-operations.service';
 import { startSagaTestbed, type SagaTestbed } from './testing/saga-testbed';
+import { Money } from '@custody/money';
 
 /** bank-protocol.md §7 steps 3–8: the close of a bank's day as the saga runs it, against the real PostgreSQL. */
 describe('the close of a bank day (real PostgreSQL)', () => {
@@ -82,7 +84,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
         businessDate: date,
         fundAccountNo: uniqueFundAccountNo(),
         currency: 'CNY',
-        amount: '10.00',
+        amount: Money.parse('10.00'),
         bankCode: BANK_A,
         bankAccountNo: '6200000001',
       }),
@@ -133,7 +135,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
   });
 
   it('§7 step 4: the broker files ready → 13010 with their figures; the bank’s answer is recorded (MISMATCHED) and the detail files are sent', async () => {
-    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_A, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
+    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_A, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: transferSummarySchema.parse(SUMMARY) }));
     const [check] = await calls('SUMMARY_CHECK', BANK_A);
     expect(check).toMatchObject({ businessDate: date, summary: SUMMARY });
     // Unanswered once: asked again with the same serial.
@@ -230,7 +232,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
   });
 
   it('§7 step 8: a deferred day goes on with its remaining steps after the switch, its phase staying DEFERRED', async () => {
-    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_B, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: SUMMARY }));
+    await tx((m) => bed.dayClose.onBrokerFilesReady(m, { bankCode: BANK_B, businessDate: date, step: 'DETAIL', files: detailFiles().map(descriptor), summary: transferSummarySchema.parse(SUMMARY) }));
     const [check] = await calls('SUMMARY_CHECK', BANK_B);
     expect(check).toMatchObject({ businessDate: date });
     await reply(check, { function: 'SUMMARY_CHECK', outcome: 'REPLIED', returnCode: '0000', summaryCheck: { checkReturnCode: '0000', bank: SUMMARY } });

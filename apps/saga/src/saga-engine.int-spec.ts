@@ -7,6 +7,7 @@ import type { SagaEngine } from './engine/saga-engine';
 import type { TimerPoller } from './engine/timer-poller';
 import { SagaForgetDoneSecrets1732200000031 } from './migrations/1732200000031-saga-forget-done-secrets';
 import { startSagaTestbed } from './testing/saga-testbed';
+import { Money } from '@custody/money';
 
 /** The saga coordinator's persisted state, timers and decisions against the real PostgreSQL. */
 describe('saga engine (real PostgreSQL)', () => {
@@ -54,7 +55,7 @@ describe('saga engine (real PostgreSQL)', () => {
         businessDate: '2026-11-21',
         fundAccountNo,
         currency: 'CNY',
-        amount: '100.00',
+        amount: Money.parse('100.00'),
         bankCode,
         bankAccountNo: '6200000001',
         ...extra,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
+import { Money } from '@custody/money';
 import type { HoldsService } from './holds/holds.service';
 import { LedgerAccount } from './ledger/ledger-account.entity';
 import { Transfer } from './transfers/transfer.entity';
@@ -46,7 +47,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   }
 
   const withdraw = (fundAccountNo: string, amount: string, requestId = randomUUID()) =>
-    transfers.request({ requestId, type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount });
+    transfers.request({ requestId, type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount: Money.parse(amount) });
 
   const outcome = (transferId: string, status: 'SUCCEEDED' | 'FAILED' | 'UNKNOWN', bankReturnCode?: string) =>
     db.dataSource.transaction((m) =>
@@ -216,7 +217,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   it('api.md idempotency: concurrent twin trading holds place one hold', async () => {
     const account = await designatedAccount();
     await bankDeposit(account, '30.00');
-    const input = { requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '30.00', reason: 'order 1' };
+    const input = { requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('30.00'), reason: 'order 1' };
     const [a, b] = await Promise.all([holds.place(input), holds.place({ ...input })]);
     expect(a).toBe(b);
     expect(await rowCounts(account.fundAccountNo)).toEqual({ holds: 1, transfers: 0 });
@@ -226,8 +227,8 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   it('releasing is idempotent: two concurrent releases of one hold both succeed and release it once', async () => {
     const account = await designatedAccount();
     await bankDeposit(account, '40.00');
-    const holdId = await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '25.00', reason: 'order 2' });
-    await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '5.00', reason: 'order 3' });
+    const holdId = await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('25.00'), reason: 'order 2' });
+    await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('5.00'), reason: 'order 3' });
     await expect(Promise.all([holds.release(holdId), holds.release(holdId)])).resolves.toEqual([undefined, undefined]);
     const [hold] = await db.dataSource.query(`SELECT status FROM transfer.holds WHERE hold_id = $1`, [holdId]);
     expect(hold.status).toBe('RELEASED');
@@ -236,7 +237,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
 
   it('domain.md §3, §14: the stored digest of a body holding a password is keyed, so PINs cannot be tried against it', async () => {
     const account = await designatedAccount();
-    const body = { requestId: randomUUID(), type: 'BANK_TO_SECURITIES' as const, fundAccountNo: account.fundAccountNo, currency: 'CNY' as const, amount: '1.00', bankPassword: '123456' };
+    const body = { requestId: randomUUID(), type: 'BANK_TO_SECURITIES' as const, fundAccountNo: account.fundAccountNo, currency: 'CNY' as const, amount: Money.parse('1.00'), bankPassword: '123456' };
     await transfers.request(body);
     const [row] = await db.dataSource.query(`SELECT request_digest, resource_id FROM transfer.idempotency_keys WHERE scope = 'transfer' AND request_id = $1`, [body.requestId]);
     const clear = `{"amount":"1.00","bankPassword":"123456","currency":"CNY","fundAccountNo":"${body.fundAccountNo}","requestId":"${body.requestId}","type":"BANK_TO_SECURITIES"}`;
@@ -253,7 +254,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
       await testbed.projection.fundAccountOpened(m, { fundAccountNo, customerNo: 'C1', currency: 'CNY', role: 'PRIMARY' });
       await testbed.projection.designationResolved(m, {
         relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000011112222', status: 'DESIGNATED', custodyAccountNo: 'K1',
-        businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: '1234.50',
+        businessDate: '2026-11-21', bankSerialNo: 'B20261121000007', openingBalance: Money.parse('1234.50'),
       });
     });
     const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.designation.applied.1' AND envelope->'payload'->>'relationshipId' = $1`, [relationshipId]);

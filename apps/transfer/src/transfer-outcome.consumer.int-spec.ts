@@ -17,6 +17,7 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import { bankRequestFor, startTransferTestbed, type TransferTestbed } from './testing/transfer-testbed';
 import { transferSubscriptions } from './transfer.subscriptions';
+import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
@@ -55,7 +56,7 @@ describe('transfer service consumer: an outcome that can never be applied (real 
     return account.fundAccountNo;
   }
 
-  const withdraw = (fundAccountNo: string, amount: string) => testbed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount });
+  const withdraw = (fundAccountNo: string, amount: string) => testbed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo, currency: 'CNY', amount: Money.parse(amount) });
 
   async function transferRow(transferId: string): Promise<{ status: string; attempts: string[] }> {
     const [row] = await db.dataSource.query(`SELECT status, attempts FROM transfer.transfers WHERE transfer_id = $1`, [transferId]);

@@ -9,6 +9,7 @@ import { bankRequestFor, type InboundRequest, startTransferTestbed, type TestAcc
 import { ATTEMPTS_KEPT } from './transfers/transfer-attempts';
 import { type TransferQueryService, transferView } from './transfers/transfer-query.service';
 import type { TransferService } from './transfers/transfer.service';
+import { Money } from '@custody/money';
 
 /** What the transfer service keeps and prunes (docs/design.md "Retention"), against the real PostgreSQL. */
 describe('transfer retention (real PostgreSQL)', () => {
@@ -62,10 +63,10 @@ describe('transfer retention (real PostgreSQL)', () => {
     await handle(deposit);
     await handle(bankRequest(account, { function: 'REVERSE_BANK_TO_SECURITIES', serialNo: `B${Date.now()}`, cancelledRef: { serialNo: deposit.serialNo, issuerType: 'B', issuerId: BANK } }));
     await handle(bankRequest(account, { amount: '500.00' }));
-    const withdrawal = await transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '100.00' });
+    const withdrawal = await transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('100.00') });
     await unknownAgain(withdrawal, 'sent, no reply');
     await db.dataSource.transaction((m) => transfers.applyOutcome(m, { transferId: withdrawal, status: 'SUCCEEDED' }));
-    await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '50.00', reason: 'court order' });
+    await holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('50.00'), reason: 'court order' });
     await db.dataSource.transaction((m) =>
       claimInboxEntry(m, 'transfer', { consumerGroup: 'transfer', messageId: randomUUID(), messageType: 'transfer.outcome', topic: 't', partition: 0, offset: '0' }),
     );
@@ -94,7 +95,7 @@ describe('transfer retention (real PostgreSQL)', () => {
   it('a transfer queried without end keeps its first and latest attempts, counts the ones between, and shows where they were', async () => {
     const account = await designatedAccount();
     await handle(bankRequest(account, { amount: '1000.00' }));
-    const transferId = await transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '100.00' });
+    const transferId = await transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('100.00') });
     const total = ATTEMPTS_KEPT.first + ATTEMPTS_KEPT.latest + 25;
     for (let i = 1; i <= total; i += 1) await unknownAgain(transferId, `query #${i}: in progress`);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTopic } from './envelope';
-import { amountText, bankCodeSchema, businessDateSchema, currencySchema, returnCodeSchema, serialNoSchema } from './primitives';
+import { bankCodeSchema, businessDateSchema, currencySchema, money, returnCodeSchema, serialNoSchema } from './primitives';
 
 /*
  * The close of a bank's day after 13011 (bank-protocol.md §7 steps 4–7, api.md "Clearing and the day"):
@@ -55,9 +55,9 @@ export type BrokerFileStep = z.infer<typeof brokerFileStepSchema>;
  */
 export const transferSummarySchema = z.object({
   depositCount: z.number().int().min(0),
-  depositAmount: amountText,
+  depositAmount: money,
   withdrawalCount: z.number().int().min(0),
-  withdrawalAmount: amountText,
+  withdrawalAmount: money,
 });
 export type TransferSummary = z.infer<typeof transferSummarySchema>;
 
@@ -210,7 +210,7 @@ export const adjustmentProposed = defineTopic(
     fundAccountNo: z.string().min(1),
     currency: currencySchema,
     /** CREDIT/DEBIT: positive, what the ledger moves; RESOLVE_UNKNOWN: the transfer's amount (four eyes). */
-    amount: amountText.optional(),
+    amount: money.optional(),
     transferId: z.string().uuid().optional(),
     resolveTo: z.enum(['SUCCEEDED', 'FAILED']).optional(),
     /** One line for the operator: why this adjustment (e.g. `B: the bank's 12001 of 500.00 the broker never booked`). */
@@ -272,7 +272,7 @@ export const manualCaseRaised = defineTopic(
     functionCode: z.string().regex(/^\d{5}$/),
     fundAccountNo: z.string().min(1),
     currency: currencySchema,
-    amount: amountText.optional(),
+    amount: money.optional(),
     bankReturnCode: returnCodeSchema.optional(),
   }),
 );

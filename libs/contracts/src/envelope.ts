@@ -18,14 +18,18 @@ export const envelopeSchema = z.object({
 
 export type EventEnvelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, 'payload'> & { payload: T };
 
-/** A topic: its versioned name (`<domain>.<internal|external>.<event>.<version>`) and its payload schema. */
-export interface TopicDef<T> {
+/**
+ * A topic: its versioned name (`<domain>.<internal|external>.<event>.<version>`) and its payload schema. `T` is
+ * what a consumer gets (amounts as `Money`), `I` what a producer may pass (the schema's input: an amount as
+ * `Money` or its text, a field with a default left out; `unknown` where only consumers are concerned).
+ */
+export interface TopicDef<T, I = unknown> {
   readonly name: string;
   readonly type: string;
   readonly version: number;
-  readonly schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  readonly schema: z.ZodType<T, z.ZodTypeDef, I>;
 }
 
-export function defineTopic<T>(type: string, version: number, schema: z.ZodType<T, z.ZodTypeDef, unknown>): TopicDef<T> {
+export function defineTopic<T, I>(type: string, version: number, schema: z.ZodType<T, z.ZodTypeDef, I>): TopicDef<T, I> {
   return { name: `custody.internal.${type}.${version}`, type, version, schema };
 }

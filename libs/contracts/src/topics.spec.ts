@@ -1,4 +1,5 @@
 import { bankCallRequestedFor, bankOfCallTopic, type BankCallRequest } from './topics';
+import { Money } from '@custody/money';
 
 const call = (bankCode: string): BankCallRequest => ({
   callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
@@ -10,7 +11,7 @@ const call = (bankCode: string): BankCallRequest => ({
   sendWithinMs: 2_000,
   fundAccountNo: '880001',
   currency: 'CNY',
-  amount: '300.00',
+  amount: Money.parse('300.00'),
   bankAccountNo: '6222021234567890123',
 });
 

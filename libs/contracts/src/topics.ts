@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTopic, type TopicDef } from './envelope';
 import { transferSummarySchema } from './day-close-topics';
 import {
-  amountText,
+  money,
   bankCodeSchema,
   businessDateSchema,
   currencySchema,
@@ -48,7 +48,7 @@ const designationResolutionSchema = z.object({
    */
   businessDate: businessDateSchema.optional(),
   bankSerialNo: z.string().optional(),
-  openingBalance: amountText.optional(),
+  openingBalance: money.optional(),
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 
@@ -105,7 +105,7 @@ export const transferRequested = defineTopic(
     businessDate: businessDateSchema,
     fundAccountNo: z.string().min(1),
     currency: currencySchema,
-    amount: amountText,
+    amount: money,
     bankCode: bankCodeSchema,
     bankAccountNo: z.string().min(1),
     bankPassword: sealedSecretSchema.optional(),
@@ -175,7 +175,7 @@ export const bankCallRequestedSchema = z.object({
   /** The account the call is about; absent only on the day's calls (DAY_START, DAY_END), which are about none. */
   fundAccountNo: z.string().min(1).optional(),
   currency: currencySchema.optional(),
-  amount: amountText.optional(),
+  amount: money.optional(),
   bankAccountNo: z.string().optional(),
   bankPassword: sealedSecretSchema.optional(),
   /** For QUERY_RESULT (12005): the serial whose outcome is asked, and the function it carried. */
@@ -186,17 +186,19 @@ export const bankCallRequestedSchema = z.object({
   customer: z
     .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
     .optional(),
-  openingBalance: amountText.optional(),
+  openingBalance: money.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),
 });
 export type BankCallRequest = z.infer<typeof bankCallRequestedSchema>;
+/** A call as the saga passes it (amounts as `Money`, `resend` may be left out). */
+export type BankCallRequestInput = z.input<typeof bankCallRequestedSchema>;
 
 const BANK_CALL_REQUESTED = 'bank.call-requested';
 /** A bank code goes into a topic name: only what Kafka takes there (the configuration holds it to 7 digits). */
 const TOPIC_SAFE_BANK_CODE = /^[A-Za-z0-9-]{1,12}$/;
 /** Built once per bank: the saga names a call's topic for every call it issues. */
-const bankCallTopics = new Map<string, TopicDef<BankCallRequest>>();
+const bankCallTopics = new Map<string, TopicDef<BankCallRequest, BankCallRequestInput>>();
 
 /**
  * The calls to one bank: a topic per bank (`custody.internal.bank.call-requested.<bankCode>.1`), so a bank's
@@ -206,7 +208,7 @@ const bankCallTopics = new Map<string, TopicDef<BankCallRequest>>();
  * being made at the wrong bank. Topics exist for every configured bank: the saga creates them at start from the
  * bank list of the configuration, and each adapter its own, so adding a bank to the configuration is enough.
  */
-export function bankCallRequestedFor(bankCode: string): TopicDef<BankCallRequest> {
+export function bankCallRequestedFor(bankCode: string): TopicDef<BankCallRequest, BankCallRequestInput> {
   let topic = bankCallTopics.get(bankCode);
   if (topic) return topic;
   if (!TOPIC_SAFE_BANK_CODE.test(bankCode)) throw new Error(`bank code ${JSON.stringify(bankCode)} cannot name a topic`);
@@ -372,7 +374,7 @@ export const bankReplyReady = defineTopic(
         fundAccountNo: z.string().min(1),
         bankAccountNo: z.string().min(1).optional(),
         currency: currencySchema,
-        amount: amountText,
+        amount: money,
       })
       .optional(),
   }),
@@ -412,7 +414,7 @@ export const settlementInstructionRecorded = defineTopic(
     transferId: z.string().uuid(),
     businessDate: businessDateSchema,
     currency: currencySchema,
-    amount: amountText,
+    amount: money,
     fromBankCode: bankCodeSchema,
     fromSummaryAccount: z.string().min(1),
     toBankCode: bankCodeSchema,

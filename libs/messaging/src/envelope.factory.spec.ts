@@ -1,4 +1,5 @@
 import { envelopeSchema } from '@custody/contracts';
+import { Money } from '@custody/money';
 import { newEnvelope, InvalidOutgoingMessageError } from './envelope.factory';
 import { creditPostedTopic } from './testing/credit.fixture';
 
@@ -8,7 +9,7 @@ describe('newEnvelope', () => {
   it('builds a valid envelope: uuid id, ISO occurredAt, type and version from the topic', () => {
     const envelope = newEnvelope(creditPostedTopic, credit, { key: '880001' });
     expect(envelopeSchema.safeParse(envelope).success).toBe(true);
-    expect(envelope).toMatchObject({ type: 'test.credit-posted', version: 1, key: '880001', payload: credit });
+    expect(envelope).toMatchObject({ type: 'test.credit-posted', version: 1, key: '880001', payload: { ...credit, amount: Money.parse('100.50') } });
     expect(new Date(envelope.occurredAt).toISOString()).toBe(envelope.occurredAt);
   });
 

@@ -24,7 +24,7 @@ export class InvalidOutgoingMessageError extends Error {}
  * schema here, at the producer: an invalid message would only be dead-lettered by every consumer,
  * and failing inside the producer's transaction rolls the state change back with it.
  */
-export function newEnvelope<T>(topic: TopicDef<T>, payload: T, options: EnvelopeOptions): EventEnvelope<T> {
+export function newEnvelope<T, I>(topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): EventEnvelope<T> {
   const parsedPayload = topic.schema.safeParse(payload);
   if (!parsedPayload.success) {
     throw new InvalidOutgoingMessageError(`payload for ${topic.name} is invalid: ${describeZodError(parsedPayload.error)}`);

@@ -9,7 +9,7 @@ import type { EnvelopeOptions } from './envelope.factory';
  * `@custody/testing`.
  */
 export interface MessagePublisher {
-  publish<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>>;
+  publish<T, I>(manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>>;
 }
 
 /** A handler of a transactional consumer: its writes and the inbox entry commit together. */

@@ -22,6 +22,7 @@ import { OutboxRelay, type RelayProducer } from './outbox.relay';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer } from './transactional.consumer';
 import { appliedCredits, creditTopicNamed, insertCredit, creditsMigration, type CreditPayload } from './testing/credit.fixture';
+import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
@@ -67,7 +68,7 @@ async function record(topicName: string): Promise<TopicRecorder> {
 }
 
 function credit(creditId: string, fundAccountNo = '880001'): CreditPayload {
-  return { creditId, fundAccountNo, amount: '10.00' };
+  return { creditId, fundAccountNo, amount: Money.parse('10.00') };
 }
 
 async function unpublishedCount(): Promise<number> {

@@ -45,7 +45,7 @@ export class Outbox implements MessagePublisher {
     this.table = qualifiedTable(schema, OUTBOX_TABLE);
   }
 
-  async add<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
+  async add<T, I>(manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     // Outside a transaction the row would commit on its own: exactly the dual write the outbox exists to prevent.
     if (!manager.queryRunner?.isTransactionActive) {
       throw new OutboxOutsideTransactionError(
@@ -65,7 +65,7 @@ export class Outbox implements MessagePublisher {
   }
 
   /** `MessagePublisher`'s name for {@link add}. */
-  publish<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
+  publish<T, I>(manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     return this.add(manager, topic, payload, options);
   }
 }

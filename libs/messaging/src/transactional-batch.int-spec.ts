@@ -22,6 +22,7 @@ import { createOutboxInboxMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer, type TransactionalConsumerOptions } from './transactional.consumer';
 import { appliedCredits, creditTopicNamed, creditsMigration, insertCredit, type CreditPayload } from './testing/credit.fixture';
+import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
@@ -57,7 +58,7 @@ async function freshTopic(base: string, partitions = 1): Promise<CreditTopic> {
 }
 
 function credit(creditId: string, fundAccountNo = '880001'): CreditPayload {
-  return { creditId, fundAccountNo, amount: '25.00' };
+  return { creditId, fundAccountNo, amount: Money.parse('25.00') };
 }
 
 /** Sends the credits in one request, so that they reach the consumer in one fetch. */

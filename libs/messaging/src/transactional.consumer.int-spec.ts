@@ -22,6 +22,7 @@ import { createOutboxInboxMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer } from './transactional.consumer';
 import { appliedCredits, creditTopicNamed, creditsMigration, insertCredit, type CreditPayload } from './testing/credit.fixture';
+import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
@@ -55,7 +56,7 @@ async function freshTopic(base: string): Promise<ReturnType<typeof creditTopicNa
 }
 
 function credit(creditId: string): CreditPayload {
-  return { creditId, fundAccountNo: '880001', amount: '25.00' };
+  return { creditId, fundAccountNo: '880001', amount: Money.parse('25.00') };
 }
 
 async function produceRaw(topic: string, values: Array<Buffer | string>): Promise<void> {

@@ -1,2 +1,2 @@
 export { Money, AmountFormatError, CURRENCIES, isCurrency } from './money';
-export type { Currency, AmountDefect } from './money';
+export type { Currency, AmountDefect, AmountSign } from './money';

@@ -58,6 +58,24 @@ describe('Money', () => {
     expect(third.roundToCent('DOWN').toString()).toBe('0.00');
   });
 
+  it('checks a computed amount against the rule its context sets, naming the defect as parse does', () => {
+    const defectOfChecked = (amount: Money, sign?: 'positive' | 'non-negative' | 'signed') => {
+      try {
+        amount.checked(sign);
+        return 'accepted';
+      } catch (e) {
+        return e instanceof AmountFormatError ? e.defect : 'other';
+      }
+    };
+    expect(defectOfChecked(Money.fromDb('10.5'))).toBe('accepted');
+    expect(defectOfChecked(Money.zero())).toBe('NOT_POSITIVE');
+    expect(defectOfChecked(Money.fromDb('-1'), 'non-negative')).toBe('NEGATIVE');
+    expect(defectOfChecked(Money.fromDb('-1'), 'signed')).toBe('accepted');
+    expect(defectOfChecked(Money.fromDb('9.995'))).toBe('TOO_MANY_DECIMALS');
+    expect(defectOfChecked(Money.fromDb('9999999999999999.99'))).toBe('accepted');
+    expect(defectOfChecked(Money.fromDb('10000000000000000'))).toBe('TOO_MANY_DIGITS');
+  });
+
   it('compares amounts', () => {
     const a = Money.parse('700.00');
     expect(a.greaterThan(Money.parse('699.99'))).toBe(true);

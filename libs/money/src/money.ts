@@ -16,6 +16,9 @@ export function isCurrency(value: unknown): value is Currency {
 /** Why a textual amount was refused; stable codes the edges map to problem+json or bank return codes. */
 export type AmountDefect = 'NOT_A_NUMBER' | 'TOO_MANY_DECIMALS' | 'TOO_MANY_DIGITS' | 'NOT_POSITIVE' | 'NEGATIVE';
 
+/** What a context allows of an amount: a transfer amount must be positive, a balance may be zero, a clearing entry may be signed. */
+export type AmountSign = 'positive' | 'non-negative' | 'signed';
+
 export class AmountFormatError extends Error {
   constructor(
     readonly defect: AmountDefect,
@@ -40,15 +43,29 @@ export class Money {
    * Reads an amount as callers and banks send it. `sign` says what the context allows: a transfer
    * amount must be positive; a clearing entry may be signed; a balance may be zero.
    */
-  static parse(input: string, sign: 'positive' | 'non-negative' | 'signed' = 'positive'): Money {
+  static parse(input: string, sign: AmountSign = 'positive'): Money {
     if (typeof input !== 'string' || !DECIMAL_TEXT.test(input)) throw new AmountFormatError('NOT_A_NUMBER', String(input));
     const [whole, fraction = ''] = input.replace('-', '').split('.');
     if (fraction.length > 2) throw new AmountFormatError('TOO_MANY_DECIMALS', input);
     if (whole.replace(/^0+(?=\d)/, '').length + 2 > MAX_DIGITS) throw new AmountFormatError('TOO_MANY_DIGITS', input);
-    const value = new D(input);
-    if (sign === 'positive' && value.lte(0)) throw new AmountFormatError('NOT_POSITIVE', input);
-    if (sign === 'non-negative' && value.isNegative() && !value.isZero()) throw new AmountFormatError('NEGATIVE', input);
-    return new Money(value);
+    return new Money(new D(input)).checkSign(sign, input);
+  }
+
+  /**
+   * This amount, when it may stand where `sign` is the rule and be written as `parse` would read it; else the
+   * defect `parse` names. For an amount computed or read from PostgreSQL that is about to cross a boundary.
+   */
+  checked(sign: AmountSign = 'positive'): Money {
+    const text = this.value.toFixed();
+    if (this.value.decimalPlaces() > 2) throw new AmountFormatError('TOO_MANY_DECIMALS', text);
+    if (this.value.abs().trunc().toFixed().length + 2 > MAX_DIGITS) throw new AmountFormatError('TOO_MANY_DIGITS', text);
+    return this.checkSign(sign, text);
+  }
+
+  private checkSign(sign: AmountSign, text: string): Money {
+    if (sign === 'positive' && this.value.lte(0)) throw new AmountFormatError('NOT_POSITIVE', text);
+    if (sign === 'non-negative' && this.isNegative()) throw new AmountFormatError('NEGATIVE', text);
+    return this;
   }
 
   /** Reads a value PostgreSQL returned for a `numeric` column (always a string with pg). */

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { Money } from '@custody/money';
 import { deriveDigestKey, requestDigest } from './idempotency';
 
 describe('requestDigest', () => {
@@ -10,6 +11,11 @@ describe('requestDigest', () => {
 
   it('a different amount is a different request', () => {
     expect(requestDigest(key, { amount: '100.00' })).not.toBe(requestDigest(key, { amount: '100.01' }));
+  });
+
+  it('a body whose amount was read as Money digests as its decimal string, as the body did before it was parsed', () => {
+    expect(requestDigest(key, { amount: Money.parse('100.00') })).toBe(requestDigest(key, { amount: '100.00' }));
+    expect(requestDigest(key, { amount: Money.parse('100.00') })).not.toBe(requestDigest(key, { amount: Money.parse('100.01') }));
   });
 
   describe('domain.md §3, §14: a stored digest gives no way to try PINs', () => {

@@ -26,6 +26,8 @@ export function deriveDigestKey(sealingKey: Buffer): Buffer {
 }
 
 function canonical(value: unknown): string {
+  // As JSON would write it: a body's `Money` is its decimal string, so a request digests as it did before it was parsed.
+  if (value && typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonical((value as { toJSON: () => unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

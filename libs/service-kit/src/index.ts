@@ -25,6 +25,7 @@ export * from './settled-notifications';
 export * from './fund-pin-keys';
 export * from './fund-password-verification.client';
 export * from './fund-account-no.field';
+export * from './money.field';
 export * from './retention-settings';
 export * from './retention.job';
 export * from './service-retention';

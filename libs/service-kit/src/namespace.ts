@@ -28,7 +28,7 @@ export class TopicNamespace {
     return topicName.startsWith(`${this.prefix}.`) ? topicName.slice(this.prefix.length + 1) : undefined;
   }
 
-  topic<T>(def: TopicDef<T>): TopicDef<T> {
+  topic<T, I>(def: TopicDef<T, I>): TopicDef<T, I> {
     return { ...def, name: this.name(def.name) };
   }
 
@@ -50,7 +50,7 @@ export class NamespacedOutbox extends Outbox {
     super(schema);
   }
 
-  override add<T>(manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
+  override add<T, I>(manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     return super.add(manager, this.namespace.topic(topic), payload, options);
   }
 }

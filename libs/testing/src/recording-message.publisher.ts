@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 export class RecordingMessagePublisher implements MessagePublisher {
   readonly published: Array<{ topic: string; envelope: EventEnvelope<unknown> }> = [];
 
-  async publish<T>(_manager: EntityManager, topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
+  async publish<T, I>(_manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     const envelope = newEnvelope(topic, payload, options);
     this.published.push({ topic: topic.name, envelope });
     return envelope;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AccountFunctionCode, Initiator } from '@custody/bank-protocol';
+import type { Money } from '@custody/money';
 import type { RelationshipStatus } from './custody-relationship.entity';
 
 /** An account function (账户类交易) that succeeded on a relationship, as the day files list it (bank-protocol.md §5). */
@@ -17,7 +18,7 @@ export interface AccountFunctionEntry {
   /** The relationship's bank account after the function. */
   bankAccountNo: string | null;
   /** The money the function carried (an 11001's opening balance); null when the message did not say. */
-  amount: string | null;
+  amount: Money | null;
   statusAfter: Extract<RelationshipStatus, 'DESIGNATED' | 'PRE_DESIGNATED' | 'CANCELLED'>;
 }
 
@@ -40,7 +41,7 @@ export class AccountFunctionRepository {
         entry.bankSerialNo,
         entry.custodyAccountNo,
         entry.bankAccountNo,
-        entry.amount,
+        entry.amount?.toString() ?? null,
         entry.statusAfter,
       ],
     );

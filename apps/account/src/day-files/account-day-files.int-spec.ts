@@ -30,6 +30,7 @@ import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { AccountDayFileRepository } from './account-day-file.repository';
 import { AccountDayFileService } from './account-day-file.service';
 import { AccountDayFilesController } from './account-day-files.controller';
+import { Money } from '@custody/money';
 
 /**
  * The account's S_CHK02 and S_CHK03 (bank-protocol.md §5) through its internal HTTP edge, from relationships designated
@@ -114,7 +115,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const bankSerialNo = `B${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
     const custodyAccountNo = `K${randomUUID().replace(/\D/g, '').slice(0, 10)}`;
     await db.dataSource.transaction((m) =>
-      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, status: 'DESIGNATED', custodyAccountNo, businessDate, bankSerialNo, openingBalance }),
+      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, status: 'DESIGNATED', custodyAccountNo, businessDate, bankSerialNo, openingBalance: Money.parse(openingBalance, 'non-negative') }),
     );
     return { customerNo, name, idNumber, fundAccountNo, bankAccountNo, brokerSerialNo, bankSerialNo, custodyAccountNo, openingBalance, relationshipId };
   }
@@ -219,7 +220,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     await db.dataSource.transaction(async (m) => {
       await functions.record(m, {
         relationshipId: d.relationshipId, bankCode: BANK_A, businessDate: later, functionCode: '11004', initiator: 'S', brokerSerialNo: `S${Date.now()}`,
-        bankSerialNo: null, custodyAccountNo: d.custodyAccountNo, bankAccountNo: d.bankAccountNo, amount: '0.00', statusAfter: 'CANCELLED',
+        bankSerialNo: null, custodyAccountNo: d.custodyAccountNo, bankAccountNo: d.bankAccountNo, amount: Money.parse('0.00', 'signed'), statusAfter: 'CANCELLED',
       });
       await m.query(`UPDATE account.custody_relationships SET status = 'CANCELLED' WHERE id = $1`, [d.relationshipId]);
     });
@@ -243,7 +244,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     expect((await get('CHK02', BANK_B, D)).status).toBe(200);
 
     await db.dataSource.transaction((m) =>
-      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', status: 'DESIGNATED', custodyAccountNo: 'K77', businessDate: '2026-11-27', openingBalance: '0.00' }),
+      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', status: 'DESIGNATED', custodyAccountNo: 'K77', businessDate: '2026-11-27', openingBalance: Money.parse('0.00', 'non-negative') }),
     );
     expect((await get('CHK02', BANK_A, D)).status).toBe(200);
   });

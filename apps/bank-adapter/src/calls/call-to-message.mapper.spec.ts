@@ -3,6 +3,7 @@ import { BROKER_ID, fakeSecrets, PIN_KEY } from '../testing/bank-session.fake';
 import type { BankCall } from './bank-call.types';
 import { CallMappingError, callToMessage, prepareCall } from './call-to-message.mapper';
 import { aBankCall } from '../testing/bank-call.fixture';
+import { Money } from '@custody/money';
 
 const CALL_ID = '6f9619ff-8b86-4011-b42d-00c04fc964ff';
 const SERIAL = '20261121200000000001';
@@ -23,7 +24,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
         amount: undefined,
         bankPassword: fakeSecrets.seal('135790'),
         customer: { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('610103198001012435') },
-        openingBalance: '5000.00',
+        openingBalance: Money.parse('5000.00'),
       }),
     );
     expect(draft).toMatchObject({ name: 'Acmt.001.01', instrCd: '11001', serial: SERIAL });
@@ -51,7 +52,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
   });
 
   it('F-4.1 S: BANK_TO_SECURITIES is 12001 with the bank password as a PIN block under the session PIN key', () => {
-    const draft = message(call({ function: 'BANK_TO_SECURITIES', amount: '1000.5', bankPassword: fakeSecrets.seal('246810') }));
+    const draft = message(call({ function: 'BANK_TO_SECURITIES', amount: Money.parse('1000.5'), bankPassword: fakeSecrets.seal('246810') }));
     expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12001' });
     if (draft.name !== 'Trf.001.01') throw new Error('expected Trf.001.01');
     expect(draft.body.TrfAmt.toString()).toBe('1000.50');
@@ -77,7 +78,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     ['a password that cannot be unsealed', call({ function: 'BANK_TO_SECURITIES', bankPassword: { sealed: 'tampered' } }), /cannot be unsealed/],
     ['a password that is not 4-12 digits', call({ function: 'BANK_TO_SECURITIES', bankPassword: fakeSecrets.seal('12ab') }), /not 4 to 12 digits/],
     ['a transfer without an amount', call({ amount: undefined }), /amount is missing/],
-    ['a transfer of zero', call({ amount: '0.00' }), /NOT_POSITIVE/],
+    ['a transfer of zero', call({ amount: Money.parse('0.00', 'signed') }), /NOT_POSITIVE/],
     ['a query without the queried serial', call({ function: 'QUERY_RESULT' }), /queriedSerialNo is missing/],
   ])('a call the adapter cannot map is refused before anything is built: %s', (_name, c, reason) => {
     expect(() => prepareCall(c, fakeSecrets)).toThrow(CallMappingError);
@@ -95,7 +96,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
   });
 
   const dayCall = { fundAccountNo: undefined, currency: undefined, amount: undefined, bankAccountNo: undefined } as const;
-  const figures = { depositCount: 3, depositAmount: '1500.50', withdrawalCount: 2, withdrawalAmount: '0' };
+  const figures = { depositCount: 3, depositAmount: Money.parse('1500.50'), withdrawalCount: 2, withdrawalAmount: Money.parse('0', 'signed') };
 
   it('bank-protocol.md §7 step 4: SUMMARY_CHECK is Stmt.001.01 13010 with RecNum 1 and one TrfSumStamt of the broker\'s figures (amounts as Money)', () => {
     const draft = message(call({ function: 'SUMMARY_CHECK', businessDate: '2026-12-07', ...dayCall, summary: figures }));
@@ -109,8 +110,8 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
 
   it.each([
     ['without its figures', { summary: undefined }, /summary is missing/],
-    ['with a negative deposit figure (the standard\'s Amount has no sign)', { summary: { ...figures, depositAmount: '-1.00' } }, /summary.depositAmount is not a valid amount/],
-    ['with three decimals', { summary: { ...figures, withdrawalAmount: '1.005' } }, /summary.withdrawalAmount is not a valid amount/],
+    ['with a negative deposit figure (the standard\'s Amount has no sign)', { summary: { ...figures, depositAmount: Money.parse('-1.00', 'signed') } }, /summary.depositAmount is not a valid amount/],
+    ['with three decimals', { summary: { ...figures, withdrawalAmount: Money.fromDb('1.005') } }, /summary.withdrawalAmount is not a valid amount/],
   ])('a SUMMARY_CHECK %s is refused before anything is built', (_name, overrides, reason) => {
     expect(() => prepareCall(call({ function: 'SUMMARY_CHECK', ...dayCall, ...overrides }), fakeSecrets)).toThrow(reason);
   });

@@ -13,7 +13,7 @@ import {
 } from '@custody/bank-protocol';
 import type { SealedSecret, TransferSummary as SummaryFigures } from '@custody/contracts';
 import { compactDate } from '@custody/service-kit';
-import { AmountFormatError, type Currency, Money } from '@custody/money';
+import { AmountFormatError, type Currency, type Money } from '@custody/money';
 import type { BankCall } from './bank-call.types';
 
 /** Opens sealed passwords and ID numbers; `SecretSealer` in production. */
@@ -95,9 +95,10 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function amountOf(text: string, sign: 'positive' | 'non-negative', what: string): Money {
+/** The call's amount holds what the function asks of it (a transfer's is positive, a balance not negative). */
+function amountOf(amount: Money, sign: 'positive' | 'non-negative', what: string): Money {
   try {
-    return Money.parse(text, sign);
+    return amount.checked(sign);
   } catch (error) {
     if (error instanceof AmountFormatError) throw new CallMappingError(`${what} is not a valid amount (${error.defect})`);
     throw error;

@@ -63,7 +63,7 @@ describe('reply → completion', () => {
   const summaryCall: BankCall = { ...base, function: 'SUMMARY_CHECK', fundAccountNo: undefined, currency: undefined };
   const ours = { DpstNum: 3, DpstAmt: Money.parse('1500.50'), WtdrNum: 2, WtdrAmt: Money.parse('0', 'non-negative') };
 
-  it('bank-protocol.md §7 step 4: a 13010 answered 0000 gives summaryCheck: ChkRst as checkReturnCode and BkEntry as the bank\'s figures (amounts as decimal strings)', () => {
+  it('bank-protocol.md §7 step 4: a 13010 answered 0000 gives summaryCheck: ChkRst as checkReturnCode and BkEntry as the bank\'s figures (amounts as Money)', () => {
     const completion = replyToCompletion(summaryCall, {
       name: 'Stmt.002.01',
       body: {
@@ -76,7 +76,7 @@ describe('reply → completion', () => {
     expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', bankSerialNo: 'B6' });
     expect(completion.summaryCheck).toEqual({
       checkReturnCode: '5208',
-      bank: { depositCount: 4, depositAmount: '2000.00', withdrawalCount: 2, withdrawalAmount: '0.00' },
+      bank: { depositCount: 4, depositAmount: Money.parse('2000.00'), withdrawalCount: 2, withdrawalAmount: Money.parse('0.00', 'non-negative') },
     });
   });
 

@@ -49,12 +49,12 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
   }
 }
 
-/** A `TrfSumStamt`/`BkEntry` as the contracts carry it: counts, and amounts as decimal strings. */
+/** A `TrfSumStamt`/`BkEntry` as the contracts carry it. */
 function summaryFigures(entry: TransferSummary): SummaryFigures {
   return {
     depositCount: entry.DpstNum,
-    depositAmount: entry.DpstAmt.toString(),
+    depositAmount: entry.DpstAmt,
     withdrawalCount: entry.WtdrNum,
-    withdrawalAmount: entry.WtdrAmt.toString(),
+    withdrawalAmount: entry.WtdrAmt,
   };
 }

@@ -302,7 +302,7 @@ describe('13010 on the wire (bank-protocol.md §7 step 4)', () => {
       businessDate: D,
       resend: false,
       sendWithinMs: 60_000,
-      summary: { depositCount: 2, depositAmount: '700.00', withdrawalCount: 1, withdrawalAmount: '250.00' },
+      summary: { depositCount: 2, depositAmount: Money.parse('700.00'), withdrawalCount: 1, withdrawalAmount: Money.parse('250.00') },
     };
     const envelope = newEnvelope(bankCallRequestedFor(BANK_CODE), call, { key: BANK_CODE });
     await producer.send({ topic: namespace.name(bankCallRequestedFor(BANK_CODE).name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(envelope) }] });

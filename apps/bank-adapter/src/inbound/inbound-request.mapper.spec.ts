@@ -209,7 +209,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       expect(reply).toMatchObject({ name: 'Trf.006.01', serial: '20261121200000000321', body: { Rst: { Code: '0000' }, QryRef: [qryRef], OrgRst: { Code: original }, ScAcct: SC_ACCT } });
     });
 
-    const booked = { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', bankAccountNo: '6222021234567890123', currency: 'CNY' as const, amount: '240.00' };
+    const booked = { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', bankAccountNo: '6222021234567890123', currency: 'CNY' as const, amount: Money.parse('240.00') };
 
     it('an original we booked: QryRef adds our serial of it, and the reply carries its amount as we booked it (Table 35, §5.18.4 g, h)', () => {
       const request = forwarded(classifyInbound(query(), OFFER_ALL));
@@ -258,7 +258,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     [
       'Trf.006.01 with two QryRef',
       fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: { Ref: 'B1', IssrType: 'B' } }),
-      { originalReturnCode: '0000', queriedOriginal: { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', currency: 'CNY' as const, amount: '1.00' } },
+      { originalReturnCode: '0000', queriedOriginal: { ourSerialNo: '20261121200000000077', fundAccountNo: '880001', currency: 'CNY' as const, amount: Money.parse('1.00') } },
     ],
   ] as const)('the %s built from an owner answer is one the library writes', (_name, message, fields) => {
     const request = forwarded(classifyInbound(message, OFFER_ALL));

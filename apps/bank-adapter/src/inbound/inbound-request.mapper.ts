@@ -304,7 +304,7 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
           ...(original === undefined ? {} : { OrgRst: result(original, describeReturnCode(original)?.zh ?? '') }),
           ...echoedAccounts(request, booked),
           Ccy: booked?.currency ?? request.currency,
-          ...(booked ? { TrfAmt: Money.parse(booked.amount) } : amount),
+          ...(booked ? { TrfAmt: booked.amount } : amount),
         },
       };
     }

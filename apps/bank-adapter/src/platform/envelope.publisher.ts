@@ -5,7 +5,7 @@ import type { Kafka, Producer } from 'kafkajs';
 
 /** How the adapter's core publishes; resolves once the broker has the message (acks=all). */
 export interface EnvelopePublisher {
-  publish<T>(topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<void>;
+  publish<T, I>(topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<void>;
 }
 
 /**
@@ -35,7 +35,7 @@ export class KafkaEnvelopePublisher implements EnvelopePublisher {
     return this.producer.disconnect();
   }
 
-  async publish<T>(topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<void> {
+  async publish<T, I>(topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<void> {
     const envelope = newEnvelope(topic, payload, options);
     await this.batcher.send(this.namespace.name(topic.name), { key: options.key, value: encodeEnvelope(envelope) });
   }

@@ -1,5 +1,6 @@
 import type { BankCall } from '../calls/bank-call.types';
 import { BANK_CODE } from './bank-session.fake';
+import { Money } from '@custody/money';
 
 /** Long enough that no test's own pace spends it; tests of the budget rule set their own. */
 const SEND_WITHIN_MS = 60_000;
@@ -16,7 +17,7 @@ export function aBankCall(overrides: Partial<BankCall> = {}): BankCall {
     sendWithinMs: SEND_WITHIN_MS,
     fundAccountNo: '880001',
     currency: 'CNY',
-    amount: '300.00',
+    amount: Money.parse('300.00'),
     bankAccountNo: '6222021234567890123',
     ...overrides,
   };

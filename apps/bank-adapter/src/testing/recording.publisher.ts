@@ -7,7 +7,7 @@ export class RecordingEnvelopePublisher implements EnvelopePublisher {
   readonly published: Array<{ topic: string; envelope: EventEnvelope<unknown> }> = [];
   failures = 0;
 
-  async publish<T>(topic: TopicDef<T>, payload: T, options: EnvelopeOptions): Promise<void> {
+  async publish<T, I>(topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<void> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('broker unavailable');

@@ -119,7 +119,7 @@ export class BreakBook {
           kind: p.kind,
           fundAccountNo: p.fundAccountNo,
           currency: p.currency,
-          ...(p.amount === undefined ? {} : { amount: p.amount.toString() }),
+          ...(p.amount === undefined ? {} : { amount: p.amount }),
           ...(p.transferId === undefined ? {} : { transferId: p.transferId }),
           ...(p.resolveTo === undefined ? {} : { resolveTo: p.resolveTo }),
           reason: p.reason,

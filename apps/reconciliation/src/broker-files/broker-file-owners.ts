@@ -1,6 +1,6 @@
 import { NotYetError } from '../jobs/job-worker';
 import type { SnapshotUnknown } from '../breaks/break-proposal';
-import { chk01RecordOf, unknownTransfersSchema } from './chk01-record-json';
+import { unknownTransfersSchema } from './chk01-record-json';
 
 /** The broker's files the owners write: transfer CHK01 and CHK04, account CHK02 and CHK03. */
 export type BrokerFileType = 'CHK01' | 'CHK02' | 'CHK03' | 'CHK04';
@@ -46,8 +46,7 @@ export class HttpBrokerFileOwners extends BrokerFileOwners {
 
   async unknownTransfers(bankCode: string, businessDate: string): Promise<SnapshotUnknown[]> {
     const response = await this.get('transfer', `/internal/v1/banks/${bankCode}/days/${businessDate}/unknown-transfers`, new AbortController());
-    const { transfers } = unknownTransfersSchema.parse(await response.json());
-    return transfers.map(({ transferId, record }) => ({ transferId, record: chk01RecordOf(record) }));
+    return unknownTransfersSchema.parse(await response.json()).transfers;
   }
 
   private async get(owner: keyof OwnerUrls, path: string, controller: AbortController): Promise<Response> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { dayFileName } from '@custody/bank-protocol';
-import { type BrokerFileStep, brokerFilesReady, type DayFileDescriptor, type TransferSummary } from '@custody/contracts';
+import { type BrokerFileStep, brokerFilesReady, type DayFileDescriptor, type TransferSummary, transferSummarySchema } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
 import { Clock } from '@custody/service-kit';
@@ -47,12 +47,13 @@ export class BrokerFilesService {
 
   /** The saga's request, applied in its consumer's transaction. */
   async requested(manager: EntityManager, request: { bankCode: string; businessDate: string; step: BrokerFileStep }): Promise<void> {
-    const [ready]: Array<{ files: DayFileDescriptor[]; summary: TransferSummary | null }> = await manager.query(
+    // `summary` as stored: JSON, its amounts as text.
+    const [ready]: Array<{ files: DayFileDescriptor[]; summary: unknown }> = await manager.query(
       `SELECT files, summary FROM reconciliation.broker_steps WHERE bank_code = $1 AND business_date = $2 AND step = $3`,
       [request.bankCode, request.businessDate, request.step],
     );
     if (ready) {
-      await this.announce(manager, request, ready.files, ready.summary ?? undefined);
+      await this.announce(manager, request, ready.files, ready.summary === null ? undefined : transferSummarySchema.parse(ready.summary));
       return;
     }
     await this.jobs.enqueue(manager, 'BROKER_FILES', request.bankCode, request.businessDate, request.step);

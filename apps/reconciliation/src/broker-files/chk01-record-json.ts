@@ -1,12 +1,11 @@
 import { type Chk01Record, TRANSFER_FUNCTION_CODES } from '@custody/bank-protocol';
-import { amountText, currencySchema } from '@custody/contracts';
-import { Money } from '@custody/money';
+import { currencySchema, moneySchema } from '@custody/contracts';
 import { z } from 'zod';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const time = z.string().regex(/^\d{2}:\d{2}:\d{2}$/);
 
-/** A `Chk01Record` as JSON (api.md's view of a break side: amounts as decimal strings, blanks `null`). */
+/** A `Chk01Record` as JSON (api.md's view of a break side: amounts as decimal strings, blanks `null`); it yields the record. */
 export const chk01RecordJsonSchema = z.object({
   bankInstId: z.string(),
   brokerInstId: z.string(),
@@ -23,12 +22,11 @@ export const chk01RecordJsonSchema = z.object({
   functionCode: z.enum(TRANSFER_FUNCTION_CODES),
   currency: currencySchema,
   cashExFlag: z.literal('1').nullable(),
-  amount: amountText,
+  amount: moneySchema('positive'),
 });
 
 export function chk01RecordOf(json: unknown): Chk01Record {
-  const parsed = chk01RecordJsonSchema.parse(json);
-  return { ...parsed, amount: Money.parse(parsed.amount) };
+  return chk01RecordJsonSchema.parse(json);
 }
 
 /** The transfer service's answer to `unknown-transfers` (docs/design.md "Reconciliation"). */

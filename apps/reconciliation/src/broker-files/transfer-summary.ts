@@ -17,8 +17,8 @@ export function transferSummaryOf(totals: readonly FunctionTotal[]): TransferSum
   const [deposit, depositReversal, withdrawal, withdrawalReversal] = ['12001', '12003', '12002', '12004'].map(of);
   return {
     depositCount: deposit.count + depositReversal.count,
-    depositAmount: deposit.amount.minus(depositReversal.amount).toString(),
+    depositAmount: deposit.amount.minus(depositReversal.amount),
     withdrawalCount: withdrawal.count + withdrawalReversal.count,
-    withdrawalAmount: withdrawal.amount.minus(withdrawalReversal.amount).toString(),
+    withdrawalAmount: withdrawal.amount.minus(withdrawalReversal.amount),
   };
 }

@@ -173,8 +173,8 @@ describe('DETAIL comparison of a bank day (bank-protocol.md §7 steps 4–6, rea
         businessDate: D,
         result: 'MISMATCHED',
         checkReturnCode: '5208',
-        broker: { depositCount: 3, depositAmount: '600.00', withdrawalCount: 2, withdrawalAmount: '80.00' },
-        bank: { depositCount: 3, depositAmount: '880.00', withdrawalCount: 2, withdrawalAmount: '40.00' },
+        broker: { depositCount: 3, depositAmount: Money.parse('600.00'), withdrawalCount: 2, withdrawalAmount: Money.parse('80.00') },
+        bank: { depositCount: 3, depositAmount: Money.parse('880.00'), withdrawalCount: 2, withdrawalAmount: Money.parse('40.00') },
       }),
     );
     const before = await reconciliation();
@@ -246,7 +246,7 @@ describe('DETAIL comparison of a bank day (bank-protocol.md §7 steps 4–6, rea
       functionCode: '12003',
       fundAccountNo: '100000000001',
       currency: 'CNY' as const,
-      amount: '25.00',
+      amount: Money.parse('25.00'),
       bankReturnCode: '2008',
     };
     await testbed.db.dataSource.transaction((m) => testbed.operatorCases.raised(m, raised));

@@ -13,10 +13,11 @@ import {
   phaseOf,
   retryStep,
 } from './day-close-decisions';
+import { Money } from '@custody/money';
 
 const D = '2026-12-07';
 const DETAIL = ['S_CHK01_20261207.gz', 'S_CHK02_20261207.gz', 'S_CHK03_20261207.gz'];
-const SUMMARY = { depositCount: 2, depositAmount: '300.00', withdrawalCount: 1, withdrawalAmount: '50.00' };
+const SUMMARY = { depositCount: 2, depositAmount: Money.parse('300.00'), withdrawalCount: 1, withdrawalAmount: Money.parse('50.00') };
 
 /** A close through its 13010 and the sending of its detail files (step id `send-1`). */
 function sentDetail(): DayClose {

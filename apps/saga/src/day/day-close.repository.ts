@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TransferSummary } from '@custody/contracts';
+import { transferSummarySchema } from '@custody/contracts';
 import type { EntityManager } from 'typeorm';
 import type { CloseStep, DayClose } from './day-close-decisions';
 
@@ -8,7 +8,8 @@ interface DayCloseRow {
   business_date: string;
   step: CloseStep;
   detail_files: string[] | null;
-  summary: TransferSummary | null;
+  /** The 13010 figures as stored (JSON, amounts as text). */
+  summary: unknown;
   summary_attempts: number;
   balance_files: string[] | null;
   bank_files: string[];
@@ -31,7 +32,7 @@ function closeOf(row: DayCloseRow): DayClose {
     businessDate: row.business_date,
     step: row.step,
     detailFiles: row.detail_files,
-    summary: row.summary,
+    summary: row.summary === null ? null : transferSummarySchema.parse(row.summary),
     summaryAttempts: row.summary_attempts,
     balanceFiles: row.balance_files,
     bankFiles: row.bank_files,

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { bankCallRequestedFor, type BankCallRequest } from '@custody/contracts';
+import { bankCallRequestedFor, type BankCallRequestInput } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
 import { type CallPurpose, SagaStore, type SagaRow } from './saga-store';
 
-type CallCommand = BankCallRequest;
+type CallCommand = BankCallRequestInput;
 
 /**
  * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died

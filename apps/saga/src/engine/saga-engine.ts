@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { designationResolved, transferOutcome, type adjustmentChanged, type bankCallCompleted, type BankCallRequest, type designationRequested, type transferRequested } from '@custody/contracts';
+import { designationResolved, transferOutcome, type adjustmentChanged, type bankCallCompleted, type BankCallRequestInput, type designationRequested, type transferRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
 import { decideDesignation } from '../designation/designation-decisions';
@@ -16,15 +16,15 @@ import { SagaStore, type SagaRow, type TimerRow } from './saga-store';
 
 type TransferRequested = z.infer<typeof transferRequested.schema>;
 /**
- * A transfer saga's payload: the request, plus what the saga learned on the way — the serial of its reversal
- * (issued once, repeated as is) and whether the bank refused reversals as not offered.
+ * A transfer saga's payload: the request as stored (JSON, so its amount is text), plus what the saga learned on
+ * the way — the serial of its reversal (issued once, repeated as is) and whether the bank refused reversals as not offered.
  */
-type TransferPayload = TransferRequested & { reversal?: { serialNo: string; businessDate: string }; reversalNotOffered?: boolean };
+type TransferPayload = z.input<typeof transferRequested.schema> & { reversal?: { serialNo: string; businessDate: string }; reversalNotOffered?: boolean };
 type DesignationRequested = z.infer<typeof designationRequested.schema>;
 /** Once the saga is DONE, its sealed `bankPassword` and `customer.idNumber` are deleted (`SagaStore.setState`). */
 type DesignationPayload = DesignationRequested & { openingBalance: string; businessDate: string };
 type Completion = z.infer<typeof bankCallCompleted.schema>;
-type CallCommand = BankCallRequest;
+type CallCommand = BankCallRequestInput;
 type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /**

@@ -222,7 +222,7 @@ export class AdjustmentService {
         return undefined;
       case 'CREDIT':
       case 'DEBIT': {
-        const amount = proposed.amount === undefined ? undefined : Money.parse(proposed.amount, 'signed');
+        const amount = proposed.amount;
         if (!amount?.isPositive()) throw refuse(`a ${proposed.kind} needs a positive amount, got ${proposed.amount ?? 'none'}`);
         return amount;
       }

@@ -67,8 +67,8 @@ describe('adjustments: approvals, four eyes, and each applied once in the transa
     return account;
   }
 
-  function proposal(account: TestAccount, overrides: Partial<Proposal> = {}): Proposal {
-    return { adjustmentId: randomUUID(), breakId: randomUUID(), bankCode: BANK, businessDate: D, kind: 'CREDIT', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '500.00', reason: "B: the bank's 12001 the broker never booked", ...overrides };
+  function proposal(account: TestAccount, overrides: Partial<z.input<typeof adjustmentProposed.schema>> = {}): Proposal {
+    return adjustmentProposed.schema.parse({ adjustmentId: randomUUID(), breakId: randomUUID(), bankCode: BANK, businessDate: D, kind: 'CREDIT', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '500.00', reason: "B: the bank's 12001 the broker never booked", ...overrides });
   }
 
   const propose = async (p: Proposal) => {
@@ -96,7 +96,7 @@ describe('adjustments: approvals, four eyes, and each applied once in the transa
       [transferId],
     ))[0];
   const unknownTransfer = async (account: TestAccount, type: 'BANK_TO_SECURITIES' | 'SECURITIES_TO_BANK', amount: string) => {
-    const transferId = await bed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency: 'CNY', amount, bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
+    const transferId = await bed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse(amount), bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
     await bed.db.dataSource.transaction((m) => bed.transfers.applyOutcome(m, { transferId, status: 'UNKNOWN' }));
     return transferId;
   };
@@ -136,7 +136,7 @@ describe('adjustments: approvals, four eyes, and each applied once in the transa
 
     it('a DEBIT that would overdraw what is available (balance less holds) is refused with the figures, and changes nothing', async () => {
       const account = await funded('100.00');
-      await bed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '30.00', reason: 'purchase' });
+      await bed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('30.00'), reason: 'purchase' });
       const id = await propose(proposal(account, { kind: 'DEBIT', amount: '70.01' }));
       await expect(approve(id, OPERATOR)).rejects.toMatchObject({ code: 'INSUFFICIENT_AVAILABLE', detail: expect.stringContaining('balance 100.00, held 30.00, available 70.00') });
       expect(await bed.adjustments.get(id)).toMatchObject({ status: 'PROPOSED', approvals: [] });

@@ -4,6 +4,7 @@ import { loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
 import { bankRequestFor, type InboundRequest, startTransferTestbed, type TransferTestbed } from '../testing/transfer-testbed';
 import { stableCaseId } from './manual-cases';
+import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
@@ -67,7 +68,7 @@ describe('operator cases raised by the transfer flows (real PostgreSQL)', () => 
 
   it('a saga verdict that contradicts a final transfer changes nothing and raises CONFLICTING_OUTCOME; the verdict again is the same case', async () => {
     const account = await bed.designatedAccount(BANK);
-    const transferId = await bed.transfers.request({ requestId: randomUUID(), type: 'BANK_TO_SECURITIES', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '10.00', bankPassword: '135790' });
+    const transferId = await bed.transfers.request({ requestId: randomUUID(), type: 'BANK_TO_SECURITIES', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('10.00'), bankPassword: '135790' });
     const verdict = (status: 'SUCCEEDED' | 'FAILED') =>
       bed.db.dataSource.transaction((m) => bed.transfers.applyOutcome(m, { transferId, status, failure: status === 'FAILED' ? { code: 'BANK_REJECTED', bankReturnCode: '1002', message: 'no money' } : undefined }));
     await verdict('SUCCEEDED');

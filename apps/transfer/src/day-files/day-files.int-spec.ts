@@ -66,7 +66,7 @@ describe("a bank's day files at the transfer service: S_CHK01, S_CHK04, the tran
   const replyTo = async (request: InboundRequest): Promise<string> =>
     (await bed.db.dataSource.query(`SELECT envelope -> 'payload' ->> 'returnCode' AS code FROM transfer.outbox WHERE envelope -> 'payload' ->> 'inboundId' = $1`, [request.inboundId]))[0].code;
   const ours = (account: TestAccount, type: 'BANK_TO_SECURITIES' | 'SECURITIES_TO_BANK', amount: string) =>
-    bed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency: 'CNY', amount, bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
+    bed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse(amount), bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
   const outcome = (transferId: string, status: 'SUCCEEDED' | 'FAILED' | 'UNKNOWN' | 'REVERSED', bankSerialNo?: string) =>
     bed.db.dataSource.transaction((m) =>
       bed.transfers.applyOutcome(m, { transferId, status, bankSerialNo, failure: status === 'FAILED' ? { code: 'BANK_REJECTED', bankReturnCode: '1002', message: 'refused' } : undefined }),

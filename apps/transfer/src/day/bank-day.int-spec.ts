@@ -4,6 +4,7 @@ import type { DayPhase } from '@custody/contracts';
 import { BusinessDays, DomainError, loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
+import { Money } from '@custody/money';
 
 /** bank-protocol.md §7 from the transfer service's side: which transfers a bank's day takes, on which date (real PostgreSQL). */
 describe("a bank's day at the transfer service (real PostgreSQL)", () => {
@@ -17,7 +18,7 @@ describe("a bank's day at the transfer service (real PostgreSQL)", () => {
 
   const dayIs = (phase: DayPhase, businessDate = D, at = (changedAt += 1000)) =>
     bed.db.dataSource.transaction((m) => bed.bankDays.apply(m, { bankCode: BANK, businessDate, phase, changedAt: new Date(at).toISOString() }));
-  const withdraw = (amount = '10.00') => bed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount });
+  const withdraw = (amount = '10.00') => bed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse(amount) });
   const transferOf = async (where: { transferId: string } | { serialNo: string }) =>
     (
       await bed.db.dataSource.query(

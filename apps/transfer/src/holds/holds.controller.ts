@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { CURRENCIES, type Currency } from '@custody/money';
-import { Roles } from '@custody/service-kit';
+import { CURRENCIES, type Currency, type Money } from '@custody/money';
+import { MoneyField, Roles } from '@custody/service-kit';
 import { HoldsService } from './holds.service';
 
 export class PlaceHoldBody {
   @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
-  @ApiProperty({ example: '100.00' }) @IsString() amount!: string;
+  @MoneyField({ example: '100.00' }) amount!: Money;
   @ApiProperty() @IsString() @Length(1, 200) reason!: string;
 }
 

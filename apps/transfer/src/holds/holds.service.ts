@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { Money } from '@custody/money';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { parseTransferAmount } from '../transfers/transfer.service';
 import { Hold } from './hold.entity';
 
 export interface PlaceHoldInput {
   requestId: string;
   fundAccountNo: string;
   currency: string;
-  amount: string;
+  amount: Money;
   reason: string;
 }
 
@@ -23,14 +23,13 @@ export class HoldsService {
   ) {}
 
   async place(input: PlaceHoldInput): Promise<string> {
-    const amount = parseTransferAmount(input.amount);
     return this.dataSource.transaction(async (manager) => {
       // The key first, so a concurrent twin replays this hold instead of placing a second one.
       const { replayOf } = await this.idempotency.claim(manager, 'hold', input.requestId, input);
       if (replayOf) return replayOf;
       const account = await this.ledger.lock(manager, input.fundAccountNo, input.currency);
       if (!account) throw new DomainError('NOT_FOUND', `fund account ${input.fundAccountNo} has no ${input.currency} ledger`);
-      const holdId = await this.ledger.placeHold(manager, account, amount, 'TRADING', input.reason);
+      const holdId = await this.ledger.placeHold(manager, account, input.amount, 'TRADING', input.reason);
       await this.idempotency.complete(manager, 'hold', input.requestId, holdId);
       return holdId;
     });

@@ -349,7 +349,7 @@ export class BankInitiatedTransferService {
         functionCode: INSTRUCTION_CODES[fn],
         fundAccountNo: original.fundAccountNo,
         currency: original.currency as Currency,
-        amount: Money.fromDb(original.amount).toString(),
+        amount: Money.fromDb(original.amount),
         bankReturnCode: verdict.code,
       });
     } else {
@@ -394,7 +394,7 @@ export class BankInitiatedTransferService {
           fundAccountNo: transfer.fundAccountNo,
           bankAccountNo: transfer.bankAccountNo ?? undefined,
           currency: transfer.currency as Currency,
-          amount: Money.fromDb(transfer.amount).toString(),
+          amount: Money.fromDb(transfer.amount),
         },
       };
     }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Money } from '@custody/money';
 import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { loadCustodyConfig } from '@custody/service-kit';
+import { loadCustodyConfig, validationPipe } from '@custody/service-kit';
 import type { LedgerRepository } from '../ledger/ledger.repository';
 import type { CustodyProjection } from '../projections/custody-projection';
 import { startTransferTestbed } from '../testing/transfer-testbed';
-import type { RequestTransferBody } from '../transfers/transfer.dto';
+import { RequestTransferBody } from '../transfers/transfer.dto';
 import type { InternalTransferService } from './internal-transfer.service';
 
 /** F-4.7 internal transfers (domain.md §13) against the real PostgreSQL with the service's own migrations. */
@@ -48,7 +48,7 @@ describe('internal transfers (real PostgreSQL)', () => {
   }
 
   const transfer = (fundAccountNo: string, counterpartFundAccountNo: string | undefined, amount: string, requestId = randomUUID(), currency: 'CNY' | 'USD' = 'CNY') =>
-    internal.request({ requestId, type: 'INTERNAL', fundAccountNo, counterpartFundAccountNo, currency, amount } as RequestTransferBody);
+    internal.request({ requestId, type: 'INTERNAL', fundAccountNo, counterpartFundAccountNo, currency, amount: Money.parse(amount) } as RequestTransferBody);
 
   async function balance(fundAccountNo: string) {
     const [row] = await db.dataSource.query(`SELECT balance::text, held::text FROM transfer.ledger_accounts WHERE fund_account_no = $1`, [fundAccountNo]);
@@ -166,7 +166,9 @@ describe('internal transfers (real PostgreSQL)', () => {
     await expect(transfer(primary, dollars, '1.00')).rejects.toMatchObject({ code: 'CURRENCY_MISMATCH' });
     await expect(transfer(primary, undefined, '1.00')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(transfer(primary, primary, '1.00')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(transfer(primary, dollars, '1.001')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // An amount of three decimals never reaches the service: the request body refuses it.
+    const body = { requestId: randomUUID(), type: 'INTERNAL', fundAccountNo: primary, counterpartFundAccountNo: dollars, currency: 'CNY', amount: '1.001' };
+    await expect(validationPipe().transform(body, { type: 'body', metatype: RequestTransferBody })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await balance(primary)).balance).toBe('100.00');
   });
 

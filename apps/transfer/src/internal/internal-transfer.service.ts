@@ -13,7 +13,6 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { canTake, customerAccount } from '../ledger/ledger-rules';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
 import { Transfer } from '../transfers/transfer.entity';
-import { parseTransferAmount } from '../transfers/transfer.service';
 import { assertInternalTransferAllowed, interbankAccount } from './internal-transfer-rules';
 
 /**
@@ -37,7 +36,7 @@ export class InternalTransferService {
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
-    const amount = parseTransferAmount(body.amount);
+    const { amount } = body;
     const counterpart = body.counterpartFundAccountNo;
     if (!counterpart) throw new DomainError('VALIDATION_FAILED', 'counterpartFundAccountNo is required for an INTERNAL transfer', { field: 'counterpartFundAccountNo' });
     if (counterpart === body.fundAccountNo) throw new DomainError('VALIDATION_FAILED', 'an INTERNAL transfer needs two different fund accounts', { field: 'counterpartFundAccountNo' });
@@ -94,7 +93,7 @@ export class InternalTransferService {
         transferId,
         businessDate,
         currency: body.currency,
-        amount: amount.toString(),
+        amount,
         fromBankCode: fromBank.code,
         fromSummaryAccount: fromBank.summaryAccount,
         toBankCode: toBank.code,
@@ -104,7 +103,7 @@ export class InternalTransferService {
         `INSERT INTO transfer.settlement_instructions
            (instruction_id, transfer_id, business_date, currency, amount, from_bank_code, from_summary_account, to_bank_code, to_summary_account)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [instruction.instructionId, transferId, businessDate, body.currency, instruction.amount, fromBank.code, fromBank.summaryAccount, toBank.code, toBank.summaryAccount],
+        [instruction.instructionId, transferId, businessDate, body.currency, amount.toString(), fromBank.code, fromBank.summaryAccount, toBank.code, toBank.summaryAccount],
       );
       await this.outbox.add(manager, settlementInstructionRecorded, instruction, { key: fromBank.code, businessDate });
     }

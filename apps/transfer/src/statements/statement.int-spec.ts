@@ -72,7 +72,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
     });
 
   const requestTransfer = (account: TestAccount, type: 'BANK_TO_SECURITIES' | 'SECURITIES_TO_BANK', amount: string, currency: 'CNY' | 'USD' = 'CNY') =>
-    testbed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency, amount, bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
+    testbed.transfers.request({ requestId: randomUUID(), type, fundAccountNo: account.fundAccountNo, currency, amount: Money.parse(amount), bankPassword: type === 'BANK_TO_SECURITIES' ? '135790' : undefined });
 
   const outcome = (transferId: string, status: 'SUCCEEDED' | 'FAILED' | 'UNKNOWN') =>
     db.dataSource.transaction((m) =>
@@ -131,7 +131,7 @@ describe('fund-ledger statements (real PostgreSQL)', () => {
       ids.withdraw300 = await requestTransfer(account, 'SECURITIES_TO_BANK', '300.00');
       await outcome(ids.withdraw300, 'SUCCEEDED');
       // A trading hold reserves cash; it moves none.
-      await testbed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '200.00', reason: 'order 42' });
+      await testbed.holds.place({ requestId: randomUUID(), fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('200.00'), reason: 'order 42' });
       await fromBank({ fundAccountNo: account.fundAccountNo, bankAccountNo: account.bankAccountNo }, { currency: 'USD', amount: '70.00' });
       await bankDeposit(other, '999.00');
 

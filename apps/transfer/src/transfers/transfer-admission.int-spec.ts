@@ -4,6 +4,7 @@ import { requireInfrastructure } from '@custody/testing';
 import { DomainError, loadCustodyConfig } from '@custody/service-kit';
 import { startTransferTestbed, type TransferTestbed } from '../testing/transfer-testbed';
 import { MAX_IN_FLIGHT_ENV, TransferAdmission } from './transfer-admission';
+import { Money } from '@custody/money';
 
 /** Issue 9: beyond a bank's transfers in flight the API sheds load at once instead of queueing it (real PostgreSQL). */
 describe('transfer admission (real PostgreSQL)', () => {
@@ -48,7 +49,7 @@ describe('transfer admission (real PostgreSQL)', () => {
     const account = await testbed.designatedAccount(BANK_A);
     await testbed.db.dataSource.query(`UPDATE transfer.ledger_accounts SET balance = 100 WHERE fund_account_no = $1`, [account.fundAccountNo]);
     const held = await admission.admit(account.fundAccountNo, 'CNY');
-    const transferId = await testbed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: '1.00' });
+    const transferId = await testbed.transfers.request({ requestId: randomUUID(), type: 'SECURITIES_TO_BANK', fundAccountNo: account.fundAccountNo, currency: 'CNY', amount: Money.parse('1.00') });
     held.releaseWhenSettled(transferId);
     expect(await refusal(admission.admit(account.fundAccountNo, 'CNY'))).toMatchObject({ code: 'OVERLOADED' });
 

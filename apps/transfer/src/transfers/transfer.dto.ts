@@ -1,19 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { TRANSFER_OUTCOME_FAILURE_CODES } from '@custody/contracts';
-import { CURRENCIES, type Currency } from '@custody/money';
-import { FundAccountNoField } from '@custody/service-kit';
+import { CURRENCIES, type Currency, type Money } from '@custody/money';
+import { FundAccountNoField, MoneyField } from '@custody/service-kit';
 import { TRANSFER_STATUSES } from './transfer.entity';
 
 export const TRANSFER_TYPES = ['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK', 'INTERNAL'] as const;
 
-/** `POST /v1/transfers` (spec/api.md). The amount is validated by libs/money so the defect is named precisely. */
+/** `POST /v1/transfers` (spec/api.md). The amount is a `Money` from here on; a malformed one is refused with its defect named. */
 export class RequestTransferBody {
   @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
   @ApiProperty({ enum: TRANSFER_TYPES }) @IsIn(TRANSFER_TYPES) type!: (typeof TRANSFER_TYPES)[number];
   @FundAccountNoField() fundAccountNo!: string;
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
-  @ApiProperty({ example: '1000.00', description: 'decimal string, > 0, at most 2 decimals' }) @IsString() amount!: string;
+  @MoneyField() amount!: Money;
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @Matches(/^\d{4,12}$/, { message: 'bankPassword must be 4-12 digits' }) bankPassword?: string;
   @ApiPropertyOptional({
     writeOnly: true,

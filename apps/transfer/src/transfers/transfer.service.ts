@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { transferRequested, type transferOutcome } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { AmountFormatError, type Currency, Money } from '@custody/money';
+import { type Currency, Money } from '@custody/money';
 import {
   Clock,
   CUSTODY_CONFIG,
@@ -49,7 +49,7 @@ export class TransferService {
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
-    const amount = parseTransferAmount(body.amount);
+    const { amount } = body;
     const type = body.type;
     if (type === 'INTERNAL') {
       throw new DomainError('VALIDATION_FAILED', 'INTERNAL transfers (F-4.7) call no bank: InternalTransferService takes them');
@@ -109,7 +109,7 @@ export class TransferService {
       businessDate,
       fundAccountNo: body.fundAccountNo,
       currency: body.currency,
-      amount: amount.toString(),
+      amount,
       bankCode: bank.code,
       bankAccountNo: account.bankAccountNo,
       bankPassword: body.bankPassword ? this.sealer.seal(body.bankPassword) : undefined,
@@ -202,27 +202,8 @@ export class TransferService {
       functionCode: transfer.type === 'SECURITIES_TO_BANK' ? '12002' : '12001',
       fundAccountNo: transfer.fundAccountNo,
       currency: transfer.currency as Currency,
-      amount: Money.fromDb(transfer.amount).toString(),
+      amount: Money.fromDb(transfer.amount),
       bankReturnCode: outcome.failure?.bankReturnCode,
     });
-  }
-}
-
-/** The amount's defect, named precisely (api.md: VALIDATION_FAILED with what is wrong). */
-export function parseTransferAmount(text: unknown): Money {
-  try {
-    return Money.parse(typeof text === 'string' ? text : String(text), 'positive');
-  } catch (e) {
-    if (e instanceof AmountFormatError) {
-      const why = {
-        NOT_A_NUMBER: 'is not a decimal number',
-        TOO_MANY_DECIMALS: 'has more than 2 decimals',
-        TOO_MANY_DIGITS: 'has more than 18 digits',
-        NOT_POSITIVE: 'must be greater than 0',
-        NEGATIVE: 'must not be negative',
-      }[e.defect];
-      throw new DomainError('VALIDATION_FAILED', `amount "${e.input}" ${why}`, { field: 'amount', defect: e.defect });
-    }
-    throw e;
   }
 }

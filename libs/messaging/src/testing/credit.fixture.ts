@@ -1,4 +1,4 @@
-import { amountText, defineTopic, type TopicDef } from '@custody/contracts';
+import { defineTopic, money } from '@custody/contracts';
 import { qualifiedTable } from '@custody/persistence';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
@@ -7,14 +7,14 @@ import { z } from 'zod';
 export const creditPayloadSchema = z.object({
   creditId: z.string().min(1),
   fundAccountNo: z.string().min(1),
-  amount: amountText,
+  amount: money,
 });
 export type CreditPayload = z.infer<typeof creditPayloadSchema>;
 
 export const creditPostedTopic = defineTopic('test.credit-posted', 1, creditPayloadSchema);
 
 /** The same contract under a topic name of its own, so that every test starts on an empty topic. */
-export function creditTopicNamed(name: string): TopicDef<CreditPayload> {
+export function creditTopicNamed(name: string): typeof creditPostedTopic {
   return { ...creditPostedTopic, name };
 }
 
@@ -47,7 +47,7 @@ export async function insertCredit(manager: EntityManager, schema: string, credi
     credit.creditId,
     messageId ?? null,
     credit.fundAccountNo,
-    credit.amount,
+    credit.amount.toString(),
   ]);
 }
 
