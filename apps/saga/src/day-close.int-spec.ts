@@ -77,7 +77,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
     for (const bank of [BANK_A, BANK_B]) await reply((await calls('DAY_START', bank))[0]);
     unsettledTransferId = randomUUID();
     await tx((m) =>
-      bed.engine.startTransfer(m, {
+      bed.transfers.start(m, {
         transferId: unsettledTransferId,
         type: 'SECURITIES_TO_BANK',
         serialNo: `2026120700${Date.now().toString().slice(-10)}`,
@@ -119,7 +119,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
   it('§7 step 3: a designation made after 13011 belongs to the next business date (its 11001 and its day files)', async () => {
     const relationshipId = randomUUID();
     await tx((m) =>
-      bed.engine.startDesignation(m, {
+      bed.designations.start(m, {
         relationshipId,
         serialNo: `2026120710${Date.now().toString().slice(-10)}`,
         fundAccountNo: uniqueFundAccountNo(),
@@ -180,7 +180,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
     expect((await tx((m) => bed.days.find(m, BANK_A, date)))?.openBreaks).toBe(2);
 
     await tx((m) =>
-      bed.engine.onAdjustmentChanged(m, {
+      bed.transfers.onAdjustmentChanged(m, {
         adjustmentId: randomUUID(),
         breakId: randomUUID(),
         bankCode: BANK_A,

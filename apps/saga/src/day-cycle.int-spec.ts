@@ -77,7 +77,7 @@ describe('day cycle (real PostgreSQL)', () => {
     // A withdrawal of the day whose 12002 is still unanswered.
     const transferId = randomUUID();
     await tx((m) =>
-      bed.engine.startTransfer(m, { transferId, type: 'SECURITIES_TO_BANK', serialNo: `2026112120${Date.now().toString().slice(-10)}`, businessDate: date, fundAccountNo: uniqueFundAccountNo(), currency: 'CNY', amount: Money.parse('10.00'), bankCode: BANK_A, bankAccountNo: '6200000001' }),
+      bed.transfers.start(m, { transferId, type: 'SECURITIES_TO_BANK', serialNo: `2026112120${Date.now().toString().slice(-10)}`, businessDate: date, fundAccountNo: uniqueFundAccountNo(), currency: 'CNY', amount: Money.parse('10.00'), bankCode: BANK_A, bankAccountNo: '6200000001' }),
     );
     const view = await tx((m) => bed.cycle.close(m, date, BANK_A));
     expect(view.find((d) => d.bankCode === BANK_A)?.phase).toBe('ENDING');
@@ -99,7 +99,7 @@ describe('day cycle (real PostgreSQL)', () => {
     const transferId = randomUUID();
     const fundAccountNo = uniqueFundAccountNo();
     await tx((m) =>
-      bed.engine.startTransfer(m, { transferId, type: 'BANK_TO_SECURITIES', serialNo: `2026112120${Date.now().toString().slice(-10)}`, businessDate: date, fundAccountNo, currency: 'CNY', amount: Money.parse('10.00'), bankCode: BANK_A, bankAccountNo: '6200000001' }),
+      bed.transfers.start(m, { transferId, type: 'BANK_TO_SECURITIES', serialNo: `2026112120${Date.now().toString().slice(-10)}`, businessDate: date, fundAccountNo, currency: 'CNY', amount: Money.parse('10.00'), bankCode: BANK_A, bankAccountNo: '6200000001' }),
     );
     expect((await bed.sent(topic(transferOutcome))).filter((o) => o.transferId === transferId)).toEqual([expect.objectContaining({ status: 'FAILED', failure: expect.objectContaining({ code: 'DAY_CLOSED' }) })]);
     for (const bank of bed.config.banks) expect((await bed.sent(topic(bankCallRequestedFor(bank.code)))).filter((c) => c.fundAccountNo === fundAccountNo)).toEqual([]);

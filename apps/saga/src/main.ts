@@ -24,9 +24,11 @@ import { BankStatusService } from './banks/bank-status';
 import { SagaEngine } from './engine/saga-engine';
 import { DayCloseService } from './day/day-close.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
+import { DesignationSaga } from './designation/designation.saga';
 import { TimerPoller } from './engine/timer-poller';
 import { sagaRetention } from './saga-retention';
 import { SagaModule } from './saga.module';
+import { TransferSaga } from './transfer/transfer.saga';
 
 /** saga: coordinates every flow that keeps the ledger and a bank in step (architecture.md "Saga coordinator"). */
 void runDatabaseService({
@@ -39,18 +41,20 @@ void runDatabaseService({
   module: (ctx) => SagaModule.register(ctx),
   subscriptions: (app) => {
     const engine = app.get(SagaEngine);
+    const transfers = app.get(TransferSaga);
+    const designations = app.get(DesignationSaga);
     const banks = app.get(BankStatusService);
     const dayClose = app.get(DayCloseService);
     return [
-      on(transferRequested, (event, manager) => engine.startTransfer(manager, event.payload)),
-      on(designationRequested, (event, manager) => engine.startDesignation(manager, event.payload)),
+      on(transferRequested, (event, manager) => transfers.start(manager, event.payload)),
+      on(designationRequested, (event, manager) => designations.start(manager, event.payload)),
       on(bankCallCompleted, (event, manager) => engine.onCallCompleted(manager, event.payload)),
       on(bankStatusReported, (event, manager) => banks.record(manager, event.payload)),
       on(brokerFilesReady, (event, manager) => dayClose.onBrokerFilesReady(manager, event.payload)),
       on(bankFileStepCompleted, (event, manager) => dayClose.onFileStepCompleted(manager, event.payload)),
       on(bankFilesReceived, (event, manager) => dayClose.onBankFilesReceived(manager, event.payload)),
       on(breaksChanged, (event, manager) => dayClose.onBreaksChanged(manager, event.payload)),
-      on(adjustmentChanged, (event, manager) => engine.onAdjustmentChanged(manager, event.payload)),
+      on(adjustmentChanged, (event, manager) => transfers.onAdjustmentChanged(manager, event.payload)),
     ];
   },
   // The day cycle resumes before timers fire: a fresh database gets its business date first.

@@ -3,11 +3,13 @@ import { bankCallRequestedFor } from '@custody/contracts';
 import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { type CustodyConfig } from '@custody/service-kit';
 import { SEND_WINDOW_MS } from './engine/bank-call.issuer';
+import type { DesignationSaga } from './designation/designation.saga';
 import type { SagaEngine } from './engine/saga-engine';
 import type { TimerPoller } from './engine/timer-poller';
 import { SagaForgetDoneSecrets1732200000031 } from './migrations/1732200000031-saga-forget-done-secrets';
 import { startSagaTestbed } from './testing/saga-testbed';
 import { Money } from '@custody/money';
+import type { TransferSaga } from './transfer/transfer.saga';
 
 /** The saga coordinator's persisted state, timers and decisions against the real PostgreSQL. */
 describe('saga engine (real PostgreSQL)', () => {
@@ -16,13 +18,15 @@ describe('saga engine (real PostgreSQL)', () => {
   const BANK_ACCEPTING_12004 = '1051000';
   let db: TestDatabase;
   let engine: SagaEngine;
+  let transfers: TransferSaga;
+  let designations: DesignationSaga;
   let poller: TimerPoller;
   let config: CustodyConfig;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
     const testbed = await startSagaTestbed('saga_engine');
-    ({ db, engine, poller, config } = testbed);
+    ({ db, engine, transfers, designations, poller, config } = testbed);
     await db.dataSource.transaction((m) => testbed.days.initBusinessDate(m, '2026-11-21'));
   });
 
@@ -48,7 +52,7 @@ describe('saga engine (real PostgreSQL)', () => {
     fundAccountOf.set(transferId, fundAccountNo);
     bankOf.set(transferId, bankCode);
     await db.dataSource.transaction((m) =>
-      engine.startTransfer(m, {
+      transfers.start(m, {
         transferId,
         type,
         serialNo: `2026112120${Date.now().toString().slice(-10)}`,
@@ -112,7 +116,7 @@ describe('saga engine (real PostgreSQL)', () => {
     const transferId = await startWithdrawal();
     const [first] = await calls(transferId);
     const [{ payload }] = (await db.dataSource.query(`SELECT payload FROM saga.sagas WHERE subject_id = $1`, [transferId])) as Array<{ payload: never }>;
-    await db.dataSource.transaction((m) => engine.startTransfer(m, payload));
+    await db.dataSource.transaction((m) => transfers.start(m, payload));
     expect(await calls(transferId)).toEqual([first]);
   });
 
@@ -285,7 +289,7 @@ describe('saga engine (real PostgreSQL)', () => {
     async function startDesignation() {
       const relationshipId = randomUUID();
       await db.dataSource.transaction((m) =>
-        engine.startDesignation(m, {
+        designations.start(m, {
           relationshipId,
           serialNo: `2026112130${Date.now().toString().slice(-10)}`,
           fundAccountNo: relationshipId.slice(0, 8),

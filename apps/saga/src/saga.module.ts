@@ -11,11 +11,15 @@ import { DAY_CYCLE_SETTINGS, DayCycleService, type DayCycleSettings } from './da
 import { DayCycleStarter } from './day/day-cycle.starter';
 import { DayOperations } from './day/day-operations.service';
 import { DayController } from './day/day.controller';
-import { BankCallIssuer } from './engine/bank-call.issuer';
+import { DaySaga } from './day/day.saga';
+import { DesignationSaga } from './designation/designation.saga';
 import { HttpLedgerClient, LedgerClient } from './designation/ledger-client';
+import { BankCallIssuer } from './engine/bank-call.issuer';
+import { SAGA_FLOWS, type SagaFlow } from './engine/saga-flow';
 import { SagaEngine } from './engine/saga-engine';
 import { SagaStore } from './engine/saga-store';
 import { TimerPoller } from './engine/timer-poller';
+import { TransferSaga } from './transfer/transfer.saga';
 
 @Module({})
 export class SagaModule {
@@ -41,6 +45,10 @@ export class SagaModule {
         DayOperations,
         DayCycleStarter,
         BankStatusService,
+        TransferSaga,
+        DesignationSaga,
+        DaySaga,
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { type bankCallCompleted, type bankFileStepCompleted, type bankFilesReceived, type breaksChanged, type brokerFilesReady, summaryChecked } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
+import { withPayload } from '../engine/saga-flow';
 import { SagaStore, type SagaRow, type TimerRow } from '../engine/saga-store';
 import { BankDayRepository } from './bank-day.repository';
 import { DayCycleService } from './day-cycle.service';
@@ -21,7 +22,7 @@ import {
 } from './day-close-decisions';
 import { DayCloseRepository } from './day-close.repository';
 import { type CloseTimerStep, decideSummaryCheck } from './day-decisions';
-import type { DayPayload } from './day-payload';
+import { dayPayload, type DayPayload } from './day-payload';
 
 type Payload<T extends { schema: z.ZodTypeAny }> = z.infer<T['schema']>;
 
@@ -101,7 +102,7 @@ export class DayCloseService {
   }
 
   async onStep(manager: EntityManager, timer: TimerRow): Promise<void> {
-    const saga = (await this.store.lock(manager, timer.saga_id)) as SagaRow<DayPayload>;
+    const saga = withPayload(await this.store.lock(manager, timer.saga_id), dayPayload);
     const decide = this.stepDecision(timer.purpose as CloseTimerStep);
     await this.cycle.advanceClose(manager, saga.bank_code, saga.payload.businessDate, decide);
   }

@@ -5,13 +5,14 @@ import { bankDayChanged, type bankCallCompleted, businessDateSwitched, type DayP
 import { Outbox } from '@custody/messaging';
 import { BusinessDays, chinaDateOf, chinaInstantOf, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, nextSerialNo } from '@custody/service-kit';
 import { BankCallIssuer } from '../engine/bank-call.issuer';
+import { withPayload } from '../engine/saga-flow';
 import { SagaStore, type SagaRow, type TimerRow } from '../engine/saga-store';
 import { BankDayRepository, type BankDay } from './bank-day.repository';
 import { beginClose, type CloseDecision, type DayClose, openBreaksOf, phaseOf, retryStep } from './day-close-decisions';
 import { DayCloseRepository } from './day-close.repository';
 import { DayCloseSteps } from './day-close-steps';
 import { type DayCallPurpose, decideDayCall, type DayStep } from './day-decisions';
-import type { DayPayload } from './day-payload';
+import { dayPayload, type DayPayload } from './day-payload';
 
 type Completion = z.infer<typeof bankCallCompleted.schema>;
 
@@ -186,7 +187,7 @@ export class DayCycleService {
   }
 
   async onStep(manager: EntityManager, timer: TimerRow): Promise<void> {
-    const saga = (await this.store.lock(manager, timer.saga_id)) as SagaRow<DayPayload>;
+    const saga = withPayload(await this.store.lock(manager, timer.saga_id), dayPayload);
     const day = (await this.days.lock(manager, saga.bank_code, saga.payload.businessDate))!;
     switch (timer.purpose as DayStep) {
       case 'WINDOW_END':
@@ -316,7 +317,9 @@ export class DayCycleService {
   async daySaga(manager: EntityManager, bankCode: string, date: string): Promise<SagaRow<DayPayload>> {
     const subject = `${bankCode}:${date}`;
     await this.store.create(manager, 'DAY', subject, bankCode, { businessDate: date } satisfies DayPayload);
-    return (await this.store.lockBySubject(manager, 'DAY', subject)) as SagaRow<DayPayload>;
+    const saga = await this.store.lockBySubject(manager, 'DAY', subject);
+    if (!saga) throw new Error(`the DAY saga ${subject} was not created`);
+    return withPayload(saga, dayPayload);
   }
 
   private async requireCurrent(manager: EntityManager, date: string): Promise<void> {

@@ -54,13 +54,13 @@ describe('saga → transfer ledger client (HTTP edge with the real role guard)',
   });
 
   it('item 2: the saga still reads balances hours after it started, long past any one token lifetime', async () => {
-    expect(await client.balance('100000000001', 'CNY')).toBe('1234.50');
+    expect((await client.balance('100000000001', 'CNY')).toString()).toBe('1234.50');
     clock.advance(SERVICE_TOKEN_LIFETIME_MS + 1000);
-    expect(await client.balance('100000000001', 'CNY')).toBe('1234.50');
+    expect((await client.balance('100000000001', 'CNY')).toString()).toBe('1234.50');
     // The lifetime the saga once signed at start (one hour), and well beyond, in steps the size of a slow designation.
     for (let elapsed = 0; elapsed < 3 * 60 * MINUTE; elapsed += 7 * MINUTE) {
       clock.advance(7 * MINUTE);
-      expect(await client.balance('100000000001', 'CNY')).toBe('1234.50');
+      expect((await client.balance('100000000001', 'CNY')).toString()).toBe('1234.50');
     }
   });
 });

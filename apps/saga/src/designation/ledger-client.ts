@@ -7,7 +7,7 @@ import { type Clock, type SigningIdentity, TokenSource } from '@custody/service-
  * owns; the saga asks it through its API (architecture.md: another service's data only via events or API).
  */
 export abstract class LedgerClient {
-  abstract balance(fundAccountNo: string, currency: string): Promise<string>;
+  abstract balance(fundAccountNo: string, currency: string): Promise<Money>;
 }
 
 @Injectable()
@@ -25,15 +25,17 @@ export class HttpLedgerClient extends LedgerClient {
     return new HttpLedgerClient(transferUrl, new TokenSource(identity, 'auditor', { clock }).token);
   }
 
-  async balance(fundAccountNo: string, currency: string): Promise<string> {
+  /** The fund ledger's balance, read as a Money where it enters the saga (the transfer service's answer). */
+  async balance(fundAccountNo: string, currency: string): Promise<Money> {
     const response = await fetch(`${this.transferUrl}/v1/fund-accounts/${encodeURIComponent(fundAccountNo)}/balances`, {
       headers: { authorization: `Bearer ${this.bearerToken()}` },
       signal: AbortSignal.timeout(5000),
     });
     // A fund account the ledger has not learned of yet has no money: its opening balance is zero.
-    if (response.status === 404) return Money.zero().toString();
+    if (response.status === 404) return Money.zero();
     if (!response.ok) throw new Error(`transfer service answered ${response.status} for the balance of ${fundAccountNo}`);
     const balances = (await response.json()) as Array<{ currency: string; balance: string }>;
-    return balances.find((b) => b.currency === currency)?.balance ?? Money.zero().toString();
+    const balance = balances.find((b) => b.currency === currency)?.balance;
+    return balance === undefined ? Money.zero() : Money.parse(balance);
   }
 }

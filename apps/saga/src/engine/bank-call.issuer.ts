@@ -6,7 +6,8 @@ import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
 import { type CallPurpose, SagaStore, type SagaRow } from './saga-store';
 
-type CallCommand = BankCallRequestInput;
+/** A bank call as a step makes it: the issuer gives it its id and send budget. */
+export type BankCallCommand = Omit<BankCallRequestInput, 'callId' | 'sendWithinMs'>;
 
 /**
  * The adapter reports NO_REPLY itself after requestTimeoutMs; this grace covers an adapter that died
@@ -36,7 +37,7 @@ export class BankCallIssuer {
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
   ) {}
 
-  async issue(manager: EntityManager, saga: SagaRow, purpose: CallPurpose, command: Omit<CallCommand, 'callId' | 'sendWithinMs'>, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
+  async issue(manager: EntityManager, saga: Pick<SagaRow, 'saga_id' | 'bank_code' | 'state' | 'attempt'>, purpose: CallPurpose, command: BankCallCommand, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
     const bank = findBank(this.config, saga.bank_code);
     if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
     const callId = randomUUID();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DayPhase } from '@custody/contracts';
+import type { BankFunction, DayPhase } from '@custody/contracts';
 import type { EntityManager } from 'typeorm';
 import type { CloseTimerStep, DayCallPurpose, DayStep } from '../day/day-decisions';
 import type { CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
@@ -169,6 +169,20 @@ export class SagaStore {
       saga: { saga_id: row.saga_id, kind: row.kind, subject_id: row.subject_id, state: row.state, bank_code: row.bank_code, payload: row.payload, current_call_id: row.current_call_id, attempt: row.attempt },
       dayPhase: row.day_phase ?? undefined,
     };
+  }
+
+  /**
+   * A call whose deadline fired, unless it has completed meanwhile (undefined): what its NO_REPLY completion names.
+   * The call row is read before the saga is locked, the same order as a completion from the adapter, so the two
+   * never deadlock.
+   */
+  async unansweredCall(manager: EntityManager, callId: string): Promise<{ function: BankFunction; serial_no: string; bank_code: string } | undefined> {
+    const [call]: Array<{ function: BankFunction; serial_no: string; completed_at: Date | null; bank_code: string }> = await manager.query(
+      `SELECT c.function, c.serial_no, c.completed_at, s.bank_code FROM saga.bank_calls c JOIN saga.sagas s USING (saga_id) WHERE c.call_id = $1`,
+      [callId],
+    );
+    if (!call || call.completed_at) return undefined;
+    return { function: call.function, serial_no: call.serial_no, bank_code: call.bank_code };
   }
 
   /**

@@ -8,17 +8,21 @@ import { DayCloseSteps, type DayCloseSettings } from '../day/day-close-steps';
 import { DayCloseRepository } from '../day/day-close.repository';
 import { DayCloseService } from '../day/day-close.service';
 import { DayCycleService, type DayCycleSettings } from '../day/day-cycle.service';
+import { DaySaga } from '../day/day.saga';
+import { DesignationSaga } from '../designation/designation.saga';
 import { LedgerClient } from '../designation/ledger-client';
 import { BankCallIssuer } from '../engine/bank-call.issuer';
 import { SagaEngine } from '../engine/saga-engine';
 import { SagaStore } from '../engine/saga-store';
 import { TimerPoller } from '../engine/timer-poller';
+import { Money } from '@custody/money';
 import { SAGA_SCHEMA } from '../saga.schema';
+import { TransferSaga } from '../transfer/transfer.saga';
 
 /** A ledger with nothing in it: designations open with a zero balance. */
 class ZeroLedger extends LedgerClient {
   async balance() {
-    return '0.00';
+    return Money.zero();
   }
 }
 
@@ -42,6 +46,8 @@ export interface SagaTestbed {
   readonly cycle: DayCycleService;
   readonly closes: DayCloseRepository;
   readonly dayClose: DayCloseService;
+  readonly transfers: TransferSaga;
+  readonly designations: DesignationSaga;
   readonly engine: SagaEngine;
   readonly poller: TimerPoller;
   /** The command payloads the saga put in its outbox for `topic`, oldest first. */
@@ -69,7 +75,9 @@ export async function startSagaTestbed(
   const closeSteps = new DayCloseSteps(outbox, issuer, store, config, settings.close ?? { bankFilesWaitMs: 600_000 });
   const cycle = new DayCycleService(days, closes, closeSteps, store, issuer, outbox, clock, config, settings.cycle);
   const dayClose = new DayCloseService(cycle, closes, days, store, outbox);
-  const engine = new SagaEngine(store, outbox, issuer, cycle, dayClose, new ZeroLedger(), config);
+  const transfers = new TransferSaga(store, issuer, outbox, cycle, config);
+  const designations = new DesignationSaga(store, issuer, outbox, cycle, new ZeroLedger());
+  const engine = new SagaEngine(store, [transfers, designations, new DaySaga(cycle, dayClose)]);
   return {
     db,
     config,
@@ -79,6 +87,8 @@ export async function startSagaTestbed(
     cycle,
     closes,
     dayClose,
+    transfers,
+    designations,
     engine,
     poller: new TimerPoller(db.dataSource, store, engine),
     async sent(topic) {
