@@ -63,4 +63,8 @@ describe('saga → transfer ledger client (HTTP edge with the real role guard)',
       expect((await client.balance('100000000001', 'CNY')).toString()).toBe('1234.50');
     }
   });
+
+  it('F-3.3: a fund account with nothing in it opens at the bank with 0.00', async () => {
+    expect((await client.balance('100000000002', 'CNY')).toString()).toBe('0.00');
+  });
 });

@@ -36,6 +36,7 @@ export class HttpLedgerClient extends LedgerClient {
     if (!response.ok) throw new Error(`transfer service answered ${response.status} for the balance of ${fundAccountNo}`);
     const balances = (await response.json()) as Array<{ currency: string; balance: string }>;
     const balance = balances.find((b) => b.currency === currency)?.balance;
-    return balance === undefined ? Money.zero() : Money.parse(balance);
+    // A new fund account's balance is 0.00: never negative (I7), but zero is the usual opening balance.
+    return balance === undefined ? Money.zero() : Money.parse(balance, 'non-negative');
   }
 }
