@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { BankFunction, DayPhase } from '@custody/contracts';
 import type { EntityManager } from 'typeorm';
-import type { CloseTimerStep, DayCallPurpose, DayStep } from '../day/day-decisions';
-import type { CallPurpose as TransferCallPurpose } from '../transfer/transfer-decisions';
 
-/** What a bank call was made for: a transfer's original, resend, query or reversal, or a day's 13012 / 13011. */
-export type CallPurpose = TransferCallPurpose | DayCallPurpose;
+/**
+ * What a bank call was made for, in its flow's words (a transfer's `ORIGINAL`, `QUERY` …, a day's 13012 / 13011): the
+ * store keeps it and hands it back, and only the flow that named it reads it — the engine knows no flow.
+ */
+export type CallPurpose = string;
 
 export type SagaKind = 'DESIGNATION' | 'TRANSFER' | 'DAY';
 
@@ -36,7 +37,7 @@ export interface TimerRow {
   kind: 'CALL_DEADLINE' | 'NEXT_CALL' | 'DAY_STEP';
   call_id: string | null;
   /** NEXT_CALL: the call to make; DAY_STEP: the step to take. */
-  purpose: CallPurpose | DayStep | CloseTimerStep | null;
+  purpose: CallPurpose | null;
 }
 
 /** TypeORM's postgres driver answers `UPDATE … RETURNING` with `[rows, rowCount]`, and `INSERT … RETURNING` with the rows. */
