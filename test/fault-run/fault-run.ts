@@ -70,8 +70,8 @@ export interface FaultRunReport {
   readonly faults: Record<FaultKind, number>;
   /** What was done to the processes: kills, replicas started and stopped, clocks skewed and restored. */
   readonly disruptions: Record<string, number>;
-  /** API calls that met a killed service and were repeated with the same requestId. */
-  readonly retriedRequests: number;
+  /** API calls repeated with the same requestId, by what the first try got: a killed service, no answer in time. */
+  readonly retried: Record<string, number>;
   /** Transfer requests the hub refused as beyond its capacity (`503 OVERLOADED`); asked again only in the closed loop. */
   readonly shed: number;
   /** Open loop: how fast the transfers were in fact offered (the last one's start after the first's), per second. */
@@ -129,7 +129,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     refused: {} as Record<string, number>,
     faults: { DROP_REPLY: 0, DELAY_REPLY: 0, DROP_REQUEST: 0, CLOSE_CONNECTION: 0, CORRUPT_CHECKSUM: 0, DUPLICATE_REPLY: 0 } as Record<FaultKind, number>,
     bankEnded: 0,
-    retriedRequests: 0,
+    retried: {} as Record<string, number>,
     shed: 0,
   };
 
@@ -270,7 +270,7 @@ async function perform(
   ctx: TestContext,
   step: PlannedStep,
   bankInitiated: BankInitiatedLedger,
-  report: { refused: Record<string, number>; retriedRequests: number; shed: number },
+  report: { refused: Record<string, number>; retried: Record<string, number>; shed: number },
   { retryShed }: { retryShed: boolean },
 ): Promise<void> {
   const { account } = step;
@@ -325,7 +325,10 @@ async function perform(
       return;
     }
     if (attempt >= 60) throw new Error(`transfer ${step.requestId} could not be asked: the API answered ${result.status} ${attempt} times`);
-    if (!shed) report.retriedRequests += 1;
+    if (!shed) {
+      const why = result.status === 0 ? 'no answer' : `HTTP ${result.status}${result.body.code ? ` ${result.body.code}` : ''}`;
+      report.retried[why] = (report.retried[why] ?? 0) + 1;
+    }
     await sleep(shed ? 1000 : 500);
   }
 }
@@ -471,7 +474,7 @@ export function formatReport(report: FaultRunReport): string {
     line('refused', report.refused),
     line('faults', report.faults),
     line('disruptions', report.disruptions),
-    `retried       ${report.retriedRequests} API calls repeated with the same requestId after a kill`,
+    line('retried', report.retried),
     ...(report.offeredPerSecond === undefined ? [] : [`offered       ${report.offeredPerSecond} transfers/s (open loop)`]),
     `shed          ${report.shed} transfer requests refused as beyond capacity (503 OVERLOADED)`,
     `bank ended    ${report.bankEnded} of its own transfers left unanswered, by reversal`,
