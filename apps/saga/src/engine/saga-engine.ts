@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Completion, SAGA_FLOWS, type SagaFlow } from './saga-flow';
-import { type CallPurpose, type SagaKind, SagaStore, type TimerRow } from './saga-store';
-
-/** DAY_STEP timers are the day's own steps (`day/day.saga.ts`); a NEXT_CALL or deadline names its saga's call. */
-const STEP_TIMERS_OF: SagaKind = 'DAY';
+import { type SagaKind, SagaStore, type TimerRow } from './saga-store';
 
 /**
  * Runs every saga kind's flow (`SAGA_FLOWS`) against the persisted sagas, calls and timers: hands a call's first
@@ -16,12 +13,17 @@ const STEP_TIMERS_OF: SagaKind = 'DAY';
 export class SagaEngine {
   private readonly logger = new Logger(SagaEngine.name);
   private readonly flows: ReadonlyMap<SagaKind, SagaFlow>;
+  /** The flow whose own steps are timed (DAY_STEP timers, the day's); a NEXT_CALL or deadline names its saga's call. */
+  private readonly timedSteps: SagaFlow | undefined;
 
   constructor(
     private readonly store: SagaStore,
     @Inject(SAGA_FLOWS) flows: readonly SagaFlow[],
   ) {
     this.flows = new Map(flows.map((flow) => [flow.kind, flow]));
+    const timed = flows.filter((flow) => flow.onStep);
+    if (timed.length > 1) throw new Error(`only one flow may take timed steps, not ${timed.map((f) => f.kind).join(' and ')}`);
+    this.timedSteps = timed[0];
   }
 
   async onCallCompleted(manager: EntityManager, completion: Completion): Promise<void> {
@@ -33,9 +35,8 @@ export class SagaEngine {
 
   async onTimer(manager: EntityManager, timer: TimerRow): Promise<void> {
     if (timer.kind === 'DAY_STEP') {
-      const flow = this.flowOf(STEP_TIMERS_OF);
-      if (!flow.onStep) throw new Error(`the ${STEP_TIMERS_OF} flow takes no steps on timers (timer ${timer.timer_id})`);
-      await flow.onStep(manager, timer);
+      if (!this.timedSteps?.onStep) throw new Error(`no flow takes timed steps (timer ${timer.timer_id})`);
+      await this.timedSteps.onStep(manager, timer);
       return;
     }
     if (timer.kind === 'CALL_DEADLINE') {
@@ -56,7 +57,7 @@ export class SagaEngine {
     if (saga.state === 'DONE') return;
     const flow = this.flowOf(saga.kind);
     if (!flow.onNextCall) throw new Error(`saga ${saga.saga_id}: the ${saga.kind} flow makes no next call on a timer (timer ${timer.timer_id})`);
-    await flow.onNextCall(manager, saga, timer.purpose as CallPurpose | null);
+    await flow.onNextCall(manager, saga, timer.purpose);
   }
 
   private flowOf(kind: SagaKind): SagaFlow {
