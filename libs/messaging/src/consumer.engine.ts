@@ -1,8 +1,10 @@
 import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { CoalescedOffsetCommits } from './coalesced-offset-commits';
 import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
 import { decodeEnvelope } from './envelope.codec';
 import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from './failure-class';
+import { GroupCommit } from './group-commit';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
@@ -138,7 +140,8 @@ type RunOutcome<S> =
  * Three ways of taking messages, one per consumer kind:
  * - one at a time (at-least-once): each message applied, then its offset committed;
  * - `batched` (transactional): the ready messages of a partition's fetch applied in one scope — one
- *   transaction with every inbox entry, effect and outbox row — and one offset commit after it (`onBatch`);
+ *   transaction with every inbox entry, effect and outbox row, shared with the other partitions of the fetch
+ *   (group-commit.ts) — and one offset commit after it, shared as well (`onBatch`);
  * - `windowed` (at-least-once, opt-in): the same loop runs for up to `maxInFlight` messages of a partition
  *   at once and a `WindowedDispatcher` decides what may be committed: never past an unfinished message.
  */
@@ -150,6 +153,12 @@ export class ConsumerEngine<S> {
   private readonly monitor: StuckMessageMonitor;
   private readonly windowed: WindowedConsumption | undefined;
   private readonly batched: BatchLimits | undefined;
+  /** Batched: where the runs of the partitions being consumed share their transaction. */
+  private readonly grouped: GroupCommit<S> | undefined;
+  private readonly offsetCommits = new CoalescedOffsetCommits(async (offsets) => {
+    if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
+    await this.consumer.commitOffsets(offsets);
+  });
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopSignal = new AbortController();
@@ -173,6 +182,7 @@ export class ConsumerEngine<S> {
     }
     this.windowed = windowed;
     this.batched = batched;
+    this.grouped = batched ? new GroupCommit(scope) : undefined;
     this.monitor = new StuckMessageMonitor({
       groupId: options.groupId,
       stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
@@ -422,8 +432,10 @@ export class ConsumerEngine<S> {
 
   /**
    * Applies `run` in one scope, in order, each message watched by the stuck monitor while its handler runs
-   * (the last one until the scope has committed). Stops taking messages when the consumer stops, the
-   * partition is lost or the run has lasted `maxDurationMs`; the first message is always applied.
+   * (the last one until the scope has committed). The scope is a transaction shared with the runs of the other
+   * partitions handed in meanwhile (group-commit.ts); if one of theirs fails, this run is applied again. Stops
+   * taking messages when the consumer stops, the partition is lost or the run has lasted `maxDurationMs`; the
+   * first message is always applied.
    */
   private async applyRun(run: ReadonlyArray<ReadyMessage<S>>, control: SettleControl, limits: BatchLimits): Promise<RunOutcome<S>> {
     const began = Date.now();
@@ -431,8 +443,13 @@ export class ConsumerEngine<S> {
     let watched: WatchedMessage | undefined;
     let failed: { index: number; error: unknown } | undefined;
     try {
-      await this.scope.run(async (scope) => {
+      // Shared with the runs other partitions hand in meanwhile; run again if one of theirs failed.
+      await (this.grouped ?? this.scope).run(async (scope) => {
         results = [];
+        if (watched) {
+          this.monitor.end(watched, 'rolled back');
+          watched = undefined;
+        }
         for (const [index, message] of run.entries()) {
           if (index > 0 && (control.cancelled() || Date.now() - began >= limits.maxDurationMs)) break;
           const { prepared, delivery } = message;
@@ -601,7 +618,7 @@ export class ConsumerEngine<S> {
   private async commit(delivery: Delivery): Promise<void> {
     if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
     // The committed offset is the next one to read.
-    await this.consumer.commitOffsets([{ topic: delivery.topic, partition: delivery.partition, offset: (BigInt(delivery.offset) + 1n).toString() }]);
+    await this.offsetCommits.commit({ topic: delivery.topic, partition: delivery.partition, offset: (BigInt(delivery.offset) + 1n).toString() });
   }
 }
 

@@ -1,12 +1,12 @@
 import type { EventEnvelope } from '@custody/contracts';
-import { databaseUrlOf, qualifiedTable, schemaOf } from '@custody/persistence';
+import { databaseUrlOf, schemaOf } from '@custody/persistence';
 import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { onOutboxCommit } from './outbox';
-import { OUTBOX_TABLE } from './outbox-inbox.migration';
+import { RELAY_SESSION_OPTIONS, relayStatements, type RelayStatements } from './outbox-relay.statements';
 import { groupByTopic } from './produce-batcher';
 import { sleep } from './retry.policy';
 
@@ -83,7 +83,7 @@ class SendTimeoutError extends Error {}
 export class OutboxRelay {
   private readonly dataSource: DataSource;
   private readonly schema: string;
-  private readonly table: string;
+  private readonly sql: RelayStatements;
   private readonly lockName: string;
   private readonly producer: RelayProducer;
   private readonly databaseUrl: string;
@@ -106,7 +106,7 @@ export class OutboxRelay {
   constructor(options: OutboxRelayOptions) {
     this.dataSource = options.dataSource;
     this.schema = options.schema ?? schemaOf(options.dataSource);
-    this.table = qualifiedTable(this.schema, OUTBOX_TABLE);
+    this.sql = relayStatements(this.schema);
     this.lockName = `custody.outbox-relay:${this.schema}`;
     if (options.producer) this.producer = options.producer;
     else if (options.kafka) this.producer = createIdempotentProducer(options.kafka);
@@ -161,11 +161,7 @@ export class OutboxRelay {
       // The timeout is set only while the lock is held: an idle relay's connection may wait as long as it likes.
       // The lock is taken by a statement of its own, so that every read below sees what the previous holder marked.
       const [{ locked }] = (
-        await connection.query<{ locked: boolean }>(
-          `SELECT attempt.locked, set_config('idle_session_timeout', CASE WHEN attempt.locked THEN $2 ELSE '0' END, false)
-             FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
-          [this.lockName, String(this.lockIdleTimeoutMs)],
-        )
+        await connection.query<{ locked: boolean }>(this.sql.lock, [this.lockName, String(this.lockIdleTimeoutMs)])
       ).rows;
       if (!locked) return { published: 0, busy: true };
       let published = 0;
@@ -183,21 +179,14 @@ export class OutboxRelay {
         published += rows.length;
         const sent = rows.map((row) => row.id);
         if (this.stopSignal.signal.aborted) {
-          await connection.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+          await connection.query(this.sql.mark, [sent]);
           break;
         }
-        // The mark and the next read in one statement (issue 9). The read shares the mark's snapshot, which still
-        // shows the rows just marked unpublished: they are left out by id. The lock is never let go in a statement
-        // that marks: it would be free before the mark commits, and the next relay could read the rows again.
-        rows = (
-          await connection.query<OutboxRow>(
-            `WITH marked AS (UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[]))
-             SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL AND id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
-            [sent, this.batchSize],
-          )
-        ).rows;
+        // The mark and the next read in one statement (issue 9). The lock is never let go in a statement that
+        // marks: it would be free before the mark commits, and the next relay could read the rows again.
+        rows = (await connection.query<OutboxRow>(this.sql.markAndReadNext, [sent, this.batchSize])).rows;
       }
-      await connection.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0)), set_config('idle_session_timeout', '0', false)`, [this.lockName]);
+      await connection.query(this.sql.unlock, [this.lockName]);
       return { published, busy: false };
     } catch (error) {
       // Ending the session lets go of the lock whatever state the pass left it in; the next pass connects anew.
@@ -207,12 +196,17 @@ export class OutboxRelay {
   }
 
   private async read(connection: Client): Promise<OutboxRow[]> {
-    return (await connection.query<OutboxRow>(`SELECT id, topic, message_key, envelope FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1`, [this.batchSize])).rows;
+    return (await connection.query<OutboxRow>(this.sql.read, [this.batchSize])).rows;
   }
 
   private async connected(): Promise<Client> {
     if (this.connection) return this.connection;
-    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5_000, application_name: `${this.schema}-outbox-relay` });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 5_000,
+      application_name: `${this.schema}-outbox-relay`,
+      options: RELAY_SESSION_OPTIONS,
+    });
     client.on('error', (error) => {
       // E.g. PostgreSQL ended a hung relay's session: the pass in progress fails and the next one reconnects.
       this.logger.warn({ schema: this.schema, error }, 'outbox relay connection lost');

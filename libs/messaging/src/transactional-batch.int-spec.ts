@@ -68,6 +68,29 @@ async function produceCredits(topic: CreditTopic, credits: CreditPayload[]): Pro
   return envelopes;
 }
 
+/** Sends each list of credits to its own partition (the list's index), all in one request. */
+async function producePerPartition(topic: CreditTopic, perPartition: CreditPayload[][]): Promise<Array<EventEnvelope<CreditPayload>>> {
+  const sent = perPartition.flatMap((credits, partition) => credits.map((payload) => ({ partition, envelope: newEnvelope(topic, payload, { key: payload.fundAccountNo }) })));
+  await producer.send({
+    topic: topic.name,
+    acks: -1,
+    messages: sent.map(({ partition, envelope }) => ({ partition, key: envelope.payload.fundAccountNo, value: encodeEnvelope(envelope) })),
+  });
+  return sent.map(({ envelope }) => envelope);
+}
+
+/** The group's committed offset of each partition of the topic, in partition order. */
+async function committedOffsets(groupId: string, topicName: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topicName] });
+    return (entry?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((partition) => partition.offset);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 class CreditRefused extends Error {
   readonly code = 'CREDIT_REFUSED';
 }
@@ -134,6 +157,50 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     expect(inbox.map((row) => row.message_id)).toEqual(envelopes.map((envelope) => envelope.id));
     const effects: Array<{ xmin: string }> = await db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${db.schema}".applied_credits`);
     expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
+  });
+
+  it('issue 9: the partitions of a fetch share one transaction (one xmin for every partition’s inbox entries and effects) and one offset commit request', async () => {
+    const topic = await freshTopic('group-commit', 4);
+    const envelopes = await producePerPartition(topic, [0, 1, 2, 3].map((partition) => [credit(`p${partition}-a`), credit(`p${partition}-b`)]));
+    const groupId = uniqueGroupId('group-commit');
+    const { kafka: recording, commits } = recordingCommits();
+    await consumerFor(groupId, { kafka: recording, partitionsConsumedConcurrently: 4 })
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, db.schema, envelope.payload, envelope.id))
+      .start();
+
+    await waitFor(async () => (await committedOffsets(groupId, topic.name)).every((offset) => offset === '2'), { description: 'two records committed on each partition' });
+    expect(commits).toEqual([['2', '2', '2', '2']]);
+    const inbox = await inboxOf(groupId);
+    expect(inbox.map((row) => row.message_id).sort()).toEqual(envelopes.map((envelope) => envelope.id).sort());
+    const effects: Array<{ xmin: string }> = await db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${db.schema}".applied_credits`);
+    expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
+  });
+
+  it('issue 9: a poison message on one partition of a shared transaction is dead-lettered alone; every other partition’s messages are applied once', async () => {
+    const topic = await freshTopic('group-poison', 3);
+    const deadLetterTopic = uniqueTopicName('dead-letter');
+    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
+    stoppables.push(deadLetters);
+    const envelopes = await producePerPartition(topic, [
+      [credit('p0-a'), credit('p0-b')],
+      [credit('p1-a'), credit('poison'), credit('p1-c')],
+      [credit('p2-a'), credit('p2-b')],
+    ]);
+    const groupId = uniqueGroupId('group-poison');
+    await consumerFor(groupId, { deadLetterTopic, classifyFailure: refusalsArePermanent, partitionsConsumedConcurrently: 3 })
+      .subscribe(topic, async (envelope, manager) => {
+        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        if (envelope.payload.creditId === 'poison') throw new CreditRefused('fund account 880001 is closed');
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffsets(groupId, topic.name)).join() === '2,3,2', { description: 'every record committed' });
+    expect((await creditIds()).sort()).toEqual(['p0-a', 'p0-b', 'p1-a', 'p1-c', 'p2-a', 'p2-b']);
+    const poison = envelopes.find((envelope) => envelope.payload.creditId === 'poison')!;
+    expect((await inboxOf(groupId)).map((row) => row.message_id)).not.toContain(poison.id);
+    const [deadLetter] = await deadLetters.waitForCount(1);
+    expect(readDeadLetterRecord(deadLetter!)).toMatchObject({ originalPartition: 1, originalOffset: '1', messageId: poison.id, errorCode: 'CREDIT_REFUSED' });
   });
 
   it('a poison message in the middle: those before it are applied once and committed, it is dead-lettered with nothing of it applied, those after it are applied; the offset ends past all', async () => {

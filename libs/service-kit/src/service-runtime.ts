@@ -133,7 +133,8 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     groupId: namespace.group(def.name),
     dataSource,
     deadLetterTopic: namespace.deadLetterTopic,
-    partitionsConsumedConcurrently: 4,
+    // Every partition of a fetch at once: their runs share one transaction (group commit, issue 9).
+    partitionsConsumedConcurrently: PARTITIONS,
     classifyFailure: classifyMessageFailure,
     stuckAfterMs: consumerStuckAfterMsFrom(),
     ...env.consumerTuning,
