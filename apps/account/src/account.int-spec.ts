@@ -52,7 +52,7 @@ describe('account service (real PostgreSQL)', () => {
   }
 
   const designate = (fundAccountNo: string, bankCode = BANK_A, requestId = randomUUID()) =>
-    designations.request({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' });
+    designations.designate({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' });
 
   async function liveRelationships(customerNo: string) {
     const rows: Array<{ id: string }> = await db.dataSource.query(

@@ -121,6 +121,7 @@ describe('the close of a bank day (real PostgreSQL)', () => {
     await tx((m) =>
       bed.designations.start(m, {
         relationshipId,
+        mode: 'DESIGNATE',
         serialNo: `2026120710${Date.now().toString().slice(-10)}`,
         fundAccountNo: uniqueFundAccountNo(),
         currency: 'CNY',

@@ -291,6 +291,7 @@ describe('saga engine (real PostgreSQL)', () => {
       await db.dataSource.transaction((m) =>
         designations.start(m, {
           relationshipId,
+          mode: 'DESIGNATE',
           serialNo: `2026112130${Date.now().toString().slice(-10)}`,
           fundAccountNo: relationshipId.slice(0, 8),
           currency: 'CNY',

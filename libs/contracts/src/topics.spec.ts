@@ -1,4 +1,4 @@
-import { bankCallRequestedFor, bankOfCallTopic, type BankCallRequest } from './topics';
+import { bankCallRequestedFor, bankOfCallTopic, designationRequested, type BankCallRequest } from './topics';
 import { Money } from '@custody/money';
 
 const call = (bankCode: string): BankCallRequest => ({
@@ -41,5 +41,30 @@ describe('issue 9: the calls to a bank go to a topic of its own', () => {
     expect(bankOfCallTopic('custody.internal.bank.call-completed.1')).toBeUndefined();
     expect(bankOfCallTopic('custody.internal.bank.call-requested.1')).toBeUndefined();
     expect(bankOfCallTopic('sys3.custody.internal.bank.call-requested.1021000.1')).toBeUndefined();
+  });
+});
+
+describe('designation.requested: a designation (11001) or a pre-designation (11002)', () => {
+  const request = {
+    relationshipId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
+    serialNo: '20261121100000000001',
+    fundAccountNo: '880001',
+    currency: 'CNY',
+    bankCode: '1021000',
+    customer: { customerNo: 'C1', name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: { sealed: 'x' } },
+  };
+  const bankAccount = { bankAccountNo: '6222021234567890123', bankPassword: { sealed: 'y' } };
+
+  it('a request from before pre-designation existed (no mode) is a designation', () => {
+    expect(designationRequested.schema.parse({ ...request, ...bankAccount }).mode).toBe('DESIGNATE');
+  });
+
+  it('F-3.3 S: a designation without the bank account and its password is refused', () => {
+    expect(designationRequested.schema.safeParse({ ...request, mode: 'DESIGNATE' }).success).toBe(false);
+  });
+
+  it('F-3.1, profile §4.1: a pre-designation carries no bank account, and one that does is refused', () => {
+    expect(designationRequested.schema.safeParse({ ...request, mode: 'PRE_DESIGNATE' }).success).toBe(true);
+    expect(designationRequested.schema.safeParse({ ...request, mode: 'PRE_DESIGNATE', ...bankAccount }).success).toBe(false);
   });
 });

@@ -13,25 +13,44 @@ import {
 
 // ---- account → everyone: custody relationships (F-3.x) ----
 
+/**
+ * How a relationship is opened at the bank: `DESIGNATE` (F-3.3 S, 11001) with the customer's bank account and its
+ * password, or `PRE_DESIGNATE` (F-3.1, 11002) with neither — the bank opens the custody account alone, and the
+ * customer confirms at the bank's counter later (F-3.2, 11003 B).
+ */
+export const designationModeSchema = z.enum(['DESIGNATE', 'PRE_DESIGNATE']);
+export type DesignationMode = z.infer<typeof designationModeSchema>;
+
 export const designationRequested = defineTopic(
   'designation.requested',
   1,
-  z.object({
-    relationshipId: z.string().uuid(),
-    serialNo: serialNoSchema,
-    fundAccountNo: z.string().min(1),
-    currency: currencySchema,
-    bankCode: bankCodeSchema,
-    bankAccountNo: z.string().min(1),
-    bankPassword: sealedSecretSchema,
-    customer: z.object({
-      customerNo: z.string().min(1),
-      name: z.string().min(1),
-      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
-      idType: z.string().min(1),
-      idNumber: sealedSecretSchema,
+  z
+    .object({
+      relationshipId: z.string().uuid(),
+      serialNo: serialNoSchema,
+      /** Absent on a request from before pre-designation existed: a designation. */
+      mode: designationModeSchema.default('DESIGNATE'),
+      fundAccountNo: z.string().min(1),
+      currency: currencySchema,
+      bankCode: bankCodeSchema,
+      bankAccountNo: z.string().min(1).optional(),
+      bankPassword: sealedSecretSchema.optional(),
+      customer: z.object({
+        customerNo: z.string().min(1),
+        name: z.string().min(1),
+        type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+        idType: z.string().min(1),
+        idNumber: sealedSecretSchema,
+      }),
+    })
+    .refine((request) => request.mode === 'PRE_DESIGNATE' || (request.bankAccountNo !== undefined && request.bankPassword !== undefined), {
+      message: 'a designation (11001) carries the bank account and its password',
+      path: ['bankAccountNo'],
+    })
+    .refine((request) => request.mode === 'DESIGNATE' || (request.bankAccountNo === undefined && request.bankPassword === undefined), {
+      message: 'a pre-designation (11002) carries no bank account (bank-protocol.md §4.1)',
+      path: ['bankAccountNo'],
     }),
-  }),
 );
 
 const designationResolutionSchema = z.object({
@@ -39,8 +58,9 @@ const designationResolutionSchema = z.object({
   fundAccountNo: z.string().min(1),
   currency: currencySchema,
   bankCode: bankCodeSchema,
-  bankAccountNo: z.string().min(1),
-  status: z.enum(['DESIGNATED', 'FAILED']),
+  /** Absent for a pre-designation: the customer names the bank account when confirming at the bank (F-3.2). */
+  bankAccountNo: z.string().min(1).optional(),
+  status: z.enum(['DESIGNATED', 'PRE_DESIGNATED', 'FAILED']),
   custodyAccountNo: z.string().optional(),
   /**
    * For the day files of the relationship's owner (CHK02/CHK03): the bank day the 11001 was made on, the bank's
@@ -52,7 +72,7 @@ const designationResolutionSchema = z.object({
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 
-/** The saga's verdict on a designation (F-3.3 S); the transfer service links the ledger first. */
+/** The saga's verdict on a designation (F-3.3 S) or a pre-designation (F-3.1); the transfer service links the ledger first. */
 export const designationResolved = defineTopic('designation.resolved', 1, designationResolutionSchema);
 
 /**
@@ -140,7 +160,7 @@ export const transferOutcome = defineTopic(
 
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
- * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 12001, 12002, the reversals 12003
+ * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005.
  */
 export const bankFunctionSchema = z.enum([
@@ -148,6 +168,7 @@ export const bankFunctionSchema = z.enum([
   'DAY_END',
   'SUMMARY_CHECK',
   'DESIGNATE',
+  'PRE_DESIGNATE',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',

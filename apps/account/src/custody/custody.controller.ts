@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
-import { DesignateBody } from './designation.dto';
+import { DesignateBody, PreDesignateBody } from './designation.dto';
 import { DesignationService } from './designation.service';
 
 @ApiTags('custody relationships')
@@ -21,7 +21,22 @@ export class CustodyController {
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
   async designate(@Body() body: DesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const id = await this.designations.request(body);
+    return this.answer(await this.designations.designate(body), waitMs, res);
+  }
+
+  /**
+   * F-3.1. 201 with status PRE_DESIGNATED and the custody account the bank opened; a problem when it refused; 202
+   * (status PENDING) if `waitMs` passed first. Transfers on it are refused (`RELATIONSHIP_NOT_ACTIVE`) until the
+   * customer confirms at the bank (F-3.2).
+   */
+  @Post('pre-designations')
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  async preDesignate(@Body() body: PreDesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.answer(await this.designations.preDesignate(body), waitMs, res);
+  }
+
+  private async answer(id: string, waitMs: string | undefined, res: Response) {
     const relationship = await awaitState(
       () => this.designations.find(id),
       (r) => r.status !== 'PENDING',

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { designationRequested, type designationApplied } from '@custody/contracts';
+import { designationRequested, type designationApplied, type DesignationMode } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import {
   BusinessCalendar,
@@ -19,13 +19,32 @@ import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { AccountFunctionRepository } from './account-function.repository';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
-import type { DesignateBody } from './designation.dto';
+import type { DesignateBody, PreDesignateBody } from './designation.dto';
 
 type Resolution = z.infer<typeof designationApplied.schema>;
+
+/** What opening a relationship at a bank needs, whichever way (F-3.3 S or F-3.1). */
+interface OpeningRequest {
+  readonly requestId: string;
+  readonly fundAccountNo: string;
+  readonly currency: DesignateBody['currency'];
+  readonly bankCode: string;
+  readonly mode: DesignationMode;
+  /** F-3.3 S only: the customer's bank account and its password (sealed before it leaves this service). */
+  readonly bankAccount?: { readonly bankAccountNo: string; readonly bankPassword: string };
+}
+
+/** Each function keeps its own `requestId`s: the same id on the other endpoint is another request. */
+const IDEMPOTENCY_SCOPE: Record<DesignationMode, string> = { DESIGNATE: 'designation', PRE_DESIGNATE: 'pre-designation' };
+
+/** The day files' function code of each way of opening a relationship (bank-protocol.md §4). */
+const FUNCTION_CODE = { DESIGNATED: '11001', PRE_DESIGNATED: '11002' } as const;
 
 /**
  * F-3.3 S: the broker validates, sends the bank account and opening balance to the bank (11001, through
  * the saga and the bank adapter), and records the relationship only after the bank's success reply.
+ * F-3.1: the same without a bank account (11002); the bank's reply names the custody account it opened, and the
+ * relationship is PRE_DESIGNATED — trading allowed, transfers refused until the bank confirms it (F-3.2).
  */
 @Injectable()
 export class DesignationService {
@@ -40,16 +59,27 @@ export class DesignationService {
     private readonly functions: AccountFunctionRepository,
   ) {}
 
-  /** Returns the relationship's id; its state is read (and awaited) by the caller. */
-  async request(body: DesignateBody): Promise<string> {
-    return this.dataSource.transaction((manager) => this.requestIn(manager, body));
+  /** F-3.3 S. Returns the relationship's id; its state is read (and awaited) by the caller. */
+  async designate(body: DesignateBody): Promise<string> {
+    const { bankAccountNo, bankPassword, ...rest } = body;
+    return this.open(body, { ...rest, mode: 'DESIGNATE', bankAccount: { bankAccountNo, bankPassword } });
   }
 
-  private async requestIn(manager: EntityManager, body: DesignateBody): Promise<string> {
-    // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
-    // as RELATIONSHIP_EXISTS.
-    const { replayOf } = await this.idempotency.claim(manager, 'designation', body.requestId, body);
-    if (replayOf) return replayOf;
+  /** F-3.1. Returns the relationship's id; its state is read (and awaited) by the caller. */
+  async preDesignate(body: PreDesignateBody): Promise<string> {
+    return this.open(body, { ...body, mode: 'PRE_DESIGNATE' });
+  }
+
+  private async open(body: DesignateBody | PreDesignateBody, request: OpeningRequest): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
+      // as RELATIONSHIP_EXISTS.
+      const { replayOf } = await this.idempotency.claim(manager, IDEMPOTENCY_SCOPE[request.mode], request.requestId, body);
+      return replayOf ?? this.openIn(manager, request);
+    });
+  }
+
+  private async openIn(manager: EntityManager, body: OpeningRequest): Promise<string> {
     if (!findBank(this.config, body.bankCode)) throw new DomainError('UNKNOWN_BANK', `bank ${body.bankCode} is not configured`);
     const account = await manager.findOne(FundAccount, { where: { fundAccountNo: body.fundAccountNo }, lock: { mode: 'pessimistic_write' } });
     if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} does not exist`);
@@ -62,6 +92,10 @@ export class DesignationService {
     const customer = await manager.findOne(Customer, { where: { customerNo: account.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new Error(`customer ${account.customerNo} of fund account ${account.fundAccountNo} vanished`);
     const live = await manager.findOneBy(CustodyRelationship, { fundAccountNo: body.fundAccountNo, currency: body.currency, status: In(ACTIVE_STATUSES) });
+    if (live?.status === 'PRE_DESIGNATED') {
+      // Profile §4.1: only the bank's 11003 confirms a pre-designation (the bank refuses an 11001 on it, 5201).
+      throw new DomainError('RELATIONSHIP_EXISTS', `fund account ${body.fundAccountNo} is pre-designated at bank ${live.bankCode}: the customer confirms it at the bank (F-3.2)`);
+    }
     if (live) throw new DomainError('RELATIONSHIP_EXISTS', `fund account ${body.fundAccountNo} is already ${live.status} at bank ${live.bankCode}`);
     await this.refuseSecondAccountAtBank(manager, account, body.bankCode);
 
@@ -72,7 +106,7 @@ export class DesignationService {
       fundAccountNo: body.fundAccountNo,
       currency: body.currency,
       bankCode: body.bankCode,
-      bankAccountNo: body.bankAccountNo,
+      bankAccountNo: body.bankAccount?.bankAccountNo ?? null,
       custodyAccountNo: null,
       status: 'PENDING',
       serialNo,
@@ -80,15 +114,17 @@ export class DesignationService {
       bankReturnCode: null,
       failureMessage: null,
     });
-    await this.idempotency.complete(manager, 'designation', body.requestId, relationshipId);
+    await this.idempotency.complete(manager, IDEMPOTENCY_SCOPE[body.mode], body.requestId, relationshipId);
     await this.outbox.add(manager, designationRequested, {
       relationshipId,
       serialNo,
+      mode: body.mode,
       fundAccountNo: body.fundAccountNo,
       currency: body.currency,
       bankCode: body.bankCode,
-      bankAccountNo: body.bankAccountNo,
-      bankPassword: this.sealer.seal(body.bankPassword),
+      ...(body.bankAccount
+        ? { bankAccountNo: body.bankAccount.bankAccountNo, bankPassword: this.sealer.seal(body.bankAccount.bankPassword) }
+        : {}),
       customer: {
         customerNo: customer.customerNo,
         name: customer.name,
@@ -115,27 +151,28 @@ export class DesignationService {
 
   /**
    * Applies the saga's verdict; a repeat (redelivery) finds the relationship no longer PENDING and changes nothing.
-   * A designation is recorded as the day's 11001 for the files of its business date; a resolution from before it
-   * carried one (a message in flight across the upgrade) counts on the day it is applied, China time.
+   * A designation is recorded as the day's 11001 (a pre-designation as its 11002) for the files of its business
+   * date; a resolution from before it carried one (a message in flight across the upgrade) counts on the day it is
+   * applied, China time.
    */
   async resolve(manager: EntityManager, resolution: Resolution): Promise<void> {
     const relationship = await manager.findOne(CustodyRelationship, { where: { id: resolution.relationshipId }, lock: { mode: 'pessimistic_write' } });
     if (!relationship || relationship.status !== 'PENDING') return;
-    if (resolution.status === 'DESIGNATED') {
-      relationship.status = 'DESIGNATED';
+    if (resolution.status !== 'FAILED') {
+      relationship.status = resolution.status;
       relationship.custodyAccountNo = resolution.custodyAccountNo ?? null;
       await this.functions.record(manager, {
         relationshipId: relationship.id,
         bankCode: relationship.bankCode,
         businessDate: resolution.businessDate ?? this.calendar.today(),
-        functionCode: '11001',
+        functionCode: FUNCTION_CODE[resolution.status],
         initiator: 'S',
         brokerSerialNo: relationship.serialNo,
         bankSerialNo: resolution.bankSerialNo ?? null,
         custodyAccountNo: relationship.custodyAccountNo,
         bankAccountNo: relationship.bankAccountNo,
         amount: resolution.openingBalance ?? null,
-        statusAfter: 'DESIGNATED',
+        statusAfter: resolution.status,
       });
     } else {
       relationship.status = 'FAILED';

@@ -110,7 +110,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0042' });
     const bankAccountNo = `6222${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
-    const relationshipId = await designations.request({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '123456' });
     const { serialNo: brokerSerialNo } = await designations.find(relationshipId);
     const bankSerialNo = `B${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
     const custodyAccountNo = `K${randomUUID().replace(/\D/g, '').slice(0, 10)}`;
@@ -205,7 +205,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     await customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.request({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', bankPassword: '123456' });
     await db.dataSource.transaction((m) =>
       designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', status: 'FAILED', businessDate: date, failure: { code: 'BANK_REJECTED', bankReturnCode: '1001', message: '银行密码错' } }),
     );
@@ -234,7 +234,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     await customers.put(customerNo, { name: '孙七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003070001' });
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.request({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', bankPassword: '123456' });
 
     const waiting = await get('CHK02', BANK_A, D);
     expect(waiting.status).toBe(409);

@@ -41,6 +41,24 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     expect(JSON.stringify(draft)).not.toContain('135790');
   });
 
+  it('F-3.1: PRE_DESIGNATE is Acmt.001.01 11002 with the customer, the fund account and the opening balance as ScBal, and no bank account (profile §4.1)', () => {
+    const draft = message(
+      call({
+        function: 'PRE_DESIGNATE',
+        amount: undefined,
+        bankAccountNo: undefined,
+        customer: { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('110101199003074517') },
+        openingBalance: Money.parse('1200.50'),
+      }),
+    );
+    expect(draft).toMatchObject({ name: 'Acmt.001.01', instrCd: '11002', serial: SERIAL });
+    if (draft.name !== 'Acmt.001.01') throw new Error('expected Acmt.001.01');
+    expect(draft.body.Cust).toEqual({ Name: '李四', CertType: '10', CertId: '110101199003074517', Type: 'INVE' });
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(draft.body.ScBal).toEqual({ Type: '0', Bal: Money.parse('1200.50') });
+    expect(draft.body.BkAcct).toBeUndefined();
+  });
+
   it('F-4.2 S: SECURITIES_TO_BANK is Trf.001.01 12002 under the saga serial, with amount and accounts and no password when none is given', () => {
     const draft = message(call({}));
     expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12002', serial: SERIAL });
@@ -80,6 +98,11 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     ['a transfer without an amount', call({ amount: undefined }), /amount is missing/],
     ['a transfer of zero', call({ amount: Money.parse('0.00', 'signed') }), /NOT_POSITIVE/],
     ['a query without the queried serial', call({ function: 'QUERY_RESULT' }), /queriedSerialNo is missing/],
+    [
+      'a PRE_DESIGNATE without its opening balance (ScBal is required on 11002)',
+      call({ function: 'PRE_DESIGNATE', customer: { name: 'A', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('1') } }),
+      /openingBalance is missing/,
+    ],
   ])('a call the adapter cannot map is refused before anything is built: %s', (_name, c, reason) => {
     expect(() => prepareCall(c, fakeSecrets)).toThrow(CallMappingError);
     expect(() => prepareCall(c, fakeSecrets)).toThrow(reason);

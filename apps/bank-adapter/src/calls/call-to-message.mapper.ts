@@ -46,6 +46,15 @@ export type PreparedCall =
       readonly openingBalance?: Money;
     }
   | {
+      /** F-3.1 (11002): no bank account yet; the bank replies with the custody account it opened. */
+      readonly kind: 'PRE_DESIGNATE';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+      readonly openingBalance: Money;
+    }
+  | {
       readonly kind: 'TRANSFER';
       readonly instrCd: typeof INSTRUCTION_CODES.BANK_TO_SECURITIES | typeof INSTRUCTION_CODES.SECURITIES_TO_BANK;
       readonly serialNo: string;
@@ -160,6 +169,16 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         openingBalance: call.openingBalance === undefined ? undefined : amountOf(call.openingBalance, 'non-negative', 'openingBalance'),
       };
     }
+    case 'PRE_DESIGNATE':
+      // Profile §4.1: 11002 carries the opening balance (required) and no bank account.
+      return {
+        kind: 'PRE_DESIGNATE',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+        openingBalance: amountOf(required(call.openingBalance, 'openingBalance'), 'non-negative', 'openingBalance'),
+      };
     case 'BANK_TO_SECURITIES':
     case 'SECURITIES_TO_BANK': {
       const bankAccountNo = required(call.bankAccountNo, 'bankAccountNo');
@@ -248,6 +267,19 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           Ccy: prepared.currency,
           ...(prepared.openingBalance ? { ScBal: { Type: '0' as const, Bal: prepared.openingBalance } } : {}),
           Dgst: '指定存管',
+        },
+      };
+    case 'PRE_DESIGNATE':
+      return {
+        name: 'Acmt.001.01',
+        instrCd: INSTRUCTION_CODES.PRE_DESIGNATE,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          ScBal: { Type: '0' as const, Bal: prepared.openingBalance },
+          Dgst: '预指定存管',
         },
       };
     case 'TRANSFER':

@@ -18,9 +18,9 @@ import { sendDesignationToBank } from './send-designation-to-bank.step';
 type DesignationRequested = z.infer<typeof designationRequested.schema>;
 
 /**
- * F-3.3 S: a custody relationship designated at the bank. The saga asks the ledger for the opening balance, sends
- * the 11001 and resends it, same serial, until the bank answers definitely (`decideDesignation`); the verdict goes
- * to the relationship's owner as `designation.resolved`.
+ * F-3.3 S and F-3.1: a custody relationship designated (11001) or pre-designated (11002) at the bank. The saga asks
+ * the ledger for the opening balance, sends the request and resends it, same serial, until the bank answers
+ * definitely (`decideDesignation`); the verdict goes to the relationship's owner as `designation.resolved`.
  */
 @Injectable()
 export class DesignationSaga extends BankCallSaga<DesignationPayload, CallPurpose> {
@@ -54,7 +54,7 @@ export class DesignationSaga extends BankCallSaga<DesignationPayload, CallPurpos
   }
 
   protected async decide(purpose: CallPurpose, completion: Completion, { manager, saga }: StepContext<DesignationPayload>): Promise<Transition<CallPurpose>> {
-    const decision = decideDesignation(purpose, completion, saga.attempt);
+    const decision = decideDesignation(saga.payload.mode, purpose, completion, saga.attempt);
     if (decision.resolution) {
       const p = saga.payload;
       await this.outbox.add(manager, designationResolved, {
@@ -65,7 +65,7 @@ export class DesignationSaga extends BankCallSaga<DesignationPayload, CallPurpos
         bankAccountNo: p.bankAccountNo,
         ...decision.resolution,
         // What the relationship's owner lists in its CHK02/CHK03 of the day (bank-protocol.md §5): the bank day the
-        // 11001 was made on, the bank's serial from its reply, and the opening balance it carried.
+        // 11001 or 11002 was made on, the bank's serial from its reply, and the opening balance it carried.
         businessDate: p.businessDate,
         ...(completion.bankSerialNo ? { bankSerialNo: completion.bankSerialNo } : {}),
         openingBalance: p.openingBalance,

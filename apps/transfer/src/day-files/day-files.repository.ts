@@ -115,12 +115,12 @@ export class DayFilesRepository {
     }
   }
 
-  /** Every fund ledger of a relationship at the bank, with its balance now, in (fund account, currency) order. */
+  /** Every fund ledger of a relationship at the bank (designated, or pre-designated: its custody account holds the opening balance), with its balance now, in (fund account, currency) order. */
   ledgersAt(manager: EntityManager, bankCode: string): AsyncGenerator<LedgerBalanceRow> {
     return cursorRows<LedgerBalanceRow>(
       manager,
       `SELECT a.fund_account_no AS "fundAccountNo", a.currency, a.balance::text AS balance, ${NAMING}
-         FROM transfer.ledger_accounts a WHERE a.bank_code = $1 AND a.custody_status = 'DESIGNATED' ORDER BY a.fund_account_no, a.currency`,
+         FROM transfer.ledger_accounts a WHERE a.bank_code = $1 AND a.custody_status IN ('DESIGNATED', 'PRE_DESIGNATED') ORDER BY a.fund_account_no, a.currency`,
       [bankCode],
     );
   }

@@ -36,18 +36,19 @@ export class CustodyProjection {
 
   /**
    * Links the ledger to the designated bank, then tells account: the relationship shows DESIGNATED only once
-   * transfers on it are accepted here.
+   * transfers on it are accepted here. A pre-designated ledger (F-3.1) knows its bank but no bank account, and its
+   * transfers are refused (`RELATIONSHIP_NOT_ACTIVE`) until the bank's confirmation (F-3.2).
    */
   async designationResolved(manager: EntityManager, event: z.infer<typeof designationResolved.schema>): Promise<void> {
-    if (event.status === 'DESIGNATED') await this.link(manager, event);
+    if (event.status !== 'FAILED') await this.link(manager, event, event.status);
     await this.outbox.add(manager, designationApplied, event, { key: event.fundAccountNo });
   }
 
-  private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>): Promise<void> {
+  private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>, custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED'): Promise<void> {
     const updated = await manager.update(
       LedgerAccount,
       { fundAccountNo: event.fundAccountNo, currency: event.currency },
-      { bankCode: event.bankCode, bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+      { bankCode: event.bankCode, bankAccountNo: event.bankAccountNo ?? null, custodyStatus },
     );
     // Account publishes fund-account.opened before any designation of it, on the same partition key,
     // so the ledger row exists; if it does not, fail loudly and let the consumer retry.

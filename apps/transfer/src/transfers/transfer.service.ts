@@ -69,6 +69,12 @@ export class TransferService {
     if (replayOf) return replayOf;
     const account = await this.ledger.lock(manager, body.fundAccountNo, body.currency);
     if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
+    if (account.custodyStatus === 'PRE_DESIGNATED') {
+      throw new DomainError(
+        'RELATIONSHIP_NOT_ACTIVE',
+        `fund account ${body.fundAccountNo} is pre-designated at bank ${account.bankCode} in ${body.currency}: transfers open once the customer confirms the designation at the bank (F-3.1, F-3.2)`,
+      );
+    }
     if (account.custodyStatus !== 'DESIGNATED' || !account.bankCode || !account.bankAccountNo) {
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated custodian bank in ${body.currency}`);
     }
