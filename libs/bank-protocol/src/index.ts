@@ -29,7 +29,18 @@ export type {
   TransferSummaryConfirm,
 } from './components';
 export type { SessionMessage, SessionReply } from './sysm-messages';
-export type { AccountOpening, AccountOpeningReply } from './acmt-messages';
+export type {
+  AccountCancellation,
+  AccountCancellationReply,
+  AccountInfoChange,
+  AccountInfoChangeReply,
+  AccountOpening,
+  AccountOpeningReply,
+  AccountQuery,
+  AccountQueryReply,
+  BankAccountChange,
+  BankAccountChangeReply,
+} from './acmt-messages';
 export type { ResultQuery, ResultQueryReply, Reversal, ReversalReply, Transfer, TransferReply } from './trf-messages';
 export type {
   DayBusinessEnd,

@@ -133,9 +133,9 @@ describe('message codec', () => {
     });
 
     it('profile §4: a failed refusal reply has only MsgHdr and Rst, even for messages not typed yet', () => {
-      const header = bankReplyHeader(brokerHeader(INSTRUCTION_CODES.CANCEL_DESIGNATION));
-      const xml = decodeGb18030(encodeRefusal('Acmt.003.01', header, { Code: '1034' })) ?? '';
-      expect(xml).toMatch(/^<MsgText><Acmt\.004\.01><MsgHdr>.*<\/MsgHdr><Rst><Code>1034<\/Code><\/Rst><\/Acmt\.004\.01><\/MsgText>$/);
+      const header = bankReplyHeader(brokerHeader(INSTRUCTION_CODES.INTEREST));
+      const xml = decodeGb18030(encodeRefusal('Trf.007.01', header, { Code: '1034' })) ?? '';
+      expect(xml).toMatch(/^<MsgText><Trf\.008\.01><MsgHdr>.*<\/MsgHdr><Rst><Code>1034<\/Code><\/Rst><\/Trf\.008\.01><\/MsgText>$/);
     });
   });
 
@@ -202,7 +202,7 @@ describe('message codec', () => {
   describe('§7.23: malformed input is refused with the most specific return code for the side answering', () => {
     it.each([
       ['unknown message tag', 'UNKNOWN_MESSAGE', '1033', '2033', msgTextOf(`<Foo.001.01>${HEADER_XML}</Foo.001.01>`)],
-      ['standard message not enabled here', 'NOT_ENABLED', '1034', '2033', msgTextOf(`<Acmt.003.01>${HEADER_XML}</Acmt.003.01>`)],
+      ['standard message not enabled here', 'NOT_ENABLED', '1034', '2033', msgTextOf(`<Trf.007.01>${HEADER_XML}</Trf.007.01>`)],
       ['unknown InstrCd', 'UNKNOWN_MESSAGE', '1033', '2033', msgTextOf(`<Trf.001.01>${HEADER_XML.replace('12002', '19999')}<TrfAmt>1</TrfAmt></Trf.001.01>`)],
       ['SysType 1 (银证转账)', 'NOT_ENABLED', '1034', '2033', msgTextOf(`<Trf.001.01>${HEADER_XML.replace('<SysType>0', '<SysType>1')}<TrfAmt>1</TrfAmt></Trf.001.01>`)],
       ['missing mandatory TrfAmt', 'MISSING_ELEMENT', '1044', '2044', msgTextOf(`<Trf.001.01>${HEADER_XML}</Trf.001.01>`)],

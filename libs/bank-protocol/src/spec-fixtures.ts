@@ -43,6 +43,36 @@ export function bankReplyHeader(request: MessageHeader, serial = 'B000000001'): 
   };
 }
 
+/** A request the bank starts (TradSrc B, a bank serial). */
+export function bankHeader(instrCd: InstructionCode, serial = 'B2024010500000001'): MessageHeader {
+  return {
+    Ver: MESSAGE_VERSION,
+    SysType: '0',
+    InstrCd: instrCd,
+    TradSrc: 'B',
+    Sender: { InstType: 'B', InstId: BANK_ID },
+    Recver: { InstType: 'S', InstId: BROKER_ID },
+    Date: '20240105',
+    Time: '100000',
+    Ref: { Ref: serial, IssrType: 'B', RefIssr: BANK_ID },
+  };
+}
+
+export function brokerReplyHeader(request: MessageHeader, serial = '2024010500000002'): MessageHeader {
+  return {
+    Ver: MESSAGE_VERSION,
+    SysType: '0',
+    InstrCd: request.InstrCd,
+    TradSrc: request.TradSrc,
+    Sender: { InstType: 'S', InstId: BROKER_ID },
+    Recver: { InstType: 'B', InstId: BANK_ID },
+    Date: '20240105',
+    Time: '100001',
+    Ref: { Ref: serial, IssrType: 'S', RefIssr: BROKER_ID },
+    RltdRef: request.Ref,
+  };
+}
+
 export function transferRequest(amount = '1000.00', serial = '2024010500000001'): ProtocolMessage<'Trf.001.01'> {
   return {
     name: 'Trf.001.01',

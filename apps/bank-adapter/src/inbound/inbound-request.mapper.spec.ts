@@ -271,4 +271,20 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
     expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
   });
+
+  const CUST = { Name: 'A', CertType: '10', CertId: '1' } as const;
+  it.each([
+    ['11004 cancel', 'Acmt.004.01', fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
+    ['11005 customer data change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
+    ['11011 account status change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, { BkAcct: { ...BK_ACCT, Status: '1' }, ScAcct: SC_ACCT })],
+    ['11006 bank account change', 'Acmt.008.01', fromBank('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' }, ScAcct: SC_ACCT })],
+    ['11007 identity check', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
+    ['11008 fund balance query', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_FUND_BALANCE, { ScAcct: SC_ACCT })],
+  ] as const)('profile §4.1: a bank-started %s is not wired yet: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
+    const decision = classifyInbound(message, OFFER_ALL);
+    expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: replyName, body: { Rst: { Code: '2033' } } } });
+    if (decision.kind !== 'refuse') return;
+    const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+    expect(() => encodeMessage({ name: decision.reply.name, body: { ...decision.reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+  });
 });

@@ -79,6 +79,14 @@ export function refusalReply(requestName: BusinessRequestName, code: ReturnCode,
   switch (requestName) {
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', body: { Rst } };
+    case 'Acmt.003.01':
+      return { name: 'Acmt.004.01', body: { Rst } };
+    case 'Acmt.005.01':
+      return { name: 'Acmt.006.01', body: { Rst } };
+    case 'Acmt.007.01':
+      return { name: 'Acmt.008.01', body: { Rst } };
+    case 'Acmt.009.01':
+      return { name: 'Acmt.010.01', body: { Rst } };
     case 'Trf.001.01':
       return { name: 'Trf.002.01', body: { Rst } };
     case 'Trf.003.01':

@@ -19,6 +19,14 @@ export function rstOnlyReply(requestName: BusinessRequestName, code: string, inf
   switch (requestName) {
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', serial, body };
+    case 'Acmt.003.01':
+      return { name: 'Acmt.004.01', serial, body };
+    case 'Acmt.005.01':
+      return { name: 'Acmt.006.01', serial, body };
+    case 'Acmt.007.01':
+      return { name: 'Acmt.008.01', serial, body };
+    case 'Acmt.009.01':
+      return { name: 'Acmt.010.01', serial, body };
     case 'Trf.001.01':
       return { name: 'Trf.002.01', serial, body };
     case 'Trf.003.01':

@@ -94,6 +94,12 @@ export class BrokerRequestHandler {
           return header.InstrCd === INSTRUCTION_CODES.DESIGNATE
             ? this.designate(ref, message.body, pinKey, where)
             : rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+        // The other account functions (11004–11009, 11011) are not simulated yet: 1034, as before they were typed.
+        case 'Acmt.003.01':
+        case 'Acmt.005.01':
+        case 'Acmt.007.01':
+        case 'Acmt.009.01':
+          return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
         case 'Trf.005.01':
