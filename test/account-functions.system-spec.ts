@@ -54,7 +54,8 @@ describe('F-3.1 pre-designation (11002, securities-initiated)', () => {
     expect(refused.body).toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
     expect(JSON.stringify(refused.body)).toContain('pre-designated');
     const transfers = await ctx.api.call<{ items: unknown[] }>('GET', `/v1/transfers?fundAccountNo=${fundAccountNo}`);
-    expect(transfers.body.items ?? []).toEqual([]);
+    expect(transfers.status).toBe(200);
+    expect(transfers.body.items).toEqual([]);
     expect(await ctx.balances(fundAccountNo)).toMatchObject({ balance: '0.00' });
   });
 
