@@ -190,6 +190,13 @@ export class StackControl {
   }
 }
 
+export interface Customer {
+  customerNo: string;
+  name: string;
+  idType: string;
+  idNumber: string;
+}
+
 export interface Designated {
   customerNo: string;
   fundAccountNo: string;
@@ -213,7 +220,7 @@ export class TestContext {
     this.bankCodes = Object.keys(this.banks);
   }
 
-  async newCustomer(name = '张三'): Promise<{ customerNo: string; name: string; idType: string; idNumber: string }> {
+  async newCustomer(name = '张三'): Promise<Customer> {
     const customerNo = `C${uniqueDigits(10)}`;
     const customer = { name, type: 'INDIVIDUAL', idType: '10', idNumber: `1101011990${uniqueDigits(8)}` };
     const result = await this.api.call('PUT', `/v1/customers/${customerNo}`, customer);
@@ -233,6 +240,11 @@ export class TestContext {
   async newDesignation(bankCode = this.bankCodes[0], bankBalance = '10000.00'): Promise<Designated> {
     const customer = await this.newCustomer();
     const fundAccountNo = await this.newFundAccount(customer.customerNo);
+    return this.designate(customer, fundAccountNo, bankCode, bankBalance);
+  }
+
+  /** Designates `customer`'s fund account at `bankCode` (F-3.3 S), with a new bank account there holding `bankBalance`. */
+  async designate(customer: Customer, fundAccountNo: string, bankCode: string, bankBalance = '10000.00'): Promise<Designated> {
     const bankAccountNo = `62${uniqueDigits(17)}`;
     const bankPassword = '135790';
     await this.banks[bankCode].openBankAccount({ bankAccountNo, name: customer.name, idType: customer.idType, idNumber: customer.idNumber, password: bankPassword, balance: bankBalance });

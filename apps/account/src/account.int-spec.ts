@@ -8,6 +8,7 @@ import { AccountFunctionRepository } from './custody/account-function.repository
 import { DesignationService } from './custody/designation.service';
 import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
+import { PrimaryChangeService } from './fund-accounts/primary-change.service';
 import { Money } from '@custody/money';
 
 /** Account rules (domain.md §3, §13) against the real PostgreSQL with the service's own migrations. */
@@ -16,6 +17,7 @@ describe('account service (real PostgreSQL)', () => {
   let customers: CustomerService;
   let fundAccounts: FundAccountService;
   let designations: DesignationService;
+  let primaryChanges: PrimaryChangeService;
   let settled: SettledNotifications;
   const BANK_A = '1021000';
   const BANK_B = '1051000';
@@ -39,6 +41,7 @@ describe('account service (real PostgreSQL)', () => {
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository());
+    primaryChanges = new PrimaryChangeService(db.dataSource, idempotency, outbox, settled);
   });
 
   afterAll(() => db?.drop());
@@ -110,7 +113,7 @@ describe('account service (real PostgreSQL)', () => {
     await designate(fundAccountNo, BANK_A);
     const auxiliary = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
-    await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED_BY_CUSTOMER' });
+    await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED' });
 
     const lonely = `C${randomUUID().slice(0, 8)}`;
     await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
@@ -144,7 +147,7 @@ describe('account service (real PostgreSQL)', () => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(DomainError);
-    expect(lost[0].reason).toMatchObject({ code: 'BANK_ALREADY_USED_BY_CUSTOMER' });
+    expect(lost[0].reason).toMatchObject({ code: 'BANK_ALREADY_USED' });
     expect(await liveRelationships(customerNo)).toEqual([won[0].value]);
   });
 
@@ -235,5 +238,72 @@ describe('account service (real PostgreSQL)', () => {
     );
     expect(await designations.find(id)).toMatchObject({ status: 'FAILED', bankReturnCode: '1001' });
     await expect(designate(fundAccountNo)).resolves.toEqual(expect.any(String));
+  });
+
+  async function withAuxiliary() {
+    const { customerNo, fundAccountNo: primary } = await customerWithPrimary();
+    const auxiliary = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0001' });
+    return { customerNo, primary, auxiliary };
+  }
+
+  const roles = async (...fundAccountNos: string[]) => Promise.all(fundAccountNos.map(async (no) => (await fundAccounts.get(no)).role));
+
+  it('§13: a second PRIMARY is refused PRIMARY_EXISTS, and nothing is opened', async () => {
+    const { customerNo } = await customerWithPrimary();
+    const second = uniqueFundAccountNo();
+    await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: second, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' })).rejects.toMatchObject({ code: 'PRIMARY_EXISTS' });
+    await expect(fundAccounts.get(second)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('§13: two PRIMARY openings for one customer at the same moment: one opens, the other is PRIMARY_EXISTS (never the index\'s raw violation)', async () => {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '钱七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003078888' });
+    const open = () => fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
+    const results = await Promise.allSettled([open(), open()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason)).toEqual([expect.objectContaining({ code: 'PRIMARY_EXISTS' })]);
+  });
+
+  it('§13: make-primary is PENDING with primary-change.requested until the transfer service decides; APPLIED moves both roles at once', async () => {
+    const { customerNo, primary, auxiliary } = await withAuxiliary();
+    const changeId = await primaryChanges.request(auxiliary, { requestId: randomUUID() });
+    expect(await primaryChanges.find(changeId)).toMatchObject({ status: 'PENDING', previousPrimaryFundAccountNo: primary });
+    expect(await announced('primary-change.requested', customerNo)).toEqual([{ key: auxiliary, changeId, customerNo, fundAccountNo: auxiliary, previousPrimaryFundAccountNo: primary }]);
+    expect(await roles(primary, auxiliary)).toEqual(['PRIMARY', 'AUXILIARY']);
+
+    const verdict = { changeId, customerNo, fundAccountNo: auxiliary, previousPrimaryFundAccountNo: primary, status: 'APPLIED' as const };
+    await db.dataSource.transaction((m) => primaryChanges.resolve(m, verdict));
+    expect(await primaryChanges.find(changeId)).toMatchObject({ status: 'APPLIED' });
+    expect(await roles(primary, auxiliary)).toEqual(['AUXILIARY', 'PRIMARY']);
+    // A redelivered verdict finds the change decided and changes nothing.
+    await db.dataSource.transaction((m) => primaryChanges.resolve(m, { ...verdict, status: 'REFUSED', refusal: 'late' }));
+    expect(await primaryChanges.find(changeId)).toMatchObject({ status: 'APPLIED', refusal: null });
+  });
+
+  it('§13: a REFUSED change keeps the roles and its reason; a repeat of the request answers the same change, another body is IDEMPOTENCY_KEY_REUSED', async () => {
+    const { customerNo, primary, auxiliary } = await withAuxiliary();
+    const requestId = randomUUID();
+    const changeId = await primaryChanges.request(auxiliary, { requestId });
+    await db.dataSource.transaction((m) =>
+      primaryChanges.resolve(m, { changeId, customerNo, fundAccountNo: auxiliary, previousPrimaryFundAccountNo: primary, status: 'REFUSED', refusal: `fund account ${primary} has unsettled trading` }),
+    );
+    expect(await primaryChanges.find(changeId)).toMatchObject({ status: 'REFUSED', refusal: `fund account ${primary} has unsettled trading` });
+    expect(await roles(primary, auxiliary)).toEqual(['PRIMARY', 'AUXILIARY']);
+    await expect(primaryChanges.request(auxiliary, { requestId })).resolves.toBe(changeId);
+    await expect(primaryChanges.request(primary, { requestId })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('§13: while a change of primary is under way another is refused PRIMARY_CHANGE_REFUSED; the primary made primary is APPLIED at once, announcing nothing', async () => {
+    const { customerNo, primary, auxiliary } = await withAuxiliary();
+    await primaryChanges.request(auxiliary, { requestId: randomUUID() });
+    await expect(primaryChanges.request(primary, { requestId: randomUUID() })).rejects.toMatchObject({ code: 'PRIMARY_CHANGE_REFUSED' });
+    expect(await announced('primary-change.requested', customerNo)).toHaveLength(1);
+
+    const other = await customerWithPrimary();
+    const same = await primaryChanges.request(other.fundAccountNo, { requestId: randomUUID() });
+    expect(await primaryChanges.find(same)).toMatchObject({ status: 'APPLIED', fundAccountNo: other.fundAccountNo, previousPrimaryFundAccountNo: other.fundAccountNo });
+    expect(await announced('primary-change.requested', other.customerNo)).toEqual([]);
+    await expect(primaryChanges.request(uniqueFundAccountNo(), { requestId: randomUUID() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -14,6 +14,8 @@ import { AccountDayFileService } from './day-files/account-day-file.service';
 import { AccountDayFilesController } from './day-files/account-day-files.controller';
 import { FundAccountsController } from './fund-accounts/fund-accounts.controller';
 import { FundAccountService } from './fund-accounts/fund-account.service';
+import { PrimaryChangeService } from './fund-accounts/primary-change.service';
+import { PrimaryChangesController } from './fund-accounts/primary-changes.controller';
 
 @Module({})
 export class AccountModule {
@@ -21,13 +23,14 @@ export class AccountModule {
     return {
       module: AccountModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, CustomersController, FundAccountsController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
+      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
       providers: [
         ...platformProviders(ctx),
+        // Wakes the callers waiting for a designation or a change of primary (both keyed by a uuid of their own).
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, DesignationService, AccountFunctionRepository,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, AccountFunctionRepository,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

@@ -2,6 +2,7 @@ import { CustodyRelationship } from './custody/custody-relationship.entity';
 import { Customer } from './customers/customer.entity';
 import { FundPasswordVerificationRecord } from './customers/fund-password-verification.entity';
 import { FundAccount } from './fund-accounts/fund-account.entity';
+import { PrimaryChange } from './fund-accounts/primary-change.entity';
 import { AccountInitial1732200000001 } from './migrations/1732200000001-account-initial';
 import { AccountFundPasswordLockout1732200000009 } from './migrations/1732200000009-account-fund-password-lockout';
 import { AccountFundPasswordVerifications1732200000011 } from './migrations/1732200000011-account-fund-password-verifications';
@@ -9,10 +10,11 @@ import { AccountFundPasswordPinBlocks1732200000030 } from './migrations/17322000
 import { AccountFundAccountNumberDigits1732200000050 } from './migrations/1732200000050-account-fund-account-number-digits';
 import { AccountFundPasswordVerificationsAgeIndex1732200000055 } from './migrations/1732200000055-account-fund-password-verifications-age-index';
 import { AccountFunctions1732200000070 } from './migrations/1732200000070-account-functions';
+import { AccountPrimaryChanges1732200000090 } from './migrations/1732200000090-account-primary-changes';
 
 /** The account service's own tables and migrations, for the service and for its integration tests. */
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
-  entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070],
+  entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord, PrimaryChange],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090],
 };

@@ -1,22 +1,27 @@
 import 'reflect-metadata';
-import { customerRenamed, designationApplied, designationRequested, fundAccountOpened } from '@custody/contracts';
+import { customerRenamed, designationApplied, designationRequested, fundAccountOpened, primaryChangeRequested, primaryChangeResolved } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { DesignationService } from './custody/designation.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
+import { PrimaryChangeService } from './fund-accounts/primary-change.service';
 
 /** account: customers, fund accounts and custody relationships (domain.md §3, §13). */
 void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed],
+  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
-    return [on(designationApplied, (event, manager) => designations.resolve(manager, event.payload))];
+    const primaryChanges = app.get(PrimaryChangeService);
+    return [
+      on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
+      on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+    ];
   },
 });

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
+import { PrimaryChangeService } from './roles/primary-change.service';
 import { TransferService } from './transfers/transfer.service';
 import { TransferModule } from './transfer.module';
 import { transferSubscriptions } from './transfer.subscriptions';
@@ -15,7 +16,7 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised],
+  produces: [transferRequested, bankReplyReady, designationApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -25,5 +26,6 @@ void runDatabaseService({
       inbound: app.get(BankInitiatedTransferService),
       bankDays: app.get(BankDayProjection),
       adjustments: app.get(AdjustmentService),
+      primaryChanges: app.get(PrimaryChangeService),
     }),
 });

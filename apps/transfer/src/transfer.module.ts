@@ -30,6 +30,7 @@ import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { CustodyProjection } from './projections/custody-projection';
+import { PrimaryChangeService } from './roles/primary-change.service';
 import { StatementRepository } from './statements/statement.repository';
 import { StatementService } from './statements/statement.service';
 import { StatementsController } from './statements/statements.controller';
@@ -51,7 +52,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection,
+        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };

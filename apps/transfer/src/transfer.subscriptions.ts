@@ -1,9 +1,10 @@
-import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
+import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, primaryChangeRequested, transferOutcome } from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import type { CustodyProjection } from './projections/custody-projection';
+import type { PrimaryChangeService } from './roles/primary-change.service';
 import type { TransferService } from './transfers/transfer.service';
 
 /** What the transfer service consumes and which service method applies each (thin edges). */
@@ -13,12 +14,14 @@ export function transferSubscriptions(services: {
   inbound: BankInitiatedTransferService;
   bankDays: BankDayProjection;
   adjustments: AdjustmentService;
+  primaryChanges: PrimaryChangeService;
 }): Subscription[] {
-  const { projection, transfers, inbound, bankDays, adjustments } = services;
+  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
+    on(primaryChangeRequested, (event, manager) => primaryChanges.decide(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),

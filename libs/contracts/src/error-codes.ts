@@ -16,8 +16,16 @@ export const ERROR_CODES = {
   RELATIONSHIP_NOT_ACTIVE: 422,
   RELATIONSHIP_EXISTS: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
+  /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
   FUND_ACCOUNT_LIMIT_REACHED: 422,
-  BANK_ALREADY_USED_BY_CUSTOMER: 422,
+  /** domain.md §13: a second fund account of the customer at the same bank. */
+  BANK_ALREADY_USED: 422,
+  /** domain.md §13: the customer has a primary fund account already (another is made primary by make-primary). */
+  PRIMARY_EXISTS: 409,
+  /** domain.md §13: the old primary has unsettled trading (active trading holds), or a change of primary is under way. */
+  PRIMARY_CHANGE_REFUSED: 409,
+  /** domain.md §13: an auxiliary fund account does not trade, so it takes no trading hold. */
+  AUXILIARY_HOLD_FORBIDDEN: 422,
   HOLD_NOT_ACTIVE: 409,
   UNKNOWN_BANK: 422,
   BANK_UNAVAILABLE: 503,

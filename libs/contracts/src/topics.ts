@@ -111,6 +111,35 @@ export const customerRenamed = defineTopic(
   }),
 );
 
+// ---- account ↔ transfer: which of a customer's fund accounts is primary (domain.md §13) ----
+
+const primaryChangeSchema = z.object({
+  changeId: z.string().uuid(),
+  customerNo: z.string().min(1),
+  /** The fund account that becomes primary. */
+  fundAccountNo: z.string().min(1),
+  /** The customer's primary until now; it becomes auxiliary. */
+  previousPrimaryFundAccountNo: z.string().min(1),
+});
+
+/**
+ * `POST /v1/fund-accounts/{fundAccountNo}/make-primary`, recorded PENDING by account. The transfer service decides,
+ * because it owns the holds that may refuse it: under the ledger rows' locks, so no trading hold can slip in
+ * between its check and the role change.
+ */
+export const primaryChangeRequested = defineTopic('primary-change.requested', 1, primaryChangeSchema);
+
+/** The transfer service's verdict, its ledgers' roles already changed when APPLIED; account then changes its own. */
+export const primaryChangeResolved = defineTopic(
+  'primary-change.resolved',
+  1,
+  primaryChangeSchema.extend({
+    status: z.enum(['APPLIED', 'REFUSED']),
+    /** Why a REFUSED change was refused (the problem's `detail`). */
+    refusal: z.string().min(1).optional(),
+  }),
+);
+
 // ---- transfer ↔ saga: bank-securities transfers (F-4.x) ----
 
 export const transferTypeSchema = z.enum(['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK']);

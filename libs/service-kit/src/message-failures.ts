@@ -38,7 +38,7 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   FORBIDDEN: 'transient',
   // Messages of different topics and partitions arrive in any order: what is missing may be on its way.
   NOT_FOUND: 'transient',
-  // "Customer already has a primary" changes when the primary changes (domain.md §13).
+  // Thrown only at the HTTP edge (a fund account number taken); kept retryable as every edge-only code is.
   ALREADY_EXISTS: 'transient',
   // Balances and holds move with every other message of the account.
   INSUFFICIENT_WITHDRAWABLE: 'transient',
@@ -46,9 +46,15 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   // Relationships are designated, cancelled and changed by other flows (a designation may be in flight).
   RELATIONSHIP_NOT_ACTIVE: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
-  BANK_ALREADY_USED_BY_CUSTOMER: 'transient',
+  BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 'transient',
+  // Thrown only at the HTTP edge (a refused change of primary is recorded, not thrown, by its consumers); were
+  // they thrown by a consumer, roles change with make-primary ("customer already has a primary" too) and the old
+  // primary's holds end.
+  AUXILIARY_HOLD_FORBIDDEN: 'transient',
+  PRIMARY_EXISTS: 'transient',
+  PRIMARY_CHANGE_REFUSED: 'transient',
   // Fund accounts can be closed.
   FUND_ACCOUNT_LIMIT_REACHED: 'transient',
   // Banks are configuration, fixed by a deploy.

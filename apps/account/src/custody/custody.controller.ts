@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
@@ -20,6 +20,11 @@ export class CustodyController {
   @Post('designations')
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json BANK_ALREADY_USED: another fund account of the customer is at that bank (domain.md §13); CURRENCY_MISMATCH; UNKNOWN_BANK; ' +
+      "BANK_REJECTED with the bank's bankReturnCode",
+  })
   async designate(@Body() body: DesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
     return this.answer(await this.designations.designate(body), waitMs, res);
   }

@@ -145,7 +145,7 @@ export class DesignationService {
       [account.customerNo, bankCode, ACTIVE_STATUSES, account.fundAccountNo],
     );
     if (rows.length > 0) {
-      throw new DomainError('BANK_ALREADY_USED_BY_CUSTOMER', `customer ${account.customerNo} already holds fund account ${rows[0].fund_account_no} at bank ${bankCode}`);
+      throw new DomainError('BANK_ALREADY_USED', `customer ${account.customerNo} already holds fund account ${rows[0].fund_account_no} at bank ${bankCode}`);
     }
   }
 

@@ -14,3 +14,7 @@ export class OpenFundAccountBody {
   @Matches(/^[\x21-\x7b\x7d\x7e]{1,4}$/, { message: 'branchId must be 1-4 characters, no spaces or | (证券机构分支号, api.md)' })
   branchId!: string;
 }
+
+export class MakePrimaryBody {
+  @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
+}

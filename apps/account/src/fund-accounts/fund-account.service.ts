@@ -7,9 +7,7 @@ import { Customer } from '../customers/customer.entity';
 import { ACTIVE_STATUSES, CustodyRelationship } from '../custody/custody-relationship.entity';
 import { FundAccount } from './fund-account.entity';
 import type { OpenFundAccountBody } from './fund-account.dto';
-
-/** domain.md §13: up to 5 fund accounts per customer in a currency, each at a different bank. */
-export const MAX_FUND_ACCOUNTS_PER_CURRENCY = 5;
+import { assertOpeningAllowed } from './fund-account-rules';
 
 export interface FundAccountView {
   fundAccountNo: string;
@@ -35,6 +33,8 @@ export class FundAccountService {
     } catch (e) {
       // Twins of one request replay through the idempotency claim; this is another request opening the
       // same number for another customer at the same moment (the customer lock does not serialise those).
+      // (A second primary never reaches the one-primary index: the customer's openings queue on its lock, and
+      // assertOpeningAllowed refuses PRIMARY_EXISTS.)
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
       throw e;
     }
@@ -49,17 +49,7 @@ export class FundAccountService {
     if (await manager.existsBy(FundAccount, { fundAccountNo: body.fundAccountNo })) {
       throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
     }
-    const siblings = await manager.findBy(FundAccount, { customerNo: body.customerNo });
-    if (siblings.filter((a) => a.currency === body.currency).length >= MAX_FUND_ACCOUNTS_PER_CURRENCY) {
-      throw new DomainError('FUND_ACCOUNT_LIMIT_REACHED', `customer ${body.customerNo} already has ${MAX_FUND_ACCOUNTS_PER_CURRENCY} ${body.currency} fund accounts (domain.md §13)`);
-    }
-    const primary = siblings.find((a) => a.role === 'PRIMARY');
-    if (body.role === 'PRIMARY' && primary) {
-      throw new DomainError('ALREADY_EXISTS', `customer ${body.customerNo} already has primary fund account ${primary.fundAccountNo}`);
-    }
-    if (body.role === 'AUXILIARY' && !primary) {
-      throw new DomainError('VALIDATION_FAILED', `an auxiliary fund account needs the customer's primary fund account first (domain.md §13)`);
-    }
+    assertOpeningAllowed(await manager.findBy(FundAccount, { customerNo: body.customerNo }), body);
     await manager.insert(FundAccount, {
       fundAccountNo: body.fundAccountNo,
       customerNo: body.customerNo,

@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Roles } from '@custody/service-kit';
 import { OpenFundAccountBody } from './fund-account.dto';
 import { FundAccountService } from './fund-account.service';
@@ -13,12 +22,23 @@ export class FundAccountsController {
   @Post()
   @HttpCode(201)
   @Roles('trading', 'operator')
+  @ApiCreatedResponse({ description: 'the fund account, as GET shows it' })
+  @ApiBadRequestResponse({ description: 'problem+json VALIDATION_FAILED: a malformed body, or an AUXILIARY account for a customer without a primary' })
+  @ApiNotFoundResponse({ description: 'problem+json NOT_FOUND: no such customer' })
+  @ApiConflictResponse({
+    description:
+      'problem+json PRIMARY_EXISTS: a PRIMARY account for a customer who has one (domain.md §13: exactly one; make-primary moves it); ' +
+      'ALREADY_EXISTS: the fund account number is taken; IDEMPOTENCY_KEY_REUSED',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'problem+json FUND_ACCOUNT_LIMIT_REACHED: the customer holds 5 fund accounts in that currency already (domain.md §13)' })
   open(@Body() body: OpenFundAccountBody) {
     return this.fundAccounts.open(body);
   }
 
   @Get(':fundAccountNo')
   @Roles('trading', 'operator', 'supervisor', 'auditor')
+  @ApiOkResponse({ description: '`{ fundAccountNo, customerNo, currency, role: "PRIMARY"|"AUXILIARY", branchId, relationships }`' })
+  @ApiNotFoundResponse({ description: 'problem+json NOT_FOUND' })
   get(@Param('fundAccountNo') fundAccountNo: string) {
     return this.fundAccounts.get(fundAccountNo);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiProperty, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { CURRENCIES, type Currency, type Money } from '@custody/money';
 import { MoneyField, Roles } from '@custody/service-kit';
@@ -21,6 +21,13 @@ export class HoldsController {
   @Post('fund-accounts/:fundAccountNo/holds')
   @HttpCode(201)
   @Roles('trading')
+  @ApiNotFoundResponse({ description: 'problem+json NOT_FOUND: the fund account has no ledger in that currency' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json AUXILIARY_HOLD_FORBIDDEN: the fund account is auxiliary, and only the primary trades (domain.md §13); ' +
+      'INSUFFICIENT_WITHDRAWABLE: more than is available. Nothing is held.',
+  })
+  @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED' })
   async place(@Param('fundAccountNo') fundAccountNo: string, @Body() body: PlaceHoldBody) {
     return { holdId: await this.holds.place({ ...body, fundAccountNo }) };
   }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Money } from '@custody/money';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { assertTradingHoldAllowed } from '../roles/role-rules';
 import { Hold } from './hold.entity';
 
 export interface PlaceHoldInput {
@@ -29,6 +30,8 @@ export class HoldsService {
       if (replayOf) return replayOf;
       const account = await this.ledger.lock(manager, input.fundAccountNo, input.currency);
       if (!account) throw new DomainError('NOT_FOUND', `fund account ${input.fundAccountNo} has no ${input.currency} ledger`);
+      // Under the ledger's lock, the lock a change of primary takes too: the role read here is the one in force.
+      assertTradingHoldAllowed(account);
       const holdId = await this.ledger.placeHold(manager, account, input.amount, 'TRADING', input.reason);
       await this.idempotency.complete(manager, 'hold', input.requestId, holdId);
       return holdId;

@@ -71,6 +71,34 @@ export class LedgerRepository {
     return rows.length > 0 ? toLedgerAccount(rows[0]) : null;
   }
 
+  /**
+   * Every ledger (each currency) of these fund accounts, locked in (fund account, currency) order: the order internal
+   * transfers lock two ledgers in, so neither waits for the other in a cycle.
+   */
+  async lockFundAccounts(manager: EntityManager, fundAccountNos: readonly string[]): Promise<LedgerAccount[]> {
+    const rows: LedgerAccountRow[] = await manager.query(
+      `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
+              custody_status, customer_name, branch_id
+         FROM transfer.ledger_accounts WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
+      [fundAccountNos],
+    );
+    return rows.map(toLedgerAccount);
+  }
+
+  /** The fund account's active trading holds, every currency: the cash reserved for its orders not yet settled. */
+  async activeTradingHolds(manager: EntityManager, fundAccountNo: string): Promise<number> {
+    const [{ holds }]: Array<{ holds: number }> = await manager.query(
+      `SELECT count(*)::int AS holds FROM transfer.holds WHERE fund_account_no = $1 AND kind = 'TRADING' AND status = 'ACTIVE'`,
+      [fundAccountNo],
+    );
+    return holds;
+  }
+
+  /** The fund account's role (domain.md §13) on every currency's ledger of it; the caller holds their locks. */
+  async setRole(manager: EntityManager, fundAccountNo: string, role: LedgerAccount['role']): Promise<void> {
+    await manager.query(`UPDATE transfer.ledger_accounts SET role = $2 WHERE fund_account_no = $1`, [fundAccountNo, role]);
+  }
+
   /** The bank a fund ledger is with, read without a lock (admission counts per bank before any work is done). */
   async bankOf(manager: EntityManager, fundAccountNo: string, currency: string): Promise<string | null> {
     const rows: Array<{ bank_code: string | null }> = await manager.query('SELECT bank_code FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2', [fundAccountNo, currency]);

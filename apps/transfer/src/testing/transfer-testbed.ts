@@ -14,6 +14,7 @@ import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
+import { PrimaryChangeService } from '../roles/primary-change.service';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { StatementRepository } from '../statements/statement.repository';
 import { StatementService } from '../statements/statement.service';
@@ -43,6 +44,7 @@ export interface TransferTestbed {
   readonly transfers: TransferService;
   readonly internal: InternalTransferService;
   readonly holds: HoldsService;
+  readonly primaryChanges: PrimaryChangeService;
   readonly inbound: BankInitiatedTransferService;
   readonly projection: CustodyProjection;
   readonly queries: TransferQueryService;
@@ -97,6 +99,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     transfers,
     internal: new InternalTransferService(db.dataSource, ledger, idempotency, outbox, config, bankDays, clock, gateWithoutAccountService(sealingKey)),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
+    primaryChanges: new PrimaryChangeService(ledger, outbox),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
     projection,
     queries: new TransferQueryService(db.dataSource, transferRows),
