@@ -4,8 +4,8 @@ import type { Customer } from './components';
 import { decodeGb18030 } from './gb18030';
 import { decodeMessage, encodeMessage } from './message-codec';
 import type { ProtocolMessage } from './message-registry';
-import { MessageDecodeError, MessageEncodeError } from './protocol-errors';
-import { bankHeader, bankReplyHeader, brokerHeader, brokerReplyHeader, msgTextOf } from './spec-fixtures';
+import { MessageEncodeError } from './protocol-errors';
+import { bankHeader, bankReplyHeader, brokerHeader, brokerReplyHeader, msgTextOf, decodeRefusal } from './spec-fixtures';
 
 /** The XML of the fixture headers, written out by hand as the golden texts below spell them. */
 const BROKER = '<InstType>S</InstType><InstId>10270000</InstId>';
@@ -214,16 +214,6 @@ function receiverOf(message: ProtocolMessage): 'S' | 'B' {
   return message.body.MsgHdr.Recver.InstType === 'B' ? 'B' : 'S';
 }
 
-function refusal(side: 'S' | 'B', xml: string): MessageDecodeError {
-  try {
-    decodeMessage(msgTextOf(xml), { localSide: side });
-  } catch (error) {
-    if (error instanceof MessageDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected the message to be refused');
-}
-
 describe('Acmt account functions (§5.5–§5.12, profile §4.1)', () => {
   it.each(GOLDEN)('%s: round-trips through the codec', (_rule, message) => {
     const decoded = decodeMessage(encodeMessage(message), { localSide: receiverOf(message) });
@@ -310,9 +300,9 @@ describe('Acmt account functions (§5.5–§5.12, profile §4.1)', () => {
     { rule: 'Table 29 (Acmt.010.01, 11009) with a BkBal missing Bal (§6.10)', xml: queryReplyWith('11009', `${OK}<BkBal><Type>0</Type></BkBal>`), reason: 'MISSING_ELEMENT' },
     { rule: 'Table 29 (Acmt.010.01, 11009) with a negative balance', xml: queryReplyWith('11009', `${OK}<BkBal><Type>0</Type><Bal>-1.00</Bal></BkBal>`), reason: 'INVALID_AMOUNT' },
   ])('refuses $rule: $reason (bank answers 1044, broker 2044)', ({ xml, reason }) => {
-    const atBank = refusal('B', xml);
+    const atBank = decodeRefusal('B', xml);
     expect(atBank.reason).toBe(reason);
     expect(atBank.returnCode).toBe('1044');
-    expect(refusal('S', xml).returnCode).toBe('2044');
+    expect(decodeRefusal('S', xml).returnCode).toBe('2044');
   });
 });

@@ -3,8 +3,8 @@ import type { MessageHeader } from './components';
 import { decodeGb18030 } from './gb18030';
 import { decodeMessage, encodeMessage } from './message-codec';
 import type { ProtocolMessage } from './message-registry';
-import { MessageDecodeError, MessageEncodeError } from './protocol-errors';
-import { bankReplyHeader, brokerHeader, msgTextOf } from './spec-fixtures';
+import { MessageEncodeError } from './protocol-errors';
+import { bankReplyHeader, brokerHeader, msgTextOf, decodeRefusal } from './spec-fixtures';
 
 function requestHeaderXml(instrCd: string, lastFragment = ''): string {
   return (
@@ -80,16 +80,6 @@ const GOLDEN: ReadonlyArray<readonly [string, ProtocolMessage, string]> = [
   ],
 ];
 
-function refusal(side: 'S' | 'B', xml: string): MessageDecodeError {
-  try {
-    decodeMessage(msgTextOf(xml), { localSide: side });
-  } catch (error) {
-    if (error instanceof MessageDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected the message to be refused');
-}
-
 describe('File messages (§5.29–§5.30, profile §5)', () => {
   it.each(GOLDEN)('%s: encodes to the golden XML and decodes back', (_rule, message, xml) => {
     expect(decodeGb18030(encodeMessage(message))).toBe(`<MsgText>${xml}</MsgText>`);
@@ -139,9 +129,9 @@ describe('File messages (§5.29–§5.30, profile §5)', () => {
     { rule: 'a successful 13007 answer without FileData', xml: fileReply('13007', `<FileInfo>${NAMED_XML}</FileInfo><StPos>0</StPos><DataLen>3</DataLen>`, Y), reason: 'MISSING_ELEMENT' },
     { rule: 'a successful 13007 answer without LstFrag', xml: fileReply('13007', chunkBody), reason: 'MISSING_ELEMENT' },
   ])('refuses $rule: $reason (bank 1044, broker 2044)', ({ xml, reason }) => {
-    const atBank = refusal('B', xml);
+    const atBank = decodeRefusal('B', xml);
     expect(atBank.reason).toBe(reason);
     expect(atBank.returnCode).toBe('1044');
-    expect(refusal('S', xml).returnCode).toBe('2044');
+    expect(decodeRefusal('S', xml).returnCode).toBe('2044');
   });
 });

@@ -2,8 +2,10 @@ import { Money } from '@custody/money';
 import iconv from 'iconv-lite';
 import { INSTRUCTION_CODES, type InstructionCode } from './code-lists';
 import type { MessageHeader } from './components';
+import { decodeMessage } from './message-codec';
 import { MESSAGE_VERSION } from './message-headers';
 import type { ProtocolMessage } from './message-registry';
+import { MessageDecodeError } from './protocol-errors';
 import { parseKeyHex } from './session-keys';
 
 /** Fixture builders shared by this library's specs (not exported from the library). */
@@ -112,3 +114,14 @@ export const HEADER_XML =
   '<MsgHdr><Ver>1.0.0.1</Ver><SysType>0</SysType><InstrCd>12002</InstrCd><TradSrc>S</TradSrc>' +
   '<Sender><InstType>S</InstType><InstId>10270000</InstId></Sender><Recver><InstType>B</InstType><InstId>1021000</InstId></Recver>' +
   '<Date>20240105</Date><Time>093000</Time><Ref><Ref>2024010500000001</Ref><IssrType>S</IssrType><RefIssr>10270000</RefIssr></Ref></MsgHdr>';
+
+/** How `side` refuses to read a message's XML; throws if it reads it. */
+export function decodeRefusal(side: 'S' | 'B', messageXml: string): MessageDecodeError {
+  try {
+    decodeMessage(msgTextOf(messageXml), { localSide: side });
+  } catch (error) {
+    if (error instanceof MessageDecodeError) return error;
+    throw error;
+  }
+  throw new Error('expected the message to be refused');
+}

@@ -3,8 +3,8 @@ import { INSTRUCTION_CODES, type InstructionCode } from './code-lists';
 import { decodeGb18030 } from './gb18030';
 import { decodeMessage, encodeMessage } from './message-codec';
 import type { ProtocolMessage } from './message-registry';
-import { MessageDecodeError, MessageEncodeError } from './protocol-errors';
-import { bankReplyHeader, brokerHeader, msgTextOf } from './spec-fixtures';
+import { MessageEncodeError } from './protocol-errors';
+import { bankReplyHeader, brokerHeader, msgTextOf, decodeRefusal } from './spec-fixtures';
 
 /** The XML of `brokerHeader(instrCd)` and of `bankReplyHeader` to it, as the golden texts below spell them. */
 function requestHeaderXml(instrCd: string): string {
@@ -102,16 +102,6 @@ function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
-function refusal(side: 'S' | 'B', xml: string): MessageDecodeError {
-  try {
-    decodeMessage(msgTextOf(xml), { localSide: side });
-  } catch (error) {
-    if (error instanceof MessageDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected the message to be refused');
-}
-
 describe('Stmt messages (§5.21–§5.28, profile §7)', () => {
   it.each(GOLDEN)('%s: encodes to the golden XML and decodes back', (_rule, message, xml) => {
     expect(decodeGb18030(encodeMessage(message))).toBe(`<MsgText>${xml}</MsgText>`);
@@ -162,9 +152,9 @@ describe('Stmt messages (§5.21–§5.28, profile §7)', () => {
     { rule: '13012 with a date that does not exist', xml: `<Stmt.007.01>${requestHeaderXml('13012')}<BusiDate>20240230</BusiDate></Stmt.007.01>`, reason: 'INVALID_VALUE', bank: '1044', broker: '2044' },
     { rule: '13011 with an element table 44 does not list', xml: `<Stmt.005.01>${requestHeaderXml('13011')}<BusiDate>20240105</BusiDate></Stmt.005.01>`, reason: 'UNEXPECTED_ELEMENT', bank: '1044', broker: '2044' },
   ])('refuses $rule: $reason (bank answers $bank, broker $broker)', ({ xml, reason, bank, broker }) => {
-    const atBank = refusal('B', xml);
+    const atBank = decodeRefusal('B', xml);
     expect(atBank.reason).toBe(reason);
     expect(atBank.returnCode).toBe(bank);
-    expect(refusal('S', xml).returnCode).toBe(broker);
+    expect(decodeRefusal('S', xml).returnCode).toBe(broker);
   });
 });
