@@ -36,7 +36,7 @@ export interface BankBooks {
   bankCode: string;
   summaryAccount: string;
   summary: Record<string, string>;
-  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo: string; balance: string; status: string }>;
+  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
 }
 

@@ -38,6 +38,8 @@ const BROKER = '10000001';
 const EXCHANGE_KEY_HEX = '0123456789ABCDEFFEDCBA9876543210';
 const PIN = '135790';
 const HOLDER = { name: '张三', idType: '10', idNumber: '110101199001011234' };
+/** A customer the broker pre-designates (F-3.1): the bank knows them only from the 11002. */
+const PRE_DESIGNATED = { name: '李四', idNumber: '110101199202022345' };
 const BANK_ACCOUNT = '6222010000000001';
 const FUND_ACCOUNT = '900000000001';
 
@@ -185,6 +187,22 @@ async function brokerTransfer(instrCd: '12001' | '12002', amount: string): Promi
   return reply.body.MsgHdr.RltdRef?.Ref ?? '';
 }
 
+/** F-3.1 S (11002) from the broker for a customer of its own (no bank account); the bank's custody account number. */
+async function brokerPreDesignation(fundAccountNo: string, opening: string): Promise<string> {
+  const reply = await broker.connection.request({
+    name: 'Acmt.001.01',
+    instrCd: INSTRUCTION_CODES.PRE_DESIGNATE,
+    body: {
+      Cust: { Name: PRE_DESIGNATED.name, CertType: '10', CertId: PRE_DESIGNATED.idNumber },
+      ScAcct: { Id: fundAccountNo, Type: '3' },
+      Ccy: 'CNY',
+      ScBal: { Type: '0', Bal: Money.parse(opening, 'non-negative') },
+    },
+  });
+  expect(reply.body.Rst.Code).toBe('0000');
+  return reply.body.BkAcct?.Id ?? '';
+}
+
 /** 12001 B at the bank's counter; its serial and status. */
 async function bankDeposit(amount: string): Promise<{ serialNo: string; status: string }> {
   const result = await http<{ serialNo: string; status: string }>('POST', '/bank-initiated/transfers', { type: 'BANK_TO_SECURITIES', bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, amount });
@@ -264,6 +282,28 @@ describe('bank-protocol.md §7 step 5: after its 13011 the bank pushes B_CHK01�
     // The designation was on the bank's first day, not this one.
     expect([CHK02, CHK03]).toEqual([[], []]);
     expect(broker.arrivals.filter((a) => a.instrCd === '13008').map((a) => [a.fileName, a.code])).toEqual(detailNames(date).map((name) => [name, '0000']));
+  });
+
+  it('§5: a pre-designation of D is a CHK03 record (11002, its opening balance, no bank account) and a CHK02 record pre-designated (1)', async () => {
+    const date = await startDay();
+    const custodyAccountNo = await brokerPreDesignation('900000000002', '75.00');
+    await endDay();
+    await waitFor(() => broker.ready.length === 1);
+    const { CHK01, CHK02, CHK03 } = await bankDetailFiles(date);
+    expect(CHK01).toEqual([]);
+    expect(CHK02).toEqual([expect.objectContaining({ bankAccountNo: null, fundAccountNo: '900000000002', customerName: PRE_DESIGNATED.name, currency: 'CNY', status: '1' })]);
+    expect(CHK03).toEqual([
+      expect.objectContaining({
+        functionCode: '11002',
+        initiator: 'S',
+        custodyAccountNo,
+        bankAccountNo: null,
+        fundAccountNo: '900000000002',
+        customerName: PRE_DESIGNATED.name,
+        idNumber: PRE_DESIGNATED.idNumber,
+        amount: Money.parse('75.00'),
+      }),
+    ]);
   });
 
   it('a repeated 13011 takes no second snapshot and pushes nothing again', async () => {
@@ -385,6 +425,21 @@ describe("bank-protocol.md §7 step 7: the broker's S_CHK04 → the bank's B_DIF
     expect(dif04.map((r) => [r.fundAccountNo, r.brokerAmount.toString(), r.bankAmount.toString(), r.remark, r.date])).toEqual([
       [FUND_ACCOUNT, '90.00', '100.00', '余额不符', date],
       ['900000000999', '5.00', '0.00', '银行方无此账户', date],
+    ]);
+  });
+
+  it('F-3.1: a pre-designated custody account holds its opening balance: compared like any other, named by the identity the broker sent', async () => {
+    const date = await startDay();
+    await brokerPreDesignation('900000000002', '75.00');
+    await brokerPreDesignation('900000000003', '20.00');
+    await endDay();
+    await waitFor(() => broker.ready.length === 1);
+    await sendBrokerFiles(date, { CHK04: [ledger(date, FUND_ACCOUNT, '0.00'), ledger(date, '900000000002', '70.00')] });
+    await waitFor(() => broker.ready.length === 2);
+    const dif04 = await records(broker.received, 'DIF04', `B_DIF04_${compact(date)}.gz`);
+    expect(dif04.map((r) => [r.fundAccountNo, r.customerName, r.brokerAmount.toString(), r.bankAmount.toString(), r.remark])).toEqual([
+      ['900000000002', PRE_DESIGNATED.name, '70.00', '75.00', '余额不符'],
+      ['900000000003', PRE_DESIGNATED.name, '0.00', '20.00', '证券方无此账户'],
     ]);
   });
 

@@ -162,6 +162,22 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
     });
   }
 
+  /** F-3.1 S (11002): the broker's identity of its customer, the fund account and its opening balance; no bank account. */
+  function preDesignate(session: ProtocolConnection, fundAccountNo: string, options: { opening?: string | null; serial?: string; name?: string } = {}) {
+    const opening = options.opening === undefined ? '0.00' : options.opening;
+    return session.request({
+      name: 'Acmt.001.01',
+      instrCd: INSTRUCTION_CODES.PRE_DESIGNATE,
+      serial: options.serial,
+      body: {
+        Cust: { Name: options.name ?? '李四', CertType: '10', CertId: '110101199202022345', Type: 'INVI' },
+        ScAcct: { Id: fundAccountNo, Type: '3' },
+        Ccy: 'CNY',
+        ScBal: opening === null ? undefined : { Type: '0', Bal: Money.parse(opening, 'non-negative') },
+      },
+    });
+  }
+
   function transfer(session: ProtocolConnection, instrCd: '12001' | '12002', bankAccountNo: string, fundAccountNo: string, amount: string, options: { pin?: string; serial?: string; resend?: boolean } = {}) {
     return session.request(
       {
@@ -283,6 +299,62 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       const session = await broker();
       const bankAccountNo = await newBankAccount();
       expect((await designate(session, bankAccountNo, '900000000003', { name: '李四' })).body.Rst.Code).toBe('5016');
+    });
+  });
+
+  describe('F-3.1 S pre-designate (11002)', () => {
+    it('F-3.1: opens a pre-designated custody account with the opening balance, counted into the summary at once, and answers it as BkAcct Type 2', async () => {
+      const session = await broker();
+      const summaryBefore = (await http<{ summary: Record<string, string> }>(sim, 'GET', '/books')).body.summary.CNY;
+      const fundAccountNo = `8${checksumMode === 'SUM256' ? 1 : 2}0000000001`;
+      const reply = await preDesignate(session, fundAccountNo, { opening: '120.00' });
+      expect(reply.body.Rst.Code).toBe('0000');
+      expect(reply.body.BkAcct).toEqual({ Id: expect.any(String), Type: '2' });
+      expect(reply.body.ScAcct).toEqual({ Id: fundAccountNo, Type: '3' });
+      expect(reply.body).toMatchObject({ Ccy: 'CNY', ScBal: { Type: '0', Bal: Money.parse('120.00') } });
+      const custody = await http<Array<Record<string, string>>>(sim, 'GET', `/custody-accounts?fundAccountNo=${fundAccountNo}&currency=CNY`);
+      expect(custody.body).toEqual([{ custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo, currency: 'CNY', balance: '120.00', status: 'PRE_DESIGNATED' }]);
+      const books = await http<{ summary: Record<string, string> }>(sim, 'GET', '/books');
+      expect(Money.parse(books.body.summary.CNY, 'non-negative').minus(Money.parse(summaryBefore, 'non-negative')).toString()).toBe('120.00');
+      // §14: the identity the bank recorded is in no control response.
+      expect(JSON.stringify(books.body)).not.toContain('110101199202022345');
+    });
+
+    it('profile §4: the same Ref again (even on a new session) gets the first reply and opens nothing; another content under it is 1004', async () => {
+      const session = await broker();
+      const fundAccountNo = `8${checksumMode === 'SUM256' ? 1 : 2}0000000002`;
+      const serial = brokerSerials.next();
+      const first = await preDesignate(session, fundAccountNo, { opening: '5.00', serial });
+      expect(first.body.Rst.Code).toBe('0000');
+      const again = await preDesignate(await broker(), fundAccountNo, { opening: '5.00', serial });
+      expect(again.body).toMatchObject({ Rst: { Code: '0000' }, BkAcct: first.body.BkAcct });
+      expect(again.body.MsgHdr.Ref.Ref).toBe(first.body.MsgHdr.Ref.Ref);
+      expect((await preDesignate(session, fundAccountNo, { opening: '6.00', serial })).body.Rst.Code).toBe('1004');
+      expect((await http<unknown[]>(sim, 'GET', `/custody-accounts?fundAccountNo=${fundAccountNo}`)).body).toHaveLength(1);
+    });
+
+    it('F-3.1: 5201 for a relationship that exists; §4.1: an 11001 on the pre-designated one is 5201; a transfer finds it unlinked (1016)', async () => {
+      const session = await broker();
+      const fundAccountNo = `8${checksumMode === 'SUM256' ? 1 : 2}0000000003`;
+      expect((await preDesignate(session, fundAccountNo, { opening: '50.00' })).body.Rst.Code).toBe('0000');
+      expect((await preDesignate(session, fundAccountNo)).body.Rst.Code).toBe('5201');
+      const bankAccountNo = await newBankAccount();
+      expect((await designate(session, bankAccountNo, fundAccountNo)).body.Rst.Code).toBe('5201');
+      expect((await transfer(session, '12001', bankAccountNo, fundAccountNo, '1.00')).body.Rst.Code).toBe('1016');
+      expect((await transfer(session, '12002', bankAccountNo, fundAccountNo, '1.00')).body.Rst.Code).toBe('1016');
+      const { bankAccountNo: designatedAccount, fundAccountNo: designatedFund } = await designated(session);
+      expect((await preDesignate(session, designatedFund)).body.Rst.Code).toBe('5201');
+      expect(await balances(designatedAccount, designatedFund)).toEqual(['1000.00', '0.00']);
+      expect((await http<Array<Record<string, string>>>(sim, 'GET', `/custody-accounts?fundAccountNo=${fundAccountNo}`)).body).toEqual([
+        expect.objectContaining({ balance: '50.00', status: 'PRE_DESIGNATED' }),
+      ]);
+    });
+
+    it('1044: an 11002 without ScBal (the opening balance is required) opens nothing', async () => {
+      const session = await broker();
+      const fundAccountNo = `8${checksumMode === 'SUM256' ? 1 : 2}0000000004`;
+      expect((await preDesignate(session, fundAccountNo, { opening: null })).body.Rst.Code).toBe('1044');
+      expect((await http(sim, 'GET', `/custody-accounts?fundAccountNo=${fundAccountNo}`)).body).toEqual([]);
     });
   });
 

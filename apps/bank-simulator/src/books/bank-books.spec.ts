@@ -1,7 +1,7 @@
 import { ClearPin, sequentialRefIssuer } from '@custody/bank-protocol';
 import { type Currency, Money } from '@custody/money';
 import { BankBooks } from './bank-books';
-import type { BankInitiatedStart, DesignationInput, PasswordProof, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
+import type { BankInitiatedStart, DesignationInput, PasswordProof, PreDesignationInput, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
 
 const BANK = '1021000';
 const BROKER = '10000001';
@@ -38,6 +38,10 @@ function designation(overrides: Partial<DesignationInput> = {}): DesignationInpu
     openingBalance: money('0.00'),
     ...overrides,
   };
+}
+
+function preDesignation(overrides: Partial<PreDesignationInput> = {}): PreDesignationInput {
+  return { ref: ref(), fundAccountNo: '100000000001', currency: 'CNY', customer: HOLDER, openingBalance: money('300.00'), ...overrides };
 }
 
 function transfer(amount: string, overrides: Partial<TransferInput> = {}): TransferInput {
@@ -138,6 +142,83 @@ describe('F-3.3 S designate (11001)', () => {
   it('5002: the bank account is already the custody link of another fund account', () => {
     books.designate(designation());
     expect(codeOf(books.designate(designation({ fundAccountNo: '100000000002' })))).toBe('5002');
+  });
+});
+
+describe('F-3.1 S pre-designate (11002)', () => {
+  it('F-3.1: opens a pre-designated custody account with the opening balance and no bank account; the summary account grows by it at once (I4)', () => {
+    const outcome = books.preDesignate(preDesignation());
+    expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11002', status: 'SUCCEEDED', returnCode: '0000', fundAccountNo: '100000000001', currency: 'CNY', booked: true } });
+    const [custody] = books.listCustodyAccounts({ fundAccountNo: '100000000001', currency: 'CNY' });
+    expect(custody).toMatchObject({ bankAccountNo: null, currency: 'CNY', status: 'PRE_DESIGNATED' });
+    expect(custody.balance.toString()).toBe('300.00');
+    expect(outcome.kind !== 'rejected' && outcome.record).toMatchObject({ custodyAccountNo: custody.custodyAccountNo, amount: money('300.00') });
+    expect(outcome.kind !== 'rejected' && outcome.record.bankAccountNo).toBeUndefined();
+    expect(summary()).toBe('300.00');
+  });
+
+  it('F-3.1: the identity the broker sent is the holder of record (there is no bank account to take it from), and never leaves the books with a custody account', () => {
+    books.preDesignate(preDesignation());
+    const [custody] = books.listCustodyAccounts();
+    expect(books.custodyHolderOf(custody.custodyAccountNo)).toEqual(HOLDER);
+    expect(JSON.stringify([custody, books.custodyAccount(custody.custodyAccountNo)])).not.toContain(HOLDER.idNumber);
+  });
+
+  it('F-3.1: 5201 when the fund account already has a relationship in the currency, pre-designated or designated; nothing opens', () => {
+    books.preDesignate(preDesignation());
+    expect(codeOf(books.preDesignate(preDesignation({ openingBalance: money('1.00') })))).toBe('5201');
+    openAccount();
+    books.designate(designation({ fundAccountNo: '100000000002' }));
+    expect(codeOf(books.preDesignate(preDesignation({ fundAccountNo: '100000000002' })))).toBe('5201');
+    expect(books.listCustodyAccounts()).toHaveLength(2);
+    expect(summary()).toBe('300.00');
+  });
+
+  it('F-3.1: another currency of the same fund account is a relationship of its own', () => {
+    books.preDesignate(preDesignation());
+    expect(codeOf(books.preDesignate(preDesignation({ currency: 'USD', openingBalance: money('10.00') })))).toBe('0000');
+    expect([summary(), summary('USD')]).toEqual(['300.00', '10.00']);
+  });
+
+  it.each([
+    ['by its own customer with the right password', {}],
+    ['naming a bank account this bank does not hold (only its 11003 links one)', { bankAccountNo: '6222999999999999' }],
+  ])('§4.1: an 11001 on a pre-designated relationship is refused 5201, %s', (_case, overrides) => {
+    openAccount();
+    books.preDesignate(preDesignation());
+    const outcome = books.designate(designation({ openingBalance: money('300.00'), ...overrides }));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: '5201' } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'PRE_DESIGNATED', bankAccountNo: null })]);
+    expect(summary()).toBe('300.00');
+  });
+
+  it('F-3.1: a pre-designated relationship cannot transfer: 12001, 12002 and the counter find no link (1016) and nothing moves', () => {
+    openAccount();
+    books.preDesignate(preDesignation());
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+    expect(codeOf(books.securitiesToBank(transfer('10.00')))).toBe('1016');
+    const atCounter = { bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: money('10.00') } as const;
+    expect(books.beginBankToSecurities(atCounter)).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    expect(books.beginSecuritiesToBank(atCounter)).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    expect([bankBalance(), custodyBalance(), summary()]).toEqual(['1000.00', '300.00', '300.00']);
+  });
+
+  it('profile §4 idempotency: the same Ref again replays the first reply (the same custody account) and opens nothing; other content under it is 1004', () => {
+    const request = preDesignation();
+    const first = books.preDesignate(request);
+    const again = books.preDesignate(request);
+    expect(again.kind).toBe('replayed');
+    expect(again.kind !== 'rejected' && again.record.custodyAccountNo).toBe(first.kind !== 'rejected' && first.record.custodyAccountNo);
+    expect(books.preDesignate({ ...request, openingBalance: money('301.00') })).toMatchObject({ kind: 'rejected', returnCode: '1004' });
+    expect(books.listCustodyAccounts()).toHaveLength(1);
+    expect(summary()).toBe('300.00');
+  });
+
+  it('profile §4 idempotency: a refused 11002 replays its refusal under its Ref', () => {
+    books.preDesignate(preDesignation());
+    const refused = preDesignation();
+    books.preDesignate(refused);
+    expect(books.preDesignate(refused)).toMatchObject({ kind: 'replayed', record: { status: 'FAILED', returnCode: '5201' } });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   type CustomerIdentity,
   type DesignationInput,
   type PasswordProof,
+  type PreDesignationInput,
   type QueryAnswer,
   refKey,
   type ReversalInput,
@@ -45,7 +46,12 @@ interface CustodyAccount {
   readonly custodyAccountNo: string;
   readonly fundAccountNo: string;
   readonly currency: Currency;
-  readonly bankAccountNo: string;
+  readonly bankAccountNo: string | null;
+  /**
+   * The identity the broker sent with its 11002: a pre-designated custody account has no bank account to take
+   * its holder from (F-3.1). Absent on a designated one, whose holder is its bank account's.
+   */
+  readonly preDesignatedHolder?: CustomerIdentity;
   balance: Money;
   status: CustodyAccountStatus;
 }
@@ -73,6 +79,7 @@ export interface BankBooksOptions {
 export class InvariantBroken extends Error {}
 
 export const DESIGNATE = '11001';
+export const PRE_DESIGNATE = '11002';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
 export const REVERSE_BANK_TO_SECURITIES = '12003';
@@ -84,12 +91,18 @@ const REVERSED_INSTRUCTION: Readonly<Record<ReversalInstrCd, string>> = {
   [REVERSE_SECURITIES_TO_BANK]: SECURITIES_TO_BANK,
 };
 
-function fingerprintOf(instrCd: string, currency: Currency, amount: Money, bankAccountNo: string, fundAccountNo: string): string {
-  return [instrCd, currency, amount.toString(), bankAccountNo, fundAccountNo].join('|');
+function fingerprintOf(instrCd: string, currency: Currency, amount: Money, bankAccountNo: string | null, fundAccountNo: string): string {
+  return [instrCd, currency, amount.toString(), bankAccountNo ?? '', fundAccountNo].join('|');
 }
 
 function custodyKey(fundAccountNo: string, currency: Currency): string {
   return `${fundAccountNo}/${currency}`;
+}
+
+/** What leaves the books about a custody account: never the identity a pre-designation recorded. */
+function custodySnapshot(custody: CustodyAccount): CustodyAccountSnapshot {
+  const { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status } = custody;
+  return { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status };
 }
 
 export class BankBooks {
@@ -140,12 +153,12 @@ export class BankBooks {
   listCustodyAccounts(filter: { readonly fundAccountNo?: string; readonly currency?: Currency } = {}): CustodyAccountSnapshot[] {
     return [...this.custodyAccounts.values()]
       .filter((c) => (filter.fundAccountNo === undefined || c.fundAccountNo === filter.fundAccountNo) && (filter.currency === undefined || c.currency === filter.currency))
-      .map((c) => ({ ...c }));
+      .map(custodySnapshot);
   }
 
   custodyAccount(custodyAccountNo: string): CustodyAccountSnapshot | undefined {
     const custody = this.custodyAccounts.get(custodyAccountNo);
-    return custody && { ...custody };
+    return custody && custodySnapshot(custody);
   }
 
   /**
@@ -155,6 +168,16 @@ export class BankBooks {
   holderOf(bankAccountNo: string): CustomerIdentity | undefined {
     const account = this.bankAccounts.get(bankAccountNo);
     return account && { name: account.name, idType: account.idType, idNumber: account.idNumber };
+  }
+
+  /**
+   * The bank's record of a custody account's holder, for its day files only (CHK02 and DIF04 name them): its bank
+   * account's holder, or, while it has none (pre-designated), the identity the broker sent with the 11002.
+   */
+  custodyHolderOf(custodyAccountNo: string): CustomerIdentity | undefined {
+    const custody = this.custodyAccounts.get(custodyAccountNo);
+    if (!custody) return undefined;
+    return custody.bankAccountNo === null ? custody.preDesignatedHolder : this.holderOf(custody.bankAccountNo);
   }
 
   summaryBalances(): ReadonlyMap<Currency, Money> {
@@ -220,11 +243,32 @@ export class BankBooks {
       balance: input.openingBalance,
       status: 'NORMAL',
     };
-    this.custodyAccounts.set(custody.custodyAccountNo, custody);
-    this.custodyByFundAccount.set(custodyKey(custody.fundAccountNo, custody.currency), custody);
-    // The opening balance is the fund account's money the broker holds in the summary account (F-3.1/F-3.3).
-    this.addToSummary(custody.currency, input.openingBalance);
-    this.verifyInvariant();
+    this.openCustody(custody);
+    return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
+  }
+
+  /**
+   * F-3.1 S, 11002: open a pre-designated custody account with the fund account's opening balance, counted into
+   * the summary account at once (profile §4.1), and no bank account: the customer's identity is the broker's.
+   */
+  preDesignate(input: PreDesignationInput): BookOutcome {
+    const fingerprint = fingerprintOf(PRE_DESIGNATE, input.currency, input.openingBalance, null, input.fundAccountNo);
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const base = { ref: input.ref, instrCd: PRE_DESIGNATE, fingerprint, amount: input.openingBalance, currency: input.currency, fundAccountNo: input.fundAccountNo };
+    if (this.custodyByFundAccount.has(custodyKey(input.fundAccountNo, input.currency))) {
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' }) };
+    }
+    const custody: CustodyAccount = {
+      custodyAccountNo: this.custodyNumbers.next(),
+      fundAccountNo: input.fundAccountNo,
+      currency: input.currency,
+      bankAccountNo: null,
+      preDesignatedHolder: { ...input.customer },
+      balance: input.openingBalance,
+      status: 'PRE_DESIGNATED',
+    };
+    this.openCustody(custody);
     return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
   }
 
@@ -490,6 +534,9 @@ export class BankBooks {
   }
 
   private designationRefusal(input: DesignationInput): Refusal | undefined {
+    const existing = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    // Profile §4.1: only the bank's own 11003 confirms a pre-designation, whatever bank account the 11001 names.
+    if (existing?.status === 'PRE_DESIGNATED') return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account is pre-designated in this currency: only the bank confirms it (11003)' };
     const bank = this.bankAccounts.get(input.bankAccountNo);
     if (!bank) return { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
     const wrongPassword = this.passwordRefusal(bank, input.password);
@@ -498,7 +545,6 @@ export class BankBooks {
     if (input.customer.idNumber !== bank.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
     if (input.customer.name !== bank.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
     if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
-    const existing = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
     if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
     if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };
     const bankAccountTaken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
@@ -614,6 +660,14 @@ export class BankBooks {
     bank.balances.set(custody.currency, this.bankBalance(bank, custody.currency).minus(amount));
     custody.balance = custody.balance.plus(amount);
     this.addToSummary(custody.currency, amount);
+    this.verifyInvariant();
+  }
+
+  /** A new relationship's custody account; its opening balance is the fund account's money the broker holds in the summary account (F-3.1/F-3.3). */
+  private openCustody(custody: CustodyAccount): void {
+    this.custodyAccounts.set(custody.custodyAccountNo, custody);
+    this.custodyByFundAccount.set(custodyKey(custody.fundAccountNo, custody.currency), custody);
+    this.addToSummary(custody.currency, custody.balance);
     this.verifyInvariant();
   }
 

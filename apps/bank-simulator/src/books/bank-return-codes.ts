@@ -41,7 +41,10 @@ export const BANK_RETURN_CODES = {
   CERT_ID_MISMATCH: '5011',
   /** The table has no bank-side "name mismatch"; the named customer is not the account holder. */
   NOT_SAME_CUSTOMER: '5016',
-  /** The fund account already has a relationship for this currency, with another bank account. */
+  /**
+   * 银证转账对应关系已存在: the fund account already has a relationship for this currency — designated with another
+   * bank account (11001), any relationship (11002), or a pre-designated one an 11001 may not designate (profile §4.1).
+   */
   RELATIONSHIP_EXISTS: '5201',
   /** bank-protocol.md §7 step 3: a new broker transfer after the day's 13011 (银证转账证券公司已签退). */
   DAY_ENDED: '5215',

@@ -74,13 +74,19 @@ export interface BankAccountSnapshot {
   readonly balances: ReadonlyMap<Currency, Money>;
 }
 
-export type CustodyAccountStatus = 'NORMAL';
+/**
+ * `NORMAL`: designated (F-3.3), linked to a bank account, transfers open. `PRE_DESIGNATED` (F-3.1, 11002): opened
+ * with the fund account's opening balance and no bank account yet; no transfer finds it until a confirmation
+ * (11003) links one.
+ */
+export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED';
 
 export interface CustodyAccountSnapshot {
   readonly custodyAccountNo: string;
   readonly fundAccountNo: string;
   readonly currency: Currency;
-  readonly bankAccountNo: string;
+  /** None while the relationship is pre-designated. */
+  readonly bankAccountNo: string | null;
   readonly balance: Money;
   readonly status: CustodyAccountStatus;
 }
@@ -98,6 +104,15 @@ export interface DesignationInput {
   readonly currency: Currency;
   readonly customer: CustomerIdentity;
   readonly password?: PasswordProof;
+  readonly openingBalance: Money;
+}
+
+/** F-3.1 S, 11002: no bank account and no password; the identity is the broker's record of its customer. */
+export interface PreDesignationInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly customer: CustomerIdentity;
   readonly openingBalance: Money;
 }
 

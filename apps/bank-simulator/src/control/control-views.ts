@@ -16,7 +16,7 @@ export function custodyAccountView(account: CustodyAccountSnapshot) {
     custodyAccountNo: account.custodyAccountNo,
     fundAccountNo: account.fundAccountNo,
     currency: account.currency,
-    bankAccountNo: account.bankAccountNo,
+    ...(account.bankAccountNo === null ? {} : { bankAccountNo: account.bankAccountNo }),
     balance: account.balance.toString(),
     status: account.status,
   };

@@ -186,7 +186,8 @@ export class BankDayClose {
     }
     const broker = await this.brokerRecords('CHK04', businessDate);
     const { books, parties } = this.parts;
-    const custody = books.listCustodyAccounts().map((account) => ({ ...account, customerName: books.holderOf(account.bankAccountNo)?.name ?? '' }));
+    // Pre-designated custody accounts too: the bank holds their opening balance (F-3.1).
+    const custody = books.listCustodyAccounts().map((account) => ({ ...account, customerName: books.custodyHolderOf(account.custodyAccountNo)?.name ?? '' }));
     const dif04 = await this.parts.files.write('DIF04', businessDate, balanceDifferences(broker, custody, { parties, businessDate }));
     await this.parts.pusher.push([dif04]);
   }

@@ -164,9 +164,50 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     ]);
   });
 
-  it('every record of the snapshot is written and read back by the codec unchanged', async () => {
-    brokerTransfer('12001', '100.00');
+  it('§5: a pre-designation of D is a CHK03 record (11002, 金额 its opening balance, no bank account, the custody account) and its relationship a CHK02 record pre-designated (1)', () => {
+    const ref = brokerRef();
+    const customer = { name: '李四', idType: '10', idNumber: '110101199202022345' };
+    const outcome = books.preDesignate({ ref, fundAccountNo: '100000000002', currency: 'CNY', customer, openingBalance: Money.parse('320.50') });
+    if (outcome.kind === 'rejected') throw new Error(outcome.info);
+    const { custodyAccountNo, bankSerial } = outcome.record;
+    const refused = books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'CNY', customer, openingBalance: Money.parse('1.00') });
+    expect(refused).toMatchObject({ record: { returnCode: '5201' } });
     const snap = snapshot();
+    expect(snap.chk02).toEqual([
+      expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, status: '0' }),
+      { bankInstId: BANK, brokerInstId: BROKER, branchId: null, tradeDate: D, bankAccountNo: null, fundAccountNo: '100000000002', customerName: '李四', currency: 'CNY', cashExFlag: null, status: '1' },
+    ]);
+    expect(snap.chk03).toEqual([
+      expect.objectContaining({ functionCode: '11001' }),
+      {
+        bankInstId: BANK,
+        brokerInstId: BROKER,
+        branchId: null,
+        tradeDate: D,
+        tradeTime: '10:00:00',
+        bankSerialNo: bankSerial,
+        brokerSerialNo: ref.serial,
+        custodyAccountNo,
+        bankAccountNo: null,
+        fundAccountNo: '100000000002',
+        customerName: '李四',
+        idType: '10',
+        idNumber: '110101199202022345',
+        initiator: 'S',
+        functionCode: '11002',
+        currency: 'CNY',
+        cashExFlag: null,
+        amount: Money.parse('320.50'),
+      },
+    ]);
+    expect(custodyAccountNo).toEqual(books.listCustodyAccounts({ fundAccountNo: '100000000002' })[0].custodyAccountNo);
+  });
+
+  it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
+    brokerTransfer('12001', '100.00');
+    books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });
+    const snap = snapshot();
+    expect([snap.chk02.length, snap.chk03.length]).toEqual([2, 2]);
     for (const [type, records] of [
       ['CHK01', snap.chk01],
       ['CHK02', snap.chk02],

@@ -1,4 +1,6 @@
 import {
+  ACCOUNT_FUNCTION_CODES,
+  type AccountFunctionCode,
   beijingDateTime,
   CERTIFICATION_TYPES,
   type CertificationType,
@@ -10,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { DESIGNATE } from '../books/bank-books';
+import { DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -21,7 +23,8 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
  *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
  * - CHK02: one record per relationship a successful account function touched on D, its state now.
- * - CHK03: one record per successful account function of D (this bank offers 11001 only).
+ * - CHK03: one record per successful account function of D (this bank offers the broker 11001 and 11002); a
+ *   pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker sent.
  */
 
 /** The two institutions every record names. */
@@ -33,6 +36,7 @@ export interface DayParties {
 /** What the snapshot reads from the books besides the log: the holder's identity, the custody account. */
 export interface SnapshotBooks {
   holderOf(bankAccountNo: string): CustomerIdentity | undefined;
+  custodyHolderOf(custodyAccountNo: string): CustomerIdentity | undefined;
   custodyAccount(custodyAccountNo: string): CustodyAccountSnapshot | undefined;
 }
 
@@ -43,14 +47,21 @@ export interface BankDaySnapshot {
   readonly chk03: readonly Chk03Record[];
 }
 
-/** 存管状态 (§7.13) of a custody account: this bank's only state is designated. */
-const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0' };
+/** 存管状态 (§7.13) of a custody account: `0` designated, `1` pre-designated (as the broker's CHK02 writes them). */
+const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1' };
+
+/** The account functions this bank lists in CHK03: the broker's designation and pre-designation. */
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE];
 
 /** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
 const ID_NUMBER_WIDTH = 20;
 
 function isTransferFunction(instrCd: string): instrCd is TransferFunctionCode {
   return (TRANSFER_FUNCTION_CODES as readonly string[]).includes(instrCd);
+}
+
+function isAccountFunction(instrCd: string): instrCd is AccountFunctionCode {
+  return (ACCOUNT_FUNCTION_CODES as readonly string[]).includes(instrCd);
 }
 
 function isCertificationType(value: string): value is CertificationType {
@@ -68,18 +79,24 @@ function ofDay(record: TransactionRecord, businessDate: string): boolean {
   return record.clearingDate === businessDate && !record.afterDayEnd;
 }
 
-/** The fields a listed record must have; a booked transfer or designation always has them. */
-function moneyFields(record: TransactionRecord) {
-  const { bankAccountNo, fundAccountNo, currency, amount } = record;
-  if (bankAccountNo === undefined || fundAccountNo === undefined || currency === undefined || amount === undefined) {
-    throw new Error(`transaction ${record.ref.serial} lacks its accounts or amount`);
-  }
-  return { bankAccountNo, fundAccountNo, currency, amount };
+/** The fields a listed record must have; a booked transfer or account function always has them (a pre-designation no bank account). */
+function listedFields(record: TransactionRecord) {
+  const { fundAccountNo, currency, amount } = record;
+  if (fundAccountNo === undefined || currency === undefined || amount === undefined) throw new Error(`transaction ${record.ref.serial} lacks its fund account or amount`);
+  return { bankAccountNo: record.bankAccountNo ?? null, fundAccountNo, currency, amount };
 }
 
-function holder(books: SnapshotBooks, record: TransactionRecord, bankAccountNo: string): CustomerIdentity {
-  const identity = books.holderOf(bankAccountNo);
-  if (!identity) throw new Error(`transaction ${record.ref.serial} names bank account ${bankAccountNo}, which the bank does not hold`);
+/** A transfer names both ends. */
+function moneyFields(record: TransactionRecord) {
+  const fields = listedFields(record);
+  if (fields.bankAccountNo === null) throw new Error(`transfer ${record.ref.serial} lacks its bank account`);
+  return { ...fields, bankAccountNo: fields.bankAccountNo };
+}
+
+/** The bank's record of the customer: the bank account's holder, or, with no bank account (pre-designated), the identity its custody account recorded. */
+function holder(books: SnapshotBooks, record: TransactionRecord, bankAccountNo: string | null): CustomerIdentity {
+  const identity = bankAccountNo !== null ? books.holderOf(bankAccountNo) : record.custodyAccountNo !== undefined ? books.custodyHolderOf(record.custodyAccountNo) : undefined;
+  if (!identity) throw new Error(`transaction ${record.ref.serial} names a customer the bank does not hold`);
   return identity;
 }
 
@@ -110,7 +127,8 @@ export function chk01RecordOf(record: TransactionRecord, books: SnapshotBooks, p
 }
 
 export function chk03RecordOf(record: TransactionRecord, books: SnapshotBooks, parties: DayParties): Chk03Record {
-  const fields = moneyFields(record);
+  if (!isAccountFunction(record.instrCd)) throw new Error(`transaction ${record.ref.serial} is a ${record.instrCd}, not an account function`);
+  const fields = listedFields(record);
   const identity = holder(books, record, fields.bankAccountNo);
   return {
     ...parties,
@@ -124,17 +142,17 @@ export function chk03RecordOf(record: TransactionRecord, books: SnapshotBooks, p
     idType: isCertificationType(identity.idType) ? identity.idType : null,
     idNumber: identity.idNumber.length <= ID_NUMBER_WIDTH ? identity.idNumber : null,
     initiator: record.ref.issuerType,
-    functionCode: DESIGNATE,
+    functionCode: record.instrCd,
     currency: fields.currency,
     cashExFlag: cashExFlagFor(fields.currency),
-    // 金额: the opening balance for 11001.
+    // 金额: the opening balance for 11001 and 11002.
     amount: fields.amount,
   };
 }
 
 function chk02RecordOf(record: TransactionRecord, books: SnapshotBooks, parties: DayParties): Chk02Record {
   const custody = record.custodyAccountNo === undefined ? undefined : books.custodyAccount(record.custodyAccountNo);
-  if (!custody) throw new Error(`designation ${record.ref.serial} lost its custody account`);
+  if (!custody) throw new Error(`account function ${record.ref.serial} lost its custody account`);
   return {
     ...parties,
     branchId: null,
@@ -156,7 +174,7 @@ export function takeSnapshot(businessDate: string, log: Iterable<TransactionReco
   for (const record of log) {
     if (!ofDay(record, businessDate)) continue;
     if (isTransferFunction(record.instrCd) && record.booked) chk01.push(chk01RecordOf(record, books, parties));
-    if (record.instrCd === DESIGNATE && record.status === 'SUCCEEDED') {
+    if (LISTED_ACCOUNT_FUNCTIONS.includes(record.instrCd) && record.status === 'SUCCEEDED') {
       chk03.push(chk03RecordOf(record, books, parties));
       const state = chk02RecordOf(record, books, parties);
       relationships.set(`${state.fundAccountNo}/${state.currency}`, state);

@@ -46,7 +46,7 @@ export function rstOnlyReply(requestName: BusinessRequestName, code: string, inf
   }
 }
 
-/** 11001 reply: the custody account travels as `BkAcct` with `Type` 2 (profile §4). */
+/** 11001 and 11002 reply: the custody account travels as `BkAcct` with `Type` 2 (profile §4). */
 export function designationReply(record: TransactionRecord): ReplyDraft<'Acmt.002.01'> {
   if (record.status !== 'SUCCEEDED' || !record.custodyAccountNo || !record.fundAccountNo) {
     return { name: 'Acmt.002.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };

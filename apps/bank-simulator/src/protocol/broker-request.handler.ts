@@ -91,9 +91,7 @@ export class BrokerRequestHandler {
       const pinKey = connection.workingKeys?.pinKey;
       switch (message.name) {
         case 'Acmt.001.01':
-          return header.InstrCd === INSTRUCTION_CODES.DESIGNATE
-            ? this.designate(ref, message.body, pinKey, where)
-            : rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+          return this.openAccount(ref, message.body, pinKey, where);
         // The other account functions (11004–11009, 11011) are not simulated yet: 1034, as before they were typed.
         case 'Acmt.003.01':
         case 'Acmt.005.01':
@@ -155,6 +153,29 @@ export class BrokerRequestHandler {
     this.dayClose.dayEnded();
     this.log.info({ ...where, businessDate: this.books.day.date }, 'day ended (13011)');
     return rstOnlyReply('Stmt.005.01', code, '日间业务结束');
+  }
+
+  /** Acmt.001.01 by its code (profile §4): the broker may send 11001 and 11002; 11003 and 11010 are the bank's own. */
+  private openAccount(ref: TransactionRef, body: MessageBody<'Acmt.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd === INSTRUCTION_CODES.DESIGNATE) return this.designate(ref, body, pinKey, where);
+    if (instrCd === INSTRUCTION_CODES.PRE_DESIGNATE) return this.preDesignate(ref, body, where);
+    return rstOnlyReply('Acmt.001.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+  }
+
+  /** F-3.1 S (11002): the opening balance in `ScBal` is required; no bank account, hence no password (profile §4.1). */
+  private preDesignate(ref: TransactionRef, body: MessageBody<'Acmt.001.01'>, where: Record<string, string>): ReplyDraft {
+    if (!body.ScAcct || !body.ScBal) return rstOnlyReply('Acmt.001.01', RC.MESSAGE_FORMAT_ERROR, '11002 needs ScAcct and ScBal');
+    if (body.BkAcct) return rstOnlyReply('Acmt.001.01', RC.MESSAGE_FORMAT_ERROR, '11002 carries no bank account');
+    const outcome = this.books.preDesignate({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      // §5.13.4 h: the currency defaults to RMB.
+      currency: body.Ccy ?? 'CNY',
+      customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+      openingBalance: body.ScBal.Bal,
+    });
+    return this.answer('Acmt.001.01', outcome, designationReply, where);
   }
 
   /** F-3.3 S (11001). */
