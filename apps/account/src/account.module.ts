@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { ConfirmationService } from './custody/confirmation.service';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
 import { CustomersController } from './customers/customers.controller';
@@ -27,7 +28,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, DesignationService, AccountFunctionRepository,
+        CustomerService, FundPasswordService, FundAccountService, DesignationService, ConfirmationService, AccountFunctionRepository,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

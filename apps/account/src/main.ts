@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { customerRenamed, designationApplied, designationRequested, fundAccountOpened } from '@custody/contracts';
+import { bankAccountRequestReceived, bankReplyReady, customerRenamed, designationApplied, designationConfirmed, designationRequested, fundAccountOpened } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
+import { ConfirmationService } from './custody/confirmation.service';
 import { DesignationService } from './custody/designation.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 
@@ -11,12 +12,16 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed],
+  produces: [fundAccountOpened, designationRequested, customerRenamed, designationConfirmed, bankReplyReady],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
-    return [on(designationApplied, (event, manager) => designations.resolve(manager, event.payload))];
+    const confirmations = app.get(ConfirmationService);
+    return [
+      on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
+      on(bankAccountRequestReceived, (event, manager) => confirmations.handle(manager, event.payload)),
+    ];
   },
 });

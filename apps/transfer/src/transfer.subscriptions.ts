@@ -1,4 +1,13 @@
-import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, transferOutcome } from '@custody/contracts';
+import {
+  adjustmentProposed,
+  bankDayChanged,
+  bankRequestReceived,
+  customerRenamed,
+  designationConfirmed,
+  designationResolved,
+  fundAccountOpened,
+  transferOutcome,
+} from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
@@ -19,6 +28,7 @@ export function transferSubscriptions(services: {
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
+    on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
