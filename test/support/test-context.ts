@@ -86,6 +86,11 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/transfers', { currency: 'CNY', ...input });
   }
 
+  /** F-3.2 B (11003): the customer confirms a pre-designation at the counter with their bank account. */
+  async startConfirmation(input: { bankAccountNo: string; fundAccountNo: string; currency?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/confirmations', { currency: 'CNY', ...input });
+  }
+
   /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */
   async resendBankInitiated(serialNo: string, fundPassword?: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/transfers/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { ConfirmationService } from './custody/confirmation.service';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
 import { CustomersController } from './customers/customers.controller';
@@ -30,7 +31,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, AccountFunctionRepository,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, AccountFunctionRepository,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

@@ -1,8 +1,19 @@
 import 'reflect-metadata';
-import { customerRenamed, designationApplied, designationRequested, fundAccountOpened, primaryChangeRequested, primaryChangeResolved } from '@custody/contracts';
+import {
+  bankAccountRequestReceived,
+  bankReplyReady,
+  customerRenamed,
+  designationApplied,
+  designationConfirmed,
+  designationRequested,
+  fundAccountOpened,
+  primaryChangeRequested,
+  primaryChangeResolved,
+} from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
+import { ConfirmationService } from './custody/confirmation.service';
 import { DesignationService } from './custody/designation.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
@@ -12,16 +23,18 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested],
+  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, bankReplyReady],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
     const primaryChanges = app.get(PrimaryChangeService);
+    const confirmations = app.get(ConfirmationService);
     return [
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+      on(bankAccountRequestReceived, (event, manager) => confirmations.handle(manager, event.payload)),
     ];
   },
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  bankAccountRequestReceived,
   bankCallCompleted,
   bankCallRequestedFor,
   bankOfCallTopic,
@@ -9,6 +10,7 @@ import {
   bankReplyReady,
   bankRequestReceived,
   bankStatusReported,
+  type SealedSecret,
 } from '@custody/contracts';
 import {
   AtLeastOnceConsumer,
@@ -66,7 +68,8 @@ export interface BankAdapterOptions {
   readonly redisUrl: string;
   /** The adapter's own schema (`bank_adapter`): the durable call claims every replica reads. */
   readonly databaseUrl: string;
-  readonly secrets: SecretOpener;
+  /** Opens the secrets of calls (passwords, ID numbers) and seals the ID numbers of the bank's own requests. */
+  readonly secrets: SecretOpener & { seal(clear: string): SealedSecret };
   /** Verifies fund passwords of bank-initiated withdrawals; without it 12002 B is answered 2033. */
   readonly fundPasswords?: FundPasswordChecker;
   /**
@@ -159,7 +162,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     const callTopic = namespace.topic(bankCallRequestedFor(bank.code));
     await ensureTopics(
       kafka,
-      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
+      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankAccountRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
         .map((topic) => namespace.name(topic.name))
         .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
@@ -253,6 +256,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
           logger,
           sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
           fundPasswords: options.fundPasswords,
+          sealer: options.secrets,
         },
       );
       // Profile §7 step 8: keys roll only on a session with no file transfer; the bank's own file goes quiet

@@ -1,4 +1,14 @@
-import { adjustmentProposed, bankDayChanged, bankRequestReceived, customerRenamed, designationResolved, fundAccountOpened, primaryChangeRequested, transferOutcome } from '@custody/contracts';
+import {
+  adjustmentProposed,
+  bankDayChanged,
+  bankRequestReceived,
+  customerRenamed,
+  designationConfirmed,
+  designationResolved,
+  fundAccountOpened,
+  primaryChangeRequested,
+  transferOutcome,
+} from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
@@ -22,6 +32,7 @@ export function transferSubscriptions(services: {
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
     on(primaryChangeRequested, (event, manager) => primaryChanges.decide(manager, event.payload)),
+    on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),

@@ -190,7 +190,7 @@ export const transferOutcome = defineTopic(
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
- * (of a 12001) and 12004 (of a 12002), and the result query 12005.
+ * (of a 12001) and 12004 (of a 12002), and the result query 12005; and 11003, which only a bank starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -198,6 +198,7 @@ export const bankFunctionSchema = z.enum([
   'SUMMARY_CHECK',
   'DESIGNATE',
   'PRE_DESIGNATE',
+  'CONFIRM_DESIGNATION',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
@@ -397,6 +398,49 @@ export const bankRequestReceived = defineTopic(
     queriedRef: messageRefSchema.optional(),
     /** 12002: the adapter's verification of the fund password. */
     fundPassword: fundPasswordCheckSchema.optional(),
+  }),
+);
+
+/**
+ * An account function the bank started (F-3.2 B, 11003), for its owner, the account service; answered through
+ * `bank.reply-ready` like `bank.request-received`, which the transfer service reads and this never reaches.
+ * Fields as the bank sent them (empty when it named none): the owner validates. The ID number is sealed by the
+ * adapter, like the ones account sends out.
+ */
+export const bankAccountRequestReceived = defineTopic(
+  'bank.account-request-received',
+  1,
+  z.object({
+    inboundId: z.string().uuid(),
+    bankCode: bankCodeSchema,
+    route: replyRouteSchema,
+    function: z.literal('CONFIRM_DESIGNATION'),
+    serialNo: serialNoSchema,
+    businessDate: businessDateSchema,
+    receivedAt: z.string().datetime(),
+    fundAccountNo: z.string(),
+    currency: z.string(),
+    bankAccountNo: z.string().optional(),
+    customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+  }),
+);
+
+/**
+ * F-3.2 B: account accepted the bank's confirmation (11003) of a pre-designated relationship and recorded it
+ * DESIGNATED with the customer's bank account. The transfer service links the ledger (transfers open) and only
+ * then answers the bank (`bank.reply-ready`, 0000 to `reply`): the bank may start a deposit as soon as it reads it.
+ */
+export const designationConfirmed = defineTopic(
+  'designation.confirmed',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
   }),
 );
 

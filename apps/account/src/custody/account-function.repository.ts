@@ -46,4 +46,13 @@ export class AccountFunctionRepository {
       ],
     );
   }
+
+  /** The function the bank started under this serial, if it succeeded (a repeat of it is answered again). */
+  async ofBankSerial(manager: EntityManager, bankCode: string, bankSerialNo: string): Promise<{ relationshipId: string; bankAccountNo: string | null } | undefined> {
+    const rows: Array<{ relationship_id: string; bank_account_no: string | null }> = await manager.query(
+      `SELECT relationship_id, bank_account_no FROM account.account_functions WHERE initiator = 'B' AND bank_code = $1 AND bank_serial_no = $2`,
+      [bankCode, bankSerialNo],
+    );
+    return rows[0] && { relationshipId: rows[0].relationship_id, bankAccountNo: rows[0].bank_account_no };
+  }
 }

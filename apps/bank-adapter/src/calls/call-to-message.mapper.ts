@@ -221,6 +221,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         bankAccountNo: call.bankAccountNo,
         currency: required(call.currency, 'currency'),
       };
+    case 'CONFIRM_DESIGNATION':
+      // bank-protocol.md §4: only a bank starts 11003; a call asking for one is a fault upstream, never sent.
+      throw new CallMappingError('11003 (confirm designation) is started only by a bank');
   }
 }
 

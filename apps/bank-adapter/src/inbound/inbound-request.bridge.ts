@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundRequest, ReplyDraft, WorkingKeys } from '@custody/bank-protocol';
-import { bankRequestReceived } from '@custody/contracts';
+import { bankAccountRequestReceived, bankRequestReceived, type SealedSecret } from '@custody/contracts';
 import type { BusinessCalendar } from '@custody/service-kit';
 import { type AdapterLogger, describeError } from '../platform/adapter-logger';
 import type { EnvelopePublisher } from '../platform/envelope.publisher';
 import { type FundPasswordChecker, fundPasswordAttempt, FundPasswordServiceUnavailable, verifyFundPassword } from './fund-password.verifier';
 import {
+  accountRequestReceivedPayload,
   type BankReplyReady,
   classifyInbound,
   type FundPasswordCheck,
@@ -39,6 +40,8 @@ export interface InboundBridgeDependencies {
   readonly sessionAlive: (sessionId: string) => boolean;
   /** The account service's fund password check; without it 12002 from the bank is not offered (2033). */
   readonly fundPasswords?: FundPasswordChecker;
+  /** Seals the ID number of an 11003 for Kafka; without it 11003 from the bank is not offered (2033). */
+  readonly sealer?: { seal(clear: string): SealedSecret };
   readonly newId?: () => string;
   readonly clock?: () => Date;
 }
@@ -103,7 +106,7 @@ export class InboundRequestBridge {
   /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002. */
   handle(sessionId: string, inbound: InboundRequest, pinKey?: Buffer): Promise<ReplyDraft> {
     const header = inbound.message.body.MsgHdr;
-    const decision = classifyInbound(inbound.message, { securitiesToBank: this.deps.fundPasswords !== undefined });
+    const decision = classifyInbound(inbound.message, { securitiesToBank: this.deps.fundPasswords !== undefined, confirmations: this.deps.sealer !== undefined });
     if (decision.kind === 'refuse') {
       this.deps.logger.info(
         { sessionId, instrCd: header.InstrCd, bankSerialNo: header.Ref.Ref, returnCode: decision.returnCode, why: decision.why },
@@ -205,23 +208,22 @@ export class InboundRequestBridge {
     });
     try {
       const businessDate = this.deps.calendar.today();
-      const payload = requestReceivedPayload(
-        pending.request,
-        {
-          inboundId: pending.inboundId,
-          bankCode,
-          adapterInstanceId: instanceId,
-          sessionId: pending.sessionId,
-          businessDate,
-          // The bank's reply deadline runs from here, not from publishing: the owner must see the time already spent.
-          receivedAt: pending.receivedAt,
-        },
-        fundPassword,
-      );
-      // Keyed by fund account: it is ledger traffic for its owner (architecture.md), ordered per account.
-      await this.deps.publisher.publish(bankRequestReceived, payload, { key: payload.fundAccountNo || bankCode, correlationId: pending.inboundId, businessDate });
+      // The bank's reply deadline runs from when the request was read, not from publishing: the owner must see the time already spent.
+      const ids = { inboundId: pending.inboundId, bankCode, adapterInstanceId: instanceId, sessionId: pending.sessionId, businessDate, receivedAt: pending.receivedAt };
+      const { request } = pending;
+      // Keyed by fund account: it is ledger (or relationship) traffic for its owner (architecture.md), ordered per account.
+      const key = request.fundAccountNo || bankCode;
+      if (request.customer) {
+        const sealer = this.deps.sealer;
+        // classifyInbound offers 11003 only with a sealer; this keeps a future path from sending an ID number in clear.
+        if (!sealer) throw new Error('no sealer for the ID number of an 11003');
+        const payload = accountRequestReceivedPayload({ ...request, customer: request.customer }, ids, (clear) => sealer.seal(clear));
+        await this.deps.publisher.publish(bankAccountRequestReceived, payload, { key, correlationId: pending.inboundId, businessDate });
+      } else {
+        await this.deps.publisher.publish(bankRequestReceived, requestReceivedPayload(request, ids, fundPassword), { key, correlationId: pending.inboundId, businessDate });
+      }
       this.deps.logger.info(
-        { ...fields, function: payload.function, amount: payload.amount, resend: payload.resend, fundPassword },
+        { ...fields, function: request.function, amount: request.amount?.toString(), resend: request.resend, fundPassword },
         'bank-initiated request forwarded to its owner',
       );
     } catch (error) {

@@ -8,14 +8,22 @@ import {
   replyHeader,
   requestHeader,
 } from '@custody/bank-protocol';
-import { bankReplyReady, bankRequestReceived } from '@custody/contracts';
+import { bankAccountRequestReceived, bankReplyReady, bankRequestReceived } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { BANK_CODE, BROKER_ID } from '../testing/bank-session.fake';
-import { type BankReplyReady, classifyInbound, type InboundDecision, type InboundForward, replyFor, requestReceivedPayload } from './inbound-request.mapper';
+import {
+  accountRequestReceivedPayload,
+  type BankReplyReady,
+  classifyInbound,
+  type InboundDecision,
+  type InboundForward,
+  replyFor,
+  requestReceivedPayload,
+} from './inbound-request.mapper';
 
 const RECEIVED_AT = new Date('2026-11-21T02:03:04.005Z');
 const IDS = { inboundId: '11111111-2222-4333-8444-555555555555', bankCode: BANK_CODE, adapterInstanceId: 'inst-1', sessionId: 's0', businessDate: '2026-11-21', receivedAt: RECEIVED_AT };
-const OFFER_ALL = { securitiesToBank: true };
+const OFFER_ALL = { securitiesToBank: true, confirmations: true };
 
 function fromBank<N extends BusinessRequestName>(name: N, instrCd: InstructionCode, body: Omit<MessageBody<N>, 'MsgHdr'>, serial = 'B2026112100000007'): ProtocolMessage<N> {
   const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, instrCd, serial, new Date());
@@ -95,7 +103,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
 
     it('12002 is not offered (2033) when no account service can verify the fund password', () => {
-      const decision = classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), { securitiesToBank: false });
+      const decision = classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), { ...OFFER_ALL, securitiesToBank: false });
       expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Trf.002.01', body: { Rst: { Code: '2033' } } } });
     });
 
@@ -265,6 +273,62 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     const reply = replyFor(request, answer(request, fields), BROKER_ID);
     const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
     expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+  });
+
+  describe('F-3.2 B (Acmt.001.01, 11003)', () => {
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '610103198001012435' } as const;
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const confirmation = (body: Omit<MessageBody<'Acmt.001.01'>, 'MsgHdr'>) => fromBank('Acmt.001.01', INSTRUCTION_CODES.CONFIRM_DESIGNATION, body);
+
+    it('11003 goes to the account service as CONFIRM_DESIGNATION with the accounts, currency and customer; the ID number sealed', () => {
+      const request = forwarded(classifyInbound(confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' }), OFFER_ALL));
+      expect(request.customer).toBeDefined();
+      const payload = accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CONFIRM_DESIGNATION',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'CNY',
+        bankAccountNo: '6222021234567890123',
+        customer: { name: '张三', idType: '10', idNumber: { sealed: 'sealed(18)' } },
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+    });
+
+    it('profile §4.1: an 11003 without BkAcct or ScAcct is forwarded as sent, for the account service to answer 2044 against its serial', () => {
+      const request = forwarded(classifyInbound(confirmation({ Cust: CUSTOMER }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal);
+      expect(payload).toMatchObject({ fundAccountNo: '', currency: 'CNY' });
+      expect(payload).not.toHaveProperty('bankAccountNo');
+    });
+
+    it('11003 is not offered (2033) without a sealer for its ID number', () => {
+      const decision = classifyInbound(confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT }), { ...OFFER_ALL, confirmations: false });
+      expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
+    });
+
+    it('the Acmt.002.01 reply: the owner code, the owner serial, BkAcct (Type 1), ScAcct (Type 3) and Ccy echoed; the library writes it', () => {
+      const message = confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '2047', returnMessage: '客户姓名不符' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.002.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '2047', Info: '客户姓名不符' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+
+    it('profile §4: another Acmt.001.01 the bank starts (11010 another currency) is still answered 2033', () => {
+      const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.REGISTER_CURRENCY, { Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT });
+      expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+    });
   });
 
   it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {

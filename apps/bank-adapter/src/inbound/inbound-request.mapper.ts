@@ -14,22 +14,24 @@ import {
   sideReturnCode,
   TRIPLE_DES_MODE,
 } from '@custody/bank-protocol';
-import type { bankReplyReady, bankRequestReceived, fundPasswordCheckSchema } from '@custody/contracts';
+import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, SealedSecret } from '@custody/contracts';
 import { type Currency, Money } from '@custody/money';
 import type { z } from 'zod';
 
 export type BankRequestReceived = z.infer<typeof bankRequestReceived.schema>;
+export type BankAccountRequestReceived = z.infer<typeof bankAccountRequestReceived.schema>;
 export type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
 export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01';
 
 /**
- * A bank-initiated request the adapter forwards to its owner (the transfer service): 12001/12002
- * (Trf.001.01), 12003/12004 (Trf.003.01) and 12005 (Trf.005.01), with its fields as the bank sent
- * them. The owner validates the business content; the reply echoes what the bank sent.
+ * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
+ * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01) and 12005 (Trf.005.01); to the account
+ * service 11003 (Acmt.001.01, with `customer`). The owner validates the business content; the reply echoes what
+ * the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -47,6 +49,8 @@ export interface InboundForward {
   readonly queriedRef?: Reference;
   /** 12002: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
+  /** 11003: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
+  readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
 }
 
 /**
@@ -134,19 +138,23 @@ function fundPasswordOf(account: Account): FundPasswordInput {
 export interface InboundOffer {
   /** Whether 12002 B can be taken: it needs the account service to verify the fund password. */
   readonly securitiesToBank: boolean;
+  /** Whether 11003 B can be taken: its ID number must be sealed before it crosses Kafka. */
+  readonly confirmations: boolean;
 }
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004) and the result query (12005) go to their owner; everything else (11xxx, 13xxx) is answered
- * here with 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library
- * could not decode never get here: it answers them itself.
+ * 12004), the result query (12005) and the confirmation of a pre-designation (11003) go to their owner;
+ * everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not
+ * enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
+ * them itself.
  */
 export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
+  if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.confirmations)) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
-  if (message.name !== 'Trf.001.01' && message.name !== 'Trf.003.01' && message.name !== 'Trf.005.01') return notOffered();
+  if (message.name !== 'Acmt.001.01' && message.name !== 'Trf.001.01' && message.name !== 'Trf.003.01' && message.name !== 'Trf.005.01') return notOffered();
   // A request the bank sends is one the bank started (profile §1: TradSrc is the initiator), under a
   // serial the bank issued: owners key bank requests by it, apart from the serials we issue.
   if (header.TradSrc !== 'B') return refuse(message, FORMAT_ERROR, 'TradSrc must be B on a bank-initiated request');
@@ -155,6 +163,23 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   }
   const requestRef = messageRef(header.Ref, header.Sender.InstId);
   switch (message.name) {
+    case 'Acmt.001.01': {
+      // F-3.2 B. Missing accounts are the owner's to refuse (2044), recorded against the serial like its other answers.
+      const body = message.body;
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'CONFIRM_DESIGNATION',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          currency: body.Ccy ?? 'CNY',
+          customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+        },
+      };
+    }
     case 'Trf.001.01': {
       const body = message.body;
       const withdrawal = header.InstrCd === INSTRUCTION_CODES.SECURITIES_TO_BANK;
@@ -251,6 +276,30 @@ export function requestReceivedPayload(
   };
 }
 
+/**
+ * 11003 for the account service: as `requestReceivedPayload`, with the customer the bank identified and its ID
+ * number sealed (no PII on Kafka in clear, as account's own messages).
+ */
+export function accountRequestReceivedPayload(
+  request: InboundForward & { readonly customer: NonNullable<InboundForward['customer']> },
+  ids: Parameters<typeof requestReceivedPayload>[1],
+  seal: (clear: string) => SealedSecret,
+): BankAccountRequestReceived {
+  return {
+    inboundId: ids.inboundId,
+    bankCode: ids.bankCode,
+    route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
+    function: 'CONFIRM_DESIGNATION',
+    serialNo: request.requestRef.serialNo,
+    businessDate: ids.businessDate,
+    receivedAt: ids.receivedAt.toISOString(),
+    fundAccountNo: request.fundAccountNo,
+    currency: request.currency,
+    ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
+    customer: { name: request.customer.name, idType: request.customer.idType, idNumber: seal(request.customer.idNumber) },
+  };
+}
+
 /** The accounts as the bank named them, echoed so it can check the pairing — never a password. */
 function echoedAccounts(request: InboundForward, booked?: QueriedOriginal): { BkAcct?: Account; ScAcct?: Account } {
   const bankAccountNo = request.bankAccountNo ?? booked?.bankAccountNo;
@@ -276,6 +325,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
 /**
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
+ * - Acmt.002.01 (11003) echoes the accounts and currency;
  * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
  * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
  * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
@@ -289,6 +339,8 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
   const serial = answer.serialNo === undefined ? {} : { serial: answer.serialNo };
   const amount = request.amount === undefined ? {} : { TrfAmt: request.amount };
   switch (request.requestName) {
+    case 'Acmt.001.01':
+      return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
     case 'Trf.001.01':
       return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
     case 'Trf.003.01':

@@ -621,3 +621,33 @@ describe('F-4.3 B / F-4.4 B bank-initiated reversals (12003, 12004)', () => {
     expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '100.00']);
   });
 });
+
+describe('F-3.2 B confirm designation (11003)', () => {
+  const confirmation = { fundAccountNo: '100000000001', currency: 'CNY' as Currency, bankAccountNo: '6222000000000001' };
+
+  it('F-3.2: the broker\'s 0000 links the pre-designated custody account to the bank account (NORMAL); its balance and the summary stay', () => {
+    books.preDesignate(preDesignation());
+    openAccount();
+    const record = started(books.beginConfirmation(confirmation));
+    expect(record).toMatchObject({ instrCd: '11003', status: 'PENDING', ref: { issuerType: 'B' } });
+    expect(books.settleConfirmation(record.ref, { returnCode: '0000', counterpartSerial: 'S1' })).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: '6222000000000001', status: 'NORMAL' })]);
+    expect([custodyBalance(), summary()]).toEqual(['300.00', '300.00']);
+  });
+
+  it('F-3.2: a refusal leaves the custody account pre-designated without a bank account', () => {
+    books.preDesignate(preDesignation());
+    openAccount();
+    const record = started(books.beginConfirmation(confirmation));
+    expect(books.settleConfirmation(record.ref, { returnCode: '2047' })).toMatchObject({ status: 'FAILED', returnCode: '2047' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: null, status: 'PRE_DESIGNATED' })]);
+  });
+
+  it('F-3.2: the bank asks nothing of the broker for a fund account not pre-designated here (1016) or an unknown bank account (1014)', () => {
+    openAccount();
+    expect(books.beginConfirmation(confirmation)).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    books.preDesignate(preDesignation());
+    expect(books.beginConfirmation({ ...confirmation, bankAccountNo: '6222000000000009' })).toMatchObject({ kind: 'refused', returnCode: '1014' });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
+  });
+});

@@ -80,6 +80,7 @@ export class InvariantBroken extends Error {}
 
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
+export const CONFIRM_DESIGNATION = '11003';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
 export const REVERSE_BANK_TO_SECURITIES = '12003';
@@ -377,6 +378,54 @@ export class BankBooks {
       record.status = 'REVERSED';
       record.updatedAt = this.clock();
     }
+  }
+
+  // ---- bank-initiated F-3.2 B (11003) -------------------------------------------------------------
+
+  /**
+   * The bank's checks before it asks the broker to confirm a pre-designation (domain.md F-3.2): the customer's bank
+   * account exists, holds the currency and is not in custody in it yet, and the fund account is pre-designated
+   * here. Nothing moves; the record waits PENDING with the holder the request names (the bank account's).
+   */
+  beginConfirmation(input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): BankInitiatedStart {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const inCustody = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
+    if (!bank) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    if (!bank.balances.has(input.currency)) return { kind: 'refused', returnCode: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
+    if (inCustody) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is already in custody in this currency' };
+    if (custody?.status !== 'PRE_DESIGNATED') return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not pre-designated at this bank in this currency' };
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CONFIRM_DESIGNATION,
+      fingerprint: fingerprintOf(CONFIRM_DESIGNATION, input.currency, Money.zero(), input.bankAccountNo, input.fundAccountNo),
+      currency: input.currency,
+      bankAccountNo: input.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /** The broker's answer to an 11003: on 0000 the custody account takes the bank account and opens for transfers. */
+  settleConfirmation(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const custody = record.custodyAccountNo === undefined ? undefined : this.custodyAccounts.get(record.custodyAccountNo);
+    if (answer.returnCode !== RC.SUCCESS || !custody || custody.status !== 'PRE_DESIGNATED' || !record.bankAccountNo) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const { preDesignatedHolder: _identity, ...rest } = custody;
+    const linked: CustodyAccount = { ...rest, bankAccountNo: record.bankAccountNo, status: 'NORMAL' };
+    this.custodyAccounts.set(linked.custodyAccountNo, linked);
+    this.custodyByFundAccount.set(custodyKey(linked.fundAccountNo, linked.currency), linked);
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
   }
 
   // ---- bank-initiated (F-4.1 B to F-4.4 B) ------------------------------------------------------

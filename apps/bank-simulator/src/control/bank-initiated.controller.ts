@@ -5,7 +5,7 @@ import {
   BankInitiatedTransfers,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
-import { bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
+import { bankInitiatedConfirmationInput, bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
 
 /**
  * The bank as initiator. Each call answers once the broker replied or the bank's requestTimeoutMs
@@ -20,6 +20,12 @@ export class BankInitiatedController {
   transfer(@Body() body: unknown): Promise<BankInitiatedResult> {
     const { type, ...input } = parseInput(bankInitiatedTransferInput, body);
     return type === 'BANK_TO_SECURITIES' ? this.transfers.bankToSecurities(input) : this.transfers.securitiesToBank(input);
+  }
+
+  /** F-3.2 B (11003): the customer confirms a pre-designation at the counter with their bank account. */
+  @Post('confirmations')
+  confirm(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.confirmDesignation(parseInput(bankInitiatedConfirmationInput, body));
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */

@@ -61,6 +61,9 @@ export const bankInitiatedTransferInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SECURITIES_TO_BANK'), bankAccountNo, fundAccountNo, currency, amount: amount('positive'), fundPassword: fundPassword.optional() }).strict(),
 ]);
 
+/** F-3.2 B: the customer at the counter names the fund account to confirm and brings their bank account. */
+export const bankInitiatedConfirmationInput = z.object({ bankAccountNo, fundAccountNo, currency }).strict();
+
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
 /** What each fault needs besides its kind (see fault-plan.ts). */

@@ -12,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
+import { CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -51,7 +51,7 @@ export interface BankDaySnapshot {
 const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1' };
 
 /** The account functions this bank lists in CHK03: the broker's designation and pre-designation. */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE];
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION];
 
 /** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
 const ID_NUMBER_WIDTH = 20;

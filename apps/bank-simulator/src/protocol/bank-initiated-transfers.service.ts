@@ -2,6 +2,7 @@ import {
   ACCOUNT_TYPE,
   BankProtocolError,
   type BusinessRequestName,
+  CERTIFICATION_TYPES,
   type ClearPin,
   ConnectionClosedError,
   INSTRUCTION_CODES,
@@ -14,6 +15,7 @@ import {
   ReplyTimeoutError,
   UnexpectedReplyError,
 } from '@custody/bank-protocol';
+import type { Currency } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BankInitiatedTransferInput, TransactionRecord, TransactionRef, TransactionStatus } from '../books/book-records';
@@ -76,6 +78,39 @@ export class BankInitiatedTransfers {
     private readonly requestTimeoutMs: number,
     private readonly log: SimulatorLogger,
   ) {}
+
+  /**
+   * F-3.2 B (11003): the bank checked the customer's bank account and the pre-designation (`beginConfirmation`) and
+   * asks the broker, naming the account's holder as `Cust` and no password (profile §4.1). On 0000 the custody
+   * account is linked to the bank account; anything else, or no answer, leaves it pre-designated (an unanswered
+   * account function is not applied by the bank: profile §4.1, the day's CHK03 settles it).
+   */
+  async confirmDesignation(input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginConfirmation(input));
+    const holder = this.books.holderOf(input.bankAccountNo);
+    if (!holder) throw new Error(`bank account ${input.bankAccountNo} lost its holder`);
+    const certType = CERTIFICATION_TYPES.find((type) => type === holder.idType);
+    if (!certType) throw new Error(`bank account ${input.bankAccountNo} has an ID type outside JR/T 0046 §7.9`);
+    const outcome = await this.exchange(connection, {
+      name: 'Acmt.001.01',
+      instrCd: INSTRUCTION_CODES.CONFIRM_DESIGNATION,
+      serial: record.ref.serial,
+      body: {
+        Cust: { Name: holder.name, CertType: certType, CertId: holder.idNumber },
+        BkAcct: { Id: input.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+        Ccy: input.currency,
+      },
+    });
+    const answer =
+      outcome.kind === 'answered'
+        ? { returnCode: this.codeOf(outcome.reply.body.Rst.Code), info: outcome.reply.body.Rst.Info, counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref }
+        : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
+    const settled = this.books.settleConfirmation(record.ref, answer);
+    this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated confirmation answered');
+    return resultOf(settled);
+  }
 
   /** F-4.1 B (12001). */
   async bankToSecurities(input: BankInitiatedTransferInput): Promise<BankInitiatedResult> {

@@ -116,7 +116,9 @@ export class BankInitiatedTransferService {
         return this.reverse(manager, request, request.function);
       case 'QUERY_RESULT':
         return this.query(manager, request);
+      // 11003 is the account service's (bank.account-request-received); the adapter never sends it here.
       case 'DESIGNATE':
+      case 'CONFIRM_DESIGNATION':
         return this.reply(manager, request, BROKER_CODES.NOT_OFFERED);
     }
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { type customerRenamed, designationApplied, type designationResolved, type fundAccountOpened } from '@custody/contracts';
+import { describeReturnCode } from '@custody/bank-protocol';
+import { bankReplyReady, type customerRenamed, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
@@ -54,4 +55,34 @@ export class CustodyProjection {
     // so the ledger row exists; if it does not, fail loudly and let the consumer retry.
     if (updated.affected !== 1) throw new Error(`designation for ${event.fundAccountNo}/${event.currency} arrived before its fund account`);
   }
+
+  /**
+   * F-3.2 B: the bank's confirmation, accepted by account. The ledger takes the bank account and opens for transfers
+   * before the bank reads our 0000 (the reply leaves through this transaction's outbox), so a deposit the bank
+   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again.
+   */
+  async designationConfirmed(manager: EntityManager, event: z.infer<typeof designationConfirmed.schema>): Promise<void> {
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode },
+      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+    );
+    // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
+    if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
+    await this.outbox.add(
+      manager,
+      bankReplyReady,
+      {
+        inboundId: event.reply.inboundId,
+        bankCode: event.bankCode,
+        route: event.reply.route,
+        function: 'CONFIRM_DESIGNATION',
+        returnCode: CONFIRMED,
+        returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
+      },
+      { key: event.bankCode },
+    );
+  }
 }
+
+const CONFIRMED = '0000';

@@ -1,0 +1,138 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { describeReturnCode } from '@custody/bank-protocol';
+import { type bankAccountRequestReceived, bankReplyReady, designationConfirmed } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { DomainError, IdempotencyStore, SecretSealer } from '@custody/service-kit';
+import { Customer } from '../customers/customer.entity';
+import { FundAccount } from '../fund-accounts/fund-account.entity';
+import { AccountFunctionRepository } from './account-function.repository';
+import { CONFIRMATION_CODES, type ConfirmationFacts, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
+import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+
+type AccountRequest = z.infer<typeof bankAccountRequestReceived.schema>;
+
+/**
+ * F-3.2 B: the customer confirms a pre-designation at the bank's counter (11003). Account decides
+ * (confirmation-decisions.ts) and, on acceptance, records the relationship DESIGNATED with the bank account and the
+ * day's 11003 in one transaction, and hands the reply to the transfer service (`designation.confirmed`), which
+ * opens the ledger before it answers the bank. A refusal is answered from here and changes nothing.
+ *
+ * Keyed by the bank's serial (an idempotency key per bank, its digest over the request as sent, ID number in
+ * clear since the adapter seals each copy afresh): a repeat gets the first answer; the serial with other content
+ * is refused 2004, as the transfer service refuses a reused bank serial.
+ */
+@Injectable()
+export class ConfirmationService {
+  private readonly logger = new Logger(ConfirmationService.name);
+
+  constructor(
+    private readonly idempotency: IdempotencyStore,
+    private readonly outbox: Outbox,
+    private readonly sealer: SecretSealer,
+    private readonly functions: AccountFunctionRepository,
+  ) {}
+
+  async handle(manager: EntityManager, message: AccountRequest): Promise<void> {
+    const request: ConfirmationRequest = {
+      bankCode: message.bankCode,
+      fundAccountNo: message.fundAccountNo,
+      bankAccountNo: message.bankAccountNo,
+      customer: { name: message.customer.name, idType: message.customer.idType, idNumber: this.sealer.open(message.customer.idNumber) },
+    };
+    const log = { bankCode: message.bankCode, serialNo: message.serialNo, fundAccountNo: message.fundAccountNo };
+    let replayOf: string | undefined;
+    try {
+      ({ replayOf } = await this.idempotency.claim(manager, `bank-confirmation|${message.bankCode}`, message.serialNo, { ...request, currency: message.currency }));
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'IDEMPOTENCY_KEY_REUSED') throw error;
+      this.logger.warn(log, 'bank serial reused for a different 11003; refused as a duplicate serial, nothing changed');
+      return this.reply(manager, message, CONFIRMATION_CODES.DUPLICATE_BANK_SERIAL);
+    }
+    if (replayOf !== undefined) return this.answerAgain(manager, message, replayOf);
+
+    const relationship = request.fundAccountNo
+      ? await manager.findOne(CustodyRelationship, {
+          where: { fundAccountNo: request.fundAccountNo, currency: message.currency as CustodyRelationship['currency'], status: In(ACTIVE_STATUSES) },
+          lock: { mode: 'pessimistic_write' },
+        })
+      : null;
+    const verdict = confirmationVerdict(request, { holder: await this.holderOf(manager, request.fundAccountNo), relationship: relationship ?? undefined });
+    await this.idempotency.complete(manager, `bank-confirmation|${message.bankCode}`, message.serialNo, verdict.code);
+    if (verdict.code !== CONFIRMATION_CODES.CONFIRMED) {
+      this.logger.warn({ ...log, returnCode: verdict.code, why: verdict.why }, 'bank confirmation of a pre-designation refused; nothing changed');
+      return this.reply(manager, message, verdict.code);
+    }
+    // The verdict accepted only a PRE_DESIGNATED relationship, and only with a bank account.
+    const confirmed = relationship!;
+    confirmed.status = 'DESIGNATED';
+    confirmed.bankAccountNo = request.bankAccountNo!;
+    await manager.save(confirmed);
+    await this.functions.record(manager, {
+      relationshipId: confirmed.id,
+      bankCode: confirmed.bankCode,
+      businessDate: message.businessDate,
+      functionCode: '11003',
+      initiator: 'B',
+      brokerSerialNo: null,
+      bankSerialNo: message.serialNo,
+      custodyAccountNo: confirmed.custodyAccountNo,
+      bankAccountNo: confirmed.bankAccountNo,
+      amount: null,
+      statusAfter: 'DESIGNATED',
+    });
+    this.logger.log({ ...log, relationshipId: confirmed.id }, 'pre-designation confirmed by the bank; the ledger opens before the bank is answered');
+    await this.handToLedger(manager, message, confirmed, confirmed.bankAccountNo);
+  }
+
+  /** A repeat: the first answer again; an accepted one through the ledger again, which answers once it is linked. */
+  private async answerAgain(manager: EntityManager, message: AccountRequest, code: string): Promise<void> {
+    if (code !== CONFIRMATION_CODES.CONFIRMED) return this.reply(manager, message, code);
+    const done = await this.functions.ofBankSerial(manager, message.bankCode, message.serialNo);
+    const relationship = done && (await manager.findOneBy(CustodyRelationship, { id: done.relationshipId }));
+    if (!relationship || !done.bankAccountNo) throw new Error(`bank serial ${message.serialNo} was confirmed but its 11003 record is gone`);
+    await this.handToLedger(manager, message, relationship, done.bankAccountNo);
+  }
+
+  private async handToLedger(manager: EntityManager, message: AccountRequest, relationship: CustodyRelationship, bankAccountNo: string): Promise<void> {
+    await this.outbox.add(
+      manager,
+      designationConfirmed,
+      {
+        relationshipId: relationship.id,
+        fundAccountNo: relationship.fundAccountNo,
+        currency: relationship.currency,
+        bankCode: relationship.bankCode,
+        bankAccountNo,
+        reply: { inboundId: message.inboundId, route: message.route },
+      },
+      // The same key as the relationship's other events, so the ledger sees them in order.
+      { key: relationship.fundAccountNo },
+    );
+  }
+
+  private async holderOf(manager: EntityManager, fundAccountNo: string): Promise<ConfirmationFacts['holder']> {
+    if (!fundAccountNo) return undefined;
+    const account = await manager.findOneBy(FundAccount, { fundAccountNo });
+    const customer = account && (await manager.findOneBy(Customer, { customerNo: account.customerNo }));
+    if (!customer) return undefined;
+    return { name: customer.name, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) };
+  }
+
+  private async reply(manager: EntityManager, message: AccountRequest, returnCode: string): Promise<void> {
+    await this.outbox.add(
+      manager,
+      bankReplyReady,
+      {
+        inboundId: message.inboundId,
+        bankCode: message.bankCode,
+        route: message.route,
+        function: message.function,
+        returnCode,
+        returnMessage: describeReturnCode(returnCode)?.zh ?? '',
+      },
+      { key: message.bankCode },
+    );
+  }
+}
