@@ -1,5 +1,6 @@
 import type { TopicDef } from '@custody/contracts';
-import { ConsumerEngine, EngineBackedConsumer, type ConsumerOptions, type EffectScope } from './consumer.engine';
+import { ConsumerEngine, EngineBackedConsumer, type ConsumerOptions } from './consumer.engine';
+import type { EffectScope } from './effect-scope';
 import type { EnvelopeHandler } from './message-publisher';
 import type { WindowedConsumption } from './windowed.dispatcher';
 

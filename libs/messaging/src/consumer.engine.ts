@@ -4,6 +4,7 @@ import { CoalescedOffsetCommits } from './coalesced-offset-commits';
 import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
 import { decodeEnvelope } from './envelope.codec';
 import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from './failure-class';
+import type { EffectScope } from './effect-scope';
 import { GroupCommit } from './group-commit';
 import { createIdempotentProducer } from './kafka.factory';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
@@ -59,14 +60,6 @@ export type PreparedMessage<S> =
 /** One subscribed topic: how to read its records and what applying one means for this consumer. */
 export interface ConsumerRoute<S> {
   prepare(delivery: Delivery): PreparedMessage<S>;
-}
-
-/**
- * Where messages' effects are applied: for the transactional consumer one database transaction (what runs in
- * one `run` commits together or not at all), for the at-least-once consumer nothing but the call itself.
- */
-export interface EffectScope<S> {
-  run<T>(work: (scope: S) => Promise<T>): Promise<T>;
 }
 
 /**

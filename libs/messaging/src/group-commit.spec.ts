@@ -1,4 +1,4 @@
-import type { EffectScope } from './consumer.engine';
+import type { EffectScope } from './effect-scope';
 import { GroupCommit } from './group-commit';
 
 /** A transaction in memory: what a work writes lasts only if the whole transaction gets through. */

@@ -1,4 +1,4 @@
-import type { EffectScope } from './consumer.engine';
+import type { EffectScope } from './effect-scope';
 
 interface Entry<S> {
   readonly work: (scope: S) => Promise<unknown>;
