@@ -106,6 +106,15 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string; originalReturnCode?: string; brokerSerialNo?: string }>('POST', `/bank-initiated/transfers/${serialNo}/query`);
   }
 
+  /** F-3.9 B (11008): the customer asks their fund ledger balance at the counter; `serialNo` asks again under one used before. */
+  async queryFundBalance(input: { fundAccountNo: string; fundPassword?: string; currency?: string; serialNo?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; balances?: { balance?: string; available?: string; withdrawable?: string } }>(
+      'POST',
+      '/bank-initiated/fund-balance-queries',
+      { currency: 'CNY', ...input },
+    );
+  }
+
   /** A fault on requests from the broker, on the bank's sessions, or in the bank's side of the day's close (the simulator's README). */
   async injectFault(fault: {
     kind:

@@ -63,6 +63,7 @@ export type CashExCode = (typeof CASH_EX_CODES)[number];
 /** §7.15 BalanceType: 0 current (default), 1 available, 2 withdrawable, 3 frozen. */
 export const BALANCE_TYPES = ['0', '1', '2', '3'] as const;
 export type BalanceType = (typeof BALANCE_TYPES)[number];
+export const BALANCE_TYPE = { BALANCE: '0', AVAILABLE: '1', WITHDRAWABLE: '2', FROZEN: '3' } as const satisfies Record<string, BalanceType>;
 
 /** §7.17 AgentAuthCode: 0 none, 1 may withdraw. */
 export const AGENT_AUTH_CODES = ['0', '1'] as const;

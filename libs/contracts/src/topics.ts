@@ -190,7 +190,8 @@ export const transferOutcome = defineTopic(
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
- * (of a 12001) and 12004 (of a 12002), and the result query 12005; and 11003, which only a bank starts.
+ * (of a 12001) and 12004 (of a 12002), and the result query 12005; and 11003 and 11008 (the fund ledger balance),
+ * which only a bank starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -204,6 +205,7 @@ export const bankFunctionSchema = z.enum([
   'REVERSE_BANK_TO_SECURITIES',
   'REVERSE_SECURITIES_TO_BANK',
   'QUERY_RESULT',
+  'QUERY_FUND_BALANCE',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -361,8 +363,9 @@ export const replyRouteSchema = z.object({
 const messageRefSchema = replyRouteSchema.shape.requestRef;
 
 /**
- * What the customer's fund password proved, for a bank-initiated withdrawal (F-4.2 B). The adapter holds
- * the session's PIN key, so it decrypts the PIN block and asks the account service to verify it at once;
+ * What the customer's fund password proved, for a bank-initiated withdrawal (F-4.2 B) or fund balance query
+ * (F-3.9 B). The adapter holds the session's PIN key, so it decrypts the PIN block and asks the account service
+ * to verify it at once;
  * neither the block nor the password ever leaves the adapter. MISSING: no PIN block in the request;
  * UNREADABLE: a block that does not decrypt to a format-0 PIN; NOT_SET: the customer has no fund password;
  * LOCKED: too many wrong passwords in a row (the account service counts them).
@@ -371,7 +374,7 @@ export const fundPasswordCheckSchema = z.enum(['MATCHED', 'MISMATCHED', 'LOCKED'
 
 /**
  * A request the bank started, for its owner: 12001/12002 (fields as the bank sent them, the owner
- * validates), 12003/12004 with `cancelledRef`, 12005 with `queriedRef`.
+ * validates), 12003/12004 with `cancelledRef`, 12005 with `queriedRef`, 11008 (F-3.9 B) with `fundPassword`.
  */
 export const bankRequestReceived = defineTopic(
   'bank.request-received',
@@ -396,7 +399,7 @@ export const bankRequestReceived = defineTopic(
     cancelledRef: messageRefSchema.optional(),
     /** 12005: the request whose outcome the bank asks (`QryRef`). */
     queriedRef: messageRefSchema.optional(),
-    /** 12002: the adapter's verification of the fund password. */
+    /** 12002 and 11008: the adapter's verification of the fund password. */
     fundPassword: fundPasswordCheckSchema.optional(),
   }),
 );
@@ -471,6 +474,8 @@ export const bankReplyReady = defineTopic(
         amount: money,
       })
       .optional(),
+    /** For a 11008 answered 0000 (F-3.9 B): the fund ledger's figures, `ScBal` Type 0, 1 and 2 (profile §4.1). */
+    fundBalances: z.object({ balance: money, available: money, withdrawable: money }).optional(),
   }),
 );
 

@@ -224,6 +224,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'CONFIRM_DESIGNATION':
       // bank-protocol.md §4: only a bank starts 11003; a call asking for one is a fault upstream, never sent.
       throw new CallMappingError('11003 (confirm designation) is started only by a bank');
+    case 'QUERY_FUND_BALANCE':
+      // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
+      throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
   }
 }
 

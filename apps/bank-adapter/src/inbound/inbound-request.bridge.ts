@@ -38,7 +38,7 @@ export interface InboundBridgeDependencies {
   readonly logger: AdapterLogger;
   /** Whether the session still holds its connection; a reply for a gone session cannot be written. */
   readonly sessionAlive: (sessionId: string) => boolean;
-  /** The account service's fund password check; without it 12002 from the bank is not offered (2033). */
+  /** The account service's fund password check; without it 12002 and 11008 from the bank are not offered (2033). */
   readonly fundPasswords?: FundPasswordChecker;
   /** Seals the ID number of an 11003 for Kafka; without it 11003 from the bank is not offered (2033). */
   readonly sealer?: { seal(clear: string): SealedSecret };
@@ -75,7 +75,7 @@ const LOST_REMEMBERED = 1_000;
  *
  * Nothing here ever answers for the owner: without its answer the bank gets none and treats its
  * request as UNKNOWN (it then reverses, F-4.3 B). Answering with a guessed failure could contradict a
- * credit the owner has already booked. The one answer of the adapter's own is for a 12002 whose fund
+ * credit the owner has already booked. The one answer of the adapter's own is for a 12002 or 11008 whose fund
  * password could not be verified (2041): that request was never forwarded, so nothing has changed.
  */
 export class InboundRequestBridge {
@@ -103,10 +103,10 @@ export class InboundRequestBridge {
     return (request, connection) => this.handle(sessionId, request, connection.workingKeys?.pinKey);
   }
 
-  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002. */
+  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002 or an 11008. */
   handle(sessionId: string, inbound: InboundRequest, pinKey?: Buffer): Promise<ReplyDraft> {
     const header = inbound.message.body.MsgHdr;
-    const decision = classifyInbound(inbound.message, { securitiesToBank: this.deps.fundPasswords !== undefined, confirmations: this.deps.sealer !== undefined });
+    const decision = classifyInbound(inbound.message, { fundPasswords: this.deps.fundPasswords !== undefined, confirmations: this.deps.sealer !== undefined });
     if (decision.kind === 'refuse') {
       this.deps.logger.info(
         { sessionId, instrCd: header.InstrCd, bankSerialNo: header.Ref.Ref, returnCode: decision.returnCode, why: decision.why },
@@ -200,7 +200,7 @@ export class InboundRequestBridge {
     if (pending.request.fundPassword) {
       fundPassword = await this.checkFundPassword(pending, pending.request.fundPassword, pinKey);
       if (fundPassword === undefined) return;
-      // Its session may have closed during the check: a withdrawal whose reply cannot be written is not started.
+      // Its session may have closed during the check: a request whose reply cannot be written is not started.
       if (this.pending.get(pending.inboundId) !== pending) return;
     }
     this.deps.routes.remember(pending.inboundId, route, this.settings.abandonAfterMs).catch((error: unknown) => {
@@ -242,7 +242,7 @@ export class InboundRequestBridge {
     const checker = this.deps.fundPasswords;
     const fields = { inboundId: pending.inboundId, sessionId: pending.sessionId, bankSerialNo: request.requestRef.serialNo, fundAccountNo: request.fundAccountNo };
     try {
-      // classifyInbound offers 12002 only with a checker; this keeps a future path from forwarding unverified.
+      // classifyInbound offers 12002 and 11008 only with a checker; this keeps a future path from forwarding unverified.
       if (!checker) throw new FundPasswordServiceUnavailable('no account service configured');
       return await verifyFundPassword(input, fundPasswordAttempt(this.settings.bankCode, request.requestRef.serialNo, request.fundAccountNo), pinKey, checker);
     } catch (error) {

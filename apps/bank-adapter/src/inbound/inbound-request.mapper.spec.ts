@@ -23,7 +23,7 @@ import {
 
 const RECEIVED_AT = new Date('2026-11-21T02:03:04.005Z');
 const IDS = { inboundId: '11111111-2222-4333-8444-555555555555', bankCode: BANK_CODE, adapterInstanceId: 'inst-1', sessionId: 's0', businessDate: '2026-11-21', receivedAt: RECEIVED_AT };
-const OFFER_ALL = { securitiesToBank: true, confirmations: true };
+const OFFER_ALL = { fundPasswords: true, confirmations: true };
 
 function fromBank<N extends BusinessRequestName>(name: N, instrCd: InstructionCode, body: Omit<MessageBody<N>, 'MsgHdr'>, serial = 'B2026112100000007'): ProtocolMessage<N> {
   const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, instrCd, serial, new Date());
@@ -103,7 +103,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
 
     it('12002 is not offered (2033) when no account service can verify the fund password', () => {
-      const decision = classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), { ...OFFER_ALL, securitiesToBank: false });
+      const decision = classifyInbound(fromBank('Trf.001.01', INSTRUCTION_CODES.SECURITIES_TO_BANK, { ScAcct: SC_ACCT, TrfAmt: Money.parse('1') }), { ...OFFER_ALL, fundPasswords: false });
       expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Trf.002.01', body: { Rst: { Code: '2033' } } } });
     });
 
@@ -331,6 +331,72 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('F-3.9 B (Acmt.009.01, 11008)', () => {
+    const PIN_BLOCK = '0123456789ABCDEF';
+    const balanceQuery = (scAcct: MessageBody<'Acmt.009.01'>['ScAcct'], extra: Omit<MessageBody<'Acmt.009.01'>, 'MsgHdr' | 'ScAcct'> = {}) =>
+      fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_FUND_BALANCE, { ...extra, ...(scAcct ? { ScAcct: scAcct } : {}) });
+    const FIGURES = { balance: Money.parse('1000.00'), available: Money.parse('700.00'), withdrawable: Money.parse('700.00') };
+
+    it('profile §4.1: 11008 goes to the transfer service as QUERY_FUND_BALANCE with the fund password (Pwd Type 0, Enc 02) to verify', () => {
+      const message = balanceQuery({ ...SC_ACCT, Pwd: [{ Type: '1', Enc: '02', Pwd: '1111111111111111' }, { Type: '0', Enc: '02', Pwd: PIN_BLOCK }] }, { BkAcct: BK_ACCT, Ccy: 'USD' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      expect(request).toMatchObject({ requestName: 'Acmt.009.01', function: 'QUERY_FUND_BALANCE', fundAccountNo: '880001', currency: 'USD', fundPassword: { kind: 'BLOCK', block: PIN_BLOCK } });
+      const payload = bankRequestReceived.schema.parse(requestReceivedPayload(request, IDS, 'MISMATCHED'));
+      expect(payload).toMatchObject({ function: 'QUERY_FUND_BALANCE', fundAccountNo: '880001', bankAccountNo: BK_ACCT.Id, fundPassword: 'MISMATCHED' });
+      expect(payload).not.toHaveProperty('amount');
+      expect(JSON.stringify(payload)).not.toContain(PIN_BLOCK);
+    });
+
+    it.each([
+      ['no Pwd at all', undefined, { kind: 'MISSING' }],
+      ['only a withdrawal password (Type 1)', [{ Type: '1' as const, Enc: '02' as const, Pwd: PIN_BLOCK }], { kind: 'MISSING' }],
+      ['a block under another scheme (Enc 01)', [{ Type: '0' as const, Enc: '01' as const, Pwd: PIN_BLOCK }], { kind: 'UNREADABLE', why: 'Enc 01 is not 3DES (02)' }],
+    ])('11008 with %s: the verdict input is %j (the owner answers 2001, as on a 12002)', (_case, pwd, expected) => {
+      expect(forwarded(classifyInbound(balanceQuery({ ...SC_ACCT, ...(pwd ? { Pwd: pwd } : {}) }), OFFER_ALL)).fundPassword).toEqual(expected);
+    });
+
+    it('profile §4.1: an 11008 without the fund account is answered 2044 by the adapter in Acmt.010.01 and not forwarded', () => {
+      expect(classifyInbound(balanceQuery(undefined, { BkAcct: BK_ACCT }), OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044', reply: { name: 'Acmt.010.01' } });
+    });
+
+    it('11008 is not offered (2033) when no account service can verify the fund password', () => {
+      const decision = classifyInbound(balanceQuery({ ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] }), { ...OFFER_ALL, fundPasswords: false });
+      expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.010.01' } });
+    });
+
+    it('profile §4.1: the Acmt.010.01 reply carries ScBal Type 0 (balance), 1 (available), 2 (withdrawable), accounts and Ccy echoed, never a password; the library writes it', () => {
+      const message = balanceQuery({ ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] }, { BkAcct: BK_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { fundBalances: FIGURES })), BROKER_ID);
+      if (reply.name !== 'Acmt.010.01') throw new Error(`answered with ${reply.name}`);
+      expect(reply.body).toMatchObject({ Rst: { Code: '0000' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' });
+      const balances = reply.body.ScBal?.map((entry) => [entry.Type, entry.Bal.toString()]);
+      expect(balances).toEqual([
+        ['0', '1000.00'],
+        ['1', '700.00'],
+        ['2', '700.00'],
+      ]);
+      expect(JSON.stringify(reply)).not.toContain(PIN_BLOCK);
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+
+    it('a refusal (2001 wrong fund password) carries no balance', () => {
+      const request = forwarded(classifyInbound(balanceQuery(SC_ACCT), OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '2001', returnMessage: '资金密码错误' }), BROKER_ID);
+      expect(reply.body).toMatchObject({ Rst: { Code: '2001' } });
+      expect(reply.body).not.toHaveProperty('ScBal');
+    });
+
+    it.each([
+      ['without balances', undefined],
+      ['with a figure below zero, which Balance cannot carry', { ...FIGURES, available: Money.parse('-0.01', 'signed') }],
+    ])('a successful owner answer %s cannot be sent: the bank is answered 2041, the query failed', (_case, fundBalances) => {
+      const request = forwarded(classifyInbound(balanceQuery(SC_ACCT), OFFER_ALL));
+      expect(replyFor(request, answer(request, { fundBalances }), BROKER_ID)).toMatchObject({ name: 'Acmt.010.01', body: { Rst: { Code: '2041' } } });
+    });
+  });
+
   it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {
     const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
     expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
@@ -343,8 +409,8 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     ['11011 account status change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, { BkAcct: { ...BK_ACCT, Status: '1' }, ScAcct: SC_ACCT })],
     ['11006 bank account change', 'Acmt.008.01', fromBank('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' }, ScAcct: SC_ACCT })],
     ['11007 identity check', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
-    ['11008 fund balance query', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_FUND_BALANCE, { ScAcct: SC_ACCT })],
-  ] as const)('profile §4.1: a bank-started %s is not wired yet: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
+    ['11009 bank balance query (the broker asks it, never the bank)', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
+  ] as const)('profile §4.1: a bank-started %s is not wired: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
     const decision = classifyInbound(message, OFFER_ALL);
     expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: replyName, body: { Rst: { Code: '2033' } } } });
     if (decision.kind !== 'refuse') return;

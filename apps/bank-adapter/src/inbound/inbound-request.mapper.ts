@@ -1,6 +1,8 @@
 import {
   ACCOUNT_TYPE,
   type Account,
+  type Balance,
+  BALANCE_TYPE,
   type BusinessRequestName,
   describeReturnCode,
   INSTRUCTION_CODES,
@@ -25,13 +27,13 @@ export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.009.01';
 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
- * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01) and 12005 (Trf.005.01); to the account
- * service 11003 (Acmt.001.01, with `customer`). The owner validates the business content; the reply echoes what
- * the bank sent.
+ * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
+ * (Acmt.009.01); to the account service 11003 (Acmt.001.01, with `customer`). The owner validates the business
+ * content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -47,15 +49,16 @@ export interface InboundForward {
   readonly cancelledRef?: Reference;
   /** 12005: `QryRef`, the original whose outcome is asked. */
   readonly queriedRef?: Reference;
-  /** 12002: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  /** 12002 and 11008: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
   /** 11003: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
   readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
 }
 
 /**
- * The fund password of a 12002 B as the bank sent it (profile §2: `ScAcct/Pwd`, Type 1, Enc 02, an
- * encrypted ISO 9564-0 block). `block` is still encrypted; only the verifier decrypts it.
+ * The fund password of a 12002 B or an 11008 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02, an
+ * encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11008). `block` is still encrypted; only the
+ * verifier decrypts it.
  */
 export type FundPasswordInput =
   | { readonly kind: 'MISSING' }
@@ -124,37 +127,47 @@ function messageRef(ref: Reference, fallbackIssuer: string): MessageRef {
 }
 
 /**
- * Profile §2: the fund password of a 12002 is `Pwd` Type 1 (取款) inside `ScAcct`, encrypted with Enc 02.
- * A block under another scheme cannot be read here, which is the customer's loss, not a format error:
- * the owner refuses it as a wrong password.
+ * Profile §2 and §4.1: the fund password is a `Pwd` inside `ScAcct`, encrypted with Enc 02: Type 1 (取款) on a
+ * 12002, Type 0 (查询) on an 11008. A block under another scheme cannot be read here, which is the customer's
+ * loss, not a format error: the owner refuses it as a wrong password.
  */
-function fundPasswordOf(account: Account): FundPasswordInput {
-  const withdrawal = account.Pwd?.find((pwd) => pwd.Type === undefined || pwd.Type === PASSWORD_TYPE.WITHDRAWAL);
-  if (!withdrawal?.Pwd) return { kind: 'MISSING' };
-  if (withdrawal.Enc !== undefined && withdrawal.Enc !== TRIPLE_DES_MODE) return { kind: 'UNREADABLE', why: `Enc ${withdrawal.Enc} is not 3DES (02)` };
-  return { kind: 'BLOCK', block: withdrawal.Pwd };
+function fundPasswordOf(account: Account, type: typeof PASSWORD_TYPE.WITHDRAWAL | typeof PASSWORD_TYPE.QUERY): FundPasswordInput {
+  const password = account.Pwd?.find((pwd) => pwd.Type === undefined || pwd.Type === type);
+  if (!password?.Pwd) return { kind: 'MISSING' };
+  if (password.Enc !== undefined && password.Enc !== TRIPLE_DES_MODE) return { kind: 'UNREADABLE', why: `Enc ${password.Enc} is not 3DES (02)` };
+  return { kind: 'BLOCK', block: password.Pwd };
 }
 
 export interface InboundOffer {
-  /** Whether 12002 B can be taken: it needs the account service to verify the fund password. */
-  readonly securitiesToBank: boolean;
+  /** Whether 12002 B and 11008 B can be taken: they need the account service to verify the fund password. */
+  readonly fundPasswords: boolean;
   /** Whether 11003 B can be taken: its ID number must be sealed before it crosses Kafka. */
   readonly confirmations: boolean;
 }
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004), the result query (12005) and the confirmation of a pre-designation (11003) go to their owner;
- * everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not
- * enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
+ * 12004), the result query (12005), the confirmation of a pre-designation (11003) and the fund ledger
+ * balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with
+ * 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
 export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
   if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.confirmations)) return notOffered();
+  // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
+  if (message.name === 'Acmt.009.01' && (header.InstrCd !== INSTRUCTION_CODES.QUERY_FUND_BALANCE || !offer.fundPasswords)) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
-  if (message.name !== 'Acmt.001.01' && message.name !== 'Trf.001.01' && message.name !== 'Trf.003.01' && message.name !== 'Trf.005.01') return notOffered();
+  if (
+    message.name !== 'Acmt.001.01' &&
+    message.name !== 'Acmt.009.01' &&
+    message.name !== 'Trf.001.01' &&
+    message.name !== 'Trf.003.01' &&
+    message.name !== 'Trf.005.01'
+  ) {
+    return notOffered();
+  }
   // A request the bank sends is one the bank started (profile §1: TradSrc is the initiator), under a
   // serial the bank issued: owners key bank requests by it, apart from the serials we issue.
   if (header.TradSrc !== 'B') return refuse(message, FORMAT_ERROR, 'TradSrc must be B on a bank-initiated request');
@@ -183,7 +196,7 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
     case 'Trf.001.01': {
       const body = message.body;
       const withdrawal = header.InstrCd === INSTRUCTION_CODES.SECURITIES_TO_BANK;
-      if (withdrawal && !offer.securitiesToBank) return notOffered();
+      if (withdrawal && !offer.fundPasswords) return notOffered();
       // §5.13.4 f: a transfer names the fund account; without it there is no ledger to touch.
       if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
       return {
@@ -198,7 +211,25 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
           // §5.13.4 h: the currency defaults to renminbi.
           currency: body.Ccy ?? 'CNY',
           amount: body.TrfAmt,
-          ...(withdrawal ? { fundPassword: fundPasswordOf(body.ScAcct) } : {}),
+          ...(withdrawal ? { fundPassword: fundPasswordOf(body.ScAcct, PASSWORD_TYPE.WITHDRAWAL) } : {}),
+        },
+      };
+    }
+    case 'Acmt.009.01': {
+      // F-3.9 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
+      const body = message.body;
+      if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'QUERY_FUND_BALANCE',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct.Id,
+          bankAccountNo: body.BkAcct?.Id,
+          currency: body.Ccy ?? 'CNY',
+          fundPassword: fundPasswordOf(body.ScAcct, PASSWORD_TYPE.QUERY),
         },
       };
     }
@@ -252,7 +283,7 @@ export function requestReceivedPayload(
     /** When the request was read off the session: the owner measures the bank's replyDeadlineMs from it. */
     readonly receivedAt: Date;
   },
-  /** 12002 only: the adapter's verdict on the fund password. */
+  /** 12002 and 11008 only: the adapter's verdict on the fund password. */
   fundPassword?: FundPasswordCheck,
 ): BankRequestReceived {
   const { cancelledRef, queriedRef } = request;
@@ -312,6 +343,17 @@ function echoedAccounts(request: InboundForward, booked?: QueriedOriginal): { Bk
 
 type QueriedOriginal = NonNullable<BankReplyReady['queriedOriginal']>;
 
+/** Profile §4.1: 11008's `ScBal` entries, Type 0, 1 and 2 (§7.15); undefined when the owner gave none the reply can carry. */
+function fundBalancesOf(figures: BankReplyReady['fundBalances']): Balance[] | undefined {
+  if (!figures) return undefined;
+  const entries: Balance[] = [
+    { Type: BALANCE_TYPE.BALANCE, Bal: figures.balance },
+    { Type: BALANCE_TYPE.AVAILABLE, Bal: figures.available },
+    { Type: BALANCE_TYPE.WITHDRAWABLE, Bal: figures.withdrawable },
+  ];
+  return entries.every((entry) => !entry.Bal.isNegative()) ? entries : undefined;
+}
+
 /**
  * Trf.006.01 `QryRef` (Table 35, [0..2]): the queried `Ref`, and when the original was the bank's and we
  * booked it, our serial of it too (the serial of our reply), so both sides can pair their records.
@@ -326,6 +368,10 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
  * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
+ *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
+ *   must have: an owner answer without them (or with a figure below zero, which `Balance` cannot carry) is
+ *   a fault on our side, answered 2041 like a 12005 without its original's result;
  * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
  * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
  * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
@@ -341,6 +387,12 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
   switch (request.requestName) {
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+    case 'Acmt.009.01': {
+      if (!isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+      const balances = fundBalancesOf(answer.fundBalances);
+      if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
+      return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };
+    }
     case 'Trf.001.01':
       return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
     case 'Trf.003.01':

@@ -162,6 +162,11 @@ export class BankBooks {
     return custody && custodySnapshot(custody);
   }
 
+  /** A bank serial for a request that changes nothing and leaves no record here (F-3.9 B, 11008). */
+  nextSerial(): string {
+    return this.serials.next();
+  }
+
   /**
    * The bank's record of an account holder, for its day files only (CHK01–03 carry the name, CHK03 the ID
    * document: bank-protocol.md §5). Never for the control API or a log.

@@ -3,9 +3,10 @@ import {
   type BankInitiatedResult,
   type BankInitiatedReversalResult,
   BankInitiatedTransfers,
+  type BrokerFundBalanceResult,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
-import { bankInitiatedConfirmationInput, bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
+import { bankInitiatedConfirmationInput, bankInitiatedFundBalanceInput, bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
 
 /**
  * The bank as initiator. Each call answers once the broker replied or the bank's requestTimeoutMs
@@ -26,6 +27,13 @@ export class BankInitiatedController {
   @Post('confirmations')
   confirm(@Body() body: unknown): Promise<BankInitiatedResult> {
     return this.transfers.confirmDesignation(parseInput(bankInitiatedConfirmationInput, body));
+  }
+
+  /** F-3.9 B (11008): the broker's answer and, on 0000, the fund ledger's balance, available and withdrawable. */
+  @Post('fund-balance-queries')
+  @HttpCode(200)
+  queryFundBalance(@Body() body: unknown): Promise<BrokerFundBalanceResult> {
+    return this.transfers.queryFundBalance(parseInput(bankInitiatedFundBalanceInput, body));
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */

@@ -66,6 +66,14 @@ export const bankInitiatedConfirmationInput = z.object({ bankAccountNo, fundAcco
 
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
+/**
+ * F-3.9 B: the customer at the counter asks their fund ledger balance with their fund password. `serialNo`
+ * asks again under a serial the bank used before (as after a reply it never got).
+ */
+export const bankInitiatedFundBalanceInput = z
+  .object({ fundAccountNo, currency, fundPassword: fundPassword.optional(), serialNo: z.string().regex(/^[0-9A-Za-z]{1,20}$/).optional() })
+  .strict();
+
 /** What each fault needs besides its kind (see fault-plan.ts). */
 const FAULT_NEEDS: Partial<Record<(typeof FAULT_KINDS)[number], readonly ('delayMs' | 'serialNo' | 'amount')[]>> = {
   DELAY_REPLY: ['delayMs'],

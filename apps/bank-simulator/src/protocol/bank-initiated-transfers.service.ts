@@ -7,6 +7,7 @@ import {
   ConnectionClosedError,
   INSTRUCTION_CODES,
   isSuccess,
+  PASSWORD_TYPE,
   passwordComponent,
   type ProtocolConnection,
   type ProtocolMessage,
@@ -44,6 +45,23 @@ export interface BrokerQueryResult {
   readonly returnCode?: string;
   readonly originalReturnCode?: string;
   readonly brokerSerialNo?: string;
+}
+
+/** F-3.9 B: the broker's `Rst` and, on 0000, its `ScBal` of Type 0, 1 and 2 (profile §4.1); UNKNOWN when no reply came. */
+export interface BrokerFundBalanceResult {
+  readonly serialNo: string;
+  readonly status: 'ANSWERED' | 'UNKNOWN';
+  readonly returnCode?: string;
+  readonly balances?: { readonly balance?: string; readonly available?: string; readonly withdrawable?: string };
+}
+
+/** F-3.9 B: the fund account the customer asks about at the counter, with the fund password they typed. */
+export interface FundBalanceQueryInput {
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly fundPassword?: ClearPin;
+  /** A serial used before, to ask again under it; a new one otherwise. */
+  readonly serialNo?: string;
 }
 
 /** F-4.2 B: the customer types the fund password at the bank's counter; it lives only until the PIN block is built. */
@@ -206,6 +224,39 @@ export class BankInitiatedTransfers {
       ...(OrgRst === undefined ? {} : { originalReturnCode: this.codeOf(OrgRst.Code) }),
       ...(brokerSerialNo === undefined ? {} : { brokerSerialNo }),
     };
+  }
+
+  /**
+   * F-3.9 B (11008): the fund password travels as a PIN block in `ScAcct`, `Type` 0 (查询, profile §4.1).
+   * Nothing is booked: the bank only shows the customer the broker's figures.
+   */
+  async queryFundBalance(input: FundBalanceQueryInput): Promise<BrokerFundBalanceResult> {
+    const connection = this.connection();
+    const pinKey = this.pinKeyFor(connection, input.fundPassword, input.fundAccountNo);
+    const serialNo = input.serialNo ?? this.books.nextSerial();
+    const outcome = await this.exchange(connection, {
+      name: 'Acmt.009.01',
+      instrCd: INSTRUCTION_CODES.QUERY_FUND_BALANCE,
+      serial: serialNo,
+      body: {
+        ScAcct: {
+          Id: input.fundAccountNo,
+          Type: ACCOUNT_TYPE.FUND_ACCOUNT,
+          Pwd: input.fundPassword && pinKey ? [passwordComponent(pinKey, input.fundPassword, input.fundAccountNo, PASSWORD_TYPE.QUERY)] : undefined,
+        },
+        Ccy: input.currency,
+      },
+    });
+    if (outcome.kind !== 'answered') {
+      this.log.warn({ serial: serialNo, error: outcome.detail }, 'fund balance query to the broker unanswered');
+      return { serialNo, status: 'UNKNOWN' };
+    }
+    const { Rst, ScBal } = outcome.reply.body;
+    const figure = (type: string) => ScBal?.find((entry) => entry.Type === type)?.Bal.toString();
+    const returnCode = this.codeOf(Rst.Code);
+    this.log.info({ serial: serialNo, returnCode }, 'fund balance query answered');
+    if (ScBal === undefined) return { serialNo, status: 'ANSWERED', returnCode };
+    return { serialNo, status: 'ANSWERED', returnCode, balances: { balance: figure('0'), available: figure('1'), withdrawable: figure('2') } };
   }
 
   private async sendTransfer(connection: ProtocolConnection, record: TransactionRecord, options: { readonly resend: boolean; readonly fundPassword?: ClearPin }): Promise<BankInitiatedResult> {

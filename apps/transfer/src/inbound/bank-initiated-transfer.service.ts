@@ -16,7 +16,7 @@ import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { attemptsAfter } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
-import { fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
+import { fundBalanceQueryVerdict, fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
 type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
@@ -84,11 +84,11 @@ interface RecordedReversal {
  * move money after the bank undid its side. Reversals are exempt: the bank only ever wants them to take
  * effect, and a reversal refused as stale would answer every resend of it with the same refusal.
  *
- * F-4.3 B / F-4.4 B: reversals, recorded by their own serial in transfer.bank_reversals; F-4.6 B: queries,
- * which change nothing. The answers themselves are decided in bank-request-decisions.ts.
+ * F-4.3 B / F-4.4 B: reversals, recorded by their own serial in transfer.bank_reversals; F-4.6 B (12005) and
+ * F-3.9 B (11008): queries, which change nothing. The answers themselves are decided in bank-request-decisions.ts.
  */
-/** What a 12005 B is answered: the original's result, and the original itself when we booked it. */
-type QueryAnswer = Pick<BankReplyReady, 'originalReturnCode' | 'queriedOriginal'>;
+/** What a query is answered besides its code: a 12005's original and its result, an 11008's balances. */
+type QueryAnswer = Pick<BankReplyReady, 'originalReturnCode' | 'queriedOriginal' | 'fundBalances'>;
 
 @Injectable()
 export class BankInitiatedTransferService {
@@ -116,6 +116,8 @@ export class BankInitiatedTransferService {
         return this.reverse(manager, request, request.function);
       case 'QUERY_RESULT':
         return this.query(manager, request);
+      case 'QUERY_FUND_BALANCE':
+        return this.queryFundBalance(manager, request);
       // 11003 is the account service's (bank.account-request-received); the adapter never sends it here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
@@ -166,6 +168,7 @@ export class BankInitiatedTransferService {
       serialNo,
       originalReturnCode: query?.originalReturnCode,
       queriedOriginal: query?.queriedOriginal,
+      fundBalances: query?.fundBalances,
     }, { key: request.bankCode });
   }
 
@@ -245,10 +248,7 @@ export class BankInitiatedTransferService {
    */
   private async moveOrRefuse(manager: EntityManager, request: InboundRequest, transfer: Transfer, amount: Money): Promise<{ code: string; why?: string } | undefined> {
     const account = await this.ledger.lock(manager, request.fundAccountNo, request.currency);
-    if (!account) {
-      const anyCurrency = await manager.query(`SELECT 1 FROM transfer.ledger_accounts WHERE fund_account_no = $1`, [request.fundAccountNo]);
-      return { code: anyCurrency.length > 0 ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
-    }
+    if (!account) return { code: (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)) ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
     if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
     if (request.bankAccountNo && request.bankAccountNo !== account.bankAccountNo) return { code: BROKER_CODES.BANK_ACCOUNT_MISMATCH };
     let movement = amount;
@@ -383,6 +383,28 @@ export class BankInitiatedTransferService {
   private async query(manager: EntityManager, request: InboundRequest): Promise<void> {
     if (!request.queriedRef) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
     return this.reply(manager, request, BROKER_CODES.OK, undefined, await this.answerQuery(manager, request.bankCode, request.queriedRef));
+  }
+
+  /**
+   * F-3.9 B (11008): the fund ledger's balance, available and withdrawable, computed as GET …/balances does;
+   * changes nothing and records nothing (a repeat is simply answered again, with the figures then). The fund
+   * password was verified by the adapter; a wrong one was counted there once per bank serial. A read needs no
+   * outbox-style effect, but its reply still goes through the outbox like every other answer on this path, so
+   * there is one way a reply reaches the adapter.
+   */
+  private async queryFundBalance(manager: EntityManager, request: InboundRequest): Promise<void> {
+    if (!request.fundAccountNo) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
+    // Under the ledger's row lock, as transfers read it: the answer waits for a transfer in flight on the account and includes it.
+    const ledger = await this.ledger.lock(manager, request.fundAccountNo, request.currency);
+    const verdict = fundBalanceQueryVerdict({
+      bankCode: request.bankCode,
+      ledger: ledger ? { custodyStatus: ledger.custodyStatus, bankCode: ledger.bankCode, figures: this.ledger.figures(ledger) } : undefined,
+      otherCurrency: !ledger && (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)),
+      fundPassword: request.fundPassword,
+    });
+    if (verdict.code === BROKER_CODES.OK) return this.reply(manager, request, verdict.code, undefined, { fundBalances: verdict.balances });
+    this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, returnCode: verdict.code, why: verdict.why }, 'bank fund balance query refused');
+    return this.reply(manager, request, verdict.code);
   }
 
   private async answerQuery(manager: EntityManager, bankCode: string, ref: MessageRef): Promise<QueryAnswer> {

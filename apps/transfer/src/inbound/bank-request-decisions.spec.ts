@@ -1,5 +1,5 @@
 import { Money } from '@custody/money';
-import { fundPasswordRefusal, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
+import { type FundBalanceQueryFacts, fundBalanceQueryVerdict, fundPasswordRefusal, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
 
 const deposit: RecordedOriginal = { type: 'BANK_TO_SECURITIES', status: 'SUCCEEDED', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
 const withdrawal: RecordedOriginal = { ...deposit, type: 'SECURITIES_TO_BANK' };
@@ -19,6 +19,34 @@ describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)
     it('the reasons tell the cases apart', () => {
       const reasons = (['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const).map(fundPasswordRefusal);
       expect(new Set(reasons).size).toBe(reasons.length);
+    });
+  });
+
+  describe('F-3.9 B: fund ledger balance query (11008)', () => {
+    const ledger = { custodyStatus: 'DESIGNATED', bankCode: '1021000', figures: { balance: Money.parse('1000.00'), held: Money.parse('300.00') } };
+    const query = (over: Partial<FundBalanceQueryFacts> = {}): FundBalanceQueryFacts => ({ bankCode: '1021000', ledger, otherCurrency: false, fundPassword: 'MATCHED', ...over });
+
+    it('the right password gets balance, available (less holds) and withdrawable, as GET …/balances computes them', () => {
+      const verdict = fundBalanceQueryVerdict(query());
+      if (verdict.code !== '0000') throw new Error(`refused ${verdict.code}`);
+      expect([verdict.balances.balance, verdict.balances.available, verdict.balances.withdrawable].map((m) => m.toString())).toEqual(['1000.00', '700.00', '700.00']);
+    });
+
+    it.each(['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const)('fund password %s is 2001 and shows no balance', (fundPassword) => {
+      expect(fundBalanceQueryVerdict(query({ fundPassword }))).toEqual({ code: '2001', why: expect.any(String) });
+    });
+
+    it('an unknown fund account is 2011, one known only in another currency 3011', () => {
+      expect(fundBalanceQueryVerdict(query({ ledger: undefined }))).toMatchObject({ code: '2011' });
+      expect(fundBalanceQueryVerdict(query({ ledger: undefined, otherCurrency: true }))).toMatchObject({ code: '3011' });
+    });
+
+    it.each([
+      ['designated at another bank', { ...ledger, bankCode: '1031000' }],
+      ['only pre-designated', { ...ledger, custodyStatus: 'PRE_DESIGNATED' }],
+      ['cancelled', { ...ledger, custodyStatus: 'CANCELLED' }],
+    ])('a fund account %s is 2013 before the password is looked at', (_case, other) => {
+      expect(fundBalanceQueryVerdict(query({ ledger: other, fundPassword: 'MISMATCHED' }))).toMatchObject({ code: '2013' });
     });
   });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { fundPasswordCheckSchema } from '@custody/contracts';
 import { Money } from '@custody/money';
+import { type LedgerBalances, type LedgerFigures, ledgerBalances } from '../ledger/ledger-rules';
 import type { TransferStatus, TransferType } from '../transfers/transfer.entity';
 
 /**
@@ -12,7 +13,7 @@ import type { TransferStatus, TransferType } from '../transfers/transfer.entity'
 export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 
 /**
- * F-4.2 B: why the fund password does not authorise a withdrawal, or undefined when it does. Every
+ * F-4.2 B / F-3.9 B: why the fund password does not authorise a withdrawal (or a balance query), or undefined when it does. Every
  * failure is 2001 to the bank (the standard has one code); the reason is for our record and operators.
  * An absent check is a request the adapter could not verify: refused, never taken as proof.
  */
@@ -33,6 +34,34 @@ export function fundPasswordRefusal(check: FundPasswordCheck | undefined): strin
     case undefined:
       return 'the adapter reported no fund password verification for this withdrawal';
   }
+}
+
+/** What an 11008 B finds of the fund account it names, read under the ledger's lock. */
+export interface FundBalanceQueryFacts {
+  /** The bank asking (the session's). */
+  bankCode: string;
+  /** The fund ledger of the asked currency; absent when the fund account has none in it. */
+  ledger?: { custodyStatus: string; bankCode: string | null; figures: LedgerFigures };
+  /** The fund account has a ledger in another currency (so it is known, the currency is not). */
+  otherCurrency: boolean;
+  fundPassword: FundPasswordCheck | undefined;
+}
+
+export type FundBalanceQueryVerdict = { code: '0000'; balances: LedgerBalances } | { code: '2011' | '3011' | '2013' | '2001'; why: string };
+
+/**
+ * F-3.9 B (profile §4.1): the ledger's balance, available and withdrawable, as GET …/balances shows them.
+ * Checked in the order of a 12002 B: account, relationship with this bank, then the password, so that a
+ * bank without the relationship learns nothing of the password and a wrong password nothing of the money.
+ * Every password failure is 2001, as on a withdrawal (the standard has one code).
+ */
+export function fundBalanceQueryVerdict(facts: FundBalanceQueryFacts): FundBalanceQueryVerdict {
+  const { ledger } = facts;
+  if (!ledger) return facts.otherCurrency ? { code: '3011', why: 'the fund account has no ledger in this currency' } : { code: '2011', why: 'no such fund account' };
+  if (ledger.custodyStatus !== 'DESIGNATED' || ledger.bankCode !== facts.bankCode) return { code: '2013', why: 'the fund account is not designated at this bank' };
+  const wrongPassword = fundPasswordRefusal(facts.fundPassword);
+  if (wrongPassword) return { code: '2001', why: wrongPassword };
+  return { code: '0000', balances: ledgerBalances(ledger.figures) };
 }
 
 /** The original transfer a bank's reversal names, as recorded (initiator B, the bank's serial). */

@@ -18,18 +18,30 @@ export function available(figures: LedgerFigures): Money {
   return figures.balance.minus(figures.held);
 }
 
+/** What a fund ledger shows its customer: GET /v1/fund-accounts/{no}/balances and the bank's 11008 (F-3.9 B). */
+export interface LedgerBalances {
+  balance: Money;
+  available: Money;
+  withdrawable: Money;
+}
+
 /**
  * Available = balance less every active hold (trading holds and withdrawals in transit).
  * Withdrawable (I7) = available less funds committed to unsettled purchases; clearing (§9) brings those,
  * so until then withdrawable equals available.
  */
-export function balanceView(currency: string, figures: LedgerFigures): BalanceView {
+export function ledgerBalances(figures: LedgerFigures): LedgerBalances {
   const free = available(figures);
+  return { balance: figures.balance, available: free, withdrawable: free };
+}
+
+export function balanceView(currency: string, figures: LedgerFigures): BalanceView {
+  const shown = ledgerBalances(figures);
   return {
     currency,
-    balance: figures.balance.toString(),
-    available: free.toString(),
-    withdrawable: free.toString(),
+    balance: shown.balance.toString(),
+    available: shown.available.toString(),
+    withdrawable: shown.withdrawable.toString(),
     frozen: figures.held.toString(),
   };
 }

@@ -99,6 +99,12 @@ export class LedgerRepository {
     await manager.query(`UPDATE transfer.ledger_accounts SET role = $2 WHERE fund_account_no = $1`, [fundAccountNo, role]);
   }
 
+  /** Whether the fund account has a ledger in any currency: a request in another currency is then 3011, not 2011. */
+  async hasAnyLedger(manager: EntityManager, fundAccountNo: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM transfer.ledger_accounts WHERE fund_account_no = $1 LIMIT 1`, [fundAccountNo]);
+    return rows.length > 0;
+  }
+
   /** The bank a fund ledger is with, read without a lock (admission counts per bank before any work is done). */
   async bankOf(manager: EntityManager, fundAccountNo: string, currency: string): Promise<string | null> {
     const rows: Array<{ bank_code: string | null }> = await manager.query('SELECT bank_code FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2', [fundAccountNo, currency]);
