@@ -224,6 +224,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'CONFIRM_DESIGNATION':
       // bank-protocol.md §4: only a bank starts 11003; a call asking for one is a fault upstream, never sent.
       throw new CallMappingError('11003 (confirm designation) is started only by a bank');
+    case 'CHANGE_ACCOUNT_STATUS':
+      // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
+      throw new CallMappingError('11011 (account status change) is not started by the broker yet');
   }
 }
 

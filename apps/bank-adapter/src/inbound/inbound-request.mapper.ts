@@ -1,6 +1,7 @@
 import {
   ACCOUNT_TYPE,
   type Account,
+  type AccountStatus,
   type BusinessRequestName,
   describeReturnCode,
   INSTRUCTION_CODES,
@@ -14,7 +15,7 @@ import {
   sideReturnCode,
   TRIPLE_DES_MODE,
 } from '@custody/bank-protocol';
-import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, SealedSecret } from '@custody/contracts';
+import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, RelationshipAccountStatus, SealedSecret } from '@custody/contracts';
 import { type Currency, Money } from '@custody/money';
 import type { z } from 'zod';
 
@@ -25,12 +26,12 @@ export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.005.01';
 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01) and 12005 (Trf.005.01); to the account
- * service 11003 (Acmt.001.01, with `customer`). The owner validates the business content; the reply echoes what
+ * service 11003 (Acmt.001.01, with `customer`) and 11011 (Acmt.005.01, with `accountStatus`). The owner validates the business content; the reply echoes what
  * the bank sent.
  */
 export interface InboundForward {
@@ -51,7 +52,12 @@ export interface InboundForward {
   readonly fundPassword?: FundPasswordInput;
   /** 11003: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
   readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
+  /** 11011: the new status the bank sent in `BkAcct/Status` (profile §4.1). */
+  readonly accountStatus?: RelationshipAccountStatus;
 }
+
+/** §7.12 AccountStatus as the services name it. */
+const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
  * The fund password of a 12002 B as the bank sent it (profile §2: `ScAcct/Pwd`, Type 1, Enc 02, an
@@ -144,8 +150,8 @@ export interface InboundOffer {
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004), the result query (12005) and the confirmation of a pre-designation (11003) go to their owner;
- * everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not
+ * 12004), the result query (12005), the confirmation of a pre-designation (11003) and the account status
+ * change (11011) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not
  * enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
@@ -153,8 +159,12 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
   if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.confirmations)) return notOffered();
+  // 11005 (customer data change) shares Acmt.005.01 and is not built yet.
+  if (message.name === 'Acmt.005.01' && header.InstrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
-  if (message.name !== 'Acmt.001.01' && message.name !== 'Trf.001.01' && message.name !== 'Trf.003.01' && message.name !== 'Trf.005.01') return notOffered();
+  if (message.name !== 'Acmt.001.01' && message.name !== 'Acmt.005.01' && message.name !== 'Trf.001.01' && message.name !== 'Trf.003.01' && message.name !== 'Trf.005.01') {
+    return notOffered();
+  }
   // A request the bank sends is one the bank started (profile §1: TradSrc is the initiator), under a
   // serial the bank issued: owners key bank requests by it, apart from the serials we issue.
   if (header.TradSrc !== 'B') return refuse(message, FORMAT_ERROR, 'TradSrc must be B on a bank-initiated request');
@@ -177,6 +187,26 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
           bankAccountNo: body.BkAcct?.Id,
           currency: body.Ccy ?? 'CNY',
           customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+        },
+      };
+    }
+    case 'Acmt.005.01': {
+      // 11011 B. The library refuses an 11011 without the initiator's Status; a missing ScAcct is the owner's 2044.
+      const body = message.body;
+      const status = body.BkAcct?.Status;
+      if (status === undefined) return refuse(message, FORMAT_ERROR, '11011 carries the new status in BkAcct/Status');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'CHANGE_ACCOUNT_STATUS',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          // Profile §4.1: the status applies to every currency; the field is only the forward's shape.
+          currency: 'CNY',
+          accountStatus: ACCOUNT_STATUS_OF[status],
         },
       };
     }
@@ -300,6 +330,25 @@ export function accountRequestReceivedPayload(
   };
 }
 
+/** 11011 for the account service: as `requestReceivedPayload`, with the new status and no currency (it applies to all). */
+export function statusChangeReceivedPayload(
+  request: InboundForward & { readonly accountStatus: RelationshipAccountStatus },
+  ids: Parameters<typeof requestReceivedPayload>[1],
+): BankAccountRequestReceived {
+  return {
+    inboundId: ids.inboundId,
+    bankCode: ids.bankCode,
+    route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
+    function: 'CHANGE_ACCOUNT_STATUS',
+    serialNo: request.requestRef.serialNo,
+    businessDate: ids.businessDate,
+    receivedAt: ids.receivedAt.toISOString(),
+    fundAccountNo: request.fundAccountNo,
+    ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
+    accountStatus: request.accountStatus,
+  };
+}
+
 /** The accounts as the bank named them, echoed so it can check the pairing — never a password. */
 function echoedAccounts(request: InboundForward, booked?: QueriedOriginal): { BkAcct?: Account; ScAcct?: Account } {
   const bankAccountNo = request.bankAccountNo ?? booked?.bankAccountNo;
@@ -326,6 +375,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
  * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.006.01 (11011) echoes the accounts (Table 25 has no currency: the status is every currency's);
  * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
  * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
  * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
@@ -341,6 +391,8 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
   switch (request.requestName) {
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+    case 'Acmt.005.01':
+      return { name: 'Acmt.006.01', ...serial, body: { Rst, ...echoedAccounts(request) } };
     case 'Trf.001.01':
       return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
     case 'Trf.003.01':

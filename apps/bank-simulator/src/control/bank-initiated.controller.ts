@@ -5,7 +5,7 @@ import {
   BankInitiatedTransfers,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
-import { bankInitiatedConfirmationInput, bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
+import { bankInitiatedConfirmationInput, bankInitiatedResendInput, bankInitiatedStatusChangeInput, bankInitiatedTransferInput, parseInput } from './control-input';
 
 /**
  * The bank as initiator. Each call answers once the broker replied or the bank's requestTimeoutMs
@@ -26,6 +26,12 @@ export class BankInitiatedController {
   @Post('confirmations')
   confirm(@Body() body: unknown): Promise<BankInitiatedResult> {
     return this.transfers.confirmDesignation(parseInput(bankInitiatedConfirmationInput, body));
+  }
+
+  /** 11011 B: the bank freezes, reports lost or sets normal again a fund account's custody here, every currency. */
+  @Post('status-changes')
+  changeStatus(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeStatus(parseInput(bankInitiatedStatusChangeInput, body));
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */
