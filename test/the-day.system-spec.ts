@@ -23,6 +23,15 @@ async function expectLedgersEqualCustody(accounts: Designated[]): Promise<void> 
   }
 }
 
+/** F-3.1: a new customer's fund account pre-designated at `bank` (11002), with the bank account it may confirm with. */
+async function preDesignatedAt(bank: string) {
+  const customer = await ctx.newCustomer('赵六');
+  const fundAccountNo = await ctx.newFundAccount(customer.customerNo);
+  const result = await ctx.api.call<{ status: string }>('POST', '/v1/custody/pre-designations?waitMs=15000', { requestId: `pd-${fundAccountNo}`, fundAccountNo, currency: 'CNY', bankCode: bank });
+  expect(result.body).toMatchObject({ status: 'PRE_DESIGNATED' });
+  return { customer: { name: customer.name, idType: customer.idType, idNumber: customer.idNumber }, fundAccountNo, bankAccountNo: `62${fundAccountNo.padStart(17, '0')}` };
+}
+
 async function succeeded(body: Record<string, unknown>) {
   const result = await ctx.transfer(body);
   expect(result.body).toMatchObject({ status: 'SUCCEEDED' });
@@ -49,6 +58,16 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     expect((await ctx.banks[A].startDeposit({ bankAccountNo: ordinary.bankAccountNo, fundAccountNo: ordinary.fundAccountNo, amount: '200.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
     await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '500.00', bankPassword: atB.bankPassword });
     expect((await ctx.banks[B].startDeposit({ bankAccountNo: atB.bankAccountNo, fundAccountNo: atB.fundAccountNo, amount: '50.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
+    // Account functions of the day at bank B (issue 10): a pre-designation (11002) the customer then confirms at the
+    // counter (11003 B), another left pre-designated, and a freeze lifted again (11011 B twice); both sides list them in
+    // CHK02/CHK03, and bank B reconciles with no break.
+    const confirmed = await preDesignatedAt(B);
+    await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
+    expect((await ctx.banks[B].startConfirmation({ bankAccountNo: confirmed.bankAccountNo, fundAccountNo: confirmed.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
+    for (const accountState of ['FROZEN', 'NORMAL'] as const) {
+      expect((await ctx.banks[B].startStatusChange({ fundAccountNo: confirmed.fundAccountNo, accountState })).body).toMatchObject({ returnCode: '0000' });
+    }
+    await preDesignatedAt(B);
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });

@@ -91,6 +91,11 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/confirmations', { currency: 'CNY', ...input });
   }
 
+  /** 11011 B: the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again the fund account's custody there. */
+  async startStatusChange(input: { fundAccountNo: string; accountState: 'NORMAL' | 'FROZEN' | 'LOST' }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/status-changes', input);
+  }
+
   /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */
   async resendBankInitiated(serialNo: string, fundPassword?: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/transfers/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });

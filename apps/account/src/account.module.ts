@@ -6,6 +6,7 @@ import { AccountFunctionRepository } from './custody/account-function.repository
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
+import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerService } from './customers/customer.service';
 import { FundPasswordVerificationsController } from './customers/fund-password-verifications.controller';
@@ -31,7 +32,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, AccountFunctionRepository,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

@@ -11,10 +11,11 @@ import { AccountFundAccountNumberDigits1732200000050 } from './migrations/173220
 import { AccountFundPasswordVerificationsAgeIndex1732200000055 } from './migrations/1732200000055-account-fund-password-verifications-age-index';
 import { AccountFunctions1732200000070 } from './migrations/1732200000070-account-functions';
 import { AccountPrimaryChanges1732200000090 } from './migrations/1732200000090-account-primary-changes';
+import { AccountRelationshipAccountStatus1732200000105 } from './migrations/1732200000105-account-relationship-account-status';
 
 /** The account service's own tables and migrations, for the service and for its integration tests. */
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
   entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord, PrimaryChange],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090, AccountRelationshipAccountStatus1732200000105],
 };

@@ -9,12 +9,14 @@ import {
   fundAccountOpened,
   primaryChangeRequested,
   primaryChangeResolved,
+  relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { ConfirmationService } from './custody/confirmation.service';
 import { DesignationService } from './custody/designation.service';
+import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
 
@@ -23,7 +25,7 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, bankReplyReady],
+  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
@@ -31,10 +33,13 @@ void runDatabaseService({
     const designations = app.get(DesignationService);
     const primaryChanges = app.get(PrimaryChangeService);
     const confirmations = app.get(ConfirmationService);
+    const statusChanges = app.get(StatusChangeService);
     return [
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
-      on(bankAccountRequestReceived, (event, manager) => confirmations.handle(manager, event.payload)),
+      on(bankAccountRequestReceived, (event, manager) =>
+        event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),
+      ),
     ];
   },
 });

@@ -278,7 +278,7 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       expect(reply.body.ScAcct).toMatchObject({ Id: '900000000001', Type: '3' });
       const custody = await http<Array<Record<string, string>>>(sim, 'GET', '/custody-accounts?fundAccountNo=900000000001&currency=CNY');
       expect(custody.body).toEqual([
-        { custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo: '900000000001', currency: 'CNY', bankAccountNo, balance: '50.00', status: 'NORMAL' },
+        { custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo: '900000000001', currency: 'CNY', bankAccountNo, balance: '50.00', status: 'NORMAL', accountState: 'NORMAL' },
       ]);
       const books = await http<{ summary: Record<string, string>; transactions: unknown[] }>(sim, 'GET', '/books');
       expect(Money.parse(books.body.summary.CNY, 'non-negative').minus(Money.parse(summaryBefore, 'non-negative')).toString()).toBe('50.00');
@@ -313,7 +313,7 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       expect(reply.body.ScAcct).toEqual({ Id: fundAccountNo, Type: '3' });
       expect(reply.body).toMatchObject({ Ccy: 'CNY', ScBal: { Type: '0', Bal: Money.parse('120.00') } });
       const custody = await http<Array<Record<string, string>>>(sim, 'GET', `/custody-accounts?fundAccountNo=${fundAccountNo}&currency=CNY`);
-      expect(custody.body).toEqual([{ custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo, currency: 'CNY', balance: '120.00', status: 'PRE_DESIGNATED' }]);
+      expect(custody.body).toEqual([{ custodyAccountNo: reply.body.BkAcct?.Id, fundAccountNo, currency: 'CNY', balance: '120.00', status: 'PRE_DESIGNATED', accountState: 'NORMAL' }]);
       const books = await http<{ summary: Record<string, string> }>(sim, 'GET', '/books');
       expect(Money.parse(books.body.summary.CNY, 'non-negative').minus(Money.parse(summaryBefore, 'non-negative')).toString()).toBe('120.00');
       // §14: the identity the bank recorded is in no control response.

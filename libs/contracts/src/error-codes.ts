@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   INSUFFICIENT_WITHDRAWABLE: 422,
   INSUFFICIENT_AVAILABLE: 422,
   RELATIONSHIP_NOT_ACTIVE: 422,
+  /** bank-protocol.md §4.1 "11011": the relationship is frozen or reported lost; no transfer until it is normal again. */
+  RELATIONSHIP_FROZEN: 422,
   RELATIONSHIP_EXISTS: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */

@@ -190,8 +190,8 @@ export const transferOutcome = defineTopic(
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
- * (of a 12001) and 12004 (of a 12002), and the result query 12005; and 11003 and 11008 (the fund ledger balance),
- * which only a bank starts.
+ * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
+ * only a bank starts, and 11011 (account status change), so far only as the bank starts it.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -200,6 +200,7 @@ export const bankFunctionSchema = z.enum([
   'DESIGNATE',
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
+  'CHANGE_ACCOUNT_STATUS',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
@@ -404,28 +405,41 @@ export const bankRequestReceived = defineTopic(
   }),
 );
 
+/** A relationship's account status (bank-protocol.md §4.1 "11011", JR/T 0046 §7.12: 0 normal, 1 frozen, 2 lost). */
+export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
+export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
+
+const accountRequestFields = {
+  inboundId: z.string().uuid(),
+  bankCode: bankCodeSchema,
+  route: replyRouteSchema,
+  serialNo: serialNoSchema,
+  businessDate: businessDateSchema,
+  receivedAt: z.string().datetime(),
+  fundAccountNo: z.string(),
+  bankAccountNo: z.string().optional(),
+};
+
 /**
- * An account function the bank started (F-3.2 B, 11003), for its owner, the account service; answered through
- * `bank.reply-ready` like `bank.request-received`, which the transfer service reads and this never reaches.
- * Fields as the bank sent them (empty when it named none): the owner validates. The ID number is sealed by the
- * adapter, like the ones account sends out.
+ * An account function the bank started, for its owner, the account service; answered through `bank.reply-ready`
+ * like `bank.request-received`, which the transfer service reads and this never reaches. Fields as the bank sent
+ * them (empty when it named none): the owner validates.
+ * - F-3.2 B (11003): the customer the bank identified, the ID number sealed by the adapter like the ones account
+ *   sends out;
+ * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account.
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
   1,
-  z.object({
-    inboundId: z.string().uuid(),
-    bankCode: bankCodeSchema,
-    route: replyRouteSchema,
-    function: z.literal('CONFIRM_DESIGNATION'),
-    serialNo: serialNoSchema,
-    businessDate: businessDateSchema,
-    receivedAt: z.string().datetime(),
-    fundAccountNo: z.string(),
-    currency: z.string(),
-    bankAccountNo: z.string().optional(),
-    customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
-  }),
+  z.discriminatedUnion('function', [
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CONFIRM_DESIGNATION'),
+      currency: z.string(),
+      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+    }),
+    z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
+  ]),
 );
 
 /**
@@ -442,6 +456,25 @@ export const designationConfirmed = defineTopic(
     currency: currencySchema,
     bankCode: bankCodeSchema,
     bankAccountNo: z.string().min(1),
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * 11011 B: account accepted the bank's status change (freeze, loss report, back to normal) of a fund account's
+ * relationships with the bank, every currency, and recorded it. The transfer service sets the ledgers' status
+ * (a frozen or lost one refuses transfers) and only then answers the bank (`bank.reply-ready`, 0000 to `reply`).
+ * `accountStatus` is the relationships' status as account holds it now (a repeat of an older request carries the
+ * newer status, never undoing a later change).
+ */
+export const relationshipStatusChanged = defineTopic(
+  'relationship.status-changed',
+  1,
+  z.object({
+    fundAccountNo: z.string().min(1),
+    bankCode: bankCodeSchema,
+    accountStatus: relationshipAccountStatusSchema,
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
   }),

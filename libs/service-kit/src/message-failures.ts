@@ -45,6 +45,8 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   INSUFFICIENT_AVAILABLE: 'transient',
   // Relationships are designated, cancelled and changed by other flows (a designation may be in flight).
   RELATIONSHIP_NOT_ACTIVE: 'transient',
+  // The bank unfreezes (11011 back to normal).
+  RELATIONSHIP_FROZEN: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).

@@ -11,7 +11,7 @@ import { AccountFunctionRepository } from './account-function.repository';
 import { CONFIRMATION_CODES, type ConfirmationFacts, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
 
-type AccountRequest = z.infer<typeof bankAccountRequestReceived.schema>;
+type AccountRequest = Extract<z.infer<typeof bankAccountRequestReceived.schema>, { function: 'CONFIRM_DESIGNATION' }>;
 
 /**
  * F-3.2 B: the customer confirms a pre-designation at the bank's counter (11003). Account decides

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { RelationshipAccountStatus } from '@custody/contracts';
 import type { Currency } from '@custody/money';
 
 /**
@@ -17,6 +18,8 @@ export class CustodyRelationship {
   @Column({ name: 'bank_account_no', type: 'text', nullable: true }) bankAccountNo!: string | null;
   @Column({ name: 'custody_account_no', type: 'text', nullable: true }) custodyAccountNo!: string | null;
   @Column({ type: 'text' }) status!: RelationshipStatus;
+  /** 11011 (bank-protocol.md §4.1): frozen or reported lost, beside the custody state; NORMAL unless a side changed it. */
+  @Column({ name: 'account_status', type: 'text', default: 'NORMAL' }) accountStatus!: RelationshipAccountStatus;
   @Column({ name: 'serial_no', type: 'text' }) serialNo!: string;
   @Column({ name: 'failure_code', type: 'text', nullable: true }) failureCode!: string | null;
   @Column({ name: 'bank_return_code', type: 'text', nullable: true }) bankReturnCode!: string | null;

@@ -15,6 +15,7 @@ import {
   refusalReply,
   replyFor,
   requestReceivedPayload,
+  statusChangeReceivedPayload,
   SYSTEM_ERROR,
 } from './inbound-request.mapper';
 import type { ReplyRouteRegistry } from './reply-route.registry';
@@ -218,6 +219,9 @@ export class InboundRequestBridge {
         // classifyInbound offers 11003 only with a sealer; this keeps a future path from sending an ID number in clear.
         if (!sealer) throw new Error('no sealer for the ID number of an 11003');
         const payload = accountRequestReceivedPayload({ ...request, customer: request.customer }, ids, (clear) => sealer.seal(clear));
+        await this.deps.publisher.publish(bankAccountRequestReceived, payload, { key, correlationId: pending.inboundId, businessDate });
+      } else if (request.accountStatus) {
+        const payload = statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus }, ids);
         await this.deps.publisher.publish(bankAccountRequestReceived, payload, { key, correlationId: pending.inboundId, businessDate });
       } else {
         await this.deps.publisher.publish(bankRequestReceived, requestReceivedPayload(request, ids, fundPassword), { key, correlationId: pending.inboundId, businessDate });

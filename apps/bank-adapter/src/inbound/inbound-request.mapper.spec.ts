@@ -19,6 +19,7 @@ import {
   type InboundForward,
   replyFor,
   requestReceivedPayload,
+  statusChangeReceivedPayload,
 } from './inbound-request.mapper';
 
 const RECEIVED_AT = new Date('2026-11-21T02:03:04.005Z');
@@ -397,6 +398,49 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('11011 B (Acmt.005.01, account status change)', () => {
+    const statusChange = (body: Omit<MessageBody<'Acmt.005.01'>, 'MsgHdr'>) => fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, body);
+
+    it.each([
+      ['0', 'NORMAL'],
+      ['1', 'FROZEN'],
+      ['2', 'LOST'],
+    ] as const)('profile §4.1: BkAcct/Status %s goes to the account service as CHANGE_ACCOUNT_STATUS %s, with the accounts and no currency', (status, accountStatus) => {
+      const request = forwarded(classifyInbound(statusChange({ BkAcct: { ...BK_ACCT, Status: status }, ScAcct: SC_ACCT }), OFFER_ALL));
+      const payload = statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus! }, IDS);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CHANGE_ACCOUNT_STATUS',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        bankAccountNo: '6222021234567890123',
+        accountStatus,
+      });
+    });
+
+    it('profile §4.1: an 11011 without ScAcct is forwarded as sent, for the account service to answer 2044 against its serial', () => {
+      const request = forwarded(classifyInbound(statusChange({ BkAcct: { ...BK_ACCT, Status: '1' } }), OFFER_ALL));
+      expect(statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus! }, IDS)).toMatchObject({ fundAccountNo: '', accountStatus: 'FROZEN' });
+    });
+
+    it('the Acmt.006.01 reply: the owner code, the owner serial, BkAcct (Type 1) and ScAcct (Type 3) echoed; the library writes it', () => {
+      const message = statusChange({ BkAcct: { ...BK_ACCT, Status: '1' }, ScAcct: SC_ACCT });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '5003', returnMessage: '该客户已冻结' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.006.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '5003', Info: '该客户已冻结' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' } },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
   it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {
     const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
     expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
@@ -406,7 +450,6 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
   it.each([
     ['11004 cancel', 'Acmt.004.01', fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11005 customer data change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
-    ['11011 account status change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, { BkAcct: { ...BK_ACCT, Status: '1' }, ScAcct: SC_ACCT })],
     ['11006 bank account change', 'Acmt.008.01', fromBank('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' }, ScAcct: SC_ACCT })],
     ['11007 identity check', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11009 bank balance query (the broker asks it, never the bank)', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],

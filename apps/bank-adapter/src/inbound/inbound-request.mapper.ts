@@ -3,6 +3,7 @@ import {
   type Account,
   type Balance,
   BALANCE_TYPE,
+  type AccountStatus,
   type BusinessRequestName,
   describeReturnCode,
   INSTRUCTION_CODES,
@@ -16,7 +17,7 @@ import {
   sideReturnCode,
   TRIPLE_DES_MODE,
 } from '@custody/bank-protocol';
-import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, SealedSecret } from '@custody/contracts';
+import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, RelationshipAccountStatus, SealedSecret } from '@custody/contracts';
 import { type Currency, Money } from '@custody/money';
 import type { z } from 'zod';
 
@@ -27,13 +28,13 @@ export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.009.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.009.01';
 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
- * (Acmt.009.01); to the account service 11003 (Acmt.001.01, with `customer`). The owner validates the business
- * content; the reply echoes what the bank sent.
+ * (Acmt.009.01); to the account service 11003 (Acmt.001.01, with `customer`) and 11011 (Acmt.005.01, with
+ * `accountStatus`). The owner validates the business content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -53,7 +54,12 @@ export interface InboundForward {
   readonly fundPassword?: FundPasswordInput;
   /** 11003: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
   readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
+  /** 11011: the new status the bank sent in `BkAcct/Status` (profile §4.1). */
+  readonly accountStatus?: RelationshipAccountStatus;
 }
+
+/** §7.12 AccountStatus as the services name it. */
+const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
  * The fund password of a 12002 B or an 11008 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02, an
@@ -147,9 +153,9 @@ export interface InboundOffer {
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004), the result query (12005), the confirmation of a pre-designation (11003) and the fund ledger
- * balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with
- * 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
+ * 12004), the result query (12005), the confirmation of a pre-designation (11003), the account status change
+ * (11011) and the fund ledger balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is
+ * answered here with 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
 export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
@@ -158,9 +164,12 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.confirmations)) return notOffered();
   // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
   if (message.name === 'Acmt.009.01' && (header.InstrCd !== INSTRUCTION_CODES.QUERY_FUND_BALANCE || !offer.fundPasswords)) return notOffered();
+  // 11005 (customer data change) shares Acmt.005.01 and is not built yet.
+  if (message.name === 'Acmt.005.01' && header.InstrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
   if (
     message.name !== 'Acmt.001.01' &&
+    message.name !== 'Acmt.005.01' &&
     message.name !== 'Acmt.009.01' &&
     message.name !== 'Trf.001.01' &&
     message.name !== 'Trf.003.01' &&
@@ -190,6 +199,26 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
           bankAccountNo: body.BkAcct?.Id,
           currency: body.Ccy ?? 'CNY',
           customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+        },
+      };
+    }
+    case 'Acmt.005.01': {
+      // 11011 B. The library refuses an 11011 without the initiator's Status; a missing ScAcct is the owner's 2044.
+      const body = message.body;
+      const status = body.BkAcct?.Status;
+      if (status === undefined) return refuse(message, FORMAT_ERROR, '11011 carries the new status in BkAcct/Status');
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'CHANGE_ACCOUNT_STATUS',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          // Profile §4.1: the status applies to every currency; the field is only the forward's shape.
+          currency: 'CNY',
+          accountStatus: ACCOUNT_STATUS_OF[status],
         },
       };
     }
@@ -331,6 +360,25 @@ export function accountRequestReceivedPayload(
   };
 }
 
+/** 11011 for the account service: as `requestReceivedPayload`, with the new status and no currency (it applies to all). */
+export function statusChangeReceivedPayload(
+  request: InboundForward & { readonly accountStatus: RelationshipAccountStatus },
+  ids: Parameters<typeof requestReceivedPayload>[1],
+): BankAccountRequestReceived {
+  return {
+    inboundId: ids.inboundId,
+    bankCode: ids.bankCode,
+    route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
+    function: 'CHANGE_ACCOUNT_STATUS',
+    serialNo: request.requestRef.serialNo,
+    businessDate: ids.businessDate,
+    receivedAt: ids.receivedAt.toISOString(),
+    fundAccountNo: request.fundAccountNo,
+    ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
+    accountStatus: request.accountStatus,
+  };
+}
+
 /** The accounts as the bank named them, echoed so it can check the pairing — never a password. */
 function echoedAccounts(request: InboundForward, booked?: QueriedOriginal): { BkAcct?: Account; ScAcct?: Account } {
   const bankAccountNo = request.bankAccountNo ?? booked?.bankAccountNo;
@@ -372,6 +420,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
  *   must have: an owner answer without them (or with a figure below zero, which `Balance` cannot carry) is
  *   a fault on our side, answered 2041 like a 12005 without its original's result;
+ * - Acmt.006.01 (11011) echoes the accounts (Table 25 has no currency: the status is every currency's);
  * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
  * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
  * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
@@ -393,6 +442,8 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
       if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
       return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };
     }
+    case 'Acmt.005.01':
+      return { name: 'Acmt.006.01', ...serial, body: { Rst, ...echoedAccounts(request) } };
     case 'Trf.001.01':
       return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
     case 'Trf.003.01':

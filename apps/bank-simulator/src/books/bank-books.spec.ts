@@ -651,3 +651,47 @@ describe('F-3.2 B confirm designation (11003)', () => {
     expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
   });
 });
+
+describe('11011 B account status change', () => {
+  function designated() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  function changeStatus(accountState: 'NORMAL' | 'FROZEN' | 'LOST', returnCode = '0000') {
+    const record = started(books.beginStatusChange({ fundAccountNo: '100000000001' }));
+    expect(record).toMatchObject({ instrCd: '11011', status: 'PENDING', bankAccountNo: '6222000000000001', ref: { issuerType: 'B' } });
+    return books.settleStatusChange(record.ref, accountState, { returnCode, counterpartSerial: 'S1' });
+  }
+
+  it.each([
+    ['FROZEN', '5218'],
+    ['LOST', '5219'],
+  ] as const)("profile §4.1: on the broker's 0000 the custody account is %s and refuses the broker's transfers %s, nothing moved", (accountState, code) => {
+    designated();
+    expect(changeStatus(accountState)).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', accountState })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe(code);
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '0.00']);
+  });
+
+  it("profile §4.1: back to NORMAL on the broker's 0000, the broker's transfers go through again", () => {
+    designated();
+    changeStatus('FROZEN');
+    changeStatus('NORMAL');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('0000');
+  });
+
+  it("profile §4.1: a broker refusal (5003) leaves the bank's status as it was", () => {
+    designated();
+    expect(changeStatus('FROZEN', '5003')).toMatchObject({ status: 'FAILED', returnCode: '5003' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+  });
+
+  it('profile §4.1: the bank asks nothing of the broker for a fund account not linked here (1016)', () => {
+    openAccount();
+    books.preDesignate(preDesignation());
+    expect(books.beginStatusChange({ fundAccountNo: '100000000001' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+  });
+});

@@ -12,6 +12,7 @@ import {
   type BankInitiatedTransferInput,
   type BookOutcome,
   type CustodyAccountSnapshot,
+  type CustodyAccountState,
   type CustodyAccountStatus,
   type CustomerIdentity,
   type DesignationInput,
@@ -54,6 +55,8 @@ interface CustodyAccount {
   readonly preDesignatedHolder?: CustomerIdentity;
   balance: Money;
   status: CustodyAccountStatus;
+  /** Absent: NORMAL. Set by an 11011 the broker accepted. */
+  accountState?: Exclude<CustodyAccountState, 'NORMAL'>;
 }
 
 type MutableRecord = { -readonly [K in keyof TransactionRecord]: TransactionRecord[K] };
@@ -81,6 +84,7 @@ export class InvariantBroken extends Error {}
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
 export const CONFIRM_DESIGNATION = '11003';
+export const CHANGE_ACCOUNT_STATUS = '11011';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
 export const REVERSE_BANK_TO_SECURITIES = '12003';
@@ -96,14 +100,21 @@ function fingerprintOf(instrCd: string, currency: Currency, amount: Money, bankA
   return [instrCd, currency, amount.toString(), bankAccountNo ?? '', fundAccountNo].join('|');
 }
 
+/** Profile §4.1 "11011": a frozen or lost custody account takes no broker transfer. */
+function frozenRefusal(custody: CustodyAccount): Refusal | undefined {
+  if (custody.accountState === 'FROZEN') return { code: RC.CUSTODY_FROZEN, info: 'the custody account is frozen' };
+  if (custody.accountState === 'LOST') return { code: RC.CUSTODY_LOST, info: 'the custody account is reported lost' };
+  return undefined;
+}
+
 function custodyKey(fundAccountNo: string, currency: Currency): string {
   return `${fundAccountNo}/${currency}`;
 }
 
 /** What leaves the books about a custody account: never the identity a pre-designation recorded. */
 function custodySnapshot(custody: CustodyAccount): CustodyAccountSnapshot {
-  const { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status } = custody;
-  return { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status };
+  const { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status, accountState } = custody;
+  return { custodyAccountNo, fundAccountNo, currency, bankAccountNo, balance, status, accountState: accountState ?? 'NORMAL' };
 }
 
 export class BankBooks {
@@ -312,7 +323,9 @@ export class BankBooks {
     const bank = this.bankAccounts.get(input.bankAccountNo);
     const custody = this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo);
     const unlinked = { code: RC.NOT_LINKED, info: 'fund account and bank account are not linked for this currency' };
-    const refusal = !bank ? { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' } : (refuse(bank, custody) ?? (custody ? undefined : unlinked));
+    const refusal = !bank
+      ? { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' }
+      : ((custody && frozenRefusal(custody)) ?? refuse(bank, custody) ?? (custody ? undefined : unlinked));
     if (refusal || !bank || !custody) {
       const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
       return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
@@ -407,6 +420,8 @@ export class BankBooks {
       instrCd: CONFIRM_DESIGNATION,
       fingerprint: fingerprintOf(CONFIRM_DESIGNATION, input.currency, Money.zero(), input.bankAccountNo, input.fundAccountNo),
       currency: input.currency,
+      // CHK03's 金额 of an 11003: 0 (bank-protocol.md §5: the opening balance only for 11001/11002/11010).
+      amount: Money.zero(),
       bankAccountNo: input.bankAccountNo,
       fundAccountNo: input.fundAccountNo,
       custodyAccountNo: custody.custodyAccountNo,
@@ -431,6 +446,58 @@ export class BankBooks {
     this.custodyByFundAccount.set(custodyKey(linked.fundAccountNo, linked.currency), linked);
     Object.assign(record, { ...fields, status: 'SUCCEEDED' });
     return { ...record };
+  }
+
+  // ---- bank-initiated 11011 (account status change) ---------------------------------------------
+
+  /**
+   * The bank freezes, reports lost or sets normal again a fund account's custody accounts here (profile §4.1: every
+   * currency). The bank asks the broker only about a fund account linked here (1016 otherwise); whether the status
+   * changes anything is the broker's to say (5003/5004/5005), so the bank's own record stays as it is until the 0000.
+   */
+  beginStatusChange(input: { readonly fundAccountNo: string }): BankInitiatedStart {
+    const linked = this.linkedCustodies(input.fundAccountNo);
+    if (linked.length === 0) return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not linked at this bank' };
+    const [first] = linked;
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CHANGE_ACCOUNT_STATUS,
+      fingerprint: fingerprintOf(CHANGE_ACCOUNT_STATUS, first.currency, Money.zero(), first.bankAccountNo, input.fundAccountNo),
+      currency: first.currency,
+      amount: Money.zero(),
+      bankAccountNo: first.bankAccountNo ?? undefined,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: first.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /** The broker's answer to an 11011: on 0000 every linked custody account of the fund account takes the status. */
+  settleStatusChange(
+    ref: TransactionRef,
+    accountState: CustodyAccountState,
+    answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string },
+  ): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    if (answer.returnCode !== RC.SUCCESS) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    for (const custody of this.linkedCustodies(record.fundAccountNo ?? '')) {
+      if (accountState === 'NORMAL') delete custody.accountState;
+      else custody.accountState = accountState;
+    }
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
+  }
+
+  private linkedCustodies(fundAccountNo: string): CustodyAccount[] {
+    return [...this.custodyAccounts.values()].filter((custody) => custody.fundAccountNo === fundAccountNo && custody.status === 'NORMAL');
   }
 
   // ---- bank-initiated (F-4.1 B to F-4.4 B) ------------------------------------------------------

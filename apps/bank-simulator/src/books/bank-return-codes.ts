@@ -48,6 +48,9 @@ export const BANK_RETURN_CODES = {
   RELATIONSHIP_EXISTS: '5201',
   /** bank-protocol.md §7 step 3: a new broker transfer after the day's 13011 (银证转账证券公司已签退). */
   DAY_ENDED: '5215',
+  /** Profile §4.1 "11011": a broker transfer on a frozen (银证转账客户已冻结) or lost (已挂失) custody account. */
+  CUSTODY_FROZEN: '5218',
+  CUSTODY_LOST: '5219',
   /**
    * 发送明细文件错, the bank's code for the day's files: a chunk or file it discards, a file it does not have
    * (profile §5); also 13010's `ChkRst` when the broker's figures are not the bank's (§7 step 4: the standard

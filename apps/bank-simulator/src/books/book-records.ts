@@ -81,6 +81,9 @@ export interface BankAccountSnapshot {
  */
 export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED';
 
+/** 11011 (profile §4.1, §7.12): a linked custody account frozen or reported lost refuses transfers; NORMAL otherwise. */
+export type CustodyAccountState = 'NORMAL' | 'FROZEN' | 'LOST';
+
 export interface CustodyAccountSnapshot {
   readonly custodyAccountNo: string;
   readonly fundAccountNo: string;
@@ -89,6 +92,7 @@ export interface CustodyAccountSnapshot {
   readonly bankAccountNo: string | null;
   readonly balance: Money;
   readonly status: CustodyAccountStatus;
+  readonly accountState: CustodyAccountState;
 }
 
 /**

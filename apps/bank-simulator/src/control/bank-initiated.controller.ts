@@ -6,7 +6,14 @@ import {
   type BrokerFundBalanceResult,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
-import { bankInitiatedConfirmationInput, bankInitiatedFundBalanceInput, bankInitiatedResendInput, bankInitiatedTransferInput, parseInput } from './control-input';
+import {
+  bankInitiatedConfirmationInput,
+  bankInitiatedFundBalanceInput,
+  bankInitiatedResendInput,
+  bankInitiatedStatusChangeInput,
+  bankInitiatedTransferInput,
+  parseInput,
+} from './control-input';
 
 /**
  * The bank as initiator. Each call answers once the broker replied or the bank's requestTimeoutMs
@@ -34,6 +41,12 @@ export class BankInitiatedController {
   @HttpCode(200)
   queryFundBalance(@Body() body: unknown): Promise<BrokerFundBalanceResult> {
     return this.transfers.queryFundBalance(parseInput(bankInitiatedFundBalanceInput, body));
+  }
+
+  /** 11011 B: the bank freezes, reports lost or sets normal again a fund account's custody here, every currency. */
+  @Post('status-changes')
+  changeStatus(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeStatus(parseInput(bankInitiatedStatusChangeInput, body));
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */

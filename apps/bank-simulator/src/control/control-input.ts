@@ -64,6 +64,9 @@ export const bankInitiatedTransferInput = z.discriminatedUnion('type', [
 /** F-3.2 B: the customer at the counter names the fund account to confirm and brings their bank account. */
 export const bankInitiatedConfirmationInput = z.object({ bankAccountNo, fundAccountNo, currency }).strict();
 
+/** 11011 B: the fund account whose custody here the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again. */
+export const bankInitiatedStatusChangeInput = z.object({ fundAccountNo, accountState: z.enum(['NORMAL', 'FROZEN', 'LOST']) }).strict();
+
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
 /**

@@ -19,6 +19,7 @@ export function custodyAccountView(account: CustodyAccountSnapshot) {
     ...(account.bankAccountNo === null ? {} : { bankAccountNo: account.bankAccountNo }),
     balance: account.balance.toString(),
     status: account.status,
+    accountState: account.accountState,
   };
 }
 

@@ -203,6 +203,22 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(custodyAccountNo).toEqual(books.listCustodyAccounts({ fundAccountNo: '100000000002' })[0].custodyAccountNo);
   });
 
+  it('§5: a confirmation of D (11003 B) is a CHK03 record with 金额 0 and the bank account, and its relationship a CHK02 record designated (0)', () => {
+    const pre = books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000003', currency: 'CNY', customer: { name: '王五', idType: '10', idNumber: '110101197705063456' }, openingBalance: Money.zero() });
+    if (pre.kind === 'rejected') throw new Error(pre.info);
+    books.openBankAccount({ bankAccountNo: '6222000000000003', name: '王五', idType: '10', idNumber: '110101197705063456', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
+    const started = books.beginConfirmation({ fundAccountNo: '100000000003', currency: 'CNY', bankAccountNo: '6222000000000003' });
+    if (started.kind !== 'started') throw new Error(started.info);
+    books.settleConfirmation(started.record.ref, { returnCode: '0000', counterpartSerial: 'S1' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03).toContainEqual(
+      expect.objectContaining({ functionCode: '11003', initiator: 'B', bankAccountNo: '6222000000000003', fundAccountNo: '100000000003', amount: Money.zero(), brokerSerialNo: 'S1' }),
+    );
+    expect(snap.chk02).toContainEqual(expect.objectContaining({ fundAccountNo: '100000000003', bankAccountNo: '6222000000000003', status: '0' }));
+  });
+
   it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
     brokerTransfer('12001', '100.00');
     books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });

@@ -1,5 +1,6 @@
 import {
   ACCOUNT_TYPE,
+  type AccountStatus,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
@@ -19,7 +20,7 @@ import {
 import type { Currency } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
-import type { BankInitiatedTransferInput, TransactionRecord, TransactionRef, TransactionStatus } from '../books/book-records';
+import type { BankInitiatedTransferInput, CustodyAccountState, TransactionRecord, TransactionRef, TransactionStatus } from '../books/book-records';
 import { SimulatorError } from '../simulator-error';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSessions } from './broker-sessions';
@@ -77,6 +78,9 @@ function wasWritten(error: unknown): boolean {
   return error instanceof ReplyTimeoutError || error instanceof UnexpectedReplyError || (error instanceof ConnectionClosedError && error.written);
 }
 
+/** §7.12 AccountStatus on the wire. */
+const WIRE_STATUS: Readonly<Record<CustodyAccountState, AccountStatus>> = { NORMAL: '0', FROZEN: '1', LOST: '2' };
+
 function resultOf(record: TransactionRecord): BankInitiatedResult {
   return record.status === 'UNKNOWN' ? { serialNo: record.ref.serial, status: record.status } : { serialNo: record.ref.serial, status: record.status, returnCode: record.returnCode };
 }
@@ -127,6 +131,33 @@ export class BankInitiatedTransfers {
         : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
     const settled = this.books.settleConfirmation(record.ref, answer);
     this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated confirmation answered');
+    return resultOf(settled);
+  }
+
+  /**
+   * 11011 B: the bank freezes, reports lost or sets normal again a fund account's custody here, every currency. The
+   * new status travels in `BkAcct/Status` (profile §4.1, §7.12); the bank's books take it only on the broker's 0000.
+   */
+  async changeStatus(input: { readonly fundAccountNo: string; readonly accountState: CustodyAccountState }): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginStatusChange(input));
+    const bankAccountNo = record.bankAccountNo;
+    if (bankAccountNo === undefined) throw new Error(`custody of ${input.fundAccountNo} is linked without a bank account`);
+    const outcome = await this.exchange(connection, {
+      name: 'Acmt.005.01',
+      instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
+      serial: record.ref.serial,
+      body: {
+        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: WIRE_STATUS[input.accountState] },
+        ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      },
+    });
+    const answer =
+      outcome.kind === 'answered'
+        ? { returnCode: this.codeOf(outcome.reply.body.Rst.Code), info: outcome.reply.body.Rst.Info, counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref }
+        : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
+    const settled = this.books.settleStatusChange(record.ref, input.accountState, answer);
+    this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, accountState: input.accountState, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated status change answered');
     return resultOf(settled);
   }
 

@@ -33,6 +33,8 @@ export const BROKER_CODES = {
   QUERIED_NEVER_SEEN: '2027',
   FUND_ACCOUNT_NOT_FOUND: '2011',
   NO_RELATIONSHIP: '2013',
+  /** 资金账户状态不正常: the relationship is frozen or reported lost (bank-protocol.md §4.1 "11011"). */
+  ACCOUNT_ABNORMAL: '2010',
   BANK_ACCOUNT_MISMATCH: '3001',
   CURRENCY_WRONG: '3011',
   MESSAGE_FORMAT: '2044',
@@ -118,9 +120,10 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11003 is the account service's (bank.account-request-received); the adapter never sends it here.
+      // 11003 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
+      case 'CHANGE_ACCOUNT_STATUS':
         return this.reply(manager, request, BROKER_CODES.NOT_OFFERED);
     }
   }
@@ -250,6 +253,7 @@ export class BankInitiatedTransferService {
     const account = await this.ledger.lock(manager, request.fundAccountNo, request.currency);
     if (!account) return { code: (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)) ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
     if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
+    if (account.accountStatus !== 'NORMAL') return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: `the relationship is ${account.accountStatus}` };
     if (request.bankAccountNo && request.bankAccountNo !== account.bankAccountNo) return { code: BROKER_CODES.BANK_ACCOUNT_MISMATCH };
     let movement = amount;
     if (transfer.type === 'SECURITIES_TO_BANK') {

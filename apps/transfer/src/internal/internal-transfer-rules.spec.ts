@@ -2,7 +2,7 @@ import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { assertInternalTransferAllowed } from './internal-transfer-rules';
 
 const account = (fundAccountNo: string, role: 'PRIMARY' | 'AUXILIARY', rest: Partial<LedgerAccount> = {}): LedgerAccount =>
-  ({ fundAccountNo, currency: 'CNY', customerNo: 'C1', role, balance: '0', held: '0', bankCode: '1021000', bankAccountNo: '62', custodyStatus: 'DESIGNATED', ...rest }) as LedgerAccount;
+  ({ fundAccountNo, currency: 'CNY', customerNo: 'C1', role, balance: '0', held: '0', bankCode: '1021000', bankAccountNo: '62', custodyStatus: 'DESIGNATED', accountStatus: 'NORMAL', ...rest }) as LedgerAccount;
 
 describe('F-4.7 internal transfer rules (domain.md §13)', () => {
   it('allows primary → auxiliary and auxiliary → primary of one customer', () => {
@@ -23,5 +23,11 @@ describe('F-4.7 internal transfer rules (domain.md §13)', () => {
       expect(() => assertInternalTransferAllowed(account('P', 'PRIMARY'), account('A', 'AUXILIARY', { custodyStatus: status }))).toThrow(expect.objectContaining({ code: 'RELATIONSHIP_NOT_ACTIVE' }));
       expect(() => assertInternalTransferAllowed(account('A', 'AUXILIARY', { custodyStatus: status }), account('P', 'PRIMARY'))).toThrow(expect.objectContaining({ code: 'RELATIONSHIP_NOT_ACTIVE' }));
     }
+  });
+
+  it.each(['FROZEN', 'LOST'] as const)('profile §4.1 "11011": refuses a %s relationship, on either side, naming the status', (accountStatus) => {
+    const frozen = expect.objectContaining({ code: 'RELATIONSHIP_FROZEN', detail: expect.stringContaining(accountStatus) });
+    expect(() => assertInternalTransferAllowed(account('P', 'PRIMARY'), account('A', 'AUXILIARY', { accountStatus }))).toThrow(frozen);
+    expect(() => assertInternalTransferAllowed(account('A', 'AUXILIARY', { accountStatus }), account('P', 'PRIMARY'))).toThrow(frozen);
   });
 });

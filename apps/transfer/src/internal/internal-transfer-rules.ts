@@ -1,4 +1,5 @@
 import { DomainError } from '@custody/service-kit';
+import { assertNotFrozen } from '../ledger/account-status-rules';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -32,5 +33,6 @@ export function assertInternalTransferAllowed(source: LedgerAccount, target: Led
     if (account.custodyStatus !== 'DESIGNATED' || !account.bankCode) {
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${account.fundAccountNo} has no designated custodian bank in ${account.currency}`);
     }
+    assertNotFrozen(account);
   }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RelationshipAccountStatus } from '@custody/contracts';
 import type { Currency } from '@custody/money';
 
 /**
@@ -17,6 +18,8 @@ export class LedgerAccount {
   @Column({ name: 'bank_code', type: 'text', nullable: true }) bankCode!: string | null;
   @Column({ name: 'bank_account_no', type: 'text', nullable: true }) bankAccountNo!: string | null;
   @Column({ name: 'custody_status', type: 'text' }) custodyStatus!: string;
+  /** 11011 (bank-protocol.md §4.1): a FROZEN or LOST relationship refuses transfers. */
+  @Column({ name: 'account_status', type: 'text' }) accountStatus!: RelationshipAccountStatus;
   /** 客户名称 and 证券机构分支号 of the day files, from `fund-account.opened`; null for accounts opened before it carried them. */
   @Column({ name: 'customer_name', type: 'text', nullable: true }) customerName!: string | null;
   @Column({ name: 'branch_id', type: 'text', nullable: true }) branchId!: string | null;

@@ -33,6 +33,7 @@ interface LedgerAccountRow {
   bank_code: string | null;
   bank_account_no: string | null;
   custody_status: string;
+  account_status: LedgerAccount['accountStatus'];
   customer_name: string | null;
   branch_id: string | null;
 }
@@ -48,6 +49,7 @@ function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
     bankCode: row.bank_code,
     bankAccountNo: row.bank_account_no,
     custodyStatus: row.custody_status,
+    accountStatus: row.account_status,
     customerName: row.customer_name,
     branchId: row.branch_id,
   });
@@ -64,7 +66,7 @@ export class LedgerRepository {
   async lock(manager: EntityManager, fundAccountNo: string, currency: string): Promise<LedgerAccount | null> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, customer_name, branch_id
+              custody_status, account_status, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
       [fundAccountNo, currency],
     );
@@ -78,7 +80,7 @@ export class LedgerRepository {
   async lockFundAccounts(manager: EntityManager, fundAccountNos: readonly string[]): Promise<LedgerAccount[]> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, customer_name, branch_id
+              custody_status, account_status, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
       [fundAccountNos],
     );

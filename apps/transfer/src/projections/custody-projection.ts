@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { bankReplyReady, type customerRenamed, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened } from '@custody/contracts';
+import { bankReplyReady, type customerRenamed, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
@@ -77,6 +77,30 @@ export class CustodyProjection {
         bankCode: event.bankCode,
         route: event.reply.route,
         function: 'CONFIRM_DESIGNATION',
+        returnCode: CONFIRMED,
+        returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
+      },
+      { key: event.bankCode },
+    );
+  }
+
+  /**
+   * 11011 B: the status account accepted, on every currency's ledger of the fund account at the bank, before the
+   * bank reads our 0000 (the reply leaves through this transaction's outbox): from then on a frozen or lost ledger
+   * refuses the bank's transfers (2010) as ours (RELATIONSHIP_FROZEN). A repeat sets account's current status again.
+   */
+  async relationshipStatusChanged(manager: EntityManager, event: z.infer<typeof relationshipStatusChanged.schema>): Promise<void> {
+    const updated = await manager.update(LedgerAccount, { fundAccountNo: event.fundAccountNo, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus: event.accountStatus });
+    // Account changed only designated relationships, which this projection linked before account could: retry loudly if not.
+    if (!updated.affected) throw new Error(`status change for ${event.fundAccountNo} found no ledger designated at bank ${event.bankCode}`);
+    await this.outbox.add(
+      manager,
+      bankReplyReady,
+      {
+        inboundId: event.reply.inboundId,
+        bankCode: event.bankCode,
+        route: event.reply.route,
+        function: 'CHANGE_ACCOUNT_STATUS',
         returnCode: CONFIRMED,
         returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
       },

@@ -48,7 +48,7 @@ export class TransfersController {
   @ApiUnprocessableEntityResponse({
     description:
       'problem+json; among the codes: FUND_PASSWORD_INVALID (fundPassword does not match; counted towards the lockout once per requestId), ' +
-      'FUND_PASSWORD_LOCKED (too many wrong in a row; set it again), FUND_PASSWORD_NOT_SET, INSUFFICIENT_WITHDRAWABLE, RELATIONSHIP_NOT_ACTIVE, OUTSIDE_TRANSFER_WINDOW. Nothing was created.',
+      'FUND_PASSWORD_LOCKED (too many wrong in a row; set it again), FUND_PASSWORD_NOT_SET, INSUFFICIENT_WITHDRAWABLE, RELATIONSHIP_NOT_ACTIVE, RELATIONSHIP_FROZEN (the bank froze the relationship or it is reported lost: 11011), OUTSIDE_TRANSFER_WINDOW. Nothing was created.',
   })
   @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED: the requestId was used with another body (or another fundPassword)' })
   @ApiServiceUnavailableResponse({

@@ -1,0 +1,175 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Outbox } from '@custody/messaging';
+import { createTestDatabase, requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
+import { ACCOUNT_SCHEMA } from '../account.schema';
+import { CustomerService } from '../customers/customer.service';
+import { FundAccountService } from '../fund-accounts/fund-account.service';
+import { AccountFunctionRepository } from './account-function.repository';
+import { ConfirmationService } from './confirmation.service';
+import { DesignationService } from './designation.service';
+import { StatusChangeService } from './status-change.service';
+
+const BANK = '1021000';
+const ID_NUMBER = '110101199003071234';
+
+/** 11011 B against the real PostgreSQL: what account records and answers for a bank's status change. */
+describe('11011 B: account on a bank status change (freeze, loss report)', () => {
+  let db: TestDatabase;
+  let sealer: SecretSealer;
+  let customers: CustomerService;
+  let fundAccounts: FundAccountService;
+  let designations: DesignationService;
+  let confirmations: ConfirmationService;
+  let statusChanges: StatusChangeService;
+  const sealingKey = randomBytes(32);
+
+  beforeAll(async () => {
+    await requireInfrastructure({ postgres: true });
+    db = await createTestDatabase({
+      name: 'account-status-change',
+      schema: ACCOUNT_SCHEMA.schema,
+      entities: ACCOUNT_SCHEMA.entities,
+      migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
+    });
+    sealer = new SecretSealer(sealingKey);
+    const idempotency = new IdempotencyStore('account', sealingKey);
+    const outbox = new Outbox('account');
+    const functions = new AccountFunctionRepository();
+    const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
+    customers = new CustomerService(db.dataSource, sealer, outbox);
+    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions);
+    statusChanges = new StatusChangeService(idempotency, outbox, functions);
+  });
+
+  afterAll(() => db?.drop());
+
+  /** A fund account of 李四 pre-designated at BANK (the saga's verdict applied as transfer hands it on). */
+  async function preDesignated() {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: ID_NUMBER });
+    const fundAccountNo = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
+    const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK });
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
+    );
+    return { fundAccountNo, relationshipId };
+  }
+
+  /** The bank's 11003 as the adapter forwards it. */
+  function confirmation(fundAccountNo: string, serialNo: string, fields: { name?: string; bankAccountNo?: string } = {}) {
+    const inboundId = randomUUID();
+    return {
+      inboundId,
+      bankCode: BANK,
+      route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: BANK } },
+      function: 'CONFIRM_DESIGNATION' as const,
+      serialNo,
+      businessDate: '2026-11-24',
+      receivedAt: new Date().toISOString(),
+      fundAccountNo,
+      currency: 'CNY',
+      bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
+      customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(ID_NUMBER) },
+    };
+  }
+
+  /** A fund account designated at BANK by the bank's confirmation of its pre-designation. */
+  async function designated() {
+    const { fundAccountNo, relationshipId } = await preDesignated();
+    await db.dataSource.transaction((m) => confirmations.handle(m, confirmation(fundAccountNo, `B${uniqueDigits(12)}`)));
+    return { fundAccountNo, relationshipId };
+  }
+
+  /** The bank's 11011 as the adapter forwards it: a fresh inbound id each time. */
+  function request(fundAccountNo: string, serialNo: string, accountStatus: 'NORMAL' | 'FROZEN' | 'LOST') {
+    return {
+      inboundId: randomUUID(),
+      bankCode: BANK,
+      route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: BANK } },
+      function: 'CHANGE_ACCOUNT_STATUS' as const,
+      serialNo,
+      businessDate: '2026-11-24',
+      receivedAt: new Date().toISOString(),
+      fundAccountNo,
+      bankAccountNo: '6222000033334444',
+      accountStatus,
+    };
+  }
+
+  const handle = (message: ReturnType<typeof request>) => db.dataSource.transaction((m) => statusChanges.handle(m, message));
+  const accountStatusOf = async (relationshipId: string) =>
+    (await db.dataSource.query(`SELECT account_status FROM account.custody_relationships WHERE id = $1`, [relationshipId]))[0].account_status;
+
+  async function outboxFor(inboundId: string): Promise<Array<{ topic: string; payload: Record<string, unknown> }>> {
+    const rows: Array<{ topic: string; envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
+      `SELECT topic, envelope FROM account.outbox WHERE envelope->'payload'->>'inboundId' = $1 OR envelope->'payload'->'reply'->>'inboundId' = $1`,
+      [inboundId],
+    );
+    return rows.map((r) => ({ topic: r.topic, payload: r.envelope.payload }));
+  }
+
+  const functionsOf = (relationshipId: string) =>
+    db.dataSource.query(
+      `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after
+         FROM account.account_functions WHERE relationship_id = $1 ORDER BY seq`,
+      [relationshipId],
+    );
+
+  it("profile §4.1: an accepted freeze sets the relationship FROZEN (still DESIGNATED), records the day's 11011 (B, bank serial) and hands the reply to the ledger", async () => {
+    const { fundAccountNo, relationshipId } = await designated();
+    const message = request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN');
+    await handle(message);
+    expect(await accountStatusOf(relationshipId)).toBe('FROZEN');
+    expect(await designations.find(relationshipId)).toMatchObject({ status: 'DESIGNATED' });
+    expect((await functionsOf(relationshipId))[2]).toEqual({
+      function_code: '11011', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: '6222000033334444',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED',
+    });
+    // No reply from here: the transfer service answers once the ledger is frozen.
+    expect(await outboxFor(message.inboundId)).toEqual([
+      { topic: 'custody.internal.relationship.status-changed.1', payload: { fundAccountNo, bankCode: BANK, accountStatus: 'FROZEN', reply: { inboundId: message.inboundId, route: message.route } } },
+    ]);
+  });
+
+  it('profile §4.1, §7.23: the same status again is refused from here (5003 frozen, 5004 normal) and changes nothing', async () => {
+    const { fundAccountNo, relationshipId } = await designated();
+    const normalAgain = request(fundAccountNo, `B${uniqueDigits(12)}`, 'NORMAL');
+    await handle(normalAgain);
+    expect(await outboxFor(normalAgain.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '5004', function: 'CHANGE_ACCOUNT_STATUS' }) }]);
+    await handle(request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN'));
+    const frozenAgain = request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN');
+    await handle(frozenAgain);
+    expect(await outboxFor(frozenAgain.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '5003' }) }]);
+    expect(await functionsOf(relationshipId)).toHaveLength(3);
+  });
+
+  it('bank-protocol.md §4 idempotency: a repeat of an accepted freeze goes to the ledger with the status held now (never undoing a later unfreeze); its serial with other content is 2004', async () => {
+    const { fundAccountNo, relationshipId } = await designated();
+    const serialNo = `B${uniqueDigits(12)}`;
+    await handle(request(fundAccountNo, serialNo, 'FROZEN'));
+    await handle(request(fundAccountNo, `B${uniqueDigits(12)}`, 'NORMAL'));
+    const repeat = request(fundAccountNo, serialNo, 'FROZEN');
+    await handle(repeat);
+    expect(await outboxFor(repeat.inboundId)).toEqual([{ topic: 'custody.internal.relationship.status-changed.1', payload: expect.objectContaining({ accountStatus: 'NORMAL' }) }]);
+    const reused = request(fundAccountNo, serialNo, 'LOST');
+    await handle(reused);
+    expect(await outboxFor(reused.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2004' }) }]);
+    expect(await accountStatusOf(relationshipId)).toBe('NORMAL');
+    expect(await functionsOf(relationshipId)).toHaveLength(4);
+  });
+
+  it('profile §4.1: a fund account only pre-designated here is refused 2013; an unknown one 2011', async () => {
+    const { fundAccountNo } = await preDesignated();
+    const notLinked = request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN');
+    await handle(notLinked);
+    expect(await outboxFor(notLinked.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2013' }) }]);
+    const unknown = request(uniqueFundAccountNo(), `B${uniqueDigits(12)}`, 'FROZEN');
+    await handle(unknown);
+    expect(await outboxFor(unknown.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2011' }) }]);
+  });
+});
