@@ -4,6 +4,7 @@ import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { AccountFunctionRepository } from './custody/account-function.repository';
 import { ConfirmationService } from './custody/confirmation.service';
+import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
@@ -32,7 +33,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

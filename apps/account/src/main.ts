@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   bankAccountRequestReceived,
+  bankDayChanged,
   bankReplyReady,
   customerRenamed,
   designationApplied,
@@ -15,6 +16,7 @@ import { on, runDatabaseService, SettledNotifications } from '@custody/service-k
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { ConfirmationService } from './custody/confirmation.service';
+import { BankDays } from './day/bank-days';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
@@ -34,7 +36,9 @@ void runDatabaseService({
     const primaryChanges = app.get(PrimaryChangeService);
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
+    const bankDays = app.get(BankDays);
     return [
+      on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) =>

@@ -4,3 +4,4 @@ export * from './topics';
 export * from './error-codes';
 export * from './fund-password-verification';
 export * from './day-close-topics';
+export * from './bank-day';

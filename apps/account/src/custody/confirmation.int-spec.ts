@@ -7,6 +7,7 @@ import { ACCOUNT_SCHEMA } from '../account.schema';
 import { CustomerService } from '../customers/customer.service';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
+import { BankDays } from '../day/bank-days';
 import { ConfirmationService } from './confirmation.service';
 import { DesignationService } from './designation.service';
 
@@ -21,6 +22,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
   let fundAccounts: FundAccountService;
   let designations: DesignationService;
   let confirmations: ConfirmationService;
+  let bankDays: BankDays;
   const sealingKey = randomBytes(32);
 
   beforeAll(async () => {
@@ -39,7 +41,8 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     customers = new CustomerService(db.dataSource, sealer, outbox);
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
-    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions);
+    bankDays = new BankDays(config);
+    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions, bankDays);
   });
 
   afterAll(() => db?.drop());
@@ -140,5 +143,13 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     const again = request(fundAccountNo, `B${uniqueDigits(12)}`);
     await handle(again);
     expect(await outboxFor(again.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '3003' }) }]);
+  });
+  it('bank-protocol.md §7 step 3: an 11003 the bank starts after its 13011 is recorded on the next business date, as the bank lists it', async () => {
+    const { fundAccountNo, relationshipId } = await preDesignated();
+    await db.dataSource.transaction((m) => bankDays.apply(m, { bankCode: BANK, businessDate: '2026-11-24', phase: 'ENDED', changedAt: new Date().toISOString() }));
+
+    await handle(request(fundAccountNo, `B${uniqueDigits(12)}`));
+
+    expect((await functionsOf(relationshipId))[1]).toMatchObject({ function_code: '11003', business_date: '2026-11-25' });
   });
 });

@@ -7,6 +7,7 @@ import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore, SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
+import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
 import { CONFIRMATION_CODES, type ConfirmationFacts, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
@@ -32,6 +33,7 @@ export class ConfirmationService {
     private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly functions: AccountFunctionRepository,
+    private readonly days: BankDays,
   ) {}
 
   async handle(manager: EntityManager, message: AccountRequest): Promise<void> {
@@ -69,10 +71,12 @@ export class ConfirmationService {
     confirmed.status = 'DESIGNATED';
     confirmed.bankAccountNo = request.bankAccountNo!;
     await manager.save(confirmed);
+    // The bank's day (or the next, after its 13011), as the bank's own CHK02/CHK03 list it.
+    const businessDate = await this.days.dateOfBankFunction(manager, message.bankCode, message.businessDate);
     await this.functions.record(manager, {
       relationshipId: confirmed.id,
       bankCode: confirmed.bankCode,
-      businessDate: message.businessDate,
+      businessDate,
       functionCode: '11003',
       initiator: 'B',
       brokerSerialNo: null,

@@ -7,6 +7,7 @@ import { ACCOUNT_SCHEMA } from '../account.schema';
 import { CustomerService } from '../customers/customer.service';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
+import { BankDays } from '../day/bank-days';
 import { ConfirmationService } from './confirmation.service';
 import { DesignationService } from './designation.service';
 import { StatusChangeService } from './status-change.service';
@@ -41,8 +42,9 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     customers = new CustomerService(db.dataSource, sealer, outbox);
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
-    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions);
-    statusChanges = new StatusChangeService(idempotency, outbox, functions);
+    const bankDays = new BankDays(config);
+    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions, bankDays);
+    statusChanges = new StatusChangeService(idempotency, outbox, functions, bankDays);
   });
 
   afterAll(() => db?.drop());

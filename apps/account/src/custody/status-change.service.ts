@@ -6,6 +6,7 @@ import { type bankAccountRequestReceived, bankReplyReady, type RelationshipAccou
 import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
+import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
 import { CustodyRelationship } from './custody-relationship.entity';
 import { STATUS_CHANGE_CODES, statusChangeVerdict } from './status-change-decisions';
@@ -30,6 +31,7 @@ export class StatusChangeService {
     private readonly idempotency: IdempotencyStore,
     private readonly outbox: Outbox,
     private readonly functions: AccountFunctionRepository,
+    private readonly days: BankDays,
   ) {}
 
   async handle(manager: EntityManager, message: StatusChangeRequest): Promise<void> {
@@ -60,13 +62,15 @@ export class StatusChangeService {
       this.logger.warn({ ...log, returnCode: verdict.code, why: verdict.why }, 'bank status change refused; nothing changed');
       return this.reply(manager, message, verdict.code);
     }
+    // The bank's day (or the next, after its 13011), as the bank's own CHK03 lists it.
+    const businessDate = await this.days.dateOfBankFunction(manager, message.bankCode, message.businessDate);
     for (const relationship of relationships) {
       relationship.accountStatus = message.accountStatus;
       await manager.save(relationship);
       await this.functions.record(manager, {
         relationshipId: relationship.id,
         bankCode: relationship.bankCode,
-        businessDate: message.businessDate,
+        businessDate,
         functionCode: '11011',
         initiator: 'B',
         brokerSerialNo: null,

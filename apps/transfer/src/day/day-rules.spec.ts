@@ -1,5 +1,5 @@
 import { BusinessDays } from '@custody/service-kit';
-import { brokerBusinessDate, movementDate, refusalToStart, takesBankTransfers } from './day-rules';
+import { brokerBusinessDate, refusalToStart, takesBankTransfers } from './day-rules';
 
 describe("bank-protocol.md §7: which transfers a bank's day takes", () => {
   const allDay = { start: '00:00', end: '24:00' };
@@ -25,13 +25,6 @@ describe("bank-protocol.md §7: which transfers a bank's day takes", () => {
     expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'OPEN' })).toBe(true);
     expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'ENDING' })).toBe(true);
     expect(takesBankTransfers({ businessDate: '2026-12-07', phase: 'ENDED' })).toBe(false);
-  });
-
-  it("§7 step 3: a movement the bank asks of us after 13011 belongs to the next business date; before it, to the bank's day", () => {
-    const days = new BusinessDays([]);
-    expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDING' }, '2026-12-04', days)).toBe('2026-12-04');
-    expect(movementDate({ businessDate: '2026-12-04', phase: 'ENDED' }, '2026-12-04', days)).toBe('2026-12-07');
-    expect(movementDate(undefined, '2026-12-03', days)).toBe('2026-12-03');
   });
 });
 

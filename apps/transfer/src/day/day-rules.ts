@@ -32,19 +32,6 @@ export function takesBankTransfers(day: BankDayState | undefined): boolean {
   return day !== undefined && (day.phase === 'OPEN' || day.phase === 'ENDING');
 }
 
-/** Once 13011 is answered the snapshot of D is taken: a movement made after it belongs to the next date. */
-const SNAPSHOT_TAKEN: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED']);
-
-/**
- * The business date a movement the bank asks of us now (its reversal) is booked on (bank-protocol.md §7 step 3:
- * "a movement either side makes later belongs to the next date"): the bank's day, or the next business date once
- * the day's snapshot is taken. A bank never heard of yet has only the date it sent.
- */
-export function movementDate(day: BankDayState | undefined, sentDate: string, businessDays: BusinessDays): string {
-  if (!day) return sentDate;
-  return SNAPSHOT_TAKEN.has(day.phase) ? businessDays.after(day.businessDate) : day.businessDate;
-}
-
 /** Phases a date switch leaves behind (domain.md §15: every bank reconciled, or deferred with a reason). */
 const FINISHED: ReadonlySet<DayPhase> = new Set(['RECONCILED', 'DEFERRED']);
 
