@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
@@ -33,7 +34,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

@@ -8,6 +8,7 @@ import { CustomerService } from '../customers/customer.service';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
 import { BankDays } from '../day/bank-days';
+import { BankRequestAnswers } from './bank-request-answers';
 import { ConfirmationService } from './confirmation.service';
 import { DesignationService } from './designation.service';
 
@@ -42,7 +43,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
     bankDays = new BankDays(config);
-    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions, bankDays);
+    confirmations = new ConfirmationService(new BankRequestAnswers(idempotency, outbox), outbox, sealer, functions, bankDays);
   });
 
   afterAll(() => db?.drop());

@@ -1,16 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { describeReturnCode } from '@custody/bank-protocol';
-import { type bankAccountRequestReceived, bankReplyReady, designationConfirmed } from '@custody/contracts';
+import { type bankAccountRequestReceived, designationConfirmed } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { DomainError, IdempotencyStore, SecretSealer } from '@custody/service-kit';
+import { SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
+import { BankRequestAnswers } from './bank-request-answers';
 import { CONFIRMATION_CODES, type ConfirmationFacts, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+
+/** The idempotency scope of the bank's 11003s (per bank). */
+const SCOPE = 'bank-confirmation';
 
 type AccountRequest = Extract<z.infer<typeof bankAccountRequestReceived.schema>, { function: 'CONFIRM_DESIGNATION' }>;
 
@@ -29,7 +32,7 @@ export class ConfirmationService {
   private readonly logger = new Logger(ConfirmationService.name);
 
   constructor(
-    private readonly idempotency: IdempotencyStore,
+    private readonly answers: BankRequestAnswers,
     private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly functions: AccountFunctionRepository,
@@ -44,15 +47,12 @@ export class ConfirmationService {
       customer: { name: message.customer.name, idType: message.customer.idType, idNumber: this.sealer.open(message.customer.idNumber) },
     };
     const log = { bankCode: message.bankCode, serialNo: message.serialNo, fundAccountNo: message.fundAccountNo };
-    let replayOf: string | undefined;
-    try {
-      ({ replayOf } = await this.idempotency.claim(manager, `bank-confirmation|${message.bankCode}`, message.serialNo, { ...request, currency: message.currency }));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'IDEMPOTENCY_KEY_REUSED') throw error;
+    const claim = await this.answers.claim(manager, SCOPE, message, { ...request, currency: message.currency });
+    if (claim.kind === 'reused') {
       this.logger.warn(log, 'bank serial reused for a different 11003; refused as a duplicate serial, nothing changed');
-      return this.reply(manager, message, CONFIRMATION_CODES.DUPLICATE_BANK_SERIAL);
+      return this.answers.reply(manager, message, CONFIRMATION_CODES.DUPLICATE_BANK_SERIAL);
     }
-    if (replayOf !== undefined) return this.answerAgain(manager, message, replayOf);
+    if (claim.kind === 'repeat') return this.answerAgain(manager, message, claim.firstAnswer);
 
     const relationship = request.fundAccountNo
       ? await manager.findOne(CustodyRelationship, {
@@ -61,10 +61,10 @@ export class ConfirmationService {
         })
       : null;
     const verdict = confirmationVerdict(request, { holder: await this.holderOf(manager, request.fundAccountNo), relationship: relationship ?? undefined });
-    await this.idempotency.complete(manager, `bank-confirmation|${message.bankCode}`, message.serialNo, verdict.code);
+    await this.answers.settle(manager, SCOPE, message, verdict.code);
     if (verdict.code !== CONFIRMATION_CODES.CONFIRMED) {
       this.logger.warn({ ...log, returnCode: verdict.code, why: verdict.why }, 'bank confirmation of a pre-designation refused; nothing changed');
-      return this.reply(manager, message, verdict.code);
+      return this.answers.reply(manager, message, verdict.code);
     }
     // The verdict accepted only a PRE_DESIGNATED relationship, and only with a bank account.
     const confirmed = relationship!;
@@ -92,7 +92,7 @@ export class ConfirmationService {
 
   /** A repeat: the first answer again; an accepted one through the ledger again, which answers once it is linked. */
   private async answerAgain(manager: EntityManager, message: AccountRequest, code: string): Promise<void> {
-    if (code !== CONFIRMATION_CODES.CONFIRMED) return this.reply(manager, message, code);
+    if (code !== CONFIRMATION_CODES.CONFIRMED) return this.answers.reply(manager, message, code);
     const done = await this.functions.ofBankSerial(manager, message.bankCode, message.serialNo);
     const relationship = done && (await manager.findOneBy(CustodyRelationship, { id: done.relationshipId }));
     if (!relationship || !done.bankAccountNo) throw new Error(`bank serial ${message.serialNo} was confirmed but its 11003 record is gone`);
@@ -124,19 +124,4 @@ export class ConfirmationService {
     return { name: customer.name, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) };
   }
 
-  private async reply(manager: EntityManager, message: AccountRequest, returnCode: string): Promise<void> {
-    await this.outbox.add(
-      manager,
-      bankReplyReady,
-      {
-        inboundId: message.inboundId,
-        bankCode: message.bankCode,
-        route: message.route,
-        function: message.function,
-        returnCode,
-        returnMessage: describeReturnCode(returnCode)?.zh ?? '',
-      },
-      { key: message.bankCode },
-    );
-  }
 }

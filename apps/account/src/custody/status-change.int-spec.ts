@@ -8,6 +8,7 @@ import { CustomerService } from '../customers/customer.service';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
 import { BankDays } from '../day/bank-days';
+import { BankRequestAnswers } from './bank-request-answers';
 import { ConfirmationService } from './confirmation.service';
 import { DesignationService } from './designation.service';
 import { StatusChangeService } from './status-change.service';
@@ -43,8 +44,8 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
     const bankDays = new BankDays(config);
-    confirmations = new ConfirmationService(idempotency, outbox, sealer, functions, bankDays);
-    statusChanges = new StatusChangeService(idempotency, outbox, functions, bankDays);
+    confirmations = new ConfirmationService(new BankRequestAnswers(idempotency, outbox), outbox, sealer, functions, bankDays);
+    statusChanges = new StatusChangeService(new BankRequestAnswers(idempotency, outbox), outbox, functions, bankDays);
   });
 
   afterAll(() => db?.drop());

@@ -1,15 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { describeReturnCode } from '@custody/bank-protocol';
-import { type bankAccountRequestReceived, bankReplyReady, type RelationshipAccountStatus, relationshipStatusChanged } from '@custody/contracts';
+import { type bankAccountRequestReceived, type RelationshipAccountStatus, relationshipStatusChanged } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { DomainError, IdempotencyStore } from '@custody/service-kit';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
+import { BankRequestAnswers } from './bank-request-answers';
 import { CustodyRelationship } from './custody-relationship.entity';
 import { STATUS_CHANGE_CODES, statusChangeVerdict } from './status-change-decisions';
+
+/** The idempotency scope of the bank's 11011s (per bank). */
+const SCOPE = 'bank-status-change';
 
 type StatusChangeRequest = Extract<z.infer<typeof bankAccountRequestReceived.schema>, { function: 'CHANGE_ACCOUNT_STATUS' }>;
 
@@ -28,39 +30,35 @@ export class StatusChangeService {
   private readonly logger = new Logger(StatusChangeService.name);
 
   constructor(
-    private readonly idempotency: IdempotencyStore,
+    private readonly answers: BankRequestAnswers,
     private readonly outbox: Outbox,
     private readonly functions: AccountFunctionRepository,
     private readonly days: BankDays,
   ) {}
 
   async handle(manager: EntityManager, message: StatusChangeRequest): Promise<void> {
-    const scope = `bank-status-change|${message.bankCode}`;
     const log = { bankCode: message.bankCode, serialNo: message.serialNo, fundAccountNo: message.fundAccountNo, accountStatus: message.accountStatus };
-    let replayOf: string | undefined;
-    try {
-      ({ replayOf } = await this.idempotency.claim(manager, scope, message.serialNo, {
-        fundAccountNo: message.fundAccountNo,
-        bankAccountNo: message.bankAccountNo,
-        accountStatus: message.accountStatus,
-      }));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'IDEMPOTENCY_KEY_REUSED') throw error;
+    const claim = await this.answers.claim(manager, SCOPE, message, {
+      fundAccountNo: message.fundAccountNo,
+      bankAccountNo: message.bankAccountNo,
+      accountStatus: message.accountStatus,
+    });
+    if (claim.kind === 'reused') {
       this.logger.warn(log, 'bank serial reused for a different 11011; refused as a duplicate serial, nothing changed');
-      return this.reply(manager, message, STATUS_CHANGE_CODES.DUPLICATE_BANK_SERIAL);
+      return this.answers.reply(manager, message, STATUS_CHANGE_CODES.DUPLICATE_BANK_SERIAL);
     }
     const relationships = await this.designatedHere(manager, message);
-    if (replayOf !== undefined) return this.answerAgain(manager, message, replayOf, relationships);
+    if (claim.kind === 'repeat') return this.answerAgain(manager, message, claim.firstAnswer, relationships);
 
     const fundAccountExists = message.fundAccountNo !== '' && (await manager.existsBy(FundAccount, { fundAccountNo: message.fundAccountNo }));
     const verdict = statusChangeVerdict(
       { fundAccountNo: message.fundAccountNo, accountStatus: message.accountStatus },
       { fundAccountExists, designatedHere: relationships.map((relationship) => relationship.accountStatus) },
     );
-    await this.idempotency.complete(manager, scope, message.serialNo, verdict.code);
+    await this.answers.settle(manager, SCOPE, message, verdict.code);
     if (verdict.code !== STATUS_CHANGE_CODES.CHANGED) {
       this.logger.warn({ ...log, returnCode: verdict.code, why: verdict.why }, 'bank status change refused; nothing changed');
-      return this.reply(manager, message, verdict.code);
+      return this.answers.reply(manager, message, verdict.code);
     }
     // The bank's day (or the next, after its 13011), as the bank's own CHK03 lists it.
     const businessDate = await this.days.dateOfBankFunction(manager, message.bankCode, message.businessDate);
@@ -91,7 +89,7 @@ export class StatusChangeService {
    * now, so an old request repeated never undoes a later change. Relationships cancelled since have no ledger to set.
    */
   private async answerAgain(manager: EntityManager, message: StatusChangeRequest, code: string, relationships: CustodyRelationship[]): Promise<void> {
-    if (code !== STATUS_CHANGE_CODES.CHANGED || relationships.length === 0) return this.reply(manager, message, code);
+    if (code !== STATUS_CHANGE_CODES.CHANGED || relationships.length === 0) return this.answers.reply(manager, message, code);
     await this.handToLedger(manager, message, relationships[0].accountStatus);
   }
 
@@ -115,19 +113,4 @@ export class StatusChangeService {
     );
   }
 
-  private async reply(manager: EntityManager, message: StatusChangeRequest, returnCode: string): Promise<void> {
-    await this.outbox.add(
-      manager,
-      bankReplyReady,
-      {
-        inboundId: message.inboundId,
-        bankCode: message.bankCode,
-        route: message.route,
-        function: message.function,
-        returnCode,
-        returnMessage: describeReturnCode(returnCode)?.zh ?? '',
-      },
-      { key: message.bankCode },
-    );
-  }
 }

@@ -69,19 +69,7 @@ export class CustodyProjection {
     );
     // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
-    await this.outbox.add(
-      manager,
-      bankReplyReady,
-      {
-        inboundId: event.reply.inboundId,
-        bankCode: event.bankCode,
-        route: event.reply.route,
-        function: 'CONFIRM_DESIGNATION',
-        returnCode: CONFIRMED,
-        returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
-      },
-      { key: event.bankCode },
-    );
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CONFIRM_DESIGNATION');
   }
 
   /**
@@ -93,18 +81,21 @@ export class CustodyProjection {
     const updated = await manager.update(LedgerAccount, { fundAccountNo: event.fundAccountNo, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus: event.accountStatus });
     // Account changed only designated relationships, which this projection linked before account could: retry loudly if not.
     if (!updated.affected) throw new Error(`status change for ${event.fundAccountNo} found no ledger designated at bank ${event.bankCode}`);
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_ACCOUNT_STATUS');
+  }
+
+  /** The 0000 account left for the ledger to give, once the ledger reflects the function (this transaction's outbox). */
+  private async confirmToBank(
+    manager: EntityManager,
+    bankCode: string,
+    reply: z.infer<typeof designationConfirmed.schema>['reply'],
+    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS',
+  ): Promise<void> {
     await this.outbox.add(
       manager,
       bankReplyReady,
-      {
-        inboundId: event.reply.inboundId,
-        bankCode: event.bankCode,
-        route: event.reply.route,
-        function: 'CHANGE_ACCOUNT_STATUS',
-        returnCode: CONFIRMED,
-        returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
-      },
-      { key: event.bankCode },
+      { inboundId: reply.inboundId, bankCode, route: reply.route, function: bankFunction, returnCode: CONFIRMED, returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '' },
+      { key: bankCode },
     );
   }
 }
