@@ -13,13 +13,7 @@ const bankA = () => ctx.banks[ctx.bankCodes[0]];
 const RIGHT = '246810';
 const WRONG = '135799';
 
-/** A designated customer with 1000.00 deposited at the bank's counter, the fund password RIGHT. */
-async function customerWithFunds(): Promise<Designated> {
-  const d = await ctx.newDesignation(ctx.bankCodes[0], '5000.00');
-  expect((await bankA().startDeposit({ bankAccountNo: d.bankAccountNo, fundAccountNo: d.fundAccountNo, amount: '1000.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
-  expect((await ctx.api.call('PUT', `/v1/customers/${d.customerNo}/fund-password`, { password: RIGHT })).status).toBe(204);
-  return d;
-}
+const customerWithFunds = (): Promise<Designated> => ctx.newDesignationWithFunds(RIGHT);
 
 describe('F-3.9 B: the bank asks the fund ledger balance (11008)', () => {
   it('profile §4.1: the right fund password gets ScBal Type 0, 1 and 2 equal to GET …/balances, a trading hold counted; nothing changes', async () => {

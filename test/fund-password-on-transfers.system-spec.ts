@@ -8,17 +8,10 @@ import { TestContext, type Designated } from './support/test-context';
 jest.setTimeout(90_000);
 
 const ctx = new TestContext();
-const bankA = () => ctx.banks[ctx.bankCodes[0]];
 const RIGHT = '246810';
 const WRONG = '135799';
 
-/** A designated customer with 1000.00 in the ledger and the fund password RIGHT. */
-async function customerWithFunds(): Promise<Designated> {
-  const d = await ctx.newDesignation(ctx.bankCodes[0], '5000.00');
-  expect((await bankA().startDeposit({ bankAccountNo: d.bankAccountNo, fundAccountNo: d.fundAccountNo, amount: '1000.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
-  expect((await ctx.api.call('PUT', `/v1/customers/${d.customerNo}/fund-password`, { password: RIGHT })).status).toBe(204);
-  return d;
-}
+const customerWithFunds = (): Promise<Designated> => ctx.newDesignationWithFunds(RIGHT);
 
 async function withdrawalsOf(fundAccountNo: string) {
   const page = await ctx.api.call<{ items: Array<{ type: string }> }>('GET', `/v1/transfers?fundAccountNo=${fundAccountNo}`);

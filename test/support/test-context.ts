@@ -255,6 +255,16 @@ export class TestContext {
     return fundAccountNo;
   }
 
+  /** A designated customer at the first bank with 1000.00 deposited at the bank's counter and the fund password `fundPassword`. */
+  async newDesignationWithFunds(fundPassword: string): Promise<Designated> {
+    const d = await this.newDesignation(this.bankCodes[0], '5000.00');
+    const deposit = await this.banks[d.bankCode].startDeposit({ bankAccountNo: d.bankAccountNo, fundAccountNo: d.fundAccountNo, amount: '1000.00' });
+    if (deposit.body.status !== 'SUCCEEDED') throw new Error(`deposit failed: ${JSON.stringify(deposit.body)}`);
+    const password = await this.api.call('PUT', `/v1/customers/${d.customerNo}/fund-password`, { password: fundPassword });
+    if (password.status !== 204) throw new Error(`setting the fund password failed: ${password.status}`);
+    return d;
+  }
+
   /** A customer with a primary fund account designated at `bankCode`, and a bank account holding `bankBalance`. */
   async newDesignation(bankCode = this.bankCodes[0], bankBalance = '10000.00'): Promise<Designated> {
     const customer = await this.newCustomer();

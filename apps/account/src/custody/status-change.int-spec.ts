@@ -1,17 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Outbox } from '@custody/messaging';
-import { createTestDatabase, requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
-import { ACCOUNT_SCHEMA } from '../account.schema';
-import { CustomerService } from '../customers/customer.service';
-import { FundAccountService } from '../fund-accounts/fund-account.service';
-import { AccountFunctionRepository } from './account-function.repository';
-import { BankDays } from '../day/bank-days';
-import { BankRequestAnswers } from './bank-request-answers';
-import { ConfirmationService } from './confirmation.service';
-import { DesignationService } from './designation.service';
-import { StatusChangeService } from './status-change.service';
+import { randomUUID } from 'node:crypto';
+import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import type { SecretSealer } from '@custody/service-kit';
+import type { CustomerService } from '../customers/customer.service';
+import type { FundAccountService } from '../fund-accounts/fund-account.service';
+import { createCustodyTestbed } from '../testing/custody-testbed';
+import type { ConfirmationService } from './confirmation.service';
+import type { DesignationService } from './designation.service';
+import type { StatusChangeService } from './status-change.service';
 
 const BANK = '1021000';
 const ID_NUMBER = '110101199003071234';
@@ -25,27 +20,10 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
   let designations: DesignationService;
   let confirmations: ConfirmationService;
   let statusChanges: StatusChangeService;
-  const sealingKey = randomBytes(32);
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    db = await createTestDatabase({
-      name: 'account-status-change',
-      schema: ACCOUNT_SCHEMA.schema,
-      entities: ACCOUNT_SCHEMA.entities,
-      migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
-    });
-    sealer = new SecretSealer(sealingKey);
-    const idempotency = new IdempotencyStore('account', sealingKey);
-    const outbox = new Outbox('account');
-    const functions = new AccountFunctionRepository();
-    const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
-    customers = new CustomerService(db.dataSource, sealer, outbox);
-    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
-    const bankDays = new BankDays(config);
-    confirmations = new ConfirmationService(new BankRequestAnswers(idempotency, outbox), outbox, sealer, functions, bankDays);
-    statusChanges = new StatusChangeService(new BankRequestAnswers(idempotency, outbox), outbox, functions, bankDays);
+    ({ db, sealer, customers, fundAccounts, designations, confirmations, statusChanges } = await createCustodyTestbed('account-status-change'));
   });
 
   afterAll(() => db?.drop());
