@@ -1,63 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import type { SecretSealer } from '@custody/service-kit';
-import type { CustomerService } from '../customers/customer.service';
-import type { FundAccountService } from '../fund-accounts/fund-account.service';
-import { createCustodyTestbed } from '../testing/custody-testbed';
+import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import type { ConfirmationService } from './confirmation.service';
 import type { DesignationService } from './designation.service';
 import type { StatusChangeService } from './status-change.service';
 
 const BANK = '1021000';
-const ID_NUMBER = '110101199003071234';
 
 /** 11011 B against the real PostgreSQL: what account records and answers for a bank's status change. */
 describe('11011 B: account on a bank status change (freeze, loss report)', () => {
   let db: TestDatabase;
-  let sealer: SecretSealer;
-  let customers: CustomerService;
-  let fundAccounts: FundAccountService;
+  let testbed: CustodyTestbed;
   let designations: DesignationService;
   let confirmations: ConfirmationService;
   let statusChanges: StatusChangeService;
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true });
-    ({ db, sealer, customers, fundAccounts, designations, confirmations, statusChanges } = await createCustodyTestbed('account-status-change'));
+    testbed = await createCustodyTestbed('account-status-change');
+    ({ db, designations, confirmations, statusChanges } = testbed);
   });
 
   afterAll(() => db?.drop());
 
-  /** A fund account of 李四 pre-designated at BANK (the saga's verdict applied as transfer hands it on). */
-  async function preDesignated() {
-    const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: ID_NUMBER });
-    const fundAccountNo = uniqueFundAccountNo();
-    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK });
-    await db.dataSource.transaction((m) =>
-      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
-    );
-    return { fundAccountNo, relationshipId };
-  }
-
-  /** The bank's 11003 as the adapter forwards it. */
-  function confirmation(fundAccountNo: string, serialNo: string, fields: { name?: string; bankAccountNo?: string } = {}) {
-    const inboundId = randomUUID();
-    return {
-      inboundId,
-      bankCode: BANK,
-      route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: BANK } },
-      function: 'CONFIRM_DESIGNATION' as const,
-      serialNo,
-      businessDate: '2026-11-24',
-      receivedAt: new Date().toISOString(),
-      fundAccountNo,
-      currency: 'CNY',
-      bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
-      customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(ID_NUMBER) },
-    };
-  }
+  const preDesignated = () => testbed.preDesignated(BANK);
+  const confirmation = (fundAccountNo: string, serialNo: string, fields?: { name?: string; bankAccountNo?: string }) => testbed.confirmation(BANK, fundAccountNo, serialNo, fields);
+  const outboxFor = (inboundId: string) => testbed.outboxFor(inboundId);
+  const functionsOf = (relationshipId: string) => testbed.functionsOf(relationshipId);
 
   /** A fund account designated at BANK by the bank's confirmation of its pre-designation. */
   async function designated() {
@@ -85,21 +54,6 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
   const handle = (message: ReturnType<typeof request>) => db.dataSource.transaction((m) => statusChanges.handle(m, message));
   const accountStatusOf = async (relationshipId: string) =>
     (await db.dataSource.query(`SELECT account_status FROM account.custody_relationships WHERE id = $1`, [relationshipId]))[0].account_status;
-
-  async function outboxFor(inboundId: string): Promise<Array<{ topic: string; payload: Record<string, unknown> }>> {
-    const rows: Array<{ topic: string; envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT topic, envelope FROM account.outbox WHERE envelope->'payload'->>'inboundId' = $1 OR envelope->'payload'->'reply'->>'inboundId' = $1`,
-      [inboundId],
-    );
-    return rows.map((r) => ({ topic: r.topic, payload: r.envelope.payload }));
-  }
-
-  const functionsOf = (relationshipId: string) =>
-    db.dataSource.query(
-      `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after
-         FROM account.account_functions WHERE relationship_id = $1 ORDER BY seq`,
-      [relationshipId],
-    );
 
   it("profile §4.1: an accepted freeze sets the relationship FROZEN (still DESIGNATED), records the day's 11011 (B, bank serial) and hands the reply to the ledger", async () => {
     const { fundAccountNo, relationshipId } = await designated();
