@@ -190,9 +190,12 @@ LOG4J
 
 format_storage() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
-  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding. One that begins with '-' (1 in 64)
+  # is read by the storage tool as an option and formatting fails, so draw again, as Kafka's own Uuid does.
+  local cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   say "formatting KRaft storage in $DATA_DIR (cluster $cluster_id)"
   java -cp "$LIBS_DIR/*" -Dlog4j.configuration="file:$LOG4J_FILE" kafka.tools.StorageTool format \
     -t "$cluster_id" -c "$CONFIG_FILE" --ignore-formatted >>"$LOG_FILE" 2>&1 \
