@@ -7,6 +7,8 @@ import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
+import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
@@ -30,11 +32,11 @@ export class AccountModule {
       controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
       providers: [
         ...platformProviders(ctx),
-        // Wakes the callers waiting for a designation or a change of primary (both keyed by a uuid of their own).
+        // Wakes the callers waiting for a designation, a change of primary or an account function (each keyed by a uuid of its own).
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

@@ -4,6 +4,8 @@ import {
   bankDayChanged,
   bankReplyReady,
   customerRenamed,
+  custodyFunctionApplied,
+  custodyFunctionRequested,
   designationApplied,
   designationConfirmed,
   designationRequested,
@@ -17,6 +19,7 @@ import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
+import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
@@ -27,7 +30,7 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady],
+  produces: [fundAccountOpened, designationRequested, custodyFunctionRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
@@ -37,9 +40,11 @@ void runDatabaseService({
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
     const bankDays = app.get(BankDays);
+    const functions = app.get(CustodyFunctionRequests);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
+      on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) =>
         event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),

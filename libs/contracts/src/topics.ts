@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTopic, type TopicDef } from './envelope';
+import { bankBalancesSchema } from './custody-function-topics';
 import { transferSummarySchema } from './day-close-topics';
 import {
   money,
@@ -191,7 +192,8 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, and 11011 (account status change), so far only as the bank starts it.
+ * only a bank starts, 11011 (account status change), so far only as the bank starts it, and 11009 (the bank
+ * settlement account's balance), which only the broker starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -207,6 +209,7 @@ export const bankFunctionSchema = z.enum([
   'REVERSE_SECURITIES_TO_BANK',
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
+  'QUERY_BANK_BALANCE',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -307,6 +310,8 @@ export const bankCallCompleted = defineTopic(
     custodyAccountNo: z.string().optional(),
     /** For QUERY_RESULT: `OrgRst`, the queried original's result code. */
     originalReturnCode: returnCodeSchema.optional(),
+    /** For QUERY_BANK_BALANCE replied 0000 with both: `BkBal` of type 0 (balance) and 1 (available). */
+    bankBalances: bankBalancesSchema.optional(),
     /** For SUMMARY_CHECK replied 0000: `TrfSumCnfm`'s `ChkRst` and `BkEntry` (the bank's figures). */
     summaryCheck: z.object({ checkReturnCode: returnCodeSchema, bank: transferSummarySchema.optional() }).optional(),
     reason: z.string().optional(),

@@ -1,9 +1,12 @@
-import { Body, Controller, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
+import { BankBalanceQueryService } from './bank-balance-query.service';
+import { BankBalanceQueryBody } from './custody-function.dto';
+import { CustodyFunctionRequests } from './custody-function-requests';
 import { DesignateBody, PreDesignateBody } from './designation.dto';
 import { DesignationService } from './designation.service';
 
@@ -14,6 +17,8 @@ export class CustodyController {
   constructor(
     private readonly designations: DesignationService,
     private readonly settled: SettledNotifications,
+    private readonly bankBalanceQueries: BankBalanceQueryService,
+    private readonly functions: CustodyFunctionRequests,
   ) {}
 
   /** F-3.3 S. 201 once the bank designated; a problem when it refused; 202 (status PENDING) if `waitMs` passed first. */
@@ -39,6 +44,26 @@ export class CustodyController {
   @ApiQuery({ name: 'waitMs', required: false })
   async preDesignate(@Body() body: PreDesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
     return this.answer(await this.designations.preDesignate(body), waitMs, res);
+  }
+
+  /**
+   * F-3.10 S: the balance and available balance of the bank settlement account linked to the fund account, as the
+   * bank answered them (11009). 200 with `{ balance, available }`; a problem when the bank refused (`BANK_REJECTED`
+   * with its `bankReturnCode`, e.g. 1001 a wrong bank password) or did not answer (`BANK_UNAVAILABLE`: nothing
+   * changed, ask again); 202 with `{ status: PENDING }` if `waitMs` passed first (the same `requestId` gets the answer).
+   */
+  @Post('bank-balance-queries')
+  @HttpCode(200)
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  @ApiUnprocessableEntityResponse({ description: 'problem+json RELATIONSHIP_NOT_ACTIVE: no designated bank account in that currency; BANK_REJECTED' })
+  async queryBankBalance(@Body() body: BankBalanceQueryBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const request = await this.functions.settledWithin(await this.bankBalanceQueries.ask(body), parseWaitMs(waitMs, 10_000));
+    if (request.status === 'PENDING') {
+      res.status(202);
+      return { status: request.status };
+    }
+    return request.answer;
   }
 
   private async answer(id: string, waitMs: string | undefined, res: Response) {

@@ -3,11 +3,13 @@ import {
   CERTIFICATION_TYPES,
   ClearPin,
   INSTRUCTION_CODES,
+  PASSWORD_TYPE,
   PinBlockError,
   passwordComponent,
   type Account,
   type CertificationType,
   type Customer,
+  type PasswordType,
   type RequestDraft,
   type TransferSummary,
 } from '@custody/bank-protocol';
@@ -27,7 +29,7 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
+export type CallRequestName = 'Acmt.001.01' | 'Acmt.009.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -53,6 +55,15 @@ export type PreparedCall =
       readonly fundAccountNo: string;
       readonly currency: Currency;
       readonly openingBalance: Money;
+    }
+  | {
+      /** F-3.10 (11009): the customer's bank password travels as `Type` 0 (查询) in `BkAcct` (profile §4.1). */
+      readonly kind: 'BANK_BALANCE_QUERY';
+      readonly serialNo: string;
+      readonly bankAccountNo: string;
+      readonly bankPin: ClearPin;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
     }
   | {
       readonly kind: 'TRANSFER';
@@ -179,6 +190,15 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         currency: required(call.currency, 'currency'),
         openingBalance: amountOf(required(call.openingBalance, 'openingBalance'), 'non-negative', 'openingBalance'),
       };
+    case 'QUERY_BANK_BALANCE':
+      return {
+        kind: 'BANK_BALANCE_QUERY',
+        serialNo: call.serialNo,
+        bankAccountNo: digitsOnly(required(call.bankAccountNo, 'bankAccountNo'), 'bankAccountNo'),
+        bankPin: pinOf(secrets, required(call.bankPassword, 'bankPassword'), 'bankPassword'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
     case 'BANK_TO_SECURITIES':
     case 'SECURITIES_TO_BANK': {
       const bankAccountNo = required(call.bankAccountNo, 'bankAccountNo');
@@ -251,9 +271,9 @@ function fundAccount(fundAccountNo: string): Account {
   return { Id: fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT };
 }
 
-function bankAccount(bankAccountNo: string, pinKey: Buffer, pin: ClearPin | undefined): Account {
-  // Profile §2: password Type 1 (取款) wherever it authorises moving money or a relationship.
-  const pwd = pin === undefined ? undefined : [passwordComponent(pinKey, pin, bankAccountNo)];
+function bankAccount(bankAccountNo: string, pinKey: Buffer, pin: ClearPin | undefined, passwordType: PasswordType = PASSWORD_TYPE.WITHDRAWAL): Account {
+  // Profile §2: password Type 1 (取款) wherever it authorises moving money or a relationship; §4.1: Type 0 (查询) on a query.
+  const pwd = pin === undefined ? undefined : [passwordComponent(pinKey, pin, bankAccountNo, passwordType)];
   return { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, ...(pwd ? { Pwd: pwd } : {}) };
 }
 
@@ -289,6 +309,18 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           Ccy: prepared.currency,
           ScBal: { Type: '0' as const, Bal: prepared.openingBalance },
           Dgst: '预指定存管',
+        },
+      };
+    case 'BANK_BALANCE_QUERY':
+      return {
+        name: 'Acmt.009.01',
+        instrCd: INSTRUCTION_CODES.QUERY_BANK_BALANCE,
+        serial: prepared.serialNo,
+        body: {
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, prepared.bankPin, PASSWORD_TYPE.QUERY),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '查询银行余额',
         },
       };
     case 'TRANSFER':

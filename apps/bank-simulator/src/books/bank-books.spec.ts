@@ -695,3 +695,31 @@ describe('11011 B account status change', () => {
     expect(books.beginStatusChange({ fundAccountNo: '100000000001' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
   });
 });
+
+describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
+  const query = (overrides: Partial<Parameters<BankBooks['queryBankBalance']>[0]> = {}) =>
+    books.queryBankBalance({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', password: rightPassword, ...overrides });
+
+  beforeEach(() => {
+    openAccount('6222000000000001', '1000.00');
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  it('answers the linked bank account’s balance as its balance and available balance, and records nothing', () => {
+    const before = books.listTransactions().length;
+    const answer = query();
+    expect(answer).toMatchObject({ kind: 'answered' });
+    if (answer.kind !== 'answered') throw new Error('expected an answer');
+    expect([answer.balance.toString(), answer.available.toString()]).toEqual([bankBalance(), bankBalance()]);
+    expect(books.listTransactions()).toHaveLength(before);
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222000000000099' }, '1014'],
+    ['1001 a wrong bank password', { password: wrongPassword }, '1001'],
+    ['1001 no readable password', { password: undefined }, '1001'],
+    ['1016 a fund account not linked to that bank account', { fundAccountNo: '100000000002' }, '1016'],
+  ])('refuses %s', (_what, overrides, code) => {
+    expect(query(overrides)).toMatchObject({ kind: 'rejected', returnCode: code });
+  });
+});

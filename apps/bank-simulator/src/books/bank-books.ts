@@ -173,6 +173,25 @@ export class BankBooks {
     return custody && custodySnapshot(custody);
   }
 
+  /**
+   * F-3.10 (11009 S): the balance of the customer's bank account, asked by the broker with the bank password
+   * (profile §4.1: `Type` 0). The account must be the one linked to the fund account in that currency (a broker
+   * asks only about its own customer's settlement account). This bank keeps no holds on a settlement account, so
+   * its available balance is its balance. Changes nothing and is not in the day's files.
+   */
+  queryBankBalance(input: { readonly bankAccountNo: string; readonly fundAccountNo: string; readonly currency: Currency; readonly password: PasswordProof | undefined }):
+    | { readonly kind: 'rejected'; readonly returnCode: BankReturnCode; readonly info: string }
+    | { readonly kind: 'answered'; readonly balance: Money; readonly available: Money } {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { kind: 'rejected', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    const refusal = this.passwordRefusal(bank, input.password);
+    if (refusal) return { kind: 'rejected', returnCode: refusal.code, info: refusal.info };
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    if (custody?.bankAccountNo !== input.bankAccountNo) return { kind: 'rejected', returnCode: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    const balance = this.bankBalance(bank, input.currency);
+    return { kind: 'answered', balance, available: balance };
+  }
+
   /** A bank serial for a request that changes nothing and leaves no record here (F-3.9 B, 11008). */
   nextSerial(): string {
     return this.serials.next();

@@ -1,4 +1,5 @@
 import { ACCOUNT_TYPE, type BusinessRequestName, describeReturnCode, type Reference, type ReplyDraft } from '@custody/bank-protocol';
+import type { Currency, Money } from '@custody/money';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { QueryAnswer, TransactionRecord } from '../books/book-records';
 
@@ -60,6 +61,30 @@ export function designationReply(record: TransactionRecord): ReplyDraft<'Acmt.00
       ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
       Ccy: record.currency,
       ScBal: record.amount && { Type: '0', Bal: record.amount },
+    },
+  };
+}
+
+/** 11009 reply: the bank account's balance (`BkBal` type 0) and available balance (type 1), profile §4.1. */
+export function bankBalanceReply(answer: {
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly balance: Money;
+  readonly available: Money;
+}): ReplyDraft<'Acmt.010.01'> {
+  return {
+    name: 'Acmt.010.01',
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: { Id: answer.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+      BkBal: [
+        { Type: '0', Bal: answer.balance },
+        { Type: '1', Bal: answer.available },
+      ],
+      ScAcct: { Id: answer.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: answer.currency,
+      Dgst: '查询银行余额',
     },
   };
 }

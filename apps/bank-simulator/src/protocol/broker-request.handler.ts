@@ -6,6 +6,7 @@ import {
   type MessageBody,
   type MessageHeader,
   PASSWORD_TYPE,
+  type PasswordType,
   type ProtocolConnection,
   type ReplyDraft,
   TRIPLE_DES_MODE,
@@ -18,7 +19,7 @@ import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
+import { bankBalanceReply, designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
@@ -92,11 +93,12 @@ export class BrokerRequestHandler {
       switch (message.name) {
         case 'Acmt.001.01':
           return this.openAccount(ref, message.body, pinKey, where);
-        // The other account functions (11004–11009, 11011) are not simulated yet: 1034, as before they were typed.
+        case 'Acmt.009.01':
+          return this.accountQuery(message.body, pinKey, where);
+        // The other account functions (11004–11006, 11011) are not simulated yet: 1034, as before they were typed.
         case 'Acmt.003.01':
         case 'Acmt.005.01':
         case 'Acmt.007.01':
-        case 'Acmt.009.01':
           return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
@@ -194,6 +196,27 @@ export class BrokerRequestHandler {
     return this.answer('Acmt.001.01', outcome, designationReply, where);
   }
 
+  /** Acmt.009.01 by its code (profile §4): the broker may send 11009 (and 11007); 11008 is the bank's own question. */
+  private accountQuery(body: MessageBody<'Acmt.009.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd !== INSTRUCTION_CODES.QUERY_BANK_BALANCE) return rstOnlyReply('Acmt.009.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+    if (!body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.009.01', RC.MESSAGE_FORMAT_ERROR, '11009 needs BkAcct and ScAcct');
+    // §5.12.4 h: the currency defaults to RMB.
+    const currency = body.Ccy ?? 'CNY';
+    const answer = this.books.queryBankBalance({
+      bankAccountNo: body.BkAcct.Id,
+      fundAccountNo: body.ScAcct.Id,
+      currency,
+      password: passwordProof(body.BkAcct, pinKey, PASSWORD_TYPE.QUERY),
+    });
+    if (answer.kind === 'rejected') {
+      this.log.warn({ ...where, returnCode: answer.returnCode }, `bank balance query refused: ${answer.info}`);
+      return rstOnlyReply('Acmt.009.01', answer.returnCode, answer.info);
+    }
+    this.log.debug(where, 'bank balance query answered');
+    return bankBalanceReply({ bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency, balance: answer.balance, available: answer.available });
+  }
+
   /** F-4.1 S (12001) and F-4.2 S (12002). */
   private transfer(ref: TransactionRef, body: MessageBody<'Trf.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
@@ -265,10 +288,11 @@ export class BrokerRequestHandler {
 
 /**
  * Profile §2: the bank password is a format-0 PIN block under the session's PIN key, `Type` 1 (取款)
- * where it authorises money or a relationship. No key sync yet, or no usable block: no proof at all.
+ * where it authorises money or a relationship, `Type` 0 (查询) on a query (§4.1). No key sync yet, or no usable
+ * block of that type: no proof at all.
  */
-export function passwordProof(account: Account, pinKey: Buffer | undefined): PasswordProof | undefined {
-  const password = account.Pwd?.find((p) => p.Type === undefined || p.Type === PASSWORD_TYPE.WITHDRAWAL);
+export function passwordProof(account: Account, pinKey: Buffer | undefined, type: PasswordType = PASSWORD_TYPE.WITHDRAWAL): PasswordProof | undefined {
+  const password = account.Pwd?.find((p) => p.Type === undefined || p.Type === type);
   const block = password?.Pwd;
   if (!pinKey || !password || block === undefined) return undefined;
   if (password.Enc !== undefined && password.Enc !== TRIPLE_DES_MODE) return undefined;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { bankReplyReady, type customerRenamed, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
+import { bankReplyReady, type customerRenamed, custodyFunctionApplied, type CustodyFunctionResolution, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
@@ -43,6 +43,14 @@ export class CustodyProjection {
   async designationResolved(manager: EntityManager, event: z.infer<typeof designationResolved.schema>): Promise<void> {
     if (event.status !== 'FAILED') await this.link(manager, event, event.status);
     await this.outbox.add(manager, designationApplied, event, { key: event.fundAccountNo });
+  }
+
+  /**
+   * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
+   * of it, as a designation's is. A bank balance query (F-3.10) means nothing to the ledger.
+   */
+  async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 
   private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>, custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED'): Promise<void> {

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { CustodyFunction } from '@custody/contracts';
+import type { Currency } from '@custody/money';
+
+/** A broker-started account function on an existing relationship, and its answer once the bank gave it. */
+@Entity({ name: 'custody_function_requests' })
+export class CustodyFunctionRequest {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ type: 'text' }) function!: CustodyFunction;
+  @Column({ name: 'relationship_id', type: 'uuid' }) relationshipId!: string;
+  @Column({ name: 'fund_account_no', type: 'text' }) fundAccountNo!: string;
+  @Column({ type: 'text' }) currency!: Currency;
+  @Column({ name: 'bank_code', type: 'text' }) bankCode!: string;
+  @Column({ name: 'serial_no', type: 'varchar' }) serialNo!: string;
+  @Column({ type: 'text' }) status!: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  /** The function's answer as the API gives it (amounts as decimal strings); null until it succeeded. */
+  @Column({ type: 'jsonb', nullable: true }) answer!: Record<string, string> | null;
+  @Column({ name: 'bank_serial_no', type: 'varchar', nullable: true }) bankSerialNo!: string | null;
+  @Column({ name: 'failure_code', type: 'text', nullable: true }) failureCode!: string | null;
+  @Column({ name: 'bank_return_code', type: 'text', nullable: true }) bankReturnCode!: string | null;
+  @Column({ name: 'failure_message', type: 'text', nullable: true }) failureMessage!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

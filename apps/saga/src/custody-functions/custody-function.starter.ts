@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CustodyFunctionRequest } from '@custody/contracts';
+import { BankBalanceQuerySaga } from './bank-balance-query.saga';
+
+/** Starts the flow of a broker-started account function (`custody.function-requested`), one saga kind per function. */
+@Injectable()
+export class CustodyFunctionStarter {
+  constructor(private readonly bankBalanceQueries: BankBalanceQuerySaga) {}
+
+  async start(manager: EntityManager, request: CustodyFunctionRequest): Promise<void> {
+    switch (request.function) {
+      case 'QUERY_BANK_BALANCE':
+        return this.bankBalanceQueries.start(manager, request);
+    }
+  }
+}
