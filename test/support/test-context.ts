@@ -96,6 +96,26 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/status-changes', input);
   }
 
+  /** F-3.4 B (11006): the customer moves the relationship from `bankAccountNo` to `newBankAccountNo` at the counter. */
+  async startBankAccountChange(input: { fundAccountNo: string; bankAccountNo: string; newBankAccountNo: string; currency?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; code?: string }>('POST', '/bank-initiated/bank-account-changes', { currency: 'CNY', ...input });
+  }
+
+  /** F-3.5 B (11005): the customer's new data at the counter; what is left out stays as the bank holds it. */
+  async startCustomerDataChange(input: { fundAccountNo: string; name?: string; idType?: string; idNumber?: string; mobile?: string; address?: string; email?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/customer-data-changes', input);
+  }
+
+  /** The bank asks again, under its serial, an 11006 (`bank-account-changes`) or 11005 (`customer-data-changes`) it sent. */
+  async resendAccountFunction(kind: 'bank-account-changes' | 'customer-data-changes', serialNo: string) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/${kind}/${serialNo}/resend`);
+  }
+
+  /** A bank account as the bank shows it (its holder's name and contact data, never the ID number). */
+  async bankAccount(bankAccountNo: string) {
+    return (await this.call<{ bankAccountNo: string; name: string; mobile?: string; address?: string; email?: string; balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`)).body;
+  }
+
   /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */
   async resendBankInitiated(serialNo: string, fundPassword?: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/transfers/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });

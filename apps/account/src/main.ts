@@ -3,6 +3,7 @@ import {
   bankAccountRequestReceived,
   bankDayChanged,
   bankReplyReady,
+  customerDataChanged,
   customerRenamed,
   custodyFunctionApplied,
   custodyFunctionRequested,
@@ -12,12 +13,15 @@ import {
   fundAccountOpened,
   primaryChangeRequested,
   primaryChangeResolved,
+  relationshipBankAccountChanged,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
+import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { ConfirmationService } from './custody/confirmation.service';
+import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
@@ -30,7 +34,18 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, custodyFunctionRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady],
+  produces: [
+    fundAccountOpened,
+    designationRequested,
+    custodyFunctionRequested,
+    customerRenamed,
+    primaryChangeRequested,
+    designationConfirmed,
+    relationshipStatusChanged,
+    relationshipBankAccountChanged,
+    customerDataChanged,
+    bankReplyReady,
+  ],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
@@ -39,6 +54,8 @@ void runDatabaseService({
     const primaryChanges = app.get(PrimaryChangeService);
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
+    const bankAccountChanges = app.get(BankAccountChangeService);
+    const customerDataChanges = app.get(CustomerDataChangeService);
     const bankDays = app.get(BankDays);
     const functions = app.get(CustodyFunctionRequests);
     return [
@@ -46,9 +63,19 @@ void runDatabaseService({
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
-      on(bankAccountRequestReceived, (event, manager) =>
-        event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),
-      ),
+      on(bankAccountRequestReceived, (event, manager) => {
+        const request = event.payload;
+        switch (request.function) {
+          case 'CONFIRM_DESIGNATION':
+            return confirmations.handle(manager, request);
+          case 'CHANGE_ACCOUNT_STATUS':
+            return statusChanges.handle(manager, request);
+          case 'CHANGE_BANK_ACCOUNT':
+            return bankAccountChanges.handle(manager, request);
+          case 'CHANGE_CUSTOMER':
+            return customerDataChanges.handle(manager, request);
+        }
+      }),
     ];
   },
 });

@@ -8,6 +8,7 @@ import {
   designationResolved,
   fundAccountOpened,
   primaryChangeRequested,
+  relationshipBankAccountChanged,
   relationshipStatusChanged,
   transferOutcome,
 } from '@custody/contracts';
@@ -37,6 +38,7 @@ export function transferSubscriptions(services: {
     on(primaryChangeRequested, (event, manager) => primaryChanges.decide(manager, event.payload)),
     on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(relationshipStatusChanged, (event, manager) => projection.relationshipStatusChanged(manager, event.payload)),
+    on(relationshipBankAccountChanged, (event, manager) => projection.relationshipBankAccountChanged(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),

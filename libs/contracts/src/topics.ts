@@ -192,8 +192,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), so far only as the bank starts it, and 11009 (the bank
- * settlement account's balance), which only the broker starts.
+ * only a bank starts, 11011 (account status change), 11006 (bank account change) and 11005 (customer data
+ * change), so far only as the bank starts them, and 11009 (the bank settlement account's balance), which only the
+ * broker starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -203,6 +204,8 @@ export const bankFunctionSchema = z.enum([
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
   'CHANGE_ACCOUNT_STATUS',
+  'CHANGE_BANK_ACCOUNT',
+  'CHANGE_CUSTOMER',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
@@ -414,6 +417,9 @@ export const bankRequestReceived = defineTopic(
 export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
 export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
 
+/** A customer as the bank identified them (`Cust`): the ID number sealed by the adapter, like the ones account sends out. */
+const identitySchema = z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema });
+
 const accountRequestFields = {
   inboundId: z.string().uuid(),
   bankCode: bankCodeSchema,
@@ -429,9 +435,12 @@ const accountRequestFields = {
  * An account function the bank started, for its owner, the account service; answered through `bank.reply-ready`
  * like `bank.request-received`, which the transfer service reads and this never reaches. Fields as the bank sent
  * them (empty when it named none): the owner validates.
- * - F-3.2 B (11003): the customer the bank identified, the ID number sealed by the adapter like the ones account
- *   sends out;
- * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account.
+ * - F-3.2 B (11003): the customer the bank identified;
+ * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account;
+ * - F-3.4 B (11006): the old bank account in `bankAccountNo`, the new one (`NewBkAcct`) and, when the bank named
+ *   them (`Cust`), the customer it identified, the ID number sealed;
+ * - F-3.5 B (11005): the customer's new data (`Cust`: the full name and ID document, the contact data where the
+ *   bank sent it), the ID number sealed, for every currency of the fund account.
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
@@ -441,9 +450,21 @@ export const bankAccountRequestReceived = defineTopic(
       ...accountRequestFields,
       function: z.literal('CONFIRM_DESIGNATION'),
       currency: z.string(),
-      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      customer: identitySchema,
     }),
     z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_BANK_ACCOUNT'),
+      currency: z.string(),
+      newBankAccountNo: z.string().optional(),
+      customer: identitySchema.optional(),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_CUSTOMER'),
+      customer: identitySchema.extend({ phone: z.string().optional(), address: z.string().optional(), email: z.string().optional() }),
+    }),
   ]),
 );
 
@@ -482,6 +503,56 @@ export const relationshipStatusChanged = defineTopic(
     accountStatus: relationshipAccountStatusSchema,
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.4 B: account accepted the bank's change of a relationship's bank settlement account (11006, one currency) and
+ * recorded the new one. The transfer service sets it on the ledger — transfers afterwards go to the new account —
+ * and only then answers the bank (`bank.reply-ready`, 0000 to `reply`). `bankAccountNo` is the relationship's bank
+ * account as account holds it now (a repeat of an older request carries the newer account, never undoing a later
+ * change).
+ */
+export const relationshipBankAccountChanged = defineTopic(
+  'relationship.bank-account-changed',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.5: a customer's data changed (name, contact data), here by a bank's 11005 (`origin`), already applied by
+ * account. Key customer data is the same at every bank holding a relationship of the customer (domain.md §13), so
+ * the broker tells every **other** bank (`banksToTell`: each bank with the fund account of the customer it holds;
+ * empty when there is none) with its own 11005 S. The new data in full, as an 11005 carries it (profile §4.1: `Name`,
+ * `CertType`, `CertId`, and the contact data the customer has), the ID number sealed. Keyed by customer number, so one
+ * customer's changes are read in the order they were made.
+ */
+export const customerDataChanged = defineTopic(
+  'customer.data-changed',
+  1,
+  z.object({
+    changeId: z.string().uuid(),
+    customerNo: z.string().min(1),
+    customer: z.object({
+      name: z.string().min(1),
+      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+      idType: z.string().min(1),
+      idNumber: sealedSecretSchema,
+      phone: z.string().optional(),
+      address: z.string().optional(),
+      email: z.string().optional(),
+    }),
+    /** The bank whose 11005 (its serial) made the change: it has the data already. */
+    origin: z.object({ bankCode: bankCodeSchema, serialNo: serialNoSchema }),
+    banksToTell: z.array(z.object({ bankCode: bankCodeSchema, fundAccountNo: z.string().min(1) })),
   }),
 );
 

@@ -5,8 +5,10 @@ import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, s
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
+import { BankAccountChangeService } from '../custody/bank-account-change.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { ConfirmationService } from '../custody/confirmation.service';
+import { CustomerDataChangeService } from '../custody/customer-data-change.service';
 import { DesignationService } from '../custody/designation.service';
 import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
@@ -22,9 +24,16 @@ export interface CustodyTestbed {
   readonly designations: DesignationService;
   readonly confirmations: ConfirmationService;
   readonly statusChanges: StatusChangeService;
+  readonly bankAccountChanges: BankAccountChangeService;
+  readonly customerDataChanges: CustomerDataChangeService;
   readonly bankDays: BankDays;
-  /** A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as transfer hands it on). */
-  preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
+  /**
+   * A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as
+   * transfer hands it on): a new customer's primary, or an auxiliary of `customerNo`.
+   */
+  preDesignated(bankCode: string, customerNo?: string): Promise<{ customerNo: string; fundAccountNo: string; relationshipId: string }>;
+  /** As `preDesignated`, then confirmed by the bank's 11003 with `bankAccountNo`: DESIGNATED, transfers open. */
+  designated(bankCode: string, options?: { customerNo?: string; bankAccountNo?: string }): Promise<{ customerNo: string; fundAccountNo: string; relationshipId: string }>;
   /** The bank's 11003 as the adapter forwards it: a fresh inbound id and a freshly sealed ID number each time. */
   confirmation(bankCode: string, fundAccountNo: string, serialNo: string, fields?: { name?: string; bankAccountNo?: string }): ConfirmationRequest;
   /** The outbox rows an inbound request led to (a reply, or the event that carries its reply on). */
@@ -55,41 +64,53 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const customers = new CustomerService(db.dataSource, sealer, outbox);
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+  const confirmations = new ConfirmationService(answers, outbox, sealer, functions, bankDays);
+
+  const confirmation: CustodyTestbed['confirmation'] = (bankCode, fundAccountNo, serialNo, fields = {}) => ({
+    inboundId: randomUUID(),
+    bankCode,
+    route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
+    function: 'CONFIRM_DESIGNATION' as const,
+    serialNo,
+    businessDate: '2026-11-24',
+    receivedAt: new Date().toISOString(),
+    fundAccountNo,
+    currency: 'CNY',
+    bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
+    customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(CUSTODY_TEST_ID_NUMBER) },
+  });
+
+  const preDesignated: CustodyTestbed['preDesignated'] = async (bankCode, existingCustomerNo) => {
+    const customerNo = existingCustomerNo ?? `C${randomUUID().slice(0, 8)}`;
+    if (!existingCustomerNo) await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
+    const fundAccountNo = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: existingCustomerNo ? 'AUXILIARY' : 'PRIMARY', branchId: '0001' });
+    const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode });
+    await db.dataSource.transaction((m) =>
+      designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
+    );
+    return { customerNo, fundAccountNo, relationshipId };
+  };
+
   return {
     db,
     sealer,
     customers,
     fundAccounts,
     designations,
-    confirmations: new ConfirmationService(answers, outbox, sealer, functions, bankDays),
+    confirmations,
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
+    bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
+    customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
     bankDays,
-    async preDesignated(bankCode) {
-      const customerNo = `C${randomUUID().slice(0, 8)}`;
-      await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
-      const fundAccountNo = uniqueFundAccountNo();
-      await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-      const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode });
-      await db.dataSource.transaction((m) =>
-        designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
-      );
-      return { fundAccountNo, relationshipId };
+    preDesignated,
+    async designated(bankCode, options = {}) {
+      const opened = await preDesignated(bankCode, options.customerNo);
+      const serialNo = `B${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      await db.dataSource.transaction((m) => confirmations.handle(m, confirmation(bankCode, opened.fundAccountNo, serialNo, { bankAccountNo: options.bankAccountNo })));
+      return opened;
     },
-    confirmation(bankCode, fundAccountNo, serialNo, fields = {}) {
-      return {
-        inboundId: randomUUID(),
-        bankCode,
-        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
-        function: 'CONFIRM_DESIGNATION' as const,
-        serialNo,
-        businessDate: '2026-11-24',
-        receivedAt: new Date().toISOString(),
-        fundAccountNo,
-        currency: 'CNY',
-        bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
-        customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(CUSTODY_TEST_ID_NUMBER) },
-      };
-    },
+    confirmation,
     async outboxFor(inboundId) {
       const rows: Array<{ topic: string; envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
         `SELECT topic, envelope FROM account.outbox WHERE envelope->'payload'->>'inboundId' = $1 OR envelope->'payload'->'reply'->>'inboundId' = $1`,

@@ -250,6 +250,10 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'CHANGE_ACCOUNT_STATUS':
       // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
       throw new CallMappingError('11011 (account status change) is not started by the broker yet');
+    case 'CHANGE_BANK_ACCOUNT':
+    case 'CHANGE_CUSTOMER':
+      // Only the bank-started 11005 and 11006 are built so far; a call asking for ours is a fault upstream, never sent.
+      throw new CallMappingError(`${call.function === 'CHANGE_BANK_ACCOUNT' ? '11006 (bank account change)' : '11005 (customer data change)'} is not started by the broker yet`);
   }
 }
 

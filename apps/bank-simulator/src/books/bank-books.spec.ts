@@ -723,3 +723,85 @@ describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
     expect(query(overrides)).toMatchObject({ kind: 'rejected', returnCode: code });
   });
 });
+
+describe('F-3.4 B bank account change (11006)', () => {
+  const NEW = '6222000000000002';
+  const change = { fundAccountNo: '100000000001', currency: 'CNY' as Currency, bankAccountNo: '6222000000000001', newBankAccountNo: NEW };
+
+  function designated() {
+    openAccount();
+    openAccount(NEW, '50.00');
+    books.designate(designation());
+  }
+
+  it("F-3.4: on the broker's 0000 the custody account takes the new bank account; the broker's transfers then name it, the old one is no longer linked", () => {
+    designated();
+    const record = started(books.beginBankAccountChange(change));
+    expect(record).toMatchObject({ instrCd: '11006', status: 'PENDING', bankAccountNo: NEW, amount: Money.zero(), ref: { issuerType: 'B' } });
+    expect(books.settleBankAccountChange(record.ref, { returnCode: '0000', counterpartSerial: 'S1' })).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: NEW, status: 'NORMAL' })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00', { bankAccountNo: NEW })))).toBe('0000');
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+    expect([bankBalance(NEW), bankBalance(), custodyBalance()]).toEqual(['40.00', '1000.00', '10.00']);
+  });
+
+  it('F-3.4: a broker refusal (2047) or no answer (9014) leaves the old bank account linked', () => {
+    designated();
+    for (const returnCode of ['2047', '9014']) {
+      const record = started(books.beginBankAccountChange(change));
+      expect(books.settleBankAccountChange(record.ref, { returnCode })).toMatchObject({ status: 'FAILED', returnCode });
+      expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: '6222000000000001' })]);
+    }
+  });
+
+  it.each([
+    ['the old account is not the linked one', '1016', { bankAccountNo: NEW, newBankAccountNo: '6222000000000001' }],
+    ['the new account does not exist', '1014', { newBankAccountNo: '6222000000000009' }],
+    ['the new account is the old one', '1017', { newBankAccountNo: '6222000000000001' }],
+    ['another currency has no relationship', '1016', { currency: 'USD' as Currency }],
+  ])('F-3.4: the bank asks nothing of the broker when %s (%s)', (_case, code, fields) => {
+    designated();
+    expect(books.beginBankAccountChange({ ...change, ...fields })).toMatchObject({ kind: 'refused', returnCode: code });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
+  });
+
+  it('F-3.4 (same name and ID): a new account of another person is refused 5016; one already in custody 5002', () => {
+    designated();
+    books.openBankAccount({ bankAccountNo: '6222000000000003', ...HOLDER, name: '李四', password: ClearPin.of(PIN), currency: 'CNY', balance: money('0.00') });
+    expect(books.beginBankAccountChange({ ...change, newBankAccountNo: '6222000000000003' })).toMatchObject({ kind: 'refused', returnCode: '5016' });
+    books.designate(designation({ fundAccountNo: '100000000002', bankAccountNo: NEW }));
+    expect(books.beginBankAccountChange(change)).toMatchObject({ kind: 'refused', returnCode: '5002' });
+  });
+});
+
+describe('F-3.5 B customer data change (11005)', () => {
+  function designated() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  it("F-3.5: on the broker's 0000 the bank's record of the customer — each of the person's bank accounts — takes the new name and contact data", () => {
+    designated();
+    openAccount('6222000000000002');
+    const record = started(books.beginCustomerChange({ fundAccountNo: '100000000001' }));
+    expect(record).toMatchObject({ instrCd: '11005', status: 'PENDING', bankAccountNo: '6222000000000001', currency: 'CNY', amount: Money.zero() });
+    const change = { fundAccountNo: '100000000001', name: '张三丰', mobile: '13900000000' };
+    expect(books.settleCustomerChange(record.ref, change, { returnCode: '0000' })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(books.bankAccount('6222000000000001')).toMatchObject({ name: '张三丰', contact: { mobile: '13900000000' } });
+    expect(books.bankAccount('6222000000000002')).toMatchObject({ name: '张三丰', contact: { mobile: '13900000000' } });
+    expect(books.holderOf('6222000000000001')).toEqual({ ...HOLDER, name: '张三丰' });
+  });
+
+  it("profile §4.1: the broker's refusal (2009, a new ID document) leaves the bank's record as it was", () => {
+    designated();
+    const record = started(books.beginCustomerChange({ fundAccountNo: '100000000001' }));
+    expect(books.settleCustomerChange(record.ref, { fundAccountNo: '100000000001', name: '张三丰', idNumber: '110101199001019999' }, { returnCode: '2009' })).toMatchObject({ status: 'FAILED' });
+    expect(books.bankAccount('6222000000000001')).toMatchObject({ name: '张三', contact: {} });
+  });
+
+  it('F-3.5: the bank asks nothing of the broker for a fund account not linked here (1016)', () => {
+    openAccount();
+    books.preDesignate(preDesignation());
+    expect(books.beginCustomerChange({ fundAccountNo: '100000000001' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+  });
+});

@@ -6,6 +6,7 @@ import type { AccountNumberIssuer } from './bank-numbers';
 import { BankDay } from './bank-day';
 import { BANK_RETURN_CODES as RC, BROKER_RETURN_CODES as BROKER, type BankReturnCode } from './bank-return-codes';
 import {
+  type BankAccountChangeInput,
   type BankAccountOpening,
   type BankAccountSnapshot,
   type BankInitiatedStart,
@@ -14,6 +15,8 @@ import {
   type CustodyAccountSnapshot,
   type CustodyAccountState,
   type CustodyAccountStatus,
+  type CustomerChangeInput,
+  type CustomerContact,
   type CustomerIdentity,
   type DesignationInput,
   type PasswordProof,
@@ -41,6 +44,7 @@ interface BankAccount extends CustomerIdentity {
   readonly bankAccountNo: string;
   readonly password: BankAccountOpening['password'];
   readonly balances: Map<Currency, Money>;
+  readonly contact: CustomerContact;
 }
 
 interface CustodyAccount {
@@ -84,6 +88,8 @@ export class InvariantBroken extends Error {}
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
 export const CONFIRM_DESIGNATION = '11003';
+export const CHANGE_CUSTOMER = '11005';
+export const CHANGE_BANK_ACCOUNT = '11006';
 export const CHANGE_ACCOUNT_STATUS = '11011';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
@@ -155,7 +161,7 @@ export class BankBooks {
 
   bankAccount(bankAccountNo: string): BankAccountSnapshot | undefined {
     const account = this.bankAccounts.get(bankAccountNo);
-    return account && { bankAccountNo: account.bankAccountNo, name: account.name, balances: new Map(account.balances) };
+    return account && { bankAccountNo: account.bankAccountNo, name: account.name, contact: { ...account.contact }, balances: new Map(account.balances) };
   }
 
   listBankAccounts(): BankAccountSnapshot[] {
@@ -254,6 +260,7 @@ export class BankBooks {
       idNumber: opening.idNumber,
       password: opening.password,
       balances: new Map([[opening.currency, opening.balance]]),
+      contact: {},
     });
     const snapshot = this.bankAccount(opening.bankAccountNo);
     if (!snapshot) throw new Error('bank account vanished');
@@ -517,6 +524,119 @@ export class BankBooks {
 
   private linkedCustodies(fundAccountNo: string): CustodyAccount[] {
     return [...this.custodyAccounts.values()].filter((custody) => custody.fundAccountNo === fundAccountNo && custody.status === 'NORMAL');
+  }
+
+  // ---- bank-initiated F-3.4 B (11006, bank account change) -----------------------------------------
+
+  /**
+   * The bank's checks before it asks the broker to move a relationship to another of the customer's bank accounts
+   * (domain.md F-3.4: the initiator checks the relationship on the old account and both accounts): the custody account
+   * in the currency is linked to the old account (1016), the new one exists (1014), is another (1017), holds the
+   * currency (1044), is in custody for no fund account yet (5002) and is the same person's as the old one, by name and
+   * ID document (5016). A frozen or lost relationship is the broker's to refuse (2010), as the status is theirs too.
+   * Nothing changes here before the broker's 0000; the record waits PENDING naming the new account (CHK03 lists it).
+   */
+  beginBankAccountChange(input: BankAccountChangeInput): BankInitiatedStart {
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const old = this.bankAccounts.get(input.bankAccountNo);
+    const fresh = this.bankAccounts.get(input.newBankAccountNo);
+    const refused = (returnCode: BankReturnCode, info: string): BankInitiatedStart => ({ kind: 'refused', returnCode, info });
+    if (!custody || custody.status !== 'NORMAL' || custody.bankAccountNo !== input.bankAccountNo || !old) {
+      return refused(RC.NOT_LINKED, 'the fund account is not linked to the old bank account in this currency');
+    }
+    if (!fresh) return refused(RC.BANK_ACCOUNT_NOT_FOUND, 'no such new bank account');
+    if (input.newBankAccountNo === input.bankAccountNo) return refused(RC.ALREADY_LINKED, 'the new bank account is the one already linked');
+    if (!fresh.balances.has(input.currency)) return refused(RC.MESSAGE_FORMAT_ERROR, `the new bank account holds no ${input.currency}`);
+    if ([...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.newBankAccountNo && c.currency === input.currency)) {
+      return refused(RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, 'the new bank account is already in custody in this currency');
+    }
+    if (fresh.name !== old.name || fresh.idType !== old.idType || fresh.idNumber !== old.idNumber) return refused(RC.NOT_SAME_CUSTOMER, 'the two bank accounts are not the same customer\'s');
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CHANGE_BANK_ACCOUNT,
+      fingerprint: fingerprintOf(CHANGE_BANK_ACCOUNT, input.currency, Money.zero(), input.newBankAccountNo, input.fundAccountNo),
+      currency: input.currency,
+      // CHK03's 金额 of an 11006: 0 (bank-protocol.md §5).
+      amount: Money.zero(),
+      // CHK03 compares the new account for an 11006 (bank-protocol.md §5).
+      bankAccountNo: input.newBankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /** The broker's answer to an 11006: on 0000 the custody account takes the new bank account; transfers follow it. */
+  settleBankAccountChange(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const custody = record.custodyAccountNo === undefined ? undefined : this.custodyAccounts.get(record.custodyAccountNo);
+    if (answer.returnCode !== RC.SUCCESS || !custody || custody.status !== 'NORMAL' || !record.bankAccountNo) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const changed: CustodyAccount = { ...custody, bankAccountNo: record.bankAccountNo };
+    this.custodyAccounts.set(changed.custodyAccountNo, changed);
+    this.custodyByFundAccount.set(custodyKey(changed.fundAccountNo, changed.currency), changed);
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
+  }
+
+  // ---- bank-initiated F-3.5 B (11005, customer data change) ----------------------------------------
+
+  /**
+   * The bank's check before it tells the broker a customer's new data (profile §4.1: every currency of the fund
+   * account): the fund account is linked here (1016). Whether the change is allowed (the broker's record prevails:
+   * no new ID document, 2009) is the broker's to say. The record names the custody account in the first currency of
+   * `CURRENCIES` (CNY first), as the broker's CHK03 lists the function once.
+   */
+  beginCustomerChange(input: { readonly fundAccountNo: string }): BankInitiatedStart {
+    const [first] = this.linkedCustodies(input.fundAccountNo).sort((a, b) => CURRENCIES.indexOf(a.currency) - CURRENCIES.indexOf(b.currency));
+    if (!first?.bankAccountNo) return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not linked at this bank' };
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CHANGE_CUSTOMER,
+      fingerprint: fingerprintOf(CHANGE_CUSTOMER, first.currency, Money.zero(), first.bankAccountNo, input.fundAccountNo),
+      currency: first.currency,
+      amount: Money.zero(),
+      bankAccountNo: first.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: first.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /**
+   * The broker's answer to an 11005: on 0000 the bank's record of the customer — every bank account of the person
+   * (the holder's ID document) — takes the new name and the contact data given; anything else leaves it as it was.
+   */
+  settleCustomerChange(ref: TransactionRef, change: CustomerChangeInput, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const holder = record.bankAccountNo === undefined ? undefined : this.bankAccounts.get(record.bankAccountNo);
+    if (answer.returnCode !== RC.SUCCESS || !holder) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const contact: CustomerContact = {
+      ...(change.mobile === undefined ? {} : { mobile: change.mobile }),
+      ...(change.address === undefined ? {} : { address: change.address }),
+      ...(change.email === undefined ? {} : { email: change.email }),
+    };
+    for (const account of [...this.bankAccounts.values()]) {
+      if (account.idType !== holder.idType || account.idNumber !== holder.idNumber) continue;
+      this.bankAccounts.set(account.bankAccountNo, { ...account, name: change.name ?? account.name, contact: { ...account.contact, ...contact } });
+    }
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
   }
 
   // ---- bank-initiated (F-4.1 B to F-4.4 B) ------------------------------------------------------

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { INSTRUCTION_CODES } from '@custody/bank-protocol';
 import {
   type BankInitiatedResult,
   type BankInitiatedReversalResult,
@@ -7,7 +8,9 @@ import {
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
 import {
+  bankInitiatedBankAccountChangeInput,
   bankInitiatedConfirmationInput,
+  bankInitiatedCustomerDataChangeInput,
   bankInitiatedFundBalanceInput,
   bankInitiatedResendInput,
   bankInitiatedStatusChangeInput,
@@ -47,6 +50,32 @@ export class BankInitiatedController {
   @Post('status-changes')
   changeStatus(@Body() body: unknown): Promise<BankInitiatedResult> {
     return this.transfers.changeStatus(parseInput(bankInitiatedStatusChangeInput, body));
+  }
+
+  /** F-3.4 B (11006): the customer changes the relationship's bank settlement account at the counter. */
+  @Post('bank-account-changes')
+  changeBankAccount(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeBankAccount(parseInput(bankInitiatedBankAccountChangeInput, body));
+  }
+
+  /** The bank asks again, under its serial, an 11006 it sent; the books stay as they are. */
+  @Post('bank-account-changes/:serialNo/resend')
+  @HttpCode(200)
+  resendBankAccountChange(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
+    return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT);
+  }
+
+  /** F-3.5 B (11005): the customer changes their name or contact data at the counter, every currency of the fund account. */
+  @Post('customer-data-changes')
+  changeCustomerData(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeCustomerData(parseInput(bankInitiatedCustomerDataChangeInput, body));
+  }
+
+  /** The bank asks again, under its serial, an 11005 it sent; the books stay as they are. */
+  @Post('customer-data-changes/:serialNo/resend')
+  @HttpCode(200)
+  resendCustomerDataChange(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
+    return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CHANGE_CUSTOMER);
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */

@@ -67,6 +67,25 @@ export const bankInitiatedConfirmationInput = z.object({ bankAccountNo, fundAcco
 /** 11011 B: the fund account whose custody here the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again. */
 export const bankInitiatedStatusChangeInput = z.object({ fundAccountNo, accountState: z.enum(['NORMAL', 'FROZEN', 'LOST']) }).strict();
 
+/** F-3.4 B: the customer at the counter moves the fund account's relationship in `currency` from `bankAccountNo` to `newBankAccountNo`. */
+export const bankInitiatedBankAccountChangeInput = z.object({ fundAccountNo, currency, bankAccountNo, newBankAccountNo: bankAccountNo }).strict();
+
+/**
+ * F-3.5 B: the customer's new data as the teller keys it in; what is left out stays as the bank holds it (`idType` and
+ * `idNumber` given: a new ID document, which the broker refuses 2009).
+ */
+export const bankInitiatedCustomerDataChangeInput = z
+  .object({
+    fundAccountNo,
+    name: z.string().min(1).max(70).optional(),
+    idType: z.enum(CERTIFICATION_TYPES).optional(),
+    idNumber: z.string().min(1).max(35).optional(),
+    mobile: z.string().min(1).max(35).optional(),
+    address: z.string().min(1).max(70).optional(),
+    email: z.string().min(1).max(70).optional(),
+  })
+  .strict();
+
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
 /**

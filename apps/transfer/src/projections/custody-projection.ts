@@ -2,7 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { bankReplyReady, type customerRenamed, custodyFunctionApplied, type CustodyFunctionResolution, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
+import {
+  bankReplyReady,
+  type customerRenamed,
+  custodyFunctionApplied,
+  type CustodyFunctionResolution,
+  designationApplied,
+  type designationConfirmed,
+  type designationResolved,
+  type fundAccountOpened,
+  type relationshipBankAccountChanged,
+  type relationshipStatusChanged,
+} from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
@@ -92,12 +103,29 @@ export class CustodyProjection {
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_ACCOUNT_STATUS');
   }
 
+  /**
+   * F-3.4 B (11006): the bank account account accepted, on the ledger of that currency, before the bank reads our 0000
+   * (the reply leaves through this transaction's outbox): a withdrawal the customer asks for right after pays into the
+   * new account, and the bank's 12001/12002 naming the old one is refused 3001. A repeat sets account's current bank
+   * account again.
+   */
+  async relationshipBankAccountChanged(manager: EntityManager, event: z.infer<typeof relationshipBankAccountChanged.schema>): Promise<void> {
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' },
+      { bankAccountNo: event.bankAccountNo },
+    );
+    // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
+    if (updated.affected !== 1) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+  }
+
   /** The 0000 account left for the ledger to give, once the ledger reflects the function (this transaction's outbox). */
   private async confirmToBank(
     manager: EntityManager,
     bankCode: string,
     reply: z.infer<typeof designationConfirmed.schema>['reply'],
-    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS',
+    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS' | 'CHANGE_BANK_ACCOUNT',
   ): Promise<void> {
     await this.outbox.add(
       manager,
