@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@cus
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
+import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
+import { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { DesignationService } from '../custody/designation.service';
 import { StatusChangeService } from '../custody/status-change.service';
@@ -22,6 +24,8 @@ export interface CustodyTestbed {
   readonly designations: DesignationService;
   readonly confirmations: ConfirmationService;
   readonly statusChanges: StatusChangeService;
+  /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
+  readonly functionRequests: CustodyFunctionRequests;
   readonly bankDays: BankDays;
   /** A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as transfer hands it on). */
   preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
@@ -63,6 +67,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     designations,
     confirmations: new ConfirmationService(answers, outbox, sealer, functions, bankDays),
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
+    functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new BrokerStatusChangeRecorder(functions)),
     bankDays,
     async preDesignated(bankCode) {
       const customerNo = `C${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
-  type AccountStatus,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
@@ -78,9 +78,6 @@ function wasWritten(error: unknown): boolean {
   return error instanceof ReplyTimeoutError || error instanceof UnexpectedReplyError || (error instanceof ConnectionClosedError && error.written);
 }
 
-/** §7.12 AccountStatus on the wire. */
-const WIRE_STATUS: Readonly<Record<CustodyAccountState, AccountStatus>> = { NORMAL: '0', FROZEN: '1', LOST: '2' };
-
 function resultOf(record: TransactionRecord): BankInitiatedResult {
   return record.status === 'UNKNOWN' ? { serialNo: record.ref.serial, status: record.status } : { serialNo: record.ref.serial, status: record.status, returnCode: record.returnCode };
 }
@@ -148,7 +145,7 @@ export class BankInitiatedTransfers {
       instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
       serial: record.ref.serial,
       body: {
-        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: WIRE_STATUS[input.accountState] },
+        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: ACCOUNT_STATUS[input.accountState] },
         ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
       },
     });
