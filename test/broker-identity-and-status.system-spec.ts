@@ -94,6 +94,22 @@ describe('11011 S: an operator changes a relationship’s status at the bank', (
     expect(await ctx.balances(d.fundAccountNo)).toMatchObject({ balance: '350.00' });
   });
 
+  it('a change whose reply is lost is sent again under the same serial until the bank answers: its first reply, the change taken once', async () => {
+    const d = await ctx.newDesignation();
+    await bank().injectFault({ kind: 'DROP_REPLY', instrCd: '11011' });
+    try {
+      const frozen = await changeStatus({ requestId: randomUUID(), fundAccountNo: d.fundAccountNo, accountStatus: 'FROZEN' });
+      expect(frozen).toMatchObject({ status: 200, body: { accountStatus: 'FROZEN' } });
+      const serialNo = frozen.body.serialNo as string;
+      expect(await bank().appliedFaults()).toContainEqual(expect.objectContaining({ kind: 'DROP_REPLY', serialNo }));
+      const statusChanges = (await bank().books()).transactions.filter((t) => t.serialNo === serialNo);
+      expect(statusChanges).toEqual([expect.objectContaining({ instrCd: '11011', status: 'SUCCEEDED', returnCode: '0000' })]);
+      expect((await ctx.transfer({ type: 'BANK_TO_SECURITIES', fundAccountNo: d.fundAccountNo, amount: '1.00', bankPassword: d.bankPassword })).body).toMatchObject({ code: 'RELATIONSHIP_FROZEN' });
+    } finally {
+      await bank().clearFaults();
+    }
+  });
+
   it('a loss report (LOST) is taken and lifted the same way', async () => {
     const d = await ctx.newDesignation();
     expect(await changeStatus({ requestId: randomUUID(), fundAccountNo: d.fundAccountNo, accountStatus: 'LOST' })).toMatchObject({ status: 200, body: { accountStatus: 'LOST' } });
