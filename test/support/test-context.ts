@@ -36,8 +36,9 @@ export interface BankBooks {
   bankCode: string;
   summaryAccount: string;
   summary: Record<string, string>;
-  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string }>;
+  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string; accountState: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string }>;
 }
 
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
@@ -54,6 +55,12 @@ export class BankSimulator {
   async openBankAccount(account: { bankAccountNo: string; name: string; idType: string; idNumber: string; password: string; balance: string; currency?: string }) {
     const result = await this.call('POST', '/bank-accounts', { currency: 'CNY', ...account });
     if (result.status !== 201) throw new Error(`simulator refused the bank account: ${JSON.stringify(result.body)}`);
+  }
+
+  /** The holder renews their record at the bank's counter and the broker is not told (what an 11007 finds). */
+  async amendHolder(bankAccountNo: string, changes: { name?: string; idType?: string; idNumber?: string }) {
+    const result = await this.call('PATCH', `/bank-accounts/${bankAccountNo}`, changes);
+    if (result.status !== 200) throw new Error(`simulator refused the change: ${JSON.stringify(result.body)}`);
   }
 
   async bankBalance(bankAccountNo: string, currency = 'CNY'): Promise<string> {

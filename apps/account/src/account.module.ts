@@ -10,8 +10,11 @@ import { CustomerDataChangeService } from './custody/customer-data-change.servic
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recorder';
+import { BrokerStatusChangeService } from './custody/broker-status-change.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
+import { IdentityCheckService } from './custody/identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerService } from './customers/customer.service';
@@ -39,7 +42,8 @@ export class AccountModule {
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService,
-        AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, AccountDayFileRepository, AccountDayFileService],
+        AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
+        AccountDayFileRepository, AccountDayFileService],
     };
   }
 }

@@ -4,6 +4,8 @@ import { Clock, HealthController, loggingModule, platformProviders, signingIdent
 import { BanksController } from './banks/banks.controller';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
+import { StatusChangeSaga } from './custody-functions/status-change.saga';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
 import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
@@ -50,9 +52,11 @@ export class SagaModule {
         TransferSaga,
         DesignationSaga,
         BankBalanceQuerySaga,
+        IdentityCheckSaga,
+        StatusChangeSaga,
         CustodyFunctionStarter,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

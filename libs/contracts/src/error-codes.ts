@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   RELATIONSHIP_NOT_ACTIVE: 422,
   /** bank-protocol.md §4.1 "11011": the relationship is frozen or reported lost; no transfer until it is normal again. */
   RELATIONSHIP_FROZEN: 422,
+  /** bank-protocol.md §4.1 "11011": the status asked for is the one the relationship has; nothing was sent. */
+  ACCOUNT_STATUS_UNCHANGED: 409,
+  /** api.md: a function that changes the relationship is still awaiting the bank; nothing was sent. */
+  RELATIONSHIP_CHANGING: 409,
   RELATIONSHIP_EXISTS: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */

@@ -7,6 +7,7 @@ import {
   bankCodeSchema,
   businessDateSchema,
   currencySchema,
+  relationshipAccountStatusSchema,
   returnCodeSchema,
   sealedSecretSchema,
   serialNoSchema,
@@ -192,9 +193,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), 11006 (bank account change) and 11005 (customer data
- * change), so far only as the bank starts them, and 11009 (the bank settlement account's balance), which only the
- * broker starts.
+ * only a bank starts, 11011 (account status change), which either side starts, 11006 (bank account change) and
+ * 11005 (customer data change), so far only as the bank starts them, 11009 (the bank settlement account's balance),
+ * which only the broker starts, and 11007 (identity check), so far only as the broker starts it.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -213,6 +214,7 @@ export const bankFunctionSchema = z.enum([
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
   'QUERY_BANK_BALANCE',
+  'IDENTITY_CHECK',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -247,6 +249,8 @@ export const bankCallRequestedSchema = z.object({
     .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
     .optional(),
   openingBalance: money.optional(),
+  /** CHANGE_ACCOUNT_STATUS (11011 S): the new status, sent in `ScAcct/Status` (profile §4.1). */
+  accountStatus: relationshipAccountStatusSchema.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),
 });
@@ -412,10 +416,6 @@ export const bankRequestReceived = defineTopic(
     fundPassword: fundPasswordCheckSchema.optional(),
   }),
 );
-
-/** A relationship's account status (bank-protocol.md §4.1 "11011", JR/T 0046 §7.12: 0 normal, 1 frozen, 2 lost). */
-export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
-export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
 
 /** A customer as the bank identified them (`Cust`): the ID number sealed by the adapter, like the ones account sends out. */
 const identitySchema = z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema });

@@ -47,6 +47,10 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   RELATIONSHIP_NOT_ACTIVE: 'transient',
   // The bank unfreezes (11011 back to normal).
   RELATIONSHIP_FROZEN: 'transient',
+  // Thrown only at the HTTP edge (a broker-started 11011 or function still awaiting the bank); statuses change and
+  // functions settle.
+  ACCOUNT_STATUS_UNCHANGED: 'transient',
+  RELATIONSHIP_CHANGING: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { ChinaCalendarDate, DomainError, IdempotencyStore, SettledNotifications } from '@custody/service-kit';
+import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import { BankBalanceQueryService } from './bank-balance-query.service';
@@ -21,7 +21,7 @@ describe('F-3.10 S: account on a bank balance query (11009)', () => {
     await requireInfrastructure({ postgres: true });
     testbed = await createCustodyTestbed('account-bank-balance-query');
     db = testbed.db;
-    requests = new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'));
+    requests = testbed.functionRequests;
     queries = new BankBalanceQueryService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), testbed.sealer, new ChinaCalendarDate(), requests);
   });
 

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
 import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
 import type { Currency } from '@custody/money';
-import { CustodyFunctionRequest } from './custody-function-request.entity';
+import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
+import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
 
 /** What a broker-started function's request names when it is opened. */
 export interface OpenedFunction {
@@ -26,6 +27,7 @@ export class CustodyFunctionRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settled: SettledNotifications,
+    private readonly statusChanges: BrokerStatusChangeRecorder,
   ) {}
 
   async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
@@ -41,7 +43,9 @@ export class CustodyFunctionRequests {
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
-      request.answer = answerOf(verdict);
+      request.answer = answerOf(request, verdict);
+      // A function that changes a relationship changes it here, with its answer: the caller sees both or neither.
+      if (verdict.function === 'CHANGE_ACCOUNT_STATUS') await this.statusChanges.record(manager, request, verdict);
     } else {
       request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
       request.bankReturnCode = verdict.failure?.bankReturnCode ?? null;
@@ -73,10 +77,16 @@ export class CustodyFunctionRequests {
 }
 
 /** What a caller is told of a function that succeeded, kept for a repeat of its request. */
-function answerOf(verdict: CustodyFunctionResolution): Record<string, string> | null {
+function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer {
   switch (verdict.function) {
     case 'QUERY_BANK_BALANCE':
       if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
       return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+    case 'IDENTITY_CHECK':
+      if (!verdict.identityCheck) throw new Error(`identity check ${verdict.functionId} succeeded without the bank's answer`);
+      return { matched: verdict.identityCheck.matched, bankReturnCode: verdict.identityCheck.bankReturnCode };
+    case 'CHANGE_ACCOUNT_STATUS':
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      return { fundAccountNo: request.fundAccountNo, bankCode: request.bankCode, accountStatus: verdict.accountStatus, serialNo: request.serialNo };
   }
 }

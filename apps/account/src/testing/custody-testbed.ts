@@ -7,6 +7,8 @@ import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
+import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
+import { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { CustomerDataChangeService } from '../custody/customer-data-change.service';
 import { DesignationService } from '../custody/designation.service';
@@ -26,6 +28,8 @@ export interface CustodyTestbed {
   readonly statusChanges: StatusChangeService;
   readonly bankAccountChanges: BankAccountChangeService;
   readonly customerDataChanges: CustomerDataChangeService;
+  /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
+  readonly functionRequests: CustodyFunctionRequests;
   readonly bankDays: BankDays;
   /**
    * A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as
@@ -102,6 +106,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
     bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
     customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
+    functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new BrokerStatusChangeRecorder(functions)),
     bankDays,
     preDesignated,
     async designated(bankCode, options = {}) {

@@ -805,3 +805,97 @@ describe('F-3.5 B customer data change (11005)', () => {
     expect(books.beginCustomerChange({ fundAccountNo: '100000000001' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
   });
 });
+
+describe('F-3.11 S: the broker asks whether its customer is the bank account’s holder (11007)', () => {
+  const check = (overrides: Partial<Parameters<BankBooks['checkIdentity']>[0]> = {}) =>
+    books.checkIdentity({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', customer: HOLDER, ...overrides });
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it('the holder as the bank records them is 0000, and nothing is recorded', () => {
+    const before = books.listTransactions().length;
+    expect(check().returnCode).toBe('0000');
+    expect(books.listTransactions()).toHaveLength(before);
+  });
+
+  it.each([
+    ['5010 another ID type', { idType: '11' }, '5010'],
+    ['5011 another ID number', { idNumber: '110101199001019999' }, '5011'],
+    ['5016 another name (not the account’s holder)', { name: '李四' }, '5016'],
+  ])('answers %s', (_what, customer, code) => {
+    expect(check({ customer: { ...HOLDER, ...customer } }).returnCode).toBe(code);
+  });
+
+  it('compares with the holder’s record as the bank’s counter last renewed it', () => {
+    books.amendHolder('6222000000000001', { idNumber: '110101199001015555' });
+    expect(check().returnCode).toBe('5011');
+    expect(check({ customer: { ...HOLDER, idNumber: '110101199001015555' } }).returnCode).toBe('0000');
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222000000000099' }, '1014'],
+    ['1016 a fund account not linked to that bank account', { fundAccountNo: '100000000002' }, '1016'],
+    ['1016 another currency', { currency: 'USD' as const }, '1016'],
+  ])('does not compare for %s', (_what, overrides, code) => {
+    expect(check(overrides).returnCode).toBe(code);
+  });
+});
+
+describe('11011 S: the broker changes a custody account’s status', () => {
+  const change = (accountState: 'NORMAL' | 'FROZEN' | 'LOST', overrides: { ref?: TransactionRef; bankAccountNo?: string; fundAccountNo?: string } = {}) =>
+    books.changeStatusFromBroker({ ref: overrides.ref ?? ref(), fundAccountNo: overrides.fundAccountNo ?? '100000000001', bankAccountNo: overrides.bankAccountNo ?? '6222000000000001', accountState });
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it.each([
+    ['FROZEN', '5218'],
+    ['LOST', '5219'],
+  ] as const)('profile §4.1: %s is taken at once and the broker’s transfers are refused %s, nothing moved; recorded for CHK03 with 金额 0', (accountState, code) => {
+    const outcome = change(accountState);
+    expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11011', status: 'SUCCEEDED', returnCode: '0000', currency: 'CNY', bankAccountNo: '6222000000000001' } });
+    if (outcome.kind === 'rejected') throw new Error('expected a record');
+    expect(outcome.record.amount?.toString()).toBe('0.00');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', accountState })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe(code);
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '0.00']);
+  });
+
+  it('profile §4.1: back to NORMAL, the broker’s transfers go through again', () => {
+    change('FROZEN');
+    expect(codeOf(change('NORMAL'))).toBe('0000');
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('0000');
+  });
+
+  it.each([
+    ['FROZEN', '5003'],
+    ['NORMAL', '5004'],
+    ['LOST', '5005'],
+  ] as const)('profile §4.1, §7.23: %s again is refused %s and changes nothing', (accountState, code) => {
+    if (accountState !== 'NORMAL') change(accountState);
+    expect(codeOf(change(accountState))).toBe(code);
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState })]);
+  });
+
+  it('profile §4 idempotency: the same Ref again gets its first answer and changes nothing more; other content under it is 1004', () => {
+    const first = ref();
+    change('FROZEN', { ref: first });
+    change('NORMAL');
+    expect(change('FROZEN', { ref: first })).toMatchObject({ kind: 'replayed', record: { status: 'SUCCEEDED', returnCode: '0000' } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+    expect(codeOf(change('LOST', { ref: first }))).toBe('1004');
+  });
+
+  it.each([
+    ['a fund account not linked here', { fundAccountNo: '100000000002' }],
+    ['another bank account than the linked one', { bankAccountNo: '6222000000000099' }],
+  ])('1016 for %s', (_what, overrides) => {
+    expect(codeOf(change('FROZEN', overrides))).toBe('1016');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+  });
+});

@@ -113,6 +113,35 @@ function frozenRefusal(custody: CustodyAccount): Refusal | undefined {
   return undefined;
 }
 
+/**
+ * Whether the customer a broker names is this account's holder (11001, 11007): the most specific §7.23 code for the
+ * first field that differs — 5010 the ID type, 5011 the ID number, 5016 the name (the table has no bank-side "name
+ * mismatch"; the named customer is not the account's holder).
+ */
+function identityRefusal(customer: CustomerIdentity, holder: CustomerIdentity): Refusal | undefined {
+  if (customer.idType !== holder.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
+  if (customer.idNumber !== holder.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
+  if (customer.name !== holder.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+  return undefined;
+}
+
+/** Profile §4.1 "11011": the same status again is refused with the code naming the status the customer has. */
+const SAME_STATE: Readonly<Record<CustodyAccountState, BankReturnCode>> = {
+  FROZEN: RC.ALREADY_FROZEN,
+  NORMAL: RC.NOT_FROZEN,
+  LOST: RC.ALREADY_LOST,
+};
+
+/** 11011 S: a fund account linked here (to the bank account the request names, if any) whose status changes. */
+function statusChangeRefusal(linked: readonly CustodyAccount[], input: { readonly bankAccountNo?: string; readonly accountState: CustodyAccountState }): Refusal | undefined {
+  const named = input.bankAccountNo === undefined ? linked : linked.filter((custody) => custody.bankAccountNo === input.bankAccountNo);
+  if (named.length === 0) return { code: RC.NOT_LINKED, info: 'the fund account is not linked here to that bank account' };
+  if (linked.every((custody) => (custody.accountState ?? 'NORMAL') === input.accountState)) {
+    return { code: SAME_STATE[input.accountState], info: `the custody account is ${input.accountState} already` };
+  }
+  return undefined;
+}
+
 function custodyKey(fundAccountNo: string, currency: Currency): string {
   return `${fundAccountNo}/${currency}`;
 }
@@ -198,6 +227,25 @@ export class BankBooks {
     return { kind: 'answered', balance, available: balance };
   }
 
+  /**
+   * F-3.11 (11007 S): whether the customer the broker records is the holder of the bank account linked to the fund
+   * account in that currency — 0000, or the code of the first field that differs (`identityRefusal`). A bank account
+   * it does not hold is 1014, one not linked to that fund account 1016: the bank compares only its own customer's
+   * account with the broker's. Changes nothing and is not in the day's files.
+   */
+  checkIdentity(input: { readonly bankAccountNo: string; readonly fundAccountNo: string; readonly currency: Currency; readonly customer: CustomerIdentity }): {
+    readonly returnCode: BankReturnCode;
+    readonly info: string;
+  } {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    if (!this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo)) {
+      return { returnCode: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    }
+    const otherPerson = identityRefusal(input.customer, bank);
+    return otherPerson ? { returnCode: otherPerson.code, info: otherPerson.info } : { returnCode: RC.SUCCESS, info: 'the customer is the account holder' };
+  }
+
   /** A bank serial for a request that changes nothing and leaves no record here (F-3.9 B, 11008). */
   nextSerial(): string {
     return this.serials.next();
@@ -249,6 +297,16 @@ export class BankBooks {
   }
 
   // ---- control: the bank's own counter -----------------------------------------------------------
+
+  /**
+   * The holder renews their record at the bank's counter (a new ID document, a new name) and the broker is not told:
+   * from then on the broker's 11007 finds the difference. Only the fields given change.
+   */
+  amendHolder(bankAccountNo: string, changes: Partial<CustomerIdentity>): void {
+    const account = this.bankAccounts.get(bankAccountNo);
+    if (!account) throw new SimulatorError('NOT_FOUND', `no bank account ${bankAccountNo}`);
+    this.bankAccounts.set(bankAccountNo, { ...account, ...changes });
+  }
 
   openBankAccount(opening: BankAccountOpening): BankAccountSnapshot {
     if (this.bankAccounts.has(opening.bankAccountNo)) throw new SimulatorError('ALREADY_EXISTS', `bank account ${opening.bankAccountNo} already exists`);
@@ -474,6 +532,39 @@ export class BankBooks {
     return { ...record };
   }
 
+  // ---- 11011 (account status change) -------------------------------------------------------------
+
+  /**
+   * 11011 S: the broker freezes, reports lost or sets normal again a fund account's custody here, every currency
+   * (profile §4.1; the message names none). The fund account must be linked here (1016), to the bank account the
+   * request names if it names one (1016), and the status must change something (5003/5004/5005). A `Ref` is
+   * processed once: a repeat gets the first answer. The success is recorded on the first currency's custody account
+   * with 金额 0, for CHK03.
+   */
+  changeStatusFromBroker(input: { readonly ref: TransactionRef; readonly fundAccountNo: string; readonly bankAccountNo?: string; readonly accountState: CustodyAccountState }): BookOutcome {
+    const fingerprint = [CHANGE_ACCOUNT_STATUS, input.accountState, input.bankAccountNo ?? '', input.fundAccountNo].join('|');
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const linked = this.linkedCustodies(input.fundAccountNo).sort((a, b) => a.currency.localeCompare(b.currency));
+    const [first] = linked;
+    const base = { ref: input.ref, instrCd: CHANGE_ACCOUNT_STATUS, fingerprint, fundAccountNo: input.fundAccountNo, amount: Money.zero() };
+    const refusal = statusChangeRefusal(linked, input);
+    if (refusal || !first) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    this.setState(linked, input.accountState);
+    const record = this.record({
+      ...base,
+      currency: first.currency,
+      bankAccountNo: first.bankAccountNo ?? undefined,
+      custodyAccountNo: first.custodyAccountNo,
+      status: 'SUCCEEDED',
+      returnCode: RC.SUCCESS,
+    });
+    return { kind: 'processed', record };
+  }
+
   // ---- bank-initiated 11011 (account status change) ---------------------------------------------
 
   /**
@@ -514,12 +605,17 @@ export class BankBooks {
       Object.assign(record, { ...fields, status: 'FAILED' });
       return { ...record };
     }
-    for (const custody of this.linkedCustodies(record.fundAccountNo ?? '')) {
+    this.setState(this.linkedCustodies(record.fundAccountNo ?? ''), accountState);
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
+  }
+
+  /** 11011, whoever started it: the custody accounts take the status (a frozen or lost one refuses broker transfers). */
+  private setState(custodies: readonly CustodyAccount[], accountState: CustodyAccountState): void {
+    for (const custody of custodies) {
       if (accountState === 'NORMAL') delete custody.accountState;
       else custody.accountState = accountState;
     }
-    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
-    return { ...record };
   }
 
   private linkedCustodies(fundAccountNo: string): CustodyAccount[] {
@@ -801,9 +897,8 @@ export class BankBooks {
     if (!bank) return { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
     const wrongPassword = this.passwordRefusal(bank, input.password);
     if (wrongPassword) return wrongPassword;
-    if (input.customer.idType !== bank.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
-    if (input.customer.idNumber !== bank.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
-    if (input.customer.name !== bank.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+    const otherPerson = identityRefusal(input.customer, bank);
+    if (otherPerson) return otherPerson;
     if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
     if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
     if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };

@@ -41,6 +41,12 @@ export const bankAccountOpeningInput = z
   })
   .strict();
 
+/** The holder renews their record at the bank's counter (the broker is not told): the fields that change. */
+export const bankAccountHolderChange = z
+  .object({ name: z.string().min(1).max(70).optional(), idType: z.enum(CERTIFICATION_TYPES).optional(), idNumber: z.string().min(1).max(35).optional() })
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, 'name, idType or idNumber');
+
 export const custodyAccountQuery = z.object({
   fundAccountNo: fundAccountNo.optional(),
   currency: z

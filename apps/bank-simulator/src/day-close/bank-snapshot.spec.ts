@@ -247,6 +247,19 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(snap.chk02).toHaveLength(before);
   });
 
+  it('§5: the broker’s 11011 of D is a CHK03 record (S, its serial, 金额 0, the bank account), and no CHK02 record: the custody state did not change; a refused one is not listed', () => {
+    const frozen = brokerRef();
+    books.changeStatusFromBroker({ ref: frozen, fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, accountState: 'FROZEN' });
+    books.changeStatusFromBroker({ ref: brokerRef(), fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, accountState: 'FROZEN' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03.filter((r) => r.functionCode === '11011')).toEqual([
+      expect.objectContaining({ initiator: 'S', brokerSerialNo: frozen.serial, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.zero() }),
+    ]);
+    expect(snap.chk02.map((r) => r.fundAccountNo)).toEqual([FUND_ACCOUNT]);
+  });
+
   it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
     brokerTransfer('12001', '100.00');
     books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });

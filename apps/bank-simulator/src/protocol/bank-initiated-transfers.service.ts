@@ -1,6 +1,6 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
-  type AccountStatus,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
@@ -87,9 +87,6 @@ function wasWritten(error: unknown): boolean {
   return error instanceof ReplyTimeoutError || error instanceof UnexpectedReplyError || (error instanceof ConnectionClosedError && error.written);
 }
 
-/** §7.12 AccountStatus on the wire. */
-const WIRE_STATUS: Readonly<Record<CustodyAccountState, AccountStatus>> = { NORMAL: '0', FROZEN: '1', LOST: '2' };
-
 /** §6.5 `Cust` of the bank's record of a customer, with an ID type JR/T 0046 §7.9 lists (the bank opened its accounts with one). */
 function custOf(identity: CustomerIdentity, where: string) {
   const certType = CERTIFICATION_TYPES.find((type) => type === identity.idType);
@@ -168,7 +165,7 @@ export class BankInitiatedTransfers {
       instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
       serial: record.ref.serial,
       body: {
-        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: WIRE_STATUS[input.accountState] },
+        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: ACCOUNT_STATUS[input.accountState] },
         ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
       },
     });

@@ -12,6 +12,7 @@ import {
   type designationResolved,
   type fundAccountOpened,
   type relationshipBankAccountChanged,
+  type RelationshipAccountStatus,
   type relationshipStatusChanged,
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
@@ -58,9 +59,14 @@ export class CustodyProjection {
 
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
-   * of it, as a designation's is. A bank balance query (F-3.10) means nothing to the ledger.
+   * of it, as a designation's is. A query (F-3.10, F-3.11) means nothing to the ledger; an 11011 S the bank took sets
+   * the ledgers' status as an 11011 B does, so a caller told the relationship is frozen finds its transfers refused.
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (verdict.function === 'CHANGE_ACCOUNT_STATUS' && verdict.status === 'SUCCEEDED') {
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
+    }
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 
@@ -97,9 +103,7 @@ export class CustodyProjection {
    * refuses the bank's transfers (2010) as ours (RELATIONSHIP_FROZEN). A repeat sets account's current status again.
    */
   async relationshipStatusChanged(manager: EntityManager, event: z.infer<typeof relationshipStatusChanged.schema>): Promise<void> {
-    const updated = await manager.update(LedgerAccount, { fundAccountNo: event.fundAccountNo, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus: event.accountStatus });
-    // Account changed only designated relationships, which this projection linked before account could: retry loudly if not.
-    if (!updated.affected) throw new Error(`status change for ${event.fundAccountNo} found no ledger designated at bank ${event.bankCode}`);
+    await this.setAccountStatus(manager, event.fundAccountNo, event.bankCode, event.accountStatus);
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_ACCOUNT_STATUS');
   }
 
@@ -118,6 +122,13 @@ export class CustodyProjection {
     // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+  }
+
+  /** 11011, whoever started it: every currency's ledger of the fund account designated at the bank. */
+  private async setAccountStatus(manager: EntityManager, fundAccountNo: string, bankCode: string, accountStatus: RelationshipAccountStatus): Promise<void> {
+    const updated = await manager.update(LedgerAccount, { fundAccountNo, bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus });
+    // Account changes only designated relationships, which this projection linked before account could: retry loudly if not.
+    if (!updated.affected) throw new Error(`status change for ${fundAccountNo} found no ledger designated at bank ${bankCode}`);
   }
 
   /** The 0000 account left for the ledger to give, once the ledger reflects the function (this transaction's outbox). */
