@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
+import { awaitState, type Caller, DomainError, parseWaitMs, principalOf, Roles, SettledNotifications, VerifiedCaller } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
 import { DesignateBody, PreDesignateBody } from './designation.dto';
@@ -25,8 +25,13 @@ export class CustodyController {
       'problem+json BANK_ALREADY_USED: another fund account of the customer is at that bank (domain.md §13); CURRENCY_MISMATCH; UNKNOWN_BANK; ' +
       "BANK_REJECTED with the bank's bankReturnCode",
   })
-  async designate(@Body() body: DesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.answer(await this.designations.designate(body), waitMs, res);
+  async designate(
+    @Body() body: DesignateBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.answer(await this.designations.designate(body, principalOf(caller)), waitMs, res);
   }
 
   /**
@@ -37,8 +42,13 @@ export class CustodyController {
   @Post('pre-designations')
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
-  async preDesignate(@Body() body: PreDesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.answer(await this.designations.preDesignate(body), waitMs, res);
+  async preDesignate(
+    @Body() body: PreDesignateBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.answer(await this.designations.preDesignate(body, principalOf(caller)), waitMs, res);
   }
 
   private async answer(id: string, waitMs: string | undefined, res: Response) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { RelationshipAccountStatus } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
@@ -27,6 +28,8 @@ export interface CustodyTestbed {
   preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
   /** The bank's 11003 as the adapter forwards it: a fresh inbound id and a freshly sealed ID number each time. */
   confirmation(bankCode: string, fundAccountNo: string, serialNo: string, fields?: { name?: string; bankAccountNo?: string }): ConfirmationRequest;
+  /** The bank's 11011 as the adapter forwards it: a fresh inbound id each time. */
+  statusChange(bankCode: string, fundAccountNo: string, serialNo: string, accountStatus: RelationshipAccountStatus): StatusChangeRequest;
   /** The outbox rows an inbound request led to (a reply, or the event that carries its reply on). */
   outboxFor(inboundId: string): Promise<Array<{ topic: string; payload: Record<string, unknown> }>>;
   /** The account functions recorded on a relationship, in order. */
@@ -34,8 +37,11 @@ export interface CustodyTestbed {
 }
 
 export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
+/** Who asks for the testbed's broker-started functions (subject@issuer, as a bearer token names a principal). */
+export const CUSTODY_TEST_PRINCIPAL = 'u-trading@test-users';
 
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
+type StatusChangeRequest = Parameters<StatusChangeService['handle']>[1];
 
 export async function createCustodyTestbed(name: string): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
@@ -53,7 +59,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
   const customers = new CustomerService(db.dataSource, sealer, outbox);
-  const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+  const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
   return {
     db,
@@ -69,7 +75,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
       await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
       const fundAccountNo = uniqueFundAccountNo();
       await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-      const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode });
+      const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode }, CUSTODY_TEST_PRINCIPAL);
       await db.dataSource.transaction((m) =>
         designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
       );
@@ -88,6 +94,20 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
         currency: 'CNY',
         bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
         customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(CUSTODY_TEST_ID_NUMBER) },
+      };
+    },
+    statusChange(bankCode, fundAccountNo, serialNo, accountStatus) {
+      return {
+        inboundId: randomUUID(),
+        bankCode,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
+        function: 'CHANGE_ACCOUNT_STATUS' as const,
+        serialNo,
+        businessDate: '2026-11-24',
+        receivedAt: new Date().toISOString(),
+        fundAccountNo,
+        bankAccountNo: '6222000033334444',
+        accountStatus,
       };
     },
     async outboxFor(inboundId) {
