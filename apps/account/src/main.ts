@@ -18,6 +18,7 @@ import { AccountModule } from './account.module';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { DesignationService } from './custody/designation.service';
+import { IdentityCheckService } from './custody/identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
@@ -36,14 +37,23 @@ void runDatabaseService({
     const primaryChanges = app.get(PrimaryChangeService);
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
+    const identityChecks = app.get(IdentityCheckService);
     const bankDays = app.get(BankDays);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
-      on(bankAccountRequestReceived, (event, manager) =>
-        event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),
-      ),
+      on(bankAccountRequestReceived, (event, manager) => {
+        const request = event.payload;
+        switch (request.function) {
+          case 'CONFIRM_DESIGNATION':
+            return confirmations.handle(manager, request);
+          case 'CHANGE_ACCOUNT_STATUS':
+            return statusChanges.handle(manager, request);
+          case 'CHECK_IDENTITY':
+            return identityChecks.handle(manager, request);
+        }
+      }),
     ];
   },
 });

@@ -201,6 +201,7 @@ export const bankFunctionSchema = z.enum([
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
   'CHANGE_ACCOUNT_STATUS',
+  'CHECK_IDENTITY',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
@@ -426,7 +427,9 @@ const accountRequestFields = {
  * them (empty when it named none): the owner validates.
  * - F-3.2 B (11003): the customer the bank identified, the ID number sealed by the adapter like the ones account
  *   sends out;
- * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account.
+ * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account;
+ * - F-3.11 B (11007): the identity the bank read off the customer's document, ID number sealed as for 11003, and the
+ *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent).
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
@@ -439,6 +442,13 @@ export const bankAccountRequestReceived = defineTopic(
       customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
     }),
     z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHECK_IDENTITY'),
+      currency: z.string(),
+      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      fundPassword: fundPasswordCheckSchema.optional(),
+    }),
   ]),
 );
 

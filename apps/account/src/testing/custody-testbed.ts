@@ -9,6 +9,7 @@ import { AccountFunctionRepository } from '../custody/account-function.repositor
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { DesignationService } from '../custody/designation.service';
+import { IdentityCheckService } from '../custody/identity-check.service';
 import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
 import { BankDays } from '../day/bank-days';
@@ -23,6 +24,7 @@ export interface CustodyTestbed {
   readonly designations: DesignationService;
   readonly confirmations: ConfirmationService;
   readonly statusChanges: StatusChangeService;
+  readonly identityChecks: IdentityCheckService;
   readonly bankDays: BankDays;
   /** A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as transfer hands it on). */
   preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
@@ -69,6 +71,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     designations,
     confirmations: new ConfirmationService(answers, outbox, sealer, functions, bankDays),
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
+    identityChecks: new IdentityCheckService(answers, sealer),
     bankDays,
     async preDesignated(bankCode) {
       const customerNo = `C${randomUUID().slice(0, 8)}`;

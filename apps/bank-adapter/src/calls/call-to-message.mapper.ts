@@ -230,6 +230,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'CHANGE_ACCOUNT_STATUS':
       // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
       throw new CallMappingError('11011 (account status change) is not started by the broker yet');
+    case 'CHECK_IDENTITY':
+      // Only the bank-started 11007 is built so far; a call asking for ours is a fault upstream, never sent.
+      throw new CallMappingError('11007 (identity check) is not started by the broker yet');
   }
 }
 

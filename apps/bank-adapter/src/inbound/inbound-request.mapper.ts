@@ -33,8 +33,9 @@ export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
- * (Acmt.009.01); to the account service 11003 (Acmt.001.01, with `customer`) and 11011 (Acmt.005.01, with
- * `accountStatus`). The owner validates the business content; the reply echoes what the bank sent.
+ * (Acmt.009.01); to the account service 11003 (Acmt.001.01, with `customer`), 11007 (Acmt.009.01, with `customer`
+ * and, when typed, `fundPassword`) and 11011 (Acmt.005.01, with `accountStatus`). The owner validates the business
+ * content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -50,9 +51,9 @@ export interface InboundForward {
   readonly cancelledRef?: Reference;
   /** 12005: `QryRef`, the original whose outcome is asked. */
   readonly queriedRef?: Reference;
-  /** 12002 and 11008: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  /** 12002, 11008 and an 11007 with one: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
-  /** 11003: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
+  /** 11003 and 11007: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
   readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
   /** 11011: the new status the bank sent in `BkAcct/Status` (profile §4.1). */
   readonly accountStatus?: RelationshipAccountStatus;
@@ -62,8 +63,8 @@ export interface InboundForward {
 const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
- * The fund password of a 12002 B or an 11008 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02, an
- * encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11008). `block` is still encrypted; only the
+ * The fund password of a 12002 B, an 11008 B or an 11007 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02,
+ * an encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11007 and 11008). `block` is still encrypted; only the
  * verifier decrypts it.
  */
 export type FundPasswordInput =
@@ -134,7 +135,7 @@ function messageRef(ref: Reference, fallbackIssuer: string): MessageRef {
 
 /**
  * Profile §2 and §4.1: the fund password is a `Pwd` inside `ScAcct`, encrypted with Enc 02: Type 1 (取款) on a
- * 12002, Type 0 (查询) on an 11008. A block under another scheme cannot be read here, which is the customer's
+ * 12002, Type 0 (查询) on an 11007 or 11008. A block under another scheme cannot be read here, which is the customer's
  * loss, not a format error: the owner refuses it as a wrong password.
  */
 function fundPasswordOf(account: Account, type: typeof PASSWORD_TYPE.WITHDRAWAL | typeof PASSWORD_TYPE.QUERY): FundPasswordInput {
@@ -145,16 +146,16 @@ function fundPasswordOf(account: Account, type: typeof PASSWORD_TYPE.WITHDRAWAL 
 }
 
 export interface InboundOffer {
-  /** Whether 12002 B and 11008 B can be taken: they need the account service to verify the fund password. */
+  /** Whether 12002 B, 11008 B and an 11007 B with a password can be taken: they need the account service to verify the fund password. */
   readonly fundPasswords: boolean;
-  /** Whether 11003 B can be taken: its ID number must be sealed before it crosses Kafka. */
+  /** Whether 11003 B and 11007 B can be taken: the ID number they carry must be sealed before it crosses Kafka. */
   readonly confirmations: boolean;
 }
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
  * 12004), the result query (12005), the confirmation of a pre-designation (11003), the account status change
- * (11011) and the fund ledger balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is
+ * (11011), the identity check (11007) and the fund ledger balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is
  * answered here with 2033 (此交易未开通, transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
@@ -162,8 +163,12 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
   if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.confirmations)) return notOffered();
-  // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
-  if (message.name === 'Acmt.009.01' && (header.InstrCd !== INSTRUCTION_CODES.QUERY_FUND_BALANCE || !offer.fundPasswords)) return notOffered();
+  // 11007, 11008 and 11009 share Acmt.009.01: 11008 is offered where the fund password can be verified, 11007 where
+  // the ID number can be sealed; 11009 is the broker's question to the bank.
+  if (message.name === 'Acmt.009.01') {
+    const offered = header.InstrCd === INSTRUCTION_CODES.QUERY_FUND_BALANCE ? offer.fundPasswords : header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK && offer.confirmations;
+    if (!offered) return notOffered();
+  }
   // 11005 (customer data change) shares Acmt.005.01 and is not built yet.
   if (message.name === 'Acmt.005.01' && header.InstrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
@@ -245,9 +250,30 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
       };
     }
     case 'Acmt.009.01': {
-      // F-3.9 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
+      // F-3.9 B and F-3.11 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
       const body = message.body;
       if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
+      if (header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK) {
+        // §5.11.4 d: an identity check carries the customer to check; without one there is nothing to compare.
+        if (!body.Cust) return refuse(message, FORMAT_ERROR, 'Cust (the customer to check) is missing');
+        // Profile §4.1: a password (Type 0) only where the customer typed one; then it must be verified.
+        const fundPassword = fundPasswordOf(body.ScAcct, PASSWORD_TYPE.QUERY);
+        if (fundPassword.kind !== 'MISSING' && !offer.fundPasswords) return notOffered();
+        return {
+          kind: 'forward',
+          request: {
+            requestName: message.name,
+            function: 'CHECK_IDENTITY',
+            requestRef,
+            resend: false,
+            fundAccountNo: body.ScAcct.Id,
+            bankAccountNo: body.BkAcct?.Id,
+            currency: body.Ccy ?? 'CNY',
+            customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+            ...(fundPassword.kind === 'MISSING' ? {} : { fundPassword }),
+          },
+        };
+      }
       return {
         kind: 'forward',
         request: {
@@ -337,19 +363,20 @@ export function requestReceivedPayload(
 }
 
 /**
- * 11003 for the account service: as `requestReceivedPayload`, with the customer the bank identified and its ID
- * number sealed (no PII on Kafka in clear, as account's own messages).
+ * 11003 and 11007 for the account service: as `requestReceivedPayload`, with the customer the bank identified and
+ * its ID number sealed (no PII on Kafka in clear, as account's own messages); an 11007 with the adapter's verdict on
+ * the fund password when one was typed.
  */
 export function accountRequestReceivedPayload(
   request: InboundForward & { readonly customer: NonNullable<InboundForward['customer']> },
   ids: Parameters<typeof requestReceivedPayload>[1],
   seal: (clear: string) => SealedSecret,
+  fundPassword?: FundPasswordCheck,
 ): BankAccountRequestReceived {
-  return {
+  const fields = {
     inboundId: ids.inboundId,
     bankCode: ids.bankCode,
     route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
-    function: 'CONFIRM_DESIGNATION',
     serialNo: request.requestRef.serialNo,
     businessDate: ids.businessDate,
     receivedAt: ids.receivedAt.toISOString(),
@@ -358,6 +385,8 @@ export function accountRequestReceivedPayload(
     ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
     customer: { name: request.customer.name, idType: request.customer.idType, idNumber: seal(request.customer.idNumber) },
   };
+  if (request.function === 'CHECK_IDENTITY') return { ...fields, function: 'CHECK_IDENTITY', ...(fundPassword === undefined ? {} : { fundPassword }) };
+  return { ...fields, function: 'CONFIRM_DESIGNATION' };
 }
 
 /** 11011 for the account service: as `requestReceivedPayload`, with the new status and no currency (it applies to all). */
@@ -416,6 +445,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
  * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.010.01 (11007) echoes the accounts and currency: the answer is its code;
  * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
  *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
  *   must have: an owner answer without them (or with a figure below zero, which `Balance` cannot carry) is
@@ -437,7 +467,7 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
     case 'Acmt.009.01': {
-      if (!isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+      if (request.function === 'CHECK_IDENTITY' || !isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
       const balances = fundBalancesOf(answer.fundBalances);
       if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
       return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };
