@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { fundAccountOpened } from '@custody/contracts';
+import { fundAccountOpened, type RelationshipAccountStatus } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore, isUniqueViolation } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
@@ -18,7 +18,7 @@ export interface FundAccountView {
   role: string;
   branchId: string;
   /** Each with its account status (11011) and its history: the account functions that changed it, oldest first. */
-  relationships: Array<RelationshipView & { accountStatus: string; history: readonly HistoryEntry[] }>;
+  relationships: Array<RelationshipView & { accountStatus: RelationshipAccountStatus; history: readonly HistoryEntry[] }>;
   /** The broker's requests the bank refused or never received (they changed nothing), oldest first. */
   failedRequests: readonly FailedRequest[];
 }
