@@ -147,6 +147,11 @@ export class BankSimulator {
     );
   }
 
+  /** F-3.11 B (11007): the bank asks whether the customer it identified at the counter is the fund account's; nothing is booked. */
+  async checkIdentity(input: { fundAccountNo: string; name: string; idType: string; idNumber: string; bankAccountNo?: string; fundPassword?: string; currency?: string; serialNo?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/identity-checks', { currency: 'CNY', ...input });
+  }
+
   /** A fault on requests from the broker, on the bank's sessions, or in the bank's side of the day's close (the simulator's README). */
   async injectFault(fault: {
     kind:

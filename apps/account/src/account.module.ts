@@ -14,6 +14,7 @@ import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recor
 import { BrokerStatusChangeService } from './custody/broker-status-change.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
+import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { IdentityCheckService } from './custody/identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
@@ -42,7 +43,7 @@ export class AccountModule {
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService,
-        AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
+        AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

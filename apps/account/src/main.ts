@@ -25,6 +25,7 @@ import { CustomerDataChangeService } from './custody/customer-data-change.servic
 import { BankDays } from './day/bank-days';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
+import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
@@ -56,6 +57,7 @@ void runDatabaseService({
     const statusChanges = app.get(StatusChangeService);
     const bankAccountChanges = app.get(BankAccountChangeService);
     const customerDataChanges = app.get(CustomerDataChangeService);
+    const bankIdentityChecks = app.get(BankIdentityCheckService);
     const bankDays = app.get(BankDays);
     const functions = app.get(CustodyFunctionRequests);
     return [
@@ -74,6 +76,8 @@ void runDatabaseService({
             return bankAccountChanges.handle(manager, request);
           case 'CHANGE_CUSTOMER':
             return customerDataChanges.handle(manager, request);
+          case 'CHECK_IDENTITY':
+            return bankIdentityChecks.handle(manager, request);
         }
       }),
     ];

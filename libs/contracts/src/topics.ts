@@ -195,7 +195,7 @@ export const transferOutcome = defineTopic(
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
  * only a bank starts, 11011 (account status change), which either side starts, 11006 (bank account change) and
  * 11005 (customer data change), so far only as the bank starts them, 11009 (the bank settlement account's balance),
- * which only the broker starts, and 11007 (identity check), so far only as the broker starts it.
+ * which only the broker starts, and 11007 (identity check), which either side starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -214,7 +214,7 @@ export const bankFunctionSchema = z.enum([
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
   'QUERY_BANK_BALANCE',
-  'IDENTITY_CHECK',
+  'CHECK_IDENTITY',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -441,6 +441,8 @@ const accountRequestFields = {
  *   them (`Cust`), the customer it identified, the ID number sealed;
  * - F-3.5 B (11005): the customer's new data (`Cust`: the full name and ID document, the contact data where the
  *   bank sent it), the ID number sealed, for every currency of the fund account.
+ * - F-3.11 B (11007): the identity the bank read off the customer's document, ID number sealed as for 11003, and the
+ *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent).
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
@@ -464,6 +466,13 @@ export const bankAccountRequestReceived = defineTopic(
       ...accountRequestFields,
       function: z.literal('CHANGE_CUSTOMER'),
       customer: identitySchema.extend({ phone: z.string().optional(), address: z.string().optional(), email: z.string().optional() }),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHECK_IDENTITY'),
+      currency: z.string(),
+      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      fundPassword: fundPasswordCheckSchema.optional(),
     }),
   ]),
 );

@@ -1,5 +1,5 @@
 import type { RelationshipAccountStatus } from '@custody/contracts';
-import type { Identity } from './confirmation-decisions';
+import type { Identity } from './identity-rules';
 import type { RelationshipStatus } from './custody-relationship.entity';
 
 /**

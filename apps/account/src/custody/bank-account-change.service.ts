@@ -11,7 +11,7 @@ import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
 import { BANK_ACCOUNT_CHANGE_CODES, type BankAccountChangeRequest, bankAccountChangeVerdict } from './bank-account-change-decisions';
 import { BankRequestAnswers } from './bank-request-answers';
-import type { Identity } from './confirmation-decisions';
+import type { Identity } from './identity-rules';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
 
 /** The idempotency scope of the bank's 11006s (per bank). */

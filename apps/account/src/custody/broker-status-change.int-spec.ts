@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
-import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
+import { createCustodyTestbed, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { BrokerStatusChangeService } from './broker-status-change.service';
 import type { CustodyFunctionRequests } from './custody-function-requests';
 
@@ -62,7 +62,7 @@ describe('11011 S: account on a status change the broker starts', () => {
 
   /** Freezes the fund account as the bank and the ledger would: sent, taken, applied. */
   async function frozen(fundAccountNo: string) {
-    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' });
+    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' }, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     await resolve(payload, { accountStatus: 'FROZEN', bankSerialNo: 'B77' });
     return { id, payload };
@@ -70,7 +70,7 @@ describe('11011 S: account on a status change the broker starts', () => {
 
   it('profile §4.1: the request carries the new status, the linked bank account and our serial; nothing changes before the bank took it', async () => {
     const { fundAccountNo, relationshipId } = await designated();
-    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' });
+    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' }, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     expect(payload).toMatchObject({ function: 'CHANGE_ACCOUNT_STATUS', fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000033334444', accountStatus: 'FROZEN' });
     expect(payload.serialNo).toMatch(/^\d{1,20}$/);
@@ -91,7 +91,7 @@ describe('11011 S: account on a status change the broker starts', () => {
 
   it('a refusal by the bank changes nothing and records nothing; the caller gets BANK_REJECTED with its code', async () => {
     const { fundAccountNo, relationshipId } = await designated();
-    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'LOST' });
+    const id = await changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'LOST' }, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     await resolve(payload, { status: 'FAILED', failure: { code: 'BANK_REJECTED', bankReturnCode: '1016', message: '未建立对应关系' } });
     expect(await accountStatusOf(relationshipId)).toBe('NORMAL');
@@ -102,26 +102,26 @@ describe('11011 S: account on a status change the broker starts', () => {
   it('profile §4.1: the status the relationship has already is refused ACCOUNT_STATUS_UNCHANGED before anything is sent', async () => {
     const { fundAccountNo } = await designated();
     const before = await requestCount();
-    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'NORMAL' })).rejects.toMatchObject({ code: 'ACCOUNT_STATUS_UNCHANGED' });
+    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'NORMAL' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'ACCOUNT_STATUS_UNCHANGED' });
     await frozen(fundAccountNo);
-    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' })).rejects.toMatchObject({ code: 'ACCOUNT_STATUS_UNCHANGED' });
+    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'ACCOUNT_STATUS_UNCHANGED' });
     expect(await requestCount()).toBe(before + 1);
   });
 
   it('one change at a time: another while one awaits the bank is RELATIONSHIP_CHANGING; a repeated requestId is the same request', async () => {
     const { fundAccountNo } = await designated();
     const body = { requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' as const };
-    const id = await changes.request(body);
-    expect(await changes.request(body)).toBe(id);
-    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'LOST' })).rejects.toMatchObject({ code: 'RELATIONSHIP_CHANGING' });
+    const id = await changes.request(body, CUSTODY_TEST_PRINCIPAL);
+    expect(await changes.request(body, CUSTODY_TEST_PRINCIPAL)).toBe(id);
+    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'LOST' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_CHANGING' });
     expect(await requested(id)).toHaveLength(1);
   });
 
   it('a fund account with no designated relationship is RELATIONSHIP_NOT_ACTIVE, an unknown one NOT_FOUND; nothing recorded or sent', async () => {
     const { fundAccountNo } = await testbed.preDesignated(BANK);
     const before = await requestCount();
-    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' })).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
-    await expect(changes.request({ requestId: randomUUID(), fundAccountNo: '99999999999999', accountStatus: 'FROZEN' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(changes.request({ requestId: randomUUID(), fundAccountNo, accountStatus: 'FROZEN' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
+    await expect(changes.request({ requestId: randomUUID(), fundAccountNo: '99999999999999', accountStatus: 'FROZEN' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await requestCount()).toBe(before);
   });
 });

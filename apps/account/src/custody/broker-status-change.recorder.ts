@@ -34,6 +34,7 @@ export class BrokerStatusChangeRecorder {
       businessDate: verdict.businessDate,
       functionCode: '11011',
       initiator: 'S',
+      requestedBy: request.requestedBy,
       brokerSerialNo: request.serialNo,
       bankSerialNo: verdict.bankSerialNo ?? null,
       custodyAccountNo: named.custodyAccountNo,

@@ -35,7 +35,7 @@ export class BrokerStatusChangeService {
   ) {}
 
   /** Returns the request's id; its answer is awaited by the caller (`CustodyFunctionRequests.settledWithin`). */
-  async request(body: StatusChangeBody): Promise<string> {
+  async request(body: StatusChangeBody, requestedBy: string): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const { replayOf } = await this.idempotency.claim(manager, SCOPE, body.requestId, body);
       if (replayOf) return replayOf;
@@ -57,10 +57,10 @@ export class BrokerStatusChangeService {
       // The day's one 11011 is recorded on the first currency's relationship, as the bank lists it (the message names none).
       const [named] = atBank;
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'CHANGE_ACCOUNT_STATUS', relationshipId: named.id, fundAccountNo: body.fundAccountNo, currency: named.currency, bankCode: named.bankCode, serialNo } as const;
+      const opened = { function: 'CHANGE_ACCOUNT_STATUS', relationshipId: named.id, fundAccountNo: body.fundAccountNo, currency: named.currency, bankCode: named.bankCode, serialNo, requestedBy } as const;
       const functionId = await this.requests.open(manager, opened);
       await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, ...request } = opened;
+      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
       await this.outbox.add(
         manager,
         custodyFunctionRequested,

@@ -15,6 +15,8 @@ export class CustodyFunctionRequest {
   @Column({ type: 'text' }) currency!: Currency;
   @Column({ name: 'bank_code', type: 'text' }) bankCode!: string;
   @Column({ name: 'serial_no', type: 'varchar' }) serialNo!: string;
+  /** The caller's principal (`subject@issuer`); null on requests from before it was kept. */
+  @Column({ name: 'requested_by', type: 'text', nullable: true }) requestedBy!: string | null;
   @Column({ type: 'text' }) status!: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   /** The function's answer as the API gives it; null until it succeeded. */
   @Column({ type: 'jsonb', nullable: true }) answer!: CustodyFunctionAnswer | null;

@@ -15,6 +15,8 @@ export interface OpenedFunction {
   readonly currency: Currency;
   readonly bankCode: string;
   readonly serialNo: string;
+  /** Who asked: the caller's principal (`subject@issuer`), for the relationship's journal. */
+  readonly requestedBy: string;
 }
 
 /**

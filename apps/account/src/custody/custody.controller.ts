@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { awaitState, DomainError, parseWaitMs, Roles, SettledNotifications } from '@custody/service-kit';
+import { awaitState, type Caller, DomainError, parseWaitMs, principalOf, Roles, SettledNotifications, VerifiedCaller } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
 import { BankBalanceQueryService } from './bank-balance-query.service';
@@ -34,8 +34,13 @@ export class CustodyController {
       'problem+json BANK_ALREADY_USED: another fund account of the customer is at that bank (domain.md §13); CURRENCY_MISMATCH; UNKNOWN_BANK; ' +
       "BANK_REJECTED with the bank's bankReturnCode",
   })
-  async designate(@Body() body: DesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.answer(await this.designations.designate(body), waitMs, res);
+  async designate(
+    @Body() body: DesignateBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.answer(await this.designations.designate(body, principalOf(caller)), waitMs, res);
   }
 
   /**
@@ -46,8 +51,13 @@ export class CustodyController {
   @Post('pre-designations')
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
-  async preDesignate(@Body() body: PreDesignateBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.answer(await this.designations.preDesignate(body), waitMs, res);
+  async preDesignate(
+    @Body() body: PreDesignateBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.answer(await this.designations.preDesignate(body, principalOf(caller)), waitMs, res);
   }
 
   /**
@@ -61,8 +71,13 @@ export class CustodyController {
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
   @ApiUnprocessableEntityResponse({ description: 'problem+json RELATIONSHIP_NOT_ACTIVE: no designated bank account in that currency; BANK_REJECTED' })
-  async queryBankBalance(@Body() body: BankBalanceQueryBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.functionAnswer(await this.bankBalanceQueries.ask(body), waitMs, res);
+  async queryBankBalance(
+    @Body() body: BankBalanceQueryBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.functionAnswer(await this.bankBalanceQueries.ask(body, principalOf(caller)), waitMs, res);
   }
 
   /**
@@ -77,8 +92,13 @@ export class CustodyController {
   @Roles('trading', 'operator')
   @ApiQuery({ name: 'waitMs', required: false })
   @ApiUnprocessableEntityResponse({ description: 'problem+json RELATIONSHIP_NOT_ACTIVE: no designated bank account in that currency; BANK_REJECTED' })
-  async checkIdentity(@Body() body: IdentityCheckBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.functionAnswer(await this.identityChecks.ask(body), waitMs, res);
+  async checkIdentity(
+    @Body() body: IdentityCheckBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.functionAnswer(await this.identityChecks.ask(body, principalOf(caller)), waitMs, res);
   }
 
   /**
@@ -95,8 +115,13 @@ export class CustodyController {
   @ApiQuery({ name: 'waitMs', required: false })
   @ApiConflictResponse({ description: 'problem+json ACCOUNT_STATUS_UNCHANGED: the relationship has that status already; RELATIONSHIP_CHANGING: another status change awaits the bank' })
   @ApiUnprocessableEntityResponse({ description: 'problem+json RELATIONSHIP_NOT_ACTIVE: no designated relationship; BANK_REJECTED' })
-  async changeStatus(@Body() body: StatusChangeBody, @Query('waitMs') waitMs: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.functionAnswer(await this.statusChanges.request(body), waitMs, res);
+  async changeStatus(
+    @Body() body: StatusChangeBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.functionAnswer(await this.statusChanges.request(body, principalOf(caller)), waitMs, res);
   }
 
   /** A broker-started function's answer once the bank gave it, or 202 PENDING after `waitMs`. */

@@ -1,4 +1,4 @@
-import type { Identity } from './confirmation-decisions';
+import type { Identity } from './identity-rules';
 
 /**
  * The broker's codes for a customer data change, 11005 (bank-protocol.md §4.1 "11005" and "Broker codes for a bank's

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
-import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
+import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import type { CustodyFunctionRequests } from './custody-function-requests';
 import { IdentityCheckService } from './identity-check.service';
 
@@ -59,7 +59,7 @@ describe('F-3.11 S: account on an identity check (11007)', () => {
 
   it('§5.11.4 d: the request names the customer as the broker records them — the ID number sealed, never in clear — and the linked bank account', async () => {
     const fundAccountNo = await designated();
-    const id = await checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' });
+    const id = await checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' }, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     expect(payload).toMatchObject({ function: 'IDENTITY_CHECK', fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000033334444', customer: { name: '李四', type: 'INDIVIDUAL', idType: '10' } });
     expect(testbed.sealer.open((payload.customer as { idNumber: never }).idNumber)).toBe(CUSTODY_TEST_ID_NUMBER);
@@ -70,18 +70,18 @@ describe('F-3.11 S: account on an identity check (11007)', () => {
     const fundAccountNo = await designated();
     const before = await functionCount();
     const body = { requestId: randomUUID(), fundAccountNo, currency: 'CNY' as const };
-    const id = await checks.ask(body);
+    const id = await checks.ask(body, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     await resolve(payload, { identityCheck: { matched: false, bankReturnCode: '5011' } });
     expect((await requests.settledWithin(id, 0)).answer).toEqual({ matched: false, bankReturnCode: '5011' });
-    expect(await checks.ask(body)).toBe(id);
+    expect(await checks.ask(body, CUSTODY_TEST_PRINCIPAL)).toBe(id);
     expect(await requested(id)).toHaveLength(1);
     expect(await functionCount()).toBe(before);
   });
 
   it('F-3.11: a match is matched true with 0000', async () => {
     const fundAccountNo = await designated();
-    const id = await checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' });
+    const id = await checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' }, CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     await resolve(payload, { identityCheck: { matched: true, bankReturnCode: '0000' } });
     expect((await requests.settledWithin(id, 0)).answer).toEqual({ matched: true, bankReturnCode: '0000' });
@@ -90,8 +90,8 @@ describe('F-3.11 S: account on an identity check (11007)', () => {
   it('a fund account with no designated bank account is RELATIONSHIP_NOT_ACTIVE, an unknown one NOT_FOUND; nothing recorded or sent', async () => {
     const { fundAccountNo } = await testbed.preDesignated(BANK);
     const before = await db.dataSource.query(`SELECT count(*)::int AS n FROM account.custody_function_requests`);
-    await expect(checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' })).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
-    await expect(checks.ask({ requestId: randomUUID(), fundAccountNo: '99999999999999', currency: 'CNY' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(checks.ask({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
+    await expect(checks.ask({ requestId: randomUUID(), fundAccountNo: '99999999999999', currency: 'CNY' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM account.custody_function_requests`)).toEqual(before);
   });
 });

@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { RelationshipAccountStatus } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
+import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
 import { CustodyFunctionRequests } from '../custody/custody-function-requests';
@@ -28,6 +30,7 @@ export interface CustodyTestbed {
   readonly statusChanges: StatusChangeService;
   readonly bankAccountChanges: BankAccountChangeService;
   readonly customerDataChanges: CustomerDataChangeService;
+  readonly bankIdentityChecks: BankIdentityCheckService;
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
   readonly bankDays: BankDays;
@@ -40,6 +43,8 @@ export interface CustodyTestbed {
   designated(bankCode: string, options?: { customerNo?: string; bankAccountNo?: string }): Promise<{ customerNo: string; fundAccountNo: string; relationshipId: string }>;
   /** The bank's 11003 as the adapter forwards it: a fresh inbound id and a freshly sealed ID number each time. */
   confirmation(bankCode: string, fundAccountNo: string, serialNo: string, fields?: { name?: string; bankAccountNo?: string }): ConfirmationRequest;
+  /** The bank's 11011 as the adapter forwards it: a fresh inbound id each time. */
+  statusChange(bankCode: string, fundAccountNo: string, serialNo: string, accountStatus: RelationshipAccountStatus): StatusChangeRequest;
   /** The outbox rows an inbound request led to (a reply, or the event that carries its reply on). */
   outboxFor(inboundId: string): Promise<Array<{ topic: string; payload: Record<string, unknown> }>>;
   /** The account functions recorded on a relationship, in order. */
@@ -47,8 +52,11 @@ export interface CustodyTestbed {
 }
 
 export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
+/** Who asks for the testbed's broker-started functions (subject@issuer, as a bearer token names a principal). */
+export const CUSTODY_TEST_PRINCIPAL = 'u-trading@test-users';
 
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
+type StatusChangeRequest = Parameters<StatusChangeService['handle']>[1];
 
 export async function createCustodyTestbed(name: string): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
@@ -66,7 +74,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
   const customers = new CustomerService(db.dataSource, sealer, outbox);
-  const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+  const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
   const confirmations = new ConfirmationService(answers, outbox, sealer, functions, bankDays);
 
@@ -89,7 +97,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     if (!existingCustomerNo) await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: existingCustomerNo ? 'AUXILIARY' : 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode });
+    const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode }, CUSTODY_TEST_PRINCIPAL);
     await db.dataSource.transaction((m) =>
       designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
     );
@@ -106,6 +114,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
     bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
     customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
+    bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new BrokerStatusChangeRecorder(functions)),
     bankDays,
     preDesignated,
@@ -116,6 +125,20 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
       return opened;
     },
     confirmation,
+    statusChange(bankCode, fundAccountNo, serialNo, accountStatus) {
+      return {
+        inboundId: randomUUID(),
+        bankCode,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
+        function: 'CHANGE_ACCOUNT_STATUS' as const,
+        serialNo,
+        businessDate: '2026-11-24',
+        receivedAt: new Date().toISOString(),
+        fundAccountNo,
+        bankAccountNo: '6222000033334444',
+        accountStatus,
+      };
+    },
     async outboxFor(inboundId) {
       const rows: Array<{ topic: string; envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
         `SELECT topic, envelope FROM account.outbox WHERE envelope->'payload'->>'inboundId' = $1 OR envelope->'payload'->'reply'->>'inboundId' = $1`,

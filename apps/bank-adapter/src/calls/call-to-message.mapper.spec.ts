@@ -80,7 +80,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
   it('F-3.11 S: IDENTITY_CHECK is Acmt.009.01 11007 with the unsealed customer in Cust, both accounts and no password (§5.11.4 d, e)', () => {
     const draft = message(
       call({
-        function: 'IDENTITY_CHECK',
+        function: 'CHECK_IDENTITY',
         amount: undefined,
         customer: { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('610103198001012435') },
       }),
@@ -94,7 +94,7 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
   });
 
   it('F-3.11 S: an IDENTITY_CHECK without the customer is never sent', () => {
-    expect(() => prepareCall(call({ function: 'IDENTITY_CHECK', amount: undefined, customer: undefined }), fakeSecrets)).toThrow(CallMappingError);
+    expect(() => prepareCall(call({ function: 'CHECK_IDENTITY', amount: undefined, customer: undefined }), fakeSecrets)).toThrow(CallMappingError);
   });
 
   it.each([

@@ -266,7 +266,7 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'QUERY_FUND_BALANCE':
       // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
       throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
-    case 'IDENTITY_CHECK':
+    case 'CHECK_IDENTITY':
       // No password: the customer need not be present (profile §4.1 asks one only where they are).
       return {
         kind: 'IDENTITY_CHECK',

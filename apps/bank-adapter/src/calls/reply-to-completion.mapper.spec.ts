@@ -86,7 +86,7 @@ describe('reply → completion', () => {
 
   it('F-3.11 S: the 11007 reply is its code: a mismatch (5011) is REPLIED with the code, for the saga to read', () => {
     const completion = replyToCompletion(
-      { ...base, function: 'IDENTITY_CHECK' },
+      { ...base, function: 'CHECK_IDENTITY' },
       { name: 'Acmt.010.01', body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.IDENTITY_CHECK, base.serialNo, 'B8'), Rst: { Code: '5011' } } },
     );
     expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '5011', bankSerialNo: 'B8' });

@@ -39,7 +39,7 @@ export interface InboundBridgeDependencies {
   readonly logger: AdapterLogger;
   /** Whether the session still holds its connection; a reply for a gone session cannot be written. */
   readonly sessionAlive: (sessionId: string) => boolean;
-  /** The account service's fund password check; without it 12002 and 11008 from the bank are not offered (2033). */
+  /** The account service's fund password check; without it 12002, 11008 and an 11007 with a password from the bank are not offered (2033). */
   readonly fundPasswords?: FundPasswordChecker;
   /** Seals the ID numbers of 11003, 11005 and 11006 for Kafka; without it those from the bank are not offered (2033). */
   readonly sealer?: { seal(clear: string): SealedSecret };
@@ -76,7 +76,7 @@ const LOST_REMEMBERED = 1_000;
  *
  * Nothing here ever answers for the owner: without its answer the bank gets none and treats its
  * request as UNKNOWN (it then reverses, F-4.3 B). Answering with a guessed failure could contradict a
- * credit the owner has already booked. The one answer of the adapter's own is for a 12002 or 11008 whose fund
+ * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008 or 11007 whose fund
  * password could not be verified (2041): that request was never forwarded, so nothing has changed.
  */
 export class InboundRequestBridge {
@@ -220,7 +220,7 @@ export class InboundRequestBridge {
           if (!this.deps.sealer) throw new Error(`no sealer for the ID number of a ${request.function}`);
           return this.deps.sealer.seal(clear);
         };
-        await this.deps.publisher.publish(bankAccountRequestReceived, accountRequestReceivedPayload(request, ids, seal), { key, correlationId: pending.inboundId, businessDate });
+        await this.deps.publisher.publish(bankAccountRequestReceived, accountRequestReceivedPayload(request, ids, seal, fundPassword), { key, correlationId: pending.inboundId, businessDate });
       } else {
         await this.deps.publisher.publish(bankRequestReceived, requestReceivedPayload(request, ids, fundPassword), { key, correlationId: pending.inboundId, businessDate });
       }

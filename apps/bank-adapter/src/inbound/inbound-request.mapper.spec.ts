@@ -409,6 +409,68 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('F-3.11 B (Acmt.009.01, 11007)', () => {
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '61010319800101243X' } as const;
+    const PIN_BLOCK = '0123456789ABCDEF';
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const identityCheck = (body: Omit<MessageBody<'Acmt.009.01'>, 'MsgHdr'>) => fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, body);
+
+    it('11007 goes to the account service as CHECK_IDENTITY with the accounts, currency and customer, the ID number sealed; without a password, none is checked', () => {
+      const request = forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' }), OFFER_ALL));
+      expect(request).not.toHaveProperty('fundPassword');
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CHECK_IDENTITY',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'CNY',
+        bankAccountNo: '6222021234567890123',
+        customer: { name: '张三', idType: '10', idNumber: { sealed: 'sealed(18)' } },
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+    });
+
+    it('profile §4.1: a fund password typed at the counter (Pwd Type 0) is verified first and only its verdict travels', () => {
+      const request = forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: { ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] } }), OFFER_ALL));
+      expect(request.fundPassword).toEqual({ kind: 'BLOCK', block: PIN_BLOCK });
+      const payload = bankAccountRequestReceived.schema.parse(accountRequestReceivedPayload(forAccount(request), IDS, seal, 'MISMATCHED'));
+      expect(payload).toMatchObject({ function: 'CHECK_IDENTITY', fundPassword: 'MISMATCHED' });
+      expect(JSON.stringify(payload)).not.toContain(PIN_BLOCK);
+    });
+
+    it.each([
+      ['ScAcct (the fund account)', { Cust: CUSTOMER, BkAcct: BK_ACCT }],
+      ['Cust (the customer to check)', { BkAcct: BK_ACCT, ScAcct: SC_ACCT }],
+    ])('§5.11.4 d, e: an 11007 without %s is answered 2044 by the adapter in Acmt.010.01 and not forwarded', (_missing, body) => {
+      expect(classifyInbound(identityCheck(body), OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044', reply: { name: 'Acmt.010.01' } });
+    });
+
+    it('11007 is not offered (2033) without a sealer for its ID number, nor with a password no account service can verify', () => {
+      expect(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: SC_ACCT }), { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      const withPassword = identityCheck({ Cust: CUSTOMER, ScAcct: { ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] } });
+      expect(classifyInbound(withPassword, { ...OFFER_ALL, fundPasswords: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      expect(forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: SC_ACCT }), { ...OFFER_ALL, fundPasswords: false })).function).toBe('CHECK_IDENTITY');
+    });
+
+    it.each(['0000', '2047'])('the Acmt.010.01 reply to an 11007 answered %s: the code, accounts and Ccy echoed, no balance; the library writes it', (returnCode) => {
+      const message = identityCheck({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode, returnMessage: 'x' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.010.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: returnCode, Info: 'x' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
   describe('11011 B (Acmt.005.01, account status change)', () => {
     const statusChange = (body: Omit<MessageBody<'Acmt.005.01'>, 'MsgHdr'>) => fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, body);
 
@@ -565,7 +627,6 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
   const CUST = { Name: 'A', CertType: '10', CertId: '1' } as const;
   it.each([
     ['11004 cancel', 'Acmt.004.01', fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
-    ['11007 identity check', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11009 bank balance query (the broker asks it, never the bank)', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
   ] as const)('profile §4.1: a bank-started %s is not wired: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
     const decision = classifyInbound(message, OFFER_ALL);

@@ -35,9 +35,10 @@ export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
  * (Acmt.009.01); to the account service (`bank.account-request-received`, `ACCOUNT_SERVICE_FUNCTIONS`) 11003
- * (Acmt.001.01, with `customer`), 11011 (Acmt.005.01, with `accountStatus`), 11005 (Acmt.005.01, with `customer`)
- * and 11006 (Acmt.007.01, with `newBankAccountNo` and, when the bank sent it, `customer`). The owner validates the
- * business content; the reply echoes what the bank sent.
+ * (Acmt.001.01, with `customer`), 11011 (Acmt.005.01, with `accountStatus`), 11005 (Acmt.005.01, with `customer`),
+ * 11006 (Acmt.007.01, with `newBankAccountNo` and, when the bank sent it, `customer`) and 11007 (Acmt.009.01, with
+ * `customer` and, when typed, `fundPassword`). The owner validates the business content; the reply echoes what the
+ * bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -53,10 +54,10 @@ export interface InboundForward {
   readonly cancelledRef?: Reference;
   /** 12005: `QryRef`, the original whose outcome is asked. */
   readonly queriedRef?: Reference;
-  /** 12002 and 11008: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  /** 12002, 11008 and an 11007 with one: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
   /**
-   * 11003, 11005, 11006: the customer the bank identified at its counter (`Cust`; for 11005 the new data, with the
+   * 11003, 11005, 11006, 11007: the customer the bank identified at its counter (`Cust`; for 11005 the new data, with the
    * contact data it sent); the ID number is sealed before it leaves.
    */
   readonly customer?: InboundCustomer;
@@ -77,7 +78,7 @@ export interface InboundCustomer {
 }
 
 /** The functions whose owner is the account service (`bank.account-request-received`); the rest go to the transfer service. */
-export const ACCOUNT_SERVICE_FUNCTIONS = ['CONFIRM_DESIGNATION', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER'] as const;
+export const ACCOUNT_SERVICE_FUNCTIONS = ['CONFIRM_DESIGNATION', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER', 'CHECK_IDENTITY'] as const;
 type AccountServiceFunction = (typeof ACCOUNT_SERVICE_FUNCTIONS)[number];
 
 export function isAccountServiceRequest(request: InboundForward): request is InboundForward & { readonly function: AccountServiceFunction } {
@@ -88,8 +89,8 @@ export function isAccountServiceRequest(request: InboundForward): request is Inb
 const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
- * The fund password of a 12002 B or an 11008 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02, an
- * encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11008). `block` is still encrypted; only the
+ * The fund password of a 12002 B, an 11008 B or an 11007 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02,
+ * an encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11007 and 11008). `block` is still encrypted; only the
  * verifier decrypts it.
  */
 export type FundPasswordInput =
@@ -206,7 +207,12 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
   if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.sealing)) return notOffered();
   // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
-  if (message.name === 'Acmt.009.01' && (header.InstrCd !== INSTRUCTION_CODES.QUERY_FUND_BALANCE || !offer.fundPasswords)) return notOffered();
+  // 11007, 11008 and 11009 share Acmt.009.01: 11008 is offered where the fund password can be verified, 11007 where
+  // the ID number can be sealed; 11009 is the broker's question to the bank.
+  if (message.name === 'Acmt.009.01') {
+    const offered = header.InstrCd === INSTRUCTION_CODES.QUERY_FUND_BALANCE ? offer.fundPasswords : header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK && offer.sealing;
+    if (!offered) return notOffered();
+  }
   // 11005 (customer data change) shares Acmt.005.01 with 11011; it carries an ID number, so it needs sealing.
   if (message.name === 'Acmt.005.01' && header.InstrCd === INSTRUCTION_CODES.CHANGE_CUSTOMER && !offer.sealing) return notOffered();
   if (message.name === 'Acmt.007.01' && !offer.sealing) return notOffered();
@@ -327,9 +333,30 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
       };
     }
     case 'Acmt.009.01': {
-      // F-3.9 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
+      // F-3.9 B and F-3.11 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
       const body = message.body;
       if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
+      if (header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK) {
+        // §5.11.4 d: an identity check carries the customer to check; without one there is nothing to compare.
+        if (!body.Cust) return refuse(message, FORMAT_ERROR, 'Cust (the customer to check) is missing');
+        // Profile §4.1: a password (Type 0) only where the customer typed one; then it must be verified.
+        const fundPassword = fundPasswordOf(body.ScAcct, PASSWORD_TYPE.QUERY);
+        if (fundPassword.kind !== 'MISSING' && !offer.fundPasswords) return notOffered();
+        return {
+          kind: 'forward',
+          request: {
+            requestName: message.name,
+            function: 'CHECK_IDENTITY',
+            requestRef,
+            resend: false,
+            fundAccountNo: body.ScAcct.Id,
+            bankAccountNo: body.BkAcct?.Id,
+            currency: body.Ccy ?? 'CNY',
+            customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+            ...(fundPassword.kind === 'MISSING' ? {} : { fundPassword }),
+          },
+        };
+      }
       return {
         kind: 'forward',
         request: {
@@ -421,12 +448,14 @@ export function requestReceivedPayload(
 /**
  * A request of the account service's (`isAccountServiceRequest`) for `bank.account-request-received`: as
  * `requestReceivedPayload`, with what its function carries; every ID number sealed with `seal` (no PII on Kafka in
- * clear, as account's own messages). An 11011 carries none; an 11006 may name no `Cust`.
+ * clear, as account's own messages). An 11011 carries none; an 11006 may name no `Cust`; an 11007 carries the
+ * adapter's verdict on the fund password when one was typed.
  */
 export function accountRequestReceivedPayload(
   request: InboundForward & { readonly function: AccountServiceFunction },
   ids: Parameters<typeof requestReceivedPayload>[1],
   seal: (clear: string) => SealedSecret,
+  fundPassword?: FundPasswordCheck,
 ): BankAccountRequestReceived {
   const fields = {
     inboundId: ids.inboundId,
@@ -447,6 +476,14 @@ export function accountRequestReceivedPayload(
   switch (request.function) {
     case 'CONFIRM_DESIGNATION':
       return { ...fields, function: request.function, currency: request.currency, customer: identity(present(request.customer, 'customer')) };
+    case 'CHECK_IDENTITY':
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        customer: identity(present(request.customer, 'customer')),
+        ...(fundPassword === undefined ? {} : { fundPassword }),
+      };
     case 'CHANGE_ACCOUNT_STATUS':
       // No currency: the status applies to every one (profile §4.1).
       return { ...fields, function: request.function, accountStatus: present(request.accountStatus, 'status') };
@@ -511,6 +548,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
  * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.010.01 (11007) echoes the accounts and currency: the answer is its code;
  * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
  *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
  *   must have: an owner answer without them (or with a figure below zero, which `Balance` cannot carry) is
@@ -534,7 +572,7 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
     case 'Acmt.001.01':
       return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
     case 'Acmt.009.01': {
-      if (!isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+      if (request.function === 'CHECK_IDENTITY' || !isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
       const balances = fundBalancesOf(answer.fundBalances);
       if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
       return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };

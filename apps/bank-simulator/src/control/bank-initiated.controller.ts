@@ -5,6 +5,7 @@ import {
   type BankInitiatedReversalResult,
   BankInitiatedTransfers,
   type BrokerFundBalanceResult,
+  type BrokerIdentityCheckResult,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
 import {
@@ -12,6 +13,7 @@ import {
   bankInitiatedConfirmationInput,
   bankInitiatedCustomerDataChangeInput,
   bankInitiatedFundBalanceInput,
+  bankInitiatedIdentityCheckInput,
   bankInitiatedResendInput,
   bankInitiatedStatusChangeInput,
   bankInitiatedTransferInput,
@@ -44,6 +46,13 @@ export class BankInitiatedController {
   @HttpCode(200)
   queryFundBalance(@Body() body: unknown): Promise<BrokerFundBalanceResult> {
     return this.transfers.queryFundBalance(parseInput(bankInitiatedFundBalanceInput, body));
+  }
+
+  /** F-3.11 B (11007): the broker's answer whether the customer the bank identified is the fund account's customer. */
+  @Post('identity-checks')
+  @HttpCode(200)
+  checkIdentity(@Body() body: unknown): Promise<BrokerIdentityCheckResult> {
+    return this.transfers.checkIdentity(parseInput(bankInitiatedIdentityCheckInput, body));
   }
 
   /** 11011 B: the bank freezes, reports lost or sets normal again a fund account's custody here, every currency. */

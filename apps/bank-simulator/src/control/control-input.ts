@@ -102,6 +102,23 @@ export const bankInitiatedFundBalanceInput = z
   .object({ fundAccountNo, currency, fundPassword: fundPassword.optional(), serialNo: z.string().regex(/^[0-9A-Za-z]{1,20}$/).optional() })
   .strict();
 
+/**
+ * F-3.11 B: the customer at the counter as the bank read their ID document, the fund account to check, and where they
+ * brought or typed them, their bank account and fund password. `serialNo` asks again under a serial used before.
+ */
+export const bankInitiatedIdentityCheckInput = z
+  .object({
+    fundAccountNo,
+    currency,
+    name: z.string().min(1).max(70),
+    idType: z.enum(CERTIFICATION_TYPES),
+    idNumber: z.string().min(1).max(35),
+    bankAccountNo: bankAccountNo.optional(),
+    fundPassword: fundPassword.optional(),
+    serialNo: z.string().regex(/^[0-9A-Za-z]{1,20}$/).optional(),
+  })
+  .strict();
+
 /** What each fault needs besides its kind (see fault-plan.ts). */
 const FAULT_NEEDS: Partial<Record<(typeof FAULT_KINDS)[number], readonly ('delayMs' | 'serialNo' | 'amount')[]>> = {
   DELAY_REPLY: ['delayMs'],

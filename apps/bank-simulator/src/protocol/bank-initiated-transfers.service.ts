@@ -4,6 +4,7 @@ import {
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
+  type CertificationType,
   type ClearPin,
   ConnectionClosedError,
   INSTRUCTION_CODES,
@@ -72,6 +73,29 @@ export interface FundBalanceQueryInput {
   readonly fundPassword?: ClearPin;
   /** A serial used before, to ask again under it; a new one otherwise. */
   readonly serialNo?: string;
+}
+
+/**
+ * F-3.11 B: the customer at the counter, as the bank read them off their ID document, names the fund account to check;
+ * with their bank account where they brought it, and the fund password where they typed it.
+ */
+export interface IdentityCheckInput {
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly name: string;
+  readonly idType: CertificationType;
+  readonly idNumber: string;
+  readonly bankAccountNo?: string;
+  readonly fundPassword?: ClearPin;
+  /** A serial used before, to ask again under it; a new one otherwise. */
+  readonly serialNo?: string;
+}
+
+/** F-3.11 B: the broker's `Rst` (0000: the customer is theirs as presented); UNKNOWN when no reply came. */
+export interface BrokerIdentityCheckResult {
+  readonly serialNo: string;
+  readonly status: 'ANSWERED' | 'UNKNOWN';
+  readonly returnCode?: string;
 }
 
 /** F-4.2 B: the customer types the fund password at the bank's counter; it lives only until the PIN block is built. */
@@ -394,6 +418,40 @@ export class BankInitiatedTransfers {
     return outcome.kind === 'answered'
       ? { returnCode: this.codeOf(outcome.reply.body.Rst.Code), info: outcome.reply.body.Rst.Info, counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref }
       : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
+  }
+
+  /**
+   * F-3.11 B (11007): the bank asks whether the customer it identified is the fund account's customer at the broker
+   * (§5.11.4 d: `Cust` with name, ID type and number; a typed fund password as a PIN block in `ScAcct`, `Type` 0,
+   * profile §4.1). Nothing is booked: the answer is all the bank takes from it.
+   */
+  async checkIdentity(input: IdentityCheckInput): Promise<BrokerIdentityCheckResult> {
+    const connection = this.connection();
+    const pinKey = this.pinKeyFor(connection, input.fundPassword, input.fundAccountNo);
+    const serialNo = input.serialNo ?? this.books.nextSerial();
+    const outcome = await this.exchange(connection, {
+      name: 'Acmt.009.01',
+      instrCd: INSTRUCTION_CODES.IDENTITY_CHECK,
+      serial: serialNo,
+      body: {
+        Cust: { Name: input.name, CertType: input.idType, CertId: input.idNumber },
+        BkAcct: input.bankAccountNo === undefined ? undefined : { Id: input.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: {
+          Id: input.fundAccountNo,
+          Type: ACCOUNT_TYPE.FUND_ACCOUNT,
+          Pwd: input.fundPassword && pinKey ? [passwordComponent(pinKey, input.fundPassword, input.fundAccountNo, PASSWORD_TYPE.QUERY)] : undefined,
+        },
+        Ccy: input.currency,
+      },
+    });
+    if (outcome.kind !== 'answered') {
+      this.log.warn({ serial: serialNo, error: outcome.detail }, 'identity check to the broker unanswered');
+      return { serialNo, status: 'UNKNOWN' };
+    }
+    const returnCode = this.codeOf(outcome.reply.body.Rst.Code);
+    // Never the name, the ID number or the password: which request, and the broker's code.
+    this.log.info({ serial: serialNo, returnCode }, 'identity check answered');
+    return { serialNo, status: 'ANSWERED', returnCode };
   }
 
   private async sendTransfer(connection: ProtocolConnection, record: TransactionRecord, options: { readonly resend: boolean; readonly fundPassword?: ClearPin }): Promise<BankInitiatedResult> {

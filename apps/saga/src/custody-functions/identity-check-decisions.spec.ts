@@ -1,7 +1,7 @@
 import type { Completion } from '../engine/saga-flow';
 import { decideIdentityCheck } from './identity-check-decisions';
 
-const base: Completion = { callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', bankCode: '1021000', function: 'IDENTITY_CHECK', serialNo: '20261207100000000001', outcome: 'REPLIED' };
+const base: Completion = { callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', bankCode: '1021000', function: 'CHECK_IDENTITY', serialNo: '20261207100000000001', outcome: 'REPLIED' };
 
 describe('F-3.11 S: the broker’s identity check after its one call (11007)', () => {
   it('0000: the bank’s holder is the customer — matched', () => {

@@ -12,7 +12,7 @@ export const sendIdentityCheck = createStep(
     new StepResponse<BankCallCommand, undefined>(
       {
         bankCode: ctx.saga.bank_code,
-        function: 'IDENTITY_CHECK',
+        function: 'CHECK_IDENTITY',
         serialNo: check.serialNo,
         businessDate: check.businessDate,
         fundAccountNo: check.fundAccountNo,
