@@ -5,3 +5,4 @@ export * from './error-codes';
 export * from './fund-password-verification';
 export * from './day-close-topics';
 export * from './bank-day';
+export * from './conversion-topics';
