@@ -2,6 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { AccountCleanupRepository } from './conversion/account-cleanup.repository';
+import { AccountCleanupService } from './conversion/account-cleanup.service';
+import { ConversionBatchRepository } from './conversion/conversion-batch.repository';
+import { ConversionBatchService } from './conversion/conversion-batch.service';
+import { ConversionController } from './conversion/conversion.controller';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingRepository } from './conversion/dormant-marking.repository';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { AccountFunctionRepository } from './custody/account-function.repository';
 import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
@@ -27,7 +35,7 @@ export class AccountModule {
     return {
       module: AccountModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
+      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController, ConversionController],
       providers: [
         ...platformProviders(ctx),
         // Wakes the callers waiting for a designation or a change of primary (both keyed by a uuid of their own).
@@ -35,7 +43,9 @@ export class AccountModule {
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers,
-        AccountDayFileRepository, AccountDayFileService],
+        AccountDayFileRepository, AccountDayFileService,
+        // Customer conversion (domain.md §12).
+        AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],
     };
   }
 }

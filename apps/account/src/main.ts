@@ -7,14 +7,19 @@ import {
   designationApplied,
   designationConfirmed,
   designationRequested,
+  dormancyCheckRequested,
   fundAccountOpened,
+  ledgerActivityReported,
   primaryChangeRequested,
   primaryChangeResolved,
+  relationshipMarkedDormant,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { DesignationService } from './custody/designation.service';
@@ -27,9 +32,9 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady],
+  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, relationshipStatusChanged, bankReplyReady, dormancyCheckRequested, relationshipMarkedDormant],
   module: (ctx) => AccountModule.register(ctx),
-  workers: (app) => [app.get(SettledNotifications)],
+  workers: (app) => [app.get(SettledNotifications), app.get(ConversionWorker)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
@@ -37,10 +42,12 @@ void runDatabaseService({
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
     const bankDays = app.get(BankDays);
+    const dormantMarkings = app.get(DormantMarkingService);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+      on(ledgerActivityReported, (event, manager) => dormantMarkings.applyReport(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) =>
         event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),
       ),

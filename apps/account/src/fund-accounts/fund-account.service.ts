@@ -15,7 +15,7 @@ export interface FundAccountView {
   currency: string;
   role: string;
   branchId: string;
-  relationships: Array<{ fundAccountNo: string; currency: string; bankCode: string; bankAccountNo?: string; custodyAccountNo?: string; status: string }>;
+  relationships: Array<ReturnType<typeof relationshipView>>;
 }
 
 @Injectable()
@@ -96,5 +96,7 @@ export function relationshipView(r: CustodyRelationship) {
     bankAccountNo: r.bankAccountNo ?? undefined,
     custodyAccountNo: r.custodyAccountNo ?? undefined,
     status: r.status,
+    // F-12.3: the DORMANT flag beside the state, present only while it is set.
+    ...(r.dormantSince === null ? {} : { dormant: true, dormantSince: r.dormantSince }),
   };
 }

@@ -4,6 +4,13 @@ import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { ACCOUNT_SCHEMA } from '../account.schema';
+import { AccountCleanupRepository } from '../conversion/account-cleanup.repository';
+import { AccountCleanupService } from '../conversion/account-cleanup.service';
+import { ConversionBatchRepository } from '../conversion/conversion-batch.repository';
+import { ConversionBatchService } from '../conversion/conversion-batch.service';
+import { ConversionWorker } from '../conversion/conversion.worker';
+import { DormantMarkingRepository } from '../conversion/dormant-marking.repository';
+import { DormantMarkingService } from '../conversion/dormant-marking.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { ConfirmationService } from '../custody/confirmation.service';
@@ -23,6 +30,14 @@ export interface CustodyTestbed {
   readonly confirmations: ConfirmationService;
   readonly statusChanges: StatusChangeService;
   readonly bankDays: BankDays;
+  /** Customer conversion (domain.md §12) over the same books: its worker is only run by the test (`runOnce`). */
+  readonly conversion: {
+    readonly batches: ConversionBatchService;
+    readonly markings: DormantMarkingService;
+    readonly cleanup: AccountCleanupService;
+    /** A worker as a fresh process starts one: it knows nothing but the rows. */
+    newWorker(): ConversionWorker;
+  };
   /** A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as transfer hands it on). */
   preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
   /** The bank's 11003 as the adapter forwards it: a fresh inbound id and a freshly sealed ID number each time. */
@@ -37,7 +52,7 @@ export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
 
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
 
-export async function createCustodyTestbed(name: string): Promise<CustodyTestbed> {
+export async function createCustodyTestbed(name: string, options: { dormantAfterDays?: number } = {}): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
   const db = await createTestDatabase({
     name,
@@ -49,12 +64,14 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const idempotency = new IdempotencyStore('account', sealingKey);
   const outbox = new Outbox('account');
   const functions = new AccountFunctionRepository();
-  const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
+  const config = { ...loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml')), ...options };
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
   const customers = new CustomerService(db.dataSource, sealer, outbox);
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+  const batches = new ConversionBatchService(db.dataSource, idempotency, designations, new ConversionBatchRepository(), config);
+  const markings = new DormantMarkingService(db.dataSource, idempotency, outbox, new ChinaCalendarDate(), new DormantMarkingRepository(), config);
   return {
     db,
     sealer,
@@ -64,6 +81,12 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     confirmations: new ConfirmationService(answers, outbox, sealer, functions, bankDays),
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
     bankDays,
+    conversion: {
+      batches,
+      markings,
+      cleanup: new AccountCleanupService(new AccountCleanupRepository(db.dataSource), sealer),
+      newWorker: () => new ConversionWorker(batches, markings),
+    },
     async preDesignated(bankCode) {
       const customerNo = `C${randomUUID().slice(0, 8)}`;
       await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
