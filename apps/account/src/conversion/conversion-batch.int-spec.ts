@@ -160,6 +160,7 @@ describe('F-12.2.2 batch pre-designation from a file (real PostgreSQL)', () => {
       const before = await view(first);
       const after = await view(rerun);
       expect(after.rerunOf).toBe(first);
+      expect(before.rerunOf).toBeUndefined();
       expect(after.lines[0]).toEqual(before.lines[0]);
       expect(after.lines[1]).toEqual(before.lines[1]);
       expect(await preDesignationsSentFor([good.fundAccountNo, refusedByBank.fundAccountNo])).toBe(sentBefore);
@@ -176,23 +177,25 @@ describe('F-12.2.2 batch pre-designation from a file (real PostgreSQL)', () => {
   });
 
   it('F-12.2.2: a crash mid-batch — lines with their bank, lines never taken — is finished by a new worker from the rows alone, each customer pre-designated once', async () => {
-    const accounts = await Promise.all(Array.from({ length: 25 }, () => account()));
-    const batchId = await upload(accounts.map((a) => `${a.fundAccountNo},CNY,${BANK}`).join('\n'));
-    // The first process takes what it keeps in flight (20 at once, nothing else is: each test settles its lines) and
-    // dies before any answer.
-    await bed.conversion.newWorker().runOnce();
-    expect((await view(batchId)).counts).toMatchObject({ SUBMITTED: 20, PENDING: 5 });
+    const atBank = await Promise.all(Array.from({ length: 25 }, () => account()));
+    const atOtherBank = await Promise.all(Array.from({ length: 2 }, () => account()));
+    const batchId = await upload([...atBank.map((a) => `${a.fundAccountNo},CNY,${BANK}`), ...atOtherBank.map((a) => `${a.fundAccountNo},CNY,${OTHER_BANK}`)].join('\n'));
+    // The first process takes what it keeps in flight — 20 at a bank at once (nothing else is: each test settles its
+    // lines), the other bank's lines meanwhile — and dies before any answer.
+    await drain(bed.conversion.newWorker());
+    expect((await view(batchId)).counts).toMatchObject({ SUBMITTED: 22, PENDING: 5 });
+    expect((await view(batchId)).lines.filter((l) => l.state === 'PENDING').every((l) => l.bankCode === BANK)).toBe(true);
     await banksAnswer(batchId, () => 'PRE_DESIGNATED');
 
     const next = bed.conversion.newWorker();
     await drain(next);
-    expect((await view(batchId)).counts).toMatchObject({ PRE_DESIGNATED: 20, SUBMITTED: 5, PENDING: 0 });
+    expect((await view(batchId)).counts).toMatchObject({ PRE_DESIGNATED: 22, SUBMITTED: 5, PENDING: 0 });
     await banksAnswer(batchId, () => 'PRE_DESIGNATED');
     await drain(next);
 
     const batch = await view(batchId);
-    expect(batch).toMatchObject({ done: true, counts: { PRE_DESIGNATED: 25 } });
-    expect(await preDesignationsSentFor(accounts.map((a) => a.fundAccountNo))).toBe(25);
+    expect(batch).toMatchObject({ done: true, counts: { PRE_DESIGNATED: 27 } });
+    expect(await preDesignationsSentFor([...atBank, ...atOtherBank].map((a) => a.fundAccountNo))).toBe(27);
   });
 
   it('F-12.2.2: a line whose transaction dies leaves nothing behind and is taken again', async () => {

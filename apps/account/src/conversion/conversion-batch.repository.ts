@@ -88,11 +88,15 @@ export class ConversionBatchRepository {
     return row;
   }
 
-  /** The first batch of the same file before this one: the run a re-run repeats. */
-  async firstRunOf(manager: EntityManager, fileDigest: string, batchId: string): Promise<string | undefined> {
+  /** The first batch of the same file, when it came before this one: the run a re-run repeats. */
+  async firstRunOf(manager: EntityManager, batchId: string): Promise<string | undefined> {
+    // Compared with the row itself: a JS Date would cut the database's microseconds.
     const [row]: Array<{ batch_id: string }> = await manager.query(
-      `SELECT batch_id FROM account.conversion_batches WHERE file_digest = $1 AND batch_id <> $2 ORDER BY created_at, batch_id LIMIT 1`,
-      [fileDigest, batchId],
+      `SELECT b.batch_id FROM account.conversion_batches b
+         JOIN account.conversion_batches me ON me.batch_id = $1 AND b.file_digest = me.file_digest
+        WHERE (b.created_at, b.batch_id) < (me.created_at, me.batch_id)
+        ORDER BY b.created_at, b.batch_id LIMIT 1`,
+      [batchId],
     );
     return row?.batch_id;
   }
@@ -123,25 +127,28 @@ export class ConversionBatchRepository {
 
   /**
    * The next line to do, locked for the caller's transaction and skipped by every other worker's: the oldest batch
-   * first, each batch in file order.
+   * first, each batch in file order, none for the banks skipped (those with as many lines in flight as they take).
    */
-  async takePending(manager: EntityManager): Promise<PendingLine | undefined> {
+  async takePending(manager: EntityManager, skippingBanks: readonly string[]): Promise<PendingLine | undefined> {
     const [row]: PendingLine[] = await manager.query(
       `SELECT l.batch_id AS "batchId", l.line_no AS "lineNo", l.request_id AS "requestId", l.fund_account_no AS "fundAccountNo",
               l.currency, l.bank_code AS "bankCode", l.attempts
          FROM account.conversion_batches b
         CROSS JOIN LATERAL (
-          SELECT * FROM account.conversion_lines p WHERE p.batch_id = b.batch_id AND p.state = 'PENDING'
+          SELECT * FROM account.conversion_lines p WHERE p.batch_id = b.batch_id AND p.state = 'PENDING' AND p.bank_code <> ALL($1::text[])
            ORDER BY p.line_no LIMIT 1 FOR UPDATE SKIP LOCKED) l
         ORDER BY b.created_at, b.batch_id LIMIT 1`,
+      [skippingBanks],
     );
     return row;
   }
 
-  /** Lines whose relationship still awaits its bank (every batch): what the worker keeps in flight. */
-  async submittedCount(manager: EntityManager): Promise<number> {
-    const [{ n }]: Array<{ n: number }> = await manager.query(`SELECT count(*)::int AS n FROM account.conversion_lines WHERE state = 'SUBMITTED'`);
-    return n;
+  /** Lines whose relationship still awaits its bank, per bank (every batch): what the worker keeps in flight. */
+  async submittedByBank(manager: EntityManager): Promise<Map<string, number>> {
+    const rows: Array<{ bank_code: string; n: number }> = await manager.query(
+      `SELECT bank_code, count(*)::int AS n FROM account.conversion_lines WHERE state = 'SUBMITTED' GROUP BY bank_code`,
+    );
+    return new Map(rows.map((r) => [r.bank_code, r.n]));
   }
 
   async record(manager: EntityManager, line: Pick<PendingLine, 'batchId' | 'lineNo'>, result: LineResult): Promise<void> {

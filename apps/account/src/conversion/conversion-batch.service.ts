@@ -108,7 +108,7 @@ export class ConversionBatchService {
     const [counts, lines, rerunOf] = await Promise.all([
       this.batches.counts(manager, batchId),
       this.batches.lines(manager, batchId, { afterLine, limit: page.limit + 1, state: page.state }),
-      this.batches.firstRunOf(manager, batch.fileDigest, batchId),
+      this.batches.firstRunOf(manager, batchId),
     ]);
     const shown = lines.slice(0, page.limit);
     return {
@@ -116,7 +116,7 @@ export class ConversionBatchService {
       ...(batch.fileName === null ? {} : { fileName: batch.fileName }),
       fileDigest: batch.fileDigest,
       format: batch.format,
-      ...(rerunOf && rerunOf !== batchId ? { rerunOf } : {}),
+      ...(rerunOf ? { rerunOf } : {}),
       uploadedBy: batch.uploadedBy,
       uploadedAt: batch.createdAt.toISOString(),
       lineCount: batch.lineCount,
@@ -132,17 +132,18 @@ export class ConversionBatchService {
     return this.dataSource.transaction((manager) => this.batches.settleSubmitted(manager));
   }
 
-  /** Lines in flight with their banks, every batch together (the worker keeps them bounded). */
-  async inFlight(): Promise<number> {
-    return this.batches.submittedCount(this.dataSource.manager);
-  }
-
-  /** Takes the next PENDING line and pre-designates it, in one transaction; false when none is left. */
-  async processNext(): Promise<boolean> {
+  /**
+   * Takes the next PENDING line whose bank has fewer than `maxInFlightPerBank` lines with it (every batch together)
+   * and pre-designates it, in one transaction; false when there is none. Per bank, so a bank that takes requests and
+   * never answers holds up its own lines only.
+   */
+  async processNext(maxInFlightPerBank: number): Promise<boolean> {
     let taken: PendingLine | undefined;
+    const inFlight = await this.batches.submittedByBank(this.dataSource.manager);
+    const saturated = [...inFlight].filter(([, n]) => n >= maxInFlightPerBank).map(([bankCode]) => bankCode);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        taken = await this.batches.takePending(manager);
+        taken = await this.batches.takePending(manager, saturated);
         if (!taken) return false;
         await this.batches.record(manager, taken, await this.preDesignate(manager, taken));
         return true;

@@ -4,10 +4,10 @@ import { ConversionBatchService } from './conversion-batch.service';
 import { DormantMarkingService } from './dormant-marking.service';
 
 /**
- * Pre-designations a batch keeps with the banks at once (all batches together): enough to go fast, few enough that
- * a batch of thousands does not crowd the banks' sessions before the customers' own requests.
+ * Pre-designations the batches keep with each bank at once: enough to go fast, few enough that a batch of thousands
+ * does not crowd a bank's sessions before the customers' own requests.
  */
-const MAX_LINES_IN_FLIGHT = 20;
+const MAX_LINES_IN_FLIGHT_PER_BANK = 20;
 /** Lines taken per pass, so settling and the markings get their turn during a long batch. */
 const LINES_PER_PASS = 50;
 const IDLE_MS = 250;
@@ -44,7 +44,7 @@ export class ConversionWorker {
   async runOnce(): Promise<boolean> {
     const settled = await this.batches.settleSubmitted();
     let taken = 0;
-    while (!this.stopping && taken < LINES_PER_PASS && (await this.batches.inFlight()) < MAX_LINES_IN_FLIGHT && (await this.batches.processNext())) taken += 1;
+    while (!this.stopping && taken < LINES_PER_PASS && (await this.batches.processNext(MAX_LINES_IN_FLIGHT_PER_BANK))) taken += 1;
     const asked = await this.markings.requestNextChecks();
     return settled > 0 || taken > 0 || asked;
   }
