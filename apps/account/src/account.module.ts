@@ -2,6 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { AccountCleanupRepository } from './conversion/account-cleanup.repository';
+import { AccountCleanupService } from './conversion/account-cleanup.service';
+import { ConversionBatchRepository } from './conversion/conversion-batch.repository';
+import { ConversionBatchService } from './conversion/conversion-batch.service';
+import { ConversionController } from './conversion/conversion.controller';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingRepository } from './conversion/dormant-marking.repository';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { AccountFunctionRepository } from './custody/account-function.repository';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { BankRequestAnswers } from './custody/bank-request-answers';
@@ -35,7 +43,7 @@ export class AccountModule {
     return {
       module: AccountModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
+      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController, ConversionController],
       providers: [
         ...platformProviders(ctx),
         // Wakes the callers waiting for a designation, a change of primary or an account function (each keyed by a uuid of its own).
@@ -44,7 +52,9 @@ export class AccountModule {
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService,
         AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
-        AccountDayFileRepository, AccountDayFileService],
+        AccountDayFileRepository, AccountDayFileService,
+        // Customer conversion (domain.md §12).
+        AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],
     };
   }
 }

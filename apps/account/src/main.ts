@@ -10,16 +10,21 @@ import {
   designationApplied,
   designationConfirmed,
   designationRequested,
+  dormancyCheckRequested,
   fundAccountOpened,
+  ledgerActivityReported,
   primaryChangeRequested,
   primaryChangeResolved,
   relationshipBankAccountChanged,
+  relationshipMarkedDormant,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
@@ -46,9 +51,11 @@ void runDatabaseService({
     relationshipBankAccountChanged,
     customerDataChanged,
     bankReplyReady,
+    dormancyCheckRequested,
+    relationshipMarkedDormant,
   ],
   module: (ctx) => AccountModule.register(ctx),
-  workers: (app) => [app.get(SettledNotifications)],
+  workers: (app) => [app.get(SettledNotifications), app.get(ConversionWorker)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
@@ -60,11 +67,13 @@ void runDatabaseService({
     const bankIdentityChecks = app.get(BankIdentityCheckService);
     const bankDays = app.get(BankDays);
     const functions = app.get(CustodyFunctionRequests);
+    const dormantMarkings = app.get(DormantMarkingService);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+      on(ledgerActivityReported, (event, manager) => dormantMarkings.applyReport(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) => {
         const request = event.payload;
         switch (request.function) {

@@ -59,6 +59,15 @@ export const ERROR_CODES = {
   NOT_REJECTABLE: 409,
   /** The adjustment is APPLIED or REJECTED already: nothing more can be decided on it. */
   ADJUSTMENT_DECIDED: 409,
+  /**
+   * F-12.1 / F-12.2.2: the customer's identity is incomplete or ill-formed (name, ID type or number; the clean-up
+   * report lists why), so a batch conversion does not send it to a bank.
+   */
+  IDENTITY_INCOMPLETE: 422,
+  /** An upload whose `Content-Type` is none of the formats the endpoint reads. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An upload larger than the endpoint takes; nothing was read into the books. */
+  PAYLOAD_TOO_LARGE: 413,
   /** Internal: the owner's books of a bank's day do not match the saga's snapshot yet (outcomes still in flight); ask again. */
   SNAPSHOT_NOT_SETTLED: 409,
   INTERNAL: 500,

@@ -65,6 +65,11 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   FUND_ACCOUNT_LIMIT_REACHED: 'transient',
   // Banks are configuration, fixed by a deploy.
   UNKNOWN_BANK: 'transient',
+  // A customer's data is corrected (PUT /v1/customers); thrown only by a batch conversion's worker, never a consumer.
+  IDENTITY_INCOMPLETE: 'transient',
+  // Thrown only at the HTTP edge of an upload.
+  UNSUPPORTED_MEDIA_TYPE: 'transient',
+  PAYLOAD_TOO_LARGE: 'transient',
   // A bank's state and answers are outside; an outcome the saga records is never a thrown refusal.
   BANK_UNAVAILABLE: 'transient',
   BANK_REJECTED: 'transient',

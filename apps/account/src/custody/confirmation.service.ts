@@ -69,6 +69,8 @@ export class ConfirmationService {
     const confirmed = relationship!;
     confirmed.status = 'DESIGNATED';
     confirmed.bankAccountNo = request.bankAccountNo!;
+    // F-12.3: reactivation is a designation; the ledger wakes with `designation.confirmed`.
+    confirmed.dormantSince = null;
     await manager.save(confirmed);
     // The bank's day (or the next, after its 13011), as the bank's own CHK02/CHK03 list it.
     const businessDate = await this.days.dateOfBankFunction(manager, message.bankCode, message.businessDate);

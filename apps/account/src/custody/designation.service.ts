@@ -15,6 +15,7 @@ import {
   SettledNotifications,
 } from '@custody/service-kit';
 import type { z } from 'zod';
+import { identityDefects } from '../conversion/identity-completeness';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { AccountFunctionRepository } from './account-function.repository';
@@ -34,6 +35,8 @@ interface OpeningRequest {
   readonly requestedBy: string;
   /** F-3.3 S only: the customer's bank account and its password (sealed before it leaves this service). */
   readonly bankAccount?: { readonly bankAccountNo: string; readonly bankPassword: string };
+  /** F-12.2.2: a batch conversion refuses a customer whose identity F-12.1 finds incomplete (IDENTITY_INCOMPLETE). */
+  readonly requireCompleteIdentity?: boolean;
 }
 
 /** Each function keeps its own `requestId`s: the same id on the other endpoint is another request. */
@@ -77,13 +80,25 @@ export class DesignationService {
     return this.open(body, { ...body, mode: 'PRE_DESIGNATE', requestedBy });
   }
 
+  /**
+   * F-3.1 for a batch conversion's line (F-12.2.2), in the caller's transaction, whose result is written with it; the
+   * customer's identity must be complete (F-12.1: a batch never sends an incomplete one to a bank). A replay answers
+   * the first relationship whatever the identity is now. A refusal throws after the idempotency key was claimed: the
+   * caller rolls the transaction (or its savepoint) back. `requestedBy` is who uploaded the batch.
+   */
+  async preDesignateIn(manager: EntityManager, body: PreDesignateBody, requestedBy: string): Promise<string> {
+    return this.openWith(manager, body, { ...body, mode: 'PRE_DESIGNATE', requestedBy, requireCompleteIdentity: true });
+  }
+
   private async open(body: DesignateBody | PreDesignateBody, request: OpeningRequest): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
-      // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
-      // as RELATIONSHIP_EXISTS.
-      const { replayOf } = await this.idempotency.claim(manager, IDEMPOTENCY_SCOPE[request.mode], request.requestId, body);
-      return replayOf ?? this.openIn(manager, request);
-    });
+    return this.dataSource.transaction((manager) => this.openWith(manager, body, request));
+  }
+
+  private async openWith(manager: EntityManager, body: DesignateBody | PreDesignateBody, request: OpeningRequest): Promise<string> {
+    // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
+    // as RELATIONSHIP_EXISTS.
+    const { replayOf } = await this.idempotency.claim(manager, IDEMPOTENCY_SCOPE[request.mode], request.requestId, body);
+    return replayOf ?? this.openIn(manager, request);
   }
 
   private async openIn(manager: EntityManager, body: OpeningRequest): Promise<string> {
@@ -98,6 +113,7 @@ export class DesignationService {
     // customer. Order fund account → customer; nothing takes them the other way round.
     const customer = await manager.findOne(Customer, { where: { customerNo: account.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new Error(`customer ${account.customerNo} of fund account ${account.fundAccountNo} vanished`);
+    if (body.requireCompleteIdentity) this.refuseIncompleteIdentity(customer);
     const live = await manager.findOneBy(CustodyRelationship, { fundAccountNo: body.fundAccountNo, currency: body.currency, status: In(ACTIVE_STATUSES) });
     if (live?.status === 'PRE_DESIGNATED') {
       // Profile §4.1: only the bank's 11003 confirms a pre-designation (the bank refuses an 11001 on it, 5201).
@@ -142,6 +158,12 @@ export class DesignationService {
       },
     }, { key: body.fundAccountNo, businessDate: this.calendar.today() });
     return relationshipId;
+  }
+
+  private refuseIncompleteIdentity(customer: Customer): void {
+    const defects = identityDefects({ name: customer.name, type: customer.type, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) });
+    if (defects.length === 0) return;
+    throw new DomainError('IDENTITY_INCOMPLETE', `customer ${customer.customerNo}: ${defects.map((d) => d.detail).join('; ')} (the clean-up report lists it)`);
   }
 
   /** domain.md §13: each of a customer's fund accounts is at a different bank. */

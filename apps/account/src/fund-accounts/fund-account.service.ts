@@ -109,5 +109,7 @@ export function relationshipView(r: CustodyRelationship) {
     bankAccountNo: r.bankAccountNo ?? undefined,
     custodyAccountNo: r.custodyAccountNo ?? undefined,
     status: r.status,
+    // F-12.3: the DORMANT flag beside the state, present only while it is set.
+    ...(r.dormantSince === null ? {} : { dormant: true, dormantSince: r.dormantSince }),
   };
 }

@@ -5,6 +5,13 @@ import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { ACCOUNT_SCHEMA } from '../account.schema';
+import { AccountCleanupRepository } from '../conversion/account-cleanup.repository';
+import { AccountCleanupService } from '../conversion/account-cleanup.service';
+import { ConversionBatchRepository } from '../conversion/conversion-batch.repository';
+import { ConversionBatchService } from '../conversion/conversion-batch.service';
+import { ConversionWorker } from '../conversion/conversion.worker';
+import { DormantMarkingRepository } from '../conversion/dormant-marking.repository';
+import { DormantMarkingService } from '../conversion/dormant-marking.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
 import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
@@ -34,6 +41,14 @@ export interface CustodyTestbed {
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
   readonly bankDays: BankDays;
+  /** Customer conversion (domain.md §12) over the same books: its worker is only run by the test (`runOnce`). */
+  readonly conversion: {
+    readonly batches: ConversionBatchService;
+    readonly markings: DormantMarkingService;
+    readonly cleanup: AccountCleanupService;
+    /** A worker as a fresh process starts one: it knows nothing but the rows. */
+    newWorker(): ConversionWorker;
+  };
   /**
    * A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as
    * transfer hands it on): a new customer's primary, or an auxiliary of `customerNo`.
@@ -58,7 +73,7 @@ export const CUSTODY_TEST_PRINCIPAL = 'u-trading@test-users';
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
 type StatusChangeRequest = Parameters<StatusChangeService['handle']>[1];
 
-export async function createCustodyTestbed(name: string): Promise<CustodyTestbed> {
+export async function createCustodyTestbed(name: string, options: { dormantAfterDays?: number } = {}): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
   const db = await createTestDatabase({
     name,
@@ -70,7 +85,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const idempotency = new IdempotencyStore('account', sealingKey);
   const outbox = new Outbox('account');
   const functions = new AccountFunctionRepository();
-  const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
+  const config = { ...loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml')), ...options };
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
   const customers = new CustomerService(db.dataSource, sealer, outbox);
@@ -104,6 +119,8 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     return { customerNo, fundAccountNo, relationshipId };
   };
 
+  const batches = new ConversionBatchService(db.dataSource, idempotency, designations, new ConversionBatchRepository(), config);
+  const markings = new DormantMarkingService(db.dataSource, idempotency, outbox, new ChinaCalendarDate(), new DormantMarkingRepository(), config);
   return {
     db,
     sealer,
@@ -117,6 +134,12 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new BrokerStatusChangeRecorder(functions)),
     bankDays,
+    conversion: {
+      batches,
+      markings,
+      cleanup: new AccountCleanupService(new AccountCleanupRepository(db.dataSource), sealer),
+      newWorker: () => new ConversionWorker(batches, markings),
+    },
     preDesignated,
     async designated(bankCode, options = {}) {
       const opened = await preDesignated(bankCode, options.customerNo);

@@ -174,6 +174,17 @@ describe('F-3.1 S pre-designate (11002)', () => {
     expect(summary()).toBe('300.00');
   });
 
+  it("F-3.1: 1012 (证件不符) when one of the bank's account holders has the ID document under another name; nothing opens", () => {
+    openAccount();
+    const outcome = books.preDesignate(preDesignation({ customer: { ...HOLDER, name: '张叁' } }));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: '1012' } });
+    expect(books.listCustodyAccounts()).toEqual([]);
+    expect(summary()).toBe('0.00');
+    // The holder's own name, or another document number, is no contradiction.
+    expect(codeOf(books.preDesignate(preDesignation()))).toBe('0000');
+    expect(codeOf(books.preDesignate(preDesignation({ fundAccountNo: '100000000002', customer: { ...HOLDER, name: '张叁', idNumber: '110101199001015678' } })))).toBe('0000');
+  });
+
   it('F-3.1: another currency of the same fund account is a relationship of its own', () => {
     books.preDesignate(preDesignation());
     expect(codeOf(books.preDesignate(preDesignation({ currency: 'USD', openingBalance: money('10.00') })))).toBe('0000');

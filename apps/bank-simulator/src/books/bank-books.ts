@@ -350,7 +350,9 @@ export class BankBooks {
 
   /**
    * F-3.1 S, 11002: open a pre-designated custody account with the fund account's opening balance, counted into
-   * the summary account at once (profile §4.1), and no bank account: the customer's identity is the broker's.
+   * the summary account at once (profile §4.1), and no bank account: the customer's identity is the broker's — unless
+   * it contradicts the bank's own record of that ID document (one of its account holders, another name), which the
+   * bank refuses 1012 (证件不符) rather than open a custody account in a name its books deny.
    */
   preDesignate(input: PreDesignationInput): BookOutcome {
     const fingerprint = fingerprintOf(PRE_DESIGNATE, input.currency, input.openingBalance, null, input.fundAccountNo);
@@ -359,6 +361,9 @@ export class BankBooks {
     const base = { ref: input.ref, instrCd: PRE_DESIGNATE, fingerprint, amount: input.openingBalance, currency: input.currency, fundAccountNo: input.fundAccountNo };
     if (this.custodyByFundAccount.has(custodyKey(input.fundAccountNo, input.currency))) {
       return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' }) };
+    }
+    if (this.holdsDocumentUnderAnotherName(input.customer)) {
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.IDENTITY_DOCUMENT_MISMATCH, info: 'the bank knows this ID document under another name' }) };
     }
     const custody: CustodyAccount = {
       custodyAccountNo: this.custodyNumbers.next(),
@@ -887,6 +892,11 @@ export class BankBooks {
     if (!record) return undefined;
     if (record.fingerprint !== fingerprint) return { kind: 'rejected', returnCode: RC.DUPLICATE_SERIAL, info: 'serial already used for another request' };
     return { kind: 'replayed', record: { ...record } };
+  }
+
+  /** Whether one of the bank's account holders has this ID document (type and number) under another name. */
+  private holdsDocumentUnderAnotherName(customer: CustomerIdentity): boolean {
+    return [...this.bankAccounts.values()].some((account) => account.idType === customer.idType && account.idNumber === customer.idNumber && account.name !== customer.name);
   }
 
   private designationRefusal(input: DesignationInput): Refusal | undefined {

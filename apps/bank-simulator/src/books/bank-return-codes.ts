@@ -18,6 +18,8 @@ export const BANK_RETURN_CODES = {
   REVERSAL_MISMATCH: '1007',
   /** A 12004 cannot put the money back into custody: the bank account no longer holds it. */
   REVERSAL_BANK_BALANCE_SHORT: '1008',
+  /** 证件不符: an 11002's identity contradicts the bank's own record of that ID document (another name on it). */
+  IDENTITY_DOCUMENT_MISMATCH: '1012',
   BANK_ACCOUNT_NOT_FOUND: '1014',
   NOT_LINKED: '1016',
   /** This fund account and this very bank account are already linked (the literal wording of 1017). */

@@ -84,13 +84,15 @@ export class CustodyProjection {
   /**
    * F-3.2 B: the bank's confirmation, accepted by account. The ledger takes the bank account and opens for transfers
    * before the bank reads our 0000 (the reply leaves through this transaction's outbox), so a deposit the bank
-   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again.
+   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again. A dormant
+   * ledger (F-12.3) wakes: reactivation is a designation.
    */
   async designationConfirmed(manager: EntityManager, event: z.infer<typeof designationConfirmed.schema>): Promise<void> {
     const updated = await manager.update(
       LedgerAccount,
       { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode },
-      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+      // F-12.3: reactivation is a designation.
+      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED', dormant: false },
     );
     // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
