@@ -1,7 +1,7 @@
 import { ClearPin, sequentialRefIssuer } from '@custody/bank-protocol';
 import { type Currency, Money } from '@custody/money';
 import { BankBooks } from './bank-books';
-import type { BankInitiatedStart, DesignationInput, PasswordProof, PreDesignationInput, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
+import type { BankInitiatedStart, CancellationInput, DesignationInput, PasswordProof, PreDesignationInput, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
 
 const BANK = '1021000';
 const BROKER = '10000001';
@@ -721,5 +721,87 @@ describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
     ['1016 a fund account not linked to that bank account', { fundAccountNo: '100000000002' }, '1016'],
   ])('refuses %s', (_what, overrides, code) => {
     expect(query(overrides)).toMatchObject({ kind: 'rejected', returnCode: code });
+  });
+});
+
+describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
+  const cancellation = (overrides: Partial<CancellationInput> = {}): CancellationInput => ({
+    ref: ref(),
+    fundAccountNo: '100000000001',
+    currency: 'CNY',
+    bankAccountNo: '6222000000000001',
+    customer: HOLDER,
+    balanceLeaving: money('0.00'),
+    ...overrides,
+  });
+
+  function designated(openingBalance = '0.00') {
+    openAccount();
+    books.designate(designation({ openingBalance: money(openingBalance) }));
+  }
+
+  it('profile §4.1: a custody account holding exactly ScBal (0.00) closes: CLOSED, out of the summary (I4), its transfers find no link (1016)', () => {
+    designated();
+    const outcome = books.cancelCustody(cancellation());
+    expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11004', status: 'SUCCEEDED', returnCode: '0000', bankAccountNo: '6222000000000001', booked: true } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CLOSED', balance: money('0.00') })]);
+    expect(summary()).toBe('0.00');
+    expect(books.invariantBreaks()).toEqual([]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+  });
+
+  it('F-3.6: a ScBal equal to the whole balance closes the account and takes the balance out of the summary', () => {
+    designated('250.00');
+    expect(codeOf(books.cancelCustody(cancellation({ balanceLeaving: money('250.00') })))).toBe('0000');
+    expect([custodyBalance(), summary()]).toEqual(['0.00', '0.00']);
+  });
+
+  it('profile §4.1: 5316 when the custody account holds other than ScBal; nothing closes or moves', () => {
+    designated('250.00');
+    expect(codeOf(books.cancelCustody(cancellation()))).toBe('5316');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', balance: money('250.00') })]);
+    expect(summary()).toBe('250.00');
+  });
+
+  it('profile §4.1: 5317 when the custody account is frozen (11011)', () => {
+    designated();
+    const record = started(books.beginStatusChange({ fundAccountNo: '100000000001' }));
+    books.settleStatusChange(record.ref, 'FROZEN', { returnCode: '0000' });
+    expect(codeOf(books.cancelCustody(cancellation()))).toBe('5317');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it("profile §4.1: 5318 while one of the bank's transfers on it waits for its answer (a deposit left UNKNOWN), whatever ScBal says", () => {
+    designated();
+    const deposit = started(books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('40.00') }));
+    books.markUnknown(deposit.ref, 'timeout');
+    expect(codeOf(books.cancelCustody(cancellation({ balanceLeaving: money('40.00') })))).toBe('5318');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it('the relationship must be the one named, by the holder: 1016 none or another bank account, 1044 no BkAcct on a designated one, 5011 another ID number', () => {
+    designated();
+    expect(codeOf(books.cancelCustody(cancellation({ fundAccountNo: '100000000009' })))).toBe('1016');
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: '6222000000000009' })))).toBe('1016');
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: undefined })))).toBe('1044');
+    expect(codeOf(books.cancelCustody(cancellation({ customer: { ...HOLDER, idNumber: '110101199001019999' } })))).toBe('5011');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it('profile §4.1: a pre-designated relationship is cancelled without BkAcct, its holder the identity the broker sent', () => {
+    openAccount();
+    books.preDesignate(preDesignation({ openingBalance: money('0.00') }));
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: undefined })))).toBe('0000');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CLOSED', bankAccountNo: null })]);
+  });
+
+  it('profile §4 idempotency: the same Ref again replays 0000 and closes nothing more; a new designation of the fund account opens a new custody account', () => {
+    designated();
+    const request = cancellation();
+    books.cancelCustody(request);
+    expect(books.cancelCustody(request)).toMatchObject({ kind: 'replayed', record: { returnCode: '0000' } });
+    expect(codeOf(books.designate(designation({ openingBalance: money('15.00') })))).toBe('0000');
+    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CLOSED', 'NORMAL']);
+    expect(summary()).toBe('15.00');
   });
 });

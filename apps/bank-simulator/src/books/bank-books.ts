@@ -11,6 +11,7 @@ import {
   type BankInitiatedStart,
   type BankInitiatedTransferInput,
   type BookOutcome,
+  type CancellationInput,
   type CustodyAccountSnapshot,
   type CustodyAccountState,
   type CustodyAccountStatus,
@@ -84,11 +85,15 @@ export class InvariantBroken extends Error {}
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
 export const CONFIRM_DESIGNATION = '11003';
+export const CANCEL_CUSTODY = '11004';
 export const CHANGE_ACCOUNT_STATUS = '11011';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
 export const REVERSE_BANK_TO_SECURITIES = '12003';
 export const REVERSE_SECURITIES_TO_BANK = '12004';
+
+/** The transfer functions, whose open ones keep a custody account from closing (11004: 5318). */
+const TRANSFER_FUNCTIONS: ReadonlySet<string> = new Set([BANK_TO_SECURITIES, SECURITIES_TO_BANK, REVERSE_BANK_TO_SECURITIES, REVERSE_SECURITIES_TO_BANK]);
 
 /** The original each reversal undoes (profile §4). */
 const REVERSED_INSTRUCTION: Readonly<Record<ReversalInstrCd, string>> = {
@@ -308,6 +313,40 @@ export class BankBooks {
     return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
   }
 
+  /**
+   * F-3.8 S, 11004 (profile §4.1): closes the custody account of the fund account in the currency and takes `ScBal`
+   * out of the summary account — accepted only when the custody account holds exactly `ScBal` (else 5316), nothing of
+   * it is frozen (5317) and none of its transfers waits for an answer (5318). The customer named must be the holder.
+   * The closed account stays in the books as CLOSED; the fund account may open a new relationship (11001, 11002).
+   */
+  cancelCustody(input: CancellationInput): BookOutcome {
+    const fingerprint = fingerprintOf(CANCEL_CUSTODY, input.currency, input.balanceLeaving, input.bankAccountNo ?? null, input.fundAccountNo);
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const base = {
+      ref: input.ref,
+      instrCd: CANCEL_CUSTODY,
+      fingerprint,
+      amount: input.balanceLeaving,
+      currency: input.currency,
+      bankAccountNo: custody?.bankAccountNo ?? input.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody?.custodyAccountNo,
+    };
+    const refusal = this.cancellationRefusal(input, custody);
+    if (refusal || !custody) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    custody.balance = custody.balance.minus(input.balanceLeaving);
+    custody.status = 'CLOSED';
+    this.addToSummary(custody.currency, input.balanceLeaving.negated());
+    this.custodyByFundAccount.delete(custodyKey(custody.fundAccountNo, custody.currency));
+    this.verifyInvariant();
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
+  }
+
   /** F-4.1 S, 12001: bank account → custody account (and summary). */
   bankToSecurities(input: TransferInput): BookOutcome {
     return this.transfer(BANK_TO_SECURITIES, input, (bank, custody) =>
@@ -427,7 +466,7 @@ export class BankBooks {
   beginConfirmation(input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): BankInitiatedStart {
     const bank = this.bankAccounts.get(input.bankAccountNo);
     const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
-    const inCustody = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
+    const inCustody = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency && c.status !== 'CLOSED');
     if (!bank) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
     if (!bank.balances.has(input.currency)) return { kind: 'refused', returnCode: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
     if (inCustody) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is already in custody in this currency' };
@@ -687,9 +726,31 @@ export class BankBooks {
     if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
     if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
     if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };
-    const bankAccountTaken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
+    const bankAccountTaken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency && c.status !== 'CLOSED');
     if (bankAccountTaken) return { code: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is linked to another fund account' };
     return undefined;
+  }
+
+  private cancellationRefusal(input: CancellationInput, custody: CustodyAccount | undefined): Refusal | undefined {
+    if (!custody) return { code: RC.NOT_LINKED, info: 'the fund account has no custody relationship here in this currency' };
+    if (input.bankAccountNo === undefined && custody.bankAccountNo !== null) return { code: RC.MESSAGE_FORMAT_ERROR, info: '11004 of a designated relationship needs BkAcct' };
+    if (input.bankAccountNo !== undefined && input.bankAccountNo !== custody.bankAccountNo) return { code: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    const holder = custody.bankAccountNo === null ? custody.preDesignatedHolder : this.holderOf(custody.bankAccountNo);
+    if (input.customer.idType !== holder?.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
+    if (input.customer.idNumber !== holder.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
+    if (input.customer.name !== holder.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+    if (custody.accountState) return { code: RC.CUSTODY_FUNDS_FROZEN, info: `the custody account is ${custody.accountState}` };
+    if (this.inFlight(custody)) return { code: RC.CUSTODY_TRANSFER_IN_FLIGHT, info: 'a transfer of the custody account waits for its answer' };
+    if (!custody.balance.equals(input.balanceLeaving)) return { code: RC.CUSTODY_BALANCE_LEFT, info: `the custody account holds ${custody.balance.toString()}, not the ${input.balanceLeaving.toString()} asked` };
+    return undefined;
+  }
+
+  /** A withdrawal's hold, or one of the bank's own transfers on the custody account still without a definite answer. */
+  private inFlight(custody: CustodyAccount): boolean {
+    if (this.held.has(custody.custodyAccountNo)) return true;
+    return [...this.transactions.values()].some(
+      (r) => r.custodyAccountNo === custody.custodyAccountNo && TRANSFER_FUNCTIONS.has(r.instrCd) && (r.status === 'PENDING' || r.status === 'UNKNOWN' || r.status === 'MANUAL'),
+    );
   }
 
   private reversalRefusal(input: ReversalInput, original: MutableRecord | undefined): Refusal | undefined {

@@ -77,9 +77,10 @@ export interface BankAccountSnapshot {
 /**
  * `NORMAL`: designated (F-3.3), linked to a bank account, transfers open. `PRE_DESIGNATED` (F-3.1, 11002): opened
  * with the fund account's opening balance and no bank account yet; no transfer finds it until a confirmation
- * (11003) links one.
+ * (11003) links one. `CLOSED` (F-3.8, 11004): the relationship is cancelled; kept for the record, it takes nothing,
+ * and the fund account may open a new one.
  */
-export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED';
+export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED' | 'CLOSED';
 
 /** 11011 (profile §4.1, §7.12): a linked custody account frozen or reported lost refuses transfers; NORMAL otherwise. */
 export type CustodyAccountState = 'NORMAL' | 'FROZEN' | 'LOST';
@@ -118,6 +119,20 @@ export interface PreDesignationInput {
   readonly currency: Currency;
   readonly customer: CustomerIdentity;
   readonly openingBalance: Money;
+}
+
+/**
+ * F-3.8 S, 11004: the relationship to close, named by its fund account and currency; the bank account is absent only
+ * for a pre-designated one (profile §4.1). `balanceLeaving` is `ScBal` (0.00 when absent): the custody account must
+ * hold exactly that.
+ */
+export interface CancellationInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo?: string;
+  readonly customer: CustomerIdentity;
+  readonly balanceLeaving: Money;
 }
 
 export interface TransferInput {

@@ -219,6 +219,29 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(snap.chk02).toContainEqual(expect.objectContaining({ fundAccountNo: '100000000003', bankAccountNo: '6222000000000003', status: '0' }));
   });
 
+  it('§5: a cancellation of D (11004) is a CHK03 record (金额 its ScBal 0, the custody account it closed) and its relationship a CHK02 record cancelled (2)', () => {
+    // The designation of D moved 50.00 in; the customer takes it out before the cancellation.
+    brokerTransfer('12002', '50.00');
+    const custodyAccountNo = books.listCustodyAccounts()[0].custodyAccountNo;
+    const ref = brokerRef();
+    const cancelled = books.cancelCustody({ ref, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, customer: { name: '张三', idType: '10', idNumber: '110101199001011234' }, balanceLeaving: Money.zero() });
+    expect(cancelled).toMatchObject({ record: { returnCode: '0000' } });
+
+    const snap = snapshot();
+
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, status: '2' })]);
+    expect(snap.chk03).toEqual([
+      expect.objectContaining({ functionCode: '11001' }),
+      expect.objectContaining({ functionCode: '11004', initiator: 'S', brokerSerialNo: ref.serial, custodyAccountNo, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    ]);
+  });
+
+  it('§5: a cancellation refused (5316) is not listed', () => {
+    books.cancelCustody({ ref: brokerRef(), fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, customer: { name: '张三', idType: '10', idNumber: '110101199001011234' }, balanceLeaving: Money.zero() });
+    expect(snapshot().chk03.map((r) => r.functionCode)).toEqual(['11001']);
+    expect(snapshot().chk02).toEqual([expect.objectContaining({ status: '0' })]);
+  });
+
   it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
     brokerTransfer('12001', '100.00');
     books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });
