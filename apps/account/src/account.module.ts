@@ -8,7 +8,9 @@ import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { CancellationService } from './custody/cancellation.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
+import { RelationshipCancellations } from './custody/relationship-cancellations';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
@@ -36,7 +38,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, RelationshipCancellations, CancellationService,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

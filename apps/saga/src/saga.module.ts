@@ -3,7 +3,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
+import { CustodyCancellationSaga } from './custody-functions/custody-cancellation.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { LedgerClosingAnswers } from './custody-functions/ledger-closing-answers';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
 import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
@@ -50,9 +52,11 @@ export class SagaModule {
         TransferSaga,
         DesignationSaga,
         BankBalanceQuerySaga,
+        CustodyCancellationSaga,
         CustodyFunctionStarter,
+        LedgerClosingAnswers,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, CustodyCancellationSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

@@ -1,8 +1,20 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, custodyFunctionApplied, designationApplied, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import {
+  adjustmentChanged,
+  bankReplyReady,
+  custodyFunctionApplied,
+  designationApplied,
+  ledgerClosingDecided,
+  ledgerReopened,
+  manualCaseRaised,
+  primaryChangeResolved,
+  settlementInstructionRecorded,
+  transferRequested,
+} from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
+import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
@@ -16,7 +28,7 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
+  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, ledgerClosingDecided, ledgerReopened, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -27,5 +39,6 @@ void runDatabaseService({
       bankDays: app.get(BankDayProjection),
       adjustments: app.get(AdjustmentService),
       primaryChanges: app.get(PrimaryChangeService),
+      closings: app.get(LedgerClosingService),
     }),
 });

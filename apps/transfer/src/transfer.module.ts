@@ -19,6 +19,8 @@ import { AdjustmentRepository } from './adjustments/adjustment.repository';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { AdjustmentsController } from './adjustments/adjustments.controller';
 import { ManualCases } from './cases/manual-cases';
+import { LedgerClosingRepository } from './closings/ledger-closing.repository';
+import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { DayFilesController } from './day-files/day-files.controller';
 import { DayFilesRepository } from './day-files/day-files.repository';
@@ -52,7 +54,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };

@@ -7,12 +7,15 @@ import {
   designationConfirmed,
   designationResolved,
   fundAccountOpened,
+  ledgerClosingRequested,
+  ledgerReopeningRequested,
   primaryChangeRequested,
   relationshipStatusChanged,
   transferOutcome,
 } from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
+import type { LedgerClosingService } from './closings/ledger-closing.service';
 import type { BankDayProjection } from './day/bank-day.projection';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import type { CustodyProjection } from './projections/custody-projection';
@@ -27,13 +30,16 @@ export function transferSubscriptions(services: {
   bankDays: BankDayProjection;
   adjustments: AdjustmentService;
   primaryChanges: PrimaryChangeService;
+  closings: LedgerClosingService;
 }): Subscription[] {
-  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges } = services;
+  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges, closings } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
     on(designationResolved, (event, manager) => projection.designationResolved(manager, event.payload)),
     on(custodyFunctionResolved, (event, manager) => projection.custodyFunctionResolved(manager, event.payload)),
+    on(ledgerClosingRequested, (event, manager) => closings.close(manager, event.payload)),
+    on(ledgerReopeningRequested, (event, manager) => closings.reopen(manager, event.payload)),
     on(primaryChangeRequested, (event, manager) => primaryChanges.decide(manager, event.payload)),
     on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(relationshipStatusChanged, (event, manager) => projection.relationshipStatusChanged(manager, event.payload)),

@@ -17,6 +17,13 @@ export const ERROR_CODES = {
   /** bank-protocol.md §4.1 "11011": the relationship is frozen or reported lost; no transfer until it is normal again. */
   RELATIONSHIP_FROZEN: 422,
   RELATIONSHIP_EXISTS: 409,
+  /**
+   * domain.md F-3.8: a cancellation is refused while the fund ledger has a balance, a hold or a transfer in flight
+   * (`detail` says which); nothing was sent to the bank.
+   */
+  CANCELLATION_REFUSED: 422,
+  /** domain.md F-3.6 / F-3.8: the relationship is being changed (its ledger is closed while the bank decides). */
+  RELATIONSHIP_CHANGING: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
   FUND_ACCOUNT_LIMIT_REACHED: 422,

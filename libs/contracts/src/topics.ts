@@ -192,8 +192,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), so far only as the bank starts it, and 11009 (the bank
- * settlement account's balance), which only the broker starts.
+ * only a bank starts, 11011 (account status change), so far only as the bank starts it, 11009 (the bank
+ * settlement account's balance), which only the broker starts, and 11004 (cancel custody), so far only as the broker
+ * starts it.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -210,6 +211,7 @@ export const bankFunctionSchema = z.enum([
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
   'QUERY_BANK_BALANCE',
+  'CANCEL_CUSTODY',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -244,6 +246,11 @@ export const bankCallRequestedSchema = z.object({
     .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
     .optional(),
   openingBalance: money.optional(),
+  /**
+   * CANCEL_CUSTODY (11004): `ScBal`, the balance leaving the custody account (profile §4.1) — 0.00 for a cancellation
+   * (F-3.8), the whole balance for a change of custodian bank (F-3.6).
+   */
+  balanceLeaving: money.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),
 });

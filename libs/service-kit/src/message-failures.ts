@@ -48,6 +48,10 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   // The bank unfreezes (11011 back to normal).
   RELATIONSHIP_FROZEN: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
+  // A ledger's balance, holds and transfers move with every other message of the account (F-3.8); a change of
+  // the relationship under way ends.
+  CANCELLATION_REFUSED: 'transient',
+  RELATIONSHIP_CHANGING: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 'transient',

@@ -5,7 +5,9 @@ import { ChinaCalendarDate, DomainError, IdempotencyStore, SettledNotifications 
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import { BankBalanceQueryService } from './bank-balance-query.service';
+import { AccountFunctionRepository } from './account-function.repository';
 import { CustodyFunctionRequests } from './custody-function-requests';
+import { RelationshipCancellations } from './relationship-cancellations';
 
 const BANK = '1021000';
 const PASSWORD = '135790';
@@ -21,7 +23,7 @@ describe('F-3.10 S: account on a bank balance query (11009)', () => {
     await requireInfrastructure({ postgres: true });
     testbed = await createCustodyTestbed('account-bank-balance-query');
     db = testbed.db;
-    requests = new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'));
+    requests = new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(new AccountFunctionRepository()));
     queries = new BankBalanceQueryService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), testbed.sealer, new ChinaCalendarDate(), requests);
   });
 

@@ -5,6 +5,7 @@ import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } 
 import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
 import type { Currency } from '@custody/money';
 import { CustodyFunctionRequest } from './custody-function-request.entity';
+import { RelationshipCancellations } from './relationship-cancellations';
 
 /** What a broker-started function's request names when it is opened. */
 export interface OpenedFunction {
@@ -26,6 +27,7 @@ export class CustodyFunctionRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settled: SettledNotifications,
+    private readonly cancellations: RelationshipCancellations,
   ) {}
 
   async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
@@ -34,14 +36,17 @@ export class CustodyFunctionRequests {
     return id;
   }
 
-  /** Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. */
+  /**
+   * Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. A
+   * function that changes the relationship changes it here, in the same transaction (F-3.8: CANCELLED, the day's 11004).
+   */
   async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     const request = await manager.findOne(CustodyFunctionRequest, { where: { id: verdict.functionId }, lock: { mode: 'pessimistic_write' } });
     if (!request || request.status !== 'PENDING') return;
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
-      request.answer = answerOf(verdict);
+      request.answer = await this.answerOf(manager, request, verdict);
     } else {
       request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
       request.bankReturnCode = verdict.failure?.bankReturnCode ?? null;
@@ -70,13 +75,15 @@ export class CustodyFunctionRequests {
     }
     return request;
   }
-}
 
-/** What a caller is told of a function that succeeded, kept for a repeat of its request. */
-function answerOf(verdict: CustodyFunctionResolution): Record<string, string> | null {
-  switch (verdict.function) {
-    case 'QUERY_BANK_BALANCE':
-      if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
-      return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+  /** What a caller is told of a function that succeeded, kept for a repeat of its request. */
+  private async answerOf(manager: EntityManager, request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): Promise<Record<string, string>> {
+    switch (verdict.function) {
+      case 'QUERY_BANK_BALANCE':
+        if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
+        return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+      case 'CANCEL_CUSTODY':
+        return this.cancellations.cancelled(manager, request, verdict);
+    }
   }
 }

@@ -254,6 +254,8 @@ export class BankInitiatedTransferService {
     if (!account) return { code: (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)) ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
     if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
     if (account.accountStatus !== 'NORMAL') return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: `the relationship is ${account.accountStatus}` };
+    // F-3.8: our cancellation of the relationship is at the bank; the bank refuses it while this is in flight (5318).
+    if (account.closedFor !== null) return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: 'the relationship is being cancelled' };
     if (request.bankAccountNo && request.bankAccountNo !== account.bankAccountNo) return { code: BROKER_CODES.BANK_ACCOUNT_MISMATCH };
     let movement = amount;
     if (transfer.type === 'SECURITIES_TO_BANK') {

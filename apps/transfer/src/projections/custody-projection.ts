@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
 import { bankReplyReady, type customerRenamed, custodyFunctionApplied, type CustodyFunctionResolution, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
+import { LedgerClosingService } from '../closings/ledger-closing.service';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -13,7 +14,10 @@ import { LedgerAccount } from '../ledger/ledger-account.entity';
  */
 @Injectable()
 export class CustodyProjection {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly closings: LedgerClosingService,
+  ) {}
 
   /**
    * The ledger opens at zero. The name and branch are optional in the event (an account service from before they
@@ -47,9 +51,11 @@ export class CustodyProjection {
 
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
-   * of it, as a designation's is. A bank balance query (F-3.10) means nothing to the ledger.
+   * of it, as a designation's is. A bank balance query (F-3.10) means nothing to the ledger; a cancellation (F-3.8)
+   * the bank accepted cancels the ledger the saga closed for it (refused, the saga reopened it before its verdict).
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (verdict.function === 'CANCEL_CUSTODY' && verdict.status === 'SUCCEEDED') await this.closings.cancelled(manager, verdict);
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 

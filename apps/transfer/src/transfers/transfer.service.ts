@@ -17,7 +17,7 @@ import {
   SettledNotifications,
 } from '@custody/service-kit';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
-import { assertNotFrozen } from '../ledger/account-status-rules';
+import { assertNotClosed, assertNotFrozen } from '../ledger/account-status-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
 import { attemptsAfter } from './transfer-attempts';
@@ -80,6 +80,7 @@ export class TransferService {
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated custodian bank in ${body.currency}`);
     }
     assertNotFrozen(account);
+    assertNotClosed(account);
     const bank = findBank(this.config, account.bankCode);
     if (!bank) throw new DomainError('UNKNOWN_BANK', `bank ${account.bankCode} is not configured`);
     const day = await this.bankDays.of(manager, bank.code);
