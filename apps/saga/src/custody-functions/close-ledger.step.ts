@@ -1,11 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import { type LedgerClosingRequest, ledgerClosingRequested, type LedgerReopeningRequest, ledgerReopeningRequested } from '@custody/contracts';
 import type { Outbox } from '@custody/messaging';
 import { createStep, type StepContext, StepResponse } from '../engine/step';
 
 /** What the ledger steps run in: the saga's transaction and the outbox their requests leave through. */
 export interface LedgerStepContext<P> extends StepContext<P> {
-  readonly manager: EntityManager;
   readonly outbox: Outbox;
 }
 
