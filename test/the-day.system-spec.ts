@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeTheDay } from './fault-run/day-close';
 import { DayControl, type BreakView } from './support/day-control';
 import { TestContext, type Designated } from './support/test-context';
@@ -65,8 +66,9 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '500.00', bankPassword: atB.bankPassword });
     expect((await ctx.banks[B].startDeposit({ bankAccountNo: atB.bankAccountNo, fundAccountNo: atB.fundAccountNo, amount: '50.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
     // Account functions of the day at bank B (issue 10): a pre-designation (11002) the customer then confirms at the
-    // counter (11003 B), another left pre-designated, and a freeze lifted again (11011 B twice); both sides list them in
-    // CHK02/CHK03, and bank B reconciles with no break.
+    // counter (11003 B), another left pre-designated, a freeze lifted again (11011 B twice), and a designation cancelled
+    // the same day at zero (11001, then 11004 S with ScBal 0: CHK02 存管状态 2); both sides list them in CHK02/CHK03,
+    // and bank B reconciles with no break.
     const confirmed = await preDesignatedAt(B);
     await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
     expect((await ctx.banks[B].startConfirmation({ bankAccountNo: confirmed.bankAccountNo, fundAccountNo: confirmed.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
@@ -74,6 +76,9 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
       expect((await ctx.banks[B].startStatusChange({ fundAccountNo: confirmed.fundAccountNo, accountState })).body).toMatchObject({ returnCode: '0000' });
     }
     await preDesignatedAt(B);
+    const cancelled = await ctx.newDesignation(B, '1000.00');
+    const cancellation = await ctx.api.call<{ status: string }>('POST', '/v1/custody/cancellations?waitMs=15000', { requestId: randomUUID(), fundAccountNo: cancelled.fundAccountNo, currency: 'CNY' });
+    expect(cancellation.body).toMatchObject({ status: 'CANCELLED' });
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });

@@ -38,6 +38,7 @@ export interface BankBooks {
   summary: Record<string, string>;
   custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string }>;
 }
 
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
