@@ -6,6 +6,8 @@ import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.sag
 import { CustodyCancellationSaga } from './custody-functions/custody-cancellation.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
 import { LedgerClosingAnswers } from './custody-functions/ledger-closing-answers';
+import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
+import { StatusChangeSaga } from './custody-functions/status-change.saga';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
 import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
@@ -53,10 +55,12 @@ export class SagaModule {
         DesignationSaga,
         BankBalanceQuerySaga,
         CustodyCancellationSaga,
+        IdentityCheckSaga,
+        StatusChangeSaga,
         CustodyFunctionStarter,
         LedgerClosingAnswers,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, CustodyCancellationSaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

@@ -4,6 +4,7 @@ import {
   bankReplyReady,
   custodyFunctionApplied,
   designationApplied,
+  ledgerActivityReported,
   ledgerClosingDecided,
   ledgerReopened,
   manualCaseRaised,
@@ -16,6 +17,7 @@ import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
+import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
@@ -28,7 +30,19 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, ledgerClosingDecided, ledgerReopened, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
+  produces: [
+    transferRequested,
+    bankReplyReady,
+    designationApplied,
+    custodyFunctionApplied,
+    ledgerClosingDecided,
+    ledgerReopened,
+    settlementInstructionRecorded,
+    adjustmentChanged,
+    manualCaseRaised,
+    primaryChangeResolved,
+    ledgerActivityReported,
+  ],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -39,6 +53,7 @@ void runDatabaseService({
       bankDays: app.get(BankDayProjection),
       adjustments: app.get(AdjustmentService),
       primaryChanges: app.get(PrimaryChangeService),
+      dormancy: app.get(LedgerDormancyService),
       closings: app.get(LedgerClosingService),
     }),
 });

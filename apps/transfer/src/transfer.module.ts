@@ -22,6 +22,8 @@ import { ManualCases } from './cases/manual-cases';
 import { LedgerClosingRepository } from './closings/ledger-closing.repository';
 import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
+import { LedgerActivityRepository } from './dormancy/ledger-activity.repository';
+import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
 import { DayFilesController } from './day-files/day-files.controller';
 import { DayFilesRepository } from './day-files/day-files.repository';
 import { DayFilesService } from './day-files/day-files.service';
@@ -56,7 +58,8 @@ export class TransferModule {
         BankDayProjection,
         LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
         StatementRepository, StatementService,
-        ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
+        ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
+        LedgerActivityRepository, LedgerDormancyService],
     };
   }
 }

@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type CustodyFunctionResolution } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { ChinaCalendarDate, DomainError, IdempotencyStore, SettledNotifications } from '@custody/service-kit';
+import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { AccountDayFileRepository } from '../day-files/account-day-file.repository';
-import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
-import { AccountFunctionRepository } from './account-function.repository';
+import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { CancellationService } from './cancellation.service';
 import { CustodyFunctionRequests } from './custody-function-requests';
-import { RelationshipCancellations } from './relationship-cancellations';
 
 const BANK = '1021000';
 const D = '2026-12-07';
@@ -24,7 +22,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
     await requireInfrastructure({ postgres: true });
     testbed = await createCustodyTestbed('account-cancellation');
     db = testbed.db;
-    requests = new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(new AccountFunctionRepository()));
+    requests = testbed.functionRequests;
     cancellations = new CancellationService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), new ChinaCalendarDate(), requests);
   });
 
@@ -47,14 +45,14 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
 
   const relationship = async (id: string) => (await db.dataSource.query(`SELECT status, account_status FROM account.custody_relationships WHERE id = $1`, [id]))[0];
   const requestCount = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM account.custody_function_requests`))[0].n as number;
-  const cancel = (fundAccountNo: string, requestId = randomUUID()) => cancellations.cancel({ requestId, fundAccountNo, currency: 'CNY' });
+  const cancel = (fundAccountNo: string, requestId = randomUUID()) => cancellations.cancel({ requestId, fundAccountNo, currency: 'CNY' }, CUSTODY_TEST_PRINCIPAL);
 
   async function verdict(functionId: string, fields: Partial<CustodyFunctionResolution>): Promise<void> {
     const [payload] = await requested(functionId);
     await db.dataSource.transaction((m) =>
       requests.resolve(m, {
         functionId,
-        function: 'CANCEL_CUSTODY',
+        function: 'CANCEL_DESIGNATION',
         serialNo: payload.serialNo as string,
         bankCode: BANK,
         fundAccountNo: payload.fundAccountNo as string,
@@ -70,7 +68,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
     const { fundAccountNo } = await designated();
     const id = await cancel(fundAccountNo);
     const [payload] = await requested(id);
-    expect(payload).toMatchObject({ function: 'CANCEL_CUSTODY', fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000033334444', customer: { name: '李四', type: 'INDIVIDUAL', idType: '10' } });
+    expect(payload).toMatchObject({ function: 'CANCEL_DESIGNATION', fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000033334444', customer: { name: '李四', type: 'INDIVIDUAL', idType: '10' } });
     expect(payload.serialNo).toMatch(/^\d{1,20}$/);
     expect(testbed.sealer.open((payload.customer as { idNumber: { sealed: string } }).idNumber)).toBe(CUSTODY_TEST_ID_NUMBER);
     expect(JSON.stringify(payload)).not.toContain(CUSTODY_TEST_ID_NUMBER);
@@ -79,7 +77,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
   it('profile §4.1: a pre-designated relationship is cancelled without a bank account', async () => {
     const { fundAccountNo } = await testbed.preDesignated(BANK);
     const [payload] = await requested(await cancel(fundAccountNo));
-    expect(payload).toMatchObject({ function: 'CANCEL_CUSTODY', fundAccountNo });
+    expect(payload).toMatchObject({ function: 'CANCEL_DESIGNATION', fundAccountNo });
     expect(payload.bankAccountNo).toBeUndefined();
   });
 
@@ -99,7 +97,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
     await db.dataSource.query(`UPDATE account.custody_relationships SET account_status = 'FROZEN' WHERE id = $1`, [relationshipId]);
     const before = await requestCount();
     await expect(cancel(fundAccountNo)).rejects.toMatchObject({ code: 'RELATIONSHIP_FROZEN' });
-    await expect(cancellations.cancel({ requestId: randomUUID(), fundAccountNo, currency: 'USD' })).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
+    await expect(cancellations.cancel({ requestId: randomUUID(), fundAccountNo, currency: 'USD' }, CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
     await expect(cancel('99999999999999')).rejects.toBeInstanceOf(DomainError);
     expect(await requestCount()).toBe(before);
   });
@@ -133,7 +131,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
 
     // A cancelled relationship is not live: the fund account opens a new one, and has none left to cancel.
     await expect(cancel(fundAccountNo)).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
-    const again = await testbed.designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK });
+    const again = await testbed.designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK }, CUSTODY_TEST_PRINCIPAL);
     expect(await relationship(again)).toMatchObject({ status: 'PENDING' });
   });
 

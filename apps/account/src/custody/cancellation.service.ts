@@ -31,7 +31,7 @@ export class CancellationService {
   ) {}
 
   /** Returns the request's id; its answer is awaited by the caller (`CustodyFunctionRequests.settledWithin`). */
-  async cancel(body: CancellationBody): Promise<string> {
+  async cancel(body: CancellationBody, requestedBy: string): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const { replayOf } = await this.idempotency.claim(manager, SCOPE, body.requestId, body);
       if (replayOf) return replayOf;
@@ -43,7 +43,7 @@ export class CancellationService {
         lock: { mode: 'pessimistic_write' },
       });
       const cancellationPending = relationship
-        ? await manager.existsBy(CustodyFunctionRequest, { relationshipId: relationship.id, function: 'CANCEL_CUSTODY', status: 'PENDING' })
+        ? await manager.existsBy(CustodyFunctionRequest, { relationshipId: relationship.id, function: 'CANCEL_DESIGNATION', status: 'PENDING' })
         : false;
       const refusal = cancellationRefusal(body.fundAccountNo, body.currency, { relationship: relationship ?? undefined, cancellationPending });
       if (refusal) throw new DomainError(refusal.code, refusal.detail);
@@ -51,10 +51,10 @@ export class CancellationService {
       const cancelled = relationship!;
       const customer = await manager.findOneByOrFail(Customer, { customerNo: account.customerNo });
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'CANCEL_CUSTODY', relationshipId: cancelled.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: cancelled.bankCode, serialNo } as const;
+      const opened = { function: 'CANCEL_DESIGNATION', relationshipId: cancelled.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: cancelled.bankCode, serialNo, requestedBy } as const;
       const functionId = await this.requests.open(manager, opened);
       await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, ...request } = opened;
+      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
       await this.outbox.add(
         manager,
         custodyFunctionRequested,

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
 import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
 import type { Currency } from '@custody/money';
-import { CustodyFunctionRequest } from './custody-function-request.entity';
+import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
+import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
 import { RelationshipCancellations } from './relationship-cancellations';
 
 /** What a broker-started function's request names when it is opened. */
@@ -15,6 +16,8 @@ export interface OpenedFunction {
   readonly currency: Currency;
   readonly bankCode: string;
   readonly serialNo: string;
+  /** Who asked: the caller's principal (`subject@issuer`), for the relationship's journal. */
+  readonly requestedBy: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export class CustodyFunctionRequests {
     private readonly dataSource: DataSource,
     private readonly settled: SettledNotifications,
     private readonly cancellations: RelationshipCancellations,
+    private readonly statusChanges: BrokerStatusChangeRecorder,
   ) {}
 
   async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
@@ -46,7 +50,10 @@ export class CustodyFunctionRequests {
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
-      request.answer = await this.answerOf(manager, request, verdict);
+      // A function that changes a relationship changes it here, with its answer: the caller sees both or neither.
+      if (verdict.function === 'CANCEL_DESIGNATION') request.answer = await this.cancellations.cancelled(manager, request, verdict);
+      else request.answer = answerOf(request, verdict);
+      if (verdict.function === 'CHANGE_ACCOUNT_STATUS') await this.statusChanges.record(manager, request, verdict);
     } else {
       request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
       request.bankReturnCode = verdict.failure?.bankReturnCode ?? null;
@@ -75,15 +82,22 @@ export class CustodyFunctionRequests {
     }
     return request;
   }
+}
 
-  /** What a caller is told of a function that succeeded, kept for a repeat of its request. */
-  private async answerOf(manager: EntityManager, request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): Promise<Record<string, string>> {
-    switch (verdict.function) {
-      case 'QUERY_BANK_BALANCE':
-        if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
-        return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
-      case 'CANCEL_CUSTODY':
-        return this.cancellations.cancelled(manager, request, verdict);
-    }
+/** What a caller is told of a function that succeeded, kept for a repeat of its request. */
+function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer {
+  switch (verdict.function) {
+    case 'QUERY_BANK_BALANCE':
+      if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
+      return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+    case 'IDENTITY_CHECK':
+      if (!verdict.identityCheck) throw new Error(`identity check ${verdict.functionId} succeeded without the bank's answer`);
+      return { matched: verdict.identityCheck.matched, bankReturnCode: verdict.identityCheck.bankReturnCode };
+    case 'CHANGE_ACCOUNT_STATUS':
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      return { fundAccountNo: request.fundAccountNo, bankCode: request.bankCode, accountStatus: verdict.accountStatus, serialNo: request.serialNo };
+    case 'CANCEL_DESIGNATION':
+      // Its answer is the relationship it cancelled, given where it is cancelled (RelationshipCancellations).
+      throw new Error(`cancellation ${verdict.functionId} is answered by RelationshipCancellations`);
   }
 }

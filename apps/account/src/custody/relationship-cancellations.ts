@@ -4,7 +4,7 @@ import type { CustodyFunctionResolution } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { relationshipView } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
-import type { CustodyFunctionRequest } from './custody-function-request.entity';
+import type { CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
 import { CustodyRelationship } from './custody-relationship.entity';
 
 /**
@@ -17,7 +17,7 @@ export class RelationshipCancellations {
   constructor(private readonly functions: AccountFunctionRepository) {}
 
   /** The relationship as the caller is answered (and a repeat of its request is answered again). */
-  async cancelled(manager: EntityManager, request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): Promise<Record<string, string>> {
+  async cancelled(manager: EntityManager, request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): Promise<CustodyFunctionAnswer> {
     const relationship = await manager.findOneOrFail(CustodyRelationship, { where: { id: request.relationshipId }, lock: { mode: 'pessimistic_write' } });
     relationship.status = 'CANCELLED';
     await manager.save(relationship);
@@ -27,6 +27,7 @@ export class RelationshipCancellations {
       businessDate: verdict.businessDate,
       functionCode: '11004',
       initiator: 'S',
+      requestedBy: request.requestedBy,
       brokerSerialNo: request.serialNo,
       bankSerialNo: verdict.bankSerialNo ?? null,
       custodyAccountNo: relationship.custodyAccountNo,
@@ -38,6 +39,6 @@ export class RelationshipCancellations {
   }
 }
 
-function definedOnly(view: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(view).filter((entry): entry is [string, string] => entry[1] !== undefined));
+function definedOnly(view: Record<string, string | boolean | undefined>): CustodyFunctionAnswer {
+  return Object.fromEntries(Object.entries(view).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined));
 }

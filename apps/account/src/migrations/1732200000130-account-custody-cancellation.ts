@@ -11,17 +11,17 @@ export class AccountCustodyCancellation1732200000130 implements MigrationInterfa
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE account.custody_function_requests DROP CONSTRAINT custody_function_requests_function_check,
-      ADD CONSTRAINT custody_function_requests_function_check CHECK (function IN ('QUERY_BANK_BALANCE', 'CANCEL_CUSTODY'))`);
+      ADD CONSTRAINT custody_function_requests_function_check CHECK (function IN ('QUERY_BANK_BALANCE', 'CANCEL_DESIGNATION'))`);
     await runner.query(`CREATE UNIQUE INDEX custody_function_requests_one_pending_cancellation ON account.custody_function_requests (relationship_id)
-      WHERE function = 'CANCEL_CUSTODY' AND status = 'PENDING'`);
+      WHERE function = 'CANCEL_DESIGNATION' AND status = 'PENDING'`);
     await runner.query(`CREATE INDEX custody_function_requests_pending_cancellations ON account.custody_function_requests (bank_code)
-      WHERE function = 'CANCEL_CUSTODY' AND status = 'PENDING'`);
+      WHERE function = 'CANCEL_DESIGNATION' AND status = 'PENDING'`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP INDEX account.custody_function_requests_pending_cancellations`);
     await runner.query(`DROP INDEX account.custody_function_requests_one_pending_cancellation`);
-    await runner.query(`DELETE FROM account.custody_function_requests WHERE function = 'CANCEL_CUSTODY'`);
+    await runner.query(`DELETE FROM account.custody_function_requests WHERE function = 'CANCEL_DESIGNATION'`);
     await runner.query(`ALTER TABLE account.custody_function_requests DROP CONSTRAINT custody_function_requests_function_check,
       ADD CONSTRAINT custody_function_requests_function_check CHECK (function IN ('QUERY_BANK_BALANCE'))`);
   }

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
   CERTIFICATION_TYPES,
   ClearPin,
@@ -7,6 +8,7 @@ import {
   PinBlockError,
   passwordComponent,
   type Account,
+  type AccountStatus,
   type CertificationType,
   type Customer,
   type PasswordType,
@@ -29,7 +31,17 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Acmt.003.01' | 'Acmt.009.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
+export type CallRequestName =
+  | 'Acmt.001.01'
+  | 'Acmt.003.01'
+  | 'Acmt.005.01'
+  | 'Acmt.009.01'
+  | 'Trf.001.01'
+  | 'Trf.003.01'
+  | 'Trf.005.01'
+  | 'Stmt.001.01'
+  | 'Stmt.005.01'
+  | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -64,6 +76,23 @@ export type PreparedCall =
       readonly bankPin: ClearPin;
       readonly fundAccountNo: string;
       readonly currency: Currency;
+    }
+  | {
+      /** F-3.11 (11007): the customer as the broker records them, for the bank to compare with the account's holder. */
+      readonly kind: 'IDENTITY_CHECK';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
+      /** 11011 S: the new status (§7.12) travels in our own account's `Status`, `ScAcct` (profile §4.1). */
+      readonly kind: 'STATUS_CHANGE';
+      readonly serialNo: string;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly accountStatus: AccountStatus;
     }
   | {
       /**
@@ -212,7 +241,7 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         currency: required(call.currency, 'currency'),
       };
-    case 'CANCEL_CUSTODY':
+    case 'CANCEL_DESIGNATION':
       return {
         kind: 'CUSTODY_CANCELLATION',
         serialNo: call.serialNo,
@@ -270,9 +299,28 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'QUERY_FUND_BALANCE':
       // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
       throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
+    case 'CHECK_IDENTITY':
+      // No password: the customer need not be present (profile §4.1 asks one only where they are).
+      return {
+        kind: 'IDENTITY_CHECK',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
     case 'CHANGE_ACCOUNT_STATUS':
-      // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
-      throw new CallMappingError('11011 (account status change) is not started by the broker yet');
+      return {
+        kind: 'STATUS_CHANGE',
+        serialNo: call.serialNo,
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        accountStatus: ACCOUNT_STATUS[required(call.accountStatus, 'accountStatus')],
+      };
+    case 'CHANGE_BANK_ACCOUNT':
+    case 'CHANGE_CUSTOMER':
+      // Only the bank-started 11005 and 11006 are built so far; a call asking for ours is a fault upstream, never sent.
+      throw new CallMappingError(`${call.function === 'CHANGE_BANK_ACCOUNT' ? '11006 (bank account change)' : '11005 (customer data change)'} is not started by the broker yet`);
   }
 }
 
@@ -358,6 +406,32 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           Ccy: prepared.currency,
           ScBal: { Type: '0' as const, Bal: prepared.balanceLeaving },
           Dgst: '撤销存管',
+        },
+      };
+    case 'IDENTITY_CHECK':
+      // §5.11.4 d, e: the customer's name, ID type and number, and both accounts.
+      return {
+        name: 'Acmt.009.01',
+        instrCd: INSTRUCTION_CODES.IDENTITY_CHECK,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '客户身份验证',
+        },
+      };
+    case 'STATUS_CHANGE':
+      // Acmt.005.01 names no currency: the status is the fund account's at the bank, every currency (profile §4.1).
+      return {
+        name: 'Acmt.005.01',
+        instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
+        serial: prepared.serialNo,
+        body: {
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: { ...fundAccount(prepared.fundAccountNo), Status: prepared.accountStatus },
+          Dgst: '修改账户状态',
         },
       };
     case 'TRANSFER':

@@ -2,7 +2,17 @@ import { type Balance, describeReturnCode, isSuccess, type ProtocolMessage, type
 import type { TransferSummary as SummaryFigures } from '@custody/contracts';
 import type { BankCall, CallCompletion } from './bank-call.types';
 
-export type CallReplyName = 'Acmt.002.01' | 'Acmt.004.01' | 'Acmt.010.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.002.01' | 'Stmt.006.01' | 'Stmt.008.01';
+export type CallReplyName =
+  | 'Acmt.002.01'
+  | 'Acmt.004.01'
+  | 'Acmt.006.01'
+  | 'Acmt.010.01'
+  | 'Trf.002.01'
+  | 'Trf.004.01'
+  | 'Trf.006.01'
+  | 'Stmt.002.01'
+  | 'Stmt.006.01'
+  | 'Stmt.008.01';
 export type CallReply = ProtocolMessage<CallReplyName>;
 
 /** The fields every completion of a call carries. */
@@ -31,6 +41,7 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
     }
     case 'Acmt.010.01': {
       // Profile §4.1: 11009's answer carries BkBal of type 0 (balance) and 1 (available); without both it answers nothing.
+      // 11007's answer is its code alone.
       const balances = isSuccess(Rst.Code) ? bankBalances(reply.body.BkBal ?? []) : undefined;
       return balances ? { ...completion, bankBalances: balances } : completion;
     }
@@ -47,6 +58,7 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
       return { ...completion, summaryCheck: { checkReturnCode: confirm.ChkRst.Code, ...bank } };
     }
     case 'Acmt.004.01':
+    case 'Acmt.006.01':
     case 'Trf.002.01':
     case 'Trf.004.01':
     case 'Stmt.006.01':

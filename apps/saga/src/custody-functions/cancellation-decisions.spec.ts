@@ -1,7 +1,7 @@
 import type { Completion } from '../engine/saga-flow';
 import { decideCancellation } from './cancellation-decisions';
 
-const base: Completion = { callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', bankCode: '1021000', function: 'CANCEL_CUSTODY', serialNo: '20261207100000000001', outcome: 'REPLIED' };
+const base: Completion = { callId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', bankCode: '1021000', function: 'CANCEL_DESIGNATION', serialNo: '20261207100000000001', outcome: 'REPLIED' };
 
 describe('F-3.8 S: the saga after an 11004 call', () => {
   it('0000: the bank closed the custody account, the relationship is cancelled', () => {

@@ -43,7 +43,7 @@ describe('F-3.8 S: the cancellation saga (real PostgreSQL)', () => {
   function request(): CustodyCancellationRequest {
     return {
       functionId: randomUUID(),
-      function: 'CANCEL_CUSTODY',
+      function: 'CANCEL_DESIGNATION',
       serialNo: `2026120710${Date.now().toString().slice(-10)}`,
       bankCode: BANK,
       fundAccountNo: uniqueFundAccountNo(),
@@ -64,7 +64,7 @@ describe('F-3.8 S: the cancellation saga (real PostgreSQL)', () => {
   const closed = (r: CustodyCancellationRequest) => db.dataSource.transaction((m) => answers.decided(m, { ...ledger(r), decision: 'CLOSED', balance: Money.zero() }));
   const reopened = (r: CustodyCancellationRequest) => db.dataSource.transaction((m) => answers.reopened(m, ledger(r)));
   const complete = (call: Record<string, unknown>, rest: Record<string, unknown>) =>
-    db.dataSource.transaction((m) => engine.onCallCompleted(m, { callId: call.callId as string, bankCode: BANK, function: 'CANCEL_CUSTODY', serialNo: call.serialNo as string, outcome: 'REPLIED', ...rest }));
+    db.dataSource.transaction((m) => engine.onCallCompleted(m, { callId: call.callId as string, bankCode: BANK, function: 'CANCEL_DESIGNATION', serialNo: call.serialNo as string, outcome: 'REPLIED', ...rest }));
   const row = async (r: CustodyCancellationRequest): Promise<{ state: string; text: string }> =>
     (await db.dataSource.query(`SELECT state, payload::text AS text FROM saga.sagas WHERE subject_id = $1`, [r.functionId]))[0];
 
@@ -80,10 +80,10 @@ describe('F-3.8 S: the cancellation saga (real PostgreSQL)', () => {
     await closed(r);
     const [call, ...more] = await calls(r);
     expect(more).toEqual([]);
-    expect(call).toMatchObject({ function: 'CANCEL_CUSTODY', serialNo: r.serialNo, businessDate: D, resend: false, fundAccountNo: r.fundAccountNo, bankAccountNo: '6222000033334444', balanceLeaving: '0.00', customer: { name: '张三', idNumber: SEALED_ID_NUMBER } });
+    expect(call).toMatchObject({ function: 'CANCEL_DESIGNATION', serialNo: r.serialNo, businessDate: D, resend: false, fundAccountNo: r.fundAccountNo, bankAccountNo: '6222000033334444', balanceLeaving: '0.00', customer: { name: '张三', idNumber: SEALED_ID_NUMBER } });
 
     await complete(call, { returnCode: '0000', bankSerialNo: 'B7001' });
-    expect(await verdicts(r)).toEqual([expect.objectContaining({ functionId: r.functionId, function: 'CANCEL_CUSTODY', status: 'SUCCEEDED', bankSerialNo: 'B7001', businessDate: D, serialNo: r.serialNo })]);
+    expect(await verdicts(r)).toEqual([expect.objectContaining({ functionId: r.functionId, function: 'CANCEL_DESIGNATION', status: 'SUCCEEDED', bankSerialNo: 'B7001', businessDate: D, serialNo: r.serialNo })]);
     expect(await row(r)).toMatchObject({ state: 'DONE' });
     expect((await row(r)).text).not.toContain(SEALED_ID_NUMBER.sealed);
     expect(await reopenings(r)).toEqual([]);

@@ -3,6 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionRequest } from '@custody/contracts';
 import { BankBalanceQuerySaga } from './bank-balance-query.saga';
 import { CustodyCancellationSaga } from './custody-cancellation.saga';
+import { IdentityCheckSaga } from './identity-check.saga';
+import { StatusChangeSaga } from './status-change.saga';
 
 /** Starts the flow of a broker-started account function (`custody.function-requested`), one saga kind per function. */
 @Injectable()
@@ -10,14 +12,20 @@ export class CustodyFunctionStarter {
   constructor(
     private readonly bankBalanceQueries: BankBalanceQuerySaga,
     private readonly cancellations: CustodyCancellationSaga,
+    private readonly identityChecks: IdentityCheckSaga,
+    private readonly statusChanges: StatusChangeSaga,
   ) {}
 
   async start(manager: EntityManager, request: CustodyFunctionRequest): Promise<void> {
     switch (request.function) {
       case 'QUERY_BANK_BALANCE':
         return this.bankBalanceQueries.start(manager, request);
-      case 'CANCEL_CUSTODY':
+      case 'CANCEL_DESIGNATION':
         return this.cancellations.start(manager, request);
+      case 'IDENTITY_CHECK':
+        return this.identityChecks.start(manager, request);
+      case 'CHANGE_ACCOUNT_STATUS':
+        return this.statusChanges.start(manager, request);
     }
   }
 }

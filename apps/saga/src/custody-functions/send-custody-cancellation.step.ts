@@ -27,7 +27,7 @@ export const sendCustodyCancellation = createStep('send-custody-cancellation', a
   new StepResponse<BankCallCommand, undefined>(
     {
       bankCode: ctx.saga.bank_code,
-      function: 'CANCEL_CUSTODY',
+      function: 'CANCEL_DESIGNATION',
       serialNo: call.serialNo,
       businessDate: call.businessDate,
       resend: call.resend,

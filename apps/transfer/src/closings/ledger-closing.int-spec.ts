@@ -31,7 +31,7 @@ describe('F-3.8: the ledger closed for a cancellation (real PostgreSQL)', () => 
   const reopen = (request: LedgerClosingRequest) => db.dataSource.transaction((m) => testbed.closings.reopen(m, request));
   const cancelled = (request: LedgerClosingRequest) =>
     db.dataSource.transaction((m) =>
-      testbed.projection.custodyFunctionResolved(m, { ...request, function: 'CANCEL_CUSTODY', serialNo: '20261207100000000001', status: 'SUCCEEDED', businessDate: testbed.businessDate }),
+      testbed.projection.custodyFunctionResolved(m, { ...request, function: 'CANCEL_DESIGNATION', serialNo: '20261207100000000001', status: 'SUCCEEDED', businessDate: testbed.businessDate }),
     );
 
   async function answers(topic: 'ledger.closing-decided' | 'ledger.reopened', functionId: string): Promise<Array<Record<string, unknown>>> {

@@ -20,6 +20,8 @@ export class LedgerAccount {
   @Column({ name: 'custody_status', type: 'text' }) custodyStatus!: string;
   /** 11011 (bank-protocol.md §4.1): a FROZEN or LOST relationship refuses transfers. */
   @Column({ name: 'account_status', type: 'text' }) accountStatus!: RelationshipAccountStatus;
+  /** F-12.3: account marked the relationship DORMANT; the ledger leaves S_CHK04 while it holds nothing. */
+  @Column({ type: 'boolean', default: false }) dormant!: boolean;
   /**
    * The broker-started function (F-3.8) that holds the ledger closed while the bank decides on the relationship: no
    * transfer and no hold until it ends; null when open.
