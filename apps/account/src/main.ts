@@ -14,12 +14,15 @@ import {
   primaryChangeRequested,
   primaryChangeResolved,
   relationshipBankAccountChanged,
+  relationshipCancellationAccepted,
+  relationshipLedgerClosed,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
+import { BankCancellationService } from './custody/bank-cancellation.service';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
@@ -43,6 +46,7 @@ void runDatabaseService({
     designationConfirmed,
     relationshipStatusChanged,
     relationshipBankAccountChanged,
+    relationshipCancellationAccepted,
     customerDataChanged,
     bankReplyReady,
   ],
@@ -56,6 +60,7 @@ void runDatabaseService({
     const statusChanges = app.get(StatusChangeService);
     const bankAccountChanges = app.get(BankAccountChangeService);
     const customerDataChanges = app.get(CustomerDataChangeService);
+    const cancellations = app.get(BankCancellationService);
     const bankDays = app.get(BankDays);
     const functions = app.get(CustodyFunctionRequests);
     return [
@@ -63,6 +68,7 @@ void runDatabaseService({
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
       on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+      on(relationshipLedgerClosed, (event, manager) => cancellations.ledgerClosed(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) => {
         const request = event.payload;
         switch (request.function) {
@@ -74,6 +80,8 @@ void runDatabaseService({
             return bankAccountChanges.handle(manager, request);
           case 'CHANGE_CUSTOMER':
             return customerDataChanges.handle(manager, request);
+          case 'CANCEL_DESIGNATION':
+            return cancellations.handle(manager, request);
         }
       }),
     ];

@@ -9,12 +9,14 @@ import {
   fundAccountOpened,
   primaryChangeRequested,
   relationshipBankAccountChanged,
+  relationshipCancellationAccepted,
   relationshipStatusChanged,
   transferOutcome,
 } from '@custody/contracts';
 import { on, type Subscription } from '@custody/service-kit';
 import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { BankDayProjection } from './day/bank-day.projection';
+import type { BankCancellationService } from './inbound/bank-cancellation.service';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import type { CustodyProjection } from './projections/custody-projection';
 import type { PrimaryChangeService } from './roles/primary-change.service';
@@ -28,8 +30,9 @@ export function transferSubscriptions(services: {
   bankDays: BankDayProjection;
   adjustments: AdjustmentService;
   primaryChanges: PrimaryChangeService;
+  cancellations: BankCancellationService;
 }): Subscription[] {
-  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges } = services;
+  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges, cancellations } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
@@ -39,6 +42,7 @@ export function transferSubscriptions(services: {
     on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(relationshipStatusChanged, (event, manager) => projection.relationshipStatusChanged(manager, event.payload)),
     on(relationshipBankAccountChanged, (event, manager) => projection.relationshipBankAccountChanged(manager, event.payload)),
+    on(relationshipCancellationAccepted, (event, manager) => cancellations.decide(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),

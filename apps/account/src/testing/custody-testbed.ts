@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@cus
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
+import { BankCancellationService } from '../custody/bank-cancellation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { CustomerDataChangeService } from '../custody/customer-data-change.service';
@@ -26,6 +27,7 @@ export interface CustodyTestbed {
   readonly statusChanges: StatusChangeService;
   readonly bankAccountChanges: BankAccountChangeService;
   readonly customerDataChanges: CustomerDataChangeService;
+  readonly cancellations: BankCancellationService;
   readonly bankDays: BankDays;
   /**
    * A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as
@@ -102,6 +104,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
     bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
     customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
+    cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
     bankDays,
     preDesignated,
     async designated(bankCode, options = {}) {

@@ -120,9 +120,10 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11003, 11005, 11006 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
+      // 11003, 11004, 11005, 11006 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
+      case 'CANCEL_DESIGNATION':
       case 'CHANGE_ACCOUNT_STATUS':
       case 'CHANGE_BANK_ACCOUNT':
       case 'CHANGE_CUSTOMER':

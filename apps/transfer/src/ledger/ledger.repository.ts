@@ -113,6 +113,15 @@ export class LedgerRepository {
     return rows[0]?.bank_code ?? null;
   }
 
+  /**
+   * F-3.8: the ledger's custody relationship is cancelled; every transfer on it is refused from now on (they admit
+   * only a DESIGNATED ledger). Its bank and bank account stay as they were, for its history and statements.
+   */
+  async close(manager: EntityManager, account: LedgerAccount): Promise<void> {
+    account.custodyStatus = 'CANCELLED';
+    await manager.query(`UPDATE transfer.ledger_accounts SET custody_status = 'CANCELLED' WHERE fund_account_no = $1 AND currency = $2`, [account.fundAccountNo, account.currency]);
+  }
+
   figures(account: LedgerAccount): LedgerFigures {
     return { balance: Money.fromDb(account.balance), held: Money.fromDb(account.held) };
   }

@@ -11,6 +11,7 @@ import { DayFilesRepository } from '../day-files/day-files.repository';
 import { DayFilesService } from '../day-files/day-files.service';
 import { HoldsService } from '../holds/holds.service';
 import { InternalTransferService } from '../internal/internal-transfer.service';
+import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
@@ -46,6 +47,7 @@ export interface TransferTestbed {
   readonly holds: HoldsService;
   readonly primaryChanges: PrimaryChangeService;
   readonly inbound: BankInitiatedTransferService;
+  readonly cancellations: BankCancellationService;
   readonly projection: CustodyProjection;
   readonly queries: TransferQueryService;
   readonly bankDays: BankDayProjection;
@@ -101,6 +103,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
+    cancellations: new BankCancellationService(ledger, transferRows, idempotency, outbox),
     projection,
     queries: new TransferQueryService(db.dataSource, transferRows),
     bankDays,

@@ -98,6 +98,18 @@ export class TransferRepository {
     return rows.length > 0 ? toTransfer(rows[0]) : null;
   }
 
+  /**
+   * Transfers of one fund ledger still PENDING or UNKNOWN (F-3.8: none may be in flight when it closes). The caller
+   * holds the ledger's row lock, under which every transfer of it starts, so none can begin unseen.
+   */
+  async countInFlight(manager: EntityManager, fundAccountNo: string, currency: string): Promise<number> {
+    const [{ open }]: Array<{ open: number }> = await manager.query(
+      `SELECT count(*)::int AS open FROM transfer.transfers WHERE fund_account_no = $1 AND currency = $2 AND status IN ('PENDING', 'UNKNOWN')`,
+      [fundAccountNo, currency],
+    );
+    return open;
+  }
+
   /** What settling may change, written as it is on `t` (the caller holds its row lock); updated_at is the statement's transaction's time, as TypeORM set it. */
   async writeSettled(manager: EntityManager, t: Transfer): Promise<void> {
     await manager.query(
