@@ -9,6 +9,7 @@ import {
   ledgerReopened,
   manualCaseRaised,
   primaryChangeResolved,
+  relationshipLedgerClosed,
   settlementInstructionRecorded,
   transferRequested,
 } from '@custody/contracts';
@@ -18,6 +19,7 @@ import { AdjustmentService } from './adjustments/adjustment.service';
 import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
+import { BankCancellationService } from './inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
@@ -42,6 +44,7 @@ void runDatabaseService({
     manualCaseRaised,
     primaryChangeResolved,
     ledgerActivityReported,
+    relationshipLedgerClosed,
   ],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
@@ -55,5 +58,6 @@ void runDatabaseService({
       primaryChanges: app.get(PrimaryChangeService),
       dormancy: app.get(LedgerDormancyService),
       closings: app.get(LedgerClosingService),
+      cancellations: app.get(BankCancellationService),
     }),
 });

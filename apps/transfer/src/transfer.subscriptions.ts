@@ -12,6 +12,7 @@ import {
   ledgerReopeningRequested,
   primaryChangeRequested,
   relationshipBankAccountChanged,
+  relationshipCancellationAccepted,
   relationshipMarkedDormant,
   relationshipStatusChanged,
   transferOutcome,
@@ -21,6 +22,7 @@ import type { AdjustmentService } from './adjustments/adjustment.service';
 import type { LedgerClosingService } from './closings/ledger-closing.service';
 import type { BankDayProjection } from './day/bank-day.projection';
 import type { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
+import type { BankCancellationService } from './inbound/bank-cancellation.service';
 import type { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import type { CustodyProjection } from './projections/custody-projection';
 import type { PrimaryChangeService } from './roles/primary-change.service';
@@ -36,8 +38,9 @@ export function transferSubscriptions(services: {
   primaryChanges: PrimaryChangeService;
   dormancy: LedgerDormancyService;
   closings: LedgerClosingService;
+  cancellations: BankCancellationService;
 }): Subscription[] {
-  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges, dormancy, closings } = services;
+  const { projection, transfers, inbound, bankDays, adjustments, primaryChanges, dormancy, closings, cancellations } = services;
   return [
     on(fundAccountOpened, (event, manager) => projection.fundAccountOpened(manager, event.payload)),
     on(customerRenamed, (event, manager) => projection.customerRenamed(manager, event.payload)),
@@ -49,6 +52,7 @@ export function transferSubscriptions(services: {
     on(designationConfirmed, (event, manager) => projection.designationConfirmed(manager, event.payload)),
     on(relationshipStatusChanged, (event, manager) => projection.relationshipStatusChanged(manager, event.payload)),
     on(relationshipBankAccountChanged, (event, manager) => projection.relationshipBankAccountChanged(manager, event.payload)),
+    on(relationshipCancellationAccepted, (event, manager) => cancellations.decide(manager, event.payload)),
     on(transferOutcome, (event, manager) => transfers.applyOutcome(manager, event.payload)),
     on(bankRequestReceived, (event, manager) => inbound.handle(manager, event.payload)),
     on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),

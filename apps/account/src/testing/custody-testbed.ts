@@ -15,6 +15,7 @@ import { DormantMarkingService } from '../conversion/dormant-marking.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
 import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
+import { BankCancellationService } from '../custody/bank-cancellation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
 import { CustodyFunctionRequests } from '../custody/custody-function-requests';
@@ -41,6 +42,7 @@ export interface CustodyTestbed {
   readonly bankIdentityChecks: BankIdentityCheckService;
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
+  readonly cancellations: BankCancellationService;
   readonly bankDays: BankDays;
   /** Customer conversion (domain.md §12) over the same books: its worker is only run by the test (`runOnce`). */
   readonly conversion: {
@@ -134,6 +136,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(functions), new BrokerStatusChangeRecorder(functions)),
+    cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
     bankDays,
     conversion: {
       batches,

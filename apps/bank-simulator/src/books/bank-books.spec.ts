@@ -751,11 +751,11 @@ describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
     books.designate(designation({ openingBalance: money(openingBalance) }));
   }
 
-  it('profile §4.1: a custody account holding exactly ScBal (0.00) closes: CLOSED, out of the summary (I4), its transfers find no link (1016)', () => {
+  it('profile §4.1: a custody account holding exactly ScBal (0.00) closes: CANCELLED, out of the summary (I4), its transfers find no link (1016)', () => {
     designated();
     const outcome = books.cancelCustody(cancellation());
     expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11004', status: 'SUCCEEDED', returnCode: '0000', bankAccountNo: '6222000000000001', booked: true } });
-    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CLOSED', balance: money('0.00') })]);
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', balance: money('0.00') })]);
     expect(summary()).toBe('0.00');
     expect(books.invariantBreaks()).toEqual([]);
     expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
@@ -803,7 +803,7 @@ describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
     openAccount();
     books.preDesignate(preDesignation({ openingBalance: money('0.00') }));
     expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: undefined })))).toBe('0000');
-    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CLOSED', bankAccountNo: null })]);
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: null })]);
   });
 
   it('profile §4 idempotency: the same Ref again replays 0000 and closes nothing more; a new designation of the fund account opens a new custody account', () => {
@@ -812,7 +812,7 @@ describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
     books.cancelCustody(request);
     expect(books.cancelCustody(request)).toMatchObject({ kind: 'replayed', record: { returnCode: '0000' } });
     expect(codeOf(books.designate(designation({ openingBalance: money('15.00') })))).toBe('0000');
-    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CLOSED', 'NORMAL']);
+    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CANCELLED', 'NORMAL']);
     expect(summary()).toBe('15.00');
   });
 });
@@ -990,5 +990,70 @@ describe('11011 S: the broker changes a custody account’s status', () => {
   ])('1016 for %s', (_what, overrides) => {
     expect(codeOf(change('FROZEN', overrides))).toBe('1016');
     expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+  });
+});
+
+describe('F-3.8 B cancellation (11004)', () => {
+  const cancellation = { fundAccountNo: '100000000001', currency: 'CNY' as Currency };
+
+  function designated() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  it("F-3.8: on the broker's 0000 the custody account closes (CANCELLED): no transfer finds it, and the fund account may be designated here again", () => {
+    designated();
+    const record = started(books.beginCancellation(cancellation));
+    expect(record).toMatchObject({ instrCd: '11004', status: 'PENDING', bankAccountNo: '6222000000000001', amount: Money.zero(), custodyAccountNo: expect.any(String), ref: { issuerType: 'B' } });
+    expect(books.cancellationHolderOf(record)).toEqual(HOLDER);
+    expect(books.settleCancellation(record.ref, { returnCode: '0000', counterpartSerial: 'S1' })).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: '6222000000000001', balance: Money.zero() })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+    expect(books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('10.00') })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    expect(codeOf(books.designate(designation()))).toBe('0000');
+    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CANCELLED', 'NORMAL']);
+  });
+
+  it('F-3.8: a pre-designated custody account is asked about without a bank account, its holder the identity the broker sent, and closes on 0000', () => {
+    books.preDesignate(preDesignation({ openingBalance: money('0.00') }));
+    const record = started(books.beginCancellation(cancellation));
+    expect(record.bankAccountNo).toBeUndefined();
+    expect(books.cancellationHolderOf(record)).toEqual(HOLDER);
+    books.settleCancellation(record.ref, { returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: null })]);
+  });
+
+  it("profile §4.1: the broker's refusal (5316 a balance) or no answer (9014) leaves the custody account open and its money where it is", () => {
+    designated();
+    books.bankToSecurities(transfer('100.00'));
+    for (const returnCode of ['5316', '9014']) {
+      const record = started(books.beginCancellation(cancellation));
+      expect(books.settleCancellation(record.ref, { returnCode })).toMatchObject({ status: 'FAILED', returnCode });
+      expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', balance: Money.parse('100.00') })]);
+    }
+    expect(codeOf(books.securitiesToBank(transfer('100.00')))).toBe('0000');
+  });
+
+  it("profile §4.1: the money checks are the broker's: the bank asks it about a custody account that still holds money, a frozen one, or a fund account it holds no custody of when the customer names their bank account", () => {
+    designated();
+    books.bankToSecurities(transfer('100.00'));
+    expect(books.beginCancellation(cancellation)).toMatchObject({ kind: 'started' });
+    openAccount('6222000000000002');
+    const unknown = started(books.beginCancellation({ fundAccountNo: '100000000009', currency: 'CNY', bankAccountNo: '6222000000000002' }));
+    expect(unknown).toMatchObject({ bankAccountNo: '6222000000000002', custodyAccountNo: undefined });
+    expect(books.cancellationHolderOf(unknown)).toEqual(HOLDER);
+    // A 0000 for a custody account the bank does not hold is a break between the two books, for an operator.
+    expect(books.settleCancellation(unknown.ref, { returnCode: '0000' })).toMatchObject({ status: 'MANUAL' });
+  });
+
+  it.each([
+    ['a bank account it does not have', '1014', { bankAccountNo: '6222000000000009' }],
+    ['a bank account other than the linked one', '1016', { bankAccountNo: '6222000000000002' }],
+    ['neither a custody account of the fund account nor a bank account', '1016', { fundAccountNo: '100000000009' }],
+  ])('F-3.8: the bank asks nothing of the broker for %s (%s)', (_case, code, fields) => {
+    designated();
+    openAccount('6222000000000002');
+    expect(books.beginCancellation({ ...cancellation, ...fields })).toMatchObject({ kind: 'refused', returnCode: code });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
   });
 });

@@ -283,6 +283,25 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(snap.chk02.map((r) => r.fundAccountNo)).toEqual([FUND_ACCOUNT]);
   });
 
+  it('§5: a cancellation of D (11004 B) is a CHK03 record with 金额 0 and the bank account; its relationship a CHK02 record cancelled (2) with the account it had', () => {
+    const cancellation = started(books.beginCancellation({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY' }));
+    books.settleCancellation(cancellation.ref, { returnCode: '0000', counterpartSerial: 'S7' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03).toContainEqual(
+      expect.objectContaining({ functionCode: '11004', initiator: 'B', bankSerialNo: cancellation.ref.serial, brokerSerialNo: 'S7', bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    );
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, status: '2' })]);
+  });
+
+  it('§5: a cancellation the broker refused is listed nowhere', () => {
+    const before = snapshot();
+    const cancellation = started(books.beginCancellation({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY' }));
+    books.settleCancellation(cancellation.ref, { returnCode: '5316' });
+    expect(snapshot()).toEqual(before);
+  });
+
   it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
     brokerTransfer('12001', '100.00');
     books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });

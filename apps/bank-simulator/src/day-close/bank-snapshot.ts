@@ -22,11 +22,12 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  * - CHK01: every transfer function (12001–12004) of D whose own movement is on the bank's books — whoever
  *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
  *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
- * - CHK02: one record per relationship a successful account function touched on D, its state now.
+ * - CHK02: one record per relationship a successful account function touched on D, its state now (an 11004's
+ *   cancelled, with the bank account it had).
  * - CHK03: one record per successful account function of D (this bank offers the broker 11001, 11002, 11004 and
  *   11011); a pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker
- *   sent; an 11006 names the new bank account; a cancellation (11004) names the custody account it closed and its bank
- *   account (blank if pre-designated).
+ *   sent; an 11006 names the new bank account; a cancellation (11004, either initiator) names the custody account it
+ *   closed and its bank account (blank if pre-designated).
  */
 
 /** The two institutions every record names. */
@@ -50,11 +51,11 @@ export interface BankDaySnapshot {
 }
 
 /** 存管状态 (§7.13) of a custody account: `0` designated, `1` pre-designated, `2` cancelled (as the broker's CHK02 writes them). */
-const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1', CLOSED: '2' };
+const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1', CANCELLED: '2' };
 
 /**
- * The account functions this bank lists in CHK03: the broker's designation, pre-designation and cancellation, its own
- * 11003, 11005 and 11006, and 11011 either way.
+ * The account functions this bank lists in CHK03: the broker's designation and pre-designation, its own 11003, 11005
+ * and 11006, and 11004 and 11011 either way.
  */
 const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CANCEL_DESIGNATION, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, CHANGE_ACCOUNT_STATUS];
 

@@ -64,7 +64,7 @@ describe('F-3.8 S: an 11004 from the broker', () => {
     const reply = await handler.handle({ message, seqNo: 1, dup: false }, connection, session);
 
     expect(reply).toMatchObject({ name: 'Acmt.004.01', body: { Rst: { Code: '0000' }, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' } });
-    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CLOSED' })]);
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED' })]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { LedgerClosingPurpose, LedgerClosingRefusalCode, LedgerClosingRequest, RelationshipAccountStatus } from '@custody/contracts';
 import type { Money } from '@custody/money';
+import { brokerCancellationRefusal, type LedgerCancellationFacts } from '../ledger/cancellation-rules';
 
 /** What the ledger holds when a function asks to close it, read under its row lock. */
 export interface ClosingFacts {
@@ -26,10 +27,10 @@ export type ClosingDecision =
 const LINKED = ['DESIGNATED', 'PRE_DESIGNATED'];
 
 /**
- * Whether the ledger may be closed for the function (domain.md F-3.8: only with zero balance, nothing held or frozen,
- * no transfer in flight). It must be linked to the bank the function is sent to, not closed for another function,
- * and its relationship not frozen or lost (11011: RELATIONSHIP_FROZEN, as transfers are refused). A cancellation's
- * refusal names every reason that holds, so the customer learns at once what to settle first.
+ * Whether the ledger may be closed for the function: it must be linked to the bank the function is sent to and not
+ * closed for another function; then what holds it open is F-3.8's one list (ledger/cancellation-rules.ts): a frozen
+ * or lost relationship (RELATIONSHIP_FROZEN, as transfers are refused), else every obstacle in one
+ * CANCELLATION_REFUSED, so the customer learns at once what to settle first.
  */
 export function closingDecision(request: Pick<LedgerClosingRequest, 'functionId' | 'bankCode' | 'fundAccountNo' | 'currency' | 'purpose'>, facts: ClosingFacts): ClosingDecision {
   const { ledger } = facts;
@@ -40,25 +41,20 @@ export function closingDecision(request: Pick<LedgerClosingRequest, 'functionId'
   if (ledger.closedFor !== null && ledger.closedFor !== request.functionId) {
     return { decision: 'REFUSE', code: 'RELATIONSHIP_CHANGING', message: `${which} is closed for another change of its relationship, which the bank has not answered yet` };
   }
-  if (ledger.accountStatus !== 'NORMAL') {
+  const refusal = cancellationRefusalFor(request.purpose, { accountStatus: ledger.accountStatus, transfersInFlight: facts.transfersInFlight, tradingHeld: facts.tradingHeld, balance: ledger.balance });
+  if (refusal?.code === 'RELATIONSHIP_FROZEN') {
     return { decision: 'REFUSE', code: 'RELATIONSHIP_FROZEN', message: `${which} is ${ledger.accountStatus} at bank ${request.bankCode} (11011): the bank sets it normal first` };
   }
-  const reasons = leftOnTheLedger(request.purpose, ledger.balance, facts);
-  if (reasons.length > 0) {
-    return { decision: 'REFUSE', code: 'CANCELLATION_REFUSED', message: `${which} cannot be cancelled: ${reasons.join('; ')} (domain.md F-3.8: the customer withdraws everything first)` };
+  if (refusal) {
+    return { decision: 'REFUSE', code: refusal.code, message: `${which} cannot be cancelled: ${refusal.detail} (domain.md F-3.8: the customer withdraws everything first)` };
   }
   return { decision: 'CLOSE', balance: ledger.balance };
 }
 
-/** What keeps a cancellation from closing the ledger, in the words its `detail` gives: in flight, hold, balance. */
-function leftOnTheLedger(purpose: LedgerClosingPurpose, balance: Money, facts: ClosingFacts): string[] {
+/** What keeps the ledger from closing for the purpose (ledger/cancellation-rules.ts for a cancellation). */
+function cancellationRefusalFor(purpose: LedgerClosingPurpose, facts: LedgerCancellationFacts): ReturnType<typeof brokerCancellationRefusal> {
   switch (purpose) {
-    case 'CANCELLATION': {
-      const reasons: string[] = [];
-      if (facts.transfersInFlight > 0) reasons.push(`${facts.transfersInFlight} transfer(s) in flight`);
-      if (!facts.tradingHeld.isZero()) reasons.push(`a hold of ${facts.tradingHeld.toString()}`);
-      if (!balance.isZero()) reasons.push(`a balance of ${balance.toString()}`);
-      return reasons;
-    }
+    case 'CANCELLATION':
+      return brokerCancellationRefusal(facts);
   }
 }

@@ -35,6 +35,11 @@ export const BROKER_CODES = {
   NO_RELATIONSHIP: '2013',
   /** 资金账户状态不正常: the relationship is frozen or reported lost (bank-protocol.md §4.1 "11011"). */
   ACCOUNT_ABNORMAL: '2010',
+  /**
+   * 对应关系状态错: the relationship is being changed (F-3.8: the broker's own 11004 holds the ledger closed while the
+   * bank answers it), as account answers a bank's request on a relationship whose designation still awaits the bank.
+   */
+  RELATIONSHIP_CHANGING: '3003',
   BANK_ACCOUNT_MISMATCH: '3001',
   CURRENCY_WRONG: '3011',
   MESSAGE_FORMAT: '2044',
@@ -120,9 +125,10 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11003, 11005, 11006, 11007 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
+      // 11003, 11004, 11005, 11006, 11007 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
+      case 'CANCEL_DESIGNATION':
       case 'CHANGE_ACCOUNT_STATUS':
       case 'CHANGE_BANK_ACCOUNT':
       case 'CHANGE_CUSTOMER':

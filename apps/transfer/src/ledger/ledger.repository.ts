@@ -114,8 +114,10 @@ export class LedgerRepository {
   }
 
   /**
-   * F-3.8: the relationship is cancelled at the bank; the ledger is open (nothing can move on it: no relationship) and
-   * keeps its last bank and bank account as the record of what it was linked to. The caller holds its lock.
+   * F-3.8 (either side's 11004): the relationship is cancelled at the bank; the ledger is no longer closed for a
+   * function, and every transfer on it is refused from now on (they admit only a DESIGNATED ledger). It keeps its last
+   * bank and bank account as the record of what it was linked to, for its history and statements. The caller holds its
+   * lock.
    */
   async cancel(manager: EntityManager, account: LedgerAccount): Promise<void> {
     account.custodyStatus = 'CANCELLED';

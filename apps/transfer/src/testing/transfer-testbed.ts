@@ -13,6 +13,7 @@ import { DayFilesRepository } from '../day-files/day-files.repository';
 import { DayFilesService } from '../day-files/day-files.service';
 import { HoldsService } from '../holds/holds.service';
 import { InternalTransferService } from '../internal/internal-transfer.service';
+import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
@@ -50,6 +51,7 @@ export interface TransferTestbed {
   readonly holds: HoldsService;
   readonly primaryChanges: PrimaryChangeService;
   readonly inbound: BankInitiatedTransferService;
+  readonly cancellations: BankCancellationService;
   readonly projection: CustodyProjection;
   readonly closings: LedgerClosingService;
   readonly queries: TransferQueryService;
@@ -108,6 +110,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
+    cancellations: new BankCancellationService(ledger, transferRows, idempotency, outbox),
     projection,
     closings,
     queries: new TransferQueryService(db.dataSource, transferRows),

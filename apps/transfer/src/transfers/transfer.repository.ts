@@ -79,7 +79,11 @@ function toTransfer(row: TransferRow): Transfer {
  */
 @Injectable()
 export class TransferRepository {
-  /** The ledger's own transfers still PENDING or UNKNOWN (index transfers_open_by_account). */
+  /**
+   * The ledger's own transfers still PENDING or UNKNOWN (index transfers_open_by_account; F-3.8: none may be in flight
+   * when it closes). The caller holds the ledger's row lock, under which every transfer of it starts, so none can
+   * begin unseen.
+   */
   async countInFlight(manager: EntityManager, fundAccountNo: string, currency: string): Promise<number> {
     const [{ n }]: Array<{ n: number }> = await manager.query(
       `SELECT count(*)::int AS n FROM transfer.transfers WHERE fund_account_no = $1 AND currency = $2 AND status IN ('PENDING', 'UNKNOWN')`,

@@ -76,6 +76,12 @@ export class TransferService {
         `fund account ${body.fundAccountNo} is pre-designated at bank ${account.bankCode} in ${body.currency}: transfers open once the customer confirms the designation at the bank (F-3.1, F-3.2)`,
       );
     }
+    if (account.custodyStatus === 'CANCELLED') {
+      throw new DomainError(
+        'RELATIONSHIP_NOT_ACTIVE',
+        `fund account ${body.fundAccountNo}'s custody relationship with bank ${account.bankCode} in ${body.currency} is cancelled (F-3.8): no transfer until a new designation`,
+      );
+    }
     if (account.custodyStatus !== 'DESIGNATED' || !account.bankCode || !account.bankAccountNo) {
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated custodian bank in ${body.currency}`);
     }
