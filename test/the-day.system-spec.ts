@@ -68,7 +68,10 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     // Account functions of the day at bank B (issue 10): a pre-designation (11002) the customer then confirms at the
     // counter (11003 B), another left pre-designated, a freeze lifted again (11011 B twice), an operator's loss
     // report lifted again (11011 S twice), a change of the bank settlement account (11006 B: CHK02 and CHK03 carry the
-    // new one) and of the customer's data (11005 B), and an 11005 the broker refuses (2009, listed by neither side);
+    // new one) and of the customer's data (11005 B), an 11005 the broker refuses (2009, listed by neither side), a
+    // designation cancelled the same day at zero by the broker (11001, then 11004 S with ScBal 0: CHK02 存管状态 2), the
+    // cancellation of a relationship at the bank's counter (11004 B: CHK02 lists it cancelled, CHK03 with 金额 0; CHK04
+    // and the bank's DIF04 no longer compare it) and one the broker refuses (5316, a balance: listed by neither side);
     // both sides list them in CHK02/CHK03, and bank B reconciles with no break.
     const confirmed = await preDesignatedAt(B);
     await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
@@ -86,6 +89,12 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     expect((await ctx.banks[B].startCustomerDataChange({ fundAccountNo: confirmed.fundAccountNo, name: '赵六一', mobile: '13900000000' })).body).toMatchObject({ returnCode: '0000' });
     expect((await ctx.banks[B].startCustomerDataChange({ fundAccountNo: confirmed.fundAccountNo, idNumber: '110101199001010000' })).body).toMatchObject({ returnCode: '2009' });
     await preDesignatedAt(B);
+    const cancelledByUs = await ctx.newDesignation(B, '1000.00');
+    const cancellation = await ctx.api.call<{ status: string }>('POST', '/v1/custody/cancellations?waitMs=15000', { requestId: randomUUID(), fundAccountNo: cancelledByUs.fundAccountNo, currency: 'CNY' });
+    expect(cancellation.body).toMatchObject({ status: 'CANCELLED' });
+    const cancelled = await preDesignatedAt(B);
+    expect((await ctx.banks[B].startCancellation({ fundAccountNo: cancelled.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
+    expect((await ctx.banks[B].startCancellation({ fundAccountNo: atB.fundAccountNo })).body).toMatchObject({ returnCode: '5316' });
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });

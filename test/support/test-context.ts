@@ -38,7 +38,7 @@ export interface BankBooks {
   summary: Record<string, string>;
   custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string; accountState: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
-  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string }>;
 }
 
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
@@ -113,8 +113,16 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/customer-data-changes', input);
   }
 
-  /** The bank asks again, under its serial, an 11006 (`bank-account-changes`) or 11005 (`customer-data-changes`) it sent. */
-  async resendAccountFunction(kind: 'bank-account-changes' | 'customer-data-changes', serialNo: string) {
+  /**
+   * F-3.8 B (11004): the customer cancels the fund account's custody at the counter, naming `bankAccountNo` (by default
+   * the one its custody account is linked to; none for a pre-designated one).
+   */
+  async startCancellation(input: { fundAccountNo: string; bankAccountNo?: string; currency?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; code?: string }>('POST', '/bank-initiated/cancellations', { currency: 'CNY', ...input });
+  }
+
+  /** The bank asks again, under its serial, an 11006 (`bank-account-changes`), 11005 (`customer-data-changes`) or 11004 (`cancellations`) it sent. */
+  async resendAccountFunction(kind: 'bank-account-changes' | 'customer-data-changes' | 'cancellations', serialNo: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/${kind}/${serialNo}/resend`);
   }
 

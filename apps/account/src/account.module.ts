@@ -12,15 +12,18 @@ import { DormantMarkingRepository } from './conversion/dormant-marking.repositor
 import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { AccountFunctionRepository } from './custody/account-function.repository';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
+import { BankCancellationService } from './custody/bank-cancellation.service';
 import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { CancellationService } from './custody/cancellation.service';
 import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recorder';
 import { BrokerStatusChangeService } from './custody/broker-status-change.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
+import { RelationshipCancellations } from './custody/relationship-cancellations';
 import { DesignationService } from './custody/designation.service';
 import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { IdentityCheckService } from './custody/identity-check.service';
@@ -50,8 +53,9 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankCancellationService,
         AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
+        RelationshipCancellations, CancellationService,
         AccountDayFileRepository, AccountDayFileService,
         // Customer conversion (domain.md §12).
         AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],

@@ -17,6 +17,8 @@ import {
   primaryChangeResolved,
   relationshipBankAccountChanged,
   relationshipMarkedDormant,
+  relationshipCancellationAccepted,
+  relationshipLedgerClosed,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
@@ -25,6 +27,7 @@ import { AccountModule } from './account.module';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { ConversionWorker } from './conversion/conversion.worker';
 import { DormantMarkingService } from './conversion/dormant-marking.service';
+import { BankCancellationService } from './custody/bank-cancellation.service';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
@@ -49,6 +52,7 @@ void runDatabaseService({
     designationConfirmed,
     relationshipStatusChanged,
     relationshipBankAccountChanged,
+    relationshipCancellationAccepted,
     customerDataChanged,
     bankReplyReady,
     dormancyCheckRequested,
@@ -65,6 +69,7 @@ void runDatabaseService({
     const bankAccountChanges = app.get(BankAccountChangeService);
     const customerDataChanges = app.get(CustomerDataChangeService);
     const bankIdentityChecks = app.get(BankIdentityCheckService);
+    const cancellations = app.get(BankCancellationService);
     const bankDays = app.get(BankDays);
     const functions = app.get(CustodyFunctionRequests);
     const dormantMarkings = app.get(DormantMarkingService);
@@ -74,6 +79,7 @@ void runDatabaseService({
       on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
       on(ledgerActivityReported, (event, manager) => dormantMarkings.applyReport(manager, event.payload)),
+      on(relationshipLedgerClosed, (event, manager) => cancellations.ledgerClosed(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) => {
         const request = event.payload;
         switch (request.function) {
@@ -87,6 +93,8 @@ void runDatabaseService({
             return customerDataChanges.handle(manager, request);
           case 'CHECK_IDENTITY':
             return bankIdentityChecks.handle(manager, request);
+          case 'CANCEL_DESIGNATION':
+            return cancellations.handle(manager, request);
         }
       }),
     ];

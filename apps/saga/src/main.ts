@@ -17,6 +17,10 @@ import {
   custodyFunctionResolved,
   designationRequested,
   designationResolved,
+  ledgerClosingDecided,
+  ledgerClosingRequested,
+  ledgerReopened,
+  ledgerReopeningRequested,
   transferOutcome,
   transferRequested,
 } from '@custody/contracts';
@@ -27,6 +31,7 @@ import { SagaEngine } from './engine/saga-engine';
 import { DayCloseService } from './day/day-close.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { LedgerClosingAnswers } from './custody-functions/ledger-closing-answers';
 import { DesignationSaga } from './designation/designation.saga';
 import { TimerPoller } from './engine/timer-poller';
 import { sagaRetention } from './saga-retention';
@@ -38,7 +43,7 @@ void runDatabaseService({
   name: 'saga',
   ...SAGA_SCHEMA,
   defaultPort: 7103,
-  produces: [transferOutcome, designationResolved, custodyFunctionResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
+  produces: [transferOutcome, designationResolved, custodyFunctionResolved, ledgerClosingRequested, ledgerReopeningRequested, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
   // Each bank's calls go to its own topic, which only that bank's adapter reads.
   producesPerBank: (bankCode) => [bankCallRequestedFor(bankCode)],
   module: (ctx) => SagaModule.register(ctx),
@@ -47,12 +52,15 @@ void runDatabaseService({
     const transfers = app.get(TransferSaga);
     const designations = app.get(DesignationSaga);
     const custodyFunctions = app.get(CustodyFunctionStarter);
+    const ledgerClosings = app.get(LedgerClosingAnswers);
     const banks = app.get(BankStatusService);
     const dayClose = app.get(DayCloseService);
     return [
       on(transferRequested, (event, manager) => transfers.start(manager, event.payload)),
       on(designationRequested, (event, manager) => designations.start(manager, event.payload)),
       on(custodyFunctionRequested, (event, manager) => custodyFunctions.start(manager, event.payload)),
+      on(ledgerClosingDecided, (event, manager) => ledgerClosings.decided(manager, event.payload)),
+      on(ledgerReopened, (event, manager) => ledgerClosings.reopened(manager, event.payload)),
       on(bankCallCompleted, (event, manager) => engine.onCallCompleted(manager, event.payload)),
       on(bankStatusReported, (event, manager) => banks.record(manager, event.payload)),
       on(brokerFilesReady, (event, manager) => dayClose.onBrokerFilesReady(manager, event.payload)),

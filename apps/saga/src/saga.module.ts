@@ -3,7 +3,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
+import { CustodyCancellationSaga } from './custody-functions/custody-cancellation.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { LedgerClosingAnswers } from './custody-functions/ledger-closing-answers';
 import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
 import { StatusChangeSaga } from './custody-functions/status-change.saga';
 import { BankStatusService } from './banks/bank-status';
@@ -52,11 +54,13 @@ export class SagaModule {
         TransferSaga,
         DesignationSaga,
         BankBalanceQuerySaga,
+        CustodyCancellationSaga,
         IdentityCheckSaga,
         StatusChangeSaga,
         CustodyFunctionStarter,
+        LedgerClosingAnswers,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

@@ -1,10 +1,25 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, custodyFunctionApplied, designationApplied, ledgerActivityReported, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import {
+  adjustmentChanged,
+  bankReplyReady,
+  custodyFunctionApplied,
+  designationApplied,
+  ledgerActivityReported,
+  ledgerClosingDecided,
+  ledgerReopened,
+  manualCaseRaised,
+  primaryChangeResolved,
+  relationshipLedgerClosed,
+  settlementInstructionRecorded,
+  transferRequested,
+} from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
+import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
+import { BankCancellationService } from './inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
@@ -17,7 +32,20 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved, ledgerActivityReported],
+  produces: [
+    transferRequested,
+    bankReplyReady,
+    designationApplied,
+    custodyFunctionApplied,
+    ledgerClosingDecided,
+    ledgerReopened,
+    settlementInstructionRecorded,
+    adjustmentChanged,
+    manualCaseRaised,
+    primaryChangeResolved,
+    ledgerActivityReported,
+    relationshipLedgerClosed,
+  ],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -29,5 +57,7 @@ void runDatabaseService({
       adjustments: app.get(AdjustmentService),
       primaryChanges: app.get(PrimaryChangeService),
       dormancy: app.get(LedgerDormancyService),
+      closings: app.get(LedgerClosingService),
+      cancellations: app.get(BankCancellationService),
     }),
 });

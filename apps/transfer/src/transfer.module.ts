@@ -19,6 +19,8 @@ import { AdjustmentRepository } from './adjustments/adjustment.repository';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { AdjustmentsController } from './adjustments/adjustments.controller';
 import { ManualCases } from './cases/manual-cases';
+import { LedgerClosingRepository } from './closings/ledger-closing.repository';
+import { LedgerClosingService } from './closings/ledger-closing.service';
 import { BankDayProjection } from './day/bank-day.projection';
 import { LedgerActivityRepository } from './dormancy/ledger-activity.repository';
 import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
@@ -27,6 +29,7 @@ import { DayFilesRepository } from './day-files/day-files.repository';
 import { DayFilesService } from './day-files/day-files.service';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
+import { BankCancellationService } from './inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
@@ -54,7 +57,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

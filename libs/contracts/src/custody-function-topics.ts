@@ -10,7 +10,7 @@ import { bankCodeSchema, businessDateSchema, currencySchema, money, relationship
  * compensations), the transfer service applies what the verdict means for the ledger, and account records it and
  * answers the caller. Designation (11001 S, 11002) keeps its own topics (`designation.*`).
  */
-export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS']);
+export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS', 'CANCEL_DESIGNATION']);
 export type CustodyFunction = z.infer<typeof custodyFunctionSchema>;
 
 /** What every broker-started account function names: the request, its serial, and the relationship it is about. */
@@ -57,10 +57,22 @@ export const statusChangeRequestSchema = z.object({
 });
 export type StatusChangeRequest = z.infer<typeof statusChangeRequestSchema>;
 
+/**
+ * F-3.8 S (11004, profile §4.1): the relationship to cancel as account holds it — the bank account (absent for a
+ * pre-designated one, whose 11004 carries no `BkAcct`) and the customer the 11004's `Cust` names (ID number sealed).
+ */
+export const custodyCancellationRequestSchema = z.object({
+  ...requestFields,
+  function: z.literal('CANCEL_DESIGNATION'),
+  bankAccountNo: z.string().min(1).optional(),
+  customer: z.object({ name: z.string().min(1), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string().min(1), idNumber: sealedSecretSchema }),
+});
+export type CustodyCancellationRequest = z.infer<typeof custodyCancellationRequestSchema>;
+
 export const custodyFunctionRequested = defineTopic(
   'custody.function-requested',
   1,
-  z.discriminatedUnion('function', [bankBalanceQueryRequestSchema, identityCheckRequestSchema, statusChangeRequestSchema]),
+  z.discriminatedUnion('function', [bankBalanceQueryRequestSchema, identityCheckRequestSchema, statusChangeRequestSchema, custodyCancellationRequestSchema]),
 );
 export type CustodyFunctionRequest = z.infer<typeof custodyFunctionRequested.schema>;
 

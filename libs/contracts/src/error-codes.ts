@@ -18,9 +18,17 @@ export const ERROR_CODES = {
   RELATIONSHIP_FROZEN: 422,
   /** bank-protocol.md §4.1 "11011": the status asked for is the one the relationship has; nothing was sent. */
   ACCOUNT_STATUS_UNCHANGED: 409,
-  /** api.md: a function that changes the relationship is still awaiting the bank; nothing was sent. */
+  /**
+   * api.md: a function that changes the relationship is still awaiting the bank; nothing was sent. domain.md F-3.6 /
+   * F-3.8: so is a transfer or hold while the ledger is closed for the bank's decision on the relationship.
+   */
   RELATIONSHIP_CHANGING: 409,
   RELATIONSHIP_EXISTS: 409,
+  /**
+   * domain.md F-3.8: a cancellation is refused while the fund ledger has a balance, a hold or a transfer in flight
+   * (`detail` says which); nothing was sent to the bank.
+   */
+  CANCELLATION_REFUSED: 422,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
   FUND_ACCOUNT_LIMIT_REACHED: 422,

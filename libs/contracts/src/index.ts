@@ -7,3 +7,4 @@ export * from './day-close-topics';
 export * from './bank-day';
 export * from './custody-function-topics';
 export * from './conversion-topics';
+export * from './ledger-closing-topics';

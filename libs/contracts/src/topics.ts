@@ -195,7 +195,7 @@ export const transferOutcome = defineTopic(
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
  * only a bank starts, 11011 (account status change), which either side starts, 11006 (bank account change) and
  * 11005 (customer data change), so far only as the bank starts them, 11009 (the bank settlement account's balance),
- * which only the broker starts, and 11007 (identity check), which either side starts.
+ * which only the broker starts, and 11007 (identity check) and 11004 (cancellation), which either side starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -204,6 +204,7 @@ export const bankFunctionSchema = z.enum([
   'DESIGNATE',
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
+  'CANCEL_DESIGNATION',
   'CHANGE_ACCOUNT_STATUS',
   'CHANGE_BANK_ACCOUNT',
   'CHANGE_CUSTOMER',
@@ -249,6 +250,11 @@ export const bankCallRequestedSchema = z.object({
     .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
     .optional(),
   openingBalance: money.optional(),
+  /**
+   * CANCEL_DESIGNATION (11004): `ScBal`, the balance leaving the custody account (profile §4.1) — 0.00 for a cancellation
+   * (F-3.8), the whole balance for a change of custodian bank (F-3.6).
+   */
+  balanceLeaving: money.optional(),
   /** CHANGE_ACCOUNT_STATUS (11011 S): the new status, sent in `ScAcct/Status` (profile §4.1). */
   accountStatus: relationshipAccountStatusSchema.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
@@ -440,9 +446,13 @@ const accountRequestFields = {
  * - F-3.4 B (11006): the old bank account in `bankAccountNo`, the new one (`NewBkAcct`) and, when the bank named
  *   them (`Cust`), the customer it identified, the ID number sealed;
  * - F-3.5 B (11005): the customer's new data (`Cust`: the full name and ID document, the contact data where the
- *   bank sent it), the ID number sealed, for every currency of the fund account.
+ *   bank sent it), the ID number sealed, for every currency of the fund account;
  * - F-3.11 B (11007): the identity the bank read off the customer's document, ID number sealed as for 11003, and the
- *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent).
+ *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent);
+ * - F-3.8 B (11004): the relationship of one currency to cancel, `bankAccountNo` absent when the bank named none (a
+ *   pre-designated relationship), and `leavingBalance`, the `ScBal` it sent (profile §4.1: absent or 0.00 for a
+ *   cancellation). Its `Cust` is not forwarded: the broker decides on the relationship and the ledger, not on who the
+ *   bank served (docs/design.md, F-3.8 B).
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
@@ -462,6 +472,7 @@ export const bankAccountRequestReceived = defineTopic(
       newBankAccountNo: z.string().optional(),
       customer: identitySchema.optional(),
     }),
+    z.object({ ...accountRequestFields, function: z.literal('CANCEL_DESIGNATION'), currency: z.string(), leavingBalance: money.optional() }),
     z.object({
       ...accountRequestFields,
       function: z.literal('CHANGE_CUSTOMER'),
@@ -533,6 +544,47 @@ export const relationshipBankAccountChanged = defineTopic(
     bankAccountNo: z.string().min(1),
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.8 B: account found the relationship the bank's 11004 names live at that bank and hands the decision to the
+ * transfer service, which holds what else a cancellation needs (zero balance, no hold, not frozen, no transfer in
+ * flight: domain.md F-3.8). The transfer service answers the bank (`bank.reply-ready` to `reply`): a refusal, or 0000
+ * once the ledger is closed in the same transaction, and then `relationship.ledger-closed` for account to mark the
+ * relationship CANCELLED. `businessDate` is the bank day the function belongs to (account's `dateOfBankFunction`),
+ * `bankSerialNo` the bank's serial, which also keys the ledger's answer for a repeat.
+ */
+export const relationshipCancellationAccepted = defineTopic(
+  'relationship.cancellation-accepted',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankSerialNo: serialNoSchema,
+    businessDate: businessDateSchema,
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.8 B: the transfer service closed the ledger of the relationship (it refuses every transfer from now on) and
+ * answered the bank 0000 in that transaction; account marks the relationship CANCELLED and records the day's 11004
+ * (B, `bankSerialNo`, on `businessDate`). Keyed by fund account, as the relationship's other events.
+ */
+export const relationshipLedgerClosed = defineTopic(
+  'relationship.ledger-closed',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankSerialNo: serialNoSchema,
+    businessDate: businessDateSchema,
   }),
 );
 

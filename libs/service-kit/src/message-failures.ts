@@ -48,10 +48,12 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   // The bank unfreezes (11011 back to normal).
   RELATIONSHIP_FROZEN: 'transient',
   // Thrown only at the HTTP edge (a broker-started 11011 or function still awaiting the bank); statuses change and
-  // functions settle.
+  // functions settle — a change of the relationship under way (F-3.8: its ledger closed) ends.
   ACCOUNT_STATUS_UNCHANGED: 'transient',
   RELATIONSHIP_CHANGING: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
+  // A ledger's balance, holds and transfers move with every other message of the account (F-3.8).
+  CANCELLATION_REFUSED: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 'transient',

@@ -6,6 +6,7 @@ import { awaitState, DomainError, SettledNotifications } from '@custody/service-
 import type { Currency } from '@custody/money';
 import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
 import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
+import { RelationshipCancellations } from './relationship-cancellations';
 
 /** What a broker-started function's request names when it is opened. */
 export interface OpenedFunction {
@@ -29,6 +30,7 @@ export class CustodyFunctionRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settled: SettledNotifications,
+    private readonly cancellations: RelationshipCancellations,
     private readonly statusChanges: BrokerStatusChangeRecorder,
   ) {}
 
@@ -38,15 +40,19 @@ export class CustodyFunctionRequests {
     return id;
   }
 
-  /** Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. */
+  /**
+   * Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. A
+   * function that changes the relationship changes it here, in the same transaction (F-3.8: CANCELLED, the day's 11004).
+   */
   async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     const request = await manager.findOne(CustodyFunctionRequest, { where: { id: verdict.functionId }, lock: { mode: 'pessimistic_write' } });
     if (!request || request.status !== 'PENDING') return;
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
-      request.answer = answerOf(request, verdict);
       // A function that changes a relationship changes it here, with its answer: the caller sees both or neither.
+      if (verdict.function === 'CANCEL_DESIGNATION') request.answer = await this.cancellations.cancelled(manager, request, verdict);
+      else request.answer = answerOf(request, verdict);
       if (verdict.function === 'CHANGE_ACCOUNT_STATUS') await this.statusChanges.record(manager, request, verdict);
     } else {
       request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
@@ -90,5 +96,8 @@ function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResol
     case 'CHANGE_ACCOUNT_STATUS':
       if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
       return { fundAccountNo: request.fundAccountNo, bankCode: request.bankCode, accountStatus: verdict.accountStatus, serialNo: request.serialNo };
+    case 'CANCEL_DESIGNATION':
+      // Its answer is the relationship it cancelled, given where it is cancelled (RelationshipCancellations).
+      throw new Error(`cancellation ${verdict.functionId} is answered by RelationshipCancellations`);
   }
 }

@@ -31,3 +31,10 @@ export class StatusChangeBody {
   @FundAccountNoField() fundAccountNo!: string;
   @ApiProperty({ enum: RELATIONSHIP_ACCOUNT_STATUSES }) @IsIn(RELATIONSHIP_ACCOUNT_STATUSES) accountStatus!: RelationshipAccountStatus;
 }
+
+/** `POST /v1/custody/cancellations` (F-3.8). */
+export class CancellationBody {
+  @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
+  @FundAccountNoField() fundAccountNo!: string;
+  @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
+}

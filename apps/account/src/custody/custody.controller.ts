@@ -6,7 +6,8 @@ import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
 import { BankBalanceQueryService } from './bank-balance-query.service';
 import { BrokerStatusChangeService } from './broker-status-change.service';
-import { BankBalanceQueryBody, IdentityCheckBody, StatusChangeBody } from './custody-function.dto';
+import { CancellationService } from './cancellation.service';
+import { BankBalanceQueryBody, CancellationBody, IdentityCheckBody, StatusChangeBody } from './custody-function.dto';
 import { CustodyFunctionRequests } from './custody-function-requests';
 import { DesignateBody, PreDesignateBody } from './designation.dto';
 import { DesignationService } from './designation.service';
@@ -23,6 +24,7 @@ export class CustodyController {
     private readonly functions: CustodyFunctionRequests,
     private readonly identityChecks: IdentityCheckService,
     private readonly statusChanges: BrokerStatusChangeService,
+    private readonly cancellations: CancellationService,
   ) {}
 
   /** F-3.3 S. 201 once the bank designated; a problem when it refused; 202 (status PENDING) if `waitMs` passed first. */
@@ -132,6 +134,33 @@ export class CustodyController {
       return { status: request.status };
     }
     return request.answer;
+  }
+
+  /**
+   * F-3.8 S: 201 with the relationship `CANCELLED` once the bank closed the custody account (11004) and the ledger is
+   * cancelled; a problem when it was refused — by the ledger (nothing was sent to the bank) or by the bank (the ledger
+   * is open again); 202 with `{ status: PENDING }` if `waitMs` passed first: the bank has not answered yet, the 11004
+   * is sent again until it does, and meanwhile the fund account takes no transfer or hold (`RELATIONSHIP_CHANGING`).
+   * The same `requestId` gets the first answer.
+   */
+  @Post('cancellations')
+  @HttpCode(201)
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json CANCELLATION_REFUSED: the fund ledger has a balance, a hold or a transfer in flight (detail says which; domain.md F-3.8); ' +
+      'RELATIONSHIP_FROZEN: frozen or reported lost (11011); RELATIONSHIP_NOT_ACTIVE: no relationship in that currency to cancel; ' +
+      "BANK_REJECTED with the bank's bankReturnCode (5316 balance differs, 5317 frozen, 5318 in flight at the bank). Nothing changed.",
+  })
+  @ApiConflictResponse({ description: 'problem+json RELATIONSHIP_CHANGING: a cancellation of the relationship is under way; IDEMPOTENCY_KEY_REUSED' })
+  async cancel(
+    @Body() body: CancellationBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.functionAnswer(await this.cancellations.cancel(body, principalOf(caller)), waitMs, res);
   }
 
   private async answer(id: string, waitMs: string | undefined, res: Response) {

@@ -128,4 +128,13 @@ export class AccountDayFileRepository {
     );
     return pending;
   }
+
+  /** F-3.8 S cancellations at the bank still awaiting its answer (index custody_function_requests_pending_cancellations). */
+  async pendingCancellations(bankCode: string): Promise<number> {
+    const [{ pending }]: Array<{ pending: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS pending FROM account.custody_function_requests WHERE bank_code = $1 AND function = 'CANCEL_DESIGNATION' AND status = 'PENDING'`,
+      [bankCode],
+    );
+    return pending;
+  }
 }

@@ -15,12 +15,14 @@ import { DormantMarkingService } from '../conversion/dormant-marking.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
 import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
+import { BankCancellationService } from '../custody/bank-cancellation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
 import { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { CustomerDataChangeService } from '../custody/customer-data-change.service';
 import { DesignationService } from '../custody/designation.service';
+import { RelationshipCancellations } from '../custody/relationship-cancellations';
 import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
 import { BankDays } from '../day/bank-days';
@@ -40,6 +42,7 @@ export interface CustodyTestbed {
   readonly bankIdentityChecks: BankIdentityCheckService;
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
+  readonly cancellations: BankCancellationService;
   readonly bankDays: BankDays;
   /** Customer conversion (domain.md §12) over the same books: its worker is only run by the test (`runOnce`). */
   readonly conversion: {
@@ -132,7 +135,8 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
     customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
-    functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new BrokerStatusChangeRecorder(functions)),
+    functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(functions), new BrokerStatusChangeRecorder(functions)),
+    cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
     bankDays,
     conversion: {
       batches,

@@ -114,6 +114,34 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     expect(() => prepareCall(call({ function: 'CHANGE_ACCOUNT_STATUS', amount: undefined, accountStatus: undefined }), fakeSecrets)).toThrow(CallMappingError);
   });
 
+  it('F-3.8 S: CANCEL_DESIGNATION is Acmt.003.01 11004 with the customer, the linked bank account without password, the fund account and ScBal 0.00 (profile §4.1)', () => {
+    const draft = message(
+      call({
+        function: 'CANCEL_DESIGNATION',
+        amount: undefined,
+        customer: { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('610103198001012435') },
+        balanceLeaving: Money.zero(),
+      }),
+    );
+    expect(draft).toMatchObject({ name: 'Acmt.003.01', instrCd: '11004', serial: SERIAL });
+    if (draft.name !== 'Acmt.003.01') throw new Error('expected Acmt.003.01');
+    expect(draft.body.Cust).toEqual({ Name: '张三', CertType: '10', CertId: '610103198001012435', Type: 'INVE' });
+    expect(draft.body.BkAcct).toEqual({ Id: '6222021234567890123', Type: '1' });
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(draft.body.Ccy).toBe('CNY');
+    expect(draft.body.ScBal).toEqual({ Type: '0', Bal: Money.zero() });
+  });
+
+  it('profile §4.1: a CANCEL_DESIGNATION of a pre-designated relationship goes without BkAcct; without ScBal or the customer it is never sent', () => {
+    const customer = { name: '李四', type: 'INDIVIDUAL' as const, idType: '10', idNumber: fakeSecrets.seal('110101199003074517') };
+    const draft = message(call({ function: 'CANCEL_DESIGNATION', amount: undefined, bankAccountNo: undefined, customer, balanceLeaving: Money.zero() }));
+    if (draft.name !== 'Acmt.003.01') throw new Error('expected Acmt.003.01');
+    expect(draft.body.BkAcct).toBeUndefined();
+    expect(() => prepareCall(call({ function: 'CANCEL_DESIGNATION', amount: undefined, customer, balanceLeaving: undefined }), fakeSecrets)).toThrow(CallMappingError);
+    expect(() => prepareCall(call({ function: 'CANCEL_DESIGNATION', amount: undefined, balanceLeaving: Money.zero() }), fakeSecrets)).toThrow(CallMappingError);
+    expect(() => prepareCall(call({ function: 'CANCEL_DESIGNATION', amount: undefined, customer, balanceLeaving: Money.parse('-1.00', 'signed') }), fakeSecrets)).toThrow(CallMappingError);
+  });
+
   it('F-4.2 S: SECURITIES_TO_BANK is Trf.001.01 12002 under the saga serial, with amount and accounts and no password when none is given', () => {
     const draft = message(call({}));
     expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12002', serial: SERIAL });

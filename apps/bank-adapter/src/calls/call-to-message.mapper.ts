@@ -31,7 +31,17 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.009.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
+export type CallRequestName =
+  | 'Acmt.001.01'
+  | 'Acmt.003.01'
+  | 'Acmt.005.01'
+  | 'Acmt.009.01'
+  | 'Trf.001.01'
+  | 'Trf.003.01'
+  | 'Trf.005.01'
+  | 'Stmt.001.01'
+  | 'Stmt.005.01'
+  | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -83,6 +93,19 @@ export type PreparedCall =
       readonly bankAccountNo: string;
       readonly fundAccountNo: string;
       readonly accountStatus: AccountStatus;
+    }
+  | {
+      /**
+       * F-3.8 (11004): `ScBal` is the balance leaving the custody account (0.00 for a cancellation); no bank account for
+       * a pre-designated relationship (profile §4.1), no password.
+       */
+      readonly kind: 'CUSTODY_CANCELLATION';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly bankAccountNo?: string;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+      readonly balanceLeaving: Money;
     }
   | {
       readonly kind: 'TRANSFER';
@@ -217,6 +240,16 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         bankPin: pinOf(secrets, required(call.bankPassword, 'bankPassword'), 'bankPassword'),
         fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         currency: required(call.currency, 'currency'),
+      };
+    case 'CANCEL_DESIGNATION':
+      return {
+        kind: 'CUSTODY_CANCELLATION',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        bankAccountNo: call.bankAccountNo,
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+        balanceLeaving: amountOf(required(call.balanceLeaving, 'balanceLeaving'), 'non-negative', 'balanceLeaving'),
       };
     case 'BANK_TO_SECURITIES':
     case 'SECURITIES_TO_BANK': {
@@ -359,6 +392,20 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           ScAcct: fundAccount(prepared.fundAccountNo),
           Ccy: prepared.currency,
           Dgst: '查询银行余额',
+        },
+      };
+    case 'CUSTODY_CANCELLATION':
+      return {
+        name: 'Acmt.003.01',
+        instrCd: INSTRUCTION_CODES.CANCEL_DESIGNATION,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          ...(prepared.bankAccountNo ? { BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined) } : {}),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          ScBal: { Type: '0' as const, Bal: prepared.balanceLeaving },
+          Dgst: '撤销存管',
         },
       };
     case 'IDENTITY_CHECK':

@@ -2,7 +2,7 @@ import { INSTRUCTION_CODES } from '@custody/bank-protocol';
 import { Money } from '@custody/money';
 import { BANK_CODE, bankReplyHeaderFor } from '../testing/bank-session.fake';
 import type { BankCall } from './bank-call.types';
-import { replyToCompletion } from './reply-to-completion.mapper';
+import { completionBase as completionBaseOf, replyToCompletion } from './reply-to-completion.mapper';
 import { aBankCall } from '../testing/bank-call.fixture';
 
 const base: BankCall = aBankCall({ amount: undefined, bankAccountNo: undefined });
@@ -31,6 +31,15 @@ describe('reply → completion', () => {
       body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.SECURITIES_TO_BANK, base.serialNo, 'B2'), Rst: { Code: '1002' } },
     });
     expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '1002', returnMessage: '银行账户余额不足' });
+  });
+
+  it("F-3.8 S: the 11004 reply is REPLIED with the bank's code and serial", () => {
+    const call = { ...base, function: 'CANCEL_DESIGNATION' as const };
+    const completion = replyToCompletion(call, {
+      name: 'Acmt.004.01',
+      body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.CANCEL_DESIGNATION, base.serialNo, 'B7'), Rst: { Code: '5316' } },
+    });
+    expect(completion).toEqual({ ...completionBaseOf(call), outcome: 'REPLIED', returnCode: '5316', returnMessage: '该股东有资金余额', bankSerialNo: 'B7' });
   });
 
   it('F-3.3 S: the 11001 reply carries the custody account as BkAcct Type 2', () => {

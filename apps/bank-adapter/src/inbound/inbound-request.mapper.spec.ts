@@ -42,9 +42,9 @@ function forAccount(request: InboundForward) {
   return request;
 }
 
-/** 11011 carries no ID number: nothing to seal. */
+/** 11011 and 11004 forward no ID number: nothing to seal. */
 const NO_SEAL = (): never => {
-  throw new Error('nothing of an 11011 is sealed');
+  throw new Error('nothing of an 11011 or an 11004 is sealed');
 };
 
 function answer(request: InboundForward, fields: Partial<BankReplyReady> = {}): BankReplyReady {
@@ -619,14 +619,62 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('F-3.8 B (Acmt.003.01, 11004 cancellation)', () => {
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '610103198001012435' } as const;
+    const cancel = (body: Omit<MessageBody<'Acmt.003.01'>, 'MsgHdr'>) => fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, body);
+
+    it('11004 goes to the account service as CANCEL_DESIGNATION with the accounts, the currency and ScBal as leavingBalance; Cust stays here (nothing to seal)', () => {
+      const request = forwarded(classifyInbound(cancel({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'USD', ScBal: { Type: '0', Bal: Money.parse('0', 'non-negative') } }), { ...OFFER_ALL, sealing: false }));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, NO_SEAL);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CANCEL_DESIGNATION',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'USD',
+        bankAccountNo: BK_ACCT.Id,
+        leavingBalance: Money.parse('0.00', 'non-negative'),
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+    });
+
+    it('profile §4.1 "11004": without BkAcct, ScBal or Ccy it is forwarded as sent (CNY), for the account service to judge (a pre-designated relationship has no bank account)', () => {
+      const request = forwarded(classifyInbound(cancel({ Cust: CUSTOMER, ScAcct: SC_ACCT }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, NO_SEAL);
+      expect(payload).toMatchObject({ function: 'CANCEL_DESIGNATION', fundAccountNo: '880001', currency: 'CNY' });
+      expect(payload).not.toHaveProperty('bankAccountNo');
+      expect(payload).not.toHaveProperty('leavingBalance');
+    });
+
+    it('profile §4.1 "11004": a positive ScBal is forwarded as it came, for the account service to refuse (a change of custodian bank is not a cancellation)', () => {
+      const request = forwarded(classifyInbound(cancel({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, ScBal: { Type: '0', Bal: Money.parse('120.50') } }), OFFER_ALL));
+      expect(accountRequestReceivedPayload(forAccount(request), IDS, NO_SEAL)).toMatchObject({ leavingBalance: Money.parse('120.50') });
+    });
+
+    it('§5.6.4 e: the Acmt.004.01 reply echoes BkAcct, ScAcct and Ccy with the owner code and serial; the library writes it', () => {
+      const message = cancel({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '5316', returnMessage: '该股东有资金余额' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.004.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '5316', Info: '该股东有资金余额' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
   it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {
     const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
     expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
   });
 
-  const CUST = { Name: 'A', CertType: '10', CertId: '1' } as const;
   it.each([
-    ['11004 cancel', 'Acmt.004.01', fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11009 bank balance query (the broker asks it, never the bank)', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
   ] as const)('profile §4.1: a bank-started %s is not wired: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
     const decision = classifyInbound(message, OFFER_ALL);

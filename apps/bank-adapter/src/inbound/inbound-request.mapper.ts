@@ -29,16 +29,16 @@ export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.007.01' | 'Acmt.009.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.003.01' | 'Acmt.005.01' | 'Acmt.007.01' | 'Acmt.009.01';
 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
  * (Acmt.009.01); to the account service (`bank.account-request-received`, `ACCOUNT_SERVICE_FUNCTIONS`) 11003
- * (Acmt.001.01, with `customer`), 11011 (Acmt.005.01, with `accountStatus`), 11005 (Acmt.005.01, with `customer`),
- * 11006 (Acmt.007.01, with `newBankAccountNo` and, when the bank sent it, `customer`) and 11007 (Acmt.009.01, with
- * `customer` and, when typed, `fundPassword`). The owner validates the business content; the reply echoes what the
- * bank sent.
+ * (Acmt.001.01, with `customer`), 11004 (Acmt.003.01, with `leavingBalance`), 11011 (Acmt.005.01, with
+ * `accountStatus`), 11005 (Acmt.005.01, with `customer`), 11006 (Acmt.007.01, with `newBankAccountNo` and, when the
+ * bank sent it, `customer`) and 11007 (Acmt.009.01, with `customer` and, when typed, `fundPassword`). The owner
+ * validates the business content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -65,6 +65,8 @@ export interface InboundForward {
   readonly accountStatus?: RelationshipAccountStatus;
   /** 11006: `NewBkAcct`, the account the customer changes to (`bankAccountNo` is the old one). */
   readonly newBankAccountNo?: string;
+  /** 11004: `ScBal`, the balance leaving the custody account (profile §4.1: absent or 0.00 for a cancellation). */
+  readonly leavingBalance?: Money;
 }
 
 export interface InboundCustomer {
@@ -78,7 +80,7 @@ export interface InboundCustomer {
 }
 
 /** The functions whose owner is the account service (`bank.account-request-received`); the rest go to the transfer service. */
-export const ACCOUNT_SERVICE_FUNCTIONS = ['CONFIRM_DESIGNATION', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER', 'CHECK_IDENTITY'] as const;
+export const ACCOUNT_SERVICE_FUNCTIONS = ['CONFIRM_DESIGNATION', 'CANCEL_DESIGNATION', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER', 'CHECK_IDENTITY'] as const;
 type AccountServiceFunction = (typeof ACCOUNT_SERVICE_FUNCTIONS)[number];
 
 export function isAccountServiceRequest(request: InboundForward): request is InboundForward & { readonly function: AccountServiceFunction } {
@@ -196,9 +198,9 @@ export interface InboundOffer {
 
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004), the result query (12005), the confirmation of a pre-designation (11003), the account status change
- * (11011), the customer data change (11005), the bank account change (11006) and the fund ledger balance query
- * (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通,
+ * 12004), the result query (12005), the confirmation of a pre-designation (11003), the cancellation (11004), the
+ * account status change (11011), the customer data change (11005), the bank account change (11006) and the fund
+ * ledger balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通,
  * transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
@@ -219,6 +221,7 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
   if (
     message.name !== 'Acmt.001.01' &&
+    message.name !== 'Acmt.003.01' &&
     message.name !== 'Acmt.005.01' &&
     message.name !== 'Acmt.007.01' &&
     message.name !== 'Acmt.009.01' &&
@@ -250,6 +253,26 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
           bankAccountNo: body.BkAcct?.Id,
           currency: body.Ccy ?? 'CNY',
           customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+        },
+      };
+    }
+    case 'Acmt.003.01': {
+      // F-3.8 B. `Cust` stays here: the owner decides on the relationship and the ledger (docs/design.md "F-3.8 B"),
+      // so no ID number crosses Kafka. A missing BkAcct is the owner's to judge (only a pre-designated relationship
+      // may leave it out, profile §4.1), as is a balance leaving.
+      const body = message.body;
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'CANCEL_DESIGNATION',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct.Id,
+          bankAccountNo: body.BkAcct?.Id,
+          // One currency per relationship; renminbi when it names none (as §5.13.4 h for a transfer).
+          currency: body.Ccy ?? 'CNY',
+          ...(body.ScBal ? { leavingBalance: body.ScBal.Bal } : {}),
         },
       };
     }
@@ -448,8 +471,8 @@ export function requestReceivedPayload(
 /**
  * A request of the account service's (`isAccountServiceRequest`) for `bank.account-request-received`: as
  * `requestReceivedPayload`, with what its function carries; every ID number sealed with `seal` (no PII on Kafka in
- * clear, as account's own messages). An 11011 carries none; an 11006 may name no `Cust`; an 11007 carries the
- * adapter's verdict on the fund password when one was typed.
+ * clear, as account's own messages). An 11011 and an 11004 carry none; an 11006 may name no `Cust`; an 11007 carries
+ * the adapter's verdict on the fund password when one was typed.
  */
 export function accountRequestReceivedPayload(
   request: InboundForward & { readonly function: AccountServiceFunction },
@@ -483,6 +506,13 @@ export function accountRequestReceivedPayload(
         currency: request.currency,
         customer: identity(present(request.customer, 'customer')),
         ...(fundPassword === undefined ? {} : { fundPassword }),
+      };
+    case 'CANCEL_DESIGNATION':
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        ...(request.leavingBalance === undefined ? {} : { leavingBalance: request.leavingBalance }),
       };
     case 'CHANGE_ACCOUNT_STATUS':
       // No currency: the status applies to every one (profile §4.1).
@@ -548,6 +578,7 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
  * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.004.01 (11004) echoes the accounts and currency: the relationship cancelled, or that stays (§5.6.4 e);
  * - Acmt.010.01 (11007) echoes the accounts and currency: the answer is its code;
  * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
  *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
@@ -577,6 +608,8 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
       if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
       return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };
     }
+    case 'Acmt.003.01':
+      return { name: 'Acmt.004.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
     case 'Acmt.005.01':
       return { name: 'Acmt.006.01', ...serial, body: { Rst, ...echoedAccounts(request) } };
     case 'Acmt.007.01': {

@@ -1,7 +1,7 @@
 import { ClearPin, sequentialRefIssuer } from '@custody/bank-protocol';
 import { type Currency, Money } from '@custody/money';
 import { BankBooks } from './bank-books';
-import type { BankInitiatedStart, DesignationInput, PasswordProof, PreDesignationInput, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
+import type { BankInitiatedStart, CancellationInput, DesignationInput, PasswordProof, PreDesignationInput, ReversalInput, TransactionRecord, TransactionRef, TransferInput } from './book-records';
 
 const BANK = '1021000';
 const BROKER = '10000001';
@@ -735,6 +735,88 @@ describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
   });
 });
 
+describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
+  const cancellation = (overrides: Partial<CancellationInput> = {}): CancellationInput => ({
+    ref: ref(),
+    fundAccountNo: '100000000001',
+    currency: 'CNY',
+    bankAccountNo: '6222000000000001',
+    customer: HOLDER,
+    balanceLeaving: money('0.00'),
+    ...overrides,
+  });
+
+  function designated(openingBalance = '0.00') {
+    openAccount();
+    books.designate(designation({ openingBalance: money(openingBalance) }));
+  }
+
+  it('profile §4.1: a custody account holding exactly ScBal (0.00) closes: CANCELLED, out of the summary (I4), its transfers find no link (1016)', () => {
+    designated();
+    const outcome = books.cancelCustody(cancellation());
+    expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11004', status: 'SUCCEEDED', returnCode: '0000', bankAccountNo: '6222000000000001', booked: true } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', balance: money('0.00') })]);
+    expect(summary()).toBe('0.00');
+    expect(books.invariantBreaks()).toEqual([]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+  });
+
+  it('F-3.6: a ScBal equal to the whole balance closes the account and takes the balance out of the summary', () => {
+    designated('250.00');
+    expect(codeOf(books.cancelCustody(cancellation({ balanceLeaving: money('250.00') })))).toBe('0000');
+    expect([custodyBalance(), summary()]).toEqual(['0.00', '0.00']);
+  });
+
+  it('profile §4.1: 5316 when the custody account holds other than ScBal; nothing closes or moves', () => {
+    designated('250.00');
+    expect(codeOf(books.cancelCustody(cancellation()))).toBe('5316');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', balance: money('250.00') })]);
+    expect(summary()).toBe('250.00');
+  });
+
+  it('profile §4.1: 5317 when the custody account is frozen (11011)', () => {
+    designated();
+    const record = started(books.beginStatusChange({ fundAccountNo: '100000000001' }));
+    books.settleStatusChange(record.ref, 'FROZEN', { returnCode: '0000' });
+    expect(codeOf(books.cancelCustody(cancellation()))).toBe('5317');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it("profile §4.1: 5318 while one of the bank's transfers on it waits for its answer (a deposit left UNKNOWN), whatever ScBal says", () => {
+    designated();
+    const deposit = started(books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('40.00') }));
+    books.markUnknown(deposit.ref, 'timeout');
+    expect(codeOf(books.cancelCustody(cancellation({ balanceLeaving: money('40.00') })))).toBe('5318');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it('the relationship must be the one named, by the holder: 1016 none or another bank account, 1044 no BkAcct on a designated one, 5011 another ID number', () => {
+    designated();
+    expect(codeOf(books.cancelCustody(cancellation({ fundAccountNo: '100000000009' })))).toBe('1016');
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: '6222000000000009' })))).toBe('1016');
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: undefined })))).toBe('1044');
+    expect(codeOf(books.cancelCustody(cancellation({ customer: { ...HOLDER, idNumber: '110101199001019999' } })))).toBe('5011');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL' })]);
+  });
+
+  it('profile §4.1: a pre-designated relationship is cancelled without BkAcct, its holder the identity the broker sent', () => {
+    openAccount();
+    books.preDesignate(preDesignation({ openingBalance: money('0.00') }));
+    expect(codeOf(books.cancelCustody(cancellation({ bankAccountNo: undefined })))).toBe('0000');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: null })]);
+  });
+
+  it('profile §4 idempotency: the same Ref again replays 0000 and closes nothing more; a new designation of the fund account opens a new custody account', () => {
+    designated();
+    const request = cancellation();
+    books.cancelCustody(request);
+    expect(books.cancelCustody(request)).toMatchObject({ kind: 'replayed', record: { returnCode: '0000' } });
+    expect(codeOf(books.designate(designation({ openingBalance: money('15.00') })))).toBe('0000');
+    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CANCELLED', 'NORMAL']);
+    expect(summary()).toBe('15.00');
+  });
+});
+
 describe('F-3.4 B bank account change (11006)', () => {
   const NEW = '6222000000000002';
   const change = { fundAccountNo: '100000000001', currency: 'CNY' as Currency, bankAccountNo: '6222000000000001', newBankAccountNo: NEW };
@@ -908,5 +990,70 @@ describe('11011 S: the broker changes a custody account’s status', () => {
   ])('1016 for %s', (_what, overrides) => {
     expect(codeOf(change('FROZEN', overrides))).toBe('1016');
     expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+  });
+});
+
+describe('F-3.8 B cancellation (11004)', () => {
+  const cancellation = { fundAccountNo: '100000000001', currency: 'CNY' as Currency };
+
+  function designated() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  it("F-3.8: on the broker's 0000 the custody account closes (CANCELLED): no transfer finds it, and the fund account may be designated here again", () => {
+    designated();
+    const record = started(books.beginCancellation(cancellation));
+    expect(record).toMatchObject({ instrCd: '11004', status: 'PENDING', bankAccountNo: '6222000000000001', amount: Money.zero(), custodyAccountNo: expect.any(String), ref: { issuerType: 'B' } });
+    expect(books.cancellationHolderOf(record)).toEqual(HOLDER);
+    expect(books.settleCancellation(record.ref, { returnCode: '0000', counterpartSerial: 'S1' })).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: '6222000000000001', balance: Money.zero() })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+    expect(books.beginBankToSecurities({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('10.00') })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    expect(codeOf(books.designate(designation()))).toBe('0000');
+    expect(books.listCustodyAccounts().map((c) => c.status)).toEqual(['CANCELLED', 'NORMAL']);
+  });
+
+  it('F-3.8: a pre-designated custody account is asked about without a bank account, its holder the identity the broker sent, and closes on 0000', () => {
+    books.preDesignate(preDesignation({ openingBalance: money('0.00') }));
+    const record = started(books.beginCancellation(cancellation));
+    expect(record.bankAccountNo).toBeUndefined();
+    expect(books.cancellationHolderOf(record)).toEqual(HOLDER);
+    books.settleCancellation(record.ref, { returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED', bankAccountNo: null })]);
+  });
+
+  it("profile §4.1: the broker's refusal (5316 a balance) or no answer (9014) leaves the custody account open and its money where it is", () => {
+    designated();
+    books.bankToSecurities(transfer('100.00'));
+    for (const returnCode of ['5316', '9014']) {
+      const record = started(books.beginCancellation(cancellation));
+      expect(books.settleCancellation(record.ref, { returnCode })).toMatchObject({ status: 'FAILED', returnCode });
+      expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', balance: Money.parse('100.00') })]);
+    }
+    expect(codeOf(books.securitiesToBank(transfer('100.00')))).toBe('0000');
+  });
+
+  it("profile §4.1: the money checks are the broker's: the bank asks it about a custody account that still holds money, a frozen one, or a fund account it holds no custody of when the customer names their bank account", () => {
+    designated();
+    books.bankToSecurities(transfer('100.00'));
+    expect(books.beginCancellation(cancellation)).toMatchObject({ kind: 'started' });
+    openAccount('6222000000000002');
+    const unknown = started(books.beginCancellation({ fundAccountNo: '100000000009', currency: 'CNY', bankAccountNo: '6222000000000002' }));
+    expect(unknown).toMatchObject({ bankAccountNo: '6222000000000002', custodyAccountNo: undefined });
+    expect(books.cancellationHolderOf(unknown)).toEqual(HOLDER);
+    // A 0000 for a custody account the bank does not hold is a break between the two books, for an operator.
+    expect(books.settleCancellation(unknown.ref, { returnCode: '0000' })).toMatchObject({ status: 'MANUAL' });
+  });
+
+  it.each([
+    ['a bank account it does not have', '1014', { bankAccountNo: '6222000000000009' }],
+    ['a bank account other than the linked one', '1016', { bankAccountNo: '6222000000000002' }],
+    ['neither a custody account of the fund account nor a bank account', '1016', { fundAccountNo: '100000000009' }],
+  ])('F-3.8: the bank asks nothing of the broker for %s (%s)', (_case, code, fields) => {
+    designated();
+    openAccount('6222000000000002');
+    expect(books.beginCancellation({ ...cancellation, ...fields })).toMatchObject({ kind: 'refused', returnCode: code });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
   });
 });

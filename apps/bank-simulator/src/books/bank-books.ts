@@ -12,6 +12,8 @@ import {
   type BankInitiatedStart,
   type BankInitiatedTransferInput,
   type BookOutcome,
+  type CancellationInput,
+  type CounterCancellationInput,
   type CustodyAccountSnapshot,
   type CustodyAccountState,
   type CustodyAccountStatus,
@@ -88,6 +90,7 @@ export class InvariantBroken extends Error {}
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
 export const CONFIRM_DESIGNATION = '11003';
+export const CANCEL_DESIGNATION = '11004';
 export const CHANGE_CUSTOMER = '11005';
 export const CHANGE_BANK_ACCOUNT = '11006';
 export const CHANGE_ACCOUNT_STATUS = '11011';
@@ -95,6 +98,9 @@ export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
 export const REVERSE_BANK_TO_SECURITIES = '12003';
 export const REVERSE_SECURITIES_TO_BANK = '12004';
+
+/** The transfer functions, whose open ones keep a custody account from closing (11004: 5318). */
+const TRANSFER_FUNCTIONS: ReadonlySet<string> = new Set([BANK_TO_SECURITIES, SECURITIES_TO_BANK, REVERSE_BANK_TO_SECURITIES, REVERSE_SECURITIES_TO_BANK]);
 
 /** The original each reversal undoes (profile §4). */
 const REVERSED_INSTRUCTION: Readonly<Record<ReversalInstrCd, string>> = {
@@ -378,6 +384,36 @@ export class BankBooks {
     return { kind: 'processed', record: this.record({ ...base, custodyAccountNo: custody.custodyAccountNo, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
   }
 
+  /**
+   * F-3.8 S, 11004 (profile §4.1): closes the custody account of the fund account in the currency and takes `ScBal`
+   * out of the summary account — accepted only when the custody account holds exactly `ScBal` (else 5316), nothing of
+   * it is frozen (5317) and none of its transfers waits for an answer (5318). The customer named must be the holder.
+   * The closed account stays in the books as CANCELLED; the fund account may open a new relationship (11001, 11002).
+   */
+  cancelCustody(input: CancellationInput): BookOutcome {
+    const fingerprint = fingerprintOf(CANCEL_DESIGNATION, input.currency, input.balanceLeaving, input.bankAccountNo ?? null, input.fundAccountNo);
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const base = {
+      ref: input.ref,
+      instrCd: CANCEL_DESIGNATION,
+      fingerprint,
+      amount: input.balanceLeaving,
+      currency: input.currency,
+      bankAccountNo: custody?.bankAccountNo ?? input.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody?.custodyAccountNo,
+    };
+    const refusal = this.cancellationRefusal(input, custody);
+    if (refusal || !custody) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    this.closeCustody(custody, input.balanceLeaving);
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS, booked: true }) };
+  }
+
   /** F-4.1 S, 12001: bank account → custody account (and summary). */
   bankToSecurities(input: TransferInput): BookOutcome {
     return this.transfer(BANK_TO_SECURITIES, input, (bank, custody) =>
@@ -497,10 +533,9 @@ export class BankBooks {
   beginConfirmation(input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): BankInitiatedStart {
     const bank = this.bankAccounts.get(input.bankAccountNo);
     const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
-    const inCustody = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
     if (!bank) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
     if (!bank.balances.has(input.currency)) return { kind: 'refused', returnCode: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
-    if (inCustody) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is already in custody in this currency' };
+    if (this.inCustody(input.bankAccountNo, input.currency)) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is already in custody in this currency' };
     if (custody?.status !== 'PRE_DESIGNATED') return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not pre-designated at this bank in this currency' };
     const serial = this.serials.next();
     const record = this.record({
@@ -648,7 +683,7 @@ export class BankBooks {
     if (!fresh) return refused(RC.BANK_ACCOUNT_NOT_FOUND, 'no such new bank account');
     if (input.newBankAccountNo === input.bankAccountNo) return refused(RC.ALREADY_LINKED, 'the new bank account is the one already linked');
     if (!fresh.balances.has(input.currency)) return refused(RC.MESSAGE_FORMAT_ERROR, `the new bank account holds no ${input.currency}`);
-    if ([...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.newBankAccountNo && c.currency === input.currency)) {
+    if (this.inCustody(input.newBankAccountNo, input.currency)) {
       return refused(RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, 'the new bank account is already in custody in this currency');
     }
     if (fresh.name !== old.name || fresh.idType !== old.idType || fresh.idNumber !== old.idNumber) return refused(RC.NOT_SAME_CUSTOMER, 'the two bank accounts are not the same customer\'s');
@@ -684,6 +719,76 @@ export class BankBooks {
     this.custodyAccounts.set(changed.custodyAccountNo, changed);
     this.custodyByFundAccount.set(custodyKey(changed.fundAccountNo, changed.currency), changed);
     Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
+  }
+
+  // ---- bank-initiated F-3.8 B (11004, cancellation) -------------------------------------------------
+
+  /**
+   * The customer cancels the custody of a fund account in one currency at the counter (domain.md F-3.8). The bank's
+   * checks are its counter's: a bank account named exists (1014) and is the one its custody account is linked to
+   * (1016), and it knows who the customer is — its custody account's holder, or the named bank account's (1016
+   * when neither). Whether the relationship is the broker's at this bank and whether the ledger is empty (zero
+   * balance, nothing held or frozen, no transfer in flight) is the broker's to say (profile §4.1: 2011, 2013, 2010,
+   * 53xx): the broker keeps the customer's money (domain.md §1, the accounting entity), and the bank asks it as it
+   * asks an 11008. `BkAcct` is the named account, else the custody account's (none for a pre-designated one);
+   * `ScBal` 0.00. Nothing changes before the broker's 0000; the record waits PENDING (CHK03 金额 0).
+   */
+  beginCancellation(input: CounterCancellationInput): BankInitiatedStart {
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const refused = (returnCode: BankReturnCode, info: string): BankInitiatedStart => ({ kind: 'refused', returnCode, info });
+    if (input.bankAccountNo !== undefined && !this.bankAccounts.has(input.bankAccountNo)) return refused(RC.BANK_ACCOUNT_NOT_FOUND, 'no such bank account');
+    if (custody && input.bankAccountNo !== undefined && custody.bankAccountNo !== input.bankAccountNo) {
+      return refused(RC.NOT_LINKED, 'the custody account in this currency is not linked to that bank account');
+    }
+    const bankAccountNo = input.bankAccountNo ?? custody?.bankAccountNo ?? undefined;
+    if (!custody && bankAccountNo === undefined) return refused(RC.NOT_LINKED, 'no custody account of the fund account here and no bank account named');
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CANCEL_DESIGNATION,
+      fingerprint: fingerprintOf(CANCEL_DESIGNATION, input.currency, Money.zero(), bankAccountNo ?? null, input.fundAccountNo),
+      currency: input.currency,
+      // CHK03's 金额 of an 11004 is its ScBal (bank-protocol.md §5): nothing leaves in a cancellation.
+      amount: Money.zero(),
+      bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody?.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /** Who the bank names in an 11004's `Cust`: its custody account's holder, else the named bank account's. */
+  cancellationHolderOf(record: TransactionRecord): CustomerIdentity | undefined {
+    if (record.custodyAccountNo !== undefined) return this.custodyHolderOf(record.custodyAccountNo);
+    return record.bankAccountNo === undefined ? undefined : this.holderOf(record.bankAccountNo);
+  }
+
+  /**
+   * The broker's answer to an 11004: on 0000 the custody account closes (CANCELLED: no transfer finds it, CHK02 lists
+   * it cancelled, DIF04 no longer compares it). It is empty, as the broker's ledger it mirrors: a balance the bank's
+   * books still hold would stay on the closed account, in the summary account, for an operator (the record says so).
+   * A 0000 for a custody account the bank does not hold is a break between the two books: MANUAL. Any other answer,
+   * or none (9014), leaves everything as it was (an unanswered account function is not applied, profile §4.1).
+   */
+  settleCancellation(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    if (answer.returnCode !== RC.SUCCESS) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const custody = record.custodyAccountNo === undefined ? undefined : this.custodyAccounts.get(record.custodyAccountNo);
+    if (!custody || custody.status === 'CANCELLED') {
+      Object.assign(record, { ...fields, status: 'MANUAL', info: 'the broker cancelled a relationship this bank holds no open custody account of: manual handling' });
+      return { ...record };
+    }
+    const left = custody.balance;
+    this.closeCustody(custody, Money.zero());
+    Object.assign(record, { ...fields, status: 'SUCCEEDED', ...(left.isZero() ? {} : { info: `closed with ${left.toString()} still on the custody account: an operator settles it` }) });
     return { ...record };
   }
 
@@ -912,9 +1017,30 @@ export class BankBooks {
     if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
     if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
     if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };
-    const bankAccountTaken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.bankAccountNo && c.currency === input.currency);
-    if (bankAccountTaken) return { code: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is linked to another fund account' };
+    if (this.inCustody(input.bankAccountNo, input.currency)) return { code: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is linked to another fund account' };
     return undefined;
+  }
+
+  private cancellationRefusal(input: CancellationInput, custody: CustodyAccount | undefined): Refusal | undefined {
+    if (!custody) return { code: RC.NOT_LINKED, info: 'the fund account has no custody relationship here in this currency' };
+    if (input.bankAccountNo === undefined && custody.bankAccountNo !== null) return { code: RC.MESSAGE_FORMAT_ERROR, info: '11004 of a designated relationship needs BkAcct' };
+    if (input.bankAccountNo !== undefined && input.bankAccountNo !== custody.bankAccountNo) return { code: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    const holder = custody.bankAccountNo === null ? custody.preDesignatedHolder : this.holderOf(custody.bankAccountNo);
+    if (input.customer.idType !== holder?.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
+    if (input.customer.idNumber !== holder.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
+    if (input.customer.name !== holder.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+    if (custody.accountState) return { code: RC.CUSTODY_FUNDS_FROZEN, info: `the custody account is ${custody.accountState}` };
+    if (this.inFlight(custody)) return { code: RC.CUSTODY_TRANSFER_IN_FLIGHT, info: 'a transfer of the custody account waits for its answer' };
+    if (!custody.balance.equals(input.balanceLeaving)) return { code: RC.CUSTODY_BALANCE_LEFT, info: `the custody account holds ${custody.balance.toString()}, not the ${input.balanceLeaving.toString()} asked` };
+    return undefined;
+  }
+
+  /** A withdrawal's hold, or one of the bank's own transfers on the custody account still without a definite answer. */
+  private inFlight(custody: CustodyAccount): boolean {
+    if (this.held.has(custody.custodyAccountNo)) return true;
+    return [...this.transactions.values()].some(
+      (r) => r.custodyAccountNo === custody.custodyAccountNo && TRANSFER_FUNCTIONS.has(r.instrCd) && (r.status === 'PENDING' || r.status === 'UNKNOWN' || r.status === 'MANUAL'),
+    );
   }
 
   private reversalRefusal(input: ReversalInput, original: MutableRecord | undefined): Refusal | undefined {
@@ -1009,6 +1135,23 @@ export class BankBooks {
   private passwordRefusal(bank: BankAccount, password: PasswordProof | undefined): Refusal | undefined {
     if (!password) return { code: RC.WRONG_PASSWORD, info: 'bank password missing or unreadable' };
     return password(bank.password) ? undefined : { code: RC.WRONG_PASSWORD, info: 'wrong bank password' };
+  }
+
+  /**
+   * F-3.8 (11004, either initiator): the custody account closes — CANCELLED, found by no function, its fund account free
+   * to be designated again — and `balanceLeaving` (its `ScBal`) leaves it and the summary account with it.
+   */
+  private closeCustody(custody: CustodyAccount, balanceLeaving: Money): void {
+    custody.balance = custody.balance.minus(balanceLeaving);
+    custody.status = 'CANCELLED';
+    this.addToSummary(custody.currency, balanceLeaving.negated());
+    this.custodyByFundAccount.delete(custodyKey(custody.fundAccountNo, custody.currency));
+    this.verifyInvariant();
+  }
+
+  /** Whether the bank account is the custody link of a fund account in the currency (a cancelled one no longer is). */
+  private inCustody(bankAccountNo: string, currency: Currency): boolean {
+    return [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === bankAccountNo && c.currency === currency && c.status !== 'CANCELLED');
   }
 
   private linkedCustody(fundAccountNo: string, currency: Currency, bankAccountNo: string): CustodyAccount | undefined {

@@ -63,6 +63,12 @@ export const BANK_RETURN_CODES = {
    * has no code of its own for it).
    */
   SUMMARY_MISMATCH: '5208',
+  /** Profile §4.1 "11004": the custody account holds other than `ScBal` (该股东有资金余额). */
+  CUSTODY_BALANCE_LEFT: '5316',
+  /** Profile §4.1 "11004": the custody account is frozen or reported lost (该股东有冻结资金). */
+  CUSTODY_FUNDS_FROZEN: '5317',
+  /** Profile §4.1 "11004": a transfer of the custody account is still waiting for its answer (该股东有未回资金). */
+  CUSTODY_TRANSFER_IN_FLIGHT: '5318',
   REVERSAL_ACCOUNT_MISMATCH: '5233',
   REVERSAL_CURRENCY_MISMATCH: '5234',
   REVERSAL_INSTRUCTION_MISMATCH: '5235',

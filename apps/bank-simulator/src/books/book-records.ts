@@ -91,6 +91,16 @@ export interface BankAccountChangeInput {
 }
 
 /**
+ * F-3.8 B (11004) at the bank's counter: the customer cancels the custody of the fund account in `currency`, naming the
+ * bank account it is linked to (or none, for a pre-designated one).
+ */
+export interface CounterCancellationInput {
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo?: string;
+}
+
+/**
  * F-3.5 B (11005) at the bank's counter: the customer's new data for the fund account's holder. What is left out is
  * the bank's record as it is (a name and an ID document travel in full, profile §4.1); a contact field given is new.
  */
@@ -101,9 +111,10 @@ export interface CustomerChangeInput extends Partial<CustomerIdentity>, Customer
 /**
  * `NORMAL`: designated (F-3.3), linked to a bank account, transfers open. `PRE_DESIGNATED` (F-3.1, 11002): opened
  * with the fund account's opening balance and no bank account yet; no transfer finds it until a confirmation
- * (11003) links one.
+ * (11003) links one. `CANCELLED` (F-3.8, 11004): closed; kept for its history and day files, found by no function,
+ * and the fund account may be designated here again.
  */
-export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED';
+export type CustodyAccountStatus = 'NORMAL' | 'PRE_DESIGNATED' | 'CANCELLED';
 
 /** 11011 (profile §4.1, §7.12): a linked custody account frozen or reported lost refuses transfers; NORMAL otherwise. */
 export type CustodyAccountState = 'NORMAL' | 'FROZEN' | 'LOST';
@@ -142,6 +153,20 @@ export interface PreDesignationInput {
   readonly currency: Currency;
   readonly customer: CustomerIdentity;
   readonly openingBalance: Money;
+}
+
+/**
+ * F-3.8 S, 11004: the relationship to close, named by its fund account and currency; the bank account is absent only
+ * for a pre-designated one (profile §4.1). `balanceLeaving` is `ScBal` (0.00 when absent): the custody account must
+ * hold exactly that.
+ */
+export interface CancellationInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo?: string;
+  readonly customer: CustomerIdentity;
+  readonly balanceLeaving: Money;
 }
 
 export interface TransferInput {

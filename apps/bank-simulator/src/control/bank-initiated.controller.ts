@@ -10,6 +10,7 @@ import {
 } from '../protocol/bank-initiated-transfers.service';
 import {
   bankInitiatedBankAccountChangeInput,
+  bankInitiatedCancellationInput,
   bankInitiatedConfirmationInput,
   bankInitiatedCustomerDataChangeInput,
   bankInitiatedFundBalanceInput,
@@ -72,6 +73,19 @@ export class BankInitiatedController {
   @HttpCode(200)
   resendBankAccountChange(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
     return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT);
+  }
+
+  /** F-3.8 B (11004): the customer cancels the custody of a fund account in one currency at the counter. */
+  @Post('cancellations')
+  cancel(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.cancel(parseInput(bankInitiatedCancellationInput, body));
+  }
+
+  /** The bank asks again, under its serial, an 11004 it sent; the books stay as they are. */
+  @Post('cancellations/:serialNo/resend')
+  @HttpCode(200)
+  resendCancellation(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
+    return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CANCEL_DESIGNATION);
   }
 
   /** F-3.5 B (11005): the customer changes their name or contact data at the counter, every currency of the fund account. */

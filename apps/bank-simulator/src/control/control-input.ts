@@ -76,6 +76,9 @@ export const bankInitiatedStatusChangeInput = z.object({ fundAccountNo, accountS
 /** F-3.4 B: the customer at the counter moves the fund account's relationship in `currency` from `bankAccountNo` to `newBankAccountNo`. */
 export const bankInitiatedBankAccountChangeInput = z.object({ fundAccountNo, currency, bankAccountNo, newBankAccountNo: bankAccountNo }).strict();
 
+/** F-3.8 B: the customer cancels the fund account's custody in `currency`, naming the linked bank account (or none, pre-designated). */
+export const bankInitiatedCancellationInput = z.object({ fundAccountNo, currency, bankAccountNo: bankAccountNo.optional() }).strict();
+
 /**
  * F-3.5 B: the customer's new data as the teller keys it in; what is left out stays as the bank holds it (`idType` and
  * `idNumber` given: a new ID document, which the broker refuses 2009).

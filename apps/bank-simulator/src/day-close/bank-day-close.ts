@@ -186,8 +186,12 @@ export class BankDayClose {
     }
     const broker = await this.brokerRecords('CHK04', businessDate);
     const { books, parties } = this.parts;
-    // Pre-designated custody accounts too: the bank holds their opening balance (F-3.1).
-    const custody = books.listCustodyAccounts().map((account) => ({ ...account, customerName: books.custodyHolderOf(account.custodyAccountNo)?.name ?? '' }));
+    // Pre-designated custody accounts too: the bank holds their opening balance (F-3.1). Not a cancelled one (F-3.8):
+    // the broker's CHK04 no longer lists its ledger either.
+    const custody = books
+      .listCustodyAccounts()
+      .filter((account) => account.status !== 'CANCELLED')
+      .map((account) => ({ ...account, customerName: books.custodyHolderOf(account.custodyAccountNo)?.name ?? '' }));
     const dif04 = await this.parts.files.write('DIF04', businessDate, balanceDifferences(broker, custody, { parties, businessDate }));
     await this.parts.pusher.push([dif04]);
   }

@@ -219,6 +219,29 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(snap.chk02).toContainEqual(expect.objectContaining({ fundAccountNo: '100000000003', bankAccountNo: '6222000000000003', status: '0' }));
   });
 
+  it('§5: a cancellation of D (11004) is a CHK03 record (金额 its ScBal 0, the custody account it closed) and its relationship a CHK02 record cancelled (2)', () => {
+    // The designation of D moved 50.00 in; the customer takes it out before the cancellation.
+    brokerTransfer('12002', '50.00');
+    const custodyAccountNo = books.listCustodyAccounts()[0].custodyAccountNo;
+    const ref = brokerRef();
+    const cancelled = books.cancelCustody({ ref, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, customer: { name: '张三', idType: '10', idNumber: '110101199001011234' }, balanceLeaving: Money.zero() });
+    expect(cancelled).toMatchObject({ record: { returnCode: '0000' } });
+
+    const snap = snapshot();
+
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, status: '2' })]);
+    expect(snap.chk03).toEqual([
+      expect.objectContaining({ functionCode: '11001' }),
+      expect.objectContaining({ functionCode: '11004', initiator: 'S', brokerSerialNo: ref.serial, custodyAccountNo, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    ]);
+  });
+
+  it('§5: a cancellation refused (5316) is not listed', () => {
+    books.cancelCustody({ ref: brokerRef(), fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, customer: { name: '张三', idType: '10', idNumber: '110101199001011234' }, balanceLeaving: Money.zero() });
+    expect(snapshot().chk03.map((r) => r.functionCode)).toEqual(['11001']);
+    expect(snapshot().chk02).toEqual([expect.objectContaining({ status: '0' })]);
+  });
+
   it('§5: a bank account change of D (11006 B) is a CHK03 record with the new account and 金额 0, and its relationship a CHK02 record with the new account', () => {
     books.openBankAccount({ bankAccountNo: '6222000000000002', name: '张三', idType: '10', idNumber: '110101199001011234', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
     const change = started(books.beginBankAccountChange({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, newBankAccountNo: '6222000000000002' }));
@@ -258,6 +281,25 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
       expect.objectContaining({ initiator: 'S', brokerSerialNo: frozen.serial, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.zero() }),
     ]);
     expect(snap.chk02.map((r) => r.fundAccountNo)).toEqual([FUND_ACCOUNT]);
+  });
+
+  it('§5: a cancellation of D (11004 B) is a CHK03 record with 金额 0 and the bank account; its relationship a CHK02 record cancelled (2) with the account it had', () => {
+    const cancellation = started(books.beginCancellation({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY' }));
+    books.settleCancellation(cancellation.ref, { returnCode: '0000', counterpartSerial: 'S7' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03).toContainEqual(
+      expect.objectContaining({ functionCode: '11004', initiator: 'B', bankSerialNo: cancellation.ref.serial, brokerSerialNo: 'S7', bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    );
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, status: '2' })]);
+  });
+
+  it('§5: a cancellation the broker refused is listed nowhere', () => {
+    const before = snapshot();
+    const cancellation = started(books.beginCancellation({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY' }));
+    books.settleCancellation(cancellation.ref, { returnCode: '5316' });
+    expect(snapshot()).toEqual(before);
   });
 
   it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {

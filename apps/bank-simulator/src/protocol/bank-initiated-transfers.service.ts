@@ -1,6 +1,7 @@
 import {
   ACCOUNT_STATUS,
   ACCOUNT_TYPE,
+  BALANCE_TYPE,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
@@ -18,12 +19,13 @@ import {
   ReplyTimeoutError,
   UnexpectedReplyError,
 } from '@custody/bank-protocol';
-import type { Currency } from '@custody/money';
+import { type Currency, Money } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type {
   BankAccountChangeInput,
   BankInitiatedTransferInput,
+  CounterCancellationInput,
   CustodyAccountState,
   CustomerChangeInput,
   CustomerIdentity,
@@ -118,8 +120,11 @@ function custOf(identity: CustomerIdentity, where: string) {
   return { Name: identity.name, CertType: certType, CertId: identity.idNumber };
 }
 
-/** The two account functions whose requests the bank may send again (`resendAccountFunction`). */
-type ResendableDraft = RequestDraft<'Acmt.005.01'> | RequestDraft<'Acmt.007.01'>;
+/** The account functions whose requests the bank may send again (`resendAccountFunction`). */
+type ResendableDraft = RequestDraft<'Acmt.003.01'> | RequestDraft<'Acmt.005.01'> | RequestDraft<'Acmt.007.01'>;
+
+/** The functions `resendAccountFunction` sends again: 11004, 11005, 11006. */
+type ResendableFunction = typeof INSTRUCTION_CODES.CANCEL_DESIGNATION | typeof INSTRUCTION_CODES.CHANGE_CUSTOMER | typeof INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT;
 
 function resultOf(record: TransactionRecord): BankInitiatedResult {
   return record.status === 'UNKNOWN' ? { serialNo: record.ref.serial, status: record.status } : { serialNo: record.ref.serial, status: record.status, returnCode: record.returnCode };
@@ -133,7 +138,7 @@ function resultOf(record: TransactionRecord): BankInitiatedResult {
  * each answer does to the bank's side; this service only talks to the broker.
  */
 export class BankInitiatedTransfers {
-  /** What the bank sent for each 11005 and 11006 it started, to send again under the same serial (in memory, as the books). */
+  /** What the bank sent for each 11004, 11005 and 11006 it started, to send again under the same serial (in memory, as the books). */
   private readonly accountFunctionDrafts = new Map<string, ResendableDraft>();
 
   constructor(
@@ -234,6 +239,37 @@ export class BankInitiatedTransfers {
   }
 
   /**
+   * F-3.8 B (11004): the customer cancels the custody of a fund account in one currency at the counter. The bank checks
+   * what its counter can (`beginCancellation`) and asks the broker with `Cust` (the customer it served), `BkAcct` (none
+   * for a pre-designated relationship), `ScAcct`, `Ccy` and `ScBal` 0.00 (profile §4.1: nothing leaves in a
+   * cancellation), no password (profile §4.1). On 0000 the custody account closes; anything else, or no answer, leaves
+   * it open.
+   */
+  async cancel(input: CounterCancellationInput): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginCancellation(input));
+    const holder = this.books.cancellationHolderOf(record);
+    if (!holder) throw new Error(`the cancellation of ${input.fundAccountNo} names no customer the bank holds`);
+    const draft: RequestDraft<'Acmt.003.01'> = {
+      name: 'Acmt.003.01',
+      instrCd: INSTRUCTION_CODES.CANCEL_DESIGNATION,
+      serial: record.ref.serial,
+      body: {
+        Cust: custOf(holder, `the cancellation of ${input.fundAccountNo}`),
+        ...(record.bankAccountNo === undefined ? {} : { BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } }),
+        ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+        Ccy: input.currency,
+        ScBal: { Type: BALANCE_TYPE.BALANCE, Bal: Money.zero() },
+      },
+    };
+    this.accountFunctionDrafts.set(record.ref.serial, draft);
+    const outcome = await this.exchange(connection, draft);
+    const settled = this.books.settleCancellation(record.ref, this.accountFunctionAnswer(outcome));
+    this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated cancellation answered');
+    return resultOf(settled);
+  }
+
+  /**
    * F-3.5 B (11005): the customer changes their data at the counter. The bank tells the broker the full name and ID
    * document (its record where the customer changed nothing) and the contact data given (profile §4.1: `Mobile`,
    * `Addr`, `Email` where changed), every currency of the fund account. On 0000 the bank's record of the customer
@@ -268,17 +304,17 @@ export class BankInitiatedTransfers {
   }
 
   /**
-   * The bank asks again, under its serial, an 11005 or 11006 it sent (as after a reply it never got): the same request.
+   * The bank asks again, under its serial, an 11004, 11005 or 11006 it sent (as after a reply it never got): the same request.
    * The broker answers a processed serial with its first answer; the books stay as they are (a function whose reply
    * the bank lacked was not applied, profile §4.1, and the day's CHK03 settles it).
    */
-  async resendAccountFunction(serialNo: string, instrCd: typeof INSTRUCTION_CODES.CHANGE_CUSTOMER | typeof INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT): Promise<BankInitiatedResult> {
+  async resendAccountFunction(serialNo: string, instrCd: ResendableFunction): Promise<BankInitiatedResult> {
     const connection = this.connection();
     const draft = this.accountFunctionDrafts.get(serialNo);
     const record = this.books.transaction(this.ownRef(serialNo));
     if (!draft || !record || draft.instrCd !== instrCd) throw new SimulatorError('NOT_FOUND', `no bank-initiated ${instrCd} ${serialNo}`);
     if (record.status === 'PENDING') throw new SimulatorError('WRONG_STATE', `${instrCd} ${serialNo} is still waiting for the broker`);
-    const outcome = await this.exchange<'Acmt.005.01' | 'Acmt.007.01'>(connection, draft);
+    const outcome = await this.exchange<'Acmt.003.01' | 'Acmt.005.01' | 'Acmt.007.01'>(connection, draft);
     const returnCode = outcome.kind === 'answered' ? this.codeOf(outcome.reply.body.Rst.Code) : undefined;
     this.log.info({ serial: serialNo, instrCd, status: record.status, returnCode, outcome: outcome.kind }, 'bank-initiated account function asked again; books unchanged');
     return returnCode === undefined ? { serialNo, status: record.status } : { serialNo, status: record.status, returnCode };
@@ -414,7 +450,7 @@ export class BankInitiatedTransfers {
   }
 
   /** An account function's answer for the books: the broker's code, or 9014 when no definite reply came (not applied, profile §4.1). */
-  private accountFunctionAnswer(outcome: Exchange<ProtocolMessage<'Acmt.006.01' | 'Acmt.008.01'>>): { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string } {
+  private accountFunctionAnswer(outcome: Exchange<ProtocolMessage<'Acmt.004.01' | 'Acmt.006.01' | 'Acmt.008.01'>>): { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string } {
     return outcome.kind === 'answered'
       ? { returnCode: this.codeOf(outcome.reply.body.Rst.Code), info: outcome.reply.body.Rst.Info, counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref }
       : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };

@@ -65,6 +65,24 @@ export function designationReply(record: TransactionRecord): ReplyDraft<'Acmt.00
   };
 }
 
+/** 11004 reply (§5.6): the relationship it closed, named again; after a failure only `Rst`. */
+export function cancellationReply(record: TransactionRecord): ReplyDraft<'Acmt.004.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.fundAccountNo) {
+    return { name: 'Acmt.004.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Acmt.004.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: record.bankAccountNo ? { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } : undefined,
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: record.currency,
+      Dgst: '撤销存管',
+    },
+  };
+}
+
 /** 11009 reply: the bank account's balance (`BkBal` type 0) and available balance (type 1), profile §4.1. */
 export function bankBalanceReply(answer: {
   readonly bankAccountNo: string;

@@ -36,13 +36,35 @@ describe('broker requests the simulated bank does not offer', () => {
   const session = { sessionId: 's1' } as BrokerSession;
 
   it.each([
-    ['11004 cancel', 'Acmt.004.01', fromBroker('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11005 customer data change', 'Acmt.006.01', fromBroker('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
     ['11006 bank account change', 'Acmt.008.01', fromBroker('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' } })],
     ['11008 fund balance query (the bank’s own question)', 'Acmt.010.01', fromBroker('Acmt.009.01', INSTRUCTION_CODES.QUERY_FUND_BALANCE, { ScAcct: SC_ACCT })],
   ] as const)('§7.23: %s is answered 1034 (not enabled) in %s', async (_function, replyName, message) => {
     const reply = await handler.handle({ message, seqNo: 1, dup: false }, connection, session);
     expect(reply).toMatchObject({ name: replyName, body: { Rst: { Code: '1034' } } });
+  });
+});
+
+describe('F-3.8 S: an 11004 from the broker', () => {
+  const connection = {} as ProtocolConnection;
+  const session = { sessionId: 's1' } as BrokerSession;
+
+  function bankWithDesignation(): BankBooks {
+    const books = new BankBooks({ bankCode: BANK, summaryAccount: '102100000000000001', serials: sequentialRefIssuer('B'), custodyNumbers: sequentialRefIssuer('8') });
+    books.openBankAccount({ bankAccountNo: BK_ACCT.Id, name: CUST.Name, idType: CUST.CertType, idNumber: CUST.CertId, password: ClearPin.of('135790'), currency: 'CNY', balance: Money.zero() });
+    books.designate({ ref: { issuerType: 'S', issuerId: BROKER, serial: 'S1' }, bankAccountNo: BK_ACCT.Id, fundAccountNo: SC_ACCT.Id, currency: 'CNY', customer: { name: CUST.Name, idType: CUST.CertType, idNumber: CUST.CertId }, password: () => true, openingBalance: Money.zero() });
+    return books;
+  }
+
+  it('profile §4.1: without ScBal it closes a custody account holding 0.00, and the reply names the relationship', async () => {
+    const books = bankWithDesignation();
+    const handler = new BrokerRequestHandler(books, {} as BankDayClose, new FaultPlan(), { bankCode: BANK, brokerInstId: BROKER }, silentLogger);
+    const message = fromBroker('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+
+    const reply = await handler.handle({ message, seqNo: 1, dup: false }, connection, session);
+
+    expect(reply).toMatchObject({ name: 'Acmt.004.01', body: { Rst: { Code: '0000' }, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'CANCELLED' })]);
   });
 });
 

@@ -20,7 +20,7 @@ import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, CustodyAccountState, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { bankBalanceReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
+import { bankBalanceReply, cancellationReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
@@ -99,10 +99,11 @@ export class BrokerRequestHandler {
           return this.openAccount(ref, message.body, pinKey, where);
         case 'Acmt.009.01':
           return this.accountQuery(message.body, pinKey, where);
+        case 'Acmt.003.01':
+          return this.cancel(ref, message.body, where);
         case 'Acmt.005.01':
           return this.accountInfoChange(ref, message.body, where);
-        // The other account functions (11004–11006) are not simulated yet: 1034, as before they were typed.
-        case 'Acmt.003.01':
+        // 11006 from the broker is not simulated yet (nor 11005, in accountInfoChange): 1034, as before it was typed.
         case 'Acmt.007.01':
           return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
@@ -199,6 +200,23 @@ export class BrokerRequestHandler {
       openingBalance: body.ScBal?.Bal ?? Money.zero(),
     });
     return this.answer('Acmt.001.01', outcome, designationReply, where);
+  }
+
+  /**
+   * F-3.8 S (11004): `ScAcct` names the relationship, `BkAcct` its bank account (absent only for a pre-designated one),
+   * `ScBal` the balance leaving (absent: 0.00, profile §4.1); no password. The books decide (`BankBooks.cancelCustody`).
+   */
+  private cancel(ref: TransactionRef, body: MessageBody<'Acmt.003.01'>, where: Record<string, string>): ReplyDraft {
+    const outcome = this.books.cancelCustody({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      // §5.5.4: the currency defaults to RMB.
+      currency: body.Ccy ?? 'CNY',
+      bankAccountNo: body.BkAcct?.Id,
+      customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+      balanceLeaving: body.ScBal?.Bal ?? Money.zero(),
+    });
+    return this.answer('Acmt.003.01', outcome, cancellationReply, where);
   }
 
   /** Acmt.009.01 by its code (profile §4): the broker may send 11009 and 11007; 11008 is the bank's own question. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionRequest } from '@custody/contracts';
 import { BankBalanceQuerySaga } from './bank-balance-query.saga';
+import { CustodyCancellationSaga } from './custody-cancellation.saga';
 import { IdentityCheckSaga } from './identity-check.saga';
 import { StatusChangeSaga } from './status-change.saga';
 
@@ -10,6 +11,7 @@ import { StatusChangeSaga } from './status-change.saga';
 export class CustodyFunctionStarter {
   constructor(
     private readonly bankBalanceQueries: BankBalanceQuerySaga,
+    private readonly cancellations: CustodyCancellationSaga,
     private readonly identityChecks: IdentityCheckSaga,
     private readonly statusChanges: StatusChangeSaga,
   ) {}
@@ -18,6 +20,8 @@ export class CustodyFunctionStarter {
     switch (request.function) {
       case 'QUERY_BANK_BALANCE':
         return this.bankBalanceQueries.start(manager, request);
+      case 'CANCEL_DESIGNATION':
+        return this.cancellations.start(manager, request);
       case 'IDENTITY_CHECK':
         return this.identityChecks.start(manager, request);
       case 'CHANGE_ACCOUNT_STATUS':

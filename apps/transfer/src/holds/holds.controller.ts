@@ -27,7 +27,7 @@ export class HoldsController {
       'problem+json AUXILIARY_HOLD_FORBIDDEN: the fund account is auxiliary, and only the primary trades (domain.md §13); ' +
       'INSUFFICIENT_WITHDRAWABLE: more than is available. Nothing is held.',
   })
-  @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED' })
+  @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED; RELATIONSHIP_CHANGING: the ledger is closed while its cancellation is at the bank (F-3.8)' })
   async place(@Param('fundAccountNo') fundAccountNo: string, @Body() body: PlaceHoldBody) {
     return { holdId: await this.holds.place({ ...body, fundAccountNo }) };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Money } from '@custody/money';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
+import { assertNotClosed } from '../ledger/account-status-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { assertTradingHoldAllowed } from '../roles/role-rules';
 import { Hold } from './hold.entity';
@@ -32,6 +33,8 @@ export class HoldsService {
       if (!account) throw new DomainError('NOT_FOUND', `fund account ${input.fundAccountNo} has no ${input.currency} ledger`);
       // Under the ledger's lock, the lock a change of primary takes too: the role read here is the one in force.
       assertTradingHoldAllowed(account);
+      // F-3.8: no hold on a ledger closed while its cancellation is at the bank.
+      assertNotClosed(account);
       const holdId = await this.ledger.placeHold(manager, account, input.amount, 'TRADING', input.reason);
       await this.idempotency.complete(manager, 'hold', input.requestId, holdId);
       return holdId;

@@ -35,6 +35,11 @@ export const BROKER_CODES = {
   NO_RELATIONSHIP: '2013',
   /** 资金账户状态不正常: the relationship is frozen or reported lost (bank-protocol.md §4.1 "11011"). */
   ACCOUNT_ABNORMAL: '2010',
+  /**
+   * 对应关系状态错: the relationship is being changed (F-3.8: the broker's own 11004 holds the ledger closed while the
+   * bank answers it), as account answers a bank's request on a relationship whose designation still awaits the bank.
+   */
+  RELATIONSHIP_CHANGING: '3003',
   BANK_ACCOUNT_MISMATCH: '3001',
   CURRENCY_WRONG: '3011',
   MESSAGE_FORMAT: '2044',
@@ -120,9 +125,10 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11003, 11005, 11006, 11007 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
+      // 11003, 11004, 11005, 11006, 11007 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
+      case 'CANCEL_DESIGNATION':
       case 'CHANGE_ACCOUNT_STATUS':
       case 'CHANGE_BANK_ACCOUNT':
       case 'CHANGE_CUSTOMER':
@@ -257,6 +263,8 @@ export class BankInitiatedTransferService {
     if (!account) return { code: (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)) ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
     if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
     if (account.accountStatus !== 'NORMAL') return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: `the relationship is ${account.accountStatus}` };
+    // F-3.8: our cancellation of the relationship is at the bank; the bank refuses it while this is in flight (5318).
+    if (account.closedFor !== null) return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: 'the relationship is being cancelled' };
     if (request.bankAccountNo && request.bankAccountNo !== account.bankAccountNo) return { code: BROKER_CODES.BANK_ACCOUNT_MISMATCH };
     let movement = amount;
     if (transfer.type === 'SECURITIES_TO_BANK') {

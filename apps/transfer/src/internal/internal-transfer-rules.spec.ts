@@ -2,7 +2,7 @@ import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { assertInternalTransferAllowed } from './internal-transfer-rules';
 
 const account = (fundAccountNo: string, role: 'PRIMARY' | 'AUXILIARY', rest: Partial<LedgerAccount> = {}): LedgerAccount =>
-  ({ fundAccountNo, currency: 'CNY', customerNo: 'C1', role, balance: '0', held: '0', bankCode: '1021000', bankAccountNo: '62', custodyStatus: 'DESIGNATED', accountStatus: 'NORMAL', ...rest }) as LedgerAccount;
+  ({ fundAccountNo, currency: 'CNY', customerNo: 'C1', role, balance: '0', held: '0', bankCode: '1021000', bankAccountNo: '62', custodyStatus: 'DESIGNATED', accountStatus: 'NORMAL', closedFor: null, ...rest }) as LedgerAccount;
 
 describe('F-4.7 internal transfer rules (domain.md §13)', () => {
   it('allows primary → auxiliary and auxiliary → primary of one customer', () => {
@@ -29,5 +29,12 @@ describe('F-4.7 internal transfer rules (domain.md §13)', () => {
     const frozen = expect.objectContaining({ code: 'RELATIONSHIP_FROZEN', detail: expect.stringContaining(accountStatus) });
     expect(() => assertInternalTransferAllowed(account('P', 'PRIMARY'), account('A', 'AUXILIARY', { accountStatus }))).toThrow(frozen);
     expect(() => assertInternalTransferAllowed(account('A', 'AUXILIARY', { accountStatus }), account('P', 'PRIMARY'))).toThrow(frozen);
+  });
+
+  it('F-3.8: refuses a ledger closed while its cancellation is at the bank, on either side (RELATIONSHIP_CHANGING)', () => {
+    const closedFor = '6f9619ff-8b86-4011-b42d-00c04fc964ff';
+    const changing = expect.objectContaining({ code: 'RELATIONSHIP_CHANGING' });
+    expect(() => assertInternalTransferAllowed(account('P', 'PRIMARY'), account('A', 'AUXILIARY', { closedFor }))).toThrow(changing);
+    expect(() => assertInternalTransferAllowed(account('A', 'AUXILIARY', { closedFor }), account('P', 'PRIMARY'))).toThrow(changing);
   });
 });

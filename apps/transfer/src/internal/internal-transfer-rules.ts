@@ -1,5 +1,5 @@
 import { DomainError } from '@custody/service-kit';
-import { assertNotFrozen } from '../ledger/account-status-rules';
+import { assertNotClosed, assertNotFrozen } from '../ledger/account-status-rules';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -20,7 +20,8 @@ export const interbankAccount = (bankCode: string) => `INTERBANK:${bankCode}`;
 
 /**
  * domain.md §13: only between the primary and an auxiliary fund account of one customer, in one currency,
- * either direction, never between two auxiliaries; both must be designated (each at its own bank).
+ * either direction, never between two auxiliaries; both must be designated (each at its own bank), neither frozen
+ * nor closed while its relationship changes (F-3.8).
  */
 export function assertInternalTransferAllowed(source: LedgerAccount, target: LedgerAccount): void {
   if (source.customerNo !== target.customerNo) {
@@ -34,5 +35,6 @@ export function assertInternalTransferAllowed(source: LedgerAccount, target: Led
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${account.fundAccountNo} has no designated custodian bank in ${account.currency}`);
     }
     assertNotFrozen(account);
+    assertNotClosed(account);
   }
 }

@@ -10,3 +10,17 @@ export function assertNotFrozen(account: LedgerAccount): void {
     );
   }
 }
+
+/**
+ * domain.md F-3.8 (and F-3.6): while a function changing the relationship waits for the bank (its 11004), the ledger
+ * is closed: a transfer or hold slipping in between the ledger's checks and the bank's answer would leave money on a
+ * custody account the bank closes.
+ */
+export function assertNotClosed(account: LedgerAccount): void {
+  if (account.closedFor !== null) {
+    throw new DomainError(
+      'RELATIONSHIP_CHANGING',
+      `fund account ${account.fundAccountNo}'s relationship with bank ${account.bankCode} in ${account.currency} is being cancelled: no transfer or hold until the bank has answered (F-3.8)`,
+    );
+  }
+}

@@ -22,6 +22,11 @@ export class LedgerAccount {
   @Column({ name: 'account_status', type: 'text' }) accountStatus!: RelationshipAccountStatus;
   /** F-12.3: account marked the relationship DORMANT; the ledger leaves S_CHK04 while it holds nothing. */
   @Column({ type: 'boolean', default: false }) dormant!: boolean;
+  /**
+   * The broker-started function (F-3.8) that holds the ledger closed while the bank decides on the relationship: no
+   * transfer and no hold until it ends; null when open.
+   */
+  @Column({ name: 'closed_for', type: 'uuid', nullable: true }) closedFor!: string | null;
   /** 客户名称 and 证券机构分支号 of the day files, from `fund-account.opened`; null for accounts opened before it carried them. */
   @Column({ name: 'customer_name', type: 'text', nullable: true }) customerName!: string | null;
   @Column({ name: 'branch_id', type: 'text', nullable: true }) branchId!: string | null;

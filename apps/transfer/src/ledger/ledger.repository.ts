@@ -35,6 +35,7 @@ interface LedgerAccountRow {
   custody_status: string;
   account_status: LedgerAccount['accountStatus'];
   dormant: boolean;
+  closed_for: string | null;
   customer_name: string | null;
   branch_id: string | null;
 }
@@ -52,6 +53,7 @@ function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
     custodyStatus: row.custody_status,
     accountStatus: row.account_status,
     dormant: row.dormant,
+    closedFor: row.closed_for,
     customerName: row.customer_name,
     branchId: row.branch_id,
   });
@@ -68,7 +70,7 @@ export class LedgerRepository {
   async lock(manager: EntityManager, fundAccountNo: string, currency: string): Promise<LedgerAccount | null> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, dormant, customer_name, branch_id
+              custody_status, account_status, dormant, closed_for, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
       [fundAccountNo, currency],
     );
@@ -82,7 +84,7 @@ export class LedgerRepository {
   async lockFundAccounts(manager: EntityManager, fundAccountNos: readonly string[]): Promise<LedgerAccount[]> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, dormant, customer_name, branch_id
+              custody_status, account_status, dormant, closed_for, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
       [fundAccountNos],
     );
@@ -96,6 +98,36 @@ export class LedgerRepository {
       [fundAccountNo],
     );
     return holds;
+  }
+
+  /** What the trading systems hold on one ledger for orders not yet settled (its active trading holds' sum). */
+  async tradingHeld(manager: EntityManager, fundAccountNo: string, currency: string): Promise<Money> {
+    const [{ held }]: Array<{ held: string }> = await manager.query(
+      `SELECT coalesce(sum(amount), 0)::text AS held FROM transfer.holds WHERE fund_account_no = $1 AND currency = $2 AND kind = 'TRADING' AND status = 'ACTIVE'`,
+      [fundAccountNo, currency],
+    );
+    return Money.fromDb(held);
+  }
+
+  /** Closes the ledger for a function (F-3.8), or opens it again (null); the caller holds its lock. */
+  async setClosedFor(manager: EntityManager, account: LedgerAccount, functionId: string | null): Promise<void> {
+    account.closedFor = functionId;
+    await manager.query(`UPDATE transfer.ledger_accounts SET closed_for = $3 WHERE fund_account_no = $1 AND currency = $2`, [account.fundAccountNo, account.currency, functionId]);
+  }
+
+  /**
+   * F-3.8 (either side's 11004): the relationship is cancelled at the bank; the ledger is no longer closed for a
+   * function, and every transfer on it is refused from now on (they admit only a DESIGNATED ledger). It keeps its last
+   * bank and bank account as the record of what it was linked to, for its history and statements. The caller holds its
+   * lock.
+   */
+  async cancel(manager: EntityManager, account: LedgerAccount): Promise<void> {
+    account.custodyStatus = 'CANCELLED';
+    account.closedFor = null;
+    await manager.query(`UPDATE transfer.ledger_accounts SET custody_status = 'CANCELLED', closed_for = NULL WHERE fund_account_no = $1 AND currency = $2`, [
+      account.fundAccountNo,
+      account.currency,
+    ]);
   }
 
   /** The fund account's role (domain.md §13) on every currency's ledger of it; the caller holds their locks. */

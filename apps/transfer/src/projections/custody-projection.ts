@@ -16,6 +16,7 @@ import {
   type relationshipStatusChanged,
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
+import { LedgerClosingService } from '../closings/ledger-closing.service';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -25,7 +26,10 @@ import { LedgerAccount } from '../ledger/ledger-account.entity';
  */
 @Injectable()
 export class CustodyProjection {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly closings: LedgerClosingService,
+  ) {}
 
   /**
    * The ledger opens at zero. The name and branch are optional in the event (an account service from before they
@@ -60,13 +64,16 @@ export class CustodyProjection {
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
    * of it, as a designation's is. A query (F-3.10, F-3.11) means nothing to the ledger; an 11011 S the bank took sets
-   * the ledgers' status as an 11011 B does, so a caller told the relationship is frozen finds its transfers refused.
+   * the ledgers' status as an 11011 B does, so a caller told the relationship is frozen finds its transfers refused; a
+   * cancellation (F-3.8) the bank accepted cancels the ledger the saga closed for it (refused, the saga reopened it
+   * before its verdict).
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     if (verdict.function === 'CHANGE_ACCOUNT_STATUS' && verdict.status === 'SUCCEEDED') {
       if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
       await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
     }
+    if (verdict.function === 'CANCEL_DESIGNATION' && verdict.status === 'SUCCEEDED') await this.closings.cancelled(manager, verdict);
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 

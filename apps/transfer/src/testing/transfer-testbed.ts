@@ -7,10 +7,13 @@ import type { z } from 'zod';
 import { AdjustmentRepository } from '../adjustments/adjustment.repository';
 import { AdjustmentService } from '../adjustments/adjustment.service';
 import { ManualCases } from '../cases/manual-cases';
+import { LedgerClosingRepository } from '../closings/ledger-closing.repository';
+import { LedgerClosingService } from '../closings/ledger-closing.service';
 import { DayFilesRepository } from '../day-files/day-files.repository';
 import { DayFilesService } from '../day-files/day-files.service';
 import { HoldsService } from '../holds/holds.service';
 import { InternalTransferService } from '../internal/internal-transfer.service';
+import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { CustodyProjection } from '../projections/custody-projection';
@@ -48,7 +51,9 @@ export interface TransferTestbed {
   readonly holds: HoldsService;
   readonly primaryChanges: PrimaryChangeService;
   readonly inbound: BankInitiatedTransferService;
+  readonly cancellations: BankCancellationService;
   readonly projection: CustodyProjection;
+  readonly closings: LedgerClosingService;
   readonly queries: TransferQueryService;
   readonly bankDays: BankDayProjection;
   /** The business date every configured bank's day was opened on (today in China, by the testbed's clock). */
@@ -90,9 +95,10 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   await openDay(businessDate);
   const idempotency = new IdempotencyStore('transfer', sealingKey);
   const settled = new SettledNotifications('transfer_settled');
-  const projection = new CustodyProjection(outbox);
-  const cases = new ManualCases(outbox);
   const transferRows = new TransferRepository();
+  const closings = new LedgerClosingService(ledger, transferRows, new LedgerClosingRepository(), outbox);
+  const projection = new CustodyProjection(outbox, closings);
+  const cases = new ManualCases(outbox);
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
   return {
     db,
@@ -104,7 +110,9 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
+    cancellations: new BankCancellationService(ledger, transferRows, idempotency, outbox),
     projection,
+    closings,
     queries: new TransferQueryService(db.dataSource, transferRows),
     bankDays,
     businessDate,

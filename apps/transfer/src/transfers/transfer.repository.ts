@@ -79,6 +79,19 @@ function toTransfer(row: TransferRow): Transfer {
  */
 @Injectable()
 export class TransferRepository {
+  /**
+   * The ledger's own transfers still PENDING or UNKNOWN (index transfers_open_by_account; F-3.8: none may be in flight
+   * when it closes). The caller holds the ledger's row lock, under which every transfer of it starts, so none can
+   * begin unseen.
+   */
+  async countInFlight(manager: EntityManager, fundAccountNo: string, currency: string): Promise<number> {
+    const [{ n }]: Array<{ n: number }> = await manager.query(
+      `SELECT count(*)::int AS n FROM transfer.transfers WHERE fund_account_no = $1 AND currency = $2 AND status IN ('PENDING', 'UNKNOWN')`,
+      [fundAccountNo, currency],
+    );
+    return n;
+  }
+
   async insert(manager: EntityManager, t: NewTransfer): Promise<void> {
     await manager.query(
       `INSERT INTO transfer.transfers (transfer_id, type, initiator, serial_no, our_serial_no, bank_code, bank_account_no, fund_account_no, currency, amount, status, hold_id, business_date)

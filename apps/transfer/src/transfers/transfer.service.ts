@@ -17,7 +17,7 @@ import {
   SettledNotifications,
 } from '@custody/service-kit';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
-import { assertNotFrozen } from '../ledger/account-status-rules';
+import { assertNotClosed, assertNotFrozen } from '../ledger/account-status-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
 import { attemptsAfter } from './transfer-attempts';
@@ -76,10 +76,17 @@ export class TransferService {
         `fund account ${body.fundAccountNo} is pre-designated at bank ${account.bankCode} in ${body.currency}: transfers open once the customer confirms the designation at the bank (F-3.1, F-3.2)`,
       );
     }
+    if (account.custodyStatus === 'CANCELLED') {
+      throw new DomainError(
+        'RELATIONSHIP_NOT_ACTIVE',
+        `fund account ${body.fundAccountNo}'s custody relationship with bank ${account.bankCode} in ${body.currency} is cancelled (F-3.8): no transfer until a new designation`,
+      );
+    }
     if (account.custodyStatus !== 'DESIGNATED' || !account.bankCode || !account.bankAccountNo) {
       throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated custodian bank in ${body.currency}`);
     }
     assertNotFrozen(account);
+    assertNotClosed(account);
     const bank = findBank(this.config, account.bankCode);
     if (!bank) throw new DomainError('UNKNOWN_BANK', `bank ${account.bankCode} is not configured`);
     const day = await this.bankDays.of(manager, bank.code);

@@ -50,7 +50,10 @@ export class TransfersController {
       'problem+json; among the codes: FUND_PASSWORD_INVALID (fundPassword does not match; counted towards the lockout once per requestId), ' +
       'FUND_PASSWORD_LOCKED (too many wrong in a row; set it again), FUND_PASSWORD_NOT_SET, INSUFFICIENT_WITHDRAWABLE, RELATIONSHIP_NOT_ACTIVE, RELATIONSHIP_FROZEN (the bank froze the relationship or it is reported lost: 11011), OUTSIDE_TRANSFER_WINDOW. Nothing was created.',
   })
-  @ApiConflictResponse({ description: 'problem+json IDEMPOTENCY_KEY_REUSED: the requestId was used with another body (or another fundPassword)' })
+  @ApiConflictResponse({
+    description:
+      'problem+json IDEMPOTENCY_KEY_REUSED: the requestId was used with another body (or another fundPassword); RELATIONSHIP_CHANGING: the ledger is closed while its cancellation is at the bank (F-3.8)',
+  })
   @ApiServiceUnavailableResponse({
     description:
       'problem+json; nothing was created, retry later: FUND_PASSWORD_UNVERIFIABLE (a fundPassword was given and cannot be verified now), ' +
