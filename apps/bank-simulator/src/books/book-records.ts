@@ -67,10 +67,20 @@ export interface BankAccountOpening extends CustomerIdentity {
   readonly balance: Money;
 }
 
-/** What may leave the books about a bank account: never its password or ID number. */
-export interface BankAccountSnapshot {
+/** A customer's contact data as the bank keeps it (`Cust`'s `Mobile`, `Addr`, `Email`); set by the broker's 11005. */
+export interface CustomerContact {
+  readonly phone?: string;
+  readonly address?: string;
+  readonly email?: string;
+}
+
+/** What may leave the books about a bank account: never its password, its ID number only masked. */
+export interface BankAccountSnapshot extends CustomerContact {
   readonly bankAccountNo: string;
   readonly name: string;
+  readonly idType: string;
+  /** The last four characters only. */
+  readonly idNumberMasked: string;
   readonly balances: ReadonlyMap<Currency, Money>;
 }
 
@@ -118,6 +128,28 @@ export interface PreDesignationInput {
   readonly currency: Currency;
   readonly customer: CustomerIdentity;
   readonly openingBalance: Money;
+}
+
+/**
+ * F-3.4 S, 11006: the old account (`BkAcct`, with the customer's bank password for it when the broker sent one) and the
+ * new one (`NewBkAcct`) of a fund account's custody in one currency.
+ */
+export interface BankAccountChangeInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly oldBankAccountNo: string;
+  readonly newBankAccountNo: string;
+  /** Whether `BkAcct` carried a password at all; `password` is its proof when it could be read. */
+  readonly passwordGiven: boolean;
+  readonly password?: PasswordProof;
+}
+
+/** F-3.5 S, 11005: the customer's data as the broker now holds it (`Cust`), for every currency of the fund account. */
+export interface CustomerDataChangeInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly customer: CustomerIdentity & CustomerContact;
 }
 
 export interface TransferInput {

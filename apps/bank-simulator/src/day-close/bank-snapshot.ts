@@ -12,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { CHANGE_ACCOUNT_STATUS, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
+import { CHANGE_ACCOUNT_STATUS, CHANGE_BANK_ACCOUNT, CHANGE_CUSTOMER, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -50,8 +50,14 @@ export interface BankDaySnapshot {
 /** 存管状态 (§7.13) of a custody account: `0` designated, `1` pre-designated (as the broker's CHK02 writes them). */
 const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1' };
 
-/** The account functions this bank lists in CHK03: the broker's designation and pre-designation, its own 11003 and 11011. */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CHANGE_ACCOUNT_STATUS];
+/**
+ * The account functions this bank lists in CHK03: the broker's designation, pre-designation, customer data change and
+ * bank account change, its own 11003 and 11011.
+ */
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, CONFIRM_DESIGNATION, CHANGE_ACCOUNT_STATUS];
+
+/** Profile §5: CHK02 lists the relationships whose custody state or bank account a function changed; 11005 and 11011 change neither. */
+const UNLISTED_IN_CHK02: readonly string[] = [CHANGE_CUSTOMER, CHANGE_ACCOUNT_STATUS];
 
 /** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
 const ID_NUMBER_WIDTH = 20;
@@ -176,8 +182,7 @@ export function takeSnapshot(businessDate: string, log: Iterable<TransactionReco
     if (isTransferFunction(record.instrCd) && record.booked) chk01.push(chk01RecordOf(record, books, parties));
     if (LISTED_ACCOUNT_FUNCTIONS.includes(record.instrCd) && record.status === 'SUCCEEDED') {
       chk03.push(chk03RecordOf(record, books, parties));
-      // Profile §5: CHK02 lists the relationships whose custody state a function changed; 11011 changes none.
-      if (record.instrCd === CHANGE_ACCOUNT_STATUS) continue;
+      if (UNLISTED_IN_CHK02.includes(record.instrCd)) continue;
       const state = chk02RecordOf(record, books, parties);
       relationships.set(`${state.fundAccountNo}/${state.currency}`, state);
     }

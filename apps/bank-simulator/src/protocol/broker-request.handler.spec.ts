@@ -34,10 +34,7 @@ describe('broker requests the simulated bank does not offer', () => {
 
   it.each([
     ['11004 cancel', 'Acmt.004.01', fromBroker('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
-    ['11005 customer data change', 'Acmt.006.01', fromBroker('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
     ['11011 account status change', 'Acmt.006.01', fromBroker('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, { ScAcct: { ...SC_ACCT, Status: '1' } })],
-    ['11006 bank account change', 'Acmt.008.01', fromBroker('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' } })],
-    ['11009 bank balance query', 'Acmt.010.01', fromBroker('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
   ] as const)('§7.23: %s is answered 1034 (not enabled) in %s', async (_function, replyName, message) => {
     const reply = await handler.handle({ message, seqNo: 1, dup: false }, connection, session);
     expect(reply).toMatchObject({ name: replyName, body: { Rst: { Code: '1034' } } });

@@ -19,7 +19,7 @@ import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { bankBalanceReply, designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
+import { bankAccountChangeReply, bankBalanceReply, customerDataChangeReply, designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
@@ -95,10 +95,12 @@ export class BrokerRequestHandler {
           return this.openAccount(ref, message.body, pinKey, where);
         case 'Acmt.009.01':
           return this.accountQuery(message.body, pinKey, where);
-        // The other account functions (11004–11006, 11011) are not simulated yet: 1034, as before they were typed.
-        case 'Acmt.003.01':
         case 'Acmt.005.01':
+          return this.accountInfoChange(ref, message.body, where);
         case 'Acmt.007.01':
+          return this.changeBankAccount(ref, message.body, pinKey, where);
+        // 11004 from the broker is not simulated yet: 1034, as before it was typed.
+        case 'Acmt.003.01':
           return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
@@ -194,6 +196,45 @@ export class BrokerRequestHandler {
       openingBalance: body.ScBal?.Bal ?? Money.zero(),
     });
     return this.answer('Acmt.001.01', outcome, designationReply, where);
+  }
+
+  /** Acmt.005.01 by its code: the broker may send 11005 (F-3.5 S); its 11011 is not enabled at this bank. */
+  private accountInfoChange(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd !== INSTRUCTION_CODES.CHANGE_CUSTOMER) return rstOnlyReply('Acmt.005.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+    // The codec requires Cust on an 11005 (§5.7.4 c); the fund account names whose custody it is.
+    if (!body.Cust || !body.ScAcct) return rstOnlyReply('Acmt.005.01', RC.MESSAGE_FORMAT_ERROR, '11005 needs Cust and ScAcct');
+    const { Cust } = body;
+    const outcome = this.books.changeCustomer({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      customer: {
+        name: Cust.Name,
+        idType: Cust.CertType,
+        idNumber: Cust.CertId,
+        ...(Cust.Mobile === undefined ? {} : { phone: Cust.Mobile }),
+        ...(Cust.Addr === undefined ? {} : { address: Cust.Addr }),
+        ...(Cust.Email === undefined ? {} : { email: Cust.Email }),
+      },
+    });
+    return this.answer('Acmt.005.01', outcome, customerDataChangeReply, where);
+  }
+
+  /** F-3.4 S (11006): the old account in `BkAcct` (its bank password optional, `Type` 1), the new one in `NewBkAcct`. */
+  private changeBankAccount(ref: TransactionRef, body: MessageBody<'Acmt.007.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    // The codec requires BkAcct and NewBkAcct (§5.9.4 d).
+    if (!body.BkAcct || !body.NewBkAcct || !body.ScAcct) return rstOnlyReply('Acmt.007.01', RC.MESSAGE_FORMAT_ERROR, '11006 needs BkAcct, NewBkAcct and ScAcct');
+    const outcome = this.books.changeBankAccount({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      // §5.9.4: the currency defaults to RMB.
+      currency: body.Ccy ?? 'CNY',
+      oldBankAccountNo: body.BkAcct.Id,
+      newBankAccountNo: body.NewBkAcct.Id,
+      passwordGiven: (body.BkAcct.Pwd ?? []).length > 0,
+      password: passwordProof(body.BkAcct, pinKey),
+    });
+    return this.answer('Acmt.007.01', outcome, bankAccountChangeReply, where);
   }
 
   /** Acmt.009.01 by its code (profile §4): the broker may send 11009 (and 11007); 11008 is the bank's own question. */
