@@ -10,6 +10,7 @@ import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
 import { Money } from '@custody/money';
+import { customerServiceFor } from './testing/customer-service';
 
 /** Account rules (domain.md §3, §13) against the real PostgreSQL with the service's own migrations. */
 describe('account service (real PostgreSQL)', () => {
@@ -36,7 +37,7 @@ describe('account service (real PostgreSQL)', () => {
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');

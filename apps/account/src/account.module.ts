@@ -7,7 +7,11 @@ import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
+import { BankAccountChangeRequests } from './custody/bank-account-change-request.service';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { CustodyFunctionOutcomes } from './custody/custody-function-outcomes';
+import { CustomerDataPropagation } from './customers/customer-data-propagation';
+import { CustomerDataPropagations } from './customers/customer-data-propagations';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
@@ -37,6 +41,7 @@ export class AccountModule {
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService,
+        BankAccountChangeRequests, CustomerDataPropagation, CustomerDataPropagations, CustodyFunctionOutcomes,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

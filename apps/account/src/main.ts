@@ -19,7 +19,7 @@ import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
-import { CustodyFunctionRequests } from './custody/custody-function-requests';
+import { CustodyFunctionOutcomes } from './custody/custody-function-outcomes';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
@@ -40,11 +40,11 @@ void runDatabaseService({
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
     const bankDays = app.get(BankDays);
-    const functions = app.get(CustodyFunctionRequests);
+    const functions = app.get(CustodyFunctionOutcomes);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
-      on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
+      on(custodyFunctionApplied, (event, manager) => functions.apply(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) =>
         event.payload.function === 'CONFIRM_DESIGNATION' ? confirmations.handle(manager, event.payload) : statusChanges.handle(manager, event.payload),

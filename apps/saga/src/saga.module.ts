@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
+import { BankAccountChangeSaga } from './custody-functions/bank-account-change.saga';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
+import { CustomerDataChangeSaga } from './custody-functions/customer-data-change.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
@@ -50,9 +52,11 @@ export class SagaModule {
         TransferSaga,
         DesignationSaga,
         BankBalanceQuerySaga,
+        BankAccountChangeSaga,
+        CustomerDataChangeSaga,
         CustodyFunctionStarter,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   /** bank-protocol.md §4.1 "11011": the relationship is frozen or reported lost; no transfer until it is normal again. */
   RELATIONSHIP_FROZEN: 422,
   RELATIONSHIP_EXISTS: 409,
+  /** api.md: a change of the relationship is already under way (F-3.4: another bank account change awaits the bank). */
+  RELATIONSHIP_CHANGING: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
   FUND_ACCOUNT_LIMIT_REACHED: 422,

@@ -192,8 +192,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), so far only as the bank starts it, and 11009 (the bank
- * settlement account's balance), which only the broker starts.
+ * only a bank starts, 11011 (account status change), so far only as the bank starts it, 11009 (the bank
+ * settlement account's balance), which only the broker starts, and 11006 (bank account change) and 11005 (customer
+ * data change), which either side starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -203,6 +204,8 @@ export const bankFunctionSchema = z.enum([
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
   'CHANGE_ACCOUNT_STATUS',
+  'CHANGE_BANK_ACCOUNT',
+  'CHANGE_CUSTOMER',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
@@ -241,8 +244,19 @@ export const bankCallRequestedSchema = z.object({
   /** For REVERSE_* (12003/12004): our serial of the original request to undo (`CnRef`). */
   cancelledSerialNo: serialNoSchema.optional(),
   customer: z
-    .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
+    .object({
+      name: z.string(),
+      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+      idType: z.string(),
+      idNumber: sealedSecretSchema,
+      /** CHANGE_CUSTOMER (11005): the contact data the customer has (`Mobile`, `Addr`, `Email`). */
+      phone: z.string().optional(),
+      address: z.string().optional(),
+      email: z.string().optional(),
+    })
     .optional(),
+  /** CHANGE_BANK_ACCOUNT (11006): the account the relationship takes (`NewBkAcct`); `bankAccountNo` is the one it leaves. */
+  newBankAccountNo: z.string().optional(),
   openingBalance: money.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),

@@ -48,6 +48,8 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   // The bank unfreezes (11011 back to normal).
   RELATIONSHIP_FROZEN: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
+  // Thrown only at the HTTP edge; the change under way ends with the bank's answer.
+  RELATIONSHIP_CHANGING: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 'transient',

@@ -34,10 +34,13 @@ export class CustodyFunctionRequests {
     return id;
   }
 
-  /** Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. */
-  async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+  /**
+   * Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one.
+   * Returns the request when it took this verdict, for what the function changes besides (CustodyFunctionOutcomes).
+   */
+  async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<CustodyFunctionRequest | undefined> {
     const request = await manager.findOne(CustodyFunctionRequest, { where: { id: verdict.functionId }, lock: { mode: 'pessimistic_write' } });
-    if (!request || request.status !== 'PENDING') return;
+    if (!request || request.status !== 'PENDING') return undefined;
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
@@ -49,6 +52,7 @@ export class CustodyFunctionRequests {
     }
     await manager.save(request);
     this.settled.announce(manager, request.id);
+    return request;
   }
 
   /**
@@ -78,5 +82,10 @@ function answerOf(verdict: CustodyFunctionResolution): Record<string, string> | 
     case 'QUERY_BANK_BALANCE':
       if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
       return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+    // F-3.4 S: the relationship as the change left it, written where the change is applied (BankAccountChangeRequests).
+    // F-3.5 S: nothing to answer; the customer's view shows each bank's answer (CustomerDataPropagation).
+    case 'CHANGE_BANK_ACCOUNT':
+    case 'CHANGE_CUSTOMER':
+      return null;
   }
 }

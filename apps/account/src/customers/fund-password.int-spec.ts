@@ -26,6 +26,7 @@ import { CustomersController } from './customers.controller';
 import { CustomerService } from './customer.service';
 import { FundPasswordVerificationsController } from './fund-password-verifications.controller';
 import { FundPasswordService } from './fund-password.service';
+import { customerServiceFor } from '../testing/customer-service';
 
 /**
  * The fund password (api.md PUT …/fund-password; F-4.2 B verification) through the account service's real HTTP
@@ -54,7 +55,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
     const sealer = new SecretSealer(sealingKey);
-    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
 
     @Module({
@@ -65,7 +66,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
         { provide: SecretSealer, useValue: sealer },
         { provide: Outbox, useValue: new Outbox('account') },
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey({})) },
-        CustomerService,
+        { provide: CustomerService, useValue: customers },
         FundPasswordService,
       ],
     })

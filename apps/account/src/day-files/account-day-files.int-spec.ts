@@ -31,6 +31,7 @@ import { AccountDayFileRepository } from './account-day-file.repository';
 import { AccountDayFileService } from './account-day-file.service';
 import { AccountDayFilesController } from './account-day-files.controller';
 import { Money } from '@custody/money';
+import { customerServiceFor } from '../testing/customer-service';
 
 /**
  * The account's S_CHK02 and S_CHK03 (bank-protocol.md §5) through its internal HTTP edge, from relationships designated
@@ -63,7 +64,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const sealer = new SecretSealer(sealingKey);
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
-    customers = new CustomerService(db.dataSource, sealer, outbox);
+    customers = customerServiceFor(db.dataSource, sealer, outbox).customers;
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
 

@@ -9,6 +9,7 @@ import { ACCOUNT_SCHEMA } from '../account.schema';
 import { CustomerService } from '../customers/customer.service';
 import { FundAccountsController } from './fund-accounts.controller';
 import { FundAccountService } from './fund-account.service';
+import { customerServiceFor } from '../testing/customer-service';
 
 /** `POST /v1/fund-accounts` (api.md) through the account service's real HTTP edge against the real PostgreSQL. */
 describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
@@ -28,7 +29,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       entities: ACCOUNT_SCHEMA.entities,
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
-    customers = new CustomerService(db.dataSource, new SecretSealer(sealingKey), new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, new SecretSealer(sealingKey), new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
 
     @Module({

@@ -12,6 +12,7 @@ import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
 import { BankDays } from '../day/bank-days';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
+import { customerServiceFor } from './customer-service';
 
 /** The account service's custody services over a test database of their own (real PostgreSQL), wired as the module does. */
 export interface CustodyTestbed {
@@ -52,7 +53,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
-  const customers = new CustomerService(db.dataSource, sealer, outbox);
+  const customers = customerServiceFor(db.dataSource, sealer, outbox).customers;
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
   return {

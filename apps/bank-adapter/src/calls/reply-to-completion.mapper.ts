@@ -2,7 +2,7 @@ import { type Balance, describeReturnCode, isSuccess, type ProtocolMessage, type
 import type { TransferSummary as SummaryFigures } from '@custody/contracts';
 import type { BankCall, CallCompletion } from './bank-call.types';
 
-export type CallReplyName = 'Acmt.002.01' | 'Acmt.010.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.002.01' | 'Stmt.006.01' | 'Stmt.008.01';
+export type CallReplyName = 'Acmt.002.01' | 'Acmt.006.01' | 'Acmt.008.01' | 'Acmt.010.01' | 'Trf.002.01' | 'Trf.004.01' | 'Trf.006.01' | 'Stmt.002.01' | 'Stmt.006.01' | 'Stmt.008.01';
 export type CallReply = ProtocolMessage<CallReplyName>;
 
 /** The fields every completion of a call carries. */
@@ -46,6 +46,8 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
       const bank = confirm.BkEntry === undefined ? {} : { bank: summaryFigures(confirm.BkEntry) };
       return { ...completion, summaryCheck: { checkReturnCode: confirm.ChkRst.Code, ...bank } };
     }
+    case 'Acmt.006.01':
+    case 'Acmt.008.01':
     case 'Trf.002.01':
     case 'Trf.004.01':
     case 'Stmt.006.01':

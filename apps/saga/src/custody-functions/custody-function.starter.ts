@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionRequest } from '@custody/contracts';
+import { BankAccountChangeSaga } from './bank-account-change.saga';
 import { BankBalanceQuerySaga } from './bank-balance-query.saga';
+import { CustomerDataChangeSaga } from './customer-data-change.saga';
 
 /** Starts the flow of a broker-started account function (`custody.function-requested`), one saga kind per function. */
 @Injectable()
 export class CustodyFunctionStarter {
-  constructor(private readonly bankBalanceQueries: BankBalanceQuerySaga) {}
+  constructor(
+    private readonly bankBalanceQueries: BankBalanceQuerySaga,
+    private readonly bankAccountChanges: BankAccountChangeSaga,
+    private readonly customerDataChanges: CustomerDataChangeSaga,
+  ) {}
 
   async start(manager: EntityManager, request: CustodyFunctionRequest): Promise<void> {
     switch (request.function) {
       case 'QUERY_BANK_BALANCE':
         return this.bankBalanceQueries.start(manager, request);
+      case 'CHANGE_BANK_ACCOUNT':
+        return this.bankAccountChanges.start(manager, request);
+      case 'CHANGE_CUSTOMER':
+        return this.customerDataChanges.start(manager, request);
     }
   }
 }

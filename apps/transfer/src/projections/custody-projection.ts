@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
@@ -13,6 +13,8 @@ import { LedgerAccount } from '../ledger/ledger-account.entity';
  */
 @Injectable()
 export class CustodyProjection {
+  private readonly logger = new Logger(CustodyProjection.name);
+
   constructor(private readonly outbox: Outbox) {}
 
   /**
@@ -47,10 +49,31 @@ export class CustodyProjection {
 
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
-   * of it, as a designation's is. A bank balance query (F-3.10) means nothing to the ledger.
+   * of it, as a designation's is. A bank balance query (F-3.10) and a customer data change (F-3.5, 11005) mean nothing
+   * to the ledger; a bank account change the bank made (F-3.4, 11006) gives the ledger its new bank account.
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (verdict.function === 'CHANGE_BANK_ACCOUNT' && verdict.status === 'SUCCEEDED') await this.takeNewBankAccount(manager, verdict);
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
+  }
+
+  /**
+   * F-3.4 S: the bank has replaced the relationship's bank account, so every transfer from now on names the new one —
+   * one asked for right after the API answered goes to it, since account answers only after this. The bank's verdict
+   * is its last word on the account, applied whatever the ledger held (a redelivery sets the same again).
+   */
+  private async takeNewBankAccount(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (!verdict.newBankAccountNo) throw new Error(`bank account change ${verdict.functionId} succeeded without its new bank account`);
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: verdict.fundAccountNo, currency: verdict.currency, bankCode: verdict.bankCode, custodyStatus: 'DESIGNATED' },
+      { bankAccountNo: verdict.newBankAccountNo },
+    );
+    // Account sent it for a designated relationship, linked here before; one that ended while the change was at the
+    // bank keeps no bank account to change (retrying would not help): the day's CHK03 shows the bank's record.
+    if (updated.affected !== 1) {
+      this.logger.error({ functionId: verdict.functionId, fundAccountNo: verdict.fundAccountNo, currency: verdict.currency, bankCode: verdict.bankCode }, 'the bank changed the bank account of a ledger no longer designated at it: not applied');
+    }
   }
 
   private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>, custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED'): Promise<void> {
