@@ -38,6 +38,18 @@ export interface BankBooks {
   summary: Record<string, string>;
   custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string; bankAccountNo?: string }>;
+}
+
+export interface BankAccountView {
+  bankAccountNo: string;
+  name: string;
+  idType: string;
+  idNumberMasked: string;
+  phone?: string;
+  address?: string;
+  email?: string;
+  balances: Record<string, string>;
 }
 
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
@@ -59,6 +71,17 @@ export class BankSimulator {
   async bankBalance(bankAccountNo: string, currency = 'CNY'): Promise<string> {
     const result = await this.call<{ balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`);
     return result.body.balances[currency];
+  }
+
+  /** The bank's record of a bank account and its holder (name, ID type, ID number masked, contact data). */
+  async bankAccount(bankAccountNo: string) {
+    return (await this.call<BankAccountView>('GET', `/bank-accounts/${bankAccountNo}`)).body;
+  }
+
+  /** One of the day files the bank holds (its own `B_…` or the broker's `S_…`), read as records; undefined if it has none such. */
+  async dayFile(fileName: string): Promise<Array<Record<string, unknown>> | undefined> {
+    const result = await this.call<{ records: Array<Record<string, unknown>> }>('GET', `/day-files/${fileName}`);
+    return result.status === 200 ? result.body.records : undefined;
   }
 
   async custodyAccount(fundAccountNo: string, currency = 'CNY') {
