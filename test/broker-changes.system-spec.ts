@@ -173,7 +173,7 @@ describe('F-3.5 S: a change of the customer goes to every bank holding a relatio
       expect.objectContaining({ bankCode: B, fundAccountNo: auxiliary.fundAccountNo, status: 'SUCCEEDED' }),
     ]);
     for (const { bankCode, bankAccountNo } of [primary, auxiliary]) {
-      expect(await ctx.banks[bankCode].bankAccount(bankAccountNo)).toMatchObject({ name: '周八一', phone: '13800000000', address: '北京市西城区金融街 1 号', idNumberMasked: `************${customer.idNumber.slice(-4)}` });
+      expect(await ctx.banks[bankCode].bankAccount(bankAccountNo)).toMatchObject({ name: '周八一', mobile: '13800000000', address: '北京市西城区金融街 1 号', idNumberMasked: `************${customer.idNumber.slice(-4)}` });
     }
 
     const newIdNumber = `1101011991${uniqueDigits(8)}`;

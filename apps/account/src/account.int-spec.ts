@@ -22,6 +22,7 @@ describe('account service (real PostgreSQL)', () => {
   let settled: SettledNotifications;
   const BANK_A = '1021000';
   const BANK_B = '1051000';
+  const TRADER = 'u-trading@test-users';
 
   const sealingKey = randomBytes(32);
 
@@ -38,7 +39,7 @@ describe('account service (real PostgreSQL)', () => {
     const outbox = new Outbox('account');
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
     customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
-    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, new AccountFunctionRepository());
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository());
@@ -49,14 +50,14 @@ describe('account service (real PostgreSQL)', () => {
 
   async function customerWithPrimary() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
   }
 
   const designate = (fundAccountNo: string, bankCode = BANK_A, requestId = randomUUID()) =>
-    designations.designate({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' });
+    designations.designate({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' }, TRADER);
 
   async function liveRelationships(customerNo: string) {
     const rows: Array<{ id: string }> = await db.dataSource.query(
@@ -117,7 +118,7 @@ describe('account service (real PostgreSQL)', () => {
     await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED' });
 
     const lonely = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
+    await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' }, 'u-trading@test-users');
     await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo: lonely, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -131,7 +132,7 @@ describe('account service (real PostgreSQL)', () => {
 
   it('api.md idempotency: concurrent twin fund account openings both answer the one account', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' });
+    await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' }, 'u-trading@test-users');
     const body = { requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY' as const, role: 'PRIMARY' as const, branchId: '0001' };
     const [a, b] = await Promise.all([fundAccounts.open(body), fundAccounts.open({ ...body })]);
     expect(a).toEqual(b);
@@ -191,10 +192,10 @@ describe('account service (real PostgreSQL)', () => {
     const auxiliary = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0002' });
     const data = { type: 'INDIVIDUAL' as const, idType: '10', idNumber: '110101199003071234' };
-    await customers.put(customerNo, { name: '李四', ...data });
+    await customers.put(customerNo, { name: '李四', ...data }, 'u-trading@test-users');
     expect(await announced('customer.renamed', customerNo)).toEqual([]);
 
-    await customers.put(customerNo, { name: '李思思', ...data });
+    await customers.put(customerNo, { name: '李思思', ...data }, 'u-trading@test-users');
     expect(await announced('customer.renamed', customerNo)).toEqual(
       [fundAccountNo, auxiliary].sort().map((no) => ({ key: no, customerNo, fundAccountNo: no, customerName: '李思思' })),
     );
@@ -259,7 +260,7 @@ describe('account service (real PostgreSQL)', () => {
 
   it('§13: two PRIMARY openings for one customer at the same moment: one opens, the other is PRIMARY_EXISTS (never the index\'s raw violation)', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '钱七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003078888' });
+    await customers.put(customerNo, { name: '钱七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003078888' }, 'u-trading@test-users');
     const open = () => fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     const results = await Promise.allSettled([open(), open()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -6,6 +6,8 @@ import { BankAccountChangeSaga } from './custody-functions/bank-account-change.s
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
 import { CustomerDataChangeSaga } from './custody-functions/customer-data-change.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
+import { StatusChangeSaga } from './custody-functions/status-change.saga';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
 import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
@@ -54,9 +56,15 @@ export class SagaModule {
         BankBalanceQuerySaga,
         BankAccountChangeSaga,
         CustomerDataChangeSaga,
+        IdentityCheckSaga,
+        StatusChangeSaga,
         CustodyFunctionStarter,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, DaySaga] },
+        {
+          provide: SAGA_FLOWS,
+          useFactory: (...flows: SagaFlow[]) => flows,
+          inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, IdentityCheckSaga, StatusChangeSaga, DaySaga],
+        },
         SagaEngine,
         TimerPoller,
       ],

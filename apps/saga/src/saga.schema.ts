@@ -8,11 +8,12 @@ import { SagaDayCycle1732200000060 } from './migrations/1732200000060-saga-day-c
 import { SagaDayClose1732200000062 } from './migrations/1732200000062-saga-day-close';
 import { SagaCallTimersIndex1732200000063 } from './migrations/1732200000063-saga-call-timers-index';
 import { SagaCustodyFunctions1732200000120 } from './migrations/1732200000120-saga-custody-functions';
-import { SagaChangesToBanks1732200000140 } from './migrations/1732200000140-saga-changes-to-banks';
+import { SagaIdentityAndStatusFunctions1732200000151 } from './migrations/1732200000151-saga-identity-and-status-functions';
+import { SagaChangesToBanks1732200000160 } from './migrations/1732200000160-saga-changes-to-banks';
 
 /** The saga service's own migrations (it reads and writes its tables with SQL, no entities). */
 export const SAGA_SCHEMA = {
   schema: 'saga',
   entities: [],
-  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063, SagaCustodyFunctions1732200000120, SagaChangesToBanks1732200000140],
+  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063, SagaCustodyFunctions1732200000120, SagaIdentityAndStatusFunctions1732200000151, SagaChangesToBanks1732200000160],
 };

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, custodyFunctionApplied, designationApplied, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import { adjustmentChanged, bankReplyReady, custodyFunctionApplied, designationApplied, ledgerActivityReported, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { BankDayProjection } from './day/bank-day.projection';
+import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
@@ -16,7 +17,7 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
+  produces: [transferRequested, bankReplyReady, designationApplied, custodyFunctionApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved, ledgerActivityReported],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -27,5 +28,6 @@ void runDatabaseService({
       bankDays: app.get(BankDayProjection),
       adjustments: app.get(AdjustmentService),
       primaryChanges: app.get(PrimaryChangeService),
+      dormancy: app.get(LedgerDormancyService),
     }),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTopic } from './envelope';
-import { bankCodeSchema, businessDateSchema, currencySchema, money, returnCodeSchema, sealedSecretSchema, serialNoSchema } from './primitives';
+import { bankCodeSchema, businessDateSchema, currencySchema, money, relationshipAccountStatusSchema, returnCodeSchema, sealedSecretSchema, serialNoSchema } from './primitives';
 
 // ---- account → saga → transfer → account: account functions the broker starts (domain.md §3, "S") ----
 
@@ -10,7 +10,7 @@ import { bankCodeSchema, businessDateSchema, currencySchema, money, returnCodeSc
  * compensations), the transfer service applies what the verdict means for the ledger, and account records it and
  * answers the caller. Designation (11001 S, 11002) keeps its own topics (`designation.*`).
  */
-export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER']);
+export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER']);
 export type CustodyFunction = z.infer<typeof custodyFunctionSchema>;
 
 /** What every broker-started account function names: the request, its serial, and the relationship it is about. */
@@ -33,6 +33,33 @@ export type BankBalanceQueryRequest = z.infer<typeof bankBalanceQueryRequestSche
 
 /** The customer as a bank is told of them (`Cust`): the ID number sealed, as account keeps it. */
 const customerSchema = z.object({ name: z.string().min(1), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string().min(1), idNumber: sealedSecretSchema });
+
+/**
+ * F-3.11 (11007 S): the customer as the broker records them (`Cust`: name, type, ID type and the ID number, sealed;
+ * the adapter opens it) and the bank account linked to the fund account: the bank compares them with its record of
+ * that account's holder.
+ */
+export const identityCheckRequestSchema = z.object({
+  ...requestFields,
+  function: z.literal('IDENTITY_CHECK'),
+  bankAccountNo: z.string().min(1),
+  customer: customerSchema,
+});
+export type IdentityCheckRequest = z.infer<typeof identityCheckRequestSchema>;
+
+/**
+ * 11011 S: the new status of the fund account's custody at the bank, every currency of it there (profile §4.1; the
+ * message names no currency). `currency` names the relationship the day's one 11011 is recorded on; `bankAccountNo`
+ * is the linked bank account, sent beside the fund account so the bank finds the same custody account.
+ */
+export const statusChangeRequestSchema = z.object({
+  ...requestFields,
+  function: z.literal('CHANGE_ACCOUNT_STATUS'),
+  accountStatus: relationshipAccountStatusSchema,
+  bankAccountNo: z.string().min(1),
+});
+export type StatusChangeRequest = z.infer<typeof statusChangeRequestSchema>;
+
 
 /**
  * F-3.4 S (11006): the relationship's bank settlement account changes from `oldBankAccountNo` to `newBankAccountNo`
@@ -64,13 +91,20 @@ export type CustomerDataChangeRequested = z.infer<typeof customerDataChangeReque
 export const custodyFunctionRequested = defineTopic(
   'custody.function-requested',
   1,
-  z.discriminatedUnion('function', [bankBalanceQueryRequestSchema, bankAccountChangeRequestedSchema, customerDataChangeRequestedSchema]),
+  z.discriminatedUnion('function', [bankBalanceQueryRequestSchema, identityCheckRequestSchema, statusChangeRequestSchema, bankAccountChangeRequestedSchema, customerDataChangeRequestedSchema]),
 );
 export type CustodyFunctionRequest = z.infer<typeof custodyFunctionRequested.schema>;
 
 /** F-3.10: the bank settlement account's balances (11009's `BkBal` of type 0 and 1). */
 export const bankBalancesSchema = z.object({ balance: money, available: money });
 export type BankBalances = z.infer<typeof bankBalancesSchema>;
+
+/**
+ * F-3.11: the bank's answer to an identity check — `matched` with 0000, or not, with the code naming what differs
+ * (JR/T 0046 §7.23: 5010 the ID type, 5011 the ID number, 5016 not the account's holder, 1012 the document).
+ */
+export const identityCheckAnswerSchema = z.object({ matched: z.boolean(), bankReturnCode: returnCodeSchema });
+export type IdentityCheckAnswer = z.infer<typeof identityCheckAnswerSchema>;
 
 const custodyFunctionResolutionSchema = z.object({
   ...requestFields,
@@ -80,6 +114,9 @@ const custodyFunctionResolutionSchema = z.object({
   businessDate: businessDateSchema,
   bankSerialNo: z.string().optional(),
   bankBalances: bankBalancesSchema.optional(),
+  identityCheck: identityCheckAnswerSchema.optional(),
+  /** 11011 S: the status the bank took (every currency of the fund account there); the ledger and account follow it. */
+  accountStatus: relationshipAccountStatusSchema.optional(),
   /** F-3.4 S: the bank account the relationship leaves and the one it takes once the bank changed it. */
   oldBankAccountNo: z.string().min(1).optional(),
   newBankAccountNo: z.string().min(1).optional(),

@@ -6,3 +6,4 @@ export * from './fund-password-verification';
 export * from './day-close-topics';
 export * from './bank-day';
 export * from './custody-function-topics';
+export * from './conversion-topics';

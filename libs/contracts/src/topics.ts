@@ -7,6 +7,7 @@ import {
   bankCodeSchema,
   businessDateSchema,
   currencySchema,
+  relationshipAccountStatusSchema,
   returnCodeSchema,
   sealedSecretSchema,
   serialNoSchema,
@@ -192,9 +193,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), so far only as the bank starts it, 11009 (the bank
- * settlement account's balance), which only the broker starts, and 11006 (bank account change) and 11005 (customer
- * data change), which either side starts.
+ * only a bank starts, 11011 (account status change), 11006 (bank account change), 11005 (customer data change) and
+ * 11007 (identity check), which either side starts, and 11009 (the bank settlement account's balance), which only
+ * the broker starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -213,6 +214,7 @@ export const bankFunctionSchema = z.enum([
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
   'QUERY_BANK_BALANCE',
+  'CHECK_IDENTITY',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -258,6 +260,8 @@ export const bankCallRequestedSchema = z.object({
   /** CHANGE_BANK_ACCOUNT (11006): the account the relationship takes (`NewBkAcct`); `bankAccountNo` is the one it leaves. */
   newBankAccountNo: z.string().optional(),
   openingBalance: money.optional(),
+  /** CHANGE_ACCOUNT_STATUS (11011 S): the new status, sent in `ScAcct/Status` (profile §4.1). */
+  accountStatus: relationshipAccountStatusSchema.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),
 });
@@ -424,9 +428,8 @@ export const bankRequestReceived = defineTopic(
   }),
 );
 
-/** A relationship's account status (bank-protocol.md §4.1 "11011", JR/T 0046 §7.12: 0 normal, 1 frozen, 2 lost). */
-export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
-export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
+/** A customer as the bank identified them (`Cust`): the ID number sealed by the adapter, like the ones account sends out. */
+const identitySchema = z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema });
 
 const accountRequestFields = {
   inboundId: z.string().uuid(),
@@ -443,9 +446,14 @@ const accountRequestFields = {
  * An account function the bank started, for its owner, the account service; answered through `bank.reply-ready`
  * like `bank.request-received`, which the transfer service reads and this never reaches. Fields as the bank sent
  * them (empty when it named none): the owner validates.
- * - F-3.2 B (11003): the customer the bank identified, the ID number sealed by the adapter like the ones account
- *   sends out;
- * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account.
+ * - F-3.2 B (11003): the customer the bank identified;
+ * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account;
+ * - F-3.4 B (11006): the old bank account in `bankAccountNo`, the new one (`NewBkAcct`) and, when the bank named
+ *   them (`Cust`), the customer it identified, the ID number sealed;
+ * - F-3.5 B (11005): the customer's new data (`Cust`: the full name and ID document, the contact data where the
+ *   bank sent it), the ID number sealed, for every currency of the fund account.
+ * - F-3.11 B (11007): the identity the bank read off the customer's document, ID number sealed as for 11003, and the
+ *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent).
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
@@ -455,9 +463,28 @@ export const bankAccountRequestReceived = defineTopic(
       ...accountRequestFields,
       function: z.literal('CONFIRM_DESIGNATION'),
       currency: z.string(),
-      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      customer: identitySchema,
     }),
     z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_BANK_ACCOUNT'),
+      currency: z.string(),
+      newBankAccountNo: z.string().optional(),
+      customer: identitySchema.optional(),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_CUSTOMER'),
+      customer: identitySchema.extend({ phone: z.string().optional(), address: z.string().optional(), email: z.string().optional() }),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHECK_IDENTITY'),
+      currency: z.string(),
+      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      fundPassword: fundPasswordCheckSchema.optional(),
+    }),
   ]),
 );
 
@@ -494,6 +521,27 @@ export const relationshipStatusChanged = defineTopic(
     fundAccountNo: z.string().min(1),
     bankCode: bankCodeSchema,
     accountStatus: relationshipAccountStatusSchema,
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.4 B: account accepted the bank's change of a relationship's bank settlement account (11006, one currency) and
+ * recorded the new one. The transfer service sets it on the ledger — transfers afterwards go to the new account —
+ * and only then answers the bank (`bank.reply-ready`, 0000 to `reply`). `bankAccountNo` is the relationship's bank
+ * account as account holds it now (a repeat of an older request carries the newer account, never undoing a later
+ * change).
+ */
+export const relationshipBankAccountChanged = defineTopic(
+  'relationship.bank-account-changed',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
   }),

@@ -3,7 +3,7 @@ import type { CustodyFunctionResolution } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
-import { CUSTODY_TEST_ID_NUMBER, createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
+import { CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import { customerServiceFor } from '../testing/customer-service';
 import { AccountFunctionRepository } from './account-function.repository';
 import { BankAccountChangeRequests } from './bank-account-change-request.service';
@@ -75,7 +75,7 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
 
   it('F-3.4: the request goes out with its serial, both accounts, the customer (ID number sealed) and the old account’s password sealed; nothing changes yet', async () => {
     const { fundAccountNo, relationshipId } = await designated();
-    const id = await changes.request(body(fundAccountNo, { bankPassword: '135790' }));
+    const id = await changes.request(body(fundAccountNo, { bankPassword: '135790' }), CUSTODY_TEST_PRINCIPAL);
     const [payload] = await requested(id);
     expect(payload).toMatchObject({ function: 'CHANGE_BANK_ACCOUNT', fundAccountNo, currency: 'CNY', bankCode: BANK, oldBankAccountNo: OLD, newBankAccountNo: NEW, customer: { name: '李四', idType: '10' } });
     expect(payload.serialNo).toMatch(/^\d{20}$/);
@@ -88,30 +88,30 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
 
   it('profile §4.1: the bank password is optional', async () => {
     const { fundAccountNo } = await designated();
-    const [payload] = await requested(await changes.request(body(fundAccountNo)));
+    const [payload] = await requested(await changes.request(body(fundAccountNo), CUSTODY_TEST_PRINCIPAL));
     expect(payload.bankPassword).toBeUndefined();
   });
 
   it('api.md: a repeated requestId is the same request; nothing more goes to the bank', async () => {
     const { fundAccountNo } = await designated();
     const asked = body(fundAccountNo);
-    const id = await changes.request(asked);
-    expect(await changes.request(asked)).toBe(id);
+    const id = await changes.request(asked, CUSTODY_TEST_PRINCIPAL);
+    expect(await changes.request(asked, CUSTODY_TEST_PRINCIPAL)).toBe(id);
     expect(await requested(id)).toHaveLength(1);
   });
 
   it('F-3.4: refusals before anything is sent — an old account not linked, the same account twice, a pre-designated relationship, a change in flight — record nothing', async () => {
     const { fundAccountNo } = await designated();
     const before = await requestCount();
-    await expect(changes.request(body(fundAccountNo, { oldBankAccountNo: '6222000099990000' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extensions: { field: 'oldBankAccountNo' } });
-    await expect(changes.request(body(fundAccountNo, { newBankAccountNo: OLD }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extensions: { field: 'newBankAccountNo' } });
+    await expect(changes.request(body(fundAccountNo, { oldBankAccountNo: '6222000099990000' }), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extensions: { field: 'oldBankAccountNo' } });
+    await expect(changes.request(body(fundAccountNo, { newBankAccountNo: OLD }), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extensions: { field: 'newBankAccountNo' } });
     const preDesignated = await testbed.preDesignated(BANK);
-    await expect(changes.request(body(preDesignated.fundAccountNo))).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
-    await expect(changes.request(body('99999999999999'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(changes.request(body(preDesignated.fundAccountNo), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_NOT_ACTIVE' });
+    await expect(changes.request(body('99999999999999'), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await requestCount()).toBe(before);
 
-    await changes.request(body(fundAccountNo));
-    await expect(changes.request(body(fundAccountNo, { newBankAccountNo: '6222000077778888' }))).rejects.toMatchObject({ code: 'RELATIONSHIP_CHANGING' });
+    await changes.request(body(fundAccountNo), CUSTODY_TEST_PRINCIPAL);
+    await expect(changes.request(body(fundAccountNo, { newBankAccountNo: '6222000077778888' }), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_CHANGING' });
     expect(await requestCount()).toBe(before + 1);
   });
 
@@ -120,13 +120,13 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
     const { inboundId, route, serialNo, businessDate, receivedAt } = testbed.confirmation(BANK, fundAccountNo, `B${uniqueDigits(12)}`);
     const freeze = { inboundId, bankCode: BANK, route, function: 'CHANGE_ACCOUNT_STATUS' as const, serialNo, businessDate, receivedAt, fundAccountNo, bankAccountNo: OLD, accountStatus: 'FROZEN' as const };
     await db.dataSource.transaction((m) => testbed.statusChanges.handle(m, freeze));
-    await expect(changes.request(body(fundAccountNo))).rejects.toMatchObject({ code: 'RELATIONSHIP_FROZEN' });
+    await expect(changes.request(body(fundAccountNo), CUSTODY_TEST_PRINCIPAL)).rejects.toMatchObject({ code: 'RELATIONSHIP_FROZEN' });
   });
 
   it('F-3.4: once the bank changed it, the relationship takes the new account and the day’s 11006 is recorded (new account, 金额 0); the answer is kept for a repeat', async () => {
     const { fundAccountNo, relationshipId } = await designated();
     const asked = body(fundAccountNo);
-    const id = await changes.request(asked);
+    const id = await changes.request(asked, CUSTODY_TEST_PRINCIPAL);
     const verdict = await verdictFor(id, { bankSerialNo: 'B0000000777' });
     await db.dataSource.transaction((m) => outcomes.apply(m, verdict));
     await db.dataSource.transaction((m) => outcomes.apply(m, verdict));
@@ -138,12 +138,12 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
     expect(amount).toBe('0.00');
     const settled = await requests.settledWithin(id, 0);
     expect(settled.answer).toEqual({ fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: NEW, custodyAccountNo: 'K11003', status: 'DESIGNATED' });
-    expect(await changes.request(asked)).toBe(id);
+    expect(await changes.request(asked, CUSTODY_TEST_PRINCIPAL)).toBe(id);
   });
 
   it('a refusal by the bank changes nothing and answers BANK_REJECTED with its code', async () => {
     const { fundAccountNo, relationshipId } = await designated();
-    const id = await changes.request(body(fundAccountNo));
+    const id = await changes.request(body(fundAccountNo), CUSTODY_TEST_PRINCIPAL);
     await db.dataSource.transaction(async (m) =>
       outcomes.apply(m, await verdictFor(id, { status: 'FAILED', failure: { code: 'BANK_REJECTED', bankReturnCode: '5016', message: '该账户不属于同一个客户' } })),
     );
@@ -151,6 +151,6 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
     expect((await testbed.functionsOf(relationshipId)).map((f) => f.function_code)).not.toContain('11006');
     await expect(requests.settledWithin(id, 0)).rejects.toMatchObject({ code: 'BANK_REJECTED', extensions: { bankCode: BANK, bankReturnCode: '5016' } });
     // The change is over: another may be asked.
-    await expect(changes.request(body(fundAccountNo))).resolves.toEqual(expect.any(String));
+    await expect(changes.request(body(fundAccountNo), CUSTODY_TEST_PRINCIPAL)).resolves.toEqual(expect.any(String));
   });
 });

@@ -9,7 +9,7 @@ import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { relationshipView } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
 import type { BankAccountChangeBody } from './bank-account-change.dto';
-import { bankAccountChangeRefusal } from './bank-account-change-rules';
+import { bankAccountChangeRefusal } from './bank-account-change-decisions';
 import { CustodyFunctionRequest } from './custody-function-request.entity';
 import { CustodyFunctionRequests } from './custody-function-requests';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
@@ -39,7 +39,7 @@ export class BankAccountChangeRequests {
   ) {}
 
   /** Returns the request's id; its answer is awaited by the caller (`CustodyFunctionRequests.settledWithin`). */
-  async request(body: BankAccountChangeBody): Promise<string> {
+  async request(body: BankAccountChangeBody, requestedBy: string): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const { replayOf } = await this.idempotency.claim(manager, SCOPE, body.requestId, body);
       if (replayOf) return replayOf;
@@ -58,7 +58,7 @@ export class BankAccountChangeRequests {
 
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
       const opened = { function: 'CHANGE_BANK_ACCOUNT', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo } as const;
-      const functionId = await this.requests.open(manager, opened);
+      const functionId = await this.requests.open(manager, { ...opened, requestedBy });
       await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       const { relationshipId: _relationship, ...request } = opened;
       await this.outbox.add(
@@ -104,6 +104,7 @@ export class BankAccountChangeRequests {
       businessDate: verdict.businessDate,
       functionCode: '11006',
       initiator: 'S',
+      requestedBy: request.requestedBy,
       brokerSerialNo: request.serialNo,
       bankSerialNo: verdict.bankSerialNo ?? null,
       custodyAccountNo: relationship.custodyAccountNo,

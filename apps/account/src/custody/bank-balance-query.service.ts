@@ -28,7 +28,7 @@ export class BankBalanceQueryService {
   ) {}
 
   /** Returns the request's id; its answer is awaited by the caller (`CustodyFunctionRequests.settledWithin`). */
-  async ask(body: BankBalanceQueryBody): Promise<string> {
+  async ask(body: BankBalanceQueryBody, requestedBy: string): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const { replayOf } = await this.idempotency.claim(manager, SCOPE, body.requestId, body);
       if (replayOf) return replayOf;
@@ -40,10 +40,10 @@ export class BankBalanceQueryService {
         throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated bank account in ${body.currency} to ask about`);
       }
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'QUERY_BANK_BALANCE', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo } as const;
+      const opened = { function: 'QUERY_BANK_BALANCE', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo, requestedBy } as const;
       const functionId = await this.requests.open(manager, opened);
       await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, ...request } = opened;
+      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
       await this.outbox.add(
         manager,
         custodyFunctionRequested,

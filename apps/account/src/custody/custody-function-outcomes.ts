@@ -26,7 +26,11 @@ export class CustodyFunctionOutcomes {
       case 'CHANGE_CUSTOMER':
         return this.customerDataChanges.answered(manager, request, verdict);
       case 'QUERY_BANK_BALANCE':
+      case 'IDENTITY_CHECK':
         // A query changes nothing: its answer is all.
+        return;
+      case 'CHANGE_ACCOUNT_STATUS':
+        // Recorded with the request's answer (CustodyFunctionRequests.resolve, BrokerStatusChangeRecorder).
         return;
     }
   }

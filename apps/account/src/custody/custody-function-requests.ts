@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
 import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
 import type { Currency } from '@custody/money';
-import { CustodyFunctionRequest } from './custody-function-request.entity';
+import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
+import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
 
 /** What a broker-started function's request names when it is opened. */
 export interface OpenedFunction {
@@ -14,6 +15,11 @@ export interface OpenedFunction {
   readonly currency: Currency;
   readonly bankCode: string;
   readonly serialNo: string;
+  /**
+   * Who asked: the caller's principal (`subject@issuer`), for the relationship's journal; for an 11005 S sent on after
+   * a bank's own 11005, that bank (`bank:{bankCode}`). Null only when it follows a request from before they were kept.
+   */
+  readonly requestedBy: string | null;
 }
 
 /**
@@ -26,6 +32,7 @@ export class CustodyFunctionRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settled: SettledNotifications,
+    private readonly statusChanges: BrokerStatusChangeRecorder,
   ) {}
 
   async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
@@ -44,7 +51,9 @@ export class CustodyFunctionRequests {
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
-      request.answer = answerOf(verdict);
+      request.answer = answerOf(request, verdict);
+      // A function that changes a relationship changes it here, with its answer: the caller sees both or neither.
+      if (verdict.function === 'CHANGE_ACCOUNT_STATUS') await this.statusChanges.record(manager, request, verdict);
     } else {
       request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
       request.bankReturnCode = verdict.failure?.bankReturnCode ?? null;
@@ -77,11 +86,17 @@ export class CustodyFunctionRequests {
 }
 
 /** What a caller is told of a function that succeeded, kept for a repeat of its request. */
-function answerOf(verdict: CustodyFunctionResolution): Record<string, string> | null {
+function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer | null {
   switch (verdict.function) {
     case 'QUERY_BANK_BALANCE':
       if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
       return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+    case 'IDENTITY_CHECK':
+      if (!verdict.identityCheck) throw new Error(`identity check ${verdict.functionId} succeeded without the bank's answer`);
+      return { matched: verdict.identityCheck.matched, bankReturnCode: verdict.identityCheck.bankReturnCode };
+    case 'CHANGE_ACCOUNT_STATUS':
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      return { fundAccountNo: request.fundAccountNo, bankCode: request.bankCode, accountStatus: verdict.accountStatus, serialNo: request.serialNo };
     // F-3.4 S: the relationship as the change left it, written where the change is applied (BankAccountChangeRequests).
     // F-3.5 S: nothing to answer; the customer's view shows each bank's answer (CustomerDataPropagation).
     case 'CHANGE_BANK_ACCOUNT':

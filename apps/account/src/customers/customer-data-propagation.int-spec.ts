@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CustodyFunctionResolution } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
-import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
+import { createCustodyTestbed, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { customerServiceFor } from '../testing/customer-service';
 import type { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { Customer } from './customer.entity';
@@ -36,7 +36,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
   /** A customer with a primary fund account designated at bank A and an auxiliary one at bank B (domain.md §13). */
   async function customerAtTwoBanks(): Promise<{ customerNo: string; primary: string; auxiliary: string }> {
     const customerNo = `C${uniqueDigits(9)}`;
-    await customers.put(customerNo, data());
+    await customers.put(customerNo, data(), 'u-trading@test-users');
     const primary = await designatedAt(customerNo, BANK_A, 'PRIMARY');
     const auxiliary = await designatedAt(customerNo, BANK_B, 'AUXILIARY');
     return { customerNo, primary, auxiliary };
@@ -46,7 +46,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
     const fundAccountNo = uniqueFundAccountNo();
     await testbed.fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role, branchId: '0001' });
     const bankAccountNo = `6222${uniqueDigits(12)}`;
-    const relationshipId = await testbed.designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '135790' });
+    const relationshipId = await testbed.designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '135790' }, CUSTODY_TEST_PRINCIPAL);
     await db.dataSource.transaction((m) =>
       testbed.designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, status: 'DESIGNATED', custodyAccountNo: `K${uniqueDigits(6)}`, businessDate: '2026-12-07' }),
     );
@@ -86,7 +86,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
 
   it('F-3.5, §13: a change goes to each bank holding a relationship of the customer, one 11005 per fund account, with the full data; the broker’s record changes at once', async () => {
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
-    const { customer } = await customers.put(customerNo, data({ name: '王五一', address: '北京市西城区金融街 1 号' }));
+    const { customer } = await customers.put(customerNo, data({ name: '王五一', address: '北京市西城区金融街 1 号' }), 'u-trading@test-users');
     expect(customer).toMatchObject({ name: '王五一', address: '北京市西城区金融街 1 号' });
 
     const requests = await sent(primary, auxiliary);
@@ -107,17 +107,17 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
 
   it('the same data again sends nothing; a customer with no relationship has no bank to tell', async () => {
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
-    await customers.put(customerNo, data());
+    await customers.put(customerNo, data(), 'u-trading@test-users');
     expect(await sent(primary, auxiliary)).toEqual([]);
 
     const lonely = `C${uniqueDigits(9)}`;
-    await customers.put(lonely, data());
-    expect((await customers.put(lonely, data({ name: '赵六' }))).customer.propagation).toEqual([]);
+    await customers.put(lonely, data(), 'u-trading@test-users');
+    expect((await customers.put(lonely, data({ name: '赵六' }), 'u-trading@test-users')).customer.propagation).toEqual([]);
   });
 
   it('a bank’s 0000 is the day’s 11005 on the fund account’s relationship there (CHK03, 金额 0)', async () => {
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
-    await customers.put(customerNo, data({ name: '王五二' }));
+    await customers.put(customerNo, data({ name: '王五二' }), 'u-trading@test-users');
     const [atA] = await sent(primary, auxiliary);
     await answer(atA, { bankSerialNo: 'B0000000123' });
 
@@ -135,7 +135,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
 
   it('a bank’s refusal is shown with its code and changes nothing here; a PUT, even of the same data, sends it again to that bank only', async () => {
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
-    await customers.put(customerNo, data({ name: '王五三' }));
+    await customers.put(customerNo, data({ name: '王五三' }), 'u-trading@test-users');
     const [atA, atB] = await sent(primary, auxiliary);
     await answer(atA);
     await answer(atB, refusal);
@@ -148,7 +148,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
     ]);
     expect(await db.dataSource.query(`SELECT 1 FROM account.account_functions WHERE broker_serial_no = $1`, [atB.serialNo])).toEqual([]);
 
-    await customers.put(customerNo, data({ name: '王五三' }));
+    await customers.put(customerNo, data({ name: '王五三' }), 'u-trading@test-users');
     const again = await sent(primary, auxiliary);
     expect(again).toHaveLength(3);
     expect(again[2]).toMatchObject({ bankCode: BANK_B, fundAccountNo: auxiliary, customer: { name: '王五三' } });
@@ -156,11 +156,11 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
 
   it('one 11005 at a time per bank: a change made while one is in flight goes once it is answered, with the newest data', async () => {
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
-    await customers.put(customerNo, data({ name: '王五四' }));
+    await customers.put(customerNo, data({ name: '王五四' }), 'u-trading@test-users');
     const [atA, atB] = await sent(primary, auxiliary);
     await answer(atA);
-    await customers.put(customerNo, data({ name: '王五五' }));
-    await customers.put(customerNo, data({ name: '王五六' }));
+    await customers.put(customerNo, data({ name: '王五五' }), 'u-trading@test-users');
+    await customers.put(customerNo, data({ name: '王五六' }), 'u-trading@test-users');
     // Bank A, answered, was told each change at once; bank B waits for its answer.
     expect((await sent(primary, auxiliary)).map((r) => [r.bankCode, (r.customer as { name: string }).name])).toEqual([
       [BANK_A, '王五四'],
@@ -179,7 +179,7 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
     const { customerNo, primary, auxiliary } = await customerAtTwoBanks();
     await db.dataSource.transaction(async (m) => {
       const customer = await m.findOneOrFail(Customer, { where: { customerNo }, lock: { mode: 'pessimistic_write' } });
-      await propagation.propagate(m, customer, { changed: true, exceptBankCode: BANK_A });
+      await propagation.propagate(m, customer, { changed: true, exceptBankCode: BANK_A, requestedBy: `bank:${BANK_A}` });
     });
     expect((await sent(primary, auxiliary)).map((r) => r.bankCode)).toEqual([BANK_B]);
   });
@@ -188,9 +188,9 @@ describe('F-3.5 S: account sends a customer data change to every bank (11005)', 
     const { customerNo } = await customerAtTwoBanks();
     await db.dataSource.query(`UPDATE account.customers SET fund_password_hash = 'x' WHERE customer_no = $1`, [customerNo]);
     const failures = async () => (await db.dataSource.query(`SELECT fund_password_failures FROM account.customers WHERE customer_no = $1`, [customerNo]))[0].fund_password_failures;
-    await customers.put(customerNo, data({ name: '王五七' }));
+    await customers.put(customerNo, data({ name: '王五七' }), 'u-trading@test-users');
     expect(await failures()).toBe(0);
-    await customers.put(customerNo, data({ idNumber: '110101199003075678' }));
+    await customers.put(customerNo, data({ idNumber: '110101199003075678' }), 'u-trading@test-users');
     expect(await failures()).toBe(5);
   });
 });

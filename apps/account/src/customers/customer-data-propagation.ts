@@ -17,8 +17,13 @@ export interface PropagationOptions {
    * whose last 11005 failed are sent the data again — how an operator sends it again once the cause is cleared.
    */
   readonly changed: boolean;
-  /** A bank that has the data already: the one whose own 11005 made the change (F-3.5 B, `customer.data-changed`). */
+  /** A bank that has the data already: the one whose own 11005 made the change (F-3.5 B, CustomerDataChangeService). */
   readonly exceptBankCode?: string;
+  /**
+   * Who asked (the request's journal names them): the principal of the `PUT /v1/customers` caller, or the bank whose
+   * own 11005 made the change (`bank:{bankCode}`, F-3.5 B).
+   */
+  readonly requestedBy: string;
 }
 
 /** The last 11005 to a bank for a fund account, as `GET /v1/customers/{no}` shows it (`propagation`). */
@@ -70,7 +75,7 @@ export class CustomerDataPropagation {
       // The one in flight is followed by the newest data once it is answered.
       if (target.last === 'PENDING') continue;
       if (!options.changed && target.last !== 'FAILED') continue;
-      await this.send(manager, customer, target);
+      await this.send(manager, customer, target, options.requestedBy);
       sent.push(target);
     }
     return sent;
@@ -98,7 +103,8 @@ export class CustomerDataPropagation {
     const customer = await manager.findOne(Customer, { where: { customerNo: sent.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer || customer.dataVersion <= sent.dataVersion) return;
     const target = (await this.propagations.targets(manager, customer.customerNo)).find((t) => t.fundAccountNo === request.fundAccountNo && t.bankCode === request.bankCode);
-    if (target) await this.send(manager, customer, target);
+    // The newer data is sent on behalf of whoever asked for the 11005 answered now.
+    if (target) await this.send(manager, customer, target, request.requestedBy);
   }
 
   /** The last 11005 to each bank for each of the customer's fund accounts. */
@@ -122,10 +128,10 @@ export class CustomerDataPropagation {
    * (§5.7.4 c: every element present is the new value). A contact field erased here cannot be erased at the bank:
    * the message has no way to say "none".
    */
-  private async send(manager: EntityManager, customer: Customer, target: PropagationTarget): Promise<void> {
+  private async send(manager: EntityManager, customer: Customer, target: PropagationTarget, requestedBy: string | null): Promise<void> {
     const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
     const opened = { function: 'CHANGE_CUSTOMER', relationshipId: target.relationshipId, fundAccountNo: target.fundAccountNo, currency: target.currency, bankCode: target.bankCode, serialNo } as const;
-    const functionId = await this.requests.open(manager, opened);
+    const functionId = await this.requests.open(manager, { ...opened, requestedBy });
     await this.propagations.record(manager, functionId, customer.customerNo, customer.dataVersion);
     const { relationshipId: _relationship, ...request } = opened;
     await this.outbox.add(
@@ -161,6 +167,7 @@ export class CustomerDataPropagation {
       businessDate: verdict.businessDate,
       functionCode: '11005',
       initiator: 'S',
+      requestedBy: request.requestedBy,
       brokerSerialNo: request.serialNo,
       bankSerialNo: verdict.bankSerialNo ?? null,
       custodyAccountNo: relationship.custodyAccountNo,

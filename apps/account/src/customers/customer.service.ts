@@ -47,8 +47,9 @@ export class CustomerService {
    * domain.md F-3.5: "ID number changes require re-verification". The fund password was set by the holder of the old
    * document; after the ID document changes it authorises nothing (locked, as after too many wrong passwords) until
    * the customer sets it again at a branch, in person with the new document (`PUT …/fund-password` lifts the lock).
+   * `requestedBy`: the caller's principal, which each 11005 sent carries.
    */
-  async put(customerNo: string, body: PutCustomerBody): Promise<{ created: boolean; customer: CustomerView }> {
+  async put(customerNo: string, body: PutCustomerBody, requestedBy: string): Promise<{ created: boolean; customer: CustomerView }> {
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(Customer, { where: { customerNo }, lock: { mode: 'pessimistic_write' } });
       const before = existing && this.dataOf(existing);
@@ -69,7 +70,7 @@ export class CustomerService {
       await manager.save(customer);
       if (changes.includes('name')) await this.announceRename(manager, customer);
       if (existing) {
-        const sent = await this.propagation.propagate(manager, customer, { changed: changes.length > 0 });
+        const sent = await this.propagation.propagate(manager, customer, { changed: changes.length > 0, requestedBy });
         // Which fields, never their values.
         if (sent.length > 0) this.logger.log({ customerNo, changed: changes, banks: sent.map((t) => t.bankCode) }, 'customer data sent to the banks (11005)');
       }
@@ -92,9 +93,10 @@ export class CustomerService {
   /**
    * The transfer service keeps the name per fund account for its day files: one event per account, keyed like the
    * account's `fund-account.opened`. Under the customer's row lock, which opening a fund account takes too, so an
-   * account opened meanwhile either carries the new name or has its opening published before this.
+   * account opened meanwhile either carries the new name or has its opening published before this. Also for a name a
+   * bank changed (F-3.5 B, CustomerDataChangeService).
    */
-  private async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
+  async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
     const accounts = await manager.find(FundAccount, { where: { customerNo: customer.customerNo }, order: { fundAccountNo: 'ASC' } });
     for (const account of accounts) {
       await this.outbox.add(manager, customerRenamed, { customerNo: customer.customerNo, fundAccountNo: account.fundAccountNo, customerName: customer.name }, { key: account.fundAccountNo });

@@ -21,6 +21,7 @@ import {
   TokenVerifier,
 } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
+import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { CustomersController } from './customers.controller';
 import { CustomerService } from './customer.service';
@@ -56,7 +57,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     });
     const sealer = new SecretSealer(sealingKey);
     customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
-    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
+    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
       imports: [loggingModule('account-test')],
@@ -107,7 +108,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
 
   async function customerWithAccount() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };

@@ -7,6 +7,7 @@ import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type Te
 import { IdempotencyStore, loggingModule, newIssuer, ROLES, SecretSealer, serviceMigrations, signToken, startHttpService, TokenVerifier } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { CustomerService } from '../customers/customer.service';
+import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { FundAccountsController } from './fund-accounts.controller';
 import { FundAccountService } from './fund-account.service';
 import { customerServiceFor } from '../testing/customer-service';
@@ -30,7 +31,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
     customers = customerServiceFor(db.dataSource, new SecretSealer(sealingKey), new Outbox('account')).customers;
-    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
+    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
       imports: [loggingModule('account-test')],
@@ -50,7 +51,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
 
   async function newCustomer(): Promise<string> {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     return customerNo;
   }
 

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
   CERTIFICATION_TYPES,
   ClearPin,
@@ -7,6 +8,7 @@ import {
   PinBlockError,
   passwordComponent,
   type Account,
+  type AccountStatus,
   type CertificationType,
   type Customer,
   type PasswordType,
@@ -80,11 +82,28 @@ export type PreparedCall =
       readonly currency: Currency;
     }
   | {
+      /** F-3.11 (11007): the customer as the broker records them, for the bank to compare with the account's holder. */
+      readonly kind: 'IDENTITY_CHECK';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
       /** F-3.5 S (11005): the customer's new data in `Cust` (§5.7.4 c), for every currency of the fund account. */
       readonly kind: 'CUSTOMER_DATA_CHANGE';
       readonly serialNo: string;
       readonly customer: Customer;
       readonly fundAccountNo: string;
+    }
+  | {
+      /** 11011 S: the new status (§7.12) travels in our own account's `Status`, `ScAcct` (profile §4.1). */
+      readonly kind: 'STATUS_CHANGE';
+      readonly serialNo: string;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly accountStatus: AccountStatus;
     }
   | {
       readonly kind: 'TRANSFER';
@@ -303,9 +322,24 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'QUERY_FUND_BALANCE':
       // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
       throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
+    case 'CHECK_IDENTITY':
+      // No password: the customer need not be present (profile §4.1 asks one only where they are).
+      return {
+        kind: 'IDENTITY_CHECK',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
     case 'CHANGE_ACCOUNT_STATUS':
-      // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
-      throw new CallMappingError('11011 (account status change) is not started by the broker yet');
+      return {
+        kind: 'STATUS_CHANGE',
+        serialNo: call.serialNo,
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        accountStatus: ACCOUNT_STATUS[required(call.accountStatus, 'accountStatus')],
+      };
   }
 }
 
@@ -399,6 +433,32 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
         instrCd: INSTRUCTION_CODES.CHANGE_CUSTOMER,
         serial: prepared.serialNo,
         body: { Cust: prepared.customer, ScAcct: fundAccount(prepared.fundAccountNo), Dgst: '变更客户资料' },
+      };
+    case 'IDENTITY_CHECK':
+      // §5.11.4 d, e: the customer's name, ID type and number, and both accounts.
+      return {
+        name: 'Acmt.009.01',
+        instrCd: INSTRUCTION_CODES.IDENTITY_CHECK,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '客户身份验证',
+        },
+      };
+    case 'STATUS_CHANGE':
+      // Acmt.005.01 names no currency: the status is the fund account's at the bank, every currency (profile §4.1).
+      return {
+        name: 'Acmt.005.01',
+        instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
+        serial: prepared.serialNo,
+        body: {
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: { ...fundAccount(prepared.fundAccountNo), Status: prepared.accountStatus },
+          Dgst: '修改账户状态',
+        },
       };
     case 'TRANSFER':
       return {

@@ -31,6 +31,7 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
     }
     case 'Acmt.010.01': {
       // Profile §4.1: 11009's answer carries BkBal of type 0 (balance) and 1 (available); without both it answers nothing.
+      // 11007's answer is its code alone.
       const balances = isSuccess(Rst.Code) ? bankBalances(reply.body.BkBal ?? []) : undefined;
       return balances ? { ...completion, bankBalances: balances } : completion;
     }

@@ -2,7 +2,7 @@ import { ClearPin, sequentialRefIssuer } from '@custody/bank-protocol';
 import { Money } from '@custody/money';
 import { takeSnapshot } from '../day-close/bank-snapshot';
 import { BankBooks } from './bank-books';
-import type { BankAccountChangeInput, BankInitiatedStart, PasswordProof, TransactionRef } from './book-records';
+import type { BrokerBankAccountChangeInput, BankInitiatedStart, PasswordProof, TransactionRef } from './book-records';
 
 const BANK = '1021000';
 const BROKER = '10000001';
@@ -33,7 +33,7 @@ function designate(fundAccountNo = FUND_ACCOUNT, bankAccountNo = OLD) {
   if (outcome.kind === 'rejected' || outcome.record.returnCode !== '0000') throw new Error('designation refused');
 }
 
-function change(overrides: Partial<BankAccountChangeInput> = {}): BankAccountChangeInput {
+function change(overrides: Partial<BrokerBankAccountChangeInput> = {}): BrokerBankAccountChangeInput {
   return { ref: ref(), fundAccountNo: FUND_ACCOUNT, currency: 'CNY', oldBankAccountNo: OLD, newBankAccountNo: NEW, passwordGiven: false, ...overrides };
 }
 
@@ -135,12 +135,12 @@ describe('F-3.4 S: the broker changes the bank settlement account (11006)', () =
 });
 
 describe('F-3.5 S: the broker changes its customer’s data (11005)', () => {
-  const NEW_DATA = { name: '张三丰', idType: '10', idNumber: '110101199001015678', phone: '13800000000', address: '北京市西城区金融街 1 号' };
+  const NEW_DATA = { name: '张三丰', idType: '10', idNumber: '110101199001015678', mobile: '13800000000', address: '北京市西城区金融街 1 号' };
 
   it('the broker’s record prevails: the linked bank account’s holder takes the new name, ID document and contact data', () => {
     const outcome = books.changeCustomer({ ref: ref(), fundAccountNo: FUND_ACCOUNT, customer: NEW_DATA });
     expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11005', status: 'SUCCEEDED', currency: 'CNY', bankAccountNo: OLD, amount: Money.zero() } });
-    expect(books.bankAccount(OLD)).toMatchObject({ name: '张三丰', idType: '10', idNumberMasked: '************5678', phone: '13800000000', address: NEW_DATA.address });
+    expect(books.bankAccount(OLD)).toMatchObject({ name: '张三丰', idType: '10', idNumberMasked: '************5678', contact: { mobile: '13800000000', address: NEW_DATA.address } });
     expect(books.holderOf(OLD)).toEqual({ name: '张三丰', idType: '10', idNumber: NEW_DATA.idNumber });
     expect(books.bankAccount(NEW)?.name).toBe('张三');
   });
@@ -148,7 +148,7 @@ describe('F-3.5 S: the broker changes its customer’s data (11005)', () => {
   it('a contact field the request leaves out is kept', () => {
     books.changeCustomer({ ref: ref(), fundAccountNo: FUND_ACCOUNT, customer: NEW_DATA });
     books.changeCustomer({ ref: ref(), fundAccountNo: FUND_ACCOUNT, customer: { ...HOLDER, email: 'z@example.com' } });
-    expect(books.bankAccount(OLD)).toMatchObject({ name: '张三', phone: '13800000000', email: 'z@example.com' });
+    expect(books.bankAccount(OLD)).toMatchObject({ name: '张三', contact: { mobile: '13800000000', email: 'z@example.com' } });
   });
 
   it('a pre-designated custody account’s recorded holder takes it too', () => {

@@ -8,17 +8,8 @@ export function balancesView(balances: ReadonlyMap<string, Money>): Record<strin
 }
 
 export function bankAccountView(account: BankAccountSnapshot) {
-  const { bankAccountNo, name, idType, idNumberMasked, phone, address, email } = account;
-  return {
-    bankAccountNo,
-    name,
-    idType,
-    idNumberMasked,
-    ...(phone === undefined ? {} : { phone }),
-    ...(address === undefined ? {} : { address }),
-    ...(email === undefined ? {} : { email }),
-    balances: balancesView(account.balances),
-  };
+  const { bankAccountNo, name, idType, idNumberMasked, contact } = account;
+  return { bankAccountNo, name, idType, idNumberMasked, ...contact, balances: balancesView(account.balances) };
 }
 
 export function custodyAccountView(account: CustodyAccountSnapshot) {

@@ -23,8 +23,9 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
  *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
  * - CHK02: one record per relationship a successful account function touched on D, its state now.
- * - CHK03: one record per successful account function of D (this bank offers the broker 11001 and 11002); a
- *   pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker sent.
+ * - CHK03: one record per successful account function of D (this bank offers the broker 11001, 11002 and 11011); a
+ *   pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker sent;
+ *   an 11006 names the new bank account.
  */
 
 /** The two institutions every record names. */
@@ -50,11 +51,8 @@ export interface BankDaySnapshot {
 /** 存管状态 (§7.13) of a custody account: `0` designated, `1` pre-designated (as the broker's CHK02 writes them). */
 const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1' };
 
-/**
- * The account functions this bank lists in CHK03: the broker's designation, pre-designation, customer data change and
- * bank account change, its own 11003 and 11011.
- */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, CONFIRM_DESIGNATION, CHANGE_ACCOUNT_STATUS];
+/** The account functions this bank lists in CHK03: the broker's designation and pre-designation, its own 11003, 11005 and 11006, and 11011 either way. */
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, CHANGE_ACCOUNT_STATUS];
 
 /** Profile §5: CHK02 lists the relationships whose custody state or bank account a function changed; 11005 and 11011 change neither. */
 const UNLISTED_IN_CHK02: readonly string[] = [CHANGE_CUSTOMER, CHANGE_ACCOUNT_STATUS];

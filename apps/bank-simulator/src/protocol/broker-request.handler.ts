@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AccountStatus,
   type BusinessRequestName,
   type InboundRequest,
   INSTRUCTION_CODES,
@@ -16,16 +17,19 @@ import { Money } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import type { BankDayClose } from '../day-close/bank-day-close';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
-import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
+import type { BookOutcome, CustodyAccountState, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { bankAccountChangeReply, bankBalanceReply, customerDataChangeReply, designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
+import { bankAccountChangeReply, bankBalanceReply, customerDataChangeReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
   readonly bankCode: string;
   readonly brokerInstId: string;
 }
+
+/** §7.12 AccountStatus as the books name it. */
+const ACCOUNT_STATE_OF: Readonly<Record<AccountStatus, CustodyAccountState>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /** A reply that never comes: the session keeps waiting, the broker's request times out. */
 function never(): Promise<ReplyDraft> {
@@ -198,10 +202,8 @@ export class BrokerRequestHandler {
     return this.answer('Acmt.001.01', outcome, designationReply, where);
   }
 
-  /** Acmt.005.01 by its code: the broker may send 11005 (F-3.5 S); its 11011 is not enabled at this bank. */
-  private accountInfoChange(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
-    const instrCd = body.MsgHdr.InstrCd;
-    if (instrCd !== INSTRUCTION_CODES.CHANGE_CUSTOMER) return rstOnlyReply('Acmt.005.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+  /** F-3.5 S (11005): the customer as the broker now records them, for every custody account of the fund account. */
+  private changeCustomer(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
     // The codec requires Cust on an 11005 (§5.7.4 c); the fund account names whose custody it is.
     if (!body.Cust || !body.ScAcct) return rstOnlyReply('Acmt.005.01', RC.MESSAGE_FORMAT_ERROR, '11005 needs Cust and ScAcct');
     const { Cust } = body;
@@ -212,7 +214,7 @@ export class BrokerRequestHandler {
         name: Cust.Name,
         idType: Cust.CertType,
         idNumber: Cust.CertId,
-        ...(Cust.Mobile === undefined ? {} : { phone: Cust.Mobile }),
+        ...(Cust.Mobile === undefined ? {} : { mobile: Cust.Mobile }),
         ...(Cust.Addr === undefined ? {} : { address: Cust.Addr }),
         ...(Cust.Email === undefined ? {} : { email: Cust.Email }),
       },
@@ -237,9 +239,10 @@ export class BrokerRequestHandler {
     return this.answer('Acmt.007.01', outcome, bankAccountChangeReply, where);
   }
 
-  /** Acmt.009.01 by its code (profile §4): the broker may send 11009 (and 11007); 11008 is the bank's own question. */
+  /** Acmt.009.01 by its code (profile §4): the broker may send 11009 and 11007; 11008 is the bank's own question. */
   private accountQuery(body: MessageBody<'Acmt.009.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd === INSTRUCTION_CODES.IDENTITY_CHECK) return this.checkIdentity(body, where);
     if (instrCd !== INSTRUCTION_CODES.QUERY_BANK_BALANCE) return rstOnlyReply('Acmt.009.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
     if (!body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.009.01', RC.MESSAGE_FORMAT_ERROR, '11009 needs BkAcct and ScAcct');
     // §5.12.4 h: the currency defaults to RMB.
@@ -256,6 +259,37 @@ export class BrokerRequestHandler {
     }
     this.log.debug(where, 'bank balance query answered');
     return bankBalanceReply({ bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency, balance: answer.balance, available: answer.available });
+  }
+
+  /**
+   * F-3.11 S (11007): the customer the broker records (`Cust`, §5.11.4 d) against the holder of the bank account
+   * (§5.11.4 e: both accounts name it). Records nothing; not in the day's files.
+   */
+  private checkIdentity(body: MessageBody<'Acmt.009.01'>, where: Record<string, string>): ReplyDraft {
+    if (!body.Cust || !body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.009.01', RC.MESSAGE_FORMAT_ERROR, '11007 needs Cust, BkAcct and ScAcct');
+    // §5.12.4 h: the currency defaults to RMB.
+    const currency = body.Ccy ?? 'CNY';
+    const answer = this.books.checkIdentity({
+      bankAccountNo: body.BkAcct.Id,
+      fundAccountNo: body.ScAcct.Id,
+      currency,
+      customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+    });
+    this.log.info({ ...where, returnCode: answer.returnCode }, `identity check answered: ${answer.info}`);
+    return identityCheckReply({ ...answer, bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency });
+  }
+
+  /** Acmt.005.01 by its code: the broker's 11005 (F-3.5 S) or 11011 (its status in `ScAcct/Status`, profile §4.1). */
+  private accountInfoChange(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd === INSTRUCTION_CODES.CHANGE_CUSTOMER) return this.changeCustomer(ref, body, where);
+    if (instrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return rstOnlyReply('Acmt.005.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+    // The library refuses an 11011 without the initiator's Status; without the fund account there is nothing to change.
+    const status = body.ScAcct?.Status;
+    if (!body.ScAcct || status === undefined) return rstOnlyReply('Acmt.005.01', RC.MESSAGE_FORMAT_ERROR, '11011 from the broker carries ScAcct with its Status');
+    const accountState = ACCOUNT_STATE_OF[status];
+    const outcome = this.books.changeStatusFromBroker({ ref, fundAccountNo: body.ScAcct.Id, bankAccountNo: body.BkAcct?.Id, accountState });
+    return this.answer('Acmt.005.01', outcome, (record) => statusChangeReply(record, accountState), { ...where, accountState });
   }
 
   /** F-4.1 S (12001) and F-4.2 S (12002). */

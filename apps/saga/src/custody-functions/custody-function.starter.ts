@@ -4,6 +4,8 @@ import type { CustodyFunctionRequest } from '@custody/contracts';
 import { BankAccountChangeSaga } from './bank-account-change.saga';
 import { BankBalanceQuerySaga } from './bank-balance-query.saga';
 import { CustomerDataChangeSaga } from './customer-data-change.saga';
+import { IdentityCheckSaga } from './identity-check.saga';
+import { StatusChangeSaga } from './status-change.saga';
 
 /** Starts the flow of a broker-started account function (`custody.function-requested`), one saga kind per function. */
 @Injectable()
@@ -12,6 +14,8 @@ export class CustodyFunctionStarter {
     private readonly bankBalanceQueries: BankBalanceQuerySaga,
     private readonly bankAccountChanges: BankAccountChangeSaga,
     private readonly customerDataChanges: CustomerDataChangeSaga,
+    private readonly identityChecks: IdentityCheckSaga,
+    private readonly statusChanges: StatusChangeSaga,
   ) {}
 
   async start(manager: EntityManager, request: CustodyFunctionRequest): Promise<void> {
@@ -22,6 +26,10 @@ export class CustodyFunctionStarter {
         return this.bankAccountChanges.start(manager, request);
       case 'CHANGE_CUSTOMER':
         return this.customerDataChanges.start(manager, request);
+      case 'IDENTITY_CHECK':
+        return this.identityChecks.start(manager, request);
+      case 'CHANGE_ACCOUNT_STATUS':
+        return this.statusChanges.start(manager, request);
     }
   }
 }

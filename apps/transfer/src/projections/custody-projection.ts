@@ -2,8 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { bankReplyReady, type customerRenamed, custodyFunctionApplied, type CustodyFunctionResolution, designationApplied, type designationConfirmed, type designationResolved, type fundAccountOpened, type relationshipStatusChanged } from '@custody/contracts';
+import {
+  bankReplyReady,
+  type customerRenamed,
+  custodyFunctionApplied,
+  type CustodyFunctionResolution,
+  designationApplied,
+  type designationConfirmed,
+  type designationResolved,
+  type fundAccountOpened,
+  type relationshipBankAccountChanged,
+  type RelationshipAccountStatus,
+  type relationshipStatusChanged,
+} from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
+import type { Currency } from '@custody/money';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -49,11 +62,17 @@ export class CustodyProjection {
 
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
-   * of it, as a designation's is. A bank balance query (F-3.10) and a customer data change (F-3.5, 11005) mean nothing
-   * to the ledger; a bank account change the bank made (F-3.4, 11006) gives the ledger its new bank account.
+   * of it, as a designation's is. A query (F-3.10, F-3.11) and a customer data change (F-3.5, 11005) mean nothing to
+   * the ledger; an 11011 S the bank took sets the ledgers' status as an 11011 B does, so a caller told the relationship
+   * is frozen finds its transfers refused; a bank account change the bank made (F-3.4, 11006) gives the ledger its new
+   * bank account, as an 11006 B does.
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     if (verdict.function === 'CHANGE_BANK_ACCOUNT' && verdict.status === 'SUCCEEDED') await this.takeNewBankAccount(manager, verdict);
+    if (verdict.function === 'CHANGE_ACCOUNT_STATUS' && verdict.status === 'SUCCEEDED') {
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
+    }
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 
@@ -64,14 +83,10 @@ export class CustodyProjection {
    */
   private async takeNewBankAccount(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     if (!verdict.newBankAccountNo) throw new Error(`bank account change ${verdict.functionId} succeeded without its new bank account`);
-    const updated = await manager.update(
-      LedgerAccount,
-      { fundAccountNo: verdict.fundAccountNo, currency: verdict.currency, bankCode: verdict.bankCode, custodyStatus: 'DESIGNATED' },
-      { bankAccountNo: verdict.newBankAccountNo },
-    );
+    const changed = await this.setBankAccount(manager, verdict, verdict.newBankAccountNo);
     // Account sent it for a designated relationship, linked here before; one that ended while the change was at the
     // bank keeps no bank account to change (retrying would not help): the day's CHK03 shows the bank's record.
-    if (updated.affected !== 1) {
+    if (!changed) {
       this.logger.error({ functionId: verdict.functionId, fundAccountNo: verdict.fundAccountNo, currency: verdict.currency, bankCode: verdict.bankCode }, 'the bank changed the bank account of a ledger no longer designated at it: not applied');
     }
   }
@@ -90,13 +105,15 @@ export class CustodyProjection {
   /**
    * F-3.2 B: the bank's confirmation, accepted by account. The ledger takes the bank account and opens for transfers
    * before the bank reads our 0000 (the reply leaves through this transaction's outbox), so a deposit the bank
-   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again.
+   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again. A dormant
+   * ledger (F-12.3) wakes: reactivation is a designation.
    */
   async designationConfirmed(manager: EntityManager, event: z.infer<typeof designationConfirmed.schema>): Promise<void> {
     const updated = await manager.update(
       LedgerAccount,
       { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode },
-      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+      // F-12.3: reactivation is a designation.
+      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED', dormant: false },
     );
     // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
@@ -109,10 +126,42 @@ export class CustodyProjection {
    * refuses the bank's transfers (2010) as ours (RELATIONSHIP_FROZEN). A repeat sets account's current status again.
    */
   async relationshipStatusChanged(manager: EntityManager, event: z.infer<typeof relationshipStatusChanged.schema>): Promise<void> {
-    const updated = await manager.update(LedgerAccount, { fundAccountNo: event.fundAccountNo, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus: event.accountStatus });
-    // Account changed only designated relationships, which this projection linked before account could: retry loudly if not.
-    if (!updated.affected) throw new Error(`status change for ${event.fundAccountNo} found no ledger designated at bank ${event.bankCode}`);
+    await this.setAccountStatus(manager, event.fundAccountNo, event.bankCode, event.accountStatus);
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_ACCOUNT_STATUS');
+  }
+
+  /**
+   * F-3.4 B (11006): the bank account account accepted, on the ledger of that currency, before the bank reads our 0000
+   * (the reply leaves through this transaction's outbox): a withdrawal the customer asks for right after pays into the
+   * new account, and the bank's 12001/12002 naming the old one is refused 3001. A repeat sets account's current bank
+   * account again.
+   */
+  async relationshipBankAccountChanged(manager: EntityManager, event: z.infer<typeof relationshipBankAccountChanged.schema>): Promise<void> {
+    const changed = await this.setBankAccount(manager, event, event.bankAccountNo);
+    // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
+    if (!changed) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+  }
+
+  /** 11006, whoever started it: the ledger of the relationship's currency designated at the bank; false if there is none. */
+  private async setBankAccount(
+    manager: EntityManager,
+    ledger: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankCode: string },
+    bankAccountNo: string,
+  ): Promise<boolean> {
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: ledger.fundAccountNo, currency: ledger.currency, bankCode: ledger.bankCode, custodyStatus: 'DESIGNATED' },
+      { bankAccountNo },
+    );
+    return updated.affected === 1;
+  }
+
+  /** 11011, whoever started it: every currency's ledger of the fund account designated at the bank. */
+  private async setAccountStatus(manager: EntityManager, fundAccountNo: string, bankCode: string, accountStatus: RelationshipAccountStatus): Promise<void> {
+    const updated = await manager.update(LedgerAccount, { fundAccountNo, bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus });
+    // Account changes only designated relationships, which this projection linked before account could: retry loudly if not.
+    if (!updated.affected) throw new Error(`status change for ${fundAccountNo} found no ledger designated at bank ${bankCode}`);
   }
 
   /** The 0000 account left for the ledger to give, once the ledger reflects the function (this transaction's outbox). */
@@ -120,7 +169,7 @@ export class CustodyProjection {
     manager: EntityManager,
     bankCode: string,
     reply: z.infer<typeof designationConfirmed.schema>['reply'],
-    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS',
+    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS' | 'CHANGE_BANK_ACCOUNT',
   ): Promise<void> {
     await this.outbox.add(
       manager,

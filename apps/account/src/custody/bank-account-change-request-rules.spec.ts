@@ -1,4 +1,4 @@
-import { type BankAccountChangeBooks, bankAccountChangeRefusal } from './bank-account-change-rules';
+import { type BankAccountChangeBooks, bankAccountChangeRefusal } from './bank-account-change-decisions';
 
 const asked = { fundAccountNo: '100000000001', currency: 'CNY', oldBankAccountNo: '6222000000000001', newBankAccountNo: '6222000000000002' };
 const designated: BankAccountChangeBooks = {
