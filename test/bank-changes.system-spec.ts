@@ -1,5 +1,5 @@
 import { uniqueDigits } from '@custody/testing';
-import { type Customer, TestContext } from './support/test-context';
+import { TestContext } from './support/test-context';
 
 /**
  * F-3.4 B and F-3.5 B (issue 10): the customer changes, at the bank's counter, the bank settlement account of a
@@ -23,6 +23,7 @@ interface CustomerView {
   phone?: string;
   address?: string;
   email?: string;
+  propagation: Array<{ bankCode: string; status: string }>;
 }
 
 async function relationshipOf(fundAccountNo: string) {
@@ -44,10 +45,12 @@ async function designatedWithSecondAccount() {
   return { customer, d, newBankAccountNo };
 }
 
-/** `PUT /v1/customers/{no}` at the broker, whose record the bank does not know yet (11005 S is still to come). */
-async function changedAtBroker(customer: Customer, fields: Partial<Customer>) {
-  const result = await ctx.api.call('PUT', `/v1/customers/${customer.customerNo}`, { name: customer.name, type: 'INDIVIDUAL', idType: customer.idType, idNumber: customer.idNumber, ...fields });
-  expect(result.status).toBe(200);
+/**
+ * The holder renews their record at bank A's counter for both their bank accounts, and the broker is not told (a
+ * `PUT /v1/customers` would be: the broker's 11005 reaches the bank).
+ */
+async function renewedAtBank(accounts: readonly string[], changes: { name?: string; idType?: string; idNumber?: string }) {
+  for (const bankAccountNo of accounts) await bankA().amendHolder(bankAccountNo, changes);
 }
 
 describe('F-3.4 B: the bank changes the bank settlement account (11006)', () => {
@@ -79,18 +82,19 @@ describe('F-3.4 B: the bank changes the bank settlement account (11006)', () => 
     };
     const attempt = () => bankA().startBankAccountChange({ fundAccountNo: d.fundAccountNo, bankAccountNo: d.bankAccountNo, newBankAccountNo });
 
-    // The broker's record changed since the bank opened the accounts: the holder the bank names is not its customer.
-    await changedAtBroker(customer, { name: '张三丰' });
+    // The bank's record changed since the broker's was taken: the holder the bank names is not the broker's customer.
+    const both = [d.bankAccountNo, newBankAccountNo];
+    await renewedAtBank(both, { name: '张三丰' });
     const byName = await attempt();
     expect(byName.body).toMatchObject({ status: 'FAILED', returnCode: '2047' });
     await unchanged();
     expect((await bankA().resendAccountFunction('bank-account-changes', byName.body.serialNo)).body).toMatchObject({ returnCode: '2047' });
 
-    await changedAtBroker(customer, { idNumber: `1101011990${uniqueDigits(8)}` });
+    await renewedAtBank(both, { name: customer.name, idNumber: `1101011990${uniqueDigits(8)}` });
     expect((await attempt()).body).toMatchObject({ status: 'FAILED', returnCode: '2009' });
     await unchanged();
 
-    await changedAtBroker(customer, {});
+    await renewedAtBank(both, { idNumber: customer.idNumber });
     expect((await bankA().startStatusChange({ fundAccountNo: d.fundAccountNo, accountState: 'FROZEN' })).body).toMatchObject({ returnCode: '0000' });
     expect((await attempt()).body).toMatchObject({ status: 'FAILED', returnCode: '2010' });
     await unchanged();
@@ -108,13 +112,19 @@ describe('F-3.5 B: the bank changes the customer data (11005)', () => {
     const customer = await ctx.newCustomer();
     const fundAccountNo = await ctx.newFundAccount(customer.customerNo);
     const d = await ctx.designate(customer, fundAccountNo, A);
-    // A fund account at another bank: the broker tells that bank (customer.data-changed, for the broker's own 11005).
-    await ctx.designate(customer, await ctx.newFundAccount(customer.customerNo, 'AUXILIARY'), B);
+    // A fund account at another bank: the broker tells that bank by its own 11005 (F-3.5 S, domain.md §13).
+    const atB = await ctx.designate(customer, await ctx.newFundAccount(customer.customerNo, 'AUXILIARY'), B);
 
     const change = await bankA().startCustomerDataChange({ fundAccountNo, name: '张三丰', mobile: '13900000000', address: '北京市西城区金融大街1号' });
     expect(change.body).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
     expect(await customerView(customer.customerNo)).toMatchObject({ name: '张三丰', phone: '13900000000', address: '北京市西城区金融大街1号', idNumberMasked: `************${customer.idNumber.slice(-4)}` });
     expect(await bankA().bankAccount(d.bankAccountNo)).toMatchObject({ name: '张三丰', mobile: '13900000000' });
+    // The other bank takes it from the broker; the bank that made the change is not sent it back.
+    const atOtherBank = await ctx.eventually(() => ctx.banks[B].bankAccount(atB.bankAccountNo), (a) => a.name === '张三丰', 30_000);
+    expect(atOtherBank).toMatchObject({ name: '张三丰', mobile: '13900000000', address: '北京市西城区金融大街1号' });
+    // The broker's 11005 to bank B is answered SUCCEEDED once the ledger handed the verdict on to account.
+    const told = await ctx.eventually(() => customerView(customer.customerNo), (view) => view.propagation.every((p) => p.status !== 'PENDING'), 30_000);
+    expect(told.propagation).toEqual([expect.objectContaining({ bankCode: B, status: 'SUCCEEDED' })]);
 
     const again = await bankA().resendAccountFunction('customer-data-changes', change.body.serialNo);
     expect(again.body).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });

@@ -38,7 +38,18 @@ export interface BankBooks {
   summary: Record<string, string>;
   custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string; accountState: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
-  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string; bankAccountNo?: string }>;
+}
+
+export interface BankAccountView {
+  bankAccountNo: string;
+  name: string;
+  idType: string;
+  idNumberMasked: string;
+  mobile?: string;
+  address?: string;
+  email?: string;
+  balances: Record<string, string>;
 }
 
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
@@ -66,6 +77,17 @@ export class BankSimulator {
   async bankBalance(bankAccountNo: string, currency = 'CNY'): Promise<string> {
     const result = await this.call<{ balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`);
     return result.body.balances[currency];
+  }
+
+  /** The bank's record of a bank account and its holder (name, ID type, ID number masked, contact data). */
+  async bankAccount(bankAccountNo: string) {
+    return (await this.call<BankAccountView>('GET', `/bank-accounts/${bankAccountNo}`)).body;
+  }
+
+  /** One of the day files the bank holds (its own `B_…` or the broker's `S_…`), read as records; undefined if it has none such. */
+  async dayFile(fileName: string): Promise<Array<Record<string, unknown>> | undefined> {
+    const result = await this.call<{ records: Array<Record<string, unknown>> }>('GET', `/day-files/${fileName}`);
+    return result.status === 200 ? result.body.records : undefined;
   }
 
   async custodyAccount(fundAccountNo: string, currency = 'CNY') {
@@ -124,11 +146,6 @@ export class BankSimulator {
   /** The bank asks again, under its serial, an 11006 (`bank-account-changes`), 11005 (`customer-data-changes`) or 11004 (`cancellations`) it sent. */
   async resendAccountFunction(kind: 'bank-account-changes' | 'customer-data-changes' | 'cancellations', serialNo: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/${kind}/${serialNo}/resend`);
-  }
-
-  /** A bank account as the bank shows it (its holder's name and contact data, never the ID number). */
-  async bankAccount(bankAccountNo: string) {
-    return (await this.call<{ bankAccountNo: string; name: string; mobile?: string; address?: string; email?: string; balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`)).body;
   }
 
   /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */

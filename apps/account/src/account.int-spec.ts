@@ -10,6 +10,7 @@ import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
 import { Money } from '@custody/money';
+import { customerServiceFor } from './testing/customer-service';
 
 /** Account rules (domain.md §3, §13) against the real PostgreSQL with the service's own migrations. */
 describe('account service (real PostgreSQL)', () => {
@@ -37,7 +38,7 @@ describe('account service (real PostgreSQL)', () => {
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
-    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, new AccountFunctionRepository());
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');
@@ -49,7 +50,7 @@ describe('account service (real PostgreSQL)', () => {
 
   async function customerWithPrimary() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };
@@ -117,7 +118,7 @@ describe('account service (real PostgreSQL)', () => {
     await expect(designate(auxiliary, BANK_A)).rejects.toMatchObject({ code: 'BANK_ALREADY_USED' });
 
     const lonely = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
+    await customers.put(lonely, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' }, 'u-trading@test-users');
     await expect(fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo: lonely, currency: 'CNY', role: 'AUXILIARY', branchId: '1' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -131,7 +132,7 @@ describe('account service (real PostgreSQL)', () => {
 
   it('api.md idempotency: concurrent twin fund account openings both answer the one account', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' });
+    await customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003079999' }, 'u-trading@test-users');
     const body = { requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY' as const, role: 'PRIMARY' as const, branchId: '0001' };
     const [a, b] = await Promise.all([fundAccounts.open(body), fundAccounts.open({ ...body })]);
     expect(a).toEqual(b);
@@ -191,10 +192,10 @@ describe('account service (real PostgreSQL)', () => {
     const auxiliary = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo: auxiliary, customerNo, currency: 'CNY', role: 'AUXILIARY', branchId: '0002' });
     const data = { type: 'INDIVIDUAL' as const, idType: '10', idNumber: '110101199003071234' };
-    await customers.put(customerNo, { name: '李四', ...data });
+    await customers.put(customerNo, { name: '李四', ...data }, 'u-trading@test-users');
     expect(await announced('customer.renamed', customerNo)).toEqual([]);
 
-    await customers.put(customerNo, { name: '李思思', ...data });
+    await customers.put(customerNo, { name: '李思思', ...data }, 'u-trading@test-users');
     expect(await announced('customer.renamed', customerNo)).toEqual(
       [fundAccountNo, auxiliary].sort().map((no) => ({ key: no, customerNo, fundAccountNo: no, customerName: '李思思' })),
     );
@@ -259,7 +260,7 @@ describe('account service (real PostgreSQL)', () => {
 
   it('§13: two PRIMARY openings for one customer at the same moment: one opens, the other is PRIMARY_EXISTS (never the index\'s raw violation)', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '钱七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003078888' });
+    await customers.put(customerNo, { name: '钱七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003078888' }, 'u-trading@test-users');
     const open = () => fundAccounts.open({ requestId: randomUUID(), fundAccountNo: uniqueFundAccountNo(), customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     const results = await Promise.allSettled([open(), open()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -18,8 +18,12 @@ import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
+import { BankAccountChangeRequests } from './custody/bank-account-change-request.service';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
 import { CancellationService } from './custody/cancellation.service';
+import { CustodyFunctionOutcomes } from './custody/custody-function-outcomes';
+import { CustomerDataPropagation } from './customers/customer-data-propagation';
+import { CustomerDataPropagations } from './customers/customer-data-propagations';
 import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recorder';
 import { BrokerStatusChangeService } from './custody/broker-status-change.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
@@ -56,6 +60,7 @@ export class AccountModule {
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankCancellationService,
         AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
         RelationshipCancellations, CancellationService,
+        BankAccountChangeRequests, CustomerDataPropagation, CustomerDataPropagations, CustodyFunctionOutcomes,
         AccountDayFileRepository, AccountDayFileService,
         // Customer conversion (domain.md §12).
         AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],

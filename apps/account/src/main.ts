@@ -3,7 +3,6 @@ import {
   bankAccountRequestReceived,
   bankDayChanged,
   bankReplyReady,
-  customerDataChanged,
   customerRenamed,
   custodyFunctionApplied,
   custodyFunctionRequested,
@@ -31,7 +30,7 @@ import { BankCancellationService } from './custody/bank-cancellation.service';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
-import { CustodyFunctionRequests } from './custody/custody-function-requests';
+import { CustodyFunctionOutcomes } from './custody/custody-function-outcomes';
 import { DesignationService } from './custody/designation.service';
 import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
@@ -53,7 +52,6 @@ void runDatabaseService({
     relationshipStatusChanged,
     relationshipBankAccountChanged,
     relationshipCancellationAccepted,
-    customerDataChanged,
     bankReplyReady,
     dormancyCheckRequested,
     relationshipMarkedDormant,
@@ -71,12 +69,12 @@ void runDatabaseService({
     const bankIdentityChecks = app.get(BankIdentityCheckService);
     const cancellations = app.get(BankCancellationService);
     const bankDays = app.get(BankDays);
-    const functions = app.get(CustodyFunctionRequests);
+    const functions = app.get(CustodyFunctionOutcomes);
     const dormantMarkings = app.get(DormantMarkingService);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
-      on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
+      on(custodyFunctionApplied, (event, manager) => functions.apply(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
       on(ledgerActivityReported, (event, manager) => dormantMarkings.applyReport(manager, event.payload)),
       on(relationshipLedgerClosed, (event, manager) => cancellations.ledgerClosed(manager, event.payload)),

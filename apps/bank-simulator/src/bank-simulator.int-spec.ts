@@ -912,9 +912,9 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       expect(JSON.stringify(badAmount.body)).not.toContain(PIN);
     });
 
-    it('GET /bank-accounts/{no} shows balances as 2-decimal strings; GET /transactions/{unknown} is 404', async () => {
+    it('GET /bank-accounts/{no} shows the holder (ID number masked) and balances as 2-decimal strings; GET /transactions/{unknown} is 404', async () => {
       const bankAccountNo = await newBankAccount('12.5');
-      expect((await http(sim, 'GET', `/bank-accounts/${bankAccountNo}`)).body).toEqual({ bankAccountNo, name: HOLDER.name, balances: { CNY: '12.50' } });
+      expect((await http(sim, 'GET', `/bank-accounts/${bankAccountNo}`)).body).toEqual({ bankAccountNo, name: HOLDER.name, idType: '10', idNumberMasked: '************1234', balances: { CNY: '12.50' } });
       expect((await http(sim, 'GET', '/transactions/NOPE')).status).toBe(404);
     });
   });

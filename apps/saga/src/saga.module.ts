@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
+import { BankAccountChangeSaga } from './custody-functions/bank-account-change.saga';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
 import { CustodyCancellationSaga } from './custody-functions/custody-cancellation.saga';
+import { CustomerDataChangeSaga } from './custody-functions/customer-data-change.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
 import { LedgerClosingAnswers } from './custody-functions/ledger-closing-answers';
 import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
@@ -55,12 +57,18 @@ export class SagaModule {
         DesignationSaga,
         BankBalanceQuerySaga,
         CustodyCancellationSaga,
+        BankAccountChangeSaga,
+        CustomerDataChangeSaga,
         IdentityCheckSaga,
         StatusChangeSaga,
         CustodyFunctionStarter,
         LedgerClosingAnswers,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, DaySaga] },
+        {
+          provide: SAGA_FLOWS,
+          useFactory: (...flows: SagaFlow[]) => flows,
+          inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, DaySaga],
+        },
         SagaEngine,
         TimerPoller,
       ],

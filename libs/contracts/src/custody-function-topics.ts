@@ -10,7 +10,7 @@ import { bankCodeSchema, businessDateSchema, currencySchema, money, relationship
  * compensations), the transfer service applies what the verdict means for the ledger, and account records it and
  * answers the caller. Designation (11001 S, 11002) keeps its own topics (`designation.*`).
  */
-export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS', 'CANCEL_DESIGNATION']);
+export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS', 'CANCEL_DESIGNATION', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER']);
 export type CustodyFunction = z.infer<typeof custodyFunctionSchema>;
 
 /** What every broker-started account function names: the request, its serial, and the relationship it is about. */
@@ -31,6 +31,9 @@ export const bankBalanceQueryRequestSchema = z.object({
 });
 export type BankBalanceQueryRequest = z.infer<typeof bankBalanceQueryRequestSchema>;
 
+/** The customer as a bank is told of them (`Cust`): the ID number sealed, as account keeps it. */
+const customerSchema = z.object({ name: z.string().min(1), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string().min(1), idNumber: sealedSecretSchema });
+
 /**
  * F-3.11 (11007 S): the customer as the broker records them (`Cust`: name, type, ID type and the ID number, sealed;
  * the adapter opens it) and the bank account linked to the fund account: the bank compares them with its record of
@@ -40,7 +43,7 @@ export const identityCheckRequestSchema = z.object({
   ...requestFields,
   function: z.literal('IDENTITY_CHECK'),
   bankAccountNo: z.string().min(1),
-  customer: z.object({ name: z.string().min(1), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string().min(1), idNumber: sealedSecretSchema }),
+  customer: customerSchema,
 });
 export type IdentityCheckRequest = z.infer<typeof identityCheckRequestSchema>;
 
@@ -69,10 +72,44 @@ export const custodyCancellationRequestSchema = z.object({
 });
 export type CustodyCancellationRequest = z.infer<typeof custodyCancellationRequestSchema>;
 
+/**
+ * F-3.4 S (11006): the relationship's bank settlement account changes from `oldBankAccountNo` to `newBankAccountNo`
+ * (one currency, JR/T 0046 §5.9.4 f). The customer is named so the bank can check that the new account is theirs
+ * (§5.9.4 c); the bank password, when the customer gave it, is the old account's (profile §4.1, `Type` 1).
+ */
+export const bankAccountChangeRequestedSchema = z.object({
+  ...requestFields,
+  function: z.literal('CHANGE_BANK_ACCOUNT'),
+  oldBankAccountNo: z.string().min(1),
+  newBankAccountNo: z.string().min(1),
+  bankPassword: sealedSecretSchema.optional(),
+  customer: customerSchema,
+});
+export type BankAccountChangeRequested = z.infer<typeof bankAccountChangeRequestedSchema>;
+
+/**
+ * F-3.5 S (11005): the customer's data as the broker now holds it, for one bank holding a relationship of one of the
+ * customer's fund accounts (every currency of it; `currency` names the relationship the request is recorded on).
+ * The full name and ID document, and the contact data the customer has (profile §4.1).
+ */
+export const customerDataChangeRequestedSchema = z.object({
+  ...requestFields,
+  function: z.literal('CHANGE_CUSTOMER'),
+  customer: customerSchema.extend({ phone: z.string().min(1).optional(), address: z.string().min(1).optional(), email: z.string().min(1).optional() }),
+});
+export type CustomerDataChangeRequested = z.infer<typeof customerDataChangeRequestedSchema>;
+
 export const custodyFunctionRequested = defineTopic(
   'custody.function-requested',
   1,
-  z.discriminatedUnion('function', [bankBalanceQueryRequestSchema, identityCheckRequestSchema, statusChangeRequestSchema, custodyCancellationRequestSchema]),
+  z.discriminatedUnion('function', [
+    bankBalanceQueryRequestSchema,
+    identityCheckRequestSchema,
+    statusChangeRequestSchema,
+    custodyCancellationRequestSchema,
+    bankAccountChangeRequestedSchema,
+    customerDataChangeRequestedSchema,
+  ]),
 );
 export type CustodyFunctionRequest = z.infer<typeof custodyFunctionRequested.schema>;
 
@@ -98,6 +135,9 @@ const custodyFunctionResolutionSchema = z.object({
   identityCheck: identityCheckAnswerSchema.optional(),
   /** 11011 S: the status the bank took (every currency of the fund account there); the ledger and account follow it. */
   accountStatus: relationshipAccountStatusSchema.optional(),
+  /** F-3.4 S: the bank account the relationship leaves and the one it takes once the bank changed it. */
+  oldBankAccountNo: z.string().min(1).optional(),
+  newBankAccountNo: z.string().min(1).optional(),
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 export type CustodyFunctionResolution = z.infer<typeof custodyFunctionResolutionSchema>;

@@ -193,9 +193,9 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), which either side starts, 11006 (bank account change) and
- * 11005 (customer data change), so far only as the bank starts them, 11009 (the bank settlement account's balance),
- * which only the broker starts, and 11007 (identity check) and 11004 (cancellation), which either side starts.
+ * only a bank starts, 11011 (account status change), 11006 (bank account change), 11005 (customer data change),
+ * 11007 (identity check) and 11004 (cancellation), which either side starts, and 11009 (the bank settlement account's
+ * balance), which only the broker starts.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -247,8 +247,19 @@ export const bankCallRequestedSchema = z.object({
   /** For REVERSE_* (12003/12004): our serial of the original request to undo (`CnRef`). */
   cancelledSerialNo: serialNoSchema.optional(),
   customer: z
-    .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
+    .object({
+      name: z.string(),
+      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+      idType: z.string(),
+      idNumber: sealedSecretSchema,
+      /** CHANGE_CUSTOMER (11005): the contact data the customer has (`Mobile`, `Addr`, `Email`). */
+      phone: z.string().optional(),
+      address: z.string().optional(),
+      email: z.string().optional(),
+    })
     .optional(),
+  /** CHANGE_BANK_ACCOUNT (11006): the account the relationship takes (`NewBkAcct`); `bankAccountNo` is the one it leaves. */
+  newBankAccountNo: z.string().optional(),
   openingBalance: money.optional(),
   /**
    * CANCEL_DESIGNATION (11004): `ScBal`, the balance leaving the custody account (profile §4.1) — 0.00 for a cancellation
@@ -585,35 +596,6 @@ export const relationshipLedgerClosed = defineTopic(
     bankCode: bankCodeSchema,
     bankSerialNo: serialNoSchema,
     businessDate: businessDateSchema,
-  }),
-);
-
-/**
- * F-3.5: a customer's data changed (name, contact data), here by a bank's 11005 (`origin`), already applied by
- * account. Key customer data is the same at every bank holding a relationship of the customer (domain.md §13), so
- * the broker tells every **other** bank (`banksToTell`: each bank with the fund account of the customer it holds;
- * empty when there is none) with its own 11005 S. The new data in full, as an 11005 carries it (profile §4.1: `Name`,
- * `CertType`, `CertId`, and the contact data the customer has), the ID number sealed. Keyed by customer number, so one
- * customer's changes are read in the order they were made.
- */
-export const customerDataChanged = defineTopic(
-  'customer.data-changed',
-  1,
-  z.object({
-    changeId: z.string().uuid(),
-    customerNo: z.string().min(1),
-    customer: z.object({
-      name: z.string().min(1),
-      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
-      idType: z.string().min(1),
-      idNumber: sealedSecretSchema,
-      phone: z.string().optional(),
-      address: z.string().optional(),
-      email: z.string().optional(),
-    }),
-    /** The bank whose 11005 (its serial) made the change: it has the data already. */
-    origin: z.object({ bankCode: bankCodeSchema, serialNo: serialNoSchema }),
-    banksToTell: z.array(z.object({ bankCode: bankCodeSchema, fundAccountNo: z.string().min(1) })),
   }),
 );
 

@@ -18,7 +18,7 @@ describe('F-12.1 account clean-up report (real PostgreSQL)', () => {
 
   async function account(customer: { name?: string; type?: 'INDIVIDUAL' | 'INSTITUTION'; idType?: string; idNumber?: string } = {}): Promise<string> {
     const customerNo = `C${uniqueDigits(9)}`;
-    await bed.customers.put(customerNo, { name: customer.name ?? '王五', type: customer.type ?? 'INDIVIDUAL', idType: customer.idType ?? '10', idNumber: customer.idNumber ?? uniqueCitizenNumber() });
+    await bed.customers.put(customerNo, { name: customer.name ?? '王五', type: customer.type ?? 'INDIVIDUAL', idType: customer.idType ?? '10', idNumber: customer.idNumber ?? uniqueCitizenNumber() }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await bed.fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return fundAccountNo;

@@ -29,7 +29,7 @@ describe('F-12.2.2 batch pre-designation from a file (real PostgreSQL)', () => {
   /** A customer (a well-formed citizen number unless told otherwise) with a CNY primary fund account. */
   async function account(identity: { idNumber?: string; name?: string } = {}): Promise<{ fundAccountNo: string; customerNo: string }> {
     const customerNo = `C${uniqueDigits(9)}`;
-    await bed.customers.put(customerNo, { name: identity.name ?? '王五', type: 'INDIVIDUAL', idType: '10', idNumber: identity.idNumber ?? uniqueCitizenNumber() });
+    await bed.customers.put(customerNo, { name: identity.name ?? '王五', type: 'INDIVIDUAL', idType: '10', idNumber: identity.idNumber ?? uniqueCitizenNumber() }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await bed.fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { fundAccountNo, customerNo };
@@ -150,9 +150,9 @@ describe('F-12.2.2 batch pre-designation from a file (real PostgreSQL)', () => {
     it('F-12.2.2: a re-run of the same file changes nothing already done — each line answers its first result and no 11002 goes out again — and a line refused then is tried again', async () => {
       const sentBefore = await preDesignationsSentFor([good.fundAccountNo, refusedByBank.fundAccountNo]);
       // Since the first run: the customer's ID number corrected, the missing fund account opened.
-      await bed.customers.put(incomplete.customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: uniqueCitizenNumber() });
+      await bed.customers.put(incomplete.customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: uniqueCitizenNumber() }, 'u-trading@test-users');
       const customerNo = `C${uniqueDigits(9)}`;
-      await bed.customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: uniqueCitizenNumber() });
+      await bed.customers.put(customerNo, { name: '赵六', type: 'INDIVIDUAL', idType: '10', idNumber: uniqueCitizenNumber() }, 'u-trading@test-users');
       await bed.fundAccounts.open({ requestId: randomUUID(), fundAccountNo: notYetOpened, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
 
       const rerun = await upload(file);

@@ -1,11 +1,12 @@
-import type { RelationshipAccountStatus } from '@custody/contracts';
+import type { ErrorCode, RelationshipAccountStatus } from '@custody/contracts';
 import type { Identity } from './identity-rules';
 import type { RelationshipStatus } from './custody-relationship.entity';
 
 /**
  * The broker's codes for a change of a relationship's bank settlement account, 11006 (bank-protocol.md §4.1 "11006"
- * and "Broker codes for a bank's account requests"; JR/T 0046 §7.23). Written for the bank's request (F-3.4 B) and kept
- * apart from it, so the broker-started side (F-3.4 S) checks its own request by the same rules before sending it.
+ * and "Broker codes for a bank's account requests"; JR/T 0046 §7.23), for the bank's request (F-3.4 B). The
+ * broker-started side (F-3.4 S, `bankAccountChangeRefusal` below) checks its own request on the same conditions of the
+ * relationship before sending it, answered as problems of our API instead of §7.23 codes.
  */
 export const BANK_ACCOUNT_CHANGE_CODES = {
   CHANGED: '0000',
@@ -87,4 +88,69 @@ export function bankAccountChangeVerdict(request: BankAccountChangeRequest, fact
     return { code: BANK_ACCOUNT_CHANGE_CODES.IDENTITY_MISMATCH, why: "the new account's holder is not our customer by ID document" };
   }
   return { code: BANK_ACCOUNT_CHANGE_CODES.CHANGED };
+}
+
+// ---- F-3.4 S: the broker's own request, before it is sent ----
+
+/** What the customer asks: leave `oldBankAccountNo` for `newBankAccountNo` on one relationship (one currency). */
+export interface BankAccountChangeAsked {
+  readonly fundAccountNo: string;
+  readonly currency: string;
+  readonly oldBankAccountNo: string;
+  readonly newBankAccountNo: string;
+}
+
+/** What our books hold: the fund account's live relationship in that currency, and whether a change of it is under way. */
+export interface BankAccountChangeBooks {
+  readonly relationship?: {
+    readonly status: RelationshipStatus;
+    readonly bankCode: string;
+    readonly bankAccountNo: string | null;
+    readonly accountStatus: RelationshipAccountStatus;
+  };
+  readonly changeInFlight: boolean;
+}
+
+export interface BankAccountChangeRefusal {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  /** The request field at fault, for a refusal of the input. */
+  readonly field?: 'oldBankAccountNo' | 'newBankAccountNo';
+}
+
+/**
+ * F-3.4 S (domain.md §3, profile §4.1 "11006"): what the broker checks before it sends a change of a relationship's
+ * bank settlement account — the initiator "checks the custody relationship on the old account"; the bank checks that
+ * the new account is the same customer's (5016) and exists. Refused before anything is recorded or sent:
+ * - the same account twice asks for nothing (the bank would answer 1017): VALIDATION_FAILED on `newBankAccountNo`;
+ * - only a DESIGNATED relationship has a bank account to leave (a pre-designated one gets it from the bank's 11003):
+ *   RELATIONSHIP_NOT_ACTIVE;
+ * - a frozen or lost one may not steer its money to another account (the bank lifts the status first, 11011):
+ *   RELATIONSHIP_FROZEN;
+ * - one change at a time: while the bank has not answered the last, the old account the next names is not known
+ *   yet: RELATIONSHIP_CHANGING;
+ * - the old account must be the one linked (the bank would answer 1016): VALIDATION_FAILED on `oldBankAccountNo`.
+ *
+ * The bank's own 11006 (F-3.4 B) is decided by `bankAccountChangeVerdict` above on the same conditions of the
+ * relationship, answered with the broker's §7.23 codes.
+ */
+export function bankAccountChangeRefusal(asked: BankAccountChangeAsked, books: BankAccountChangeBooks): BankAccountChangeRefusal | undefined {
+  if (asked.newBankAccountNo === asked.oldBankAccountNo) {
+    return { code: 'VALIDATION_FAILED', field: 'newBankAccountNo', detail: 'newBankAccountNo is the same as oldBankAccountNo: there is nothing to change' };
+  }
+  const { relationship } = books;
+  if (!relationship || relationship.status !== 'DESIGNATED') {
+    const state = relationship ? `is ${relationship.status} at bank ${relationship.bankCode}, with no bank account to change` : `has no relationship in ${asked.currency}`;
+    return { code: 'RELATIONSHIP_NOT_ACTIVE', detail: `fund account ${asked.fundAccountNo} ${state}` };
+  }
+  if (relationship.accountStatus !== 'NORMAL') {
+    return { code: 'RELATIONSHIP_FROZEN', detail: `fund account ${asked.fundAccountNo} is ${relationship.accountStatus} at bank ${relationship.bankCode}: its bank account cannot change until the bank lifts that` };
+  }
+  if (books.changeInFlight) {
+    return { code: 'RELATIONSHIP_CHANGING', detail: `a change of fund account ${asked.fundAccountNo}'s bank account in ${asked.currency} awaits the bank's answer` };
+  }
+  if (relationship.bankAccountNo !== asked.oldBankAccountNo) {
+    return { code: 'VALIDATION_FAILED', field: 'oldBankAccountNo', detail: `oldBankAccountNo is not the bank account linked to fund account ${asked.fundAccountNo} in ${asked.currency}` };
+  }
+  return undefined;
 }

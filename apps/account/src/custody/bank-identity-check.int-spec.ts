@@ -80,7 +80,7 @@ describe('F-3.11 B: account on a bank identity check (11007)', () => {
     expect(await answerTo(first)).toBe('2047');
     // The customer is renamed to what the bank read: a new check would match, the repeat keeps its answer.
     const [{ customer_no: customerNo }] = await db.dataSource.query(`SELECT customer_no FROM account.fund_accounts WHERE fund_account_no = $1`, [fundAccountNo]);
-    await testbed.customers.put(customerNo, { name: '李五', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
+    await testbed.customers.put(customerNo, { name: '李五', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER }, 'u-trading@test-users');
     expect(await answerTo(request(fundAccountNo, { name: '李五', serialNo: first.serialNo }))).toBe('2047');
     expect(await answerTo(request(fundAccountNo, { name: '李五' }))).toBe('0000');
     expect(await answerTo(request(fundAccountNo, { name: '王五', serialNo: first.serialNo }))).toBe('2004');

@@ -16,8 +16,11 @@ export interface OpenedFunction {
   readonly currency: Currency;
   readonly bankCode: string;
   readonly serialNo: string;
-  /** Who asked: the caller's principal (`subject@issuer`), for the relationship's journal. */
-  readonly requestedBy: string;
+  /**
+   * Who asked: the caller's principal (`subject@issuer`), for the relationship's journal; for an 11005 S sent on after
+   * a bank's own 11005, that bank (`bank:{bankCode}`). Null only when it follows a request from before they were kept.
+   */
+  readonly requestedBy: string | null;
 }
 
 /**
@@ -42,11 +45,13 @@ export class CustodyFunctionRequests {
 
   /**
    * Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. A
-   * function that changes the relationship changes it here, in the same transaction (F-3.8: CANCELLED, the day's 11004).
+   * function that changes the relationship with its answer changes it here, in the same transaction (F-3.8: CANCELLED,
+   * the day's 11004). Returns the request when it took this verdict, for what the function changes besides
+   * (CustodyFunctionOutcomes).
    */
-  async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+  async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<CustodyFunctionRequest | undefined> {
     const request = await manager.findOne(CustodyFunctionRequest, { where: { id: verdict.functionId }, lock: { mode: 'pessimistic_write' } });
-    if (!request || request.status !== 'PENDING') return;
+    if (!request || request.status !== 'PENDING') return undefined;
     request.status = verdict.status;
     request.bankSerialNo = verdict.bankSerialNo ?? null;
     if (verdict.status === 'SUCCEEDED') {
@@ -61,6 +66,7 @@ export class CustodyFunctionRequests {
     }
     await manager.save(request);
     this.settled.announce(manager, request.id);
+    return request;
   }
 
   /**
@@ -85,7 +91,7 @@ export class CustodyFunctionRequests {
 }
 
 /** What a caller is told of a function that succeeded, kept for a repeat of its request. */
-function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer {
+function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer | null {
   switch (verdict.function) {
     case 'QUERY_BANK_BALANCE':
       if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
@@ -99,5 +105,10 @@ function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResol
     case 'CANCEL_DESIGNATION':
       // Its answer is the relationship it cancelled, given where it is cancelled (RelationshipCancellations).
       throw new Error(`cancellation ${verdict.functionId} is answered by RelationshipCancellations`);
+    // F-3.4 S: the relationship as the change left it, written where the change is applied (BankAccountChangeRequests).
+    // F-3.5 S: nothing to answer; the customer's view shows each bank's answer (CustomerDataPropagation).
+    case 'CHANGE_BANK_ACCOUNT':
+    case 'CHANGE_CUSTOMER':
+      return null;
   }
 }

@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { awaitState, type Caller, DomainError, parseWaitMs, principalOf, Roles, SettledNotifications, VerifiedCaller } from '@custody/service-kit';
 import type { ErrorCode } from '@custody/contracts';
 import { relationshipView } from '../fund-accounts/fund-account.service';
+import { BankAccountChangeRequests } from './bank-account-change-request.service';
+import { BankAccountChangeBody } from './bank-account-change.dto';
 import { BankBalanceQueryService } from './bank-balance-query.service';
 import { BrokerStatusChangeService } from './broker-status-change.service';
 import { CancellationService } from './cancellation.service';
@@ -22,6 +24,7 @@ export class CustodyController {
     private readonly settled: SettledNotifications,
     private readonly bankBalanceQueries: BankBalanceQueryService,
     private readonly functions: CustodyFunctionRequests,
+    private readonly bankAccountChanges: BankAccountChangeRequests,
     private readonly identityChecks: IdentityCheckService,
     private readonly statusChanges: BrokerStatusChangeService,
     private readonly cancellations: CancellationService,
@@ -161,6 +164,33 @@ export class CustodyController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.functionAnswer(await this.cancellations.cancel(body, principalOf(caller)), waitMs, res);
+  }
+
+  /**
+   * F-3.4 S: the relationship's bank settlement account is replaced by `newBankAccountNo` once the bank changed it
+   * (11006). 201 with the relationship as the change left it; a problem when it was refused before anything was sent
+   * (`VALIDATION_FAILED` naming the account at fault, `RELATIONSHIP_NOT_ACTIVE`, `RELATIONSHIP_FROZEN`,
+   * `RELATIONSHIP_CHANGING`) or by the bank (`BANK_REJECTED` with its `bankReturnCode`: 5016 the new account is not the
+   * customer's, 1014 it does not exist, 1001 a wrong bank password); 202 with `{ status: PENDING }` if `waitMs` passed
+   * first — the bank is asked until it answers, and the same `requestId` gets the answer.
+   */
+  @Post('bank-account-changes')
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  @ApiUnprocessableEntityResponse({ description: "problem+json RELATIONSHIP_NOT_ACTIVE, RELATIONSHIP_FROZEN; BANK_REJECTED with the bank's bankReturnCode" })
+  async changeBankAccount(
+    @Body() body: BankAccountChangeBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const request = await this.functions.settledWithin(await this.bankAccountChanges.request(body, principalOf(caller)), parseWaitMs(waitMs, 10_000));
+    if (request.status === 'PENDING') {
+      res.status(202);
+      return { status: request.status };
+    }
+    res.status(201);
+    return request.answer;
   }
 
   private async answer(id: string, waitMs: string | undefined, res: Response) {

@@ -2,8 +2,9 @@ import type { Identity } from './identity-rules';
 
 /**
  * The broker's codes for a customer data change, 11005 (bank-protocol.md §4.1 "11005" and "Broker codes for a bank's
- * account requests"). Written for the bank's request (F-3.5 B) and kept apart from it, so the broker-started side
- * (F-3.5 S) shares what a change is (`customerDataChanges`).
+ * account requests"), for the bank's request (F-3.5 B). What a bank's change sets (`customerDataChanges` here: a field
+ * absent keeps ours) is not what a `PUT /v1/customers` changes (customers/customer-data-changes.ts: a PUT replaces the
+ * record, an absent contact field is erased), so the two rules stay apart.
  */
 export const CUSTOMER_DATA_CHANGE_CODES = {
   CHANGED: '0000',

@@ -46,6 +46,20 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
         customerNo,
       ])
     ).map((row: { envelope: { payload: Record<string, unknown> } }) => row.envelope.payload);
+  /** The broker's 11005s (F-3.5 S) opened to tell the customer's other banks. */
+  const toldOf = async (customerNo: string): Promise<Array<{ bank_code: string; fund_account_no: string; requested_by: string | null }>> =>
+    db.dataSource.query(
+      `SELECT q.bank_code, q.fund_account_no, q.requested_by FROM account.custody_function_requests q
+         JOIN account.customer_data_propagations p ON p.function_id = q.id WHERE p.customer_no = $1 ORDER BY q.created_at`,
+      [customerNo],
+    );
+  const requestedOf = async (fundAccountNo: string): Promise<Array<Record<string, unknown>>> =>
+    (
+      await db.dataSource.query(`SELECT envelope FROM account.outbox WHERE topic = $1 AND envelope->'payload'->>'fundAccountNo' = $2 ORDER BY id`, [
+        'custody.internal.custody.function-requested.1',
+        fundAccountNo,
+      ])
+    ).map((row: { envelope: { payload: Record<string, unknown> } }) => row.envelope.payload);
   const amountsOf = async (relationshipId: string): Promise<Array<{ function_code: string; amount: string | null }>> =>
     db.dataSource.query(`SELECT function_code, amount::text FROM account.account_functions WHERE relationship_id = $1 ORDER BY seq`, [relationshipId]);
 
@@ -67,18 +81,18 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
     expect(renamed.map((event) => event.fundAccountNo).sort()).toEqual([here.fundAccountNo, auxiliary.fundAccountNo].sort());
     expect(renamed.every((event) => event.customerName === '李思')).toBe(true);
 
-    const [changed] = await outboxOf('customer.data-changed', here.customerNo);
-    expect(changed).toEqual({
-      changeId: expect.any(String),
-      customerNo: here.customerNo,
+    // Every other bank holding a relationship of the customer (a pre-designation too), never the bank that changed it,
+    // is sent the broker's own 11005 (F-3.5 S) in this transaction, on behalf of the bank that made the change.
+    expect(await toldOf(here.customerNo)).toEqual([{ bank_code: OTHER_BANK, fund_account_no: auxiliary.fundAccountNo, requested_by: `bank:${BANK}` }]);
+    const [sent] = await requestedOf(auxiliary.fundAccountNo);
+    expect(sent).toMatchObject({
+      function: 'CHANGE_CUSTOMER',
+      bankCode: OTHER_BANK,
       customer: { name: '李思', type: 'INDIVIDUAL', idType: '10', idNumber: { sealed: expect.any(String) }, phone: '13900000000', address: '北京市西城区金融大街1号' },
-      origin: { bankCode: BANK, serialNo: message.serialNo },
-      // Every other bank holding a relationship of the customer (a pre-designation too), never the bank that changed it.
-      banksToTell: [{ bankCode: OTHER_BANK, fundAccountNo: auxiliary.fundAccountNo }],
     });
-    // Sealed as at rest: the broker's own 11005 S opens it for the other banks.
-    expect(testbed.sealer.open((changed.customer as { idNumber: { sealed: string } }).idNumber)).toBe(CUSTODY_TEST_ID_NUMBER);
-    expect(JSON.stringify(changed)).not.toContain(CUSTODY_TEST_ID_NUMBER);
+    // Sealed as at rest: the adapter opens it.
+    expect(testbed.sealer.open((sent.customer as { idNumber: { sealed: string } }).idNumber)).toBe(CUSTODY_TEST_ID_NUMBER);
+    expect(JSON.stringify(sent)).not.toContain(CUSTODY_TEST_ID_NUMBER);
   });
 
   it('profile §4.1 "where changed": data the customer has already is recorded and answered 0000, and nothing is told or renamed', async () => {
@@ -87,7 +101,7 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
     await handle(message);
     expect(await testbed.outboxFor(message.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '0000' }) }]);
     expect((await testbed.functionsOf(relationshipId)).map((row) => row.function_code)).toEqual(['11002', '11003', '11005']);
-    expect(await outboxOf('customer.data-changed', customerNo)).toEqual([]);
+    expect(await toldOf(customerNo)).toEqual([]);
     expect(await outboxOf('customer.renamed', customerNo)).toEqual([]);
   });
 
@@ -98,7 +112,7 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
       if (!customer) return;
       expect(await testbed.customers.get(customer.customerNo)).toMatchObject({ name: '李四' });
       expect((await testbed.functionsOf(customer.relationshipId)).map((row) => row.function_code)).not.toContain('11005');
-      expect(await outboxOf('customer.data-changed', customer.customerNo)).toEqual([]);
+      expect(await toldOf(customer.customerNo)).toEqual([]);
     };
 
     it("profile §4.1 (the broker's record prevails): a new ID number from the bank is refused 2009, the name with it unchanged", async () => {
@@ -128,6 +142,6 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
     expect(await testbed.outboxFor(reused.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2004' }) }]);
     expect(await testbed.customers.get(customerNo)).toMatchObject({ name: '李思' });
     expect((await testbed.functionsOf(relationshipId)).map((row) => row.function_code)).toEqual(['11002', '11003', '11005']);
-    expect(await outboxOf('customer.data-changed', customerNo)).toHaveLength(1);
+    expect(await toldOf(customerNo)).toHaveLength(1);
   });
 });

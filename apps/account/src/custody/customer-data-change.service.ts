@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { type bankAccountRequestReceived, customerDataChanged } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
+import type { bankAccountRequestReceived } from '@custody/contracts';
 import { CURRENCIES, Money } from '@custody/money';
 import { SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
+import { CustomerDataPropagation } from '../customers/customer-data-propagation';
 import { CustomerService } from '../customers/customer.service';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { BankDays } from '../day/bank-days';
@@ -20,7 +19,7 @@ import {
   customerDataChanges,
   customerDataChangeVerdict,
 } from './customer-data-change-decisions';
-import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+import { CustodyRelationship } from './custody-relationship.entity';
 
 /** The idempotency scope of the bank's 11005s (per bank). */
 const SCOPE = 'bank-customer-change';
@@ -31,9 +30,9 @@ type AccountRequest = Extract<z.infer<typeof bankAccountRequestReceived.schema>,
  * F-3.5 B: the customer changes their data at the bank's counter (11005, every currency of the fund account). Account
  * decides (customer-data-change-decisions.ts) and, on acceptance, in one transaction: sets the customer's name and
  * contact data, records the day's 11005 (CHK03, 金额 0), tells the transfer service a new name (`customer.renamed`,
- * its day files' 客户名称), emits `customer.data-changed` naming every other bank holding a relationship of the
- * customer (domain.md §13: they are told by the broker's own 11005), and answers the bank 0000 — nothing of the ledger
- * changes, so account answers itself. A refusal changes nothing.
+ * its day files' 客户名称), sends the broker's own 11005 (F-3.5 S, CustomerDataPropagation) to every other bank holding a
+ * relationship of the customer (domain.md §13), and answers the bank 0000 — nothing of the ledger changes, so account
+ * answers itself. A refusal changes nothing.
  *
  * Keyed by the bank's serial as ConfirmationService is: a repeat gets the first answer; the serial with other content
  * is refused 2004.
@@ -44,11 +43,11 @@ export class CustomerDataChangeService {
 
   constructor(
     private readonly answers: BankRequestAnswers,
-    private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly functions: AccountFunctionRepository,
     private readonly days: BankDays,
     private readonly customers: CustomerService,
+    private readonly propagation: CustomerDataPropagation,
   ) {}
 
   async handle(manager: EntityManager, message: AccountRequest): Promise<void> {
@@ -144,40 +143,11 @@ export class CustomerDataChangeService {
 
   /**
    * domain.md §13, F-3.5: key customer data is the same at every bank, so every other bank holding a relationship of
-   * the customer (any of their fund accounts, a designation still in flight included: that bank has the old data from
-   * its 11001) is to be told, by the broker's own 11005 S. That direction is not built yet: the event names the change
-   * and the banks durably, for it to consume.
+   * the customer (any of their fund accounts) is told by the broker's own 11005, opened in this transaction: the
+   * change and the requests to tell it commit together. The bank that made the change has it already.
    */
   private async tell(manager: EntityManager, message: AccountRequest, customer: Customer): Promise<Array<{ bankCode: string; fundAccountNo: string }>> {
-    const rows: Array<{ bank_code: string; fund_account_no: string }> = await manager.query(
-      `SELECT DISTINCT r.bank_code, r.fund_account_no
-         FROM account.custody_relationships r
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
-        WHERE a.customer_no = $1 AND r.status = ANY($2) AND r.bank_code <> $3
-        ORDER BY r.bank_code, r.fund_account_no`,
-      [customer.customerNo, ACTIVE_STATUSES, message.bankCode],
-    );
-    const banksToTell = rows.map((row) => ({ bankCode: row.bank_code, fundAccountNo: row.fund_account_no }));
-    await this.outbox.add(
-      manager,
-      customerDataChanged,
-      {
-        changeId: randomUUID(),
-        customerNo: customer.customerNo,
-        customer: {
-          name: customer.name,
-          type: customer.type,
-          idType: customer.idType,
-          idNumber: { sealed: customer.idNumberSealed },
-          ...(customer.phone === null ? {} : { phone: customer.phone }),
-          ...(customer.address === null ? {} : { address: customer.address }),
-          ...(customer.email === null ? {} : { email: customer.email }),
-        },
-        origin: { bankCode: message.bankCode, serialNo: message.serialNo },
-        banksToTell,
-      },
-      { key: customer.customerNo },
-    );
-    return banksToTell;
+    const sent = await this.propagation.propagate(manager, customer, { changed: true, exceptBankCode: message.bankCode, requestedBy: `bank:${message.bankCode}` });
+    return sent.map((target) => ({ bankCode: target.bankCode, fundAccountNo: target.fundAccountNo }));
   }
 }

@@ -24,7 +24,7 @@ describe('issue 10: every relationship change journaled (who, when, which serial
 
   async function openFundAccount(): Promise<string> {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await testbed.customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
+    await testbed.customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await testbed.fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return fundAccountNo;

@@ -12,6 +12,19 @@ export class PutCustomerBody {
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
 }
 
+/** The last customer data change (11005, F-3.5 S) sent to a bank for one of the customer's fund accounts. */
+export class CustomerPropagationView {
+  @ApiProperty() fundAccountNo!: string;
+  @ApiProperty() bankCode!: string;
+  @ApiProperty({ description: "the broker's serial of the 11005" }) serialNo!: string;
+  @ApiProperty({ enum: ['PENDING', 'SUCCEEDED', 'FAILED'], description: 'FAILED: the bank did not take the change and keeps its old data' })
+  status!: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  @ApiProperty() requestedAt!: string;
+  @ApiPropertyOptional() answeredAt?: string;
+  @ApiPropertyOptional({ description: "BANK_REJECTED with the bank's bankReturnCode, or BANK_UNAVAILABLE" })
+  failure?: { code: string; bankReturnCode?: string; message?: string };
+}
+
 export class CustomerView {
   @ApiProperty() customerNo!: string;
   @ApiProperty() name!: string;
@@ -21,4 +34,10 @@ export class CustomerView {
   @ApiPropertyOptional() phone?: string;
   @ApiPropertyOptional() address?: string;
   @ApiPropertyOptional() email?: string;
+  /**
+   * F-3.5: for each bank holding a relationship of one of the customer's fund accounts that was sent a change of the
+   * customer's data, the last one sent and the bank's answer. A `PUT` of the customer sends it again to the banks whose
+   * last answer is FAILED.
+   */
+  @ApiProperty({ type: [CustomerPropagationView] }) propagation!: CustomerPropagationView[];
 }

@@ -15,6 +15,8 @@ export class Customer {
   @Column({ type: 'text', nullable: true }) phone!: string | null;
   @Column({ type: 'text', nullable: true }) address!: string | null;
   @Column({ type: 'text', nullable: true }) email!: string | null;
+  /** Counts the changes of the data above; an 11005 carries the version it was sent with (F-3.5 S). */
+  @Column({ name: 'data_version', type: 'integer', default: 0 }) dataVersion!: number;
   /** A slow salted hash (fund-password.ts), never the password; null until the customer sets one. */
   @Column({ name: 'fund_password_hash', type: 'text', nullable: true }) fundPasswordHash!: string | null;
   /** Consecutive wrong fund passwords; at FUND_PASSWORD_MAX_FAILURES the password is locked until set again. */

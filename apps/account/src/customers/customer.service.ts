@@ -1,17 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { customerRenamed } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { DomainError, SecretSealer } from '@custody/service-kit';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { Customer } from './customer.entity';
+import { type CustomerData, customerDataChanges } from './customer-data-changes';
+import { CustomerDataPropagation, type PropagationView } from './customer-data-propagation';
 import type { CustomerView, PutCustomerBody } from './customer.dto';
+import { FUND_PASSWORD_MAX_FAILURES } from './fund-password';
 
 export function maskIdNumber(tail: string): string {
   return `************${tail}`;
 }
 
-export function customerView(c: Customer): CustomerView {
+export function customerView(c: Customer, propagation: PropagationView[]): CustomerView {
   return {
     customerNo: c.customerNo,
     name: c.name,
@@ -21,25 +24,35 @@ export function customerView(c: Customer): CustomerView {
     phone: c.phone ?? undefined,
     address: c.address ?? undefined,
     email: c.email ?? undefined,
+    propagation,
   };
 }
 
 @Injectable()
 export class CustomerService {
+  private readonly logger = new Logger(CustomerService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sealer: SecretSealer,
     private readonly outbox: Outbox,
+    private readonly propagation: CustomerDataPropagation,
   ) {}
 
   /**
-   * Creates or replaces a customer's data. Propagating a change to every bank holding a relationship
-   * (F-3.5, 11005) arrives with the account-functions issue; until then a change is local only.
+   * Creates or replaces a customer's data. A change of an existing customer is the broker's record at once and goes to
+   * every bank holding a relationship of the customer (F-3.5 S, `CustomerDataPropagation`); a `PUT` that changes
+   * nothing sends it again to the banks that refused it.
+   *
+   * domain.md F-3.5: "ID number changes require re-verification". The fund password was set by the holder of the old
+   * document; after the ID document changes it authorises nothing (locked, as after too many wrong passwords) until
+   * the customer sets it again at a branch, in person with the new document (`PUT …/fund-password` lifts the lock).
+   * `requestedBy`: the caller's principal, which each 11005 sent carries.
    */
-  async put(customerNo: string, body: PutCustomerBody): Promise<{ created: boolean; customer: CustomerView }> {
+  async put(customerNo: string, body: PutCustomerBody, requestedBy: string): Promise<{ created: boolean; customer: CustomerView }> {
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(Customer, { where: { customerNo }, lock: { mode: 'pessimistic_write' } });
-      const renamed = existing !== null && existing.name !== body.name;
+      const before = existing && this.dataOf(existing);
       const customer = existing ?? manager.create(Customer, { customerNo, fundPasswordHash: null });
       customer.name = body.name;
       customer.type = body.type;
@@ -49,10 +62,32 @@ export class CustomerService {
       customer.phone = body.phone ?? null;
       customer.address = body.address ?? null;
       customer.email = body.email ?? null;
+      const changes = before ? customerDataChanges(before, { ...body, phone: customer.phone, address: customer.address, email: customer.email }) : [];
+      if (changes.includes('idDocument') && customer.fundPasswordHash !== null) {
+        customer.fundPasswordFailures = FUND_PASSWORD_MAX_FAILURES;
+        this.logger.warn({ customerNo }, 'ID document changed: the fund password is locked until the customer sets it again at a branch (F-3.5 re-verification)');
+      }
       await manager.save(customer);
-      if (renamed) await this.announceRename(manager, customer);
-      return { created: !existing, customer: customerView(customer) };
+      if (changes.includes('name')) await this.announceRename(manager, customer);
+      if (existing) {
+        const sent = await this.propagation.propagate(manager, customer, { changed: changes.length > 0, requestedBy });
+        // Which fields, never their values.
+        if (sent.length > 0) this.logger.log({ customerNo, changed: changes, banks: sent.map((t) => t.bankCode) }, 'customer data sent to the banks (11005)');
+      }
+      return { created: !existing, customer: customerView(customer, await this.propagation.viewOf(manager, customerNo)) };
     });
+  }
+
+  private dataOf(customer: Customer): CustomerData {
+    return {
+      name: customer.name,
+      type: customer.type,
+      idType: customer.idType,
+      idNumber: this.sealer.open({ sealed: customer.idNumberSealed }),
+      phone: customer.phone,
+      address: customer.address,
+      email: customer.email,
+    };
   }
 
   /**
@@ -71,6 +106,6 @@ export class CustomerService {
   async get(customerNo: string): Promise<CustomerView> {
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ customerNo });
     if (!customer) throw new DomainError('NOT_FOUND', `customer ${customerNo} does not exist`);
-    return customerView(customer);
+    return customerView(customer, await this.propagation.viewOf(this.dataSource.manager, customerNo));
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '@custody/service-kit';
+import { type Caller, principalOf, Roles, VerifiedCaller } from '@custody/service-kit';
 import { PutCustomerBody } from './customer.dto';
 import { CustomerService } from './customer.service';
 import { PutFundPasswordBody } from './fund-password.dto';
@@ -18,8 +18,8 @@ export class CustomersController {
 
   @Put(':customerNo')
   @Roles('trading', 'operator')
-  async put(@Param('customerNo') customerNo: string, @Body() body: PutCustomerBody, @Res({ passthrough: true }) res: Response) {
-    const { created, customer } = await this.customers.put(customerNo, body);
+  async put(@Param('customerNo') customerNo: string, @Body() body: PutCustomerBody, @VerifiedCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
+    const { created, customer } = await this.customers.put(customerNo, body, principalOf(caller));
     res.status(created ? 201 : 200);
     return customer;
   }

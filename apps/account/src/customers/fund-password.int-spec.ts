@@ -27,6 +27,7 @@ import { CustomersController } from './customers.controller';
 import { CustomerService } from './customer.service';
 import { FundPasswordVerificationsController } from './fund-password-verifications.controller';
 import { FundPasswordService } from './fund-password.service';
+import { customerServiceFor } from '../testing/customer-service';
 
 /**
  * The fund password (api.md PUT …/fund-password; F-4.2 B verification) through the account service's real HTTP
@@ -55,7 +56,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
     const sealer = new SecretSealer(sealingKey);
-    customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, sealer, new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
@@ -66,7 +67,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
         { provide: SecretSealer, useValue: sealer },
         { provide: Outbox, useValue: new Outbox('account') },
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey({})) },
-        CustomerService,
+        { provide: CustomerService, useValue: customers },
         FundPasswordService,
       ],
     })
@@ -107,7 +108,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
 
   async function customerWithAccount() {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     return { customerNo, fundAccountNo };

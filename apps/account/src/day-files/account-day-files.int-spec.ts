@@ -31,6 +31,7 @@ import { AccountDayFileRepository } from './account-day-file.repository';
 import { AccountDayFileService } from './account-day-file.service';
 import { AccountDayFilesController } from './account-day-files.controller';
 import { Money } from '@custody/money';
+import { customerServiceFor } from '../testing/customer-service';
 
 /**
  * The account's S_CHK02 and S_CHK03 (bank-protocol.md §5) through its internal HTTP edge, from relationships designated
@@ -63,7 +64,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const sealer = new SecretSealer(sealingKey);
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
-    customers = new CustomerService(db.dataSource, sealer, outbox);
+    customers = customerServiceFor(db.dataSource, sealer, outbox).customers;
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
 
@@ -106,7 +107,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
   async function designated(bankCode: string, businessDate: string, name: string, openingBalance: string): Promise<Designated> {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     const idNumber = `1101011990${randomUUID().replace(/\D/g, '').slice(0, 8)}`;
-    await customers.put(customerNo, { name, type: 'INDIVIDUAL', idType: '10', idNumber });
+    await customers.put(customerNo, { name, type: 'INDIVIDUAL', idType: '10', idNumber }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0042' });
     const bankAccountNo = `6222${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
@@ -202,7 +203,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
   it('bank-protocol.md §5: a refused designation is journaled as a failed request but is no account function of the day: neither CHK02 nor CHK03 lists it', async () => {
     const date = '2026-11-24';
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
+    await customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', bankPassword: '123456' }, 'u-trading@test-users');
@@ -233,7 +234,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
 
   it('the day\'s files wait for designations still awaiting the bank: 409 SNAPSHOT_NOT_SETTLED until the answer is applied', async () => {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '孙七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003070001' });
+    await customers.put(customerNo, { name: '孙七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003070001' }, 'u-trading@test-users');
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
     const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', bankPassword: '123456' }, 'u-trading@test-users');

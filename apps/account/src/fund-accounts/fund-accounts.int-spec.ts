@@ -10,6 +10,7 @@ import { CustomerService } from '../customers/customer.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { FundAccountsController } from './fund-accounts.controller';
 import { FundAccountService } from './fund-account.service';
+import { customerServiceFor } from '../testing/customer-service';
 
 /** `POST /v1/fund-accounts` (api.md) through the account service's real HTTP edge against the real PostgreSQL. */
 describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
@@ -29,7 +30,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       entities: ACCOUNT_SCHEMA.entities,
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
-    customers = new CustomerService(db.dataSource, new SecretSealer(sealingKey), new Outbox('account'));
+    customers = customerServiceFor(db.dataSource, new SecretSealer(sealingKey), new Outbox('account')).customers;
     fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
@@ -50,7 +51,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
 
   async function newCustomer(): Promise<string> {
     const customerNo = `C${randomUUID().slice(0, 8)}`;
-    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' });
+    await customers.put(customerNo, { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003071234' }, 'u-trading@test-users');
     return customerNo;
   }
 

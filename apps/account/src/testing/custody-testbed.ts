@@ -17,16 +17,15 @@ import { BankAccountChangeService } from '../custody/bank-account-change.service
 import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
 import { BankCancellationService } from '../custody/bank-cancellation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
-import { BrokerStatusChangeRecorder } from '../custody/broker-status-change.recorder';
 import { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { ConfirmationService } from '../custody/confirmation.service';
 import { CustomerDataChangeService } from '../custody/customer-data-change.service';
 import { DesignationService } from '../custody/designation.service';
-import { RelationshipCancellations } from '../custody/relationship-cancellations';
 import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
 import { BankDays } from '../day/bank-days';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
+import { customerServiceFor } from './customer-service';
 
 /** The account service's custody services over a test database of their own (real PostgreSQL), wired as the module does. */
 export interface CustodyTestbed {
@@ -91,7 +90,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
   const config = { ...loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml')), ...options };
   const bankDays = new BankDays(config);
   const answers = new BankRequestAnswers(idempotency, outbox);
-  const customers = new CustomerService(db.dataSource, sealer, outbox);
+  const { customers, propagation, requests } = customerServiceFor(db.dataSource, sealer, outbox);
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
   const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
   const confirmations = new ConfirmationService(answers, outbox, sealer, functions, bankDays);
@@ -112,7 +111,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
 
   const preDesignated: CustodyTestbed['preDesignated'] = async (bankCode, existingCustomerNo) => {
     const customerNo = existingCustomerNo ?? `C${randomUUID().slice(0, 8)}`;
-    if (!existingCustomerNo) await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
+    if (!existingCustomerNo) await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER }, CUSTODY_TEST_PRINCIPAL);
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: existingCustomerNo ? 'AUXILIARY' : 'PRIMARY', branchId: '0001' });
     const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode }, CUSTODY_TEST_PRINCIPAL);
@@ -133,9 +132,9 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     confirmations,
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
     bankAccountChanges: new BankAccountChangeService(answers, outbox, sealer, functions, bankDays),
-    customerDataChanges: new CustomerDataChangeService(answers, outbox, sealer, functions, bankDays, customers),
+    customerDataChanges: new CustomerDataChangeService(answers, sealer, functions, bankDays, customers, propagation),
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
-    functionRequests: new CustodyFunctionRequests(db.dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(functions), new BrokerStatusChangeRecorder(functions)),
+    functionRequests: requests,
     cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
     bankDays,
     conversion: {

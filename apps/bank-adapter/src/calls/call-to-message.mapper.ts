@@ -35,6 +35,7 @@ export type CallRequestName =
   | 'Acmt.001.01'
   | 'Acmt.003.01'
   | 'Acmt.005.01'
+  | 'Acmt.007.01'
   | 'Acmt.009.01'
   | 'Trf.001.01'
   | 'Trf.003.01'
@@ -78,6 +79,20 @@ export type PreparedCall =
       readonly currency: Currency;
     }
   | {
+      /**
+       * F-3.4 S (11006): the old account in `BkAcct`, with the customer's bank password for it when given (profile
+       * §4.1: optional, `Type` 1), the new one in `NewBkAcct`, and the customer (§5.9.4 c).
+       */
+      readonly kind: 'BANK_ACCOUNT_CHANGE';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly oldBankAccountNo: string;
+      readonly newBankAccountNo: string;
+      readonly bankPin?: ClearPin;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
       /** F-3.11 (11007): the customer as the broker records them, for the bank to compare with the account's holder. */
       readonly kind: 'IDENTITY_CHECK';
       readonly serialNo: string;
@@ -85,6 +100,13 @@ export type PreparedCall =
       readonly bankAccountNo: string;
       readonly fundAccountNo: string;
       readonly currency: Currency;
+    }
+  | {
+      /** F-3.5 S (11005): the customer's new data in `Cust` (§5.7.4 c), for every currency of the fund account. */
+      readonly kind: 'CUSTOMER_DATA_CHANGE';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly fundAccountNo: string;
     }
   | {
       /** 11011 S: the new status (§7.12) travels in our own account's `Status`, `ScAcct` (profile §4.1). */
@@ -206,6 +228,21 @@ function customerOf(call: BankCall, secrets: SecretOpener): Customer {
   return { Name: customer.name, CertType: customer.idType, CertId: certId, Type: CUSTOMER_TYPE[customer.type] };
 }
 
+/**
+ * §6.5: the customer's contact data as `Cust` carries it (`Mobile`, `Addr`, `Email`), checked against the element's
+ * length here so that a value the message cannot carry is never cut: the call is not sent, and says which field.
+ */
+function contactOf(call: BankCall): Pick<Customer, 'Mobile' | 'Addr' | 'Email'> {
+  const fitting = (value: string | undefined, max: number, what: string): string | undefined => {
+    if (value !== undefined && [...value].length > max) throw new CallMappingError(`customer ${what} has more than the ${max} characters 11005 carries`);
+    return value;
+  };
+  const mobile = fitting(call.customer?.phone, 35, 'phone');
+  const addr = fitting(call.customer?.address, 70, 'address');
+  const email = fitting(call.customer?.email, 70, 'email');
+  return { ...(mobile ? { Mobile: mobile } : {}), ...(addr ? { Addr: addr } : {}), ...(email ? { Email: email } : {}) };
+}
+
 /** Checks a call and opens its secrets; throws `CallMappingError` when it cannot be sent as asked. */
 export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall {
   switch (call.function) {
@@ -250,6 +287,26 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         currency: required(call.currency, 'currency'),
         balanceLeaving: amountOf(required(call.balanceLeaving, 'balanceLeaving'), 'non-negative', 'balanceLeaving'),
+      };
+    case 'CHANGE_BANK_ACCOUNT': {
+      const oldBankAccountNo = required(call.bankAccountNo, 'bankAccountNo');
+      return {
+        kind: 'BANK_ACCOUNT_CHANGE',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        oldBankAccountNo: call.bankPassword === undefined ? oldBankAccountNo : digitsOnly(oldBankAccountNo, 'bankAccountNo'),
+        newBankAccountNo: required(call.newBankAccountNo, 'newBankAccountNo'),
+        bankPin: call.bankPassword === undefined ? undefined : pinOf(secrets, call.bankPassword, 'bankPassword'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
+    }
+    case 'CHANGE_CUSTOMER':
+      return {
+        kind: 'CUSTOMER_DATA_CHANGE',
+        serialNo: call.serialNo,
+        customer: { ...customerOf(call, secrets), ...contactOf(call) },
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
       };
     case 'BANK_TO_SECURITIES':
     case 'SECURITIES_TO_BANK': {
@@ -317,10 +374,6 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         accountStatus: ACCOUNT_STATUS[required(call.accountStatus, 'accountStatus')],
       };
-    case 'CHANGE_BANK_ACCOUNT':
-    case 'CHANGE_CUSTOMER':
-      // Only the bank-started 11005 and 11006 are built so far; a call asking for ours is a fault upstream, never sent.
-      throw new CallMappingError(`${call.function === 'CHANGE_BANK_ACCOUNT' ? '11006 (bank account change)' : '11005 (customer data change)'} is not started by the broker yet`);
   }
 }
 
@@ -407,6 +460,27 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           ScBal: { Type: '0' as const, Bal: prepared.balanceLeaving },
           Dgst: '撤销存管',
         },
+      };
+    case 'BANK_ACCOUNT_CHANGE':
+      return {
+        name: 'Acmt.007.01',
+        instrCd: INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          BkAcct: bankAccount(prepared.oldBankAccountNo, pinKey, prepared.bankPin),
+          NewBkAcct: { Id: prepared.newBankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '变更银行结算账户',
+        },
+      };
+    case 'CUSTOMER_DATA_CHANGE':
+      return {
+        name: 'Acmt.005.01',
+        instrCd: INSTRUCTION_CODES.CHANGE_CUSTOMER,
+        serial: prepared.serialNo,
+        body: { Cust: prepared.customer, ScAcct: fundAccount(prepared.fundAccountNo), Dgst: '变更客户资料' },
       };
     case 'IDENTITY_CHECK':
       // §5.11.4 d, e: the customer's name, ID type and number, and both accounts.

@@ -6,6 +6,7 @@ export type CallReplyName =
   | 'Acmt.002.01'
   | 'Acmt.004.01'
   | 'Acmt.006.01'
+  | 'Acmt.008.01'
   | 'Acmt.010.01'
   | 'Trf.002.01'
   | 'Trf.004.01'
@@ -59,6 +60,7 @@ export function replyToCompletion(call: BankCall, reply: CallReply): CallComplet
     }
     case 'Acmt.004.01':
     case 'Acmt.006.01':
+    case 'Acmt.008.01':
     case 'Trf.002.01':
     case 'Trf.004.01':
     case 'Stmt.006.01':

@@ -7,6 +7,7 @@ import { BankDay } from './bank-day';
 import { BANK_RETURN_CODES as RC, BROKER_RETURN_CODES as BROKER, type BankReturnCode } from './bank-return-codes';
 import {
   type BankAccountChangeInput,
+  type BrokerBankAccountChangeInput,
   type BankAccountOpening,
   type BankAccountSnapshot,
   type BankInitiatedStart,
@@ -19,6 +20,7 @@ import {
   type CustodyAccountStatus,
   type CustomerChangeInput,
   type CustomerContact,
+  type CustomerDataChangeInput,
   type CustomerIdentity,
   type DesignationInput,
   type PasswordProof,
@@ -55,10 +57,10 @@ interface CustodyAccount {
   readonly currency: Currency;
   readonly bankAccountNo: string | null;
   /**
-   * The identity the broker sent with its 11002: a pre-designated custody account has no bank account to take
-   * its holder from (F-3.1). Absent on a designated one, whose holder is its bank account's.
+   * The identity the broker sent with its 11002 (or a later 11005): a pre-designated custody account has no bank
+   * account to take its holder from (F-3.1). Absent on a designated one, whose holder is its bank account's.
    */
-  readonly preDesignatedHolder?: CustomerIdentity;
+  readonly preDesignatedHolder?: CustomerIdentity & CustomerContact;
   balance: Money;
   status: CustodyAccountStatus;
   /** Absent: NORMAL. Set by an 11011 the broker accepted. */
@@ -117,6 +119,12 @@ function frozenRefusal(custody: CustodyAccount): Refusal | undefined {
   if (custody.accountState === 'FROZEN') return { code: RC.CUSTODY_FROZEN, info: 'the custody account is frozen' };
   if (custody.accountState === 'LOST') return { code: RC.CUSTODY_LOST, info: 'the custody account is reported lost' };
   return undefined;
+}
+
+/** The contact data given, without the fields left out. */
+function contactOf(given: CustomerContact): CustomerContact {
+  const { mobile, address, email } = given;
+  return { ...(mobile === undefined ? {} : { mobile }), ...(address === undefined ? {} : { address }), ...(email === undefined ? {} : { email }) };
 }
 
 /**
@@ -196,7 +204,16 @@ export class BankBooks {
 
   bankAccount(bankAccountNo: string): BankAccountSnapshot | undefined {
     const account = this.bankAccounts.get(bankAccountNo);
-    return account && { bankAccountNo: account.bankAccountNo, name: account.name, contact: { ...account.contact }, balances: new Map(account.balances) };
+    return (
+      account && {
+        bankAccountNo: account.bankAccountNo,
+        name: account.name,
+        idType: account.idType,
+        idNumberMasked: `************${account.idNumber.slice(-4)}`,
+        contact: { ...account.contact },
+        balances: new Map(account.balances),
+      }
+    );
   }
 
   listBankAccounts(): BankAccountSnapshot[] {
@@ -523,6 +540,86 @@ export class BankBooks {
     }
   }
 
+  // ---- broker-initiated changes of a relationship (11006) and of the customer (11005) ----------------
+
+  /**
+   * F-3.4 S, 11006: the broker replaces the bank settlement account of a fund account's custody in one currency
+   * (§5.9.4 f). The bank checks (bank-protocol.md §4.1 "11006") that the old account is the linked one (1016) and
+   * differs from the new one (1017), that the custody account is not frozen or lost (5218/5219), the bank password
+   * against the old account when the broker sent one (1001), that the new account exists (1014), holds the currency
+   * (1044) and belongs to the same person as the old one by its own records (5016), and is nobody else's custody link
+   * in that currency (5002). On success the custody account takes the new account — transfers from then on name it —
+   * and the change is in the day's CHK02 and CHK03 (金额 0). Idempotent by `Ref`.
+   */
+  changeBankAccount(input: BrokerBankAccountChangeInput): BookOutcome {
+    const fingerprint = [CHANGE_BANK_ACCOUNT, input.currency, input.oldBankAccountNo, input.newBankAccountNo, input.fundAccountNo].join('|');
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const base = {
+      ref: input.ref,
+      instrCd: CHANGE_BANK_ACCOUNT,
+      fingerprint,
+      currency: input.currency,
+      // CHK03's 金额 of an 11006: 0 (bank-protocol.md §5).
+      amount: Money.zero(),
+      bankAccountNo: input.newBankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody?.custodyAccountNo,
+    };
+    const refusal = this.bankAccountChangeRefusal(input, custody);
+    if (refusal || !custody) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    this.replaceCustody({ ...custody, bankAccountNo: input.newBankAccountNo });
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+  }
+
+  /**
+   * F-3.5 S, 11005: the broker's record of its customer prevails (Appendix A: 客户信息变更以证券方为准), so the bank
+   * takes the new name and ID document, and each contact field the request carries, as the holder of every custody
+   * account of the fund account here (every currency): the linked bank account's holder, or a pre-designated one's
+   * recorded identity. It refuses a fund account it holds no custody account of (1016) and one reported lost (5219:
+   * the customer settles the loss at the counter first). In CHK03 (金额 0, the fund account's first currency, as the
+   * broker lists it), not in CHK02. Idempotent by `Ref`.
+   */
+  changeCustomer(input: CustomerDataChangeInput): BookOutcome {
+    const { customer } = input;
+    const fingerprint = [CHANGE_CUSTOMER, input.fundAccountNo, customer.name, customer.idType, customer.idNumber, customer.mobile, customer.address, customer.email].join('|');
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const custodies = [...this.custodyAccounts.values()]
+      .filter((c) => c.fundAccountNo === input.fundAccountNo)
+      .sort((a, b) => CURRENCIES.indexOf(a.currency) - CURRENCIES.indexOf(b.currency));
+    const [first] = custodies;
+    const base = {
+      ref: input.ref,
+      instrCd: CHANGE_CUSTOMER,
+      fingerprint,
+      currency: first?.currency,
+      amount: Money.zero(),
+      bankAccountNo: first?.bankAccountNo ?? undefined,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: first?.custodyAccountNo,
+    };
+    if (!first) return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.NOT_LINKED, info: 'the fund account has no custody account at this bank' }) };
+    if (custodies.some((c) => c.accountState === 'LOST')) {
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.CUSTODY_LOST, info: 'the custody account is reported lost: its customer data changes once the loss is lifted' }) };
+    }
+    const identity = { name: customer.name, idType: customer.idType, idNumber: customer.idNumber };
+    for (const custody of custodies) {
+      if (custody.bankAccountNo === null) {
+        this.replaceCustody({ ...custody, preDesignatedHolder: { ...custody.preDesignatedHolder, ...identity, ...contactOf(customer) } });
+        continue;
+      }
+      const account = this.bankAccounts.get(custody.bankAccountNo);
+      if (!account) throw new Error(`custody account ${custody.custodyAccountNo} lost its bank account`);
+      this.bankAccounts.set(account.bankAccountNo, { ...account, ...identity, contact: { ...account.contact, ...contactOf(customer) } });
+    }
+    return { kind: 'processed', record: this.record({ ...base, status: 'SUCCEEDED', returnCode: RC.SUCCESS }) };
+  }
+
   // ---- bank-initiated F-3.2 B (11003) -------------------------------------------------------------
 
   /**
@@ -832,11 +929,7 @@ export class BankBooks {
       Object.assign(record, { ...fields, status: 'FAILED' });
       return { ...record };
     }
-    const contact: CustomerContact = {
-      ...(change.mobile === undefined ? {} : { mobile: change.mobile }),
-      ...(change.address === undefined ? {} : { address: change.address }),
-      ...(change.email === undefined ? {} : { email: change.email }),
-    };
+    const contact = contactOf(change);
     for (const account of [...this.bankAccounts.values()]) {
       if (account.idType !== holder.idType || account.idNumber !== holder.idNumber) continue;
       this.bankAccounts.set(account.bankAccountNo, { ...account, name: change.name ?? account.name, contact: { ...account.contact, ...contact } });
@@ -1043,6 +1136,24 @@ export class BankBooks {
     );
   }
 
+  private bankAccountChangeRefusal(input: BrokerBankAccountChangeInput, custody: CustodyAccount | undefined): Refusal | undefined {
+    const old = custody?.status === 'NORMAL' && custody.bankAccountNo === input.oldBankAccountNo ? this.bankAccounts.get(input.oldBankAccountNo) : undefined;
+    if (!custody || !old) return { code: RC.NOT_LINKED, info: 'the old bank account is not linked to this fund account in this currency' };
+    if (input.newBankAccountNo === input.oldBankAccountNo) return { code: RC.ALREADY_LINKED, info: 'the new bank account is the one already linked' };
+    const frozen = frozenRefusal(custody);
+    if (frozen) return frozen;
+    if (input.passwordGiven && !input.password?.(old.password)) return { code: RC.WRONG_PASSWORD, info: 'wrong bank password for the old account' };
+    const next = this.bankAccounts.get(input.newBankAccountNo);
+    if (!next) return { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such new bank account' };
+    if (!next.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the new bank account holds no ${input.currency}` };
+    if (next.name !== old.name || next.idType !== old.idType || next.idNumber !== old.idNumber) {
+      return { code: RC.NOT_SAME_CUSTOMER, info: 'the new bank account does not belong to the holder of the old one' };
+    }
+    const taken = [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.newBankAccountNo && c.currency === input.currency);
+    if (taken) return { code: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the new bank account is linked to another fund account' };
+    return undefined;
+  }
+
   private reversalRefusal(input: ReversalInput, original: MutableRecord | undefined): Refusal | undefined {
     if (input.instrCd === REVERSE_SECURITIES_TO_BANK && !this.acceptsSecuritiesToBankReversal) {
       return { code: RC.TRANSACTION_NOT_ENABLED, info: 'this bank does not accept a 12004 from the broker: query or re-send instead' };
@@ -1177,6 +1288,12 @@ export class BankBooks {
     this.custodyByFundAccount.set(custodyKey(custody.fundAccountNo, custody.currency), custody);
     this.addToSummary(custody.currency, custody.balance);
     this.verifyInvariant();
+  }
+
+  /** A custody account with other links or holder: the same account, number and balance, in both indexes. */
+  private replaceCustody(custody: CustodyAccount): void {
+    this.custodyAccounts.set(custody.custodyAccountNo, custody);
+    this.custodyByFundAccount.set(custodyKey(custody.fundAccountNo, custody.currency), custody);
   }
 
   private addToSummary(currency: Currency, amount: Money): void {

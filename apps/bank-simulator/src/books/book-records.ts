@@ -60,7 +60,7 @@ export interface CustomerIdentity {
   readonly idNumber: string;
 }
 
-/** The contact data the bank keeps of an account holder (§6.5 `Mobile`, `Addr`, `Email`), set by an 11005. */
+/** The contact data the bank keeps of an account holder (§6.5 `Mobile`, `Addr`, `Email`), set by an 11005 (either side's). */
 export interface CustomerContact {
   readonly mobile?: string;
   readonly address?: string;
@@ -74,10 +74,13 @@ export interface BankAccountOpening extends CustomerIdentity {
   readonly balance: Money;
 }
 
-/** What may leave the books about a bank account: never its password or ID number. */
+/** What may leave the books about a bank account: never its password, its ID number only masked. */
 export interface BankAccountSnapshot {
   readonly bankAccountNo: string;
   readonly name: string;
+  readonly idType: string;
+  /** The last four characters only. */
+  readonly idNumberMasked: string;
   readonly contact: CustomerContact;
   readonly balances: ReadonlyMap<Currency, Money>;
 }
@@ -167,6 +170,28 @@ export interface CancellationInput {
   readonly bankAccountNo?: string;
   readonly customer: CustomerIdentity;
   readonly balanceLeaving: Money;
+}
+
+/**
+ * F-3.4 S, 11006: the old account (`BkAcct`, with the customer's bank password for it when the broker sent one) and the
+ * new one (`NewBkAcct`) of a fund account's custody in one currency.
+ */
+export interface BrokerBankAccountChangeInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly oldBankAccountNo: string;
+  readonly newBankAccountNo: string;
+  /** Whether `BkAcct` carried a password at all; `password` is its proof when it could be read. */
+  readonly passwordGiven: boolean;
+  readonly password?: PasswordProof;
+}
+
+/** F-3.5 S, 11005: the customer's data as the broker now holds it (`Cust`), for every currency of the fund account. */
+export interface CustomerDataChangeInput {
+  readonly ref: TransactionRef;
+  readonly fundAccountNo: string;
+  readonly customer: CustomerIdentity & CustomerContact;
 }
 
 export interface TransferInput {

@@ -1,14 +1,15 @@
 import type { Money } from '@custody/money';
 import type { BankAccountSnapshot, CustodyAccountSnapshot, TransactionRecord } from '../books/book-records';
 
-/** JSON shapes of the control API: amounts as strings with 2 decimals; no password or ID number, ever. */
+/** JSON shapes of the control API: amounts as strings with 2 decimals; no password, and an ID number only masked. */
 
 export function balancesView(balances: ReadonlyMap<string, Money>): Record<string, string> {
   return Object.fromEntries([...balances].map(([currency, balance]) => [currency, balance.toString()]));
 }
 
 export function bankAccountView(account: BankAccountSnapshot) {
-  return { bankAccountNo: account.bankAccountNo, name: account.name, ...account.contact, balances: balancesView(account.balances) };
+  const { bankAccountNo, name, idType, idNumberMasked, contact } = account;
+  return { bankAccountNo, name, idType, idNumberMasked, ...contact, balances: balancesView(account.balances) };
 }
 
 export function custodyAccountView(account: CustodyAccountSnapshot) {

@@ -83,6 +83,41 @@ export function cancellationReply(record: TransactionRecord): ReplyDraft<'Acmt.0
   };
 }
 
+/** 11005 reply: the fund account whose customer changed (§5.8). */
+export function customerDataChangeReply(record: TransactionRecord): ReplyDraft<'Acmt.006.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.fundAccountNo) {
+    return { name: 'Acmt.006.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Acmt.006.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      ...(record.bankAccountNo ? { BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } } : {}),
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Dgst: '变更客户资料',
+    },
+  };
+}
+
+/** 11006 reply: the account after the change, the new bank account (§5.10.4 e). */
+export function bankAccountChangeReply(record: TransactionRecord): ReplyDraft<'Acmt.008.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.bankAccountNo || !record.fundAccountNo) {
+    return { name: 'Acmt.008.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Acmt.008.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: record.currency,
+      Dgst: '变更银行结算账户',
+    },
+  };
+}
+
 /** 11009 reply: the bank account's balance (`BkBal` type 0) and available balance (type 1), profile §4.1. */
 export function bankBalanceReply(answer: {
   readonly bankAccountNo: string;

@@ -36,8 +36,6 @@ describe('broker requests the simulated bank does not offer', () => {
   const session = { sessionId: 's1' } as BrokerSession;
 
   it.each([
-    ['11005 customer data change', 'Acmt.006.01', fromBroker('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
-    ['11006 bank account change', 'Acmt.008.01', fromBroker('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' } })],
     ['11008 fund balance query (the bank’s own question)', 'Acmt.010.01', fromBroker('Acmt.009.01', INSTRUCTION_CODES.QUERY_FUND_BALANCE, { ScAcct: SC_ACCT })],
   ] as const)('§7.23: %s is answered 1034 (not enabled) in %s', async (_function, replyName, message) => {
     const reply = await handler.handle({ message, seqNo: 1, dup: false }, connection, session);

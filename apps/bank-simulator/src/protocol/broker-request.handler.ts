@@ -20,7 +20,7 @@ import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
 import type { BookOutcome, CustodyAccountState, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { bankBalanceReply, cancellationReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
+import { bankAccountChangeReply, bankBalanceReply, cancellationReply, customerDataChangeReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
@@ -103,9 +103,8 @@ export class BrokerRequestHandler {
           return this.cancel(ref, message.body, where);
         case 'Acmt.005.01':
           return this.accountInfoChange(ref, message.body, where);
-        // 11006 from the broker is not simulated yet (nor 11005, in accountInfoChange): 1034, as before it was typed.
         case 'Acmt.007.01':
-          return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
+          return this.changeBankAccount(ref, message.body, pinKey, where);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
         case 'Trf.005.01':
@@ -219,6 +218,43 @@ export class BrokerRequestHandler {
     return this.answer('Acmt.003.01', outcome, cancellationReply, where);
   }
 
+  /** F-3.5 S (11005): the customer as the broker now records them, for every custody account of the fund account. */
+  private changeCustomer(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
+    // The codec requires Cust on an 11005 (§5.7.4 c); the fund account names whose custody it is.
+    if (!body.Cust || !body.ScAcct) return rstOnlyReply('Acmt.005.01', RC.MESSAGE_FORMAT_ERROR, '11005 needs Cust and ScAcct');
+    const { Cust } = body;
+    const outcome = this.books.changeCustomer({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      customer: {
+        name: Cust.Name,
+        idType: Cust.CertType,
+        idNumber: Cust.CertId,
+        ...(Cust.Mobile === undefined ? {} : { mobile: Cust.Mobile }),
+        ...(Cust.Addr === undefined ? {} : { address: Cust.Addr }),
+        ...(Cust.Email === undefined ? {} : { email: Cust.Email }),
+      },
+    });
+    return this.answer('Acmt.005.01', outcome, customerDataChangeReply, where);
+  }
+
+  /** F-3.4 S (11006): the old account in `BkAcct` (its bank password optional, `Type` 1), the new one in `NewBkAcct`. */
+  private changeBankAccount(ref: TransactionRef, body: MessageBody<'Acmt.007.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    // The codec requires BkAcct and NewBkAcct (§5.9.4 d).
+    if (!body.BkAcct || !body.NewBkAcct || !body.ScAcct) return rstOnlyReply('Acmt.007.01', RC.MESSAGE_FORMAT_ERROR, '11006 needs BkAcct, NewBkAcct and ScAcct');
+    const outcome = this.books.changeBankAccount({
+      ref,
+      fundAccountNo: body.ScAcct.Id,
+      // §5.9.4: the currency defaults to RMB.
+      currency: body.Ccy ?? 'CNY',
+      oldBankAccountNo: body.BkAcct.Id,
+      newBankAccountNo: body.NewBkAcct.Id,
+      passwordGiven: (body.BkAcct.Pwd ?? []).length > 0,
+      password: passwordProof(body.BkAcct, pinKey),
+    });
+    return this.answer('Acmt.007.01', outcome, bankAccountChangeReply, where);
+  }
+
   /** Acmt.009.01 by its code (profile §4): the broker may send 11009 and 11007; 11008 is the bank's own question. */
   private accountQuery(body: MessageBody<'Acmt.009.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
@@ -259,9 +295,10 @@ export class BrokerRequestHandler {
     return identityCheckReply({ ...answer, bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency });
   }
 
-  /** Acmt.005.01 by its code: the broker's 11011 (its status in `ScAcct/Status`, profile §4.1); 11005 is not simulated yet. */
+  /** Acmt.005.01 by its code: the broker's 11005 (F-3.5 S) or 11011 (its status in `ScAcct/Status`, profile §4.1). */
   private accountInfoChange(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd === INSTRUCTION_CODES.CHANGE_CUSTOMER) return this.changeCustomer(ref, body, where);
     if (instrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return rstOnlyReply('Acmt.005.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
     // The library refuses an 11011 without the initiator's Status; without the fund account there is nothing to change.
     const status = body.ScAcct?.Status;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionRequest } from '@custody/contracts';
+import { BankAccountChangeSaga } from './bank-account-change.saga';
 import { BankBalanceQuerySaga } from './bank-balance-query.saga';
 import { CustodyCancellationSaga } from './custody-cancellation.saga';
+import { CustomerDataChangeSaga } from './customer-data-change.saga';
 import { IdentityCheckSaga } from './identity-check.saga';
 import { StatusChangeSaga } from './status-change.saga';
 
@@ -12,6 +14,8 @@ export class CustodyFunctionStarter {
   constructor(
     private readonly bankBalanceQueries: BankBalanceQuerySaga,
     private readonly cancellations: CustodyCancellationSaga,
+    private readonly bankAccountChanges: BankAccountChangeSaga,
+    private readonly customerDataChanges: CustomerDataChangeSaga,
     private readonly identityChecks: IdentityCheckSaga,
     private readonly statusChanges: StatusChangeSaga,
   ) {}
@@ -22,6 +26,10 @@ export class CustodyFunctionStarter {
         return this.bankBalanceQueries.start(manager, request);
       case 'CANCEL_DESIGNATION':
         return this.cancellations.start(manager, request);
+      case 'CHANGE_BANK_ACCOUNT':
+        return this.bankAccountChanges.start(manager, request);
+      case 'CHANGE_CUSTOMER':
+        return this.customerDataChanges.start(manager, request);
       case 'IDENTITY_CHECK':
         return this.identityChecks.start(manager, request);
       case 'CHANGE_ACCOUNT_STATUS':

@@ -9,7 +9,16 @@ import type { EntityManager } from 'typeorm';
  */
 export type CallPurpose = string;
 
-export type SagaKind = 'DESIGNATION' | 'TRANSFER' | 'DAY' | 'BANK_BALANCE_QUERY' | 'IDENTITY_CHECK' | 'STATUS_CHANGE' | 'CUSTODY_CANCELLATION';
+export type SagaKind =
+  | 'DESIGNATION'
+  | 'TRANSFER'
+  | 'DAY'
+  | 'BANK_BALANCE_QUERY'
+  | 'BANK_ACCOUNT_CHANGE'
+  | 'CUSTOMER_DATA_CHANGE'
+  | 'IDENTITY_CHECK'
+  | 'STATUS_CHANGE'
+  | 'CUSTODY_CANCELLATION';
 
 export interface SagaRow<P = Record<string, unknown>> {
   saga_id: string;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
@@ -17,6 +17,7 @@ import {
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerClosingService } from '../closings/ledger-closing.service';
+import type { Currency } from '@custody/money';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
 
 /**
@@ -26,6 +27,8 @@ import { LedgerAccount } from '../ledger/ledger-account.entity';
  */
 @Injectable()
 export class CustodyProjection {
+  private readonly logger = new Logger(CustodyProjection.name);
+
   constructor(
     private readonly outbox: Outbox,
     private readonly closings: LedgerClosingService,
@@ -63,18 +66,35 @@ export class CustodyProjection {
 
   /**
    * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
-   * of it, as a designation's is. A query (F-3.10, F-3.11) means nothing to the ledger; an 11011 S the bank took sets
-   * the ledgers' status as an 11011 B does, so a caller told the relationship is frozen finds its transfers refused; a
-   * cancellation (F-3.8) the bank accepted cancels the ledger the saga closed for it (refused, the saga reopened it
-   * before its verdict).
+   * of it, as a designation's is. A query (F-3.10, F-3.11) and a customer data change (F-3.5, 11005) mean nothing to
+   * the ledger; an 11011 S the bank took sets the ledgers' status as an 11011 B does, so a caller told the relationship
+   * is frozen finds its transfers refused; a bank account change the bank made (F-3.4, 11006) gives the ledger its new
+   * bank account, as an 11006 B does; a cancellation (F-3.8) the bank accepted cancels the ledger the saga closed for it
+   * (refused, the saga reopened it before its verdict).
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (verdict.function === 'CHANGE_BANK_ACCOUNT' && verdict.status === 'SUCCEEDED') await this.takeNewBankAccount(manager, verdict);
     if (verdict.function === 'CHANGE_ACCOUNT_STATUS' && verdict.status === 'SUCCEEDED') {
       if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
       await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
     }
     if (verdict.function === 'CANCEL_DESIGNATION' && verdict.status === 'SUCCEEDED') await this.closings.cancelled(manager, verdict);
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
+  }
+
+  /**
+   * F-3.4 S: the bank has replaced the relationship's bank account, so every transfer from now on names the new one —
+   * one asked for right after the API answered goes to it, since account answers only after this. The bank's verdict
+   * is its last word on the account, applied whatever the ledger held (a redelivery sets the same again).
+   */
+  private async takeNewBankAccount(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (!verdict.newBankAccountNo) throw new Error(`bank account change ${verdict.functionId} succeeded without its new bank account`);
+    const changed = await this.setBankAccount(manager, verdict, verdict.newBankAccountNo);
+    // Account sent it for a designated relationship, linked here before; one that ended while the change was at the
+    // bank keeps no bank account to change (retrying would not help): the day's CHK03 shows the bank's record.
+    if (!changed) {
+      this.logger.error({ functionId: verdict.functionId, fundAccountNo: verdict.fundAccountNo, currency: verdict.currency, bankCode: verdict.bankCode }, 'the bank changed the bank account of a ledger no longer designated at it: not applied');
+    }
   }
 
   private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>, custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED'): Promise<void> {
@@ -123,14 +143,24 @@ export class CustodyProjection {
    * account again.
    */
   async relationshipBankAccountChanged(manager: EntityManager, event: z.infer<typeof relationshipBankAccountChanged.schema>): Promise<void> {
+    const changed = await this.setBankAccount(manager, event, event.bankAccountNo);
+    // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
+    if (!changed) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+  }
+
+  /** 11006, whoever started it: the ledger of the relationship's currency designated at the bank; false if there is none. */
+  private async setBankAccount(
+    manager: EntityManager,
+    ledger: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankCode: string },
+    bankAccountNo: string,
+  ): Promise<boolean> {
     const updated = await manager.update(
       LedgerAccount,
-      { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' },
-      { bankAccountNo: event.bankAccountNo },
+      { fundAccountNo: ledger.fundAccountNo, currency: ledger.currency, bankCode: ledger.bankCode, custodyStatus: 'DESIGNATED' },
+      { bankAccountNo },
     );
-    // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
-    if (updated.affected !== 1) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
-    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+    return updated.affected === 1;
   }
 
   /** 11011, whoever started it: every currency's ledger of the fund account designated at the bank. */
