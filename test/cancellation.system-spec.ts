@@ -52,7 +52,7 @@ describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
     expect(cancelled.status).toBe(201);
     expect(cancelled.body).toEqual({ fundAccountNo: d.fundAccountNo, currency: 'CNY', bankCode: d.bankCode, bankAccountNo: d.bankAccountNo, custodyAccountNo: d.custodyAccountNo, status: 'CANCELLED' });
     expect(await relationships(d.fundAccountNo)).toEqual([expect.objectContaining({ status: 'CANCELLED', custodyAccountNo: d.custodyAccountNo })]);
-    expect(await bankA().custodyAccount(d.fundAccountNo)).toMatchObject({ custodyAccountNo: d.custodyAccountNo, status: 'CLOSED', balance: '0.00' });
+    expect(await bankA().custodyAccount(d.fundAccountNo)).toMatchObject({ custodyAccountNo: d.custodyAccountNo, status: 'CANCELLED', balance: '0.00' });
 
     const refused = await deposit(d);
     expect(refused.status).toBe(422);
@@ -196,7 +196,7 @@ describe('F-3.8 S: the broker cancels a custody relationship (11004)', () => {
     );
     expect(settled.status).toBe(201);
     expect(settled.body).toMatchObject({ status: 'CANCELLED', custodyAccountNo: d.custodyAccountNo });
-    expect(await bankA().custodyAccount(d.fundAccountNo)).toMatchObject({ status: 'CLOSED' });
+    expect(await bankA().custodyAccount(d.fundAccountNo)).toMatchObject({ status: 'CANCELLED' });
     // Sent again under its serial, processed once: the bank's one record, and the two replies it dropped.
     expect(await cancellationsAtBank(d)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', returnCode: '0000' })]);
     const applied = await bankA().appliedFaults();
