@@ -65,8 +65,8 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '500.00', bankPassword: atB.bankPassword });
     expect((await ctx.banks[B].startDeposit({ bankAccountNo: atB.bankAccountNo, fundAccountNo: atB.fundAccountNo, amount: '50.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
     // Account functions of the day at bank B (issue 10): a pre-designation (11002) the customer then confirms at the
-    // counter (11003 B), another left pre-designated, and a freeze lifted again (11011 B twice); both sides list them in
-    // CHK02/CHK03, and bank B reconciles with no break.
+    // counter (11003 B), another left pre-designated, a freeze lifted again (11011 B twice) and a designation at the
+    // counter (11001 B); both sides list them in CHK02/CHK03, and bank B reconciles with no break.
     const confirmed = await preDesignatedAt(B);
     await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
     expect((await ctx.banks[B].startConfirmation({ bankAccountNo: confirmed.bankAccountNo, fundAccountNo: confirmed.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
@@ -74,6 +74,14 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
       expect((await ctx.banks[B].startStatusChange({ fundAccountNo: confirmed.fundAccountNo, accountState })).body).toMatchObject({ returnCode: '0000' });
     }
     await preDesignatedAt(B);
+    // …and a customer who designates bank B at its counter (11001 B) with the fund password: the broker answers with the
+    // ledger's balance as the opening balance, both sides list the 11001 (B) in CHK02/CHK03.
+    const atCounter = await ctx.newCustomer('钱七');
+    const atCounterFundAccountNo = await ctx.newFundAccount(atCounter.customerNo);
+    expect((await ctx.api.call('PUT', `/v1/customers/${atCounter.customerNo}/fund-password`, { password: '246810' })).status).toBe(204);
+    const atCounterBankAccountNo = `62${atCounterFundAccountNo.padStart(17, '1')}`;
+    await ctx.banks[B].openBankAccount({ bankAccountNo: atCounterBankAccountNo, name: atCounter.name, idType: atCounter.idType, idNumber: atCounter.idNumber, password: '135790', balance: '0.00' });
+    expect((await ctx.banks[B].startDesignation({ bankAccountNo: atCounterBankAccountNo, fundAccountNo: atCounterFundAccountNo, fundPassword: '246810' })).body).toMatchObject({ returnCode: '0000', openingBalance: '0.00' });
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });

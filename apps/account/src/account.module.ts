@@ -3,10 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { BankDesignationService } from './custody/bank-designation.service';
 import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
+import { CustodyRelationshipRepository } from './custody/custody-relationship.repository';
 import { DesignationService } from './custody/designation.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
@@ -34,7 +36,7 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, AccountFunctionRepository, BankDays, BankRequestAnswers,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankDesignationService, AccountFunctionRepository, CustodyRelationshipRepository, BankDays, BankRequestAnswers,
         AccountDayFileRepository, AccountDayFileService],
     };
   }

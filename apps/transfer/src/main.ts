@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, openingBalanceGiven, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
@@ -16,7 +16,7 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
+  produces: [transferRequested, bankReplyReady, designationApplied, openingBalanceGiven, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>

@@ -29,6 +29,7 @@ import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.
 import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { BankOpeningRepository } from './projections/bank-opening.repository';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
 import { StatementRepository } from './statements/statement.repository';
@@ -52,7 +53,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, PrimaryChangeService,
+        LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, BankOpeningRepository, PrimaryChangeService,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
     };

@@ -19,6 +19,7 @@ import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { AccountFunctionRepository } from './account-function.repository';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+import { CustodyRelationshipRepository } from './custody-relationship.repository';
 import type { DesignateBody, PreDesignateBody } from './designation.dto';
 
 type Resolution = z.infer<typeof designationApplied.schema>;
@@ -57,6 +58,7 @@ export class DesignationService {
     private readonly calendar: BusinessCalendar,
     private readonly settled: SettledNotifications,
     private readonly functions: AccountFunctionRepository,
+    private readonly relationships: CustodyRelationshipRepository,
   ) {}
 
   /** F-3.3 S. Returns the relationship's id; its state is read (and awaited) by the caller. */
@@ -138,15 +140,8 @@ export class DesignationService {
 
   /** domain.md §13: each of a customer's fund accounts is at a different bank. */
   private async refuseSecondAccountAtBank(manager: EntityManager, account: FundAccount, bankCode: string): Promise<void> {
-    const rows: Array<{ fund_account_no: string }> = await manager.query(
-      `SELECT r.fund_account_no FROM account.custody_relationships r
-         JOIN account.fund_accounts f ON f.fund_account_no = r.fund_account_no
-        WHERE f.customer_no = $1 AND r.bank_code = $2 AND r.status = ANY($3) AND r.fund_account_no <> $4`,
-      [account.customerNo, bankCode, ACTIVE_STATUSES, account.fundAccountNo],
-    );
-    if (rows.length > 0) {
-      throw new DomainError('BANK_ALREADY_USED', `customer ${account.customerNo} already holds fund account ${rows[0].fund_account_no} at bank ${bankCode}`);
-    }
+    const other = await this.relationships.otherFundAccountAtBank(manager, account.customerNo, bankCode, account.fundAccountNo);
+    if (other) throw new DomainError('BANK_ALREADY_USED', `customer ${account.customerNo} already holds fund account ${other} at bank ${bankCode}`);
   }
 
   /**

@@ -120,12 +120,18 @@ export class AccountDayFileRepository {
     return readInSnapshot(this.dataSource, async (manager) => cursorRows<R>(manager, sql, params));
   }
 
-  /** Designations at the bank still awaiting its answer: while one is, the day's files could miss it. */
-  async pendingDesignations(bankCode: string): Promise<number> {
-    const [{ pending }]: Array<{ pending: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS pending FROM account.custody_relationships WHERE bank_code = $1 AND status = 'PENDING'`,
+  /**
+   * Designations at the bank still awaiting an answer — ours awaiting the bank's (PENDING), or the bank's awaiting the
+   * ledger's opening balance (an 11001 or 11010 B without its 金额): while one is, the day's files could miss it or list
+   * it with the wrong amount.
+   */
+  async unsettledDesignations(bankCode: string): Promise<number> {
+    const [{ unsettled }]: Array<{ unsettled: number }> = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM account.custody_relationships WHERE bank_code = $1 AND status = 'PENDING')
+            + (SELECT count(*) FROM account.account_functions
+                WHERE bank_code = $1 AND initiator = 'B' AND function_code IN ('11001', '11010') AND amount IS NULL) AS unsettled`,
       [bankCode],
     );
-    return pending;
+    return Number(unsettled);
   }
 }

@@ -5,8 +5,10 @@ import { ChinaCalendarDate, IdempotencyStore, loadCustodyConfig, SecretSealer, s
 import { createTestDatabase, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
+import { BankDesignationService } from '../custody/bank-designation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { ConfirmationService } from '../custody/confirmation.service';
+import { CustodyRelationshipRepository } from '../custody/custody-relationship.repository';
 import { DesignationService } from '../custody/designation.service';
 import { StatusChangeService } from '../custody/status-change.service';
 import { CustomerService } from '../customers/customer.service';
@@ -22,7 +24,17 @@ export interface CustodyTestbed {
   readonly designations: DesignationService;
   readonly confirmations: ConfirmationService;
   readonly statusChanges: StatusChangeService;
+  readonly bankDesignations: BankDesignationService;
   readonly bankDays: BankDays;
+  /** A customer 李四 (ID `CUSTODY_TEST_ID_NUMBER`) with a primary fund account in `currency` and no relationship. */
+  fundAccount(currency?: 'CNY' | 'USD'): Promise<{ customerNo: string; fundAccountNo: string }>;
+  /** `fundAccountNo` designated at `bankCode` by the broker (F-3.3 S, the saga's verdict applied as transfer hands it on). */
+  designatedByBroker(fundAccountNo: string, bankCode: string): Promise<string>;
+  /**
+   * The bank's 11001 (or, with `function: 'REGISTER_CURRENCY'`, its 11010) as the adapter forwards it: a fresh inbound
+   * id and a freshly sealed ID number each time; 11001 with the fund password MATCHED unless told otherwise.
+   */
+  bankDesignation(bankCode: string, fundAccountNo: string, serialNo: string, fields?: BankDesignationFields): BankDesignationRequest;
   /** A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as transfer hands it on). */
   preDesignated(bankCode: string): Promise<{ fundAccountNo: string; relationshipId: string }>;
   /** The bank's 11003 as the adapter forwards it: a fresh inbound id and a freshly sealed ID number each time. */
@@ -34,8 +46,19 @@ export interface CustodyTestbed {
 }
 
 export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
+/** The bank account the testbed's bank requests name unless told otherwise. */
+export const CUSTODY_TEST_BANK_ACCOUNT = '6222000033334444';
 
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
+type BankDesignationRequest = Parameters<BankDesignationService['handle']>[1];
+export interface BankDesignationFields {
+  function?: 'DESIGNATE' | 'REGISTER_CURRENCY';
+  currency?: string;
+  name?: string;
+  idNumber?: string;
+  bankAccountNo?: string;
+  fundPassword?: 'MATCHED' | 'MISMATCHED' | 'LOCKED' | 'NOT_SET' | 'MISSING' | 'UNREADABLE';
+}
 
 export async function createCustodyTestbed(name: string): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
@@ -54,7 +77,15 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
   const answers = new BankRequestAnswers(idempotency, outbox);
   const customers = new CustomerService(db.dataSource, sealer, outbox);
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
-  const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+  const relationships = new CustodyRelationshipRepository();
+  const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions, relationships);
+  const fundAccount = async (currency: 'CNY' | 'USD' = 'CNY') => {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
+    const fundAccountNo = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency, role: 'PRIMARY', branchId: '0001' });
+    return { customerNo, fundAccountNo };
+  };
   return {
     db,
     sealer,
@@ -63,12 +94,35 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     designations,
     confirmations: new ConfirmationService(answers, outbox, sealer, functions, bankDays),
     statusChanges: new StatusChangeService(answers, outbox, functions, bankDays),
+    bankDesignations: new BankDesignationService(answers, outbox, sealer, functions, relationships, bankDays),
     bankDays,
+    fundAccount,
+    async designatedByBroker(fundAccountNo, bankCode) {
+      const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000099990000', bankPassword: '135790' });
+      await db.dataSource.transaction((m) =>
+        designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000099990000', status: 'DESIGNATED', custodyAccountNo: 'K11001', businessDate: '2026-11-23' }),
+      );
+      return relationshipId;
+    },
+    bankDesignation(bankCode, fundAccountNo, serialNo, fields = {}) {
+      const common = {
+        inboundId: randomUUID(),
+        bankCode,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
+        serialNo,
+        businessDate: '2026-11-24',
+        receivedAt: new Date().toISOString(),
+        fundAccountNo,
+        currency: fields.currency ?? 'CNY',
+        bankAccountNo: fields.bankAccountNo ?? CUSTODY_TEST_BANK_ACCOUNT,
+        customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(fields.idNumber ?? CUSTODY_TEST_ID_NUMBER) },
+      };
+      return fields.function === 'REGISTER_CURRENCY'
+        ? { ...common, function: 'REGISTER_CURRENCY' as const }
+        : { ...common, function: 'DESIGNATE' as const, fundPassword: fields.fundPassword ?? 'MATCHED' };
+    },
     async preDesignated(bankCode) {
-      const customerNo = `C${randomUUID().slice(0, 8)}`;
-      await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER });
-      const fundAccountNo = uniqueFundAccountNo();
-      await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
+      const { fundAccountNo } = await fundAccount();
       const relationshipId = await designations.preDesignate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode });
       await db.dataSource.transaction((m) =>
         designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, status: 'PRE_DESIGNATED', custodyAccountNo: 'K11003', businessDate: '2026-11-23' }),
@@ -99,7 +153,7 @@ export async function createCustodyTestbed(name: string): Promise<CustodyTestbed
     },
     functionsOf(relationshipId) {
       return db.dataSource.query(
-        `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after
+        `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after, amount::text
            FROM account.account_functions WHERE relationship_id = $1 ORDER BY seq`,
         [relationshipId],
       );

@@ -227,6 +227,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'QUERY_FUND_BALANCE':
       // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
       throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
+    case 'REGISTER_CURRENCY':
+      // bank-protocol.md §4: only a bank starts 11010 (登记币种信息由银行发起, §5.3.4 b).
+      throw new CallMappingError('11010 (register another currency) is started only by a bank');
     case 'CHANGE_ACCOUNT_STATUS':
       // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
       throw new CallMappingError('11011 (account status change) is not started by the broker yet');

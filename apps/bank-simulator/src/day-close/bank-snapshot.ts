@@ -12,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { CHANGE_ACCOUNT_STATUS, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
+import { CHANGE_ACCOUNT_STATUS, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE, REGISTER_CURRENCY } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -23,8 +23,9 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
  *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
  * - CHK02: one record per relationship a successful account function touched on D, its state now.
- * - CHK03: one record per successful account function of D (this bank offers the broker 11001 and 11002); a
- *   pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker sent.
+ * - CHK03: one record per successful account function of D (this bank offers the broker 11001 and 11002, and starts
+ *   11001, 11003, 11010 and 11011); a pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the
+ *   holder the identity the broker sent. 金额 is the opening balance of an 11001, 11002 or 11010, 0 otherwise.
  */
 
 /** The two institutions every record names. */
@@ -50,8 +51,11 @@ export interface BankDaySnapshot {
 /** 存管状态 (§7.13) of a custody account: `0` designated, `1` pre-designated (as the broker's CHK02 writes them). */
 const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1' };
 
-/** The account functions this bank lists in CHK03: the broker's designation and pre-designation, its own 11003 and 11011. */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CHANGE_ACCOUNT_STATUS];
+/**
+ * The account functions this bank lists in CHK03: designations (the broker's 11001 and its own), the broker's
+ * pre-designation, its own 11003, 11010 and 11011.
+ */
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, REGISTER_CURRENCY, CHANGE_ACCOUNT_STATUS];
 
 /** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
 const ID_NUMBER_WIDTH = 20;
@@ -145,7 +149,7 @@ export function chk03RecordOf(record: TransactionRecord, books: SnapshotBooks, p
     functionCode: record.instrCd,
     currency: fields.currency,
     cashExFlag: cashExFlagFor(fields.currency),
-    // 金额: the opening balance for 11001 and 11002.
+    // 金额: the opening balance for 11001, 11002 and 11010 (the broker's ScBal for the bank's own), 0 otherwise.
     amount: fields.amount,
   };
 }

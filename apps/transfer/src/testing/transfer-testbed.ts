@@ -13,6 +13,7 @@ import { HoldsService } from '../holds/holds.service';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { BankOpeningRepository } from '../projections/bank-opening.repository';
 import { CustodyProjection } from '../projections/custody-projection';
 import { PrimaryChangeService } from '../roles/primary-change.service';
 import { BankDayProjection } from '../day/bank-day.projection';
@@ -87,7 +88,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   await openDay(businessDate);
   const idempotency = new IdempotencyStore('transfer', sealingKey);
   const settled = new SettledNotifications('transfer_settled');
-  const projection = new CustodyProjection(outbox);
+  const projection = new CustodyProjection(outbox, ledger, new BankOpeningRepository());
   const cases = new ManualCases(outbox);
   const transferRows = new TransferRepository();
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
