@@ -23,7 +23,8 @@ interface AtCounter {
 }
 
 interface FundAccountView {
-  relationships: Array<{ bankCode: string; bankAccountNo?: string; status: string }>;
+  currencies: string[];
+  relationships: Array<{ currency: string; bankCode: string; bankAccountNo?: string; status: string }>;
 }
 
 /** A customer with a fund password and a primary fund account without a relationship, and a bank account at bank A held by `holder` (the customer by default). */
@@ -53,8 +54,8 @@ afterAll(() => db.end());
  * ledger without a relationship yet, so it is written where the transfer service keeps the ledger, before the bank's
  * 11001 reads it as the opening balance.
  */
-async function moneyFromBeforeCustody(fundAccountNo: string, balance: string): Promise<void> {
-  const { rowCount } = await db.query(`UPDATE transfer.ledger_accounts SET balance = $2 WHERE fund_account_no = $1 AND currency = 'CNY'`, [fundAccountNo, balance]);
+async function moneyFromBeforeCustody(fundAccountNo: string, balance: string, currency = 'CNY'): Promise<void> {
+  const { rowCount } = await db.query(`UPDATE transfer.ledger_accounts SET balance = $2 WHERE fund_account_no = $1 AND currency = $3`, [fundAccountNo, balance, currency]);
   expect(rowCount).toBe(1);
 }
 
@@ -151,3 +152,53 @@ describe('F-3.3 B: the bank designates itself for a fund account (11001)', () =>
     });
   });
 });
+
+describe('11010 B: the bank adds another currency to a relationship (profile §4.1)', () => {
+  /** A fund account designated by bank A in CNY at its counter, then opened in USD at the broker (the same number). */
+  async function designatedInCnyOpenedInUsd() {
+    const o = await atCounter();
+    expect((await bankA().startDesignation({ bankAccountNo: o.bankAccountNo, fundAccountNo: o.fundAccountNo, fundPassword: FUND_PASSWORD })).body).toMatchObject({ returnCode: '0000' });
+    const usd = await ctx.api.call('POST', '/v1/fund-accounts', { requestId: `usd-${o.fundAccountNo}`, fundAccountNo: o.fundAccountNo, customerNo: o.customer.customerNo, currency: 'USD', role: 'PRIMARY', branchId: '0001' });
+    expect(usd).toMatchObject({ status: 201, body: { currencies: ['CNY', 'USD'] } });
+    return o;
+  }
+
+  const usdBalance = async (fundAccountNo: string) =>
+    (await ctx.api.call<Array<{ currency: string; balance: string }>>('GET', `/v1/fund-accounts/${fundAccountNo}/balances`)).body.find((b) => b.currency === 'USD')?.balance;
+
+  it("profile §4.1: 0000 with the USD ledger's balance as ScBal; the USD relationship is DESIGNATED on the same bank account, the bank's USD custody account holds that opening balance, and USD moves both ways", async () => {
+    const o = await designatedInCnyOpenedInUsd();
+    await moneyFromBeforeCustody(o.fundAccountNo, '80.00', 'USD');
+    expect(await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: o.fundAccountNo, currency: 'USD', amount: '1.00' })).toMatchObject({ status: 422, body: { code: 'RELATIONSHIP_NOT_ACTIVE' } });
+
+    const registered = await bankA().startCurrencyRegistration({ fundAccountNo: o.fundAccountNo, currency: 'USD' });
+    expect(registered.body).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000', openingBalance: '80.00' });
+    expect(await bankA().custodyAccount(o.fundAccountNo, 'USD')).toMatchObject({ bankAccountNo: o.bankAccountNo, status: 'NORMAL', balance: '80.00' });
+    expect(await relationshipsOf(o.fundAccountNo)).toEqual([
+      expect.objectContaining({ currency: 'CNY', bankCode: A, bankAccountNo: o.bankAccountNo, status: 'DESIGNATED' }),
+      expect.objectContaining({ currency: 'USD', bankCode: A, bankAccountNo: o.bankAccountNo, status: 'DESIGNATED' }),
+    ]);
+
+    expect((await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: o.fundAccountNo, currency: 'USD', amount: '30.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await bankA().bankBalance(o.bankAccountNo, 'USD')).toBe('30.00');
+    expect((await bankA().startDeposit({ bankAccountNo: o.bankAccountNo, fundAccountNo: o.fundAccountNo, currency: 'USD', amount: '10.00' })).body).toMatchObject({ returnCode: '0000' });
+    expect(await usdBalance(o.fundAccountNo)).toBe('60.00');
+    expect(await bankA().custodyAccount(o.fundAccountNo, 'USD')).toMatchObject({ balance: '60.00' });
+    // CNY is its own relationship and ledger, untouched.
+    expect(await ctx.balances(o.fundAccountNo)).toMatchObject({ balance: '0.00' });
+
+    // Asked again under its serial: the first answer, the first opening balance.
+    const again = await bankA().resendCurrencyRegistration(registered.body.serialNo);
+    expect(again.body).toEqual({ serialNo: registered.body.serialNo, status: 'SUCCEEDED', returnCode: '0000', openingBalance: '80.00' });
+    expect((await bankA().books()).custodyAccounts.filter((c) => c.fundAccountNo === o.fundAccountNo)).toHaveLength(2);
+  });
+
+  it('§7.23: a currency the fund account is not opened in at the broker is refused 3011; nothing opens on either side', async () => {
+    const o = await designatedInCnyOpenedInUsd();
+    const refused = await bankA().startCurrencyRegistration({ fundAccountNo: o.fundAccountNo, currency: 'HKD' });
+    expect(refused.body).toMatchObject({ status: 'FAILED', returnCode: '3011' });
+    expect(await bankA().custodyAccount(o.fundAccountNo, 'HKD')).toBeUndefined();
+    expect((await relationshipsOf(o.fundAccountNo)).map((r) => r.currency)).toEqual(['CNY']);
+  });
+});
+

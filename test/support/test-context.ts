@@ -114,6 +114,11 @@ export class BankSimulator {
     return this.call<BankOpeningResult>('POST', '/bank-initiated/currency-registrations', input);
   }
 
+  /** The bank asks again under the serial of an 11010 it settled; its books stay as they are. */
+  async resendCurrencyRegistration(serialNo: string) {
+    return this.call<BankOpeningResult>('POST', `/bank-initiated/currency-registrations/${serialNo}/resend`, {});
+  }
+
   /** 11011 B: the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again the fund account's custody there. */
   async startStatusChange(input: { fundAccountNo: string; accountState: 'NORMAL' | 'FROZEN' | 'LOST' }) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/status-changes', input);

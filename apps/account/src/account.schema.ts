@@ -14,10 +14,11 @@ import { AccountPrimaryChanges1732200000090 } from './migrations/1732200000090-a
 import { AccountRelationshipAccountStatus1732200000105 } from './migrations/1732200000105-account-relationship-account-status';
 import { AccountBankDays1732200000110 } from './migrations/1732200000110-account-bank-days';
 import { AccountBankOpenings1732200000131 } from './migrations/1732200000131-account-bank-openings';
+import { AccountFundAccountCurrencies1732200000132 } from './migrations/1732200000132-account-fund-account-currencies';
 
 /** The account service's own tables and migrations, for the service and for its integration tests. */
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
   entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord, PrimaryChange],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090, AccountRelationshipAccountStatus1732200000105, AccountBankDays1732200000110, AccountBankOpenings1732200000131],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090, AccountRelationshipAccountStatus1732200000105, AccountBankDays1732200000110, AccountBankOpenings1732200000131, AccountFundAccountCurrencies1732200000132],
 };

@@ -141,3 +141,98 @@ describe('F-3.3 B: account on a bank designation (11001)', () => {
     await db.dataSource.transaction((m) => testbed.bankDays.apply(m, { bankCode: BANK, businessDate: '2026-11-25', phase: 'OPEN', changedAt: new Date().toISOString() }));
   });
 });
+
+describe('11010 B: account on another currency the bank registers; a fund account in several currencies', () => {
+  let db: TestDatabase;
+  let testbed: CustodyTestbed;
+
+  beforeAll(async () => {
+    await requireInfrastructure({ postgres: true });
+    testbed = await createCustodyTestbed('account-currency-registration');
+    ({ db } = testbed);
+  });
+
+  afterAll(() => db?.drop());
+
+  const serial = () => `B${uniqueDigits(12)}`;
+  const handle = (message: ReturnType<CustodyTestbed['bankDesignation']>) => db.dataSource.transaction((m) => testbed.bankDesignations.handle(m, message));
+  const register = (fundAccountNo: string, fields: BankDesignationFields = {}) => testbed.bankDesignation(BANK, fundAccountNo, serial(), { function: 'REGISTER_CURRENCY', currency: 'USD', ...fields });
+  const replyCode = async (inboundId: string) => (await testbed.outboxFor(inboundId))[0]?.payload.returnCode;
+  const relationshipsOf = (fundAccountNo: string): Promise<Array<{ id: string; currency: string; status: string; bank_account_no: string | null; account_status: string }>> =>
+    db.dataSource.query(
+      `SELECT id, currency::text, status, bank_account_no, account_status FROM account.custody_relationships WHERE fund_account_no = $1 AND status = 'DESIGNATED' ORDER BY currency`,
+      [fundAccountNo],
+    );
+
+  /** A fund account designated by the bank in CNY (11001 B) and opened in USD too. */
+  async function designatedInCnyOpenedInUsd() {
+    const { customerNo, fundAccountNo } = await testbed.fundAccount();
+    await handle(testbed.bankDesignation(BANK, fundAccountNo, serial()));
+    await testbed.fundAccounts.open({ requestId: `usd-${fundAccountNo}`, fundAccountNo, customerNo, currency: 'USD', role: 'PRIMARY', branchId: '0001' });
+    return { customerNo, fundAccountNo };
+  }
+
+  it("profile §4.1: an accepted 11010 records the USD relationship DESIGNATED with the CNY one's bank account and the day's 11010 (B), and hands the reply to the ledger", async () => {
+    const { fundAccountNo } = await designatedInCnyOpenedInUsd();
+    const message = register(fundAccountNo);
+    await handle(message);
+    const [, usd] = await relationshipsOf(fundAccountNo);
+    expect(usd).toMatchObject({ currency: 'USD', status: 'DESIGNATED', bank_account_no: CUSTODY_TEST_BANK_ACCOUNT, account_status: 'NORMAL' });
+    expect(await testbed.functionsOf(usd.id)).toEqual([expect.objectContaining({ function_code: '11010', initiator: 'B', bank_serial_no: message.serialNo, amount: null })]);
+    expect(await testbed.outboxFor(message.inboundId)).toEqual([
+      { topic: 'custody.internal.designation.opened-at-bank.1', payload: expect.objectContaining({ relationshipId: usd.id, function: 'REGISTER_CURRENCY', currency: 'USD' }) },
+    ]);
+    expect(await testbed.fundAccounts.get(fundAccountNo)).toMatchObject({ currencies: ['CNY', 'USD'], relationships: [expect.objectContaining({ currency: 'CNY' }), expect.objectContaining({ currency: 'USD' })] });
+  });
+
+  it('§7.23: an 11010 in a currency the fund account is not opened in is refused 3011', async () => {
+    const { fundAccountNo } = await testbed.fundAccount();
+    await handle(testbed.bankDesignation(BANK, fundAccountNo, serial()));
+    const message = register(fundAccountNo);
+    await handle(message);
+    expect(await replyCode(message.inboundId)).toBe('3011');
+  });
+
+  it('profile §4.1: an 11010 naming another bank account than the relationship has is refused 2013; with the currency there already, 2014', async () => {
+    const { fundAccountNo } = await designatedInCnyOpenedInUsd();
+    const other = register(fundAccountNo, { bankAccountNo: '6222000055556666' });
+    await handle(other);
+    expect(await replyCode(other.inboundId)).toBe('2013');
+    await handle(register(fundAccountNo));
+    const again = register(fundAccountNo);
+    await handle(again);
+    expect(await replyCode(again.inboundId)).toBe('2014');
+    expect(await relationshipsOf(fundAccountNo)).toHaveLength(2);
+  });
+
+  it('profile §4.1 "11011": a frozen relationship takes no new currency (2010); a freeze of both currencies records an 11011 on each, under the one bank serial', async () => {
+    const { fundAccountNo } = await designatedInCnyOpenedInUsd();
+    const statusChange = (accountStatus: 'FROZEN' | 'NORMAL', serialNo = serial()) => ({
+      ...testbed.bankDesignation(BANK, fundAccountNo, serialNo),
+      function: 'CHANGE_ACCOUNT_STATUS' as const,
+      accountStatus,
+    });
+    await db.dataSource.transaction((m) => testbed.statusChanges.handle(m, statusChange('FROZEN')));
+    const refused = register(fundAccountNo);
+    await handle(refused);
+    expect(await replyCode(refused.inboundId)).toBe('2010');
+
+    await db.dataSource.transaction((m) => testbed.statusChanges.handle(m, statusChange('NORMAL')));
+    await handle(register(fundAccountNo));
+    const both = statusChange('FROZEN');
+    await db.dataSource.transaction((m) => testbed.statusChanges.handle(m, both));
+    const relationships = await relationshipsOf(fundAccountNo);
+    expect(relationships.map((r) => r.account_status)).toEqual(['FROZEN', 'FROZEN']);
+    for (const relationship of relationships) {
+      expect(await testbed.functionsOf(relationship.id)).toContainEqual(expect.objectContaining({ function_code: '11011', bank_serial_no: both.serialNo }));
+    }
+  });
+
+  it('F-3.3 S per currency: the broker designates the USD of a fund account only once it is opened in USD (CURRENCY_MISMATCH before, naming what it holds)', async () => {
+    const { customerNo, fundAccountNo } = await testbed.fundAccount();
+    const designate = () => testbed.designations.designate({ requestId: uniqueDigits(12), fundAccountNo, currency: 'USD', bankCode: BANK, bankAccountNo: '6222000099990000', bankPassword: '135790' });
+    await expect(designate()).rejects.toMatchObject({ code: 'CURRENCY_MISMATCH', detail: expect.stringContaining('holds CNY') });
+    await testbed.fundAccounts.open({ requestId: `usd-${fundAccountNo}`, fundAccountNo, customerNo, currency: 'USD', role: 'PRIMARY', branchId: '0001' });
+    expect(await testbed.designations.find(await designate())).toMatchObject({ currency: 'USD', status: 'PENDING' });
+  });
+});

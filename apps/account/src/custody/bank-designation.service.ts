@@ -106,7 +106,8 @@ export class BankDesignationService {
   private async factsOf(manager: EntityManager, request: BankDesignationRequest): Promise<BankDesignationFacts> {
     const none: BankDesignationFacts = { currencyOpened: false, relationships: [] };
     if (!request.fundAccountNo) return none;
-    const account = await manager.findOne(FundAccount, { where: { fundAccountNo: request.fundAccountNo }, lock: { mode: 'pessimistic_write' } });
+    const currencies = await manager.find(FundAccount, { where: { fundAccountNo: request.fundAccountNo }, order: { currency: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const [account] = currencies;
     if (!account) return none;
     const customer = await manager.findOne(Customer, { where: { customerNo: account.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new Error(`customer ${account.customerNo} of fund account ${account.fundAccountNo} vanished`);
@@ -117,7 +118,7 @@ export class BankDesignationService {
     });
     return {
       holder: { name: customer.name, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) },
-      currencyOpened: account.currency === request.currency,
+      currencyOpened: currencies.some((a) => a.currency === request.currency),
       relationships: live.map(({ currency, status, bankCode, bankAccountNo, accountStatus }) => ({ currency, status, bankCode, bankAccountNo, accountStatus })),
       otherFundAccountAtBank: await this.relationships.otherFundAccountAtBank(manager, customer.customerNo, request.bankCode, account.fundAccountNo),
     };

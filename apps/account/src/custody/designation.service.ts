@@ -83,10 +83,12 @@ export class DesignationService {
 
   private async openIn(manager: EntityManager, body: OpeningRequest): Promise<string> {
     if (!findBank(this.config, body.bankCode)) throw new DomainError('UNKNOWN_BANK', `bank ${body.bankCode} is not configured`);
-    const account = await manager.findOne(FundAccount, { where: { fundAccountNo: body.fundAccountNo }, lock: { mode: 'pessimistic_write' } });
-    if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} does not exist`);
-    if (account.currency !== body.currency) {
-      throw new DomainError('CURRENCY_MISMATCH', `fund account ${body.fundAccountNo} is a ${account.currency} account`);
+    // Every currency of the number, in one order, as the bank's own designations lock them.
+    const currencies = await manager.find(FundAccount, { where: { fundAccountNo: body.fundAccountNo }, order: { currency: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    if (currencies.length === 0) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} does not exist`);
+    const account = currencies.find((a) => a.currency === body.currency);
+    if (!account) {
+      throw new DomainError('CURRENCY_MISMATCH', `fund account ${body.fundAccountNo} is not opened in ${body.currency} (it holds ${currencies.map((a) => a.currency).join(', ')})`);
     }
     // The fund account's lock serialises designations of this account only; the "one fund account per
     // bank" rule (§13) spans all the customer's accounts, so two of them at one bank must queue on the

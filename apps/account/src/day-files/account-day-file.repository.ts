@@ -64,7 +64,7 @@ export class AccountDayFileRepository {
          FROM touched t
          JOIN account.custody_relationships r ON r.fund_account_no = t.fund_account_no AND r.currency = t.currency AND r.bank_code = $1
          JOIN account.account_functions f ON f.relationship_id = r.id AND f.business_date <= $2
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
+         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
         ORDER BY r.fund_account_no, r.currency, f.business_date DESC, f.seq DESC`,
       [bankCode, businessDate, CHK02_FUNCTIONS],
@@ -90,7 +90,7 @@ export class AccountDayFileRepository {
               f.amount::text AS amount, f.occurred_at
          FROM account.account_functions f
          JOIN account.custody_relationships r ON r.id = f.relationship_id
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
+         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
         WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3)
         ORDER BY f.seq`,
