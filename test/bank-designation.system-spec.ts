@@ -55,8 +55,12 @@ afterAll(() => db.end());
  * 11001 reads it as the opening balance.
  */
 async function moneyFromBeforeCustody(fundAccountNo: string, balance: string, currency = 'CNY'): Promise<void> {
-  const { rowCount } = await db.query(`UPDATE transfer.ledger_accounts SET balance = $2 WHERE fund_account_no = $1 AND currency = $3`, [fundAccountNo, balance, currency]);
-  expect(rowCount).toBe(1);
+  // The ledger opens from `fund-account.opened`, a Kafka hop after the account did.
+  const seeded = await ctx.eventually(
+    async () => (await db.query(`UPDATE transfer.ledger_accounts SET balance = $2 WHERE fund_account_no = $1 AND currency = $3`, [fundAccountNo, balance, currency])).rowCount,
+    (rows) => rows === 1,
+  );
+  expect(seeded).toBe(1);
 }
 
 describe('F-3.3 B: the bank designates itself for a fund account (11001)', () => {
