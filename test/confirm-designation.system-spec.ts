@@ -21,10 +21,12 @@ interface FundAccountView {
 async function preDesignated(holderName?: string) {
   const customer = await ctx.newCustomer();
   const fundAccountNo = await ctx.newFundAccount(customer.customerNo);
-  const bankAccountNo = `62${uniqueDigits(17)}`;
-  await bank().openBankAccount({ bankAccountNo, name: holderName ?? customer.name, idType: customer.idType, idNumber: customer.idNumber, password: '135790', balance: '5000.00' });
   const opened = await ctx.api.call<{ status: string }>('POST', '/v1/custody/pre-designations?waitMs=15000', { requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: bankCode() });
   expect(opened).toMatchObject({ status: 201, body: { status: 'PRE_DESIGNATED' } });
+  // Opened after the pre-designation: a holder of the same ID document under another name would have made the bank
+  // refuse the 11002 itself (1012).
+  const bankAccountNo = `62${uniqueDigits(17)}`;
+  await bank().openBankAccount({ bankAccountNo, name: holderName ?? customer.name, idType: customer.idType, idNumber: customer.idNumber, password: '135790', balance: '5000.00' });
   return { fundAccountNo, bankAccountNo };
 }
 

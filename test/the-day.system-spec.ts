@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeTheDay } from './fault-run/day-close';
 import { DayControl, type BreakView } from './support/day-control';
 import { TestContext, type Designated } from './support/test-context';
@@ -65,14 +66,25 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '500.00', bankPassword: atB.bankPassword });
     expect((await ctx.banks[B].startDeposit({ bankAccountNo: atB.bankAccountNo, fundAccountNo: atB.fundAccountNo, amount: '50.00' })).body).toMatchObject({ status: 'SUCCEEDED' });
     // Account functions of the day at bank B (issue 10): a pre-designation (11002) the customer then confirms at the
-    // counter (11003 B), another left pre-designated, a freeze lifted again (11011 B twice) and a designation at the
-    // counter (11001 B); both sides list them in CHK02/CHK03, and bank B reconciles with no break.
+    // counter (11003 B), another left pre-designated, a freeze lifted again (11011 B twice), an operator's loss
+    // report lifted again (11011 S twice), a change of the bank settlement account (11006 B: CHK02 and CHK03 carry the
+    // new one) and of the customer's data (11005 B), an 11005 the broker refuses (2009, listed by neither side) and a
+    // designation at the counter (11001 B); both sides list them in CHK02/CHK03, and bank B reconciles with no break.
     const confirmed = await preDesignatedAt(B);
     await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
     expect((await ctx.banks[B].startConfirmation({ bankAccountNo: confirmed.bankAccountNo, fundAccountNo: confirmed.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
     for (const accountState of ['FROZEN', 'NORMAL'] as const) {
       expect((await ctx.banks[B].startStatusChange({ fundAccountNo: confirmed.fundAccountNo, accountState })).body).toMatchObject({ returnCode: '0000' });
     }
+    for (const accountStatus of ['LOST', 'NORMAL'] as const) {
+      const change = await ctx.api.call('POST', '/v1/custody/status-changes?waitMs=15000', { requestId: randomUUID(), fundAccountNo: confirmed.fundAccountNo, accountStatus }, 'operator');
+      expect(change.body).toMatchObject({ accountStatus });
+    }
+    const changedTo = `63${confirmed.fundAccountNo.padStart(17, '0')}`;
+    await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: changedTo, password: '135790', balance: '0.00' });
+    expect((await ctx.banks[B].startBankAccountChange({ fundAccountNo: confirmed.fundAccountNo, bankAccountNo: confirmed.bankAccountNo, newBankAccountNo: changedTo })).body).toMatchObject({ returnCode: '0000' });
+    expect((await ctx.banks[B].startCustomerDataChange({ fundAccountNo: confirmed.fundAccountNo, name: '赵六一', mobile: '13900000000' })).body).toMatchObject({ returnCode: '0000' });
+    expect((await ctx.banks[B].startCustomerDataChange({ fundAccountNo: confirmed.fundAccountNo, idNumber: '110101199001010000' })).body).toMatchObject({ returnCode: '2009' });
     await preDesignatedAt(B);
     // …and a customer who designates bank B at its counter (11001 B) with the fund password: the broker answers with the
     // ledger's balance as the opening balance, both sides list the 11001 (B) in CHK02/CHK03.

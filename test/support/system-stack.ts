@@ -41,9 +41,17 @@ export async function startSystemStack(): Promise<RunningStack> {
     throw new Error(`port ${API_PORT} is in use: another system-test stack is running (database ${DATABASE}); wait for it, or set CUSTODY_SYSTEM_TEST_SLOT=1..9`);
   }
   mkdirSync(SYSTEM_STATE_DIR, { recursive: true });
-  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as { banks: Array<Record<string, unknown>>; holidays?: string[]; dif04WaitMs?: number };
+  const config = parse(readFileSync(resolve(__dirname, '../../config/custody.local.yaml'), 'utf8')) as {
+    banks: Array<Record<string, unknown>>;
+    holidays?: string[];
+    dif04WaitMs?: number;
+    dormantAfterDays?: number;
+  };
   // A simulated bank sends its DIF04 within a second; a day whose DIF04 is lost is reconciled after this wait.
   config.dif04WaitMs = 30_000;
+  // F-12.3 within a test's minutes: a dormant marking (run only by the conversion test) takes any zero, idle
+  // pre-designated relationship; the files then leave it out, as the bank's DIF04 does.
+  config.dormantAfterDays = 0;
   config.banks.forEach((bank, i) => {
     bank.port = 17401 + SHIFT + i;
     // Short timeouts keep the UNKNOWN scenarios quick; the behaviour does not depend on their size.

@@ -36,8 +36,9 @@ export interface BankBooks {
   bankCode: string;
   summaryAccount: string;
   summary: Record<string, string>;
-  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string }>;
+  custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string; accountState: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string }>;
 }
 
 /** An 11001 or 11010 the bank started: its record, the broker's answer and, on 0000, the opening balance it gave. */
@@ -62,6 +63,12 @@ export class BankSimulator {
   async openBankAccount(account: { bankAccountNo: string; name: string; idType: string; idNumber: string; password: string; balance: string; currency?: string }) {
     const result = await this.call('POST', '/bank-accounts', { currency: 'CNY', ...account });
     if (result.status !== 201) throw new Error(`simulator refused the bank account: ${JSON.stringify(result.body)}`);
+  }
+
+  /** The holder renews their record at the bank's counter and the broker is not told (what an 11007 finds). */
+  async amendHolder(bankAccountNo: string, changes: { name?: string; idType?: string; idNumber?: string }) {
+    const result = await this.call('PATCH', `/bank-accounts/${bankAccountNo}`, changes);
+    if (result.status !== 200) throw new Error(`simulator refused the change: ${JSON.stringify(result.body)}`);
   }
 
   async bankBalance(bankAccountNo: string, currency = 'CNY'): Promise<string> {
@@ -124,6 +131,26 @@ export class BankSimulator {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/status-changes', input);
   }
 
+  /** F-3.4 B (11006): the customer moves the relationship from `bankAccountNo` to `newBankAccountNo` at the counter. */
+  async startBankAccountChange(input: { fundAccountNo: string; bankAccountNo: string; newBankAccountNo: string; currency?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string; code?: string }>('POST', '/bank-initiated/bank-account-changes', { currency: 'CNY', ...input });
+  }
+
+  /** F-3.5 B (11005): the customer's new data at the counter; what is left out stays as the bank holds it. */
+  async startCustomerDataChange(input: { fundAccountNo: string; name?: string; idType?: string; idNumber?: string; mobile?: string; address?: string; email?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/customer-data-changes', input);
+  }
+
+  /** The bank asks again, under its serial, an 11006 (`bank-account-changes`) or 11005 (`customer-data-changes`) it sent. */
+  async resendAccountFunction(kind: 'bank-account-changes' | 'customer-data-changes', serialNo: string) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/${kind}/${serialNo}/resend`);
+  }
+
+  /** A bank account as the bank shows it (its holder's name and contact data, never the ID number). */
+  async bankAccount(bankAccountNo: string) {
+    return (await this.call<{ bankAccountNo: string; name: string; mobile?: string; address?: string; email?: string; balances: Record<string, string> }>('GET', `/bank-accounts/${bankAccountNo}`)).body;
+  }
+
   /** F-4.5 B: the bank re-sends one of its own transfers (same serial, Resend=Y); a withdrawal's with the fund password typed again. */
   async resendBankInitiated(serialNo: string, fundPassword?: string) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', `/bank-initiated/transfers/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });
@@ -146,6 +173,11 @@ export class BankSimulator {
       '/bank-initiated/fund-balance-queries',
       { currency: 'CNY', ...input },
     );
+  }
+
+  /** F-3.11 B (11007): the bank asks whether the customer it identified at the counter is the fund account's; nothing is booked. */
+  async checkIdentity(input: { fundAccountNo: string; name: string; idType: string; idNumber: string; bankAccountNo?: string; fundPassword?: string; currency?: string; serialNo?: string }) {
+    return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/identity-checks', { currency: 'CNY', ...input });
   }
 
   /** A fault on requests from the broker, on the bank's sessions, or in the bank's side of the day's close (the simulator's README). */

@@ -9,6 +9,8 @@ describe('local ingress routing (api.md: one base URL, by path prefix to the own
     ['/v1/fund-accounts/F1', 'A'],
     ['/v1/fund-accounts/F1/make-primary', 'A'],
     ['/v1/custody/designations', 'A'],
+    ['/v1/conversion/batches?requestId=b-1', 'A'],
+    ['/v1/conversion/account-cleanup', 'A'],
     ['/v1/fund-accounts/F1/balances', 'T'],
     ['/v1/fund-accounts/F1/holds', 'T'],
     ['/v1/fund-accounts/F1/statement?currency=CNY', 'T'],

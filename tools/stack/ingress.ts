@@ -17,7 +17,7 @@ export function routeFor(path: string, routes: IngressRoutes): string | undefine
   const p = path.split('?')[0];
   if (/^\/v1\/fund-accounts\/[^/]+\/(balances|holds|statement)$/.test(p)) return routes.transfer;
   if (p.startsWith('/v1/holds/') || p === '/v1/transfers' || p.startsWith('/v1/transfers/') || p.startsWith('/v1/adjustments/')) return routes.transfer;
-  if (p.startsWith('/v1/customers') || p.startsWith('/v1/fund-accounts') || p.startsWith('/v1/custody/')) return routes.account;
+  if (p.startsWith('/v1/customers') || p.startsWith('/v1/fund-accounts') || p.startsWith('/v1/custody/') || p.startsWith('/v1/conversion/')) return routes.account;
   // Before the saga's prefixes: `/v1/day` would also take `/v1/days…`, never `/v1/reconciliation`, but the order keeps it plain.
   if (p === '/v1/reconciliation' || p.startsWith('/v1/reconciliation/')) return routes.reconciliation;
   if (p.startsWith('/v1/banks') || p.startsWith('/v1/day')) return routes.saga;

@@ -22,6 +22,7 @@ describe('account service (real PostgreSQL)', () => {
   let settled: SettledNotifications;
   const BANK_A = '1021000';
   const BANK_B = '1051000';
+  const TRADER = 'u-trading@test-users';
 
   const sealingKey = randomBytes(32);
 
@@ -38,7 +39,7 @@ describe('account service (real PostgreSQL)', () => {
     const outbox = new Outbox('account');
     const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
     customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
-    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, new AccountFunctionRepository());
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository(), new CustodyRelationshipRepository());
@@ -56,7 +57,7 @@ describe('account service (real PostgreSQL)', () => {
   }
 
   const designate = (fundAccountNo: string, bankCode = BANK_A, requestId = randomUUID()) =>
-    designations.designate({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' });
+    designations.designate({ requestId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000011112222', bankPassword: '123456' }, TRADER);
 
   async function liveRelationships(customerNo: string) {
     const rows: Array<{ id: string }> = await db.dataSource.query(

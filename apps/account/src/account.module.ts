@@ -2,14 +2,30 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PinVerifierPrivateKey } from '@custody/bank-protocol';
 import { HealthController, loggingModule, platformProviders, readFundPinPrivateKey, SettledNotifications, type ServiceContext } from '@custody/service-kit';
+import { AccountCleanupRepository } from './conversion/account-cleanup.repository';
+import { AccountCleanupService } from './conversion/account-cleanup.service';
+import { ConversionBatchRepository } from './conversion/conversion-batch.repository';
+import { ConversionBatchService } from './conversion/conversion-batch.service';
+import { ConversionController } from './conversion/conversion.controller';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingRepository } from './conversion/dormant-marking.repository';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { BankDesignationService } from './custody/bank-designation.service';
 import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
+import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
+import { BankBalanceQueryService } from './custody/bank-balance-query.service';
+import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recorder';
+import { BrokerStatusChangeService } from './custody/broker-status-change.service';
+import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { CustodyRelationshipRepository } from './custody/custody-relationship.repository';
 import { DesignationService } from './custody/designation.service';
+import { BankIdentityCheckService } from './custody/bank-identity-check.service';
+import { IdentityCheckService } from './custody/identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomerService } from './customers/customer.service';
@@ -29,15 +45,18 @@ export class AccountModule {
     return {
       module: AccountModule,
       imports: [loggingModule(ctx.name), TerminusModule],
-      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController],
+      controllers: [HealthController, CustomersController, FundAccountsController, PrimaryChangesController, CustodyController, FundPasswordVerificationsController, AccountDayFilesController, ConversionController],
       providers: [
         ...platformProviders(ctx),
-        // Wakes the callers waiting for a designation or a change of primary (both keyed by a uuid of their own).
+        // Wakes the callers waiting for a designation, a change of primary or an account function (each keyed by a uuid of its own).
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankDesignationService, AccountFunctionRepository, CustodyRelationshipRepository, BankDays, BankRequestAnswers,
-        AccountDayFileRepository, AccountDayFileService],
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankDesignationService,
+        AccountFunctionRepository, CustodyRelationshipRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
+        AccountDayFileRepository, AccountDayFileService,
+        // Customer conversion (domain.md §12).
+        AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],
     };
   }
 }

@@ -3,24 +3,37 @@ import {
   bankAccountRequestReceived,
   bankDayChanged,
   bankReplyReady,
+  customerDataChanged,
   customerRenamed,
+  custodyFunctionApplied,
+  custodyFunctionRequested,
   designationApplied,
   designationConfirmed,
   designationOpenedAtBank,
   designationRequested,
+  dormancyCheckRequested,
   fundAccountOpened,
+  ledgerActivityReported,
   openingBalanceGiven,
   primaryChangeRequested,
   primaryChangeResolved,
+  relationshipBankAccountChanged,
+  relationshipMarkedDormant,
   relationshipStatusChanged,
 } from '@custody/contracts';
 import { on, runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
+import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { BankDesignationService } from './custody/bank-designation.service';
+import { ConversionWorker } from './conversion/conversion.worker';
+import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { ConfirmationService } from './custody/confirmation.service';
+import { CustomerDataChangeService } from './custody/customer-data-change.service';
 import { BankDays } from './day/bank-days';
+import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { DesignationService } from './custody/designation.service';
+import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { StatusChangeService } from './custody/status-change.service';
 import { fundPasswordVerificationRetention } from './customers/fund-password-verification.retention';
 import { PrimaryChangeService } from './fund-accounts/primary-change.service';
@@ -30,9 +43,23 @@ void runDatabaseService({
   name: 'account',
   ...ACCOUNT_SCHEMA,
   defaultPort: 7101,
-  produces: [fundAccountOpened, designationRequested, customerRenamed, primaryChangeRequested, designationConfirmed, designationOpenedAtBank, relationshipStatusChanged, bankReplyReady],
+  produces: [
+    fundAccountOpened,
+    designationRequested,
+    custodyFunctionRequested,
+    customerRenamed,
+    primaryChangeRequested,
+    designationConfirmed,
+    designationOpenedAtBank,
+    relationshipStatusChanged,
+    relationshipBankAccountChanged,
+    customerDataChanged,
+    bankReplyReady,
+    dormancyCheckRequested,
+    relationshipMarkedDormant,
+  ],
   module: (ctx) => AccountModule.register(ctx),
-  workers: (app) => [app.get(SettledNotifications)],
+  workers: (app) => [app.get(SettledNotifications), app.get(ConversionWorker)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],
   subscriptions: (app) => {
     const designations = app.get(DesignationService);
@@ -40,11 +67,18 @@ void runDatabaseService({
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
     const bankDesignations = app.get(BankDesignationService);
+    const bankAccountChanges = app.get(BankAccountChangeService);
+    const customerDataChanges = app.get(CustomerDataChangeService);
+    const bankIdentityChecks = app.get(BankIdentityCheckService);
     const bankDays = app.get(BankDays);
+    const functions = app.get(CustodyFunctionRequests);
+    const dormantMarkings = app.get(DormantMarkingService);
     return [
       on(bankDayChanged, (event, manager) => bankDays.apply(manager, event.payload)),
       on(designationApplied, (event, manager) => designations.resolve(manager, event.payload)),
+      on(custodyFunctionApplied, (event, manager) => functions.resolve(manager, event.payload)),
       on(primaryChangeResolved, (event, manager) => primaryChanges.resolve(manager, event.payload)),
+      on(ledgerActivityReported, (event, manager) => dormantMarkings.applyReport(manager, event.payload)),
       on(bankAccountRequestReceived, (event, manager) => {
         const request = event.payload;
         switch (request.function) {
@@ -55,6 +89,12 @@ void runDatabaseService({
             return bankDesignations.handle(manager, request);
           case 'CHANGE_ACCOUNT_STATUS':
             return statusChanges.handle(manager, request);
+          case 'CHANGE_BANK_ACCOUNT':
+            return bankAccountChanges.handle(manager, request);
+          case 'CHANGE_CUSTOMER':
+            return customerDataChanges.handle(manager, request);
+          case 'CHECK_IDENTITY':
+            return bankIdentityChecks.handle(manager, request);
         }
       }),
       on(openingBalanceGiven, (event, manager) => bankDesignations.recordOpeningBalance(manager, event.payload)),

@@ -834,6 +834,40 @@ describe.each(['SUM256', 'HMAC-SM3'] as const)('bank simulator over TCP (%s)', (
       expect(await balances(bankAccountNo, fundAccountNo)).toEqual(['900.00', '100.00']);
     });
 
+    it("F-3.11 B: the identity read at the counter travels as Cust, a typed fund password as a PIN block of Type 0; the broker's code comes back and nothing is booked", async () => {
+      const seen: Array<{ instrCd: string; cust?: unknown; bankAccount?: string; pwdType?: string; fundPassword: 'MATCHED' | 'MISMATCHED' | 'MISSING' }> = [];
+      const session = await broker({
+        requestHandler: (request, connection) => {
+          const message = request.message;
+          if (message.name !== 'Acmt.009.01') return { name: 'Acmt.002.01', body: { Rst: { Code: '2033' } } };
+          const account = message.body.ScAcct;
+          const pwd = account?.Pwd?.[0];
+          const pinKey = connection.workingKeys?.pinKey;
+          const fundPassword = !pwd?.Pwd || !pinKey || !account ? 'MISSING' : verifyPinBlock(pinKey, pwd.Pwd, account.Id, ClearPin.of(FUND_PIN)) ? 'MATCHED' : 'MISMATCHED';
+          seen.push({ instrCd: message.body.MsgHdr.InstrCd, cust: message.body.Cust, bankAccount: message.body.BkAcct?.Id, pwdType: pwd?.Type, fundPassword });
+          return { name: 'Acmt.010.01', body: { Rst: { Code: fundPassword === 'MISMATCHED' ? '2001' : '0000' } } };
+        },
+      });
+      const { bankAccountNo, fundAccountNo } = await designated(session);
+      const booksBefore = (await http(sim, 'GET', '/books')).body;
+      const check = (body: Record<string, unknown>) => http(sim, 'POST', '/bank-initiated/identity-checks', { fundAccountNo, ...HOLDER, ...body });
+
+      const plain = await check({ bankAccountNo });
+      expect(plain.status).toBe(200);
+      expect(plain.body).toEqual({ serialNo: expect.any(String), status: 'ANSWERED', returnCode: '0000' });
+      expect((await check({ fundPassword: '111111' })).body).toMatchObject({ status: 'ANSWERED', returnCode: '2001' });
+      expect((await check({ fundPassword: FUND_PIN })).body).toMatchObject({ status: 'ANSWERED', returnCode: '0000' });
+      expect(seen).toEqual([
+        { instrCd: '11007', cust: { Name: HOLDER.name, CertType: HOLDER.idType, CertId: HOLDER.idNumber }, bankAccount: bankAccountNo, pwdType: undefined, fundPassword: 'MISSING' },
+        { instrCd: '11007', cust: expect.anything(), bankAccount: undefined, pwdType: '0', fundPassword: 'MISMATCHED' },
+        { instrCd: '11007', cust: expect.anything(), bankAccount: undefined, pwdType: '0', fundPassword: 'MATCHED' },
+      ]);
+      expect((await http(sim, 'GET', '/books')).body).toEqual(booksBefore);
+      const badType = await check({ idType: '99' });
+      expect([badType.status, badType.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(JSON.stringify(badType.body)).not.toContain(HOLDER.idNumber);
+    });
+
     it("F-4.6 B: the broker's Rst and OrgRst for a bank serial reach the API caller; nothing changes", async () => {
       const answers: Record<string, string> = { '12005': '2027' };
       const seen: Seen[] = [];

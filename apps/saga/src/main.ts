@@ -13,6 +13,8 @@ import {
   brokerFilesRequested,
   businessDateSwitched,
   summaryChecked,
+  custodyFunctionRequested,
+  custodyFunctionResolved,
   designationRequested,
   designationResolved,
   transferOutcome,
@@ -24,6 +26,7 @@ import { BankStatusService } from './banks/bank-status';
 import { SagaEngine } from './engine/saga-engine';
 import { DayCloseService } from './day/day-close.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
+import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
 import { DesignationSaga } from './designation/designation.saga';
 import { TimerPoller } from './engine/timer-poller';
 import { sagaRetention } from './saga-retention';
@@ -35,7 +38,7 @@ void runDatabaseService({
   name: 'saga',
   ...SAGA_SCHEMA,
   defaultPort: 7103,
-  produces: [transferOutcome, designationResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
+  produces: [transferOutcome, designationResolved, custodyFunctionResolved, bankDayChanged, businessDateSwitched, brokerFilesRequested, summaryChecked, bankFileStepRequested],
   // Each bank's calls go to its own topic, which only that bank's adapter reads.
   producesPerBank: (bankCode) => [bankCallRequestedFor(bankCode)],
   module: (ctx) => SagaModule.register(ctx),
@@ -43,11 +46,13 @@ void runDatabaseService({
     const engine = app.get(SagaEngine);
     const transfers = app.get(TransferSaga);
     const designations = app.get(DesignationSaga);
+    const custodyFunctions = app.get(CustodyFunctionStarter);
     const banks = app.get(BankStatusService);
     const dayClose = app.get(DayCloseService);
     return [
       on(transferRequested, (event, manager) => transfers.start(manager, event.payload)),
       on(designationRequested, (event, manager) => designations.start(manager, event.payload)),
+      on(custodyFunctionRequested, (event, manager) => custodyFunctions.start(manager, event.payload)),
       on(bankCallCompleted, (event, manager) => engine.onCallCompleted(manager, event.payload)),
       on(bankStatusReported, (event, manager) => banks.record(manager, event.payload)),
       on(brokerFilesReady, (event, manager) => dayClose.onBrokerFilesReady(manager, event.payload)),

@@ -2,6 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Clock, HealthController, loggingModule, platformProviders, signingIdentity, type ServiceContext } from '@custody/service-kit';
 import { BanksController } from './banks/banks.controller';
+import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
+import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
+import { IdentityCheckSaga } from './custody-functions/identity-check.saga';
+import { StatusChangeSaga } from './custody-functions/status-change.saga';
 import { BankStatusService } from './banks/bank-status';
 import { BankDayRepository } from './day/bank-day.repository';
 import { DAY_CLOSE_SETTINGS, DayCloseSteps, type DayCloseSettings, DEFAULT_BANK_FILES_WAIT_MS } from './day/day-close-steps';
@@ -47,8 +51,12 @@ export class SagaModule {
         BankStatusService,
         TransferSaga,
         DesignationSaga,
+        BankBalanceQuerySaga,
+        IdentityCheckSaga,
+        StatusChangeSaga,
+        CustodyFunctionStarter,
         DaySaga,
-        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, DaySaga] },
+        { provide: SAGA_FLOWS, useFactory: (...flows: SagaFlow[]) => flows, inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, IdentityCheckSaga, StatusChangeSaga, DaySaga] },
         SagaEngine,
         TimerPoller,
       ],

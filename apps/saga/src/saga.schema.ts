@@ -7,10 +7,12 @@ import { SagaFiredTimersIndex1732200000054 } from './migrations/1732200000054-sa
 import { SagaDayCycle1732200000060 } from './migrations/1732200000060-saga-day-cycle';
 import { SagaDayClose1732200000062 } from './migrations/1732200000062-saga-day-close';
 import { SagaCallTimersIndex1732200000063 } from './migrations/1732200000063-saga-call-timers-index';
+import { SagaCustodyFunctions1732200000120 } from './migrations/1732200000120-saga-custody-functions';
+import { SagaIdentityAndStatusFunctions1732200000151 } from './migrations/1732200000151-saga-identity-and-status-functions';
 
 /** The saga service's own migrations (it reads and writes its tables with SQL, no entities). */
 export const SAGA_SCHEMA = {
   schema: 'saga',
   entities: [],
-  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063],
+  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063, SagaCustodyFunctions1732200000120, SagaIdentityAndStatusFunctions1732200000151],
 };

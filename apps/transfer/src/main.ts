@@ -1,9 +1,21 @@
 import 'reflect-metadata';
-import { adjustmentChanged, bankReplyReady, designationApplied, manualCaseRaised, openingBalanceGiven, primaryChangeResolved, settlementInstructionRecorded, transferRequested } from '@custody/contracts';
+import {
+  adjustmentChanged,
+  bankReplyReady,
+  custodyFunctionApplied,
+  designationApplied,
+  ledgerActivityReported,
+  manualCaseRaised,
+  openingBalanceGiven,
+  primaryChangeResolved,
+  settlementInstructionRecorded,
+  transferRequested,
+} from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
 import { TRANSFER_SCHEMA } from './transfer.schema';
 import { AdjustmentService } from './adjustments/adjustment.service';
 import { BankDayProjection } from './day/bank-day.projection';
+import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
@@ -16,7 +28,18 @@ void runDatabaseService({
   name: 'transfer',
   ...TRANSFER_SCHEMA,
   defaultPort: 7102,
-  produces: [transferRequested, bankReplyReady, designationApplied, openingBalanceGiven, settlementInstructionRecorded, adjustmentChanged, manualCaseRaised, primaryChangeResolved],
+  produces: [
+    transferRequested,
+    bankReplyReady,
+    designationApplied,
+    openingBalanceGiven,
+    custodyFunctionApplied,
+    settlementInstructionRecorded,
+    adjustmentChanged,
+    manualCaseRaised,
+    primaryChangeResolved,
+    ledgerActivityReported,
+  ],
   module: (ctx) => TransferModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications)],
   subscriptions: (app) =>
@@ -27,5 +50,6 @@ void runDatabaseService({
       bankDays: app.get(BankDayProjection),
       adjustments: app.get(AdjustmentService),
       primaryChanges: app.get(PrimaryChangeService),
+      dormancy: app.get(LedgerDormancyService),
     }),
 });

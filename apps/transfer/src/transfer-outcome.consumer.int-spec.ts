@@ -80,7 +80,7 @@ describe('transfer service consumer: an outcome that can never be applied (real 
 
     // The transfer service's consumer as runDatabaseService wires it, in a namespace of its own on the shared broker.
     const namespace = new TopicNamespace(uniqueGroupId('transfer-outcome'));
-    const subscriptions = transferSubscriptions({ projection: testbed.projection, transfers: testbed.transfers, inbound: testbed.inbound, bankDays: testbed.bankDays, adjustments: testbed.adjustments, primaryChanges: testbed.primaryChanges });
+    const subscriptions = transferSubscriptions({ projection: testbed.projection, transfers: testbed.transfers, inbound: testbed.inbound, bankDays: testbed.bankDays, adjustments: testbed.adjustments, primaryChanges: testbed.primaryChanges, dormancy: testbed.dormancy });
     await ensureTopics(kafka, [...subscriptions.map((s) => namespace.name(s.topic.name)), namespace.deadLetterTopic], { partitions: 1 });
     const deadLetters = await TopicRecorder.start(kafka, [namespace.deadLetterTopic]);
     stoppables.push(deadLetters);

@@ -20,6 +20,8 @@ import { AdjustmentService } from './adjustments/adjustment.service';
 import { AdjustmentsController } from './adjustments/adjustments.controller';
 import { ManualCases } from './cases/manual-cases';
 import { BankDayProjection } from './day/bank-day.projection';
+import { LedgerActivityRepository } from './dormancy/ledger-activity.repository';
+import { LedgerDormancyService } from './dormancy/ledger-dormancy.service';
 import { DayFilesController } from './day-files/day-files.controller';
 import { DayFilesRepository } from './day-files/day-files.repository';
 import { DayFilesService } from './day-files/day-files.service';
@@ -55,7 +57,8 @@ export class TransferModule {
         BankDayProjection,
         LedgerRepository, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, CustodyProjection, BankOpeningRepository, PrimaryChangeService,
         StatementRepository, StatementService,
-        ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService],
+        ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
+        LedgerActivityRepository, LedgerDormancyService],
     };
   }
 }

@@ -12,6 +12,7 @@ import { TransferDayClose1732200000080 } from './migrations/1732200000080-transf
 import { TransferDayFileIndexes1732200000081 } from './migrations/1732200000081-transfer-day-file-indexes';
 import { TransferActiveTradingHolds1732200000090 } from './migrations/1732200000090-transfer-active-trading-holds';
 import { TransferLedgerAccountStatus1732200000105 } from './migrations/1732200000105-transfer-ledger-account-status';
+import { TransferLedgerDormant1732200000125 } from './migrations/1732200000125-transfer-ledger-dormant';
 import { TransferBankOpenings1732200000131 } from './migrations/1732200000131-transfer-bank-openings';
 import { Transfer } from './transfers/transfer.entity';
 
@@ -19,5 +20,5 @@ import { Transfer } from './transfers/transfer.entity';
 export const TRANSFER_SCHEMA = {
   schema: 'transfer',
   entities: [LedgerAccount, Hold, Transfer],
-  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070, TransferDayClose1732200000080, TransferDayFileIndexes1732200000081, TransferActiveTradingHolds1732200000090, TransferLedgerAccountStatus1732200000105, TransferBankOpenings1732200000131],
+  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070, TransferDayClose1732200000080, TransferDayFileIndexes1732200000081, TransferActiveTradingHolds1732200000090, TransferLedgerAccountStatus1732200000105, TransferLedgerDormant1732200000125, TransferBankOpenings1732200000131],
 };

@@ -55,6 +55,7 @@ export const ACCOUNT_TYPE = { BANK_SETTLEMENT: '1', BANK_CUSTODY: '2', FUND_ACCO
 /** §7.12 AccountStatus: 0 normal (default), 1 frozen, 2 reported lost. */
 export const ACCOUNT_STATUSES = ['0', '1', '2'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+export const ACCOUNT_STATUS = { NORMAL: '0', FROZEN: '1', LOST: '2' } as const satisfies Record<string, AccountStatus>;
 
 /** §7.14 CashExCode: 1 remittance (汇), 2 cash (钞). */
 export const CASH_EX_CODES = ['1', '2'] as const;

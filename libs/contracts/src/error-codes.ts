@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   RELATIONSHIP_NOT_ACTIVE: 422,
   /** bank-protocol.md §4.1 "11011": the relationship is frozen or reported lost; no transfer until it is normal again. */
   RELATIONSHIP_FROZEN: 422,
+  /** bank-protocol.md §4.1 "11011": the status asked for is the one the relationship has; nothing was sent. */
+  ACCOUNT_STATUS_UNCHANGED: 409,
+  /** api.md: a function that changes the relationship is still awaiting the bank; nothing was sent. */
+  RELATIONSHIP_CHANGING: 409,
   RELATIONSHIP_EXISTS: 409,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
@@ -60,6 +64,15 @@ export const ERROR_CODES = {
   NOT_REJECTABLE: 409,
   /** The adjustment is APPLIED or REJECTED already: nothing more can be decided on it. */
   ADJUSTMENT_DECIDED: 409,
+  /**
+   * F-12.1 / F-12.2.2: the customer's identity is incomplete or ill-formed (name, ID type or number; the clean-up
+   * report lists why), so a batch conversion does not send it to a bank.
+   */
+  IDENTITY_INCOMPLETE: 422,
+  /** An upload whose `Content-Type` is none of the formats the endpoint reads. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An upload larger than the endpoint takes; nothing was read into the books. */
+  PAYLOAD_TOO_LARGE: 413,
   /** Internal: the owner's books of a bank's day do not match the saga's snapshot yet (outcomes still in flight); ask again. */
   SNAPSHOT_NOT_SETTLED: 409,
   INTERNAL: 500,

@@ -6,3 +6,5 @@ export * from './fund-password-verification';
 export * from './fund-password-check';
 export * from './day-close-topics';
 export * from './bank-day';
+export * from './custody-function-topics';
+export * from './conversion-topics';

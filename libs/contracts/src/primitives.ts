@@ -57,6 +57,14 @@ export const FUND_ACCOUNT_NO_PATTERN = /^[0-9]{1,14}$/;
 export const returnCodeSchema = z.string().regex(/^\d{4}$/);
 
 /**
+ * A relationship's account status (bank-protocol.md §4.1 "11011", JR/T 0046 §7.12: 0 normal, 1 frozen, 2 lost). Here
+ * rather than beside the 11011 topics: the bank-started and the broker-started status changes both carry it, in two
+ * modules that import each other's schemas otherwise.
+ */
+export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
+export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
+
+/**
  * A secret (bank or fund password, ID number) sealed by the hub's transport key so that it can cross
  * Kafka without ever being readable there; only the process that builds or checks a PIN block opens it.
  */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTopic, type TopicDef } from './envelope';
+import { bankBalancesSchema } from './custody-function-topics';
 import { transferSummarySchema } from './day-close-topics';
 import {
   money,
@@ -7,6 +8,7 @@ import {
   bankCodeSchema,
   businessDateSchema,
   currencySchema,
+  relationshipAccountStatusSchema,
   returnCodeSchema,
   sealedSecretSchema,
   serialNoSchema,
@@ -192,8 +194,10 @@ export const transferOutcome = defineTopic(
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
  * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003, 11008 (the fund ledger balance) and 11010
- * (another currency on a relationship), which only a bank starts, and 11011 (account status change), so far only as
- * the bank starts it. `DESIGNATE` is 11001 whoever starts it: a call the saga makes, or a request the bank makes.
+ * (another currency on a relationship), which only a bank starts, 11011 (account status change), which either side
+ * starts, 11006 (bank account change) and 11005 (customer data change), so far only as the bank starts them, 11009
+ * (the bank settlement account's balance), which only the broker starts, and 11007 (identity check), which either
+ * side starts. `DESIGNATE` is 11001 whoever starts it: a call the saga makes, or a request the bank makes.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -203,12 +207,16 @@ export const bankFunctionSchema = z.enum([
   'PRE_DESIGNATE',
   'CONFIRM_DESIGNATION',
   'CHANGE_ACCOUNT_STATUS',
+  'CHANGE_BANK_ACCOUNT',
+  'CHANGE_CUSTOMER',
   'BANK_TO_SECURITIES',
   'SECURITIES_TO_BANK',
   'REVERSE_BANK_TO_SECURITIES',
   'REVERSE_SECURITIES_TO_BANK',
   'QUERY_RESULT',
   'QUERY_FUND_BALANCE',
+  'QUERY_BANK_BALANCE',
+  'CHECK_IDENTITY',
   'REGISTER_CURRENCY',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
@@ -244,6 +252,8 @@ export const bankCallRequestedSchema = z.object({
     .object({ name: z.string(), type: z.enum(['INDIVIDUAL', 'INSTITUTION']), idType: z.string(), idNumber: sealedSecretSchema })
     .optional(),
   openingBalance: money.optional(),
+  /** CHANGE_ACCOUNT_STATUS (11011 S): the new status, sent in `ScAcct/Status` (profile §4.1). */
+  accountStatus: relationshipAccountStatusSchema.optional(),
   /** SUMMARY_CHECK (13010): the broker's figures of D (`TrfSumStamt`). */
   summary: transferSummarySchema.optional(),
 });
@@ -310,6 +320,8 @@ export const bankCallCompleted = defineTopic(
     custodyAccountNo: z.string().optional(),
     /** For QUERY_RESULT: `OrgRst`, the queried original's result code. */
     originalReturnCode: returnCodeSchema.optional(),
+    /** For QUERY_BANK_BALANCE replied 0000 with both: `BkBal` of type 0 (balance) and 1 (available). */
+    bankBalances: bankBalancesSchema.optional(),
     /** For SUMMARY_CHECK replied 0000: `TrfSumCnfm`'s `ChkRst` and `BkEntry` (the bank's figures). */
     summaryCheck: z.object({ checkReturnCode: returnCodeSchema, bank: transferSummarySchema.optional() }).optional(),
     reason: z.string().optional(),
@@ -408,9 +420,8 @@ export const bankRequestReceived = defineTopic(
   }),
 );
 
-/** A relationship's account status (bank-protocol.md §4.1 "11011", JR/T 0046 §7.12: 0 normal, 1 frozen, 2 lost). */
-export const relationshipAccountStatusSchema = z.enum(['NORMAL', 'FROZEN', 'LOST']);
-export type RelationshipAccountStatus = z.infer<typeof relationshipAccountStatusSchema>;
+/** A customer as the bank identified them (`Cust`): the ID number sealed by the adapter, like the ones account sends out. */
+const identitySchema = z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema });
 
 const accountRequestFields = {
   inboundId: z.string().uuid(),
@@ -423,9 +434,6 @@ const accountRequestFields = {
   bankAccountNo: z.string().optional(),
 };
 
-/** The customer the bank identified at its counter (Acmt.001.01 `Cust`), the ID number sealed by the adapter like the ones account sends out. */
-const identifiedCustomerSchema = z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema });
-
 /**
  * An account function the bank started, for its owner, the account service; answered through `bank.reply-ready`
  * like `bank.request-received`, which the transfer service reads and this never reaches. Fields as the bank sent
@@ -434,22 +442,47 @@ const identifiedCustomerSchema = z.object({ name: z.string(), idType: z.string()
  * - F-3.3 B (11001): the customer the bank identified and the adapter's verification of the fund password the
  *   customer typed (`ScAcct/Pwd` Type 1, profile §4.1), as on a 12002 B;
  * - 11010 B (another currency on a relationship): the customer the bank identified, no password;
- * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account.
+ * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account;
+ * - F-3.4 B (11006): the old bank account in `bankAccountNo`, the new one (`NewBkAcct`) and, when the bank named
+ *   them (`Cust`), the customer it identified, the ID number sealed;
+ * - F-3.5 B (11005): the customer's new data (`Cust`: the full name and ID document, the contact data where the
+ *   bank sent it), the ID number sealed, for every currency of the fund account.
+ * - F-3.11 B (11007): the identity the bank read off the customer's document, ID number sealed as for 11003, and the
+ *   adapter's verdict on the fund password (`Pwd` Type 0) when the customer typed one (absent when none was sent).
  */
 export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
   1,
   z.discriminatedUnion('function', [
-    z.object({ ...accountRequestFields, function: z.literal('CONFIRM_DESIGNATION'), currency: z.string(), customer: identifiedCustomerSchema }),
+    z.object({ ...accountRequestFields, function: z.literal('CONFIRM_DESIGNATION'), currency: z.string(), customer: identitySchema }),
     z.object({
       ...accountRequestFields,
       function: z.literal('DESIGNATE'),
       currency: z.string(),
-      customer: identifiedCustomerSchema,
+      customer: identitySchema,
       fundPassword: fundPasswordCheckSchema.optional(),
     }),
-    z.object({ ...accountRequestFields, function: z.literal('REGISTER_CURRENCY'), currency: z.string(), customer: identifiedCustomerSchema }),
+    z.object({ ...accountRequestFields, function: z.literal('REGISTER_CURRENCY'), currency: z.string(), customer: identitySchema }),
     z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_BANK_ACCOUNT'),
+      currency: z.string(),
+      newBankAccountNo: z.string().optional(),
+      customer: identitySchema.optional(),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHANGE_CUSTOMER'),
+      customer: identitySchema.extend({ phone: z.string().optional(), address: z.string().optional(), email: z.string().optional() }),
+    }),
+    z.object({
+      ...accountRequestFields,
+      function: z.literal('CHECK_IDENTITY'),
+      currency: z.string(),
+      customer: identitySchema,
+      fundPassword: fundPasswordCheckSchema.optional(),
+    }),
   ]),
 );
 
@@ -530,6 +563,56 @@ export const relationshipStatusChanged = defineTopic(
     accountStatus: relationshipAccountStatusSchema,
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.4 B: account accepted the bank's change of a relationship's bank settlement account (11006, one currency) and
+ * recorded the new one. The transfer service sets it on the ledger — transfers afterwards go to the new account —
+ * and only then answers the bank (`bank.reply-ready`, 0000 to `reply`). `bankAccountNo` is the relationship's bank
+ * account as account holds it now (a repeat of an older request carries the newer account, never undoing a later
+ * change).
+ */
+export const relationshipBankAccountChanged = defineTopic(
+  'relationship.bank-account-changed',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.5: a customer's data changed (name, contact data), here by a bank's 11005 (`origin`), already applied by
+ * account. Key customer data is the same at every bank holding a relationship of the customer (domain.md §13), so
+ * the broker tells every **other** bank (`banksToTell`: each bank with the fund account of the customer it holds;
+ * empty when there is none) with its own 11005 S. The new data in full, as an 11005 carries it (profile §4.1: `Name`,
+ * `CertType`, `CertId`, and the contact data the customer has), the ID number sealed. Keyed by customer number, so one
+ * customer's changes are read in the order they were made.
+ */
+export const customerDataChanged = defineTopic(
+  'customer.data-changed',
+  1,
+  z.object({
+    changeId: z.string().uuid(),
+    customerNo: z.string().min(1),
+    customer: z.object({
+      name: z.string().min(1),
+      type: z.enum(['INDIVIDUAL', 'INSTITUTION']),
+      idType: z.string().min(1),
+      idNumber: sealedSecretSchema,
+      phone: z.string().optional(),
+      address: z.string().optional(),
+      email: z.string().optional(),
+    }),
+    /** The bank whose 11005 (its serial) made the change: it has the data already. */
+    origin: z.object({ bankCode: bankCodeSchema, serialNo: serialNoSchema }),
+    banksToTell: z.array(z.object({ bankCode: bankCodeSchema, fundAccountNo: z.string().min(1) })),
   }),
 );
 

@@ -55,7 +55,7 @@ async function freshTopic(base: string): Promise<ReturnType<typeof creditTopicNa
   return topic;
 }
 
-async function startRelay(options: { producer?: RelayProducer; pollIntervalMs?: number } = {}): Promise<OutboxRelay> {
+async function startRelay(options: { producer?: RelayProducer; pollIntervalMs?: number; lingerMs?: number } = {}): Promise<OutboxRelay> {
   const relay = new OutboxRelay({ dataSource: db.dataSource, kafka, logger: quietLogger, pollIntervalMs: 200, ...options });
   await relay.start();
   stoppables.push(relay);
@@ -283,6 +283,37 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     // Leave no row behind for the next test's relays.
     await startRelay();
     await waitFor(async () => (await unpublishedCount()) === 0, { description: 'the row to be published' });
+  });
+
+  it('issue 9: while commits keep coming, a running relay keeps the relay lock between them, and lets go lingerMs after the last', async () => {
+    const topic = await freshTopic('linger');
+    const recorder = await record(topic.name);
+    await startRelay({ pollIntervalMs: 30_000, lingerMs: 400 });
+    const observer = new Client({ connectionString: databaseUrlOf(db.dataSource) });
+    await observer.connect();
+    stoppables.push({ stop: () => observer.end() });
+    // The relay's session holds the schema's advisory lock (the relay's own connection, named after the schema).
+    const lockHeld = async () =>
+      (
+        await observer.query<{ held: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                           WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = $1) AS held`,
+          [`${db.schema}-outbox-relay`],
+        )
+      ).rows[0].held;
+
+    const samples: boolean[] = [];
+    for (let i = 1; i <= 6; i += 1) {
+      await db.dataSource.transaction((manager) => outbox.add(manager, topic, credit(`steady-${i}`), { key: '880001' }));
+      await recorder.waitForCount(i);
+      // Between commits 100 ms apart a relay without the linger has long let go (a pass takes a few ms).
+      for (let sample = 0; sample < 4; sample += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        samples.push(await lockHeld());
+      }
+    }
+    expect(samples.filter((held) => !held)).toEqual([]);
+    await waitFor(async () => !(await lockHeld()), { description: 'the lock let go once no commit came for lingerMs', timeoutMs: 5_000 });
   });
 
   it('a relay woken while another holds the lock tries again within tens of ms, not at its next poll', async () => {

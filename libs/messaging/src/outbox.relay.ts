@@ -33,6 +33,13 @@ export interface OutboxRelayOptions {
    * that woke this one), how soon to try again. Short: that commit's row must not wait a whole poll interval.
    */
   busyRetryMs?: number;
+  /**
+   * How long a running relay's pass keeps the relay lock once it has published everything, waiting for the next commit
+   * of its process before it lets go (issue 9). While commits keep coming closer than this, the pass never ends: each
+   * wake costs a read, not a lock, a read and an unlock. Another replica's rows wait at most this long (its relay is
+   * busy and tries again, or this one reads them with its next wake).
+   */
+  lingerMs?: number;
   /** A send that takes longer fails the batch; its rows stay unpublished and are sent again. */
   sendTimeoutMs?: number;
   /**
@@ -71,7 +78,8 @@ class SendTimeoutError extends Error {}
  * open while Kafka is asked: a batch is read by one statement and marked by another, each its own short
  * transaction, so a slow broker holds back neither vacuum nor a connection of the service's pool. While rows keep
  * coming the pass keeps the lock, and the statement that marks a batch reads the next: one statement a batch,
- * plus taking and letting go of the lock once per pass (issue 9).
+ * plus taking and letting go of the lock once per pass; and a running relay's pass waits `lingerMs` for the next
+ * commit before it lets go, so under steady load one pass lasts as long as the load (issue 9).
  *
  * A relay that hangs holding the lock (a paused process, a lost host) must not stop every other relay for
  * ever: while it holds the lock its session has an `idle_session_timeout` (`lockIdleTimeoutMs`), after
@@ -90,6 +98,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly busyRetryMs: number;
+  private readonly lingerMs: number;
   private readonly sendTimeoutMs: number;
   private readonly lockIdleTimeoutMs: number;
   private readonly logger: MessagingLogger;
@@ -115,6 +124,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.busyRetryMs = options.busyRetryMs ?? 25;
+    this.lingerMs = options.lingerMs ?? 50;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
     this.lockIdleTimeoutMs = options.lockIdleTimeoutMs ?? this.sendTimeoutMs * 2;
     this.logger = options.logger ?? consoleLogger;
@@ -146,16 +156,20 @@ export class OutboxRelay {
   /**
    * One pass: take the relay lock, then publish batches of up to `batchSize` unpublished rows in id order — read,
    * send, mark — for as long as rows keep coming, and let go of the lock once a read finds none. Public so that a
-   * test or an operator tool can drive the relay step by step.
+   * test or an operator tool can drive the relay step by step (such a pass does not linger).
    */
   publishPending(): Promise<RelayPassResult> {
+    return this.passInTurn(0);
+  }
+
+  private passInTurn(lingerMs: number): Promise<RelayPassResult> {
     // A relay's passes share its session, and a session may take its advisory lock twice: they must not overlap.
-    const pass = this.passes.then(() => this.pass());
+    const pass = this.passes.then(() => this.pass(lingerMs));
     this.passes = pass.catch(() => undefined);
     return pass;
   }
 
-  private async pass(): Promise<RelayPassResult> {
+  private async pass(lingerMs: number): Promise<RelayPassResult> {
     const connection = await this.connected();
     try {
       // The timeout is set only while the lock is held: an idle relay's connection may wait as long as it likes.
@@ -168,9 +182,9 @@ export class OutboxRelay {
       let rows = await this.read(connection);
       for (;;) {
         if (rows.length === 0) {
-          // A commit of this process woke the relay while it was sending: one more read, with the lock still held,
-          // sees it (the wake is taken here, so the loop makes no pass of its own for it).
-          if (!this.wakePending) break;
+          // A commit of this process woke the relay while it was sending, or does within `lingerMs`: one more read,
+          // with the lock still held, sees it (the wake is taken here, so the loop makes no pass of its own for it).
+          if (!this.wakePending && !(await this.lingerForWake(lingerMs))) break;
           this.wakePending = false;
           rows = await this.read(connection);
           continue;
@@ -258,7 +272,7 @@ export class OutboxRelay {
       const woken = this.wakePending;
       this.wakePending = false;
       try {
-        const pass = await this.publishPending();
+        const pass = await this.passInTurn(this.lingerMs);
         failures = 0;
         if (pass.busy && woken) {
           // The relay holding the lock may have read before the commit that woke this one, and will not look
@@ -283,10 +297,17 @@ export class OutboxRelay {
     this.wakeWaiter?.();
   }
 
-  private async waitForWake(): Promise<void> {
+  /** Whether a commit of this process woke the relay within `ms` (never once it is stopping). */
+  private async lingerForWake(ms: number): Promise<boolean> {
+    if (ms <= 0 || !this.running) return false;
+    await this.waitForWake(ms);
+    return this.wakePending && this.running;
+  }
+
+  private async waitForWake(timeoutMs = this.pollIntervalMs): Promise<void> {
     if (this.wakePending) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(done, timeoutMs);
       this.wakeWaiter = done;
       function done(): void {
         clearTimeout(timer);

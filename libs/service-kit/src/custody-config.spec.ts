@@ -38,7 +38,13 @@ describe('custody configuration (api.md fixed keys)', () => {
     expect(set).toMatchObject({ dif04WaitMs: 5000, holidays: ['2026-10-01'] });
   });
 
+  it('F-12.3: dormantAfterDays, a whole number of days, a year unless set', () => {
+    expect(loadCustodyConfig(configFile(`broker: { instId: "10000001", name: B }\nbanks:${bank()}`)).dormantAfterDays).toBe(365);
+    expect(loadCustodyConfig(configFile(`broker: { instId: "10000001", name: B }\ndormantAfterDays: 0\nbanks:${bank()}`)).dormantAfterDays).toBe(0);
+  });
+
   it.each([
+    ['a dormancy period that is no whole number of days', 'dormantAfterDays: 1.5', /dormantAfterDays/],
     ['a holiday that is no date', 'holidays: ["2026-02-30"]', /not a date/],
     ['a four-eyes threshold that is no amount', 'fourEyesThreshold: "50k"', /decimal amount/],
   ])('refuses %s', (_, line, message) => {

@@ -50,6 +50,11 @@ export const custodyConfigSchema = z
     dif04WaitMs: z.number().int().nonnegative().default(600_000),
     /** Weekdays that are no business days; the date switch skips them and weekends. */
     holidays: z.array(isoDate).default([]),
+    /**
+     * F-12.3: a pre-designated relationship whose fund ledger is zero and saw no activity (movement, account
+     * function) for this many days is marked DORMANT by an operator's marking (docs/design.md "Customer conversion").
+     */
+    dormantAfterDays: z.number().int().nonnegative().max(36_500).default(365),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -47,6 +47,10 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   RELATIONSHIP_NOT_ACTIVE: 'transient',
   // The bank unfreezes (11011 back to normal).
   RELATIONSHIP_FROZEN: 'transient',
+  // Thrown only at the HTTP edge (a broker-started 11011 or function still awaiting the bank); statuses change and
+  // functions settle.
+  ACCOUNT_STATUS_UNCHANGED: 'transient',
+  RELATIONSHIP_CHANGING: 'transient',
   RELATIONSHIP_EXISTS: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
@@ -63,6 +67,11 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   FUND_ACCOUNT_LIMIT_REACHED: 'transient',
   // Banks are configuration, fixed by a deploy.
   UNKNOWN_BANK: 'transient',
+  // A customer's data is corrected (PUT /v1/customers); thrown only by a batch conversion's worker, never a consumer.
+  IDENTITY_INCOMPLETE: 'transient',
+  // Thrown only at the HTTP edge of an upload.
+  UNSUPPORTED_MEDIA_TYPE: 'transient',
+  PAYLOAD_TOO_LARGE: 'transient',
   // A bank's state and answers are outside; an outcome the saga records is never a thrown refusal.
   BANK_UNAVAILABLE: 'transient',
   BANK_REJECTED: 'transient',

@@ -20,3 +20,8 @@ export interface Caller {
   subject: string;
   role: CallerRole;
 }
+
+/** The principal a caller acts as, as the records that name who acted keep it: `subject@issuer`. */
+export function principalOf(caller: Caller): string {
+  return `${caller.subject}@${caller.issuer}`;
+}

@@ -2,7 +2,7 @@ export { requireInfrastructure, InfrastructureUnavailableError, START_COMMANDS, 
 export type { InfrastructureNeeds } from './infrastructure';
 export { createTestSchema } from './test-schema';
 export type { TestSchema, TestSchemaOptions } from './test-schema';
-export { uniqueTopicName, uniqueGroupId, uniqueSchemaName, uniqueDigits, uniqueFundAccountNo, testRunId } from './unique-names';
+export { uniqueTopicName, uniqueGroupId, uniqueSchemaName, uniqueDigits, uniqueFundAccountNo, uniqueCitizenNumber, testRunId } from './unique-names';
 export { waitFor, WaitForTimeoutError } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { createTestKafka, KafkaLink, testConsumerTimings, TopicRecorder, committedOffset, assignedTopics } from './kafka.testing';

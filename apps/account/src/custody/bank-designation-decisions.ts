@@ -1,5 +1,5 @@
 import { type FundPasswordCheck, fundPasswordRefusal, type RelationshipAccountStatus } from '@custody/contracts';
-import type { Identity } from './confirmation-decisions';
+import { type Identity, identityMismatch } from './identity-rules';
 import type { RelationshipStatus } from './custody-relationship.entity';
 
 /**
@@ -91,10 +91,9 @@ export function bankDesignationVerdict(request: BankDesignationRequest, facts: B
     const wrongPassword = fundPasswordRefusal(request.fundPassword);
     if (wrongPassword) return refuse(C.WRONG_FUND_PASSWORD, wrongPassword);
   }
-  if (request.customer.name !== facts.holder.name) return refuse(C.NAME_MISMATCH, "the name is not our customer's");
-  if (request.customer.idType !== facts.holder.idType || request.customer.idNumber !== facts.holder.idNumber) {
-    return refuse(C.IDENTITY_MISMATCH, "the ID document is not our customer's");
-  }
+  const mismatch = identityMismatch(request.customer, facts.holder);
+  if (mismatch === 'NAME') return refuse(C.NAME_MISMATCH, "the name is not our customer's");
+  if (mismatch === 'ID_DOCUMENT') return refuse(C.IDENTITY_MISMATCH, "the ID document is not our customer's");
   const live = facts.relationships.find((relationship) => relationship.currency === request.currency);
   if (live && live.bankCode !== request.bankCode) return refuse(C.ALREADY_AT_OTHER_BANK, `the fund account is ${live.status} at bank ${live.bankCode} in ${request.currency}`);
   if (live?.status === 'DESIGNATED') return refuse(C.ALREADY_DESIGNATED_HERE, `the fund account is already designated at this bank in ${request.currency}`);

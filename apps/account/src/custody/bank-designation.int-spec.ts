@@ -1,7 +1,7 @@
 import { Money } from '@custody/money';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { AccountDayFileRepository } from '../day-files/account-day-file.repository';
-import { type BankDesignationFields, createCustodyTestbed, CUSTODY_TEST_BANK_ACCOUNT, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
+import { type BankDesignationFields, createCustodyTestbed, CUSTODY_TEST_BANK_ACCOUNT, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import type { BankDesignationService } from './bank-designation.service';
 
 const BANK = '1021000';
@@ -230,7 +230,7 @@ describe('11010 B: account on another currency the bank registers; a fund accoun
 
   it('F-3.3 S per currency: the broker designates the USD of a fund account only once it is opened in USD (CURRENCY_MISMATCH before, naming what it holds)', async () => {
     const { customerNo, fundAccountNo } = await testbed.fundAccount();
-    const designate = () => testbed.designations.designate({ requestId: uniqueDigits(12), fundAccountNo, currency: 'USD', bankCode: BANK, bankAccountNo: '6222000099990000', bankPassword: '135790' });
+    const designate = () => testbed.designations.designate({ requestId: uniqueDigits(12), fundAccountNo, currency: 'USD', bankCode: BANK, bankAccountNo: '6222000099990000', bankPassword: '135790' }, CUSTODY_TEST_PRINCIPAL);
     await expect(designate()).rejects.toMatchObject({ code: 'CURRENCY_MISMATCH', detail: expect.stringContaining('holds CNY') });
     await testbed.fundAccounts.open({ requestId: `usd-${fundAccountNo}`, fundAccountNo, customerNo, currency: 'USD', role: 'PRIMARY', branchId: '0001' });
     expect(await testbed.designations.find(await designate())).toMatchObject({ currency: 'USD', status: 'PENDING' });

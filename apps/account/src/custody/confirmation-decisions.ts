@@ -1,4 +1,5 @@
 import type { RelationshipStatus } from './custody-relationship.entity';
+import { type Identity, identityMismatch } from './identity-rules';
 
 /** The broker's codes for a bank's 11003 (bank-protocol.md §4.1 "Broker codes for a bank's account requests"). */
 export const CONFIRMATION_CODES = {
@@ -11,13 +12,6 @@ export const CONFIRMATION_CODES = {
   NAME_MISMATCH: '2047',
   NOT_PRE_DESIGNATED: '3003',
 } as const;
-
-/** An identity as the bank read it off the customer's document, or as we hold it; the ID number in clear, never logged. */
-export interface Identity {
-  readonly name: string;
-  readonly idType: string;
-  readonly idNumber: string;
-}
 
 export interface ConfirmationRequest {
   readonly bankCode: string;
@@ -52,9 +46,8 @@ export function confirmationVerdict(request: ConfirmationRequest, facts: Confirm
     const state = relationship ? `${relationship.status} at bank ${relationship.bankCode}` : 'without a relationship in this currency';
     return { code: CONFIRMATION_CODES.NOT_PRE_DESIGNATED, why: `the fund account is ${state}, not pre-designated at this bank` };
   }
-  if (request.customer.name !== facts.holder.name) return { code: CONFIRMATION_CODES.NAME_MISMATCH, why: "the name is not our customer's" };
-  if (request.customer.idType !== facts.holder.idType || request.customer.idNumber !== facts.holder.idNumber) {
-    return { code: CONFIRMATION_CODES.IDENTITY_MISMATCH, why: "the ID document is not our customer's" };
-  }
+  const mismatch = identityMismatch(request.customer, facts.holder);
+  if (mismatch === 'NAME') return { code: CONFIRMATION_CODES.NAME_MISMATCH, why: "the name is not our customer's" };
+  if (mismatch === 'ID_DOCUMENT') return { code: CONFIRMATION_CODES.IDENTITY_MISMATCH, why: "the ID document is not our customer's" };
   return { code: CONFIRMATION_CODES.CONFIRMED };
 }

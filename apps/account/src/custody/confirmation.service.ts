@@ -4,12 +4,11 @@ import type { z } from 'zod';
 import { type bankAccountRequestReceived, designationConfirmed } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { SecretSealer } from '@custody/service-kit';
-import { Customer } from '../customers/customer.entity';
-import { FundAccount } from '../fund-accounts/fund-account.entity';
+import { fundAccountHolder } from '../customers/fund-account-holder';
 import { BankDays } from '../day/bank-days';
 import { AccountFunctionRepository } from './account-function.repository';
 import { BankRequestAnswers } from './bank-request-answers';
-import { CONFIRMATION_CODES, type ConfirmationFacts, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
+import { CONFIRMATION_CODES, type ConfirmationRequest, confirmationVerdict } from './confirmation-decisions';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
 
 /** The idempotency scope of the bank's 11003s (per bank). */
@@ -60,7 +59,7 @@ export class ConfirmationService {
           lock: { mode: 'pessimistic_write' },
         })
       : null;
-    const verdict = confirmationVerdict(request, { holder: await this.holderOf(manager, request.fundAccountNo), relationship: relationship ?? undefined });
+    const verdict = confirmationVerdict(request, { holder: await fundAccountHolder(manager, this.sealer, request.fundAccountNo), relationship: relationship ?? undefined });
     await this.answers.settle(manager, SCOPE, message, verdict.code);
     if (verdict.code !== CONFIRMATION_CODES.CONFIRMED) {
       this.logger.warn({ ...log, returnCode: verdict.code, why: verdict.why }, 'bank confirmation of a pre-designation refused; nothing changed');
@@ -70,6 +69,8 @@ export class ConfirmationService {
     const confirmed = relationship!;
     confirmed.status = 'DESIGNATED';
     confirmed.bankAccountNo = request.bankAccountNo!;
+    // F-12.3: reactivation is a designation; the ledger wakes with `designation.confirmed`.
+    confirmed.dormantSince = null;
     await manager.save(confirmed);
     // The bank's day (or the next, after its 13011), as the bank's own CHK02/CHK03 list it.
     const businessDate = await this.days.dateOfBankFunction(manager, message.bankCode, message.businessDate);
@@ -115,13 +116,4 @@ export class ConfirmationService {
       { key: relationship.fundAccountNo },
     );
   }
-
-  private async holderOf(manager: EntityManager, fundAccountNo: string): Promise<ConfirmationFacts['holder']> {
-    if (!fundAccountNo) return undefined;
-    const account = await manager.findOneBy(FundAccount, { fundAccountNo });
-    const customer = account && (await manager.findOneBy(Customer, { customerNo: account.customerNo }));
-    if (!customer) return undefined;
-    return { name: customer.name, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) };
-  }
-
 }

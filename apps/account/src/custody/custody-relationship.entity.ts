@@ -20,7 +20,11 @@ export class CustodyRelationship {
   @Column({ type: 'text' }) status!: RelationshipStatus;
   /** 11011 (bank-protocol.md §4.1): frozen or reported lost, beside the custody state; NORMAL unless a side changed it. */
   @Column({ name: 'account_status', type: 'text', default: 'NORMAL' }) accountStatus!: RelationshipAccountStatus;
+  /** F-12.3: DORMANT since this business date (a flag beside the state, domain.md §3); null while awake. */
+  @Column({ name: 'dormant_since', type: 'date', nullable: true }) dormantSince!: string | null;
   @Column({ name: 'serial_no', type: 'text' }) serialNo!: string;
+  /** The principal who asked the broker to open it (11001 S, 11002 S); null for one the bank opened, or from before it was kept. */
+  @Column({ name: 'requested_by', type: 'text', nullable: true }) requestedBy!: string | null;
   @Column({ name: 'failure_code', type: 'text', nullable: true }) failureCode!: string | null;
   @Column({ name: 'bank_return_code', type: 'text', nullable: true }) bankReturnCode!: string | null;
   @Column({ name: 'failure_message', type: 'text', nullable: true }) failureMessage!: string | null;

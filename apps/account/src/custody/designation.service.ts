@@ -15,6 +15,7 @@ import {
   SettledNotifications,
 } from '@custody/service-kit';
 import type { z } from 'zod';
+import { identityDefects } from '../conversion/identity-completeness';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { AccountFunctionRepository } from './account-function.repository';
@@ -31,15 +32,24 @@ interface OpeningRequest {
   readonly currency: DesignateBody['currency'];
   readonly bankCode: string;
   readonly mode: DesignationMode;
+  /** The principal who asked (subject@issuer of the bearer token), for the relationship's history. */
+  readonly requestedBy: string;
   /** F-3.3 S only: the customer's bank account and its password (sealed before it leaves this service). */
   readonly bankAccount?: { readonly bankAccountNo: string; readonly bankPassword: string };
+  /** F-12.2.2: a batch conversion refuses a customer whose identity F-12.1 finds incomplete (IDENTITY_INCOMPLETE). */
+  readonly requireCompleteIdentity?: boolean;
 }
 
 /** Each function keeps its own `requestId`s: the same id on the other endpoint is another request. */
 const IDEMPOTENCY_SCOPE: Record<DesignationMode, string> = { DESIGNATE: 'designation', PRE_DESIGNATE: 'pre-designation' };
 
-/** The day files' function code of each way of opening a relationship (bank-protocol.md §4). */
-const FUNCTION_CODE = { DESIGNATED: '11001', PRE_DESIGNATED: '11002' } as const;
+/**
+ * The function (bank-protocol.md §4) that opens a relationship of ours: the relationship keeps no mode, but a
+ * designation (11001) always names the bank account and a pre-designation (11002) never does (designation.requested).
+ */
+function openingFunctionOf(relationship: CustodyRelationship): '11001' | '11002' {
+  return relationship.bankAccountNo === null ? '11002' : '11001';
+}
 
 /**
  * F-3.3 S: the broker validates, sends the bank account and opening balance to the bank (11001, through
@@ -61,24 +71,36 @@ export class DesignationService {
     private readonly relationships: CustodyRelationshipRepository,
   ) {}
 
-  /** F-3.3 S. Returns the relationship's id; its state is read (and awaited) by the caller. */
-  async designate(body: DesignateBody): Promise<string> {
+  /** F-3.3 S, asked for by `requestedBy` (a principal). Returns the relationship's id; its state is read (and awaited) by the caller. */
+  async designate(body: DesignateBody, requestedBy: string): Promise<string> {
     const { bankAccountNo, bankPassword, ...rest } = body;
-    return this.open(body, { ...rest, mode: 'DESIGNATE', bankAccount: { bankAccountNo, bankPassword } });
+    return this.open(body, { ...rest, mode: 'DESIGNATE', requestedBy, bankAccount: { bankAccountNo, bankPassword } });
   }
 
-  /** F-3.1. Returns the relationship's id; its state is read (and awaited) by the caller. */
-  async preDesignate(body: PreDesignateBody): Promise<string> {
-    return this.open(body, { ...body, mode: 'PRE_DESIGNATE' });
+  /** F-3.1, asked for by `requestedBy` (a principal). Returns the relationship's id; its state is read (and awaited) by the caller. */
+  async preDesignate(body: PreDesignateBody, requestedBy: string): Promise<string> {
+    return this.open(body, { ...body, mode: 'PRE_DESIGNATE', requestedBy });
+  }
+
+  /**
+   * F-3.1 for a batch conversion's line (F-12.2.2), in the caller's transaction, whose result is written with it; the
+   * customer's identity must be complete (F-12.1: a batch never sends an incomplete one to a bank). A replay answers
+   * the first relationship whatever the identity is now. A refusal throws after the idempotency key was claimed: the
+   * caller rolls the transaction (or its savepoint) back. `requestedBy` is who uploaded the batch.
+   */
+  async preDesignateIn(manager: EntityManager, body: PreDesignateBody, requestedBy: string): Promise<string> {
+    return this.openWith(manager, body, { ...body, mode: 'PRE_DESIGNATE', requestedBy, requireCompleteIdentity: true });
   }
 
   private async open(body: DesignateBody | PreDesignateBody, request: OpeningRequest): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
-      // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
-      // as RELATIONSHIP_EXISTS.
-      const { replayOf } = await this.idempotency.claim(manager, IDEMPOTENCY_SCOPE[request.mode], request.requestId, body);
-      return replayOf ?? this.openIn(manager, request);
-    });
+    return this.dataSource.transaction((manager) => this.openWith(manager, body, request));
+  }
+
+  private async openWith(manager: EntityManager, body: DesignateBody | PreDesignateBody, request: OpeningRequest): Promise<string> {
+    // The key first: a concurrent twin waits here and replays this relationship instead of meeting it
+    // as RELATIONSHIP_EXISTS.
+    const { replayOf } = await this.idempotency.claim(manager, IDEMPOTENCY_SCOPE[request.mode], request.requestId, body);
+    return replayOf ?? this.openIn(manager, request);
   }
 
   private async openIn(manager: EntityManager, body: OpeningRequest): Promise<string> {
@@ -95,6 +117,7 @@ export class DesignationService {
     // customer. Order fund account → customer; nothing takes them the other way round.
     const customer = await manager.findOne(Customer, { where: { customerNo: account.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new Error(`customer ${account.customerNo} of fund account ${account.fundAccountNo} vanished`);
+    if (body.requireCompleteIdentity) this.refuseIncompleteIdentity(customer);
     const live = await manager.findOneBy(CustodyRelationship, { fundAccountNo: body.fundAccountNo, currency: body.currency, status: In(ACTIVE_STATUSES) });
     if (live?.status === 'PRE_DESIGNATED') {
       // Profile §4.1: only the bank's 11003 confirms a pre-designation (the bank refuses an 11001 on it, 5201).
@@ -114,6 +137,7 @@ export class DesignationService {
       custodyAccountNo: null,
       status: 'PENDING',
       serialNo,
+      requestedBy: body.requestedBy,
       failureCode: null,
       bankReturnCode: null,
       failureMessage: null,
@@ -140,6 +164,12 @@ export class DesignationService {
     return relationshipId;
   }
 
+  private refuseIncompleteIdentity(customer: Customer): void {
+    const defects = identityDefects({ name: customer.name, type: customer.type, idType: customer.idType, idNumber: this.sealer.open({ sealed: customer.idNumberSealed }) });
+    if (defects.length === 0) return;
+    throw new DomainError('IDENTITY_INCOMPLETE', `customer ${customer.customerNo}: ${defects.map((d) => d.detail).join('; ')} (the clean-up report lists it)`);
+  }
+
   /** domain.md §13: each of a customer's fund accounts is at a different bank. */
   private async refuseSecondAccountAtBank(manager: EntityManager, account: FundAccount, bankCode: string): Promise<void> {
     const other = await this.relationships.otherFundAccountAtBank(manager, account.customerNo, bankCode, account.fundAccountNo);
@@ -150,25 +180,31 @@ export class DesignationService {
    * Applies the saga's verdict; a repeat (redelivery) finds the relationship no longer PENDING and changes nothing.
    * A designation is recorded as the day's 11001 (a pre-designation as its 11002) for the files of its business
    * date; a resolution from before it carried one (a message in flight across the upgrade) counts on the day it is
-   * applied, China time.
+   * applied, China time. A refusal is journaled too, as a failed request of whoever asked, for the fund account's
+   * history; no day file lists it.
    */
   async resolve(manager: EntityManager, resolution: Resolution): Promise<void> {
     const relationship = await manager.findOne(CustodyRelationship, { where: { id: resolution.relationshipId }, lock: { mode: 'pessimistic_write' } });
     if (!relationship || relationship.status !== 'PENDING') return;
+    const journaled = {
+      relationshipId: relationship.id,
+      bankCode: relationship.bankCode,
+      businessDate: resolution.businessDate ?? this.calendar.today(),
+      functionCode: openingFunctionOf(relationship),
+      initiator: 'S' as const,
+      requestedBy: relationship.requestedBy,
+      brokerSerialNo: relationship.serialNo,
+      bankSerialNo: resolution.bankSerialNo ?? null,
+      amount: resolution.openingBalance ?? null,
+    };
     if (resolution.status !== 'FAILED') {
       relationship.status = resolution.status;
       relationship.custodyAccountNo = resolution.custodyAccountNo ?? null;
+      await manager.save(relationship);
       await this.functions.record(manager, {
-        relationshipId: relationship.id,
-        bankCode: relationship.bankCode,
-        businessDate: resolution.businessDate ?? this.calendar.today(),
-        functionCode: FUNCTION_CODE[resolution.status],
-        initiator: 'S',
-        brokerSerialNo: relationship.serialNo,
-        bankSerialNo: resolution.bankSerialNo ?? null,
+        ...journaled,
         custodyAccountNo: relationship.custodyAccountNo,
         bankAccountNo: relationship.bankAccountNo,
-        amount: resolution.openingBalance ?? null,
         statusAfter: resolution.status,
       });
     } else {
@@ -176,8 +212,19 @@ export class DesignationService {
       relationship.failureCode = resolution.failure?.code ?? 'BANK_REJECTED';
       relationship.bankReturnCode = resolution.failure?.bankReturnCode ?? null;
       relationship.failureMessage = resolution.failure?.message ?? null;
+      await manager.save(relationship);
+      await this.functions.recordFailure(manager, {
+        ...journaled,
+        custodyAccountNo: null,
+        bankAccountNo: relationship.bankAccountNo,
+        statusAfter: null,
+        failure: {
+          code: relationship.failureCode,
+          ...(relationship.bankReturnCode ? { bankReturnCode: relationship.bankReturnCode } : {}),
+          ...(relationship.failureMessage ? { message: relationship.failureMessage } : {}),
+        },
+      });
     }
-    await manager.save(relationship);
     this.settled.announce(manager, relationship.id);
   }
 

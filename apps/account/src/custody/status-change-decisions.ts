@@ -54,3 +54,30 @@ export function statusChangeVerdict(request: StatusChangeRequest, facts: StatusC
   }
   return { code: STATUS_CHANGE_CODES.CHANGED };
 }
+
+/** What the broker's books hold when it is asked to change a fund account's status at its bank (11011 S). */
+export interface BrokerStatusChangeFacts {
+  /** The account status of each currency's DESIGNATED relationship of the fund account at its bank. */
+  readonly designated: readonly RelationshipAccountStatus[];
+  /** An 11011 S of the fund account still awaits the bank's definite answer. */
+  readonly changeInFlight: boolean;
+}
+
+export interface BrokerStatusChangeRefusal {
+  readonly code: 'RELATIONSHIP_NOT_ACTIVE' | 'RELATIONSHIP_CHANGING' | 'ACCOUNT_STATUS_UNCHANGED';
+  readonly why: string;
+}
+
+/**
+ * 11011 S: whether the broker sends an operator's status change to the bank. The rules are the bank's for ours
+ * (statusChangeVerdict), checked before anything is sent so the operator gets our precise code instead of the bank's
+ * 5003/5004/5005: a status belongs to a live (designated) relationship, and a status every currency has already is
+ * not sent. One change at a time: while one awaits the bank, the next could only be judged against a status that is
+ * about to change.
+ */
+export function brokerStatusChangeRefusal(accountStatus: RelationshipAccountStatus, facts: BrokerStatusChangeFacts): BrokerStatusChangeRefusal | undefined {
+  if (facts.designated.length === 0) return { code: 'RELATIONSHIP_NOT_ACTIVE', why: 'the fund account has no designated relationship whose status could change' };
+  if (facts.changeInFlight) return { code: 'RELATIONSHIP_CHANGING', why: 'a status change of the fund account still awaits the bank' };
+  if (facts.designated.every((status) => status === accountStatus)) return { code: 'ACCOUNT_STATUS_UNCHANGED', why: `the relationship is ${accountStatus} already` };
+  return undefined;
+}

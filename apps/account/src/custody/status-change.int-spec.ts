@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import type { ConfirmationService } from './confirmation.service';
@@ -35,21 +34,7 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     return { fundAccountNo, relationshipId };
   }
 
-  /** The bank's 11011 as the adapter forwards it: a fresh inbound id each time. */
-  function request(fundAccountNo: string, serialNo: string, accountStatus: 'NORMAL' | 'FROZEN' | 'LOST') {
-    return {
-      inboundId: randomUUID(),
-      bankCode: BANK,
-      route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: BANK } },
-      function: 'CHANGE_ACCOUNT_STATUS' as const,
-      serialNo,
-      businessDate: '2026-11-24',
-      receivedAt: new Date().toISOString(),
-      fundAccountNo,
-      bankAccountNo: '6222000033334444',
-      accountStatus,
-    };
-  }
+  const request = (fundAccountNo: string, serialNo: string, accountStatus: 'NORMAL' | 'FROZEN' | 'LOST') => testbed.statusChange(BANK, fundAccountNo, serialNo, accountStatus);
 
   const handle = (message: ReturnType<typeof request>) => db.dataSource.transaction((m) => statusChanges.handle(m, message));
   const accountStatusOf = async (relationshipId: string) =>

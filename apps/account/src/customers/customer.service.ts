@@ -58,9 +58,10 @@ export class CustomerService {
   /**
    * The transfer service keeps the name per fund account for its day files: one event per account, keyed like the
    * account's `fund-account.opened`. Under the customer's row lock, which opening a fund account takes too, so an
-   * account opened meanwhile either carries the new name or has its opening published before this.
+   * account opened meanwhile either carries the new name or has its opening published before this. Also for a name a
+   * bank changed (F-3.5 B, CustomerDataChangeService).
    */
-  private async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
+  async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
     const accounts = await manager.find(FundAccount, { where: { customerNo: customer.customerNo }, order: { fundAccountNo: 'ASC' } });
     // One per number: the transfer service renames every currency's ledger of it at once.
     for (const fundAccountNo of new Set(accounts.map((account) => account.fundAccountNo))) {

@@ -21,6 +21,7 @@ import {
   TokenVerifier,
 } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
+import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { CustomersController } from './customers.controller';
 import { CustomerService } from './customer.service';
@@ -55,7 +56,7 @@ describe('fund password (real PostgreSQL, HTTP edge)', () => {
     });
     const sealer = new SecretSealer(sealingKey);
     customers = new CustomerService(db.dataSource, sealer, new Outbox('account'));
-    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
+    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
       imports: [loggingModule('account-test')],

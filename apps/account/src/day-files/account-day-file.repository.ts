@@ -58,12 +58,12 @@ export class AccountDayFileRepository {
          SELECT DISTINCT r.fund_account_no, r.currency
            FROM account.account_functions f
            JOIN account.custody_relationships r ON r.id = f.relationship_id
-          WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3))
+          WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3) AND f.outcome = 'SUCCEEDED')
        SELECT DISTINCT ON (r.fund_account_no, r.currency)
               r.fund_account_no, r.currency, f.bank_account_no, f.status_after, c.name AS customer_name, a.branch_id, f.occurred_at
          FROM touched t
          JOIN account.custody_relationships r ON r.fund_account_no = t.fund_account_no AND r.currency = t.currency AND r.bank_code = $1
-         JOIN account.account_functions f ON f.relationship_id = r.id AND f.business_date <= $2
+         JOIN account.account_functions f ON f.relationship_id = r.id AND f.business_date <= $2 AND f.outcome = 'SUCCEEDED'
          JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
         ORDER BY r.fund_account_no, r.currency, f.business_date DESC, f.seq DESC`,
@@ -82,7 +82,7 @@ export class AccountDayFileRepository {
     }
   }
 
-  /** CHK03: every function of `CHK03_FUNCTIONS` that succeeded at the bank on D, in the order they took effect. */
+  /** CHK03: every function of `CHK03_FUNCTIONS` that succeeded at the bank on D, in the order they took effect (a failed request is not listed). */
   async *chk03Rows(bankCode: string, businessDate: string): AsyncGenerator<Chk03Row & { idNumberSealed: string }> {
     const rows = await this.snapshotRows<Chk03Db>(
       `SELECT f.function_code, f.initiator, f.broker_serial_no, f.bank_serial_no, f.custody_account_no, f.bank_account_no,
@@ -92,7 +92,7 @@ export class AccountDayFileRepository {
          JOIN account.custody_relationships r ON r.id = f.relationship_id
          JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
-        WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3)
+        WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3) AND f.outcome = 'SUCCEEDED'
         ORDER BY f.seq`,
       [bankCode, businessDate, CHK03_FUNCTIONS],
     );

@@ -65,7 +65,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const idempotency = new IdempotencyStore('account', sealingKey);
     const outbox = new Outbox('account');
     customers = new CustomerService(db.dataSource, sealer, outbox);
-    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox);
+    fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
     designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions, new CustodyRelationshipRepository());
 
     @Module({
@@ -111,7 +111,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0042' });
     const bankAccountNo = `6222${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
-    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: '123456' }, 'u-trading@test-users');
     const { serialNo: brokerSerialNo } = await designations.find(relationshipId);
     const bankSerialNo = `B${randomUUID().replace(/\D/g, '').slice(0, 12)}`;
     const custodyAccountNo = `K${randomUUID().replace(/\D/g, '').slice(0, 10)}`;
@@ -200,16 +200,18 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     expect(await records('CHK03', BANK_A, '2026-11-20')).toEqual([]);
   });
 
-  it('bank-protocol.md §5: a refused designation is no account function of the day and is not listed', async () => {
+  it('bank-protocol.md §5: a refused designation is journaled as a failed request but is no account function of the day: neither CHK02 nor CHK03 lists it', async () => {
     const date = '2026-11-24';
     const customerNo = `C${randomUUID().slice(0, 8)}`;
     await customers.put(customerNo, { name: '王五', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003075678' });
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', bankPassword: '123456' }, 'u-trading@test-users');
     await db.dataSource.transaction((m) =>
       designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000099990000', status: 'FAILED', businessDate: date, failure: { code: 'BANK_REJECTED', bankReturnCode: '1001', message: '银行密码错' } }),
     );
+    expect((await fundAccounts.get(fundAccountNo)).failedRequests).toEqual([expect.objectContaining({ function: '11001', businessDate: date, failure: expect.objectContaining({ bankReturnCode: '1001' }) })]);
+    expect(await records('CHK02', BANK_A, date)).toEqual([]);
     expect(await records('CHK03', BANK_A, date)).toEqual([]);
   });
 
@@ -220,7 +222,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     // The cancellation (11004) as its flow will record it: the function of the later day and the relationship's state.
     await db.dataSource.transaction(async (m) => {
       await functions.record(m, {
-        relationshipId: d.relationshipId, bankCode: BANK_A, businessDate: later, functionCode: '11004', initiator: 'S', brokerSerialNo: `S${Date.now()}`,
+        relationshipId: d.relationshipId, bankCode: BANK_A, businessDate: later, functionCode: '11004', initiator: 'S', requestedBy: 'u-trading@test-users', brokerSerialNo: `S${Date.now()}`,
         bankSerialNo: null, custodyAccountNo: d.custodyAccountNo, bankAccountNo: d.bankAccountNo, amount: Money.parse('0.00', 'signed'), statusAfter: 'CANCELLED',
       });
       await m.query(`UPDATE account.custody_relationships SET status = 'CANCELLED' WHERE id = $1`, [d.relationshipId]);
@@ -235,7 +237,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     await customers.put(customerNo, { name: '孙七', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199003070001' });
     const fundAccountNo = uniqueFundAccountNo();
     await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' });
-    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', bankPassword: '123456' });
+    const relationshipId = await designations.designate({ requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode: BANK_A, bankAccountNo: '6222000055550000', bankPassword: '123456' }, 'u-trading@test-users');
 
     const waiting = await get('CHK02', BANK_A, D);
     expect(waiting.status).toBe(409);

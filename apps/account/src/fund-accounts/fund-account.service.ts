@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { fundAccountOpened } from '@custody/contracts';
+import { fundAccountOpened, type RelationshipAccountStatus } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore, isUniqueViolation } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
+import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { ACTIVE_STATUSES, CustodyRelationship } from '../custody/custody-relationship.entity';
+import { type FailedRequest, fundAccountJournal, type HistoryEntry } from '../custody/relationship-history';
 import { FundAccount } from './fund-account.entity';
 import { PrimaryChange } from './primary-change.entity';
 import type { OpenFundAccountBody } from './fund-account.dto';
@@ -19,8 +21,13 @@ export interface FundAccountView {
   currencies: string[];
   role: string;
   branchId: string;
-  relationships: Array<{ fundAccountNo: string; currency: string; bankCode: string; bankAccountNo?: string; custodyAccountNo?: string; status: string }>;
+  /** Each with its account status (11011) and its history: the account functions that changed it, oldest first. */
+  relationships: Array<RelationshipView & { accountStatus: RelationshipAccountStatus; history: readonly HistoryEntry[] }>;
+  /** The broker's requests the bank refused or never received (they changed nothing), oldest first. */
+  failedRequests: readonly FailedRequest[];
 }
+
+export type RelationshipView = ReturnType<typeof relationshipView>;
 
 @Injectable()
 export class FundAccountService {
@@ -28,6 +35,7 @@ export class FundAccountService {
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
     private readonly outbox: Outbox,
+    private readonly functions: AccountFunctionRepository,
   ) {}
 
   async open(body: OpenFundAccountBody): Promise<FundAccountView> {
@@ -75,22 +83,27 @@ export class FundAccountService {
   }
 
   async get(fundAccountNo: string): Promise<FundAccountView> {
-    const currencies = await this.dataSource.getRepository(FundAccount).find({ where: { fundAccountNo }, order: { createdAt: 'ASC', currency: 'ASC' } });
-    const [account] = currencies;
-    if (!account) throw new DomainError('NOT_FOUND', `fund account ${fundAccountNo} does not exist`);
-    const relationships = await this.dataSource.getRepository(CustodyRelationship).find({
-      where: { fundAccountNo, status: In([...ACTIVE_STATUSES, 'CANCELLED']) },
-      order: { createdAt: 'ASC' },
+    // One snapshot: a relationship and its journal as one moment left them.
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const currencies = await manager.find(FundAccount, { where: { fundAccountNo }, order: { createdAt: 'ASC', currency: 'ASC' } });
+      const [account] = currencies;
+      if (!account) throw new DomainError('NOT_FOUND', `fund account ${fundAccountNo} does not exist`);
+      const relationships = await manager.find(CustodyRelationship, {
+        where: { fundAccountNo, status: In([...ACTIVE_STATUSES, 'CANCELLED']) },
+        order: { createdAt: 'ASC' },
+      });
+      const { histories, failedRequests } = fundAccountJournal(await this.functions.journalOf(manager, fundAccountNo));
+      return {
+        fundAccountNo: account.fundAccountNo,
+        customerNo: account.customerNo,
+        currency: account.currency,
+        currencies: currencies.map((a) => a.currency),
+        role: account.role,
+        branchId: account.branchId,
+        relationships: relationships.map((r) => ({ ...relationshipView(r), accountStatus: r.accountStatus, history: histories.get(r.id) ?? [] })),
+        failedRequests,
+      };
     });
-    return {
-      fundAccountNo: account.fundAccountNo,
-      customerNo: account.customerNo,
-      currency: account.currency,
-      currencies: currencies.map((a) => a.currency),
-      role: account.role,
-      branchId: account.branchId,
-      relationships: relationships.map(relationshipView),
-    };
   }
 }
 
@@ -102,5 +115,7 @@ export function relationshipView(r: CustodyRelationship) {
     bankAccountNo: r.bankAccountNo ?? undefined,
     custodyAccountNo: r.custodyAccountNo ?? undefined,
     status: r.status,
+    // F-12.3: the DORMANT flag beside the state, present only while it is set.
+    ...(r.dormantSince === null ? {} : { dormant: true, dormantSince: r.dormantSince }),
   };
 }

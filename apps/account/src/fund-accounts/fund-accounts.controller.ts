@@ -43,7 +43,14 @@ export class FundAccountsController {
   @Get(':fundAccountNo')
   @Roles('trading', 'operator', 'supervisor', 'auditor')
   @ApiOkResponse({
-    description: '`{ fundAccountNo, customerNo, currency (the first opened), currencies (every one opened), role: "PRIMARY"|"AUXILIARY", branchId, relationships }`',
+    description:
+      '`{ fundAccountNo, customerNo, currency (the first opened), currencies (every one opened), role: "PRIMARY"|"AUXILIARY", branchId, ' +
+      'relationships, failedRequests }`. Each relationship ' +
+      '`{ fundAccountNo, currency, bankCode, bankAccountNo?, custodyAccountNo?, status, accountStatus: "NORMAL"|"FROZEN"|"LOST", history }`; ' +
+      '`history` lists the account functions that changed it, oldest first: `{ at, status, accountStatus?, function, initiator: "S"|"B", serialNo ' +
+      "(the initiator's), counterpartSerialNo?, by?, businessDate }` — `by` is the principal (subject@issuer of the bearer token) who asked for " +
+      "a broker-started function, `bank:{bankCode}` for one the bank started. `failedRequests` are the broker's requests the bank refused or never " +
+      'received, which changed nothing: the same fields without the states, plus `bankCode`, `currency` and `failure: { code, bankReturnCode?, message? }`.',
   })
   @ApiNotFoundResponse({ description: 'problem+json NOT_FOUND' })
   get(@Param('fundAccountNo') fundAccountNo: string) {

@@ -7,6 +7,7 @@ import { createTestDatabase, requireInfrastructure, uniqueFundAccountNo, type Te
 import { IdempotencyStore, loggingModule, newIssuer, ROLES, SecretSealer, serviceMigrations, signToken, startHttpService, TokenVerifier } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { CustomerService } from '../customers/customer.service';
+import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { FundAccountsController } from './fund-accounts.controller';
 import { FundAccountService } from './fund-account.service';
 
@@ -29,7 +30,7 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       migrations: serviceMigrations(ACCOUNT_SCHEMA.schema, sealingKey, ACCOUNT_SCHEMA.migrations),
     });
     customers = new CustomerService(db.dataSource, new SecretSealer(sealingKey), new Outbox('account'));
-    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'));
+    fundAccounts = new FundAccountService(db.dataSource, new IdempotencyStore('account', sealingKey), new Outbox('account'), new AccountFunctionRepository());
 
     @Module({
       imports: [loggingModule('account-test')],

@@ -59,6 +59,61 @@ describe('call → protocol message (bank-protocol.md §4)', () => {
     expect(draft.body.BkAcct).toBeUndefined();
   });
 
+  it('F-3.10 S: QUERY_BANK_BALANCE is Acmt.009.01 11009 with the bank password as a PIN block of Type 0 (查询, profile §4.1) in BkAcct', () => {
+    const draft = message(call({ function: 'QUERY_BANK_BALANCE', amount: undefined, bankPassword: fakeSecrets.seal('135790') }));
+    expect(draft).toMatchObject({ name: 'Acmt.009.01', instrCd: '11009', serial: SERIAL });
+    if (draft.name !== 'Acmt.009.01') throw new Error('expected Acmt.009.01');
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(draft.body.Ccy).toBe('CNY');
+    expect(draft.body.Cust).toBeUndefined();
+    const pwd = draft.body.BkAcct?.Pwd?.[0];
+    expect(draft.body.BkAcct).toMatchObject({ Id: '6222021234567890123', Type: '1' });
+    expect(pwd).toMatchObject({ Type: '0', Enc: '02' });
+    expect(verifyPinBlock(PIN_KEY, pwd?.Pwd ?? '', '6222021234567890123', ClearPin.of('135790'))).toBe(true);
+    expect(JSON.stringify(draft)).not.toContain('135790');
+  });
+
+  it('F-3.10 S: a QUERY_BANK_BALANCE without the bank password is never sent (profile §4.1: required)', () => {
+    expect(() => prepareCall(call({ function: 'QUERY_BANK_BALANCE', amount: undefined, bankPassword: undefined }), fakeSecrets)).toThrow(CallMappingError);
+  });
+
+  it('F-3.11 S: IDENTITY_CHECK is Acmt.009.01 11007 with the unsealed customer in Cust, both accounts and no password (§5.11.4 d, e)', () => {
+    const draft = message(
+      call({
+        function: 'CHECK_IDENTITY',
+        amount: undefined,
+        customer: { name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: fakeSecrets.seal('610103198001012435') },
+      }),
+    );
+    expect(draft).toMatchObject({ name: 'Acmt.009.01', instrCd: '11007', serial: SERIAL });
+    if (draft.name !== 'Acmt.009.01') throw new Error('expected Acmt.009.01');
+    expect(draft.body.Cust).toEqual({ Name: '张三', CertType: '10', CertId: '610103198001012435', Type: 'INVE' });
+    expect(draft.body.BkAcct).toEqual({ Id: '6222021234567890123', Type: '1' });
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3' });
+    expect(draft.body.Ccy).toBe('CNY');
+  });
+
+  it('F-3.11 S: an IDENTITY_CHECK without the customer is never sent', () => {
+    expect(() => prepareCall(call({ function: 'CHECK_IDENTITY', amount: undefined, customer: undefined }), fakeSecrets)).toThrow(CallMappingError);
+  });
+
+  it.each([
+    ['FROZEN', '1'],
+    ['LOST', '2'],
+    ['NORMAL', '0'],
+  ] as const)('11011 S: CHANGE_ACCOUNT_STATUS %s is Acmt.005.01 11011 with Status %s in our own ScAcct (profile §4.1) and the linked BkAcct, no currency', (accountStatus, wire) => {
+    const draft = message(call({ function: 'CHANGE_ACCOUNT_STATUS', amount: undefined, accountStatus }));
+    expect(draft).toMatchObject({ name: 'Acmt.005.01', instrCd: '11011', serial: SERIAL });
+    if (draft.name !== 'Acmt.005.01') throw new Error('expected Acmt.005.01');
+    expect(draft.body.ScAcct).toEqual({ Id: '880001', Type: '3', Status: wire });
+    expect(draft.body.BkAcct).toEqual({ Id: '6222021234567890123', Type: '1' });
+    expect(draft.body.Cust).toBeUndefined();
+  });
+
+  it('11011 S: a CHANGE_ACCOUNT_STATUS without the status is never sent', () => {
+    expect(() => prepareCall(call({ function: 'CHANGE_ACCOUNT_STATUS', amount: undefined, accountStatus: undefined }), fakeSecrets)).toThrow(CallMappingError);
+  });
+
   it('F-4.2 S: SECURITIES_TO_BANK is Trf.001.01 12002 under the saga serial, with amount and accounts and no password when none is given', () => {
     const draft = message(call({}));
     expect(draft).toMatchObject({ name: 'Trf.001.01', instrCd: '12002', serial: SERIAL });

@@ -1,13 +1,17 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
   CERTIFICATION_TYPES,
   ClearPin,
   INSTRUCTION_CODES,
+  PASSWORD_TYPE,
   PinBlockError,
   passwordComponent,
   type Account,
+  type AccountStatus,
   type CertificationType,
   type Customer,
+  type PasswordType,
   type RequestDraft,
   type TransferSummary,
 } from '@custody/bank-protocol';
@@ -27,7 +31,7 @@ export interface SecretOpener {
  */
 export class CallMappingError extends Error {}
 
-export type CallRequestName = 'Acmt.001.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
+export type CallRequestName = 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.009.01' | 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Stmt.001.01' | 'Stmt.005.01' | 'Stmt.007.01';
 export type CallRequestDraft = RequestDraft<CallRequestName>;
 
 /**
@@ -53,6 +57,32 @@ export type PreparedCall =
       readonly fundAccountNo: string;
       readonly currency: Currency;
       readonly openingBalance: Money;
+    }
+  | {
+      /** F-3.10 (11009): the customer's bank password travels as `Type` 0 (查询) in `BkAcct` (profile §4.1). */
+      readonly kind: 'BANK_BALANCE_QUERY';
+      readonly serialNo: string;
+      readonly bankAccountNo: string;
+      readonly bankPin: ClearPin;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
+      /** F-3.11 (11007): the customer as the broker records them, for the bank to compare with the account's holder. */
+      readonly kind: 'IDENTITY_CHECK';
+      readonly serialNo: string;
+      readonly customer: Customer;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly currency: Currency;
+    }
+  | {
+      /** 11011 S: the new status (§7.12) travels in our own account's `Status`, `ScAcct` (profile §4.1). */
+      readonly kind: 'STATUS_CHANGE';
+      readonly serialNo: string;
+      readonly bankAccountNo: string;
+      readonly fundAccountNo: string;
+      readonly accountStatus: AccountStatus;
     }
   | {
       readonly kind: 'TRANSFER';
@@ -179,6 +209,15 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         currency: required(call.currency, 'currency'),
         openingBalance: amountOf(required(call.openingBalance, 'openingBalance'), 'non-negative', 'openingBalance'),
       };
+    case 'QUERY_BANK_BALANCE':
+      return {
+        kind: 'BANK_BALANCE_QUERY',
+        serialNo: call.serialNo,
+        bankAccountNo: digitsOnly(required(call.bankAccountNo, 'bankAccountNo'), 'bankAccountNo'),
+        bankPin: pinOf(secrets, required(call.bankPassword, 'bankPassword'), 'bankPassword'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
     case 'BANK_TO_SECURITIES':
     case 'SECURITIES_TO_BANK': {
       const bankAccountNo = required(call.bankAccountNo, 'bankAccountNo');
@@ -227,12 +266,31 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
     case 'QUERY_FUND_BALANCE':
       // bank-protocol.md §4: 11008 is the bank's question to us; the broker reads its own ledger.
       throw new CallMappingError('11008 (fund ledger balance query) is started only by a bank');
+    case 'CHECK_IDENTITY':
+      // No password: the customer need not be present (profile §4.1 asks one only where they are).
+      return {
+        kind: 'IDENTITY_CHECK',
+        serialNo: call.serialNo,
+        customer: customerOf(call, secrets),
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        currency: required(call.currency, 'currency'),
+      };
     case 'REGISTER_CURRENCY':
       // bank-protocol.md §4: only a bank starts 11010 (登记币种信息由银行发起, §5.3.4 b).
       throw new CallMappingError('11010 (register another currency) is started only by a bank');
     case 'CHANGE_ACCOUNT_STATUS':
-      // Only the bank-started 11011 is built so far; a call asking for ours is a fault upstream, never sent.
-      throw new CallMappingError('11011 (account status change) is not started by the broker yet');
+      return {
+        kind: 'STATUS_CHANGE',
+        serialNo: call.serialNo,
+        bankAccountNo: required(call.bankAccountNo, 'bankAccountNo'),
+        fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
+        accountStatus: ACCOUNT_STATUS[required(call.accountStatus, 'accountStatus')],
+      };
+    case 'CHANGE_BANK_ACCOUNT':
+    case 'CHANGE_CUSTOMER':
+      // Only the bank-started 11005 and 11006 are built so far; a call asking for ours is a fault upstream, never sent.
+      throw new CallMappingError(`${call.function === 'CHANGE_BANK_ACCOUNT' ? '11006 (bank account change)' : '11005 (customer data change)'} is not started by the broker yet`);
   }
 }
 
@@ -254,9 +312,9 @@ function fundAccount(fundAccountNo: string): Account {
   return { Id: fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT };
 }
 
-function bankAccount(bankAccountNo: string, pinKey: Buffer, pin: ClearPin | undefined): Account {
-  // Profile §2: password Type 1 (取款) wherever it authorises moving money or a relationship.
-  const pwd = pin === undefined ? undefined : [passwordComponent(pinKey, pin, bankAccountNo)];
+function bankAccount(bankAccountNo: string, pinKey: Buffer, pin: ClearPin | undefined, passwordType: PasswordType = PASSWORD_TYPE.WITHDRAWAL): Account {
+  // Profile §2: password Type 1 (取款) wherever it authorises moving money or a relationship; §4.1: Type 0 (查询) on a query.
+  const pwd = pin === undefined ? undefined : [passwordComponent(pinKey, pin, bankAccountNo, passwordType)];
   return { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, ...(pwd ? { Pwd: pwd } : {}) };
 }
 
@@ -292,6 +350,44 @@ export function callToMessage(prepared: PreparedCall, pinKey: Buffer, brokerInst
           Ccy: prepared.currency,
           ScBal: { Type: '0' as const, Bal: prepared.openingBalance },
           Dgst: '预指定存管',
+        },
+      };
+    case 'BANK_BALANCE_QUERY':
+      return {
+        name: 'Acmt.009.01',
+        instrCd: INSTRUCTION_CODES.QUERY_BANK_BALANCE,
+        serial: prepared.serialNo,
+        body: {
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, prepared.bankPin, PASSWORD_TYPE.QUERY),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '查询银行余额',
+        },
+      };
+    case 'IDENTITY_CHECK':
+      // §5.11.4 d, e: the customer's name, ID type and number, and both accounts.
+      return {
+        name: 'Acmt.009.01',
+        instrCd: INSTRUCTION_CODES.IDENTITY_CHECK,
+        serial: prepared.serialNo,
+        body: {
+          Cust: prepared.customer,
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: fundAccount(prepared.fundAccountNo),
+          Ccy: prepared.currency,
+          Dgst: '客户身份验证',
+        },
+      };
+    case 'STATUS_CHANGE':
+      // Acmt.005.01 names no currency: the status is the fund account's at the bank, every currency (profile §4.1).
+      return {
+        name: 'Acmt.005.01',
+        instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
+        serial: prepared.serialNo,
+        body: {
+          BkAcct: bankAccount(prepared.bankAccountNo, pinKey, undefined),
+          ScAcct: { ...fundAccount(prepared.fundAccountNo), Status: prepared.accountStatus },
+          Dgst: '修改账户状态',
         },
       };
     case 'TRANSFER':

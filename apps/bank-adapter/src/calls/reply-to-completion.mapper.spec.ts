@@ -52,6 +52,55 @@ describe('reply → completion', () => {
     expect(completion.custodyAccountNo).toBeUndefined();
   });
 
+  it('F-3.10 S: the 11009 reply gives BkBal Type 0 as the balance and Type 1 as the available balance', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'QUERY_BANK_BALANCE' },
+      {
+        name: 'Acmt.010.01',
+        body: {
+          MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.QUERY_BANK_BALANCE, base.serialNo, 'B6'),
+          Rst: { Code: '0000' },
+          BkBal: [
+            { Type: '1', Bal: Money.parse('51800.00') },
+            { Type: '0', Bal: Money.parse('52000.00') },
+          ],
+        },
+      },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', bankSerialNo: 'B6' });
+    expect(completion.bankBalances?.balance.toString()).toBe('52000.00');
+    expect(completion.bankBalances?.available.toString()).toBe('51800.00');
+  });
+
+  it('F-3.10 S: an 11009 reply lacking the available balance answers no balances (the saga does not guess one)', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'QUERY_BANK_BALANCE' },
+      {
+        name: 'Acmt.010.01',
+        body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.QUERY_BANK_BALANCE, base.serialNo, 'B7'), Rst: { Code: '0000' }, BkBal: [{ Type: '0', Bal: Money.parse('52000.00') }] },
+      },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000' });
+    expect(completion.bankBalances).toBeUndefined();
+  });
+
+  it('F-3.11 S: the 11007 reply is its code: a mismatch (5011) is REPLIED with the code, for the saga to read', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'CHECK_IDENTITY' },
+      { name: 'Acmt.010.01', body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.IDENTITY_CHECK, base.serialNo, 'B8'), Rst: { Code: '5011' } } },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '5011', bankSerialNo: 'B8' });
+    expect(completion.bankBalances).toBeUndefined();
+  });
+
+  it('11011 S: the Acmt.006.01 reply is REPLIED with its code and the bank serial', () => {
+    const completion = replyToCompletion(
+      { ...base, function: 'CHANGE_ACCOUNT_STATUS' },
+      { name: 'Acmt.006.01', body: { MsgHdr: bankReplyHeaderFor(INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, base.serialNo, 'B9'), Rst: { Code: '0000' } } },
+    );
+    expect(completion).toMatchObject({ outcome: 'REPLIED', returnCode: '0000', bankSerialNo: 'B9', function: 'CHANGE_ACCOUNT_STATUS' });
+  });
+
   it('F-4.6: the 12005 reply gives the original result (OrgRst) as originalReturnCode', () => {
     const completion = replyToCompletion(
       { ...base, function: 'QUERY_RESULT', queriedSerialNo: '20261121200000000000' },

@@ -328,6 +328,26 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
     expect(publisher.published).toHaveLength(0);
   });
 
+  it('F-3.11 B: an 11007 with a fund password has it checked once as the bank serial\'s attempt; the account service gets the verdict and the sealed ID number, never the password or the number', async () => {
+    const checker = new ControlledChecker();
+    const { bridge, publisher } = setUp({ fundPasswords: checker, sealer: { seal: (clear) => ({ sealed: `sealed(${clear.length})` }) } });
+    const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.IDENTITY_CHECK, 'B2026112100000012', new Date());
+    const pwd = [{ Type: '0' as const, Enc: '02' as const, Pwd: encryptPinBlock(PIN_KEY, ClearPin.of('135790'), '880001') }];
+    const reply = bridge.handle(
+      SESSION,
+      { seqNo: 10, dup: false, message: { name: 'Acmt.009.01', body: { MsgHdr: header, Cust: { Name: '张三', CertType: '10', CertId: '61010319800101243X' }, ScAcct: { Id: '880001', Type: '3', Pwd: pwd } } } },
+      PIN_KEY,
+    );
+    await checker.answerWith('MISMATCHED');
+    for (let i = 0; i < 20 && publisher.envelopesOf(bankAccountRequestReceived).length === 0; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const [{ payload }] = publisher.envelopesOf(bankAccountRequestReceived);
+    expect(checker.attempts).toEqual([{ attemptId: `${BANK_CODE}:B2026112100000012`, fundAccountNo: '880001' }]);
+    expect(payload).toMatchObject({ function: 'CHECK_IDENTITY', fundAccountNo: '880001', fundPassword: 'MISMATCHED', customer: { name: '张三', idNumber: { sealed: 'sealed(18)' } } });
+    expect(JSON.stringify(publisher.published)).not.toMatch(/135790|Pwd|61010319800101243X/);
+    bridge.deliver({ inboundId: payload.inboundId, bankCode: BANK_CODE, route: payload.route, function: 'CHECK_IDENTITY', returnCode: '2001', returnMessage: '资金密码校验错误' });
+    expect(await reply).toMatchObject({ name: 'Acmt.010.01', body: { Rst: { Code: '2001' }, ScAcct: { Id: '880001', Type: '3' } } });
+  });
+
   it('F-4.3 B: a 12003 is forwarded with cancelledRef and its answer becomes the Trf.004.01 echoing CnRef', async () => {
     const { bridge, publisher } = setUp();
     const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, 'B2026112100000011', new Date());

@@ -12,10 +12,10 @@ import {
   type FundPasswordCheck,
   type FundPasswordInput,
   type InboundForward,
+  isAccountServiceRequest,
   refusalReply,
   replyFor,
   requestReceivedPayload,
-  statusChangeReceivedPayload,
   SYSTEM_ERROR,
 } from './inbound-request.mapper';
 import type { ReplyRouteRegistry } from './reply-route.registry';
@@ -39,9 +39,9 @@ export interface InboundBridgeDependencies {
   readonly logger: AdapterLogger;
   /** Whether the session still holds its connection; a reply for a gone session cannot be written. */
   readonly sessionAlive: (sessionId: string) => boolean;
-  /** The account service's fund password check; without it 12002, 11008 and 11001 from the bank are not offered (2033). */
+  /** The account service's fund password check; without it 12002, 11008, 11001 and an 11007 with a password from the bank are not offered (2033). */
   readonly fundPasswords?: FundPasswordChecker;
-  /** Seals the ID number of an 11001, 11003 or 11010 for Kafka; without it those from the bank are not offered (2033). */
+  /** Seals the ID numbers of 11001, 11003, 11005, 11006, 11007 and 11010 for Kafka; without it those from the bank are not offered (2033). */
   readonly sealer?: { seal(clear: string): SealedSecret };
   readonly newId?: () => string;
   readonly clock?: () => Date;
@@ -76,7 +76,7 @@ const LOST_REMEMBERED = 1_000;
  *
  * Nothing here ever answers for the owner: without its answer the bank gets none and treats its
  * request as UNKNOWN (it then reverses, F-4.3 B). Answering with a guessed failure could contradict a
- * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008 or 11001 whose fund
+ * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008, 11001 or 11007 whose fund
  * password could not be verified (2041): that request was never forwarded, so nothing has changed.
  */
 export class InboundRequestBridge {
@@ -104,10 +104,10 @@ export class InboundRequestBridge {
     return (request, connection) => this.handle(sessionId, request, connection.workingKeys?.pinKey);
   }
 
-  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002, an 11008 or an 11001. */
+  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002, an 11008, an 11001 or an 11007. */
   handle(sessionId: string, inbound: InboundRequest, pinKey?: Buffer): Promise<ReplyDraft> {
     const header = inbound.message.body.MsgHdr;
-    const decision = classifyInbound(inbound.message, { fundPasswords: this.deps.fundPasswords !== undefined, confirmations: this.deps.sealer !== undefined });
+    const decision = classifyInbound(inbound.message, { fundPasswords: this.deps.fundPasswords !== undefined, sealing: this.deps.sealer !== undefined });
     if (decision.kind === 'refuse') {
       this.deps.logger.info(
         { sessionId, instrCd: header.InstrCd, bankSerialNo: header.Ref.Ref, returnCode: decision.returnCode, why: decision.why },
@@ -214,15 +214,13 @@ export class InboundRequestBridge {
       const { request } = pending;
       // Keyed by fund account: it is ledger (or relationship) traffic for its owner (architecture.md), ordered per account.
       const key = request.fundAccountNo || bankCode;
-      if (request.customer) {
-        const sealer = this.deps.sealer;
-        // classifyInbound offers 11001, 11003 and 11010 only with a sealer; this keeps a future path from sending an ID number in clear.
-        if (!sealer) throw new Error(`no sealer for the ID number of a bank's ${request.function}`);
-        const payload = accountRequestReceivedPayload({ ...request, customer: request.customer }, ids, (clear) => sealer.seal(clear), fundPassword);
-        await this.deps.publisher.publish(bankAccountRequestReceived, payload, { key, correlationId: pending.inboundId, businessDate });
-      } else if (request.accountStatus) {
-        const payload = statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus }, ids);
-        await this.deps.publisher.publish(bankAccountRequestReceived, payload, { key, correlationId: pending.inboundId, businessDate });
+      if (isAccountServiceRequest(request)) {
+        const seal = (clear: string): SealedSecret => {
+          // classifyInbound offers what carries an ID number only with a sealer; this keeps a future path from sending one in clear.
+          if (!this.deps.sealer) throw new Error(`no sealer for the ID number of a ${request.function}`);
+          return this.deps.sealer.seal(clear);
+        };
+        await this.deps.publisher.publish(bankAccountRequestReceived, accountRequestReceivedPayload(request, ids, seal, fundPassword), { key, correlationId: pending.inboundId, businessDate });
       } else {
         await this.deps.publisher.publish(bankRequestReceived, requestReceivedPayload(request, ids, fundPassword), { key, correlationId: pending.inboundId, businessDate });
       }
@@ -246,7 +244,7 @@ export class InboundRequestBridge {
     const checker = this.deps.fundPasswords;
     const fields = { inboundId: pending.inboundId, sessionId: pending.sessionId, bankSerialNo: request.requestRef.serialNo, fundAccountNo: request.fundAccountNo };
     try {
-      // classifyInbound offers 12002, 11008 and 11001 only with a checker; this keeps a future path from forwarding unverified.
+      // classifyInbound offers 12002, 11008, 11001 and 11007 with a password only with a checker; this keeps a future path from forwarding unverified.
       if (!checker) throw new FundPasswordServiceUnavailable('no account service configured');
       return await verifyFundPassword(input, fundPasswordAttempt(this.settings.bankCode, request.requestRef.serialNo, request.fundAccountNo), pinKey, checker);
     } catch (error) {

@@ -17,14 +17,14 @@ import {
   classifyInbound,
   type InboundDecision,
   type InboundForward,
+  isAccountServiceRequest,
   replyFor,
   requestReceivedPayload,
-  statusChangeReceivedPayload,
 } from './inbound-request.mapper';
 
 const RECEIVED_AT = new Date('2026-11-21T02:03:04.005Z');
 const IDS = { inboundId: '11111111-2222-4333-8444-555555555555', bankCode: BANK_CODE, adapterInstanceId: 'inst-1', sessionId: 's0', businessDate: '2026-11-21', receivedAt: RECEIVED_AT };
-const OFFER_ALL = { fundPasswords: true, confirmations: true };
+const OFFER_ALL = { fundPasswords: true, sealing: true };
 
 function fromBank<N extends BusinessRequestName>(name: N, instrCd: InstructionCode, body: Omit<MessageBody<N>, 'MsgHdr'>, serial = 'B2026112100000007'): ProtocolMessage<N> {
   const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, instrCd, serial, new Date());
@@ -35,6 +35,17 @@ function forwarded(decision: InboundDecision): InboundForward {
   if (decision.kind !== 'forward') throw new Error(`refused ${decision.returnCode}: ${decision.why}`);
   return decision.request;
 }
+
+/** A forward whose owner is the account service, as the bridge tells it apart. */
+function forAccount(request: InboundForward) {
+  if (!isAccountServiceRequest(request)) throw new Error(`${request.function} is not the account service's`);
+  return request;
+}
+
+/** 11011 carries no ID number: nothing to seal. */
+const NO_SEAL = (): never => {
+  throw new Error('nothing of an 11011 is sealed');
+};
 
 function answer(request: InboundForward, fields: Partial<BankReplyReady> = {}): BankReplyReady {
   return {
@@ -284,7 +295,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     it('11003 goes to the account service as CONFIRM_DESIGNATION with the accounts, currency and customer; the ID number sealed', () => {
       const request = forwarded(classifyInbound(confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' }), OFFER_ALL));
       expect(request.customer).toBeDefined();
-      const payload = accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal);
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
       expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
         inboundId: IDS.inboundId,
         bankCode: BANK_CODE,
@@ -303,13 +314,13 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it('profile §4.1: an 11003 without BkAcct or ScAcct is forwarded as sent, for the account service to answer 2044 against its serial', () => {
       const request = forwarded(classifyInbound(confirmation({ Cust: CUSTOMER }), OFFER_ALL));
-      const payload = accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal);
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
       expect(payload).toMatchObject({ fundAccountNo: '', currency: 'CNY' });
       expect(payload).not.toHaveProperty('bankAccountNo');
     });
 
     it('11003 is not offered (2033) without a sealer for its ID number', () => {
-      const decision = classifyInbound(confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT }), { ...OFFER_ALL, confirmations: false });
+      const decision = classifyInbound(confirmation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT }), { ...OFFER_ALL, sealing: false });
       expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
     });
 
@@ -343,7 +354,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     it('profile §4.1: 11001 goes to the account service as DESIGNATE with the customer (ID number sealed), the accounts and the fund password (Pwd Type 1) to verify', () => {
       const request = forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD, Ccy: 'CNY' }), OFFER_ALL));
       expect(request).toMatchObject({ function: 'DESIGNATE', fundPassword: { kind: 'BLOCK', block: PIN_BLOCK } });
-      const payload = accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal, 'MATCHED');
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal, 'MATCHED');
       expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
         inboundId: IDS.inboundId,
         bankCode: BANK_CODE,
@@ -375,13 +386,13 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     it('11001 is not offered (2033) where the fund password cannot be verified, nor without a sealer for its ID number', () => {
       const message = designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD });
       expect(classifyInbound(message, { ...OFFER_ALL, fundPasswords: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
-      expect(classifyInbound(message, { ...OFFER_ALL, confirmations: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      expect(classifyInbound(message, { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
     });
 
     it('profile §4.1: 11010 goes to the account service as REGISTER_CURRENCY with the customer and the accounts, no password', () => {
       const request = forwarded(classifyInbound(registration({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'USD' }), OFFER_ALL));
       expect(request.fundPassword).toBeUndefined();
-      const payload = bankAccountRequestReceived.schema.parse(accountRequestReceivedPayload({ ...request, customer: request.customer! }, IDS, seal));
+      const payload = bankAccountRequestReceived.schema.parse(accountRequestReceivedPayload(forAccount(request), IDS, seal));
       expect(payload).toMatchObject({ function: 'REGISTER_CURRENCY', fundAccountNo: '880001', currency: 'USD', bankAccountNo: BK_ACCT.Id, customer: { idNumber: { sealed: 'sealed(18)' } } });
       expect(payload).not.toHaveProperty('fundPassword');
     });
@@ -479,6 +490,68 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('F-3.11 B (Acmt.009.01, 11007)', () => {
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '61010319800101243X' } as const;
+    const PIN_BLOCK = '0123456789ABCDEF';
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const identityCheck = (body: Omit<MessageBody<'Acmt.009.01'>, 'MsgHdr'>) => fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, body);
+
+    it('11007 goes to the account service as CHECK_IDENTITY with the accounts, currency and customer, the ID number sealed; without a password, none is checked', () => {
+      const request = forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' }), OFFER_ALL));
+      expect(request).not.toHaveProperty('fundPassword');
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CHECK_IDENTITY',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'CNY',
+        bankAccountNo: '6222021234567890123',
+        customer: { name: '张三', idType: '10', idNumber: { sealed: 'sealed(18)' } },
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+    });
+
+    it('profile §4.1: a fund password typed at the counter (Pwd Type 0) is verified first and only its verdict travels', () => {
+      const request = forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: { ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] } }), OFFER_ALL));
+      expect(request.fundPassword).toEqual({ kind: 'BLOCK', block: PIN_BLOCK });
+      const payload = bankAccountRequestReceived.schema.parse(accountRequestReceivedPayload(forAccount(request), IDS, seal, 'MISMATCHED'));
+      expect(payload).toMatchObject({ function: 'CHECK_IDENTITY', fundPassword: 'MISMATCHED' });
+      expect(JSON.stringify(payload)).not.toContain(PIN_BLOCK);
+    });
+
+    it.each([
+      ['ScAcct (the fund account)', { Cust: CUSTOMER, BkAcct: BK_ACCT }],
+      ['Cust (the customer to check)', { BkAcct: BK_ACCT, ScAcct: SC_ACCT }],
+    ])('§5.11.4 d, e: an 11007 without %s is answered 2044 by the adapter in Acmt.010.01 and not forwarded', (_missing, body) => {
+      expect(classifyInbound(identityCheck(body), OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044', reply: { name: 'Acmt.010.01' } });
+    });
+
+    it('11007 is not offered (2033) without a sealer for its ID number, nor with a password no account service can verify', () => {
+      expect(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: SC_ACCT }), { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      const withPassword = identityCheck({ Cust: CUSTOMER, ScAcct: { ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] } });
+      expect(classifyInbound(withPassword, { ...OFFER_ALL, fundPasswords: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      expect(forwarded(classifyInbound(identityCheck({ Cust: CUSTOMER, ScAcct: SC_ACCT }), { ...OFFER_ALL, fundPasswords: false })).function).toBe('CHECK_IDENTITY');
+    });
+
+    it.each(['0000', '2047'])('the Acmt.010.01 reply to an 11007 answered %s: the code, accounts and Ccy echoed, no balance; the library writes it', (returnCode) => {
+      const message = identityCheck({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode, returnMessage: 'x' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.010.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: returnCode, Info: 'x' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
   describe('11011 B (Acmt.005.01, account status change)', () => {
     const statusChange = (body: Omit<MessageBody<'Acmt.005.01'>, 'MsgHdr'>) => fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, body);
 
@@ -488,7 +561,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       ['2', 'LOST'],
     ] as const)('profile §4.1: BkAcct/Status %s goes to the account service as CHANGE_ACCOUNT_STATUS %s, with the accounts and no currency', (status, accountStatus) => {
       const request = forwarded(classifyInbound(statusChange({ BkAcct: { ...BK_ACCT, Status: status }, ScAcct: SC_ACCT }), OFFER_ALL));
-      const payload = statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus! }, IDS);
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, NO_SEAL);
       expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
         inboundId: IDS.inboundId,
         bankCode: BANK_CODE,
@@ -505,7 +578,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it('profile §4.1: an 11011 without ScAcct is forwarded as sent, for the account service to answer 2044 against its serial', () => {
       const request = forwarded(classifyInbound(statusChange({ BkAcct: { ...BK_ACCT, Status: '1' } }), OFFER_ALL));
-      expect(statusChangeReceivedPayload({ ...request, accountStatus: request.accountStatus! }, IDS)).toMatchObject({ fundAccountNo: '', accountStatus: 'FROZEN' });
+      expect(accountRequestReceivedPayload(forAccount(request), IDS, NO_SEAL)).toMatchObject({ fundAccountNo: '', accountStatus: 'FROZEN' });
     });
 
     it('the Acmt.006.01 reply: the owner code, the owner serial, BkAcct (Type 1) and ScAcct (Type 3) echoed; the library writes it', () => {
@@ -522,12 +595,114 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     });
   });
 
+  describe('F-3.4 B (Acmt.007.01, 11006 bank account change)', () => {
+    const NEW_ACCT = { Id: '6222029876543210987', Type: '1' as const };
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '610103198001012435' } as const;
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const change = (body: Omit<MessageBody<'Acmt.007.01'>, 'MsgHdr'>) => fromBank('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, body);
+
+    it('11006 goes to the account service as CHANGE_BANK_ACCOUNT with the old account, the new one, the currency and the holder; the ID number sealed', () => {
+      const request = forwarded(classifyInbound(change({ Cust: CUSTOMER, BkAcct: BK_ACCT, NewBkAcct: NEW_ACCT, ScAcct: SC_ACCT, Ccy: 'USD' }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CHANGE_BANK_ACCOUNT',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'USD',
+        bankAccountNo: BK_ACCT.Id,
+        newBankAccountNo: NEW_ACCT.Id,
+        customer: { name: '张三', idType: '10', idNumber: { sealed: 'sealed(18)' } },
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+    });
+
+    it('profile §4.1: an 11006 without ScAcct or Cust is forwarded as sent (CNY when it names no currency), for the account service to answer 2044 against its serial', () => {
+      const request = forwarded(classifyInbound(change({ BkAcct: BK_ACCT, NewBkAcct: NEW_ACCT }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(payload).toMatchObject({ function: 'CHANGE_BANK_ACCOUNT', fundAccountNo: '', currency: 'CNY', bankAccountNo: BK_ACCT.Id, newBankAccountNo: NEW_ACCT.Id });
+      expect(payload).not.toHaveProperty('customer');
+    });
+
+    it('11006 is not offered (2033) without a sealer for its ID number', () => {
+      const decision = classifyInbound(change({ Cust: CUSTOMER, BkAcct: BK_ACCT, NewBkAcct: NEW_ACCT, ScAcct: SC_ACCT }), { ...OFFER_ALL, sealing: false });
+      expect(decision).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.008.01' } });
+    });
+
+    it('§5.10.4 e: the Acmt.008.01 reply shows the new bank account on 0000, the old one on a refusal, with ScAcct and Ccy; the library writes it', () => {
+      const message = change({ Cust: CUSTOMER, BkAcct: BK_ACCT, NewBkAcct: NEW_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const accepted = replyFor(request, answer(request), BROKER_ID);
+      expect(accepted).toEqual({
+        name: 'Acmt.008.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '0000', Info: '交易成功' }, BkAcct: { Id: NEW_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' },
+      });
+      const refused = replyFor(request, answer(request, { returnCode: '2013', returnMessage: '资金账户与银行方账户未建立对应关系' }), BROKER_ID);
+      expect(refused.body).toMatchObject({ Rst: { Code: '2013' }, BkAcct: { Id: BK_ACCT.Id } });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: accepted.name, body: { ...accepted.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
+  describe('F-3.5 B (Acmt.005.01, 11005 customer data change)', () => {
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const change = (body: Omit<MessageBody<'Acmt.005.01'>, 'MsgHdr'>) => fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, body);
+    const NEW_DATA = { Name: '张三丰', CertType: '10', CertId: '610103198001012435', Mobile: '13800138000', Addr: '北京市西城区金融大街1号', Email: 'zhang@example.com' } as const;
+
+    it('profile §4.1: 11005 goes to the account service as CHANGE_CUSTOMER with the new name, ID document and contact data (Mobile, Addr, Email); the ID number sealed, no currency', () => {
+      const request = forwarded(classifyInbound(change({ Cust: { ...NEW_DATA, Fax: '010-1234' }, BkAcct: BK_ACCT, ScAcct: SC_ACCT }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'CHANGE_CUSTOMER',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        bankAccountNo: BK_ACCT.Id,
+        customer: { name: '张三丰', idType: '10', idNumber: { sealed: 'sealed(18)' }, phone: '13800138000', address: '北京市西城区金融大街1号', email: 'zhang@example.com' },
+      });
+      expect(JSON.stringify(payload)).not.toContain(NEW_DATA.CertId);
+    });
+
+    it('profile §4.1: contact data the bank did not send is absent from the forward (kept as it is), and an 11005 without ScAcct goes on for a 2044', () => {
+      const request = forwarded(classifyInbound(change({ Cust: { Name: '张三丰', CertType: '10', CertId: '610103198001012435' } }), OFFER_ALL));
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal);
+      expect(payload).toMatchObject({ function: 'CHANGE_CUSTOMER', fundAccountNo: '' });
+      if (payload.function !== 'CHANGE_CUSTOMER') throw new Error('not an 11005');
+      expect(Object.keys(payload.customer)).toEqual(['name', 'idType', 'idNumber']);
+    });
+
+    it('11005 is not offered (2033) without a sealer for its ID number; 11011 on the same message still is', () => {
+      expect(classifyInbound(change({ Cust: NEW_DATA, ScAcct: SC_ACCT }), { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.006.01' } });
+      const statusChange = fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS, { BkAcct: { ...BK_ACCT, Status: '1' }, ScAcct: SC_ACCT });
+      expect(classifyInbound(statusChange, { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'forward' });
+    });
+
+    it('the Acmt.006.01 reply echoes BkAcct and ScAcct with the owner code and serial; the library writes it', () => {
+      const message = change({ Cust: NEW_DATA, BkAcct: BK_ACCT, ScAcct: SC_ACCT });
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '2009', returnMessage: '身份证号码不符' }), BROKER_ID);
+      expect(reply).toEqual({
+        name: 'Acmt.006.01',
+        serial: '20261121200000000321',
+        body: { Rst: { Code: '2009', Info: '身份证号码不符' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' } },
+      });
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+  });
+
   const CUST = { Name: 'A', CertType: '10', CertId: '1' } as const;
   it.each([
     ['11004 cancel', 'Acmt.004.01', fromBank('Acmt.003.01', INSTRUCTION_CODES.CANCEL_DESIGNATION, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
-    ['11005 customer data change', 'Acmt.006.01', fromBank('Acmt.005.01', INSTRUCTION_CODES.CHANGE_CUSTOMER, { Cust: CUST, ScAcct: SC_ACCT })],
-    ['11006 bank account change', 'Acmt.008.01', fromBank('Acmt.007.01', INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT, { BkAcct: BK_ACCT, NewBkAcct: { ...BK_ACCT, Id: '6222029876543210987' }, ScAcct: SC_ACCT })],
-    ['11007 identity check', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.IDENTITY_CHECK, { Cust: CUST, BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
     ['11009 bank balance query (the broker asks it, never the bank)', 'Acmt.010.01', fromBank('Acmt.009.01', INSTRUCTION_CODES.QUERY_BANK_BALANCE, { BkAcct: BK_ACCT, ScAcct: SC_ACCT })],
   ] as const)('profile §4.1: a bank-started %s is not wired: answered 2033 in %s, not forwarded', (_function, replyName, message) => {
     const decision = classifyInbound(message, OFFER_ALL);

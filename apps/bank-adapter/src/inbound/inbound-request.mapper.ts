@@ -5,6 +5,7 @@ import {
   BALANCE_TYPE,
   type AccountStatus,
   type BusinessRequestName,
+  type Customer,
   describeReturnCode,
   INSTRUCTION_CODES,
   isSuccess,
@@ -28,14 +29,16 @@ export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];
 
-export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.009.01';
+export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 'Acmt.001.01' | 'Acmt.005.01' | 'Acmt.007.01' | 'Acmt.009.01';
 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
- * (Acmt.009.01); to the account service 11001, 11003 and 11010 (Acmt.001.01, with `customer`; 11001 with the fund
- * password) and 11011 (Acmt.005.01, with `accountStatus`). The owner validates the business content; the reply
- * echoes what the bank sent.
+ * (Acmt.009.01); to the account service (`bank.account-request-received`, `ACCOUNT_SERVICE_FUNCTIONS`) 11001, 11003
+ * and 11010 (Acmt.001.01, with `customer`; 11001 with the fund password), 11011 (Acmt.005.01, with `accountStatus`),
+ * 11005 (Acmt.005.01, with `customer`), 11006 (Acmt.007.01, with `newBankAccountNo` and, when the bank sent it,
+ * `customer`) and 11007 (Acmt.009.01, with `customer` and, when typed, `fundPassword`). The owner validates the
+ * business content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -51,20 +54,44 @@ export interface InboundForward {
   readonly cancelledRef?: Reference;
   /** 12005: `QryRef`, the original whose outcome is asked. */
   readonly queriedRef?: Reference;
-  /** 12002, 11008 and 11001: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  /** 12002, 11008, 11001 and an 11007 with one: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
-  /** 11001, 11003, 11010: the customer the bank identified at its counter (`Cust`); the ID number is sealed before it leaves. */
-  readonly customer?: { readonly name: string; readonly idType: string; readonly idNumber: string };
+  /**
+   * 11001, 11003, 11005, 11006, 11007, 11010: the customer the bank identified at its counter (`Cust`; for 11005 the new
+   * data, with the contact data it sent); the ID number is sealed before it leaves.
+   */
+  readonly customer?: InboundCustomer;
   /** 11011: the new status the bank sent in `BkAcct/Status` (profile §4.1). */
   readonly accountStatus?: RelationshipAccountStatus;
+  /** 11006: `NewBkAcct`, the account the customer changes to (`bankAccountNo` is the old one). */
+  readonly newBankAccountNo?: string;
+}
+
+export interface InboundCustomer {
+  readonly name: string;
+  readonly idType: string;
+  readonly idNumber: string;
+  /** 11005 only: `Mobile`, `Addr`, `Email` where the bank sent them (profile §4.1: api.md's phone, address, email). */
+  readonly phone?: string;
+  readonly address?: string;
+  readonly email?: string;
+}
+
+/** The functions whose owner is the account service (`bank.account-request-received`); the rest go to the transfer service. */
+export const ACCOUNT_SERVICE_FUNCTIONS = ['DESIGNATE', 'CONFIRM_DESIGNATION', 'REGISTER_CURRENCY', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER', 'CHECK_IDENTITY'] as const;
+type AccountServiceFunction = (typeof ACCOUNT_SERVICE_FUNCTIONS)[number];
+
+export function isAccountServiceRequest(request: InboundForward): request is InboundForward & { readonly function: AccountServiceFunction } {
+  return (ACCOUNT_SERVICE_FUNCTIONS as readonly string[]).includes(request.function);
 }
 
 /** §7.12 AccountStatus as the services name it. */
 const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
- * The fund password of a 12002 B, an 11008 B or an 11001 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02, an
- * encrypted ISO 9564-0 block; Type 1 on 12002 and 11001, Type 0 on 11008). `block` is still encrypted; only the
+ * The fund password of a 12002 B, an 11001 B, an 11008 B or an 11007 B as the bank sent it (profile §2: `ScAcct/Pwd`,
+ * Enc 02, an encrypted ISO 9564-0 block; Type 1 on 12002 and 11001, Type 0 on 11007 and 11008). `block` is still
+ * encrypted; only the
  * verifier decrypts it.
  */
 export type FundPasswordInput =
@@ -145,11 +172,27 @@ function fundPasswordOf(account: Account, type: typeof PASSWORD_TYPE.WITHDRAWAL 
   return { kind: 'BLOCK', block: password.Pwd };
 }
 
+/**
+ * 11005's `Cust`: the full new name and ID document, and the contact data the bank sent (profile §4.1: `Mobile`,
+ * `Addr`, `Email` where changed). Other elements of `Cust` (gender, nationality, fax…) are not part of the broker's
+ * record and are not taken.
+ */
+function customerOf(cust: Customer): InboundCustomer {
+  return {
+    name: cust.Name,
+    idType: cust.CertType,
+    idNumber: cust.CertId,
+    ...(cust.Mobile ? { phone: cust.Mobile } : {}),
+    ...(cust.Addr ? { address: cust.Addr } : {}),
+    ...(cust.Email ? { email: cust.Email } : {}),
+  };
+}
+
 export interface InboundOffer {
   /** Whether 12002 B, 11008 B and 11001 B can be taken: they need the account service to verify the fund password. */
   readonly fundPasswords: boolean;
-  /** Whether 11001 B, 11003 B and 11010 B can be taken: their ID number must be sealed before it crosses Kafka. */
-  readonly confirmations: boolean;
+  /** Whether 11001, 11003, 11005, 11006, 11007 and 11010 B can be taken: the ID numbers they carry must be sealed before they cross Kafka. */
+  readonly sealing: boolean;
 }
 
 /** The openings (Acmt.001.01) a bank may start (profile §4: 11002 is the broker's), as the services name them. */
@@ -162,25 +205,32 @@ const BANK_OPENINGS: Readonly<Record<string, 'DESIGNATE' | 'CONFIRM_DESIGNATION'
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
  * 12004), the result query (12005), the designation (11001), the confirmation of a pre-designation (11003), another
- * currency on a relationship (11010), the account status change (11011) and the fund ledger balance query (11008) go
- * to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not
- * enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers them itself.
+ * currency on a relationship (11010), the account status change (11011), the customer data change (11005), the bank
+ * account change (11006), the identity check (11007) and the fund ledger balance query (11008) go to their owner;
+ * everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通, transaction not enabled) and never
+ * reaches Kafka. Messages the library could not decode never get here: it answers them itself.
  */
 export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
   const opening = message.name === 'Acmt.001.01' ? BANK_OPENINGS[header.InstrCd] : undefined;
-  if (message.name === 'Acmt.001.01' && (!opening || !offer.confirmations)) return notOffered();
+  if (message.name === 'Acmt.001.01' && (!opening || !offer.sealing)) return notOffered();
   // 11001 B carries the fund password (profile §4.1): taken only where it can be verified.
   if (opening === 'DESIGNATE' && !offer.fundPasswords) return notOffered();
-  // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
-  if (message.name === 'Acmt.009.01' && (header.InstrCd !== INSTRUCTION_CODES.QUERY_FUND_BALANCE || !offer.fundPasswords)) return notOffered();
-  // 11005 (customer data change) shares Acmt.005.01 and is not built yet.
-  if (message.name === 'Acmt.005.01' && header.InstrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return notOffered();
+  // 11007, 11008 and 11009 share Acmt.009.01: 11008 is offered where the fund password can be verified, 11007 where
+  // the ID number can be sealed; 11009 is the broker's question to the bank.
+  if (message.name === 'Acmt.009.01') {
+    const offered = header.InstrCd === INSTRUCTION_CODES.QUERY_FUND_BALANCE ? offer.fundPasswords : header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK && offer.sealing;
+    if (!offered) return notOffered();
+  }
+  // 11005 (customer data change) shares Acmt.005.01 with 11011; it carries an ID number, so it needs sealing.
+  if (message.name === 'Acmt.005.01' && header.InstrCd === INSTRUCTION_CODES.CHANGE_CUSTOMER && !offer.sealing) return notOffered();
+  if (message.name === 'Acmt.007.01' && !offer.sealing) return notOffered();
   // The day's messages (13005–13012) are not wired here yet: answered 2033 as before they were typed.
   if (
     message.name !== 'Acmt.001.01' &&
     message.name !== 'Acmt.005.01' &&
+    message.name !== 'Acmt.007.01' &&
     message.name !== 'Acmt.009.01' &&
     message.name !== 'Trf.001.01' &&
     message.name !== 'Trf.003.01' &&
@@ -218,8 +268,26 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
       };
     }
     case 'Acmt.005.01': {
-      // 11011 B. The library refuses an 11011 without the initiator's Status; a missing ScAcct is the owner's 2044.
       const body = message.body;
+      if (header.InstrCd === INSTRUCTION_CODES.CHANGE_CUSTOMER) {
+        // F-3.5 B. The library refuses an 11005 without Cust; a missing ScAcct is the owner's 2044.
+        if (!body.Cust) return refuse(message, FORMAT_ERROR, '11005 carries the new customer data in Cust');
+        return {
+          kind: 'forward',
+          request: {
+            requestName: message.name,
+            function: 'CHANGE_CUSTOMER',
+            requestRef,
+            resend: false,
+            fundAccountNo: body.ScAcct?.Id ?? '',
+            bankAccountNo: body.BkAcct?.Id,
+            // Profile §4.1: the data is every currency's; the field is only the forward's shape.
+            currency: 'CNY',
+            customer: customerOf(body.Cust),
+          },
+        };
+      }
+      // 11011 B. The library refuses an 11011 without the initiator's Status; a missing ScAcct is the owner's 2044.
       const status = body.BkAcct?.Status;
       if (status === undefined) return refuse(message, FORMAT_ERROR, '11011 carries the new status in BkAcct/Status');
       return {
@@ -234,6 +302,25 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
           // Profile §4.1: the status applies to every currency; the field is only the forward's shape.
           currency: 'CNY',
           accountStatus: ACCOUNT_STATUS_OF[status],
+        },
+      };
+    }
+    case 'Acmt.007.01': {
+      // F-3.4 B. The library refuses an 11006 without BkAcct or NewBkAcct; a missing ScAcct or Cust is the owner's 2044.
+      const body = message.body;
+      return {
+        kind: 'forward',
+        request: {
+          requestName: message.name,
+          function: 'CHANGE_BANK_ACCOUNT',
+          requestRef,
+          resend: false,
+          fundAccountNo: body.ScAcct?.Id ?? '',
+          bankAccountNo: body.BkAcct?.Id,
+          newBankAccountNo: body.NewBkAcct?.Id,
+          // §5.9.4 f: one currency per 11006; renminbi when it names none (as §5.13.4 h for a transfer).
+          currency: body.Ccy ?? 'CNY',
+          ...(body.Cust ? { customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId } } : {}),
         },
       };
     }
@@ -260,9 +347,30 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
       };
     }
     case 'Acmt.009.01': {
-      // F-3.9 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
+      // F-3.9 B and F-3.11 B. Without the fund account there is nothing to ask and no password to check (profile §4.1: 2044).
       const body = message.body;
       if (!body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
+      if (header.InstrCd === INSTRUCTION_CODES.IDENTITY_CHECK) {
+        // §5.11.4 d: an identity check carries the customer to check; without one there is nothing to compare.
+        if (!body.Cust) return refuse(message, FORMAT_ERROR, 'Cust (the customer to check) is missing');
+        // Profile §4.1: a password (Type 0) only where the customer typed one; then it must be verified.
+        const fundPassword = fundPasswordOf(body.ScAcct, PASSWORD_TYPE.QUERY);
+        if (fundPassword.kind !== 'MISSING' && !offer.fundPasswords) return notOffered();
+        return {
+          kind: 'forward',
+          request: {
+            requestName: message.name,
+            function: 'CHECK_IDENTITY',
+            requestRef,
+            resend: false,
+            fundAccountNo: body.ScAcct.Id,
+            bankAccountNo: body.BkAcct?.Id,
+            currency: body.Ccy ?? 'CNY',
+            customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+            ...(fundPassword.kind === 'MISSING' ? {} : { fundPassword }),
+          },
+        };
+      }
       return {
         kind: 'forward',
         request: {
@@ -352,18 +460,18 @@ export function requestReceivedPayload(
 }
 
 /**
- * 11001, 11003 and 11010 for the account service: as `requestReceivedPayload`, with the customer the bank identified
- * and its ID number sealed (no PII on Kafka in clear, as account's own messages); an 11001 with the adapter's verdict
- * on its fund password.
+ * A request of the account service's (`isAccountServiceRequest`) for `bank.account-request-received`: as
+ * `requestReceivedPayload`, with what its function carries; every ID number sealed with `seal` (no PII on Kafka in
+ * clear, as account's own messages). An 11011 carries none; an 11006 may name no `Cust`; an 11001 carries the
+ * adapter's verdict on the fund password, an 11007 when one was typed.
  */
 export function accountRequestReceivedPayload(
-  request: InboundForward & { readonly customer: NonNullable<InboundForward['customer']> },
+  request: InboundForward & { readonly function: AccountServiceFunction },
   ids: Parameters<typeof requestReceivedPayload>[1],
   seal: (clear: string) => SealedSecret,
-  /** 11001 only: the adapter's verdict on the fund password. */
   fundPassword?: FundPasswordCheck,
 ): BankAccountRequestReceived {
-  const common = {
+  const fields = {
     inboundId: ids.inboundId,
     bankCode: ids.bankCode,
     route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
@@ -371,39 +479,59 @@ export function accountRequestReceivedPayload(
     businessDate: ids.businessDate,
     receivedAt: ids.receivedAt.toISOString(),
     fundAccountNo: request.fundAccountNo,
-    currency: request.currency,
     ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
-    customer: { name: request.customer.name, idType: request.customer.idType, idNumber: seal(request.customer.idNumber) },
+  };
+  const identity = (customer: InboundCustomer) => ({ name: customer.name, idType: customer.idType, idNumber: seal(customer.idNumber) });
+  const present = <T>(what: T | undefined, name: string): T => {
+    // classifyInbound builds each of these functions with what it carries; without it the forward is a bug here.
+    if (what === undefined) throw new Error(`${request.function} forwarded without its ${name}`);
+    return what;
   };
   switch (request.function) {
     case 'DESIGNATE':
-      return { ...common, function: 'DESIGNATE', ...(fundPassword === undefined ? {} : { fundPassword }) };
-    case 'REGISTER_CURRENCY':
-      return { ...common, function: 'REGISTER_CURRENCY' };
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        customer: identity(present(request.customer, 'customer')),
+        ...(fundPassword === undefined ? {} : { fundPassword }),
+      };
     case 'CONFIRM_DESIGNATION':
-      return { ...common, function: 'CONFIRM_DESIGNATION' };
-    default:
-      throw new Error(`${request.function} is no opening the bank starts`);
+    case 'REGISTER_CURRENCY':
+      return { ...fields, function: request.function, currency: request.currency, customer: identity(present(request.customer, 'customer')) };
+    case 'CHECK_IDENTITY':
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        customer: identity(present(request.customer, 'customer')),
+        ...(fundPassword === undefined ? {} : { fundPassword }),
+      };
+    case 'CHANGE_ACCOUNT_STATUS':
+      // No currency: the status applies to every one (profile §4.1).
+      return { ...fields, function: request.function, accountStatus: present(request.accountStatus, 'status') };
+    case 'CHANGE_BANK_ACCOUNT':
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        ...(request.newBankAccountNo === undefined ? {} : { newBankAccountNo: request.newBankAccountNo }),
+        ...(request.customer === undefined ? {} : { customer: identity(request.customer) }),
+      };
+    case 'CHANGE_CUSTOMER': {
+      const customer = present(request.customer, 'customer');
+      return {
+        ...fields,
+        function: request.function,
+        customer: {
+          ...identity(customer),
+          ...(customer.phone === undefined ? {} : { phone: customer.phone }),
+          ...(customer.address === undefined ? {} : { address: customer.address }),
+          ...(customer.email === undefined ? {} : { email: customer.email }),
+        },
+      };
+    }
   }
-}
-
-/** 11011 for the account service: as `requestReceivedPayload`, with the new status and no currency (it applies to all). */
-export function statusChangeReceivedPayload(
-  request: InboundForward & { readonly accountStatus: RelationshipAccountStatus },
-  ids: Parameters<typeof requestReceivedPayload>[1],
-): BankAccountRequestReceived {
-  return {
-    inboundId: ids.inboundId,
-    bankCode: ids.bankCode,
-    route: { adapterInstanceId: ids.adapterInstanceId, sessionId: ids.sessionId, requestRef: request.requestRef },
-    function: 'CHANGE_ACCOUNT_STATUS',
-    serialNo: request.requestRef.serialNo,
-    businessDate: ids.businessDate,
-    receivedAt: ids.receivedAt.toISOString(),
-    fundAccountNo: request.fundAccountNo,
-    ...(request.bankAccountNo === undefined ? {} : { bankAccountNo: request.bankAccountNo }),
-    accountStatus: request.accountStatus,
-  };
 }
 
 /** The accounts as the bank named them, echoed so it can check the pairing — never a password. */
@@ -451,11 +579,14 @@ function openingBalanceOf(answer: BankReplyReady): Balance | undefined {
  * - Acmt.002.01 (11001, 11003, 11010) echoes the accounts and currency; an 11001 or 11010 answered 0000 carries
  *   the opening balance as `ScBal` (profile §4.1), which it must have: an owner answer without it is a fault on our
  *   side, answered 2041 as an 11008 without its figures;
+ * - Acmt.010.01 (11007) echoes the accounts and currency: the answer is its code;
  * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
  *   `ScBal` Type 0 (balance), 1 (available) and 2 (withdrawable) (profile §4.1), which a successful query
  *   must have: an owner answer without them (or with a figure below zero, which `Balance` cannot carry) is
  *   a fault on our side, answered 2041 like a 12005 without its original's result;
- * - Acmt.006.01 (11011) echoes the accounts (Table 25 has no currency: the status is every currency's);
+ * - Acmt.006.01 (11011, 11005) echoes the accounts (Table 25 has no currency: the status and the customer's data are
+ *   every currency's);
+ * - Acmt.008.01 (11006) echoes the fund account, the currency and the bank account after the change (§5.10.4 e);
  * - Trf.002.01 echoes accounts, currency and amount (§5.14.4 e, f);
  * - Trf.004.01 echoes `CnRef`, accounts, currency and amount (§5.16.4 e, f);
  * - Trf.006.01 carries the queried `Ref` in `QryRef` and the original's result in `OrgRst` (profile §4),
@@ -478,13 +609,19 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
       return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ScBal: opening } };
     }
     case 'Acmt.009.01': {
-      if (!isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+      if (request.function === 'CHECK_IDENTITY' || !isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
       const balances = fundBalancesOf(answer.fundBalances);
       if (!balances) return { name: 'Acmt.010.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the fund ledger balance is not known here') } };
       return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), ScBal: balances, Ccy: request.currency } };
     }
     case 'Acmt.005.01':
       return { name: 'Acmt.006.01', ...serial, body: { Rst, ...echoedAccounts(request) } };
+    case 'Acmt.007.01': {
+      // §5.10.4 e: the reply shows the accounts after the change — the new bank account once it is made, the old one
+      // still linked when refused.
+      const after = isSuccess(answer.returnCode) && request.newBankAccountNo !== undefined ? { ...request, bankAccountNo: request.newBankAccountNo } : request;
+      return { name: 'Acmt.008.01', ...serial, body: { Rst, ...echoedAccounts(after), Ccy: request.currency } };
+    }
     case 'Trf.001.01':
       return { name: 'Trf.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ...amount } };
     case 'Trf.003.01':

@@ -174,6 +174,17 @@ describe('F-3.1 S pre-designate (11002)', () => {
     expect(summary()).toBe('300.00');
   });
 
+  it("F-3.1: 1012 (证件不符) when one of the bank's account holders has the ID document under another name; nothing opens", () => {
+    openAccount();
+    const outcome = books.preDesignate(preDesignation({ customer: { ...HOLDER, name: '张叁' } }));
+    expect(outcome).toMatchObject({ kind: 'processed', record: { status: 'FAILED', returnCode: '1012' } });
+    expect(books.listCustodyAccounts()).toEqual([]);
+    expect(summary()).toBe('0.00');
+    // The holder's own name, or another document number, is no contradiction.
+    expect(codeOf(books.preDesignate(preDesignation()))).toBe('0000');
+    expect(codeOf(books.preDesignate(preDesignation({ fundAccountNo: '100000000002', customer: { ...HOLDER, name: '张叁', idNumber: '110101199001015678' } })))).toBe('0000');
+  });
+
   it('F-3.1: another currency of the same fund account is a relationship of its own', () => {
     books.preDesignate(preDesignation());
     expect(codeOf(books.preDesignate(preDesignation({ currency: 'USD', openingBalance: money('10.00') })))).toBe('0000');
@@ -764,5 +775,209 @@ describe('11010 B another currency on a relationship', () => {
     const freeze = started(books.beginStatusChange({ fundAccountNo: '100000000001' }));
     books.settleStatusChange(freeze.ref, 'FROZEN', { returnCode: '0000' });
     expect(books.beginCurrencyRegistration({ fundAccountNo: '100000000001', currency: 'USD' })).toMatchObject({ kind: 'refused', returnCode: '5218' });
+  });
+});
+
+describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
+  const query = (overrides: Partial<Parameters<BankBooks['queryBankBalance']>[0]> = {}) =>
+    books.queryBankBalance({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', password: rightPassword, ...overrides });
+
+  beforeEach(() => {
+    openAccount('6222000000000001', '1000.00');
+    books.designate(designation({ openingBalance: money('100.00') }));
+  });
+
+  it('answers the linked bank account’s balance as its balance and available balance, and records nothing', () => {
+    const before = books.listTransactions().length;
+    const answer = query();
+    expect(answer).toMatchObject({ kind: 'answered' });
+    if (answer.kind !== 'answered') throw new Error('expected an answer');
+    expect([answer.balance.toString(), answer.available.toString()]).toEqual([bankBalance(), bankBalance()]);
+    expect(books.listTransactions()).toHaveLength(before);
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222000000000099' }, '1014'],
+    ['1001 a wrong bank password', { password: wrongPassword }, '1001'],
+    ['1001 no readable password', { password: undefined }, '1001'],
+    ['1016 a fund account not linked to that bank account', { fundAccountNo: '100000000002' }, '1016'],
+  ])('refuses %s', (_what, overrides, code) => {
+    expect(query(overrides)).toMatchObject({ kind: 'rejected', returnCode: code });
+  });
+});
+
+describe('F-3.4 B bank account change (11006)', () => {
+  const NEW = '6222000000000002';
+  const change = { fundAccountNo: '100000000001', currency: 'CNY' as Currency, bankAccountNo: '6222000000000001', newBankAccountNo: NEW };
+
+  function designated() {
+    openAccount();
+    openAccount(NEW, '50.00');
+    books.designate(designation());
+  }
+
+  it("F-3.4: on the broker's 0000 the custody account takes the new bank account; the broker's transfers then name it, the old one is no longer linked", () => {
+    designated();
+    const record = started(books.beginBankAccountChange(change));
+    expect(record).toMatchObject({ instrCd: '11006', status: 'PENDING', bankAccountNo: NEW, amount: Money.zero(), ref: { issuerType: 'B' } });
+    expect(books.settleBankAccountChange(record.ref, { returnCode: '0000', counterpartSerial: 'S1' })).toMatchObject({ status: 'SUCCEEDED', returnCode: '0000' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: NEW, status: 'NORMAL' })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00', { bankAccountNo: NEW })))).toBe('0000');
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('1016');
+    expect([bankBalance(NEW), bankBalance(), custodyBalance()]).toEqual(['40.00', '1000.00', '10.00']);
+  });
+
+  it('F-3.4: a broker refusal (2047) or no answer (9014) leaves the old bank account linked', () => {
+    designated();
+    for (const returnCode of ['2047', '9014']) {
+      const record = started(books.beginBankAccountChange(change));
+      expect(books.settleBankAccountChange(record.ref, { returnCode })).toMatchObject({ status: 'FAILED', returnCode });
+      expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ bankAccountNo: '6222000000000001' })]);
+    }
+  });
+
+  it.each([
+    ['the old account is not the linked one', '1016', { bankAccountNo: NEW, newBankAccountNo: '6222000000000001' }],
+    ['the new account does not exist', '1014', { newBankAccountNo: '6222000000000009' }],
+    ['the new account is the old one', '1017', { newBankAccountNo: '6222000000000001' }],
+    ['another currency has no relationship', '1016', { currency: 'USD' as Currency }],
+  ])('F-3.4: the bank asks nothing of the broker when %s (%s)', (_case, code, fields) => {
+    designated();
+    expect(books.beginBankAccountChange({ ...change, ...fields })).toMatchObject({ kind: 'refused', returnCode: code });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
+  });
+
+  it('F-3.4 (same name and ID): a new account of another person is refused 5016; one already in custody 5002', () => {
+    designated();
+    books.openBankAccount({ bankAccountNo: '6222000000000003', ...HOLDER, name: '李四', password: ClearPin.of(PIN), currency: 'CNY', balance: money('0.00') });
+    expect(books.beginBankAccountChange({ ...change, newBankAccountNo: '6222000000000003' })).toMatchObject({ kind: 'refused', returnCode: '5016' });
+    books.designate(designation({ fundAccountNo: '100000000002', bankAccountNo: NEW }));
+    expect(books.beginBankAccountChange(change)).toMatchObject({ kind: 'refused', returnCode: '5002' });
+  });
+});
+
+describe('F-3.5 B customer data change (11005)', () => {
+  function designated() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  it("F-3.5: on the broker's 0000 the bank's record of the customer — each of the person's bank accounts — takes the new name and contact data", () => {
+    designated();
+    openAccount('6222000000000002');
+    const record = started(books.beginCustomerChange({ fundAccountNo: '100000000001' }));
+    expect(record).toMatchObject({ instrCd: '11005', status: 'PENDING', bankAccountNo: '6222000000000001', currency: 'CNY', amount: Money.zero() });
+    const change = { fundAccountNo: '100000000001', name: '张三丰', mobile: '13900000000' };
+    expect(books.settleCustomerChange(record.ref, change, { returnCode: '0000' })).toMatchObject({ status: 'SUCCEEDED' });
+    expect(books.bankAccount('6222000000000001')).toMatchObject({ name: '张三丰', contact: { mobile: '13900000000' } });
+    expect(books.bankAccount('6222000000000002')).toMatchObject({ name: '张三丰', contact: { mobile: '13900000000' } });
+    expect(books.holderOf('6222000000000001')).toEqual({ ...HOLDER, name: '张三丰' });
+  });
+
+  it("profile §4.1: the broker's refusal (2009, a new ID document) leaves the bank's record as it was", () => {
+    designated();
+    const record = started(books.beginCustomerChange({ fundAccountNo: '100000000001' }));
+    expect(books.settleCustomerChange(record.ref, { fundAccountNo: '100000000001', name: '张三丰', idNumber: '110101199001019999' }, { returnCode: '2009' })).toMatchObject({ status: 'FAILED' });
+    expect(books.bankAccount('6222000000000001')).toMatchObject({ name: '张三', contact: {} });
+  });
+
+  it('F-3.5: the bank asks nothing of the broker for a fund account not linked here (1016)', () => {
+    openAccount();
+    books.preDesignate(preDesignation());
+    expect(books.beginCustomerChange({ fundAccountNo: '100000000001' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+  });
+});
+
+describe('F-3.11 S: the broker asks whether its customer is the bank account’s holder (11007)', () => {
+  const check = (overrides: Partial<Parameters<BankBooks['checkIdentity']>[0]> = {}) =>
+    books.checkIdentity({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', customer: HOLDER, ...overrides });
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it('the holder as the bank records them is 0000, and nothing is recorded', () => {
+    const before = books.listTransactions().length;
+    expect(check().returnCode).toBe('0000');
+    expect(books.listTransactions()).toHaveLength(before);
+  });
+
+  it.each([
+    ['5010 another ID type', { idType: '11' }, '5010'],
+    ['5011 another ID number', { idNumber: '110101199001019999' }, '5011'],
+    ['5016 another name (not the account’s holder)', { name: '李四' }, '5016'],
+  ])('answers %s', (_what, customer, code) => {
+    expect(check({ customer: { ...HOLDER, ...customer } }).returnCode).toBe(code);
+  });
+
+  it('compares with the holder’s record as the bank’s counter last renewed it', () => {
+    books.amendHolder('6222000000000001', { idNumber: '110101199001015555' });
+    expect(check().returnCode).toBe('5011');
+    expect(check({ customer: { ...HOLDER, idNumber: '110101199001015555' } }).returnCode).toBe('0000');
+  });
+
+  it.each([
+    ['1014 an unknown bank account', { bankAccountNo: '6222000000000099' }, '1014'],
+    ['1016 a fund account not linked to that bank account', { fundAccountNo: '100000000002' }, '1016'],
+    ['1016 another currency', { currency: 'USD' as const }, '1016'],
+  ])('does not compare for %s', (_what, overrides, code) => {
+    expect(check(overrides).returnCode).toBe(code);
+  });
+});
+
+describe('11011 S: the broker changes a custody account’s status', () => {
+  const change = (accountState: 'NORMAL' | 'FROZEN' | 'LOST', overrides: { ref?: TransactionRef; bankAccountNo?: string; fundAccountNo?: string } = {}) =>
+    books.changeStatusFromBroker({ ref: overrides.ref ?? ref(), fundAccountNo: overrides.fundAccountNo ?? '100000000001', bankAccountNo: overrides.bankAccountNo ?? '6222000000000001', accountState });
+
+  beforeEach(() => {
+    openAccount();
+    books.designate(designation());
+  });
+
+  it.each([
+    ['FROZEN', '5218'],
+    ['LOST', '5219'],
+  ] as const)('profile §4.1: %s is taken at once and the broker’s transfers are refused %s, nothing moved; recorded for CHK03 with 金额 0', (accountState, code) => {
+    const outcome = change(accountState);
+    expect(outcome).toMatchObject({ kind: 'processed', record: { instrCd: '11011', status: 'SUCCEEDED', returnCode: '0000', currency: 'CNY', bankAccountNo: '6222000000000001' } });
+    if (outcome.kind === 'rejected') throw new Error('expected a record');
+    expect(outcome.record.amount?.toString()).toBe('0.00');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ status: 'NORMAL', accountState })]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe(code);
+    expect([bankBalance(), custodyBalance()]).toEqual(['1000.00', '0.00']);
+  });
+
+  it('profile §4.1: back to NORMAL, the broker’s transfers go through again', () => {
+    change('FROZEN');
+    expect(codeOf(change('NORMAL'))).toBe('0000');
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('0000');
+  });
+
+  it.each([
+    ['FROZEN', '5003'],
+    ['NORMAL', '5004'],
+    ['LOST', '5005'],
+  ] as const)('profile §4.1, §7.23: %s again is refused %s and changes nothing', (accountState, code) => {
+    if (accountState !== 'NORMAL') change(accountState);
+    expect(codeOf(change(accountState))).toBe(code);
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState })]);
+  });
+
+  it('profile §4 idempotency: the same Ref again gets its first answer and changes nothing more; other content under it is 1004', () => {
+    const first = ref();
+    change('FROZEN', { ref: first });
+    change('NORMAL');
+    expect(change('FROZEN', { ref: first })).toMatchObject({ kind: 'replayed', record: { status: 'SUCCEEDED', returnCode: '0000' } });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
+    expect(codeOf(change('LOST', { ref: first }))).toBe('1004');
+  });
+
+  it.each([
+    ['a fund account not linked here', { fundAccountNo: '100000000002' }],
+    ['another bank account than the linked one', { bankAccountNo: '6222000000000099' }],
+  ])('1016 for %s', (_what, overrides) => {
+    expect(codeOf(change('FROZEN', overrides))).toBe('1016');
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ accountState: 'NORMAL' })]);
   });
 });

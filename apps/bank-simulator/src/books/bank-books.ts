@@ -6,6 +6,7 @@ import type { AccountNumberIssuer } from './bank-numbers';
 import { BankDay } from './bank-day';
 import { BANK_RETURN_CODES as RC, BROKER_RETURN_CODES as BROKER, type BankReturnCode } from './bank-return-codes';
 import {
+  type BankAccountChangeInput,
   type BankAccountOpening,
   type BankAccountSnapshot,
   type BankInitiatedStart,
@@ -14,6 +15,8 @@ import {
   type CustodyAccountSnapshot,
   type CustodyAccountState,
   type CustodyAccountStatus,
+  type CustomerChangeInput,
+  type CustomerContact,
   type CustomerIdentity,
   type DesignationInput,
   type PasswordProof,
@@ -41,6 +44,7 @@ interface BankAccount extends CustomerIdentity {
   readonly bankAccountNo: string;
   readonly password: BankAccountOpening['password'];
   readonly balances: Map<Currency, Money>;
+  readonly contact: CustomerContact;
 }
 
 interface CustodyAccount {
@@ -84,6 +88,8 @@ export class InvariantBroken extends Error {}
 export const DESIGNATE = '11001';
 export const PRE_DESIGNATE = '11002';
 export const CONFIRM_DESIGNATION = '11003';
+export const CHANGE_CUSTOMER = '11005';
+export const CHANGE_BANK_ACCOUNT = '11006';
 export const REGISTER_CURRENCY = '11010';
 export const CHANGE_ACCOUNT_STATUS = '11011';
 export const BANK_TO_SECURITIES = '12001';
@@ -105,6 +111,35 @@ function fingerprintOf(instrCd: string, currency: Currency, amount: Money, bankA
 function frozenRefusal(custody: CustodyAccount): Refusal | undefined {
   if (custody.accountState === 'FROZEN') return { code: RC.CUSTODY_FROZEN, info: 'the custody account is frozen' };
   if (custody.accountState === 'LOST') return { code: RC.CUSTODY_LOST, info: 'the custody account is reported lost' };
+  return undefined;
+}
+
+/**
+ * Whether the customer a broker names is this account's holder (11001, 11007): the most specific §7.23 code for the
+ * first field that differs — 5010 the ID type, 5011 the ID number, 5016 the name (the table has no bank-side "name
+ * mismatch"; the named customer is not the account's holder).
+ */
+function identityRefusal(customer: CustomerIdentity, holder: CustomerIdentity): Refusal | undefined {
+  if (customer.idType !== holder.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
+  if (customer.idNumber !== holder.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
+  if (customer.name !== holder.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+  return undefined;
+}
+
+/** Profile §4.1 "11011": the same status again is refused with the code naming the status the customer has. */
+const SAME_STATE: Readonly<Record<CustodyAccountState, BankReturnCode>> = {
+  FROZEN: RC.ALREADY_FROZEN,
+  NORMAL: RC.NOT_FROZEN,
+  LOST: RC.ALREADY_LOST,
+};
+
+/** 11011 S: a fund account linked here (to the bank account the request names, if any) whose status changes. */
+function statusChangeRefusal(linked: readonly CustodyAccount[], input: { readonly bankAccountNo?: string; readonly accountState: CustodyAccountState }): Refusal | undefined {
+  const named = input.bankAccountNo === undefined ? linked : linked.filter((custody) => custody.bankAccountNo === input.bankAccountNo);
+  if (named.length === 0) return { code: RC.NOT_LINKED, info: 'the fund account is not linked here to that bank account' };
+  if (linked.every((custody) => (custody.accountState ?? 'NORMAL') === input.accountState)) {
+    return { code: SAME_STATE[input.accountState], info: `the custody account is ${input.accountState} already` };
+  }
   return undefined;
 }
 
@@ -156,7 +191,7 @@ export class BankBooks {
 
   bankAccount(bankAccountNo: string): BankAccountSnapshot | undefined {
     const account = this.bankAccounts.get(bankAccountNo);
-    return account && { bankAccountNo: account.bankAccountNo, name: account.name, balances: new Map(account.balances) };
+    return account && { bankAccountNo: account.bankAccountNo, name: account.name, contact: { ...account.contact }, balances: new Map(account.balances) };
   }
 
   listBankAccounts(): BankAccountSnapshot[] {
@@ -172,6 +207,44 @@ export class BankBooks {
   custodyAccount(custodyAccountNo: string): CustodyAccountSnapshot | undefined {
     const custody = this.custodyAccounts.get(custodyAccountNo);
     return custody && custodySnapshot(custody);
+  }
+
+  /**
+   * F-3.10 (11009 S): the balance of the customer's bank account, asked by the broker with the bank password
+   * (profile §4.1: `Type` 0). The account must be the one linked to the fund account in that currency (a broker
+   * asks only about its own customer's settlement account). This bank keeps no holds on a settlement account, so
+   * its available balance is its balance. Changes nothing and is not in the day's files.
+   */
+  queryBankBalance(input: { readonly bankAccountNo: string; readonly fundAccountNo: string; readonly currency: Currency; readonly password: PasswordProof | undefined }):
+    | { readonly kind: 'rejected'; readonly returnCode: BankReturnCode; readonly info: string }
+    | { readonly kind: 'answered'; readonly balance: Money; readonly available: Money } {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { kind: 'rejected', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    const refusal = this.passwordRefusal(bank, input.password);
+    if (refusal) return { kind: 'rejected', returnCode: refusal.code, info: refusal.info };
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    if (custody?.bankAccountNo !== input.bankAccountNo) return { kind: 'rejected', returnCode: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    const balance = this.bankBalance(bank, input.currency);
+    return { kind: 'answered', balance, available: balance };
+  }
+
+  /**
+   * F-3.11 (11007 S): whether the customer the broker records is the holder of the bank account linked to the fund
+   * account in that currency — 0000, or the code of the first field that differs (`identityRefusal`). A bank account
+   * it does not hold is 1014, one not linked to that fund account 1016: the bank compares only its own customer's
+   * account with the broker's. Changes nothing and is not in the day's files.
+   */
+  checkIdentity(input: { readonly bankAccountNo: string; readonly fundAccountNo: string; readonly currency: Currency; readonly customer: CustomerIdentity }): {
+    readonly returnCode: BankReturnCode;
+    readonly info: string;
+  } {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    if (!this.linkedCustody(input.fundAccountNo, input.currency, input.bankAccountNo)) {
+      return { returnCode: RC.NOT_LINKED, info: 'the bank account is not linked to this fund account' };
+    }
+    const otherPerson = identityRefusal(input.customer, bank);
+    return otherPerson ? { returnCode: otherPerson.code, info: otherPerson.info } : { returnCode: RC.SUCCESS, info: 'the customer is the account holder' };
   }
 
   /** A bank serial for a request that changes nothing and leaves no record here (F-3.9 B, 11008). */
@@ -226,6 +299,16 @@ export class BankBooks {
 
   // ---- control: the bank's own counter -----------------------------------------------------------
 
+  /**
+   * The holder renews their record at the bank's counter (a new ID document, a new name) and the broker is not told:
+   * from then on the broker's 11007 finds the difference. Only the fields given change.
+   */
+  amendHolder(bankAccountNo: string, changes: Partial<CustomerIdentity>): void {
+    const account = this.bankAccounts.get(bankAccountNo);
+    if (!account) throw new SimulatorError('NOT_FOUND', `no bank account ${bankAccountNo}`);
+    this.bankAccounts.set(bankAccountNo, { ...account, ...changes });
+  }
+
   openBankAccount(opening: BankAccountOpening): BankAccountSnapshot {
     if (this.bankAccounts.has(opening.bankAccountNo)) throw new SimulatorError('ALREADY_EXISTS', `bank account ${opening.bankAccountNo} already exists`);
     if (opening.balance.isNegative()) throw new SimulatorError('VALIDATION_FAILED', 'an opening balance is not negative');
@@ -236,6 +319,7 @@ export class BankBooks {
       idNumber: opening.idNumber,
       password: opening.password,
       balances: new Map([[opening.currency, opening.balance]]),
+      contact: {},
     });
     const snapshot = this.bankAccount(opening.bankAccountNo);
     if (!snapshot) throw new Error('bank account vanished');
@@ -267,7 +351,9 @@ export class BankBooks {
 
   /**
    * F-3.1 S, 11002: open a pre-designated custody account with the fund account's opening balance, counted into
-   * the summary account at once (profile §4.1), and no bank account: the customer's identity is the broker's.
+   * the summary account at once (profile §4.1), and no bank account: the customer's identity is the broker's — unless
+   * it contradicts the bank's own record of that ID document (one of its account holders, another name), which the
+   * bank refuses 1012 (证件不符) rather than open a custody account in a name its books deny.
    */
   preDesignate(input: PreDesignationInput): BookOutcome {
     const fingerprint = fingerprintOf(PRE_DESIGNATE, input.currency, input.openingBalance, null, input.fundAccountNo);
@@ -276,6 +362,9 @@ export class BankBooks {
     const base = { ref: input.ref, instrCd: PRE_DESIGNATE, fingerprint, amount: input.openingBalance, currency: input.currency, fundAccountNo: input.fundAccountNo };
     if (this.custodyByFundAccount.has(custodyKey(input.fundAccountNo, input.currency))) {
       return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' }) };
+    }
+    if (this.holdsDocumentUnderAnotherName(input.customer)) {
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: RC.IDENTITY_DOCUMENT_MISMATCH, info: 'the bank knows this ID document under another name' }) };
     }
     const custody: CustodyAccount = {
       custodyAccountNo: this.custodyNumbers.next(),
@@ -530,6 +619,39 @@ export class BankBooks {
     return [...this.custodyAccounts.values()].some((c) => c.bankAccountNo === bankAccountNo && c.currency === currency);
   }
 
+  // ---- 11011 (account status change) -------------------------------------------------------------
+
+  /**
+   * 11011 S: the broker freezes, reports lost or sets normal again a fund account's custody here, every currency
+   * (profile §4.1; the message names none). The fund account must be linked here (1016), to the bank account the
+   * request names if it names one (1016), and the status must change something (5003/5004/5005). A `Ref` is
+   * processed once: a repeat gets the first answer. The success is recorded on the first currency's custody account
+   * with 金额 0, for CHK03.
+   */
+  changeStatusFromBroker(input: { readonly ref: TransactionRef; readonly fundAccountNo: string; readonly bankAccountNo?: string; readonly accountState: CustodyAccountState }): BookOutcome {
+    const fingerprint = [CHANGE_ACCOUNT_STATUS, input.accountState, input.bankAccountNo ?? '', input.fundAccountNo].join('|');
+    const prior = this.prior(input.ref, fingerprint);
+    if (prior) return prior;
+    const linked = this.linkedCustodies(input.fundAccountNo).sort((a, b) => a.currency.localeCompare(b.currency));
+    const [first] = linked;
+    const base = { ref: input.ref, instrCd: CHANGE_ACCOUNT_STATUS, fingerprint, fundAccountNo: input.fundAccountNo, amount: Money.zero() };
+    const refusal = statusChangeRefusal(linked, input);
+    if (refusal || !first) {
+      const { code, info } = refusal ?? { code: RC.SYSTEM_ERROR, info: 'inconsistent books' };
+      return { kind: 'processed', record: this.record({ ...base, status: 'FAILED', returnCode: code, info }) };
+    }
+    this.setState(linked, input.accountState);
+    const record = this.record({
+      ...base,
+      currency: first.currency,
+      bankAccountNo: first.bankAccountNo ?? undefined,
+      custodyAccountNo: first.custodyAccountNo,
+      status: 'SUCCEEDED',
+      returnCode: RC.SUCCESS,
+    });
+    return { kind: 'processed', record };
+  }
+
   // ---- bank-initiated 11011 (account status change) ---------------------------------------------
 
   /**
@@ -570,16 +692,134 @@ export class BankBooks {
       Object.assign(record, { ...fields, status: 'FAILED' });
       return { ...record };
     }
-    for (const custody of this.linkedCustodies(record.fundAccountNo ?? '')) {
-      if (accountState === 'NORMAL') delete custody.accountState;
-      else custody.accountState = accountState;
-    }
+    this.setState(this.linkedCustodies(record.fundAccountNo ?? ''), accountState);
     Object.assign(record, { ...fields, status: 'SUCCEEDED' });
     return { ...record };
   }
 
+  /** 11011, whoever started it: the custody accounts take the status (a frozen or lost one refuses broker transfers). */
+  private setState(custodies: readonly CustodyAccount[], accountState: CustodyAccountState): void {
+    for (const custody of custodies) {
+      if (accountState === 'NORMAL') delete custody.accountState;
+      else custody.accountState = accountState;
+    }
+  }
+
   private linkedCustodies(fundAccountNo: string): CustodyAccount[] {
     return [...this.custodyAccounts.values()].filter((custody) => custody.fundAccountNo === fundAccountNo && custody.status === 'NORMAL');
+  }
+
+  // ---- bank-initiated F-3.4 B (11006, bank account change) -----------------------------------------
+
+  /**
+   * The bank's checks before it asks the broker to move a relationship to another of the customer's bank accounts
+   * (domain.md F-3.4: the initiator checks the relationship on the old account and both accounts): the custody account
+   * in the currency is linked to the old account (1016), the new one exists (1014), is another (1017), holds the
+   * currency (1044), is in custody for no fund account yet (5002) and is the same person's as the old one, by name and
+   * ID document (5016). A frozen or lost relationship is the broker's to refuse (2010), as the status is theirs too.
+   * Nothing changes here before the broker's 0000; the record waits PENDING naming the new account (CHK03 lists it).
+   */
+  beginBankAccountChange(input: BankAccountChangeInput): BankInitiatedStart {
+    const custody = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
+    const old = this.bankAccounts.get(input.bankAccountNo);
+    const fresh = this.bankAccounts.get(input.newBankAccountNo);
+    const refused = (returnCode: BankReturnCode, info: string): BankInitiatedStart => ({ kind: 'refused', returnCode, info });
+    if (!custody || custody.status !== 'NORMAL' || custody.bankAccountNo !== input.bankAccountNo || !old) {
+      return refused(RC.NOT_LINKED, 'the fund account is not linked to the old bank account in this currency');
+    }
+    if (!fresh) return refused(RC.BANK_ACCOUNT_NOT_FOUND, 'no such new bank account');
+    if (input.newBankAccountNo === input.bankAccountNo) return refused(RC.ALREADY_LINKED, 'the new bank account is the one already linked');
+    if (!fresh.balances.has(input.currency)) return refused(RC.MESSAGE_FORMAT_ERROR, `the new bank account holds no ${input.currency}`);
+    if ([...this.custodyAccounts.values()].some((c) => c.bankAccountNo === input.newBankAccountNo && c.currency === input.currency)) {
+      return refused(RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, 'the new bank account is already in custody in this currency');
+    }
+    if (fresh.name !== old.name || fresh.idType !== old.idType || fresh.idNumber !== old.idNumber) return refused(RC.NOT_SAME_CUSTOMER, 'the two bank accounts are not the same customer\'s');
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CHANGE_BANK_ACCOUNT,
+      fingerprint: fingerprintOf(CHANGE_BANK_ACCOUNT, input.currency, Money.zero(), input.newBankAccountNo, input.fundAccountNo),
+      currency: input.currency,
+      // CHK03's 金额 of an 11006: 0 (bank-protocol.md §5).
+      amount: Money.zero(),
+      // CHK03 compares the new account for an 11006 (bank-protocol.md §5).
+      bankAccountNo: input.newBankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: custody.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /** The broker's answer to an 11006: on 0000 the custody account takes the new bank account; transfers follow it. */
+  settleBankAccountChange(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const custody = record.custodyAccountNo === undefined ? undefined : this.custodyAccounts.get(record.custodyAccountNo);
+    if (answer.returnCode !== RC.SUCCESS || !custody || custody.status !== 'NORMAL' || !record.bankAccountNo) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const changed: CustodyAccount = { ...custody, bankAccountNo: record.bankAccountNo };
+    this.custodyAccounts.set(changed.custodyAccountNo, changed);
+    this.custodyByFundAccount.set(custodyKey(changed.fundAccountNo, changed.currency), changed);
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
+  }
+
+  // ---- bank-initiated F-3.5 B (11005, customer data change) ----------------------------------------
+
+  /**
+   * The bank's check before it tells the broker a customer's new data (profile §4.1: every currency of the fund
+   * account): the fund account is linked here (1016). Whether the change is allowed (the broker's record prevails:
+   * no new ID document, 2009) is the broker's to say. The record names the custody account in the first currency of
+   * `CURRENCIES` (CNY first), as the broker's CHK03 lists the function once.
+   */
+  beginCustomerChange(input: { readonly fundAccountNo: string }): BankInitiatedStart {
+    const [first] = this.linkedCustodies(input.fundAccountNo).sort((a, b) => CURRENCIES.indexOf(a.currency) - CURRENCIES.indexOf(b.currency));
+    if (!first?.bankAccountNo) return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not linked at this bank' };
+    const serial = this.serials.next();
+    const record = this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd: CHANGE_CUSTOMER,
+      fingerprint: fingerprintOf(CHANGE_CUSTOMER, first.currency, Money.zero(), first.bankAccountNo, input.fundAccountNo),
+      currency: first.currency,
+      amount: Money.zero(),
+      bankAccountNo: first.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      custodyAccountNo: first.custodyAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+    return { kind: 'started', record };
+  }
+
+  /**
+   * The broker's answer to an 11005: on 0000 the bank's record of the customer — every bank account of the person
+   * (the holder's ID document) — takes the new name and the contact data given; anything else leaves it as it was.
+   */
+  settleCustomerChange(ref: TransactionRef, change: CustomerChangeInput, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const holder = record.bankAccountNo === undefined ? undefined : this.bankAccounts.get(record.bankAccountNo);
+    if (answer.returnCode !== RC.SUCCESS || !holder) {
+      Object.assign(record, { ...fields, status: 'FAILED' });
+      return { ...record };
+    }
+    const contact: CustomerContact = {
+      ...(change.mobile === undefined ? {} : { mobile: change.mobile }),
+      ...(change.address === undefined ? {} : { address: change.address }),
+      ...(change.email === undefined ? {} : { email: change.email }),
+    };
+    for (const account of [...this.bankAccounts.values()]) {
+      if (account.idType !== holder.idType || account.idNumber !== holder.idNumber) continue;
+      this.bankAccounts.set(account.bankAccountNo, { ...account, name: change.name ?? account.name, contact: { ...account.contact, ...contact } });
+    }
+    Object.assign(record, { ...fields, status: 'SUCCEEDED' });
+    return { ...record };
   }
 
   // ---- bank-initiated (F-4.1 B to F-4.4 B) ------------------------------------------------------
@@ -736,6 +976,11 @@ export class BankBooks {
     return { kind: 'replayed', record: { ...record } };
   }
 
+  /** Whether one of the bank's account holders has this ID document (type and number) under another name. */
+  private holdsDocumentUnderAnotherName(customer: CustomerIdentity): boolean {
+    return [...this.bankAccounts.values()].some((account) => account.idType === customer.idType && account.idNumber === customer.idNumber && account.name !== customer.name);
+  }
+
   private designationRefusal(input: DesignationInput): Refusal | undefined {
     const existing = this.custodyByFundAccount.get(custodyKey(input.fundAccountNo, input.currency));
     // Profile §4.1: only the bank's own 11003 confirms a pre-designation, whatever bank account the 11001 names.
@@ -744,9 +989,8 @@ export class BankBooks {
     if (!bank) return { code: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
     const wrongPassword = this.passwordRefusal(bank, input.password);
     if (wrongPassword) return wrongPassword;
-    if (input.customer.idType !== bank.idType) return { code: RC.CERT_TYPE_MISMATCH, info: 'ID type does not match the account holder' };
-    if (input.customer.idNumber !== bank.idNumber) return { code: RC.CERT_ID_MISMATCH, info: 'ID number does not match the account holder' };
-    if (input.customer.name !== bank.name) return { code: RC.NOT_SAME_CUSTOMER, info: 'name does not match the account holder' };
+    const otherPerson = identityRefusal(input.customer, bank);
+    if (otherPerson) return otherPerson;
     if (!bank.balances.has(input.currency)) return { code: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
     if (existing?.bankAccountNo === input.bankAccountNo) return { code: RC.ALREADY_LINKED, info: 'fund account and bank account are already linked' };
     if (existing) return { code: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship in this currency' };

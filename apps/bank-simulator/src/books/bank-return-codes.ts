@@ -18,6 +18,8 @@ export const BANK_RETURN_CODES = {
   REVERSAL_MISMATCH: '1007',
   /** A 12004 cannot put the money back into custody: the bank account no longer holds it. */
   REVERSAL_BANK_BALANCE_SHORT: '1008',
+  /** 证件不符: an 11002's identity contradicts the bank's own record of that ID document (another name on it). */
+  IDENTITY_DOCUMENT_MISMATCH: '1012',
   BANK_ACCOUNT_NOT_FOUND: '1014',
   NOT_LINKED: '1016',
   /** This fund account and this very bank account are already linked (the literal wording of 1017). */
@@ -37,6 +39,10 @@ export const BANK_RETURN_CODES = {
   INSUFFICIENT_CUSTODY_BALANCE: '1052',
   /** The bank account is already the custody link of another fund account of this broker. */
   BANK_ACCOUNT_ALREADY_IN_CUSTODY: '5002',
+  /** Profile §4.1 "11011": the status the broker asks for is the one the customer has (该客户已冻结 / 未冻结 / 已挂失). */
+  ALREADY_FROZEN: '5003',
+  NOT_FROZEN: '5004',
+  ALREADY_LOST: '5005',
   CERT_TYPE_MISMATCH: '5010',
   CERT_ID_MISMATCH: '5011',
   /** The table has no bank-side "name mismatch"; the named customer is not the account holder. */

@@ -60,6 +60,13 @@ export interface CustomerIdentity {
   readonly idNumber: string;
 }
 
+/** The contact data the bank keeps of an account holder (§6.5 `Mobile`, `Addr`, `Email`), set by an 11005. */
+export interface CustomerContact {
+  readonly mobile?: string;
+  readonly address?: string;
+  readonly email?: string;
+}
+
 export interface BankAccountOpening extends CustomerIdentity {
   readonly bankAccountNo: string;
   readonly password: ClearPin;
@@ -71,7 +78,24 @@ export interface BankAccountOpening extends CustomerIdentity {
 export interface BankAccountSnapshot {
   readonly bankAccountNo: string;
   readonly name: string;
+  readonly contact: CustomerContact;
   readonly balances: ReadonlyMap<Currency, Money>;
+}
+
+/** F-3.4 B (11006) at the bank's counter: the fund account's relationship in `currency` moves from `bankAccountNo` to `newBankAccountNo`. */
+export interface BankAccountChangeInput {
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankAccountNo: string;
+  readonly newBankAccountNo: string;
+}
+
+/**
+ * F-3.5 B (11005) at the bank's counter: the customer's new data for the fund account's holder. What is left out is
+ * the bank's record as it is (a name and an ID document travel in full, profile §4.1); a contact field given is new.
+ */
+export interface CustomerChangeInput extends Partial<CustomerIdentity>, CustomerContact {
+  readonly fundAccountNo: string;
 }
 
 /**

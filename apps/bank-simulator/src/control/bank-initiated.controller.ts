@@ -6,13 +6,17 @@ import {
   type BankOpeningResult,
   BankInitiatedTransfers,
   type BrokerFundBalanceResult,
+  type BrokerIdentityCheckResult,
   type BrokerQueryResult,
 } from '../protocol/bank-initiated-transfers.service';
 import {
+  bankInitiatedBankAccountChangeInput,
   bankInitiatedConfirmationInput,
   bankInitiatedCurrencyRegistrationInput,
+  bankInitiatedCustomerDataChangeInput,
   bankInitiatedDesignationInput,
   bankInitiatedFundBalanceInput,
+  bankInitiatedIdentityCheckInput,
   bankInitiatedResendInput,
   bankInitiatedStatusChangeInput,
   bankInitiatedTransferInput,
@@ -75,10 +79,43 @@ export class BankInitiatedController {
     return this.transfers.queryFundBalance(parseInput(bankInitiatedFundBalanceInput, body));
   }
 
+  /** F-3.11 B (11007): the broker's answer whether the customer the bank identified is the fund account's customer. */
+  @Post('identity-checks')
+  @HttpCode(200)
+  checkIdentity(@Body() body: unknown): Promise<BrokerIdentityCheckResult> {
+    return this.transfers.checkIdentity(parseInput(bankInitiatedIdentityCheckInput, body));
+  }
+
   /** 11011 B: the bank freezes, reports lost or sets normal again a fund account's custody here, every currency. */
   @Post('status-changes')
   changeStatus(@Body() body: unknown): Promise<BankInitiatedResult> {
     return this.transfers.changeStatus(parseInput(bankInitiatedStatusChangeInput, body));
+  }
+
+  /** F-3.4 B (11006): the customer changes the relationship's bank settlement account at the counter. */
+  @Post('bank-account-changes')
+  changeBankAccount(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeBankAccount(parseInput(bankInitiatedBankAccountChangeInput, body));
+  }
+
+  /** The bank asks again, under its serial, an 11006 it sent; the books stay as they are. */
+  @Post('bank-account-changes/:serialNo/resend')
+  @HttpCode(200)
+  resendBankAccountChange(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
+    return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT);
+  }
+
+  /** F-3.5 B (11005): the customer changes their name or contact data at the counter, every currency of the fund account. */
+  @Post('customer-data-changes')
+  changeCustomerData(@Body() body: unknown): Promise<BankInitiatedResult> {
+    return this.transfers.changeCustomerData(parseInput(bankInitiatedCustomerDataChangeInput, body));
+  }
+
+  /** The bank asks again, under its serial, an 11005 it sent; the books stay as they are. */
+  @Post('customer-data-changes/:serialNo/resend')
+  @HttpCode(200)
+  resendCustomerDataChange(@Param('serialNo') serialNo: string): Promise<BankInitiatedResult> {
+    return this.transfers.resendAccountFunction(serialNo, INSTRUCTION_CODES.CHANGE_CUSTOMER);
   }
 
   /** F-4.5 B: the same serial again with Resend=Y. */

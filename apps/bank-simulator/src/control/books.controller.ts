@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { BankBooks } from '../books/bank-books';
 import { SimulatorError } from '../simulator-error';
 import type { SimulatorSettings } from '../simulator-settings';
-import { bankAccountOpeningInput, custodyAccountQuery, parseInput } from './control-input';
+import { bankAccountHolderChange, bankAccountOpeningInput, custodyAccountQuery, parseInput } from './control-input';
 import { SIMULATOR_SETTINGS } from './control-tokens';
 import { balancesView, bankAccountView, custodyAccountView, transactionView } from './control-views';
 
@@ -24,6 +24,13 @@ export class BooksController {
     const account = this.books.bankAccount(bankAccountNo);
     if (!account) throw new SimulatorError('NOT_FOUND', `no bank account ${bankAccountNo}`);
     return bankAccountView(account);
+  }
+
+  /** The holder's record changes at the bank's counter, and the broker is not told (the case F-3.11's check finds). */
+  @Patch('bank-accounts/:bankAccountNo')
+  amendHolder(@Param('bankAccountNo') bankAccountNo: string, @Body() body: unknown) {
+    this.books.amendHolder(bankAccountNo, parseInput(bankAccountHolderChange, body));
+    return this.bankAccount(bankAccountNo);
   }
 
   @Get('custody-accounts')

@@ -41,6 +41,12 @@ export const bankAccountOpeningInput = z
   })
   .strict();
 
+/** The holder renews their record at the bank's counter (the broker is not told): the fields that change. */
+export const bankAccountHolderChange = z
+  .object({ name: z.string().min(1).max(70).optional(), idType: z.enum(CERTIFICATION_TYPES).optional(), idNumber: z.string().min(1).max(35).optional() })
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, 'name, idType or idNumber');
+
 export const custodyAccountQuery = z.object({
   fundAccountNo: fundAccountNo.optional(),
   currency: z
@@ -73,6 +79,25 @@ export const bankInitiatedCurrencyRegistrationInput = z.object({ fundAccountNo, 
 /** 11011 B: the fund account whose custody here the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again. */
 export const bankInitiatedStatusChangeInput = z.object({ fundAccountNo, accountState: z.enum(['NORMAL', 'FROZEN', 'LOST']) }).strict();
 
+/** F-3.4 B: the customer at the counter moves the fund account's relationship in `currency` from `bankAccountNo` to `newBankAccountNo`. */
+export const bankInitiatedBankAccountChangeInput = z.object({ fundAccountNo, currency, bankAccountNo, newBankAccountNo: bankAccountNo }).strict();
+
+/**
+ * F-3.5 B: the customer's new data as the teller keys it in; what is left out stays as the bank holds it (`idType` and
+ * `idNumber` given: a new ID document, which the broker refuses 2009).
+ */
+export const bankInitiatedCustomerDataChangeInput = z
+  .object({
+    fundAccountNo,
+    name: z.string().min(1).max(70).optional(),
+    idType: z.enum(CERTIFICATION_TYPES).optional(),
+    idNumber: z.string().min(1).max(35).optional(),
+    mobile: z.string().min(1).max(35).optional(),
+    address: z.string().min(1).max(70).optional(),
+    email: z.string().min(1).max(70).optional(),
+  })
+  .strict();
+
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
 
 /** A request that takes no body (an empty object, or none). */
@@ -84,6 +109,23 @@ export const noBody = z.object({}).strict();
  */
 export const bankInitiatedFundBalanceInput = z
   .object({ fundAccountNo, currency, fundPassword: fundPassword.optional(), serialNo: z.string().regex(/^[0-9A-Za-z]{1,20}$/).optional() })
+  .strict();
+
+/**
+ * F-3.11 B: the customer at the counter as the bank read their ID document, the fund account to check, and where they
+ * brought or typed them, their bank account and fund password. `serialNo` asks again under a serial used before.
+ */
+export const bankInitiatedIdentityCheckInput = z
+  .object({
+    fundAccountNo,
+    currency,
+    name: z.string().min(1).max(70),
+    idType: z.enum(CERTIFICATION_TYPES),
+    idNumber: z.string().min(1).max(35),
+    bankAccountNo: bankAccountNo.optional(),
+    fundPassword: fundPassword.optional(),
+    serialNo: z.string().regex(/^[0-9A-Za-z]{1,20}$/).optional(),
+  })
   .strict();
 
 /** What each fault needs besides its kind (see fault-plan.ts). */

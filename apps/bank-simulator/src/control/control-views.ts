@@ -8,7 +8,7 @@ export function balancesView(balances: ReadonlyMap<string, Money>): Record<strin
 }
 
 export function bankAccountView(account: BankAccountSnapshot) {
-  return { bankAccountNo: account.bankAccountNo, name: account.name, balances: balancesView(account.balances) };
+  return { bankAccountNo: account.bankAccountNo, name: account.name, ...account.contact, balances: balancesView(account.balances) };
 }
 
 export function custodyAccountView(account: CustodyAccountSnapshot) {

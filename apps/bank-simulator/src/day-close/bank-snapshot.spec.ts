@@ -259,4 +259,63 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
       expect(read).toEqual(records);
     }
   });
+
+  it('§5: a bank account change of D (11006 B) is a CHK03 record with the new account and 金额 0, and its relationship a CHK02 record with the new account', () => {
+    books.openBankAccount({ bankAccountNo: '6222000000000002', name: '张三', idType: '10', idNumber: '110101199001011234', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
+    const change = started(books.beginBankAccountChange({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, newBankAccountNo: '6222000000000002' }));
+    books.settleBankAccountChange(change.ref, { returnCode: '0000', counterpartSerial: 'S9' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03).toContainEqual(
+      expect.objectContaining({ functionCode: '11006', initiator: 'B', bankSerialNo: change.ref.serial, bankAccountNo: '6222000000000002', fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    );
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: '6222000000000002', status: '0' })]);
+  });
+
+  it('§5: a customer data change of D (11005 B) is one CHK03 record with 金额 0 and the linked account; CHK02 does not list it (no custody state changed)', () => {
+    books.openBankAccount({ bankAccountNo: '6222000000000004', name: '赵六', idType: '10', idNumber: '110101198808084567', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
+    books.designate({ ref: brokerRef(), bankAccountNo: '6222000000000004', fundAccountNo: '100000000004', currency: 'CNY', customer: { name: '赵六', idType: '10', idNumber: '110101198808084567' }, password: accept, openingBalance: Money.zero() });
+    const before = snapshot().chk02.length;
+    const change = started(books.beginCustomerChange({ fundAccountNo: FUND_ACCOUNT }));
+    books.settleCustomerChange(change.ref, { fundAccountNo: FUND_ACCOUNT, name: '张三丰' }, { returnCode: '0000' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03.filter((record) => record.functionCode === '11005')).toEqual([
+      expect.objectContaining({ initiator: 'B', bankSerialNo: change.ref.serial, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.zero(), customerName: '张三丰' }),
+    ]);
+    expect(snap.chk02).toHaveLength(before);
+  });
+
+  it('§5: the broker’s 11011 of D is a CHK03 record (S, its serial, 金额 0, the bank account), and no CHK02 record: the custody state did not change; a refused one is not listed', () => {
+    const frozen = brokerRef();
+    books.changeStatusFromBroker({ ref: frozen, fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, accountState: 'FROZEN' });
+    books.changeStatusFromBroker({ ref: brokerRef(), fundAccountNo: FUND_ACCOUNT, bankAccountNo: BANK_ACCOUNT, accountState: 'FROZEN' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03.filter((r) => r.functionCode === '11011')).toEqual([
+      expect.objectContaining({ initiator: 'S', brokerSerialNo: frozen.serial, bankAccountNo: BANK_ACCOUNT, fundAccountNo: FUND_ACCOUNT, currency: 'CNY', amount: Money.zero() }),
+    ]);
+    expect(snap.chk02.map((r) => r.fundAccountNo)).toEqual([FUND_ACCOUNT]);
+  });
+
+  it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
+    brokerTransfer('12001', '100.00');
+    books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });
+    const snap = snapshot();
+    expect([snap.chk02.length, snap.chk03.length]).toEqual([2, 2]);
+    for (const [type, records] of [
+      ['CHK01', snap.chk01],
+      ['CHK02', snap.chk02],
+      ['CHK03', snap.chk03],
+    ] as const) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of writeDayFile(type, records)) chunks.push(chunk as Buffer);
+      const read: unknown[] = [];
+      for await (const record of readDayFile(type, Buffer.concat(chunks))) read.push(record);
+      expect(read).toEqual(records);
+    }
+  });
 });

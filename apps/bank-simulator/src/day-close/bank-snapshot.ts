@@ -12,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { CHANGE_ACCOUNT_STATUS, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE, REGISTER_CURRENCY } from '../books/bank-books';
+import { CHANGE_ACCOUNT_STATUS, CHANGE_BANK_ACCOUNT, CHANGE_CUSTOMER, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE, REGISTER_CURRENCY } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -23,9 +23,10 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  *   initiated it; a reversed original and its reversal are two records; a 12001 B the bank booked counts even
  *   if the broker never answered it; a refusal, or a 12002 B that only held its amount, is not listed.
  * - CHK02: one record per relationship a successful account function touched on D, its state now.
- * - CHK03: one record per successful account function of D (this bank offers the broker 11001 and 11002, and starts
- *   11001, 11003, 11010 and 11011); a pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the
- *   holder the identity the broker sent. 金额 is the opening balance of an 11001, 11002 or 11010, 0 otherwise.
+ * - CHK03: one record per successful account function of D (this bank offers the broker 11001, 11002 and 11011, and
+ *   starts 11001, 11003, 11005, 11006, 11010 and 11011); a pre-designation (11002) has no bank account: 客户银行结算账户账号
+ *   blank, the holder the identity the broker sent; an 11006 names the new bank account. 金额 is the opening balance of
+ *   an 11001, 11002 or 11010, 0 otherwise.
  */
 
 /** The two institutions every record names. */
@@ -53,9 +54,12 @@ const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { 
 
 /**
  * The account functions this bank lists in CHK03: designations (the broker's 11001 and its own), the broker's
- * pre-designation, its own 11003, 11010 and 11011.
+ * pre-designation, its own 11003, 11005, 11006 and 11010, and 11011 either way.
  */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, REGISTER_CURRENCY, CHANGE_ACCOUNT_STATUS];
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, REGISTER_CURRENCY, CHANGE_ACCOUNT_STATUS];
+
+/** Profile §5: CHK02 lists the relationships whose custody state or bank account a function changed; 11005 and 11011 change neither. */
+const UNLISTED_IN_CHK02: readonly string[] = [CHANGE_CUSTOMER, CHANGE_ACCOUNT_STATUS];
 
 /** CHK03's 证件号码 is CHAR(20): a longer document number is left blank rather than cut (a cut one is another). */
 const ID_NUMBER_WIDTH = 20;
@@ -180,8 +184,7 @@ export function takeSnapshot(businessDate: string, log: Iterable<TransactionReco
     if (isTransferFunction(record.instrCd) && record.booked) chk01.push(chk01RecordOf(record, books, parties));
     if (LISTED_ACCOUNT_FUNCTIONS.includes(record.instrCd) && record.status === 'SUCCEEDED') {
       chk03.push(chk03RecordOf(record, books, parties));
-      // Profile §5: CHK02 lists the relationships whose custody state a function changed; 11011 changes none.
-      if (record.instrCd === CHANGE_ACCOUNT_STATUS) continue;
+      if (UNLISTED_IN_CHK02.includes(record.instrCd)) continue;
       const state = chk02RecordOf(record, books, parties);
       relationships.set(`${state.fundAccountNo}/${state.currency}`, state);
     }

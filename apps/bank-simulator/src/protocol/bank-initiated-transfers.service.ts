@@ -1,10 +1,11 @@
 import {
+  ACCOUNT_STATUS,
   ACCOUNT_TYPE,
   type Account,
-  type AccountStatus,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
+  type CertificationType,
   type ClearPin,
   ConnectionClosedError,
   INSTRUCTION_CODES,
@@ -21,7 +22,16 @@ import {
 import type { Currency } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
-import type { BankInitiatedTransferInput, CustodyAccountState, TransactionRecord, TransactionRef, TransactionStatus } from '../books/book-records';
+import type {
+  BankAccountChangeInput,
+  BankInitiatedTransferInput,
+  CustodyAccountState,
+  CustomerChangeInput,
+  CustomerIdentity,
+  TransactionRecord,
+  TransactionRef,
+  TransactionStatus,
+} from '../books/book-records';
 import { SimulatorError } from '../simulator-error';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSessions } from './broker-sessions';
@@ -79,6 +89,29 @@ export interface FundBalanceQueryInput {
   readonly serialNo?: string;
 }
 
+/**
+ * F-3.11 B: the customer at the counter, as the bank read them off their ID document, names the fund account to check;
+ * with their bank account where they brought it, and the fund password where they typed it.
+ */
+export interface IdentityCheckInput {
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly name: string;
+  readonly idType: CertificationType;
+  readonly idNumber: string;
+  readonly bankAccountNo?: string;
+  readonly fundPassword?: ClearPin;
+  /** A serial used before, to ask again under it; a new one otherwise. */
+  readonly serialNo?: string;
+}
+
+/** F-3.11 B: the broker's `Rst` (0000: the customer is theirs as presented); UNKNOWN when no reply came. */
+export interface BrokerIdentityCheckResult {
+  readonly serialNo: string;
+  readonly status: 'ANSWERED' | 'UNKNOWN';
+  readonly returnCode?: string;
+}
+
 /** F-4.2 B: the customer types the fund password at the bank's counter; it lives only until the PIN block is built. */
 export interface BankInitiatedWithdrawalInput extends BankInitiatedTransferInput {
   readonly fundPassword?: ClearPin;
@@ -92,8 +125,15 @@ function wasWritten(error: unknown): boolean {
   return error instanceof ReplyTimeoutError || error instanceof UnexpectedReplyError || (error instanceof ConnectionClosedError && error.written);
 }
 
-/** §7.12 AccountStatus on the wire. */
-const WIRE_STATUS: Readonly<Record<CustodyAccountState, AccountStatus>> = { NORMAL: '0', FROZEN: '1', LOST: '2' };
+/** §6.5 `Cust` of the bank's record of a customer, with an ID type JR/T 0046 §7.9 lists (the bank opened its accounts with one). */
+function custOf(identity: CustomerIdentity, where: string) {
+  const certType = CERTIFICATION_TYPES.find((type) => type === identity.idType);
+  if (!certType) throw new Error(`${where} has an ID type outside JR/T 0046 §7.9`);
+  return { Name: identity.name, CertType: certType, CertId: identity.idNumber };
+}
+
+/** The two account functions whose requests the bank may send again (`resendAccountFunction`). */
+type ResendableDraft = RequestDraft<'Acmt.005.01'> | RequestDraft<'Acmt.007.01'>;
 
 function resultOf(record: TransactionRecord): BankInitiatedResult {
   return record.status === 'UNKNOWN' ? { serialNo: record.ref.serial, status: record.status } : { serialNo: record.ref.serial, status: record.status, returnCode: record.returnCode };
@@ -107,6 +147,9 @@ function resultOf(record: TransactionRecord): BankInitiatedResult {
  * each answer does to the bank's side; this service only talks to the broker.
  */
 export class BankInitiatedTransfers {
+  /** What the bank sent for each 11005 and 11006 it started, to send again under the same serial (in memory, as the books). */
+  private readonly accountFunctionDrafts = new Map<string, ResendableDraft>();
+
   constructor(
     private readonly books: BankBooks,
     private readonly sessions: BrokerSessions,
@@ -126,14 +169,12 @@ export class BankInitiatedTransfers {
     const record = this.started(this.books.beginConfirmation(input));
     const holder = this.books.holderOf(input.bankAccountNo);
     if (!holder) throw new Error(`bank account ${input.bankAccountNo} lost its holder`);
-    const certType = CERTIFICATION_TYPES.find((type) => type === holder.idType);
-    if (!certType) throw new Error(`bank account ${input.bankAccountNo} has an ID type outside JR/T 0046 §7.9`);
     const outcome = await this.exchange(connection, {
       name: 'Acmt.001.01',
       instrCd: INSTRUCTION_CODES.CONFIRM_DESIGNATION,
       serial: record.ref.serial,
       body: {
-        Cust: { Name: holder.name, CertType: certType, CertId: holder.idNumber },
+        Cust: custOf(holder, `bank account ${input.bankAccountNo}`),
         BkAcct: { Id: input.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
         ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
         Ccy: input.currency,
@@ -259,7 +300,7 @@ export class BankInitiatedTransfers {
       instrCd: INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS,
       serial: record.ref.serial,
       body: {
-        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: WIRE_STATUS[input.accountState] },
+        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT, Status: ACCOUNT_STATUS[input.accountState] },
         ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
       },
     });
@@ -270,6 +311,88 @@ export class BankInitiatedTransfers {
     const settled = this.books.settleStatusChange(record.ref, input.accountState, answer);
     this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, accountState: input.accountState, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated status change answered');
     return resultOf(settled);
+  }
+
+  /**
+   * F-3.4 B (11006): the customer brings their old and new bank account to the counter. The bank checks both
+   * (`beginBankAccountChange`) and asks the broker with `Cust` (the new account's holder, for the broker to check it
+   * is its customer: profile §4.1), `BkAcct` (old), `NewBkAcct`, `ScAcct` and `Ccy`; the bank password of profile
+   * §4.1 is optional and this bank checks its customer at the counter instead. On 0000 the custody account takes the
+   * new account (transfers go there; CHK02/CHK03 list it); anything else, or no answer, leaves the old one.
+   */
+  async changeBankAccount(input: BankAccountChangeInput): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginBankAccountChange(input));
+    const holder = this.books.holderOf(input.newBankAccountNo);
+    if (!holder) throw new Error(`bank account ${input.newBankAccountNo} lost its holder`);
+    const draft: RequestDraft<'Acmt.007.01'> = {
+      name: 'Acmt.007.01',
+      instrCd: INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT,
+      serial: record.ref.serial,
+      body: {
+        Cust: custOf(holder, `bank account ${input.newBankAccountNo}`),
+        BkAcct: { Id: input.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        NewBkAcct: { Id: input.newBankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+        Ccy: input.currency,
+      },
+    };
+    this.accountFunctionDrafts.set(record.ref.serial, draft);
+    const outcome = await this.exchange(connection, draft);
+    const settled = this.books.settleBankAccountChange(record.ref, this.accountFunctionAnswer(outcome));
+    this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated bank account change answered');
+    return resultOf(settled);
+  }
+
+  /**
+   * F-3.5 B (11005): the customer changes their data at the counter. The bank tells the broker the full name and ID
+   * document (its record where the customer changed nothing) and the contact data given (profile §4.1: `Mobile`,
+   * `Addr`, `Email` where changed), every currency of the fund account. On 0000 the bank's record of the customer
+   * takes the new name and contact data; a refusal (2009: a new ID document, which the broker's record rules) or no
+   * answer leaves it as it was.
+   */
+  async changeCustomerData(input: CustomerChangeInput): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginCustomerChange(input));
+    const current = record.bankAccountNo === undefined ? undefined : this.books.holderOf(record.bankAccountNo);
+    if (!current || record.bankAccountNo === undefined) throw new Error(`custody of ${input.fundAccountNo} is linked without a holder`);
+    const draft: RequestDraft<'Acmt.005.01'> = {
+      name: 'Acmt.005.01',
+      instrCd: INSTRUCTION_CODES.CHANGE_CUSTOMER,
+      serial: record.ref.serial,
+      body: {
+        Cust: {
+          ...custOf({ name: input.name ?? current.name, idType: input.idType ?? current.idType, idNumber: input.idNumber ?? current.idNumber }, `the change of ${input.fundAccountNo}`),
+          ...(input.mobile === undefined ? {} : { Mobile: input.mobile }),
+          ...(input.address === undefined ? {} : { Addr: input.address }),
+          ...(input.email === undefined ? {} : { Email: input.email }),
+        },
+        BkAcct: { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: { Id: input.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      },
+    };
+    this.accountFunctionDrafts.set(record.ref.serial, draft);
+    const outcome = await this.exchange(connection, draft);
+    const settled = this.books.settleCustomerChange(record.ref, input, this.accountFunctionAnswer(outcome));
+    this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated customer data change answered');
+    return resultOf(settled);
+  }
+
+  /**
+   * The bank asks again, under its serial, an 11005 or 11006 it sent (as after a reply it never got): the same request.
+   * The broker answers a processed serial with its first answer; the books stay as they are (a function whose reply
+   * the bank lacked was not applied, profile §4.1, and the day's CHK03 settles it).
+   */
+  async resendAccountFunction(serialNo: string, instrCd: typeof INSTRUCTION_CODES.CHANGE_CUSTOMER | typeof INSTRUCTION_CODES.CHANGE_BANK_ACCOUNT): Promise<BankInitiatedResult> {
+    const connection = this.connection();
+    const draft = this.accountFunctionDrafts.get(serialNo);
+    const record = this.books.transaction(this.ownRef(serialNo));
+    if (!draft || !record || draft.instrCd !== instrCd) throw new SimulatorError('NOT_FOUND', `no bank-initiated ${instrCd} ${serialNo}`);
+    if (record.status === 'PENDING') throw new SimulatorError('WRONG_STATE', `${instrCd} ${serialNo} is still waiting for the broker`);
+    const outcome = await this.exchange<'Acmt.005.01' | 'Acmt.007.01'>(connection, draft);
+    const returnCode = outcome.kind === 'answered' ? this.codeOf(outcome.reply.body.Rst.Code) : undefined;
+    this.log.info({ serial: serialNo, instrCd, status: record.status, returnCode, outcome: outcome.kind }, 'bank-initiated account function asked again; books unchanged');
+    return returnCode === undefined ? { serialNo, status: record.status } : { serialNo, status: record.status, returnCode };
   }
 
   /** F-4.1 B (12001). */
@@ -399,6 +522,47 @@ export class BankInitiatedTransfers {
     this.log.info({ serial: serialNo, returnCode }, 'fund balance query answered');
     if (ScBal === undefined) return { serialNo, status: 'ANSWERED', returnCode };
     return { serialNo, status: 'ANSWERED', returnCode, balances: { balance: figure('0'), available: figure('1'), withdrawable: figure('2') } };
+  }
+
+  /** An account function's answer for the books: the broker's code, or 9014 when no definite reply came (not applied, profile §4.1). */
+  private accountFunctionAnswer(outcome: Exchange<ProtocolMessage<'Acmt.006.01' | 'Acmt.008.01'>>): { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string } {
+    return outcome.kind === 'answered'
+      ? { returnCode: this.codeOf(outcome.reply.body.Rst.Code), info: outcome.reply.body.Rst.Info, counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref }
+      : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
+  }
+
+  /**
+   * F-3.11 B (11007): the bank asks whether the customer it identified is the fund account's customer at the broker
+   * (§5.11.4 d: `Cust` with name, ID type and number; a typed fund password as a PIN block in `ScAcct`, `Type` 0,
+   * profile §4.1). Nothing is booked: the answer is all the bank takes from it.
+   */
+  async checkIdentity(input: IdentityCheckInput): Promise<BrokerIdentityCheckResult> {
+    const connection = this.connection();
+    const pinKey = this.pinKeyFor(connection, input.fundPassword, input.fundAccountNo);
+    const serialNo = input.serialNo ?? this.books.nextSerial();
+    const outcome = await this.exchange(connection, {
+      name: 'Acmt.009.01',
+      instrCd: INSTRUCTION_CODES.IDENTITY_CHECK,
+      serial: serialNo,
+      body: {
+        Cust: { Name: input.name, CertType: input.idType, CertId: input.idNumber },
+        BkAcct: input.bankAccountNo === undefined ? undefined : { Id: input.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: {
+          Id: input.fundAccountNo,
+          Type: ACCOUNT_TYPE.FUND_ACCOUNT,
+          Pwd: input.fundPassword && pinKey ? [passwordComponent(pinKey, input.fundPassword, input.fundAccountNo, PASSWORD_TYPE.QUERY)] : undefined,
+        },
+        Ccy: input.currency,
+      },
+    });
+    if (outcome.kind !== 'answered') {
+      this.log.warn({ serial: serialNo, error: outcome.detail }, 'identity check to the broker unanswered');
+      return { serialNo, status: 'UNKNOWN' };
+    }
+    const returnCode = this.codeOf(outcome.reply.body.Rst.Code);
+    // Never the name, the ID number or the password: which request, and the broker's code.
+    this.log.info({ serial: serialNo, returnCode }, 'identity check answered');
+    return { serialNo, status: 'ANSWERED', returnCode };
   }
 
   private async sendTransfer(connection: ProtocolConnection, record: TransactionRecord, options: { readonly resend: boolean; readonly fundPassword?: ClearPin }): Promise<BankInitiatedResult> {

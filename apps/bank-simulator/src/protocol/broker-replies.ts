@@ -1,6 +1,7 @@
-import { ACCOUNT_TYPE, type BusinessRequestName, describeReturnCode, type Reference, type ReplyDraft } from '@custody/bank-protocol';
+import { ACCOUNT_STATUS, ACCOUNT_TYPE, type BusinessRequestName, describeReturnCode, type Reference, type ReplyDraft } from '@custody/bank-protocol';
+import type { Currency, Money } from '@custody/money';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
-import type { QueryAnswer, TransactionRecord } from '../books/book-records';
+import type { CustodyAccountState, QueryAnswer, TransactionRecord } from '../books/book-records';
 
 /**
  * Replies built from the transaction log. A replayed request gets the same reply again, down to its
@@ -60,6 +61,67 @@ export function designationReply(record: TransactionRecord): ReplyDraft<'Acmt.00
       ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
       Ccy: record.currency,
       ScBal: record.amount && { Type: '0', Bal: record.amount },
+    },
+  };
+}
+
+/** 11009 reply: the bank account's balance (`BkBal` type 0) and available balance (type 1), profile §4.1. */
+export function bankBalanceReply(answer: {
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly balance: Money;
+  readonly available: Money;
+}): ReplyDraft<'Acmt.010.01'> {
+  return {
+    name: 'Acmt.010.01',
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: { Id: answer.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+      BkBal: [
+        { Type: '0', Bal: answer.balance },
+        { Type: '1', Bal: answer.available },
+      ],
+      ScAcct: { Id: answer.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: answer.currency,
+      Dgst: '查询银行余额',
+    },
+  };
+}
+
+/** 11007 reply: the code says whether the customer is the account's holder (0000) or what differs; the accounts echoed. */
+export function identityCheckReply(answer: {
+  readonly returnCode: string;
+  readonly info: string;
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+}): ReplyDraft<'Acmt.010.01'> {
+  return {
+    name: 'Acmt.010.01',
+    body: {
+      Rst: result(answer.returnCode, answer.info),
+      BkAcct: { Id: answer.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+      ScAcct: { Id: answer.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT },
+      Ccy: answer.currency,
+      Dgst: '客户身份验证',
+    },
+  };
+}
+
+/** 11011 S reply (§5.8.4 e): the accounts after the change, the fund account with the status it now has. */
+export function statusChangeReply(record: TransactionRecord, accountState: CustodyAccountState): ReplyDraft<'Acmt.006.01'> {
+  if (record.status !== 'SUCCEEDED' || !record.fundAccountNo) {
+    return { name: 'Acmt.006.01', serial: record.bankSerial, body: { Rst: result(record.returnCode, record.info) } };
+  }
+  return {
+    name: 'Acmt.006.01',
+    serial: record.bankSerial,
+    body: {
+      Rst: result(RC.SUCCESS),
+      BkAcct: record.bankAccountNo ? { Id: record.bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT } : undefined,
+      ScAcct: { Id: record.fundAccountNo, Type: ACCOUNT_TYPE.FUND_ACCOUNT, Status: ACCOUNT_STATUS[accountState] },
+      Dgst: '修改账户状态',
     },
   };
 }

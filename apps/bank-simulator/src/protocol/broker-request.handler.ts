@@ -1,11 +1,13 @@
 import {
   type Account,
+  type AccountStatus,
   type BusinessRequestName,
   type InboundRequest,
   INSTRUCTION_CODES,
   type MessageBody,
   type MessageHeader,
   PASSWORD_TYPE,
+  type PasswordType,
   type ProtocolConnection,
   type ReplyDraft,
   TRIPLE_DES_MODE,
@@ -15,16 +17,19 @@ import { Money } from '@custody/money';
 import type { BankBooks } from '../books/bank-books';
 import type { BankDayClose } from '../day-close/bank-day-close';
 import { BANK_RETURN_CODES as RC } from '../books/bank-return-codes';
-import type { BookOutcome, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
+import type { BookOutcome, CustodyAccountState, PasswordProof, TransactionRecord, TransactionRef } from '../books/book-records';
 import type { SimulatorLogger } from '../simulator-logger';
 import type { BrokerSession } from './broker-sessions';
-import { designationReply, queryReply, rstOnlyReply, reversalReply, transferReply } from './broker-replies';
+import { bankBalanceReply, designationReply, identityCheckReply, queryReply, rstOnlyReply, reversalReply, statusChangeReply, transferReply } from './broker-replies';
 import type { Fault, FaultPlan } from './fault-plan';
 
 export interface HandlerParties {
   readonly bankCode: string;
   readonly brokerInstId: string;
 }
+
+/** §7.12 AccountStatus as the books name it. */
+const ACCOUNT_STATE_OF: Readonly<Record<AccountStatus, CustodyAccountState>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /** A reply that never comes: the session keeps waiting, the broker's request times out. */
 function never(): Promise<ReplyDraft> {
@@ -92,11 +97,13 @@ export class BrokerRequestHandler {
       switch (message.name) {
         case 'Acmt.001.01':
           return this.openAccount(ref, message.body, pinKey, where);
-        // The other account functions (11004–11009, 11011) are not simulated yet: 1034, as before they were typed.
-        case 'Acmt.003.01':
-        case 'Acmt.005.01':
-        case 'Acmt.007.01':
         case 'Acmt.009.01':
+          return this.accountQuery(message.body, pinKey, where);
+        case 'Acmt.005.01':
+          return this.accountInfoChange(ref, message.body, where);
+        // The other account functions (11004–11006) are not simulated yet: 1034, as before they were typed.
+        case 'Acmt.003.01':
+        case 'Acmt.007.01':
           return rstOnlyReply(message.name, RC.TRANSACTION_NOT_ENABLED, `${header.InstrCd} is not enabled at this bank`);
         case 'Trf.001.01':
           return this.transfer(ref, message.body, pinKey, where);
@@ -194,6 +201,58 @@ export class BrokerRequestHandler {
     return this.answer('Acmt.001.01', outcome, designationReply, where);
   }
 
+  /** Acmt.009.01 by its code (profile §4): the broker may send 11009 and 11007; 11008 is the bank's own question. */
+  private accountQuery(body: MessageBody<'Acmt.009.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd === INSTRUCTION_CODES.IDENTITY_CHECK) return this.checkIdentity(body, where);
+    if (instrCd !== INSTRUCTION_CODES.QUERY_BANK_BALANCE) return rstOnlyReply('Acmt.009.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+    if (!body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.009.01', RC.MESSAGE_FORMAT_ERROR, '11009 needs BkAcct and ScAcct');
+    // §5.12.4 h: the currency defaults to RMB.
+    const currency = body.Ccy ?? 'CNY';
+    const answer = this.books.queryBankBalance({
+      bankAccountNo: body.BkAcct.Id,
+      fundAccountNo: body.ScAcct.Id,
+      currency,
+      password: passwordProof(body.BkAcct, pinKey, PASSWORD_TYPE.QUERY),
+    });
+    if (answer.kind === 'rejected') {
+      this.log.warn({ ...where, returnCode: answer.returnCode }, `bank balance query refused: ${answer.info}`);
+      return rstOnlyReply('Acmt.009.01', answer.returnCode, answer.info);
+    }
+    this.log.debug(where, 'bank balance query answered');
+    return bankBalanceReply({ bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency, balance: answer.balance, available: answer.available });
+  }
+
+  /**
+   * F-3.11 S (11007): the customer the broker records (`Cust`, §5.11.4 d) against the holder of the bank account
+   * (§5.11.4 e: both accounts name it). Records nothing; not in the day's files.
+   */
+  private checkIdentity(body: MessageBody<'Acmt.009.01'>, where: Record<string, string>): ReplyDraft {
+    if (!body.Cust || !body.BkAcct || !body.ScAcct) return rstOnlyReply('Acmt.009.01', RC.MESSAGE_FORMAT_ERROR, '11007 needs Cust, BkAcct and ScAcct');
+    // §5.12.4 h: the currency defaults to RMB.
+    const currency = body.Ccy ?? 'CNY';
+    const answer = this.books.checkIdentity({
+      bankAccountNo: body.BkAcct.Id,
+      fundAccountNo: body.ScAcct.Id,
+      currency,
+      customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+    });
+    this.log.info({ ...where, returnCode: answer.returnCode }, `identity check answered: ${answer.info}`);
+    return identityCheckReply({ ...answer, bankAccountNo: body.BkAcct.Id, fundAccountNo: body.ScAcct.Id, currency });
+  }
+
+  /** Acmt.005.01 by its code: the broker's 11011 (its status in `ScAcct/Status`, profile §4.1); 11005 is not simulated yet. */
+  private accountInfoChange(ref: TransactionRef, body: MessageBody<'Acmt.005.01'>, where: Record<string, string>): ReplyDraft {
+    const instrCd = body.MsgHdr.InstrCd;
+    if (instrCd !== INSTRUCTION_CODES.CHANGE_ACCOUNT_STATUS) return rstOnlyReply('Acmt.005.01', RC.TRANSACTION_NOT_ENABLED, `${instrCd} is not enabled at this bank`);
+    // The library refuses an 11011 without the initiator's Status; without the fund account there is nothing to change.
+    const status = body.ScAcct?.Status;
+    if (!body.ScAcct || status === undefined) return rstOnlyReply('Acmt.005.01', RC.MESSAGE_FORMAT_ERROR, '11011 from the broker carries ScAcct with its Status');
+    const accountState = ACCOUNT_STATE_OF[status];
+    const outcome = this.books.changeStatusFromBroker({ ref, fundAccountNo: body.ScAcct.Id, bankAccountNo: body.BkAcct?.Id, accountState });
+    return this.answer('Acmt.005.01', outcome, (record) => statusChangeReply(record, accountState), { ...where, accountState });
+  }
+
   /** F-4.1 S (12001) and F-4.2 S (12002). */
   private transfer(ref: TransactionRef, body: MessageBody<'Trf.001.01'>, pinKey: Buffer | undefined, where: Record<string, string>): ReplyDraft {
     const instrCd = body.MsgHdr.InstrCd;
@@ -265,10 +324,11 @@ export class BrokerRequestHandler {
 
 /**
  * Profile §2: the bank password is a format-0 PIN block under the session's PIN key, `Type` 1 (取款)
- * where it authorises money or a relationship. No key sync yet, or no usable block: no proof at all.
+ * where it authorises money or a relationship, `Type` 0 (查询) on a query (§4.1). No key sync yet, or no usable
+ * block of that type: no proof at all.
  */
-export function passwordProof(account: Account, pinKey: Buffer | undefined): PasswordProof | undefined {
-  const password = account.Pwd?.find((p) => p.Type === undefined || p.Type === PASSWORD_TYPE.WITHDRAWAL);
+export function passwordProof(account: Account, pinKey: Buffer | undefined, type: PasswordType = PASSWORD_TYPE.WITHDRAWAL): PasswordProof | undefined {
+  const password = account.Pwd?.find((p) => p.Type === undefined || p.Type === type);
   const block = password?.Pwd;
   if (!pinKey || !password || block === undefined) return undefined;
   if (password.Enc !== undefined && password.Enc !== TRIPLE_DES_MODE) return undefined;

@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
  */
 export type CallPurpose = string;
 
-export type SagaKind = 'DESIGNATION' | 'TRANSFER' | 'DAY';
+export type SagaKind = 'DESIGNATION' | 'TRANSFER' | 'DAY' | 'BANK_BALANCE_QUERY' | 'IDENTITY_CHECK' | 'STATUS_CHANGE';
 
 export interface SagaRow<P = Record<string, unknown>> {
   saga_id: string;

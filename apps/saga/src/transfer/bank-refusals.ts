@@ -1,8 +1,9 @@
 /**
  * Bank-side return codes (JR/T 0046 §7.23) that prove the bank refused a request and nothing took effect:
- * wrong password, no money, no such account or relationship, closed or frozen accounts, limits, a request it
- * could not read or verify (bank-protocol.md §2: such a package "takes no effect"). Only these end a
- * transfer or designation FAILED. Every other non-success code — a host error (1041), a duplicate serial
+ * wrong password, no money, no such account or relationship, closed or frozen accounts (for an 11011, the status
+ * the customer has already: 5003/5004/5005, profile §4.1), limits, a request it could not read or verify
+ * (bank-protocol.md §2: such a package "takes no effect"). Only these end a transfer, a designation or a
+ * status change FAILED. Every other non-success code — a host error (1041), a duplicate serial
  * (1004), communication codes (9xxx, 5224) or anything unknown — is no proof either way: the outcome stays
  * UNKNOWN and the bank is asked again (domain.md §4: never release a hold on a guess).
  */
@@ -32,7 +33,7 @@ export const DEFINITE_REFUSALS: ReadonlySet<string> = new Set([
   '1043', // 通信校验错误 (the package took no effect)
   '1044', // 通信消息体格式错误 (the package took no effect)
   '1052', // 管理账户余额不足
-  ...['5001', '5002', '5003', '5005', '5007', '5008', '5010', '5011', '5012', '5013', '5014', '5015', '5016', '5017', '5018', '5019'],
+  ...['5001', '5002', '5003', '5004', '5005', '5007', '5008', '5010', '5011', '5012', '5013', '5014', '5015', '5016', '5017', '5018', '5019'],
   ...['5021', '5031', '5201', '5202', '5203', '5204', '5214', '5215', '5216', '5217', '5218', '5219', '5220', '5221', '5229', '5230', '5231'],
 ]);
 

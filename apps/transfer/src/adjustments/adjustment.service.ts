@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { adjustmentChanged, type adjustmentProposed } from '@custody/contracts';
 import { DeadLetterError, Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
-import { BusinessDays, type Caller, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, IdempotencyStore } from '@custody/service-kit';
+import { BusinessDays, type Caller, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, IdempotencyStore, principalOf } from '@custody/service-kit';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { brokerBusinessDate } from '../day/day-rules';
 import { canTake, available } from '../ledger/ledger-rules';
@@ -241,7 +241,7 @@ export class AdjustmentService {
 /** Who decides: the token's subject and issuer name the principal (two approvals need two principals). */
 function approverOf(caller: Caller, comment: string | undefined): { by: string; role: ApproverRole; comment?: string } {
   if (caller.role !== 'operator' && caller.role !== 'supervisor') throw new DomainError('FORBIDDEN', `role ${caller.role} may not decide on adjustments`);
-  return { by: `${caller.subject}@${caller.issuer}`, role: caller.role, ...(comment === undefined ? {} : { comment }) };
+  return { by: principalOf(caller), role: caller.role, ...(comment === undefined ? {} : { comment }) };
 }
 
 function standingOf(adjustment: Adjustment) {

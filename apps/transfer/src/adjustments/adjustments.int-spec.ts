@@ -332,7 +332,7 @@ describe('adjustments: approvals, four eyes, and each applied once in the transa
     it('kept once when the event is redelivered, or proposed again under another message id; approved twice, applied once', async () => {
       const account = await funded();
       const namespace = new TopicNamespace(uniqueGroupId('transfer-adjustments'));
-      const subscriptions = transferSubscriptions({ projection: bed.projection, transfers: bed.transfers, inbound: bed.inbound, bankDays: bed.bankDays, adjustments: bed.adjustments, primaryChanges: bed.primaryChanges });
+      const subscriptions = transferSubscriptions({ projection: bed.projection, transfers: bed.transfers, inbound: bed.inbound, bankDays: bed.bankDays, adjustments: bed.adjustments, primaryChanges: bed.primaryChanges, dormancy: bed.dormancy });
       await ensureTopics(kafka, [...subscriptions.map((s) => namespace.name(s.topic.name)), namespace.deadLetterTopic], { partitions: 1 });
       consumer = new TransactionalConsumer({
         kafka,

@@ -115,12 +115,19 @@ export class DayFilesRepository {
     }
   }
 
-  /** Every fund ledger of a relationship at the bank (designated, or pre-designated: its custody account holds the opening balance), with its balance now, in (fund account, currency) order. */
+  /**
+   * Every fund ledger of a relationship at the bank (designated, or pre-designated: its custody account holds the
+   * opening balance), with its balance now, in (fund account, currency) order — but a dormant one (F-12.3) while it
+   * holds nothing: the bank does not report a zero-balance account the broker leaves out (bank-protocol.md §5), and
+   * one that holds money again is listed whatever its flag says.
+   */
   ledgersAt(manager: EntityManager, bankCode: string): AsyncGenerator<LedgerBalanceRow> {
     return cursorRows<LedgerBalanceRow>(
       manager,
       `SELECT a.fund_account_no AS "fundAccountNo", a.currency, a.balance::text AS balance, ${NAMING}
-         FROM transfer.ledger_accounts a WHERE a.bank_code = $1 AND a.custody_status IN ('DESIGNATED', 'PRE_DESIGNATED') ORDER BY a.fund_account_no, a.currency`,
+         FROM transfer.ledger_accounts a
+        WHERE a.bank_code = $1 AND a.custody_status IN ('DESIGNATED', 'PRE_DESIGNATED') AND NOT (a.dormant AND a.balance = 0)
+        ORDER BY a.fund_account_no, a.currency`,
       [bankCode],
     );
   }

@@ -120,11 +120,14 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11001, 11003, 11010 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
+      // 11001, 11003, 11005, 11006, 11007, 11010 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
       case 'REGISTER_CURRENCY':
       case 'CHANGE_ACCOUNT_STATUS':
+      case 'CHANGE_BANK_ACCOUNT':
+      case 'CHANGE_CUSTOMER':
+      case 'CHECK_IDENTITY':
         return this.reply(manager, request, BROKER_CODES.NOT_OFFERED);
     }
   }

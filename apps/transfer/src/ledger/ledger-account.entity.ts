@@ -20,6 +20,8 @@ export class LedgerAccount {
   @Column({ name: 'custody_status', type: 'text' }) custodyStatus!: string;
   /** 11011 (bank-protocol.md §4.1): a FROZEN or LOST relationship refuses transfers. */
   @Column({ name: 'account_status', type: 'text' }) accountStatus!: RelationshipAccountStatus;
+  /** F-12.3: account marked the relationship DORMANT; the ledger leaves S_CHK04 while it holds nothing. */
+  @Column({ type: 'boolean', default: false }) dormant!: boolean;
   /** 客户名称 and 证券机构分支号 of the day files, from `fund-account.opened`; null for accounts opened before it carried them. */
   @Column({ name: 'customer_name', type: 'text', nullable: true }) customerName!: string | null;
   @Column({ name: 'branch_id', type: 'text', nullable: true }) branchId!: string | null;

@@ -5,12 +5,16 @@ import { describeReturnCode } from '@custody/bank-protocol';
 import {
   bankReplyReady,
   type customerRenamed,
+  custodyFunctionApplied,
+  type CustodyFunctionResolution,
   designationApplied,
   type designationConfirmed,
   type designationOpenedAtBank,
   type designationResolved,
   type fundAccountOpened,
   openingBalanceGiven,
+  type relationshipBankAccountChanged,
+  type RelationshipAccountStatus,
   type relationshipStatusChanged,
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
@@ -62,6 +66,19 @@ export class CustodyProjection {
     await this.outbox.add(manager, designationApplied, event, { key: event.fundAccountNo });
   }
 
+  /**
+   * A broker-started account function's verdict: what it means for the ledger is applied here before account hears
+   * of it, as a designation's is. A query (F-3.10, F-3.11) means nothing to the ledger; an 11011 S the bank took sets
+   * the ledgers' status as an 11011 B does, so a caller told the relationship is frozen finds its transfers refused.
+   */
+  async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    if (verdict.function === 'CHANGE_ACCOUNT_STATUS' && verdict.status === 'SUCCEEDED') {
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
+    }
+    await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
+  }
+
   private async link(manager: EntityManager, event: z.infer<typeof designationResolved.schema>, custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED'): Promise<void> {
     const updated = await manager.update(
       LedgerAccount,
@@ -76,13 +93,15 @@ export class CustodyProjection {
   /**
    * F-3.2 B: the bank's confirmation, accepted by account. The ledger takes the bank account and opens for transfers
    * before the bank reads our 0000 (the reply leaves through this transaction's outbox), so a deposit the bank
-   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again.
+   * starts right after it finds the ledger DESIGNATED. A repeat links the same again and answers 0000 again. A dormant
+   * ledger (F-12.3) wakes: reactivation is a designation.
    */
   async designationConfirmed(manager: EntityManager, event: z.infer<typeof designationConfirmed.schema>): Promise<void> {
     const updated = await manager.update(
       LedgerAccount,
       { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode },
-      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED' },
+      // F-12.3: reactivation is a designation.
+      { bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED', dormant: false },
     );
     // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
@@ -142,10 +161,32 @@ export class CustodyProjection {
    * refuses the bank's transfers (2010) as ours (RELATIONSHIP_FROZEN). A repeat sets account's current status again.
    */
   async relationshipStatusChanged(manager: EntityManager, event: z.infer<typeof relationshipStatusChanged.schema>): Promise<void> {
-    const updated = await manager.update(LedgerAccount, { fundAccountNo: event.fundAccountNo, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus: event.accountStatus });
-    // Account changed only designated relationships, which this projection linked before account could: retry loudly if not.
-    if (!updated.affected) throw new Error(`status change for ${event.fundAccountNo} found no ledger designated at bank ${event.bankCode}`);
+    await this.setAccountStatus(manager, event.fundAccountNo, event.bankCode, event.accountStatus);
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_ACCOUNT_STATUS');
+  }
+
+  /**
+   * F-3.4 B (11006): the bank account account accepted, on the ledger of that currency, before the bank reads our 0000
+   * (the reply leaves through this transaction's outbox): a withdrawal the customer asks for right after pays into the
+   * new account, and the bank's 12001/12002 naming the old one is refused 3001. A repeat sets account's current bank
+   * account again.
+   */
+  async relationshipBankAccountChanged(manager: EntityManager, event: z.infer<typeof relationshipBankAccountChanged.schema>): Promise<void> {
+    const updated = await manager.update(
+      LedgerAccount,
+      { fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode, custodyStatus: 'DESIGNATED' },
+      { bankAccountNo: event.bankAccountNo },
+    );
+    // Account changed only a designated relationship, which this projection linked before account could: retry loudly if not.
+    if (updated.affected !== 1) throw new Error(`bank account change for ${event.fundAccountNo}/${event.currency} found no ledger designated at bank ${event.bankCode}`);
+    await this.confirmToBank(manager, event.bankCode, event.reply, 'CHANGE_BANK_ACCOUNT');
+  }
+
+  /** 11011, whoever started it: every currency's ledger of the fund account designated at the bank. */
+  private async setAccountStatus(manager: EntityManager, fundAccountNo: string, bankCode: string, accountStatus: RelationshipAccountStatus): Promise<void> {
+    const updated = await manager.update(LedgerAccount, { fundAccountNo, bankCode, custodyStatus: 'DESIGNATED' }, { accountStatus });
+    // Account changes only designated relationships, which this projection linked before account could: retry loudly if not.
+    if (!updated.affected) throw new Error(`status change for ${fundAccountNo} found no ledger designated at bank ${bankCode}`);
   }
 
   /** The 0000 account left for the ledger to give, once the ledger reflects the function (this transaction's outbox). */
@@ -153,7 +194,7 @@ export class CustodyProjection {
     manager: EntityManager,
     bankCode: string,
     reply: z.infer<typeof designationConfirmed.schema>['reply'],
-    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS',
+    bankFunction: 'CONFIRM_DESIGNATION' | 'CHANGE_ACCOUNT_STATUS' | 'CHANGE_BANK_ACCOUNT',
   ): Promise<void> {
     await this.outbox.add(
       manager,

@@ -17,6 +17,8 @@ import { BankOpeningRepository } from '../projections/bank-opening.repository';
 import { CustodyProjection } from '../projections/custody-projection';
 import { PrimaryChangeService } from '../roles/primary-change.service';
 import { BankDayProjection } from '../day/bank-day.projection';
+import { LedgerActivityRepository } from '../dormancy/ledger-activity.repository';
+import { LedgerDormancyService } from '../dormancy/ledger-dormancy.service';
 import { StatementRepository } from '../statements/statement.repository';
 import { StatementService } from '../statements/statement.service';
 import { TRANSFER_SCHEMA } from '../transfer.schema';
@@ -55,6 +57,7 @@ export interface TransferTestbed {
   readonly statements: StatementService;
   readonly adjustments: AdjustmentService;
   readonly dayFiles: DayFilesService;
+  readonly dormancy: LedgerDormancyService;
   /** Wakes a waiting caller once a transfer settles; this process's waiters only (no Redis in a one-process testbed). */
   readonly settled: SettledNotifications;
   /**
@@ -110,6 +113,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     statements: new StatementService(new StatementRepository(db.dataSource)),
     adjustments: new AdjustmentService(db.dataSource, new AdjustmentRepository(), ledger, transfers, bankDays, idempotency, outbox, config, clock),
     dayFiles: new DayFilesService(db.dataSource, new DayFilesRepository(), bankDays, config, clock),
+    dormancy: new LedgerDormancyService(outbox, new LedgerActivityRepository()),
     settled,
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
+import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
+import type { Currency } from '@custody/money';
+import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
+import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
+
+/** What a broker-started function's request names when it is opened. */
+export interface OpenedFunction {
+  readonly function: CustodyFunction;
+  readonly relationshipId: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly bankCode: string;
+  readonly serialNo: string;
+  /** Who asked: the caller's principal (`subject@issuer`), for the relationship's journal. */
+  readonly requestedBy: string;
+}
+
+/**
+ * The requests of the account functions the broker starts on an existing relationship: opened PENDING with the
+ * request that sends them to the bank, resolved once (a redelivered verdict changes nothing), and awaited by the
+ * caller, who is woken when the verdict lands.
+ */
+@Injectable()
+export class CustodyFunctionRequests {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settled: SettledNotifications,
+    private readonly statusChanges: BrokerStatusChangeRecorder,
+  ) {}
+
+  async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
+    const id = randomUUID();
+    await manager.insert(CustodyFunctionRequest, { id, ...opened, status: 'PENDING', answer: null, bankSerialNo: null, failureCode: null, bankReturnCode: null, failureMessage: null });
+    return id;
+  }
+
+  /** Applies the verdict the ledger has applied (`custody.function-applied`); only a PENDING request takes one. */
+  async resolve(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
+    const request = await manager.findOne(CustodyFunctionRequest, { where: { id: verdict.functionId }, lock: { mode: 'pessimistic_write' } });
+    if (!request || request.status !== 'PENDING') return;
+    request.status = verdict.status;
+    request.bankSerialNo = verdict.bankSerialNo ?? null;
+    if (verdict.status === 'SUCCEEDED') {
+      request.answer = answerOf(request, verdict);
+      // A function that changes a relationship changes it here, with its answer: the caller sees both or neither.
+      if (verdict.function === 'CHANGE_ACCOUNT_STATUS') await this.statusChanges.record(manager, request, verdict);
+    } else {
+      request.failureCode = verdict.failure?.code ?? 'BANK_REJECTED';
+      request.bankReturnCode = verdict.failure?.bankReturnCode ?? null;
+      request.failureMessage = verdict.failure?.message ?? null;
+    }
+    await manager.save(request);
+    this.settled.announce(manager, request.id);
+  }
+
+  /**
+   * The request once it is no longer PENDING, or still PENDING after `waitMs`; a failure is thrown as the problem
+   * the caller is answered with (the bank's code beside ours).
+   */
+  async settledWithin(id: string, waitMs: number): Promise<CustodyFunctionRequest> {
+    const request = await awaitState(
+      () => this.dataSource.getRepository(CustodyFunctionRequest).findOneByOrFail({ id }),
+      (r) => r.status !== 'PENDING',
+      waitMs,
+      (maxMs) => this.settled.changed(id, Math.min(maxMs, 1000)),
+    );
+    if (request.status === 'FAILED') {
+      throw new DomainError((request.failureCode ?? 'BANK_REJECTED') as ErrorCode, request.failureMessage ?? 'the bank refused', {
+        bankCode: request.bankCode,
+        ...(request.bankReturnCode ? { bankReturnCode: request.bankReturnCode } : {}),
+      });
+    }
+    return request;
+  }
+}
+
+/** What a caller is told of a function that succeeded, kept for a repeat of its request. */
+function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResolution): CustodyFunctionAnswer {
+  switch (verdict.function) {
+    case 'QUERY_BANK_BALANCE':
+      if (!verdict.bankBalances) throw new Error(`bank balance query ${verdict.functionId} succeeded without its balances`);
+      return { balance: verdict.bankBalances.balance.toString(), available: verdict.bankBalances.available.toString() };
+    case 'IDENTITY_CHECK':
+      if (!verdict.identityCheck) throw new Error(`identity check ${verdict.functionId} succeeded without the bank's answer`);
+      return { matched: verdict.identityCheck.matched, bankReturnCode: verdict.identityCheck.bankReturnCode };
+    case 'CHANGE_ACCOUNT_STATUS':
+      if (!verdict.accountStatus) throw new Error(`status change ${verdict.functionId} succeeded without the status the bank took`);
+      return { fundAccountNo: request.fundAccountNo, bankCode: request.bankCode, accountStatus: verdict.accountStatus, serialNo: request.serialNo };
+  }
+}
