@@ -34,6 +34,7 @@ interface LedgerAccountRow {
   bank_account_no: string | null;
   custody_status: string;
   account_status: LedgerAccount['accountStatus'];
+  dormant: boolean;
   customer_name: string | null;
   branch_id: string | null;
 }
@@ -50,6 +51,7 @@ function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
     bankAccountNo: row.bank_account_no,
     custodyStatus: row.custody_status,
     accountStatus: row.account_status,
+    dormant: row.dormant,
     customerName: row.customer_name,
     branchId: row.branch_id,
   });
@@ -66,7 +68,7 @@ export class LedgerRepository {
   async lock(manager: EntityManager, fundAccountNo: string, currency: string): Promise<LedgerAccount | null> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, customer_name, branch_id
+              custody_status, account_status, dormant, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
       [fundAccountNo, currency],
     );
@@ -80,7 +82,7 @@ export class LedgerRepository {
   async lockFundAccounts(manager: EntityManager, fundAccountNos: readonly string[]): Promise<LedgerAccount[]> {
     const rows: LedgerAccountRow[] = await manager.query(
       `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, customer_name, branch_id
+              custody_status, account_status, dormant, customer_name, branch_id
          FROM transfer.ledger_accounts WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
       [fundAccountNos],
     );
