@@ -71,8 +71,8 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     // new one) and of the customer's data (11005 B), an 11005 the broker refuses (2009, listed by neither side), a
     // designation cancelled the same day at zero by the broker (11001, then 11004 S with ScBal 0: CHK02 存管状态 2), the
     // cancellation of a relationship at the bank's counter (11004 B: CHK02 lists it cancelled, CHK03 with 金额 0; CHK04
-    // and the bank's DIF04 no longer compare it) and one the broker refuses (5316, a balance: listed by neither side);
-    // both sides list them in CHK02/CHK03, and bank B reconciles with no break.
+    // and the bank's DIF04 no longer compare it), one the broker refuses (5316, a balance: listed by neither side) and a
+    // designation at the counter (11001 B); both sides list them in CHK02/CHK03, and bank B reconciles with no break.
     const confirmed = await preDesignatedAt(B);
     await ctx.banks[B].openBankAccount({ ...confirmed.customer, bankAccountNo: confirmed.bankAccountNo, password: '135790', balance: '0.00' });
     expect((await ctx.banks[B].startConfirmation({ bankAccountNo: confirmed.bankAccountNo, fundAccountNo: confirmed.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
@@ -95,6 +95,14 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     const cancelled = await preDesignatedAt(B);
     expect((await ctx.banks[B].startCancellation({ fundAccountNo: cancelled.fundAccountNo })).body).toMatchObject({ returnCode: '0000' });
     expect((await ctx.banks[B].startCancellation({ fundAccountNo: atB.fundAccountNo })).body).toMatchObject({ returnCode: '5316' });
+    // …and a customer who designates bank B at its counter (11001 B) with the fund password: the broker answers with the
+    // ledger's balance as the opening balance, both sides list the 11001 (B) in CHK02/CHK03.
+    const atCounter = await ctx.newCustomer('钱七');
+    const atCounterFundAccountNo = await ctx.newFundAccount(atCounter.customerNo);
+    expect((await ctx.api.call('PUT', `/v1/customers/${atCounter.customerNo}/fund-password`, { password: '246810' })).status).toBe(204);
+    const atCounterBankAccountNo = `62${atCounterFundAccountNo.padStart(17, '1')}`;
+    await ctx.banks[B].openBankAccount({ bankAccountNo: atCounterBankAccountNo, name: atCounter.name, idType: atCounter.idType, idNumber: atCounter.idNumber, password: '135790', balance: '0.00' });
+    expect((await ctx.banks[B].startDesignation({ bankAccountNo: atCounterBankAccountNo, fundAccountNo: atCounterFundAccountNo, fundPassword: '246810' })).body).toMatchObject({ returnCode: '0000', openingBalance: '0.00' });
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });

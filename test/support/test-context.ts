@@ -52,6 +52,14 @@ export interface BankAccountView {
   balances: Record<string, string>;
 }
 
+/** An 11001 or 11010 the bank started: its record, the broker's answer and, on 0000, the opening balance it gave. */
+export interface BankOpeningResult {
+  serialNo: string;
+  status: string;
+  returnCode?: string;
+  openingBalance?: string;
+}
+
 /** The bank simulator's control API (dev/test only): its books, bank-initiated transactions, faults. */
 export class BankSimulator {
   constructor(
@@ -118,6 +126,26 @@ export class BankSimulator {
   /** F-3.2 B (11003): the customer confirms a pre-designation at the counter with their bank account. */
   async startConfirmation(input: { bankAccountNo: string; fundAccountNo: string; currency?: string }) {
     return this.call<{ serialNo: string; status: string; returnCode?: string }>('POST', '/bank-initiated/confirmations', { currency: 'CNY', ...input });
+  }
+
+  /** F-3.3 B (11001): the customer designates this bank at its counter with their bank account and the fund password they type. */
+  async startDesignation(input: { bankAccountNo: string; fundAccountNo: string; currency?: string; fundPassword?: string }) {
+    return this.call<BankOpeningResult>('POST', '/bank-initiated/designations', { currency: 'CNY', ...input });
+  }
+
+  /** The bank asks again under the serial of an 11001 it settled (the fund password typed again); its books stay as they are. */
+  async resendDesignation(serialNo: string, fundPassword?: string) {
+    return this.call<BankOpeningResult>('POST', `/bank-initiated/designations/${serialNo}/resend`, fundPassword === undefined ? {} : { fundPassword });
+  }
+
+  /** 11010 B: the bank adds another currency to the fund account's relationship there. */
+  async startCurrencyRegistration(input: { fundAccountNo: string; currency: string }) {
+    return this.call<BankOpeningResult>('POST', '/bank-initiated/currency-registrations', input);
+  }
+
+  /** The bank asks again under the serial of an 11010 it settled; its books stay as they are. */
+  async resendCurrencyRegistration(serialNo: string) {
+    return this.call<BankOpeningResult>('POST', `/bank-initiated/currency-registrations/${serialNo}/resend`, {});
   }
 
   /** 11011 B: the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again the fund account's custody there. */

@@ -5,6 +5,7 @@ import { createTestDatabase, requireInfrastructure, statementsDuring, uniqueFund
 import { ChinaCalendarDate, DomainError, IdempotencyStore, loadCustodyConfig, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountFunctionRepository } from './custody/account-function.repository';
+import { CustodyRelationshipRepository } from './custody/custody-relationship.repository';
 import { DesignationService } from './custody/designation.service';
 import { CustomerService } from './customers/customer.service';
 import { FundAccountService } from './fund-accounts/fund-account.service';
@@ -42,7 +43,7 @@ describe('account service (real PostgreSQL)', () => {
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, new AccountFunctionRepository());
     // This process's waiters only: the Redis path to other replicas is settled-notifications.int-spec.ts's.
     settled = new SettledNotifications('designation_settled');
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository());
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), settled, new AccountFunctionRepository(), new CustodyRelationshipRepository());
     primaryChanges = new PrimaryChangeService(db.dataSource, idempotency, outbox, settled);
   });
 

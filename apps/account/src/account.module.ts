@@ -13,6 +13,7 @@ import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { AccountFunctionRepository } from './custody/account-function.repository';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
 import { BankCancellationService } from './custody/bank-cancellation.service';
+import { BankDesignationService } from './custody/bank-designation.service';
 import { BankRequestAnswers } from './custody/bank-request-answers';
 import { ConfirmationService } from './custody/confirmation.service';
 import { CustomerDataChangeService } from './custody/customer-data-change.service';
@@ -28,6 +29,7 @@ import { BrokerStatusChangeRecorder } from './custody/broker-status-change.recor
 import { BrokerStatusChangeService } from './custody/broker-status-change.service';
 import { CustodyFunctionRequests } from './custody/custody-function-requests';
 import { RelationshipCancellations } from './custody/relationship-cancellations';
+import { CustodyRelationshipRepository } from './custody/custody-relationship.repository';
 import { DesignationService } from './custody/designation.service';
 import { BankIdentityCheckService } from './custody/bank-identity-check.service';
 import { IdentityCheckService } from './custody/identity-check.service';
@@ -57,8 +59,8 @@ export class AccountModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('designation_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         // Read at start: production refuses to start without a real key (FUND_PIN_PRIVATE_KEY).
         { provide: PinVerifierPrivateKey, useValue: new PinVerifierPrivateKey(readFundPinPrivateKey()) },
-        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankCancellationService,
-        AccountFunctionRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
+        CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankCancellationService, BankDesignationService,
+        AccountFunctionRepository, CustodyRelationshipRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
         RelationshipCancellations, CancellationService,
         BankAccountChangeRequests, CustomerDataPropagation, CustomerDataPropagations, CustodyFunctionOutcomes,
         AccountDayFileRepository, AccountDayFileService,

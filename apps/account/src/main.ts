@@ -8,10 +8,12 @@ import {
   custodyFunctionRequested,
   designationApplied,
   designationConfirmed,
+  designationOpenedAtBank,
   designationRequested,
   dormancyCheckRequested,
   fundAccountOpened,
   ledgerActivityReported,
+  openingBalanceGiven,
   primaryChangeRequested,
   primaryChangeResolved,
   relationshipBankAccountChanged,
@@ -24,6 +26,7 @@ import { on, runDatabaseService, SettledNotifications } from '@custody/service-k
 import { ACCOUNT_SCHEMA } from './account.schema';
 import { AccountModule } from './account.module';
 import { BankAccountChangeService } from './custody/bank-account-change.service';
+import { BankDesignationService } from './custody/bank-designation.service';
 import { ConversionWorker } from './conversion/conversion.worker';
 import { DormantMarkingService } from './conversion/dormant-marking.service';
 import { BankCancellationService } from './custody/bank-cancellation.service';
@@ -49,6 +52,7 @@ void runDatabaseService({
     customerRenamed,
     primaryChangeRequested,
     designationConfirmed,
+    designationOpenedAtBank,
     relationshipStatusChanged,
     relationshipBankAccountChanged,
     relationshipCancellationAccepted,
@@ -64,6 +68,7 @@ void runDatabaseService({
     const primaryChanges = app.get(PrimaryChangeService);
     const confirmations = app.get(ConfirmationService);
     const statusChanges = app.get(StatusChangeService);
+    const bankDesignations = app.get(BankDesignationService);
     const bankAccountChanges = app.get(BankAccountChangeService);
     const customerDataChanges = app.get(CustomerDataChangeService);
     const bankIdentityChecks = app.get(BankIdentityCheckService);
@@ -83,6 +88,9 @@ void runDatabaseService({
         switch (request.function) {
           case 'CONFIRM_DESIGNATION':
             return confirmations.handle(manager, request);
+          case 'DESIGNATE':
+          case 'REGISTER_CURRENCY':
+            return bankDesignations.handle(manager, request);
           case 'CHANGE_ACCOUNT_STATUS':
             return statusChanges.handle(manager, request);
           case 'CHANGE_BANK_ACCOUNT':
@@ -95,6 +103,7 @@ void runDatabaseService({
             return cancellations.handle(manager, request);
         }
       }),
+      on(openingBalanceGiven, (event, manager) => bankDesignations.recordOpeningBalance(manager, event.payload)),
     ];
   },
 });

@@ -10,6 +10,7 @@ import {
   manualCaseRaised,
   primaryChangeResolved,
   relationshipLedgerClosed,
+  openingBalanceGiven,
   settlementInstructionRecorded,
   transferRequested,
 } from '@custody/contracts';
@@ -39,6 +40,7 @@ void runDatabaseService({
     custodyFunctionApplied,
     ledgerClosingDecided,
     ledgerReopened,
+    openingBalanceGiven,
     settlementInstructionRecorded,
     adjustmentChanged,
     manualCaseRaised,

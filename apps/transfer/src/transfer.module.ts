@@ -34,6 +34,7 @@ import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.
 import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { BankOpeningRepository } from './projections/bank-opening.repository';
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
 import { StatementRepository } from './statements/statement.repository';
@@ -57,7 +58,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

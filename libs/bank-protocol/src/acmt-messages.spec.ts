@@ -202,6 +202,12 @@ const GOLDEN: ReadonlyArray<readonly [string, ProtocolMessage, string]> = [
       '<BkBal><Type>0</Type><Bal>52000.00</Bal></BkBal><BkBal><Type>1</Type><Bal>51800.00</Bal></BkBal>' +
       `<ScAcct>${SC_XML}</ScAcct><Ccy>CNY</Ccy><Dgst>查询银行余额</Dgst></Acmt.010.01>`,
   ],
+  [
+    'Table 21 (Acmt.002.01, 11001 B): the broker designates, ScBal the opening balance (profile §4.1)',
+    { name: 'Acmt.002.01', body: { MsgHdr: toBroker(INSTRUCTION_CODES.DESIGNATE), Rst: { Code: '0000' }, BkAcct: BK, ScAcct: SC, Ccy: 'CNY', ScBal: balance('0', '1520.35') } },
+    `<Acmt.002.01>${brokerReplyXml('11001')}<Rst><Code>0000</Code></Rst><BkAcct>${BK_XML}</BkAcct><ScAcct>${SC_XML}</ScAcct>` +
+      '<Ccy>CNY</Ccy><ScBal><Type>0</Type><Bal>1520.35</Bal></ScBal></Acmt.002.01>',
+  ],
 ];
 
 /** Money compares by value; JSON (Money writes its string) is what both sides must agree on. */
@@ -248,6 +254,7 @@ describe('Acmt account functions (§5.5–§5.12, profile §4.1)', () => {
     const [, bankBalanceQuery] = GOLDEN[12];
     const [, bankBalance] = GOLDEN[13];
     const [, fundBalance] = GOLDEN[11];
+    const [, bankDesignationAnswered] = GOLDEN[14];
     const drop = (message: ProtocolMessage, key: string): ProtocolMessage => {
       const body: Record<string, unknown> = { ...message.body };
       delete body[key];
@@ -267,6 +274,7 @@ describe('Acmt account functions (§5.5–§5.12, profile §4.1)', () => {
       ['Table 28 (Acmt.009.01, 11009): without MsgHdr', drop(bankBalanceQuery, 'MsgHdr'), /MsgHdr/],
       ['Table 29 (Acmt.010.01, 11009): a successful answer without BkBal (§5.12.4 f)', drop(bankBalance, 'BkBal'), /BkBal/],
       ['Table 29 (Acmt.010.01, 11008): a successful answer without ScBal (§5.12.4 f)', drop(fundBalance, 'ScBal'), /ScBal/],
+      ['Table 21 (Acmt.002.01, 11001 B): a 0000 without the opening balance (profile §4.1)', drop(bankDesignationAnswered, 'ScBal'), /ScBal/],
     ])('%s', (_rule, message, path) => {
       expect(() => encodeMessage(message)).toThrow(MessageEncodeError);
       expect(() => encodeMessage(message)).toThrow(path);
@@ -299,6 +307,8 @@ describe('Acmt account functions (§5.5–§5.12, profile §4.1)', () => {
     { rule: 'Table 29 (Acmt.010.01, 11009) succeeding without BkBal', xml: queryReplyWith('11009', `${OK}<BkAcct>${BK_XML}</BkAcct>`), reason: 'MISSING_ELEMENT' },
     { rule: 'Table 29 (Acmt.010.01, 11009) with a BkBal missing Bal (§6.10)', xml: queryReplyWith('11009', `${OK}<BkBal><Type>0</Type></BkBal>`), reason: 'MISSING_ELEMENT' },
     { rule: 'Table 29 (Acmt.010.01, 11009) with a negative balance', xml: queryReplyWith('11009', `${OK}<BkBal><Type>0</Type><Bal>-1.00</Bal></BkBal>`), reason: 'INVALID_AMOUNT' },
+    { rule: 'Table 21 (Acmt.002.01, 11001 B) answered 0000 without ScBal (profile §4.1)', xml: `<Acmt.002.01>${brokerReplyXml('11001')}${OK}<ScAcct>${SC_XML}</ScAcct></Acmt.002.01>`, reason: 'MISSING_ELEMENT' },
+    { rule: 'Table 21 (Acmt.002.01, 11010 B) answered 0000 without ScBal (profile §4.1)', xml: `<Acmt.002.01>${brokerReplyXml('11010')}${OK}<ScAcct>${SC_XML}</ScAcct></Acmt.002.01>`, reason: 'MISSING_ELEMENT' },
   ])('refuses $rule: $reason (bank answers 1044, broker 2044)', ({ xml, reason }) => {
     const atBank = decodeRefusal('B', xml);
     expect(atBank.reason).toBe(reason);

@@ -60,11 +60,20 @@ export const accountOpeningReplyBody = sequence('Acmt.002.01', {
 });
 export type AccountOpeningReply = Infer<typeof accountOpeningReplyBody>;
 
+/** Profile §4.1: the broker's 0000 to an opening the bank started carries the opening balance the bank records. */
+const OPENINGS_ANSWERED_WITH_BALANCE: readonly string[] = [INSTRUCTION_CODES.DESIGNATE, INSTRUCTION_CODES.REGISTER_CURRENCY];
+
 export const ACCOUNT_OPENING_REPLY = defineReply({
   name: 'Acmt.002.01',
   packageType: 'B',
   instructionCodes: OPENING_CODES,
   body: accountOpeningReplyBody,
+  check(body, path) {
+    if (!isSuccess(body.Rst.Code) || body.MsgHdr.TradSrc !== 'B' || !OPENINGS_ANSWERED_WITH_BALANCE.includes(body.MsgHdr.InstrCd)) return;
+    if (body.ScBal === undefined) {
+      throw new SchemaViolation('MISSING_ELEMENT', `${path}/ScBal`, `a successful ${body.MsgHdr.InstrCd} the bank started is answered with ScBal, the opening balance (profile §4.1)`);
+    }
+  },
 });
 
 const CANCELLATION_CODES = [INSTRUCTION_CODES.CANCEL_DESIGNATION] as const;

@@ -38,6 +38,11 @@ export const ERROR_CODES = {
   PRIMARY_EXISTS: 409,
   /** domain.md §13: the old primary has unsettled trading (active trading holds), or a change of primary is under way. */
   PRIMARY_CHANGE_REFUSED: 409,
+  /**
+   * A fund account's other currency is not opened while a change of its customer's primary is deciding the roles: the
+   * new currency takes the role the change leaves (api.md: same role), so it waits for it.
+   */
+  PRIMARY_CHANGE_UNDER_WAY: 409,
   /** domain.md §13: an auxiliary fund account does not trade, so it takes no trading hold. */
   AUXILIARY_HOLD_FORBIDDEN: 422,
   HOLD_NOT_ACTIVE: 409,

@@ -4,6 +4,7 @@ import { bankBalancesSchema } from './custody-function-topics';
 import { transferSummarySchema } from './day-close-topics';
 import {
   money,
+  moneySchema,
   bankCodeSchema,
   businessDateSchema,
   currencySchema,
@@ -192,10 +193,11 @@ export const transferOutcome = defineTopic(
 /**
  * The bank functions the hub speaks (bank-protocol.md §4): the day's start (13012, with `businessDate` the
  * broker's D), end (13011) and summary check (13010, with `summary`), 11001, 11002, 12001, 12002, the reversals 12003
- * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003 and 11008 (the fund ledger balance), which
- * only a bank starts, 11011 (account status change), 11006 (bank account change), 11005 (customer data change),
- * 11007 (identity check) and 11004 (cancellation), which either side starts, and 11009 (the bank settlement account's
- * balance), which only the broker starts.
+ * (of a 12001) and 12004 (of a 12002), and the result query 12005; 11003, 11008 (the fund ledger balance) and 11010
+ * (another currency on a relationship), which only a bank starts, 11011 (account status change), 11006 (bank account
+ * change), 11005 (customer data change), 11007 (identity check) and 11004 (cancellation), which either side starts,
+ * and 11009 (the bank settlement account's balance), which only the broker starts. `DESIGNATE` is 11001 whoever starts
+ * it: a call the saga makes, or a request the bank makes.
  */
 export const bankFunctionSchema = z.enum([
   'DAY_START',
@@ -216,6 +218,7 @@ export const bankFunctionSchema = z.enum([
   'QUERY_FUND_BALANCE',
   'QUERY_BANK_BALANCE',
   'CHECK_IDENTITY',
+  'REGISTER_CURRENCY',
 ]);
 export type BankFunction = z.infer<typeof bankFunctionSchema>;
 
@@ -393,8 +396,8 @@ export const replyRouteSchema = z.object({
 const messageRefSchema = replyRouteSchema.shape.requestRef;
 
 /**
- * What the customer's fund password proved, for a bank-initiated withdrawal (F-4.2 B) or fund balance query
- * (F-3.9 B). The adapter holds the session's PIN key, so it decrypts the PIN block and asks the account service
+ * What the customer's fund password proved, for a bank-initiated withdrawal (F-4.2 B), fund balance query
+ * (F-3.9 B) or designation (F-3.3 B). The adapter holds the session's PIN key, so it decrypts the PIN block and asks the account service
  * to verify it at once;
  * neither the block nor the password ever leaves the adapter. MISSING: no PIN block in the request;
  * UNREADABLE: a block that does not decrypt to a format-0 PIN; NOT_SET: the customer has no fund password;
@@ -453,6 +456,9 @@ const accountRequestFields = {
  * like `bank.request-received`, which the transfer service reads and this never reaches. Fields as the bank sent
  * them (empty when it named none): the owner validates.
  * - F-3.2 B (11003): the customer the bank identified;
+ * - F-3.3 B (11001): the customer the bank identified and the adapter's verification of the fund password the
+ *   customer typed (`ScAcct/Pwd` Type 1, profile §4.1), as on a 12002 B;
+ * - 11010 B (another currency on a relationship): the customer the bank identified, no password;
  * - 11011 B: the new status the bank sent in `BkAcct/Status`, for every currency of the fund account;
  * - F-3.4 B (11006): the old bank account in `bankAccountNo`, the new one (`NewBkAcct`) and, when the bank named
  *   them (`Cust`), the customer it identified, the ID number sealed;
@@ -469,12 +475,15 @@ export const bankAccountRequestReceived = defineTopic(
   'bank.account-request-received',
   1,
   z.discriminatedUnion('function', [
+    z.object({ ...accountRequestFields, function: z.literal('CONFIRM_DESIGNATION'), currency: z.string(), customer: identitySchema }),
     z.object({
       ...accountRequestFields,
-      function: z.literal('CONFIRM_DESIGNATION'),
+      function: z.literal('DESIGNATE'),
       currency: z.string(),
       customer: identitySchema,
+      fundPassword: fundPasswordCheckSchema.optional(),
     }),
+    z.object({ ...accountRequestFields, function: z.literal('REGISTER_CURRENCY'), currency: z.string(), customer: identitySchema }),
     z.object({ ...accountRequestFields, function: z.literal('CHANGE_ACCOUNT_STATUS'), accountStatus: relationshipAccountStatusSchema }),
     z.object({
       ...accountRequestFields,
@@ -493,7 +502,7 @@ export const bankAccountRequestReceived = defineTopic(
       ...accountRequestFields,
       function: z.literal('CHECK_IDENTITY'),
       currency: z.string(),
-      customer: z.object({ name: z.string(), idType: z.string(), idNumber: sealedSecretSchema }),
+      customer: identitySchema,
       fundPassword: fundPasswordCheckSchema.optional(),
     }),
   ]),
@@ -515,6 +524,48 @@ export const designationConfirmed = defineTopic(
     bankAccountNo: z.string().min(1),
     /** The bank's request this answers; filled in from `bank.account-request-received`. */
     reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * F-3.3 B (11001) or 11010 B: account accepted the bank's designation of a fund account (in a currency) or its
+ * registration of another currency on the fund account's relationship with it, and recorded the relationship
+ * DESIGNATED with the customer's bank account. The transfer service links the ledger (transfers open), and only then
+ * answers the bank (`bank.reply-ready`, 0000 to `reply`, under our serial `serialNo`) with `ScBal`, the ledger's
+ * balance at that moment: the opening balance the bank opens the custody account with (profile §4.1). A repeat is
+ * answered with the opening balance first given.
+ */
+export const designationOpenedAtBank = defineTopic(
+  'designation.opened-at-bank',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    function: z.enum(['DESIGNATE', 'REGISTER_CURRENCY']),
+    /** Ours, of the relationship: the `Ref` of our reply (the bank lists it as the other side's serial). */
+    serialNo: serialNoSchema,
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    bankAccountNo: z.string().min(1),
+    /** The bank's request this answers; filled in from `bank.account-request-received`. */
+    reply: z.object({ inboundId: z.string().uuid(), route: replyRouteSchema }),
+  }),
+);
+
+/**
+ * The opening balance the transfer service gave the bank for a relationship the bank opened (`designation.opened-at-bank`):
+ * account records it as the 金额 of the day's 11001 or 11010 (CHK03, bank-protocol.md §5). Sent again with the same
+ * figure on a repeat.
+ */
+export const openingBalanceGiven = defineTopic(
+  'designation.opening-balance-given',
+  1,
+  z.object({
+    relationshipId: z.string().uuid(),
+    fundAccountNo: z.string().min(1),
+    currency: currencySchema,
+    bankCode: bankCodeSchema,
+    openingBalance: moneySchema('non-negative'),
   }),
 );
 
@@ -628,6 +679,8 @@ export const bankReplyReady = defineTopic(
       .optional(),
     /** For a 11008 answered 0000 (F-3.9 B): the fund ledger's figures, `ScBal` Type 0, 1 and 2 (profile §4.1). */
     fundBalances: z.object({ balance: money, available: money, withdrawable: money }).optional(),
+    /** For an 11001 or 11010 the bank started, answered 0000: `ScBal`, the opening balance the bank records (profile §4.1). */
+    openingBalance: moneySchema('non-negative').optional(),
   }),
 );
 

@@ -63,6 +63,8 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   AUXILIARY_HOLD_FORBIDDEN: 'transient',
   PRIMARY_EXISTS: 'transient',
   PRIMARY_CHANGE_REFUSED: 'transient',
+  // A change of primary ends.
+  PRIMARY_CHANGE_UNDER_WAY: 'transient',
   // Fund accounts can be closed.
   FUND_ACCOUNT_LIMIT_REACHED: 'transient',
   // Banks are configuration, fixed by a deploy.

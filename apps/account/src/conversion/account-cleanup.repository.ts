@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CustomerType } from '../customers/customer.entity';
+import type { AccountPosition } from './conversion-page';
 
 /** A fund account with its customer's identity record and its live relationship, as the clean-up report reads them. */
 export interface AccountRow {
@@ -20,12 +21,12 @@ export interface AccountRow {
   dormantSince: string | null;
 }
 
-/** F-12.1's reading of the books: fund accounts in number order, each with its customer and live relationship. */
+/** F-12.1's reading of the books: fund accounts in number and currency order, each with its customer and live relationship in that currency. */
 @Injectable()
 export class AccountCleanupRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  after(after: string, limit: number): Promise<AccountRow[]> {
+  after(after: AccountPosition, limit: number): Promise<AccountRow[]> {
     return this.dataSource.query(
       `SELECT f.fund_account_no AS "fundAccountNo", f.customer_no AS "customerNo", f.currency, f.role, f.branch_id AS "branchId",
               c.name, c.type, trim(c.id_type) AS "idType", c.id_number_sealed AS "idNumberSealed", c.id_number_tail AS "idNumberTail",
@@ -34,9 +35,9 @@ export class AccountCleanupRepository {
          JOIN account.customers c ON c.customer_no = f.customer_no
          LEFT JOIN account.custody_relationships r
            ON r.fund_account_no = f.fund_account_no AND r.currency = f.currency AND r.status IN ('PENDING', 'PRE_DESIGNATED', 'DESIGNATED')
-        WHERE f.fund_account_no > $1
-        ORDER BY f.fund_account_no LIMIT $2`,
-      [after, limit],
+        WHERE (f.fund_account_no, f.currency) > ($1, $2)
+        ORDER BY f.fund_account_no, f.currency LIMIT $3`,
+      [after.fundAccountNo, after.currency, limit],
     );
   }
 }

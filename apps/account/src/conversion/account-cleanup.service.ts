@@ -55,7 +55,7 @@ export class AccountCleanupService {
       const rows = await this.accounts.after(after, SCAN_CHUNK);
       for (const row of rows) {
         scanned += 1;
-        after = row.fundAccountNo;
+        after = { fundAccountNo: row.fundAccountNo, currency: row.currency };
         const item = this.itemOf(row, query.category);
         if (item) items.push(item);
         if (items.length === query.limit || scanned === MAX_SCAN_PER_PAGE) {

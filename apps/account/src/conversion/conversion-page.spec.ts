@@ -4,13 +4,14 @@ describe('the conversion endpoints’ pages', () => {
   it('a cursor given back is where the page ended; none is the start', () => {
     expect(decodeLineCursor(encodeLineCursor(42))).toBe(42);
     expect(decodeLineCursor(undefined)).toBe(0);
-    expect(decodeAccountCursor(encodeAccountCursor('100000000001'))).toBe('100000000001');
-    expect(decodeAccountCursor('')).toBe('');
+    expect(decodeAccountCursor(encodeAccountCursor({ fundAccountNo: '100000000001', currency: 'USD' }))).toEqual({ fundAccountNo: '100000000001', currency: 'USD' });
+    expect(decodeAccountCursor(Buffer.from('account:100000000001').toString('base64url'))).toEqual({ fundAccountNo: '100000000001', currency: '' });
+    expect(decodeAccountCursor('')).toEqual({ fundAccountNo: '', currency: '' });
   });
 
   it('a cursor not issued here, or one of the other list, is VALIDATION_FAILED before any SQL', () => {
     expect(() => decodeLineCursor('bm9uc2Vuc2U')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    expect(() => decodeLineCursor(encodeAccountCursor('100000000001'))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => decodeLineCursor(encodeAccountCursor({ fundAccountNo: '100000000001', currency: 'CNY' }))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     expect(() => decodeAccountCursor(encodeLineCursor(1))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 

@@ -5,8 +5,9 @@ import { DomainError } from '@custody/service-kit';
  * account number. Opaque to callers (they pass back what they were given), refused before SQL when not issued here.
  */
 const LINE_CURSOR = /^line:(\d{1,9})$/;
-// Any text: accounts opened before the 1–14 digit rule are listed too.
-const ACCOUNT_CURSOR = /^account:([^\n]{1,64})$/;
+// Any text: accounts opened before the 1–14 digit rule are listed too. A number may hold several currencies: the
+// page ends after one of them (a cursor issued before that names no currency, and goes on from the number's first).
+const ACCOUNT_CURSOR = /^account:([^\n]{1,64})(?:\n([A-Z]{3}))?$/;
 
 export function encodeLineCursor(lineNo: number): string {
   return Buffer.from(`line:${lineNo}`).toString('base64url');
@@ -19,16 +20,22 @@ export function decodeLineCursor(cursor: string | undefined): number {
   return Number(match[1]);
 }
 
-export function encodeAccountCursor(fundAccountNo: string): string {
-  return Buffer.from(`account:${fundAccountNo}`).toString('base64url');
+/** A fund account in one currency: where a page of the clean-up report ended. */
+export interface AccountPosition {
+  readonly fundAccountNo: string;
+  readonly currency: string;
 }
 
-/** The fund account number a page of the report ended after; '' before the first. */
-export function decodeAccountCursor(cursor: string | undefined): string {
-  if (cursor === undefined || cursor === '') return '';
+export function encodeAccountCursor(after: AccountPosition): string {
+  return Buffer.from(`account:${after.fundAccountNo}\n${after.currency}`).toString('base64url');
+}
+
+/** The fund account (number, currency) a page of the report ended after; both '' before the first. */
+export function decodeAccountCursor(cursor: string | undefined): AccountPosition {
+  if (cursor === undefined || cursor === '') return { fundAccountNo: '', currency: '' };
   const match = ACCOUNT_CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw new DomainError('VALIDATION_FAILED', 'cursor is not one this API issued', { field: 'cursor' });
-  return match[1];
+  return { fundAccountNo: match[1], currency: match[2] ?? '' };
 }
 
 /** `limit` as callers pass it: 1 to `max`, `fallback` when absent. */

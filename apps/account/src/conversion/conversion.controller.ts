@@ -37,7 +37,7 @@ export class ConversionController {
   @ApiOperation({
     summary: 'F-12.1 account clean-up: fund accounts whose customer identity is incomplete or ill-formed, or whose relationship is DORMANT',
     description:
-      'In fund account number order. Each item names its `reasons` (NAME_MISSING, NAME_ILL_FORMED, ID_TYPE_ILL_FORMED, ID_TYPE_NOT_FOR_CUSTOMER_TYPE, ' +
+      'In fund account number order, each currency of a number an item of its own. Each item names its `reasons` (NAME_MISSING, NAME_ILL_FORMED, ID_TYPE_ILL_FORMED, ID_TYPE_NOT_FOR_CUSTOMER_TYPE, ' +
       'ID_NUMBER_MISSING, ID_NUMBER_ILL_FORMED, DORMANT). A page may hold fewer than `limit` items: follow `nextCursor` until it is absent.',
   })
   @ApiOkResponse({ description: '`{ items: [{ fundAccountNo, customerNo, currency, role, branchId, customerName, customerType, idType, idNumberMasked, relationship?, reasons }], nextCursor? }`' })

@@ -25,7 +25,10 @@ interface FunctionFacts {
   readonly custodyAccountNo: string | null;
   /** The relationship's bank account after the function. */
   readonly bankAccountNo: string | null;
-  /** The money the function carried (an 11001's opening balance); null when the message did not say. */
+  /**
+   * The money the function carried (an 11001's or 11010's opening balance); null when the message did not say, and for a
+   * bank's 11001/11010 until the ledger gave its opening balance (`recordOpeningBalance`).
+   */
   readonly amount: Money | null;
 }
 
@@ -132,6 +135,18 @@ export class AccountFunctionRepository {
         failure?.bankReturnCode ?? null,
         failure?.message ?? null,
       ],
+    );
+  }
+
+  /**
+   * The opening balance the ledger gave the bank for a relationship the bank opened (11001 B, 11010 B): the 金额 of its
+   * CHK03 record. Only a record still without one takes it, so a repeat (the same figure) changes nothing.
+   */
+  async recordOpeningBalance(manager: EntityManager, relationshipId: string, openingBalance: Money): Promise<void> {
+    await manager.query(
+      `UPDATE account.account_functions SET amount = $2
+        WHERE relationship_id = $1 AND initiator = 'B' AND function_code IN ('11001', '11010') AND amount IS NULL`,
+      [relationshipId, openingBalance.toString()],
     );
   }
 

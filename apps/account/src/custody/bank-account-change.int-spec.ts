@@ -58,7 +58,7 @@ describe('F-3.4 B: account on a bank settlement account change (11006)', () => {
     expect(await bankAccountOf(relationshipId)).toBe(NEW);
     expect((await testbed.functionsOf(relationshipId))[2]).toEqual({
       function_code: '11006', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: NEW,
-      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED', amount: '0.00',
     });
     expect((await amountsOf(relationshipId))[2]).toEqual({ function_code: '11006', amount: '0.00' });
     // No reply from here: the transfer service answers once the ledger holds the new account.

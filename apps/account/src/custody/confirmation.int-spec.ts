@@ -37,7 +37,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     expect(await designations.find(relationshipId)).toMatchObject({ status: 'DESIGNATED', bankAccountNo: '6222000033334444', custodyAccountNo: 'K11003' });
     expect((await functionsOf(relationshipId))[1]).toEqual({
       function_code: '11003', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: '6222000033334444',
-      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED', amount: null,
     });
     // No reply from here: the transfer service answers once the ledger is linked.
     expect(await outboxFor(message.inboundId)).toEqual([

@@ -72,7 +72,7 @@ describe('F-3.5 B: account on a bank customer data change (11005)', () => {
     expect(await testbed.customers.get(here.customerNo)).toMatchObject({ name: '李思', phone: '13900000000', address: '北京市西城区金融大街1号', idNumberMasked: `************${CUSTODY_TEST_ID_NUMBER.slice(-4)}` });
     expect((await testbed.functionsOf(here.relationshipId))[2]).toEqual({
       function_code: '11005', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: '6222000033334444',
-      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED', amount: '0.00',
     });
     expect((await amountsOf(here.relationshipId))[2]).toEqual({ function_code: '11005', amount: '0.00' });
     // No ledger to change: account answers the bank itself.

@@ -20,6 +20,7 @@ import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { AccountFunctionRepository } from './account-function.repository';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+import { CustodyRelationshipRepository } from './custody-relationship.repository';
 import type { DesignateBody, PreDesignateBody } from './designation.dto';
 
 type Resolution = z.infer<typeof designationApplied.schema>;
@@ -67,6 +68,7 @@ export class DesignationService {
     private readonly calendar: BusinessCalendar,
     private readonly settled: SettledNotifications,
     private readonly functions: AccountFunctionRepository,
+    private readonly relationships: CustodyRelationshipRepository,
   ) {}
 
   /** F-3.3 S, asked for by `requestedBy` (a principal). Returns the relationship's id; its state is read (and awaited) by the caller. */
@@ -103,10 +105,12 @@ export class DesignationService {
 
   private async openIn(manager: EntityManager, body: OpeningRequest): Promise<string> {
     if (!findBank(this.config, body.bankCode)) throw new DomainError('UNKNOWN_BANK', `bank ${body.bankCode} is not configured`);
-    const account = await manager.findOne(FundAccount, { where: { fundAccountNo: body.fundAccountNo }, lock: { mode: 'pessimistic_write' } });
-    if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} does not exist`);
-    if (account.currency !== body.currency) {
-      throw new DomainError('CURRENCY_MISMATCH', `fund account ${body.fundAccountNo} is a ${account.currency} account`);
+    // Every currency of the number, in one order, as the bank's own designations lock them.
+    const currencies = await manager.find(FundAccount, { where: { fundAccountNo: body.fundAccountNo }, order: { currency: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    if (currencies.length === 0) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} does not exist`);
+    const account = currencies.find((a) => a.currency === body.currency);
+    if (!account) {
+      throw new DomainError('CURRENCY_MISMATCH', `fund account ${body.fundAccountNo} is not opened in ${body.currency} (it holds ${currencies.map((a) => a.currency).join(', ')})`);
     }
     // The fund account's lock serialises designations of this account only; the "one fund account per
     // bank" rule (§13) spans all the customer's accounts, so two of them at one bank must queue on the
@@ -168,15 +172,8 @@ export class DesignationService {
 
   /** domain.md §13: each of a customer's fund accounts is at a different bank. */
   private async refuseSecondAccountAtBank(manager: EntityManager, account: FundAccount, bankCode: string): Promise<void> {
-    const rows: Array<{ fund_account_no: string }> = await manager.query(
-      `SELECT r.fund_account_no FROM account.custody_relationships r
-         JOIN account.fund_accounts f ON f.fund_account_no = r.fund_account_no
-        WHERE f.customer_no = $1 AND r.bank_code = $2 AND r.status = ANY($3) AND r.fund_account_no <> $4`,
-      [account.customerNo, bankCode, ACTIVE_STATUSES, account.fundAccountNo],
-    );
-    if (rows.length > 0) {
-      throw new DomainError('BANK_ALREADY_USED', `customer ${account.customerNo} already holds fund account ${rows[0].fund_account_no} at bank ${bankCode}`);
-    }
+    const other = await this.relationships.otherFundAccountAtBank(manager, account.customerNo, bankCode, account.fundAccountNo);
+    if (other) throw new DomainError('BANK_ALREADY_USED', `customer ${account.customerNo} already holds fund account ${other} at bank ${bankCode}`);
   }
 
   /**

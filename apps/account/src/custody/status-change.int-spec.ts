@@ -48,7 +48,7 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     expect(await designations.find(relationshipId)).toMatchObject({ status: 'DESIGNATED' });
     expect((await functionsOf(relationshipId))[2]).toEqual({
       function_code: '11011', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: '6222000033334444',
-      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'DESIGNATED', amount: null,
     });
     // No reply from here: the transfer service answers once the ledger is frozen.
     expect(await outboxFor(message.inboundId)).toEqual([

@@ -98,8 +98,9 @@ export class CustomerService {
    */
   async announceRename(manager: EntityManager, customer: Customer): Promise<void> {
     const accounts = await manager.find(FundAccount, { where: { customerNo: customer.customerNo }, order: { fundAccountNo: 'ASC' } });
-    for (const account of accounts) {
-      await this.outbox.add(manager, customerRenamed, { customerNo: customer.customerNo, fundAccountNo: account.fundAccountNo, customerName: customer.name }, { key: account.fundAccountNo });
+    // One per number: the transfer service renames every currency's ledger of it at once.
+    for (const fundAccountNo of new Set(accounts.map((account) => account.fundAccountNo))) {
+      await this.outbox.add(manager, customerRenamed, { customerNo: customer.customerNo, fundAccountNo, customerName: customer.name }, { key: fundAccountNo });
     }
   }
 

@@ -64,7 +64,7 @@ export class AccountDayFileRepository {
          FROM touched t
          JOIN account.custody_relationships r ON r.fund_account_no = t.fund_account_no AND r.currency = t.currency AND r.bank_code = $1
          JOIN account.account_functions f ON f.relationship_id = r.id AND f.business_date <= $2 AND f.outcome = 'SUCCEEDED'
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
+         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
         ORDER BY r.fund_account_no, r.currency, f.business_date DESC, f.seq DESC`,
       [bankCode, businessDate, CHK02_FUNCTIONS],
@@ -90,7 +90,7 @@ export class AccountDayFileRepository {
               f.amount::text AS amount, f.occurred_at
          FROM account.account_functions f
          JOIN account.custody_relationships r ON r.id = f.relationship_id
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
+         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          JOIN account.customers c ON c.customer_no = a.customer_no
         WHERE f.bank_code = $1 AND f.business_date = $2 AND f.function_code = ANY($3) AND f.outcome = 'SUCCEEDED'
         ORDER BY f.seq`,
@@ -120,13 +120,19 @@ export class AccountDayFileRepository {
     return readInSnapshot(this.dataSource, async (manager) => cursorRows<R>(manager, sql, params));
   }
 
-  /** Designations at the bank still awaiting its answer: while one is, the day's files could miss it. */
-  async pendingDesignations(bankCode: string): Promise<number> {
-    const [{ pending }]: Array<{ pending: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS pending FROM account.custody_relationships WHERE bank_code = $1 AND status = 'PENDING'`,
+  /**
+   * Designations at the bank still awaiting an answer — ours awaiting the bank's (PENDING), or the bank's awaiting the
+   * ledger's opening balance (an 11001 or 11010 B without its 金额): while one is, the day's files could miss it or list
+   * it with the wrong amount.
+   */
+  async unsettledDesignations(bankCode: string): Promise<number> {
+    const [{ unsettled }]: Array<{ unsettled: number }> = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM account.custody_relationships WHERE bank_code = $1 AND status = 'PENDING')
+            + (SELECT count(*) FROM account.account_functions
+                WHERE bank_code = $1 AND initiator = 'B' AND function_code IN ('11001', '11010') AND amount IS NULL) AS unsettled`,
       [bankCode],
     );
-    return pending;
+    return Number(unsettled);
   }
 
   /** F-3.8 S cancellations at the bank still awaiting its answer (index custody_function_requests_pending_cancellations). */

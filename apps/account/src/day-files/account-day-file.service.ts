@@ -35,9 +35,12 @@ export class AccountDayFileService {
     const bank = findBank(this.config, bankCode);
     if (!bank) throw new DomainError('NOT_FOUND', `bank ${bankCode} is not configured`);
     // A designation or cancellation the bank may already have booked on D but whose answer has not come back would be
-    // missing from the file; the reconciliation service asks again until none is in flight.
-    const pending = (await this.rows.pendingDesignations(bankCode)) + (await this.rows.pendingCancellations(bankCode));
-    if (pending > 0) throw new DomainError('SNAPSHOT_NOT_SETTLED', `${pending} designation(s) or cancellation(s) at bank ${bankCode} still await the bank's answer`, { bankCode });
+    // missing from the file, and one the bank started listed without the opening balance it got; the reconciliation
+    // service asks again until none is in flight.
+    const pending = (await this.rows.unsettledDesignations(bankCode)) + (await this.rows.pendingCancellations(bankCode));
+    if (pending > 0) {
+      throw new DomainError('SNAPSHOT_NOT_SETTLED', `${pending} designation(s) or cancellation(s) at bank ${bankCode} still await the bank's answer or the ledger's opening balance`, { bankCode });
+    }
     const parties: DayFileParties = { bankInstId: bank.code, brokerInstId: this.config.broker.instId };
     const file =
       type === 'CHK02'

@@ -24,6 +24,7 @@ import {
 } from '@custody/service-kit';
 import { ACCOUNT_SCHEMA } from '../account.schema';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
+import { CustodyRelationshipRepository } from '../custody/custody-relationship.repository';
 import { DesignationService } from '../custody/designation.service';
 import { CustomerService } from '../customers/customer.service';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
@@ -66,7 +67,7 @@ describe('account day files CHK02/CHK03 (real PostgreSQL, HTTP edge)', () => {
     const outbox = new Outbox('account');
     customers = customerServiceFor(db.dataSource, sealer, outbox).customers;
     fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
-    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+    designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions, new CustodyRelationshipRepository());
 
     @Module({
       imports: [loggingModule('account-test')],

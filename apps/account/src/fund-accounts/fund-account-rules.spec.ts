@@ -1,7 +1,7 @@
-import { assertOpeningAllowed, MAX_FUND_ACCOUNTS_PER_CURRENCY, primaryChangeStart } from './fund-account-rules';
+import { assertCurrencyOpening, assertOpeningAllowed, MAX_FUND_ACCOUNTS_PER_CURRENCY, primaryChangeStart } from './fund-account-rules';
 
 const account = (fundAccountNo: string, role: 'PRIMARY' | 'AUXILIARY', currency: 'CNY' | 'USD' = 'CNY') => ({ fundAccountNo, role, currency });
-const opening = (role: 'PRIMARY' | 'AUXILIARY', currency: 'CNY' | 'USD' = 'CNY') => ({ customerNo: 'C1', currency, role });
+const opening = (role: 'PRIMARY' | 'AUXILIARY', currency: 'CNY' | 'USD' = 'CNY', fundAccountNo = 'NEW') => ({ fundAccountNo, customerNo: 'C1', currency, role, branchId: '0001' });
 const primaryAndAuxiliaries = (auxiliaries: number) => [account('P', 'PRIMARY'), ...Array.from({ length: auxiliaries }, (_, i) => account(`A${i}`, 'AUXILIARY'))];
 
 describe('§13: a customer opens up to 5 fund accounts per currency, exactly one of them primary', () => {
@@ -19,6 +19,10 @@ describe('§13: a customer opens up to 5 fund accounts per currency, exactly one
     expect(() => assertOpeningAllowed(primaryAndAuxiliaries(1), opening('PRIMARY'))).toThrow(
       expect.objectContaining({ code: 'PRIMARY_EXISTS', detail: expect.stringContaining('primary fund account P') }),
     );
+  });
+
+  it("§13, api.md: another currency of the primary is the primary's (no second primary)", () => {
+    expect(() => assertOpeningAllowed(primaryAndAuxiliaries(1), opening('PRIMARY', 'USD', 'P'))).not.toThrow();
   });
 
   it('§13: the first fund account may be the primary; an auxiliary needs the primary first (VALIDATION_FAILED)', () => {
@@ -44,5 +48,38 @@ describe('§13: make-primary', () => {
         expect.objectContaining({ code: 'PRIMARY_CHANGE_REFUSED', detail: expect.stringContaining('under way') }),
       );
     }
+  });
+});
+
+describe('api.md: a fund account number may hold several currencies', () => {
+  const cny = { currency: 'CNY' as const, customerNo: 'C1', role: 'PRIMARY' as const, branchId: '0001' };
+
+  it('a new number, or the same number in another currency with the same customer, role and branch, opens', () => {
+    expect(() => assertCurrencyOpening([], opening('PRIMARY'), null)).not.toThrow();
+    expect(() => assertCurrencyOpening([cny], opening('PRIMARY', 'USD'), null)).not.toThrow();
+  });
+
+  it('a currency the number is opened in already is ALREADY_EXISTS', () => {
+    expect(() => assertCurrencyOpening([cny], opening('PRIMARY', 'CNY'), null)).toThrow(expect.objectContaining({ code: 'ALREADY_EXISTS', detail: expect.stringContaining('already opened in CNY') }));
+  });
+
+  it("another customer's number is ALREADY_EXISTS", () => {
+    expect(() => assertCurrencyOpening([{ ...cny, customerNo: 'C2' }], opening('PRIMARY', 'USD'), null)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS', detail: expect.stringContaining('another customer') }),
+    );
+  });
+
+  it.each([
+    ['role', { ...opening('AUXILIARY', 'USD') }],
+    ['branch', { ...opening('PRIMARY', 'USD'), branchId: '0002' }],
+  ])('another %s than the fund account has is VALIDATION_FAILED, naming what it has', (_field, other) => {
+    expect(() => assertCurrencyOpening([cny], other, null)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', detail: expect.stringContaining('PRIMARY at branch 0001') }));
+  });
+
+  it('§13: while a change of the customer’s primary is under way another currency waits for the role it leaves (PRIMARY_CHANGE_UNDER_WAY); a new number does not', () => {
+    expect(() => assertCurrencyOpening([cny], opening('PRIMARY', 'USD'), { fundAccountNo: 'A1' })).toThrow(
+      expect.objectContaining({ code: 'PRIMARY_CHANGE_UNDER_WAY', detail: expect.stringContaining('A1') }),
+    );
+    expect(() => assertCurrencyOpening([], opening('AUXILIARY', 'USD'), { fundAccountNo: 'A1' })).not.toThrow();
   });
 });

@@ -5,18 +5,47 @@ import type { FundAccount, FundAccountRole } from './fund-account.entity';
 export const MAX_FUND_ACCOUNTS_PER_CURRENCY = 5;
 
 type Sibling = Pick<FundAccount, 'fundAccountNo' | 'currency' | 'role'>;
+type Opening = Pick<FundAccount, 'fundAccountNo' | 'customerNo' | 'currency' | 'role' | 'branchId'>;
 
 /**
- * domain.md §13, for a fund account the customer opens beside `siblings` (all the customer's fund accounts, every
- * currency): at most five in its currency; exactly one primary per customer, so a second PRIMARY is refused (the
- * primary moves with make-primary) and an AUXILIARY needs the primary first.
+ * api.md `POST /v1/fund-accounts`: the same number in another currency opens that currency of the fund account, with
+ * the same customer, role and branch. `sameNumber` is every currency the number is opened in so far (none for a new
+ * number): a currency opened already, or a number of another customer, is ALREADY_EXISTS; another role or branch is
+ * VALIDATION_FAILED, naming what the account has. While a change of the customer's primary is `pending` the role is
+ * being decided (by the transfer service, then here): the currency waits for it (PRIMARY_CHANGE_UNDER_WAY), or it
+ * would be opened with the role the change is replacing.
  */
-export function assertOpeningAllowed(siblings: readonly Sibling[], opening: Pick<FundAccount, 'customerNo' | 'currency' | 'role'>): void {
+export function assertCurrencyOpening(
+  sameNumber: readonly Pick<FundAccount, 'currency' | 'customerNo' | 'role' | 'branchId'>[],
+  opening: Opening,
+  pending: { fundAccountNo: string } | null,
+): void {
+  const [account] = sameNumber;
+  if (!account) return;
+  if (sameNumber.some((a) => a.currency === opening.currency)) {
+    throw new DomainError('ALREADY_EXISTS', `fund account ${opening.fundAccountNo} is already opened in ${opening.currency}`);
+  }
+  if (account.customerNo !== opening.customerNo) throw new DomainError('ALREADY_EXISTS', `fund account ${opening.fundAccountNo} belongs to another customer`);
+  if (account.role !== opening.role || account.branchId !== opening.branchId) {
+    throw new DomainError('VALIDATION_FAILED', `fund account ${opening.fundAccountNo} is ${account.role} at branch ${account.branchId}: another currency of it opens with the same role and branch (api.md)`);
+  }
+  if (pending) {
+    throw new DomainError('PRIMARY_CHANGE_UNDER_WAY', `a change of customer ${opening.customerNo}'s primary fund account to ${pending.fundAccountNo} is under way; open the currency once it has ended`);
+  }
+}
+
+/**
+ * domain.md §13, for a fund account (or another currency of one) the customer opens beside `siblings` (all the
+ * customer's fund accounts, every currency): at most five in its currency; exactly one primary per customer, so a
+ * PRIMARY of another number than the primary's is refused (the primary moves with make-primary) and an AUXILIARY needs
+ * the primary first.
+ */
+export function assertOpeningAllowed(siblings: readonly Sibling[], opening: Pick<Opening, 'fundAccountNo' | 'customerNo' | 'currency' | 'role'>): void {
   if (siblings.filter((a) => a.currency === opening.currency).length >= MAX_FUND_ACCOUNTS_PER_CURRENCY) {
     throw new DomainError('FUND_ACCOUNT_LIMIT_REACHED', `customer ${opening.customerNo} already has ${MAX_FUND_ACCOUNTS_PER_CURRENCY} ${opening.currency} fund accounts (domain.md §13)`);
   }
   const primary = primaryOf(siblings);
-  if (opening.role === 'PRIMARY' && primary) {
+  if (opening.role === 'PRIMARY' && primary && primary.fundAccountNo !== opening.fundAccountNo) {
     throw new DomainError('PRIMARY_EXISTS', `customer ${opening.customerNo} already has primary fund account ${primary.fundAccountNo}; make-primary moves the role (domain.md §13)`);
   }
   if (opening.role === 'AUXILIARY' && !primary) {

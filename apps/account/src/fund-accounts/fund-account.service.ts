@@ -8,13 +8,17 @@ import { AccountFunctionRepository } from '../custody/account-function.repositor
 import { ACTIVE_STATUSES, CustodyRelationship } from '../custody/custody-relationship.entity';
 import { type FailedRequest, fundAccountJournal, type HistoryEntry } from '../custody/relationship-history';
 import { FundAccount } from './fund-account.entity';
+import { PrimaryChange } from './primary-change.entity';
 import type { OpenFundAccountBody } from './fund-account.dto';
-import { assertOpeningAllowed } from './fund-account-rules';
+import { assertCurrencyOpening, assertOpeningAllowed } from './fund-account-rules';
 
 export interface FundAccountView {
   fundAccountNo: string;
   customerNo: string;
+  /** The currency the fund account was first opened in. */
   currency: string;
+  /** Every currency it is opened in, in the order they were opened (api.md: a number may hold several). */
+  currencies: string[];
   role: string;
   branchId: string;
   /** Each with its account status (11011) and its history: the account functions that changed it, oldest first. */
@@ -40,10 +44,10 @@ export class FundAccountService {
       return this.get(fundAccountNo);
     } catch (e) {
       // Twins of one request replay through the idempotency claim; this is another request opening the
-      // same number for another customer at the same moment (the customer lock does not serialise those).
+      // same number and currency for another customer at the same moment (the customer lock does not serialise those).
       // (A second primary never reaches the one-primary index: the customer's openings queue on its lock, and
       // assertOpeningAllowed refuses PRIMARY_EXISTS.)
-      if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
+      if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} is already opened in ${body.currency}`);
       throw e;
     }
   }
@@ -54,9 +58,9 @@ export class FundAccountService {
     if (replayOf) return replayOf;
     const customer = await manager.findOne(Customer, { where: { customerNo: body.customerNo }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new DomainError('NOT_FOUND', `customer ${body.customerNo} does not exist`);
-    if (await manager.existsBy(FundAccount, { fundAccountNo: body.fundAccountNo })) {
-      throw new DomainError('ALREADY_EXISTS', `fund account ${body.fundAccountNo} already exists`);
-    }
+    // Under the customer's lock, which a change of primary is requested under too.
+    const pending = await manager.findOneBy(PrimaryChange, { customerNo: body.customerNo, status: 'PENDING' });
+    assertCurrencyOpening(await manager.findBy(FundAccount, { fundAccountNo: body.fundAccountNo }), body, pending);
     assertOpeningAllowed(await manager.findBy(FundAccount, { customerNo: body.customerNo }), body);
     await manager.insert(FundAccount, {
       fundAccountNo: body.fundAccountNo,
@@ -81,7 +85,8 @@ export class FundAccountService {
   async get(fundAccountNo: string): Promise<FundAccountView> {
     // One snapshot: a relationship and its journal as one moment left them.
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const account = await manager.findOneBy(FundAccount, { fundAccountNo });
+      const currencies = await manager.find(FundAccount, { where: { fundAccountNo }, order: { createdAt: 'ASC', currency: 'ASC' } });
+      const [account] = currencies;
       if (!account) throw new DomainError('NOT_FOUND', `fund account ${fundAccountNo} does not exist`);
       const relationships = await manager.find(CustodyRelationship, {
         where: { fundAccountNo, status: In([...ACTIVE_STATUSES, 'CANCELLED']) },
@@ -92,6 +97,7 @@ export class FundAccountService {
         fundAccountNo: account.fundAccountNo,
         customerNo: account.customerNo,
         currency: account.currency,
+        currencies: currencies.map((a) => a.currency),
         role: account.role,
         branchId: account.branchId,
         relationships: relationships.map((r) => ({ ...relationshipView(r), accountStatus: r.accountStatus, history: histories.get(r.id) ?? [] })),

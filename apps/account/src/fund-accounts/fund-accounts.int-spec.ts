@@ -55,13 +55,20 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
     return customerNo;
   }
 
-  async function open(customerNo: string, fundAccountNo: unknown, requestId = randomUUID()) {
+  const bearer = () => `Bearer ${signToken(users.identity, { subject: 'test-trading', role: 'trading' }, new Date(), 60_000)}`;
+
+  async function open(customerNo: string, fundAccountNo: unknown, requestId = randomUUID(), fields: { currency?: string; role?: string; branchId?: string } = {}) {
     const res = await fetch(`${baseUrl}/v1/fund-accounts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${signToken(users.identity, { subject: 'test-trading', role: 'trading' }, new Date(), 60_000)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ requestId, fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001' }),
+      headers: { authorization: bearer(), 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId, fundAccountNo, customerNo, currency: 'CNY', role: 'PRIMARY', branchId: '0001', ...fields }),
     });
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
+  }
+
+  async function view(fundAccountNo: string) {
+    const res = await fetch(`${baseUrl}/v1/fund-accounts/${fundAccountNo}`, { headers: { authorization: bearer() } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   /** What opening an account leaves behind: the account, its idempotency key, its `fund-account.opened`. */
@@ -108,5 +115,38 @@ describe('fund accounts (real PostgreSQL, HTTP edge)', () => {
       code: '23514', // check_violation
     });
     expect(await tracesOf(customerNo, requestId)).toEqual({ accounts: 0, keys: 0, events: 0 });
+  });
+
+  describe('api.md: a fund account number may hold several currencies', () => {
+    it('the same number in another currency opens that currency (same customer, role, branch): a row and a fund-account.opened of its own; GET lists both', async () => {
+      const customerNo = await newCustomer();
+      const fundAccountNo = uniqueFundAccountNo();
+      expect((await open(customerNo, fundAccountNo)).status).toBe(201);
+      const usd = await open(customerNo, fundAccountNo, randomUUID(), { currency: 'USD' });
+      expect(usd).toMatchObject({ status: 201, body: { fundAccountNo, currency: 'CNY', currencies: ['CNY', 'USD'], role: 'PRIMARY' } });
+      expect(await view(fundAccountNo)).toMatchObject({ status: 200, body: { currencies: ['CNY', 'USD'] } });
+      const opened = await db.dataSource.query(
+        `SELECT envelope->'payload'->>'currency' AS currency FROM account.outbox WHERE topic = 'custody.internal.fund-account.opened.1' AND envelope->'payload'->>'fundAccountNo' = $1 ORDER BY id`,
+        [fundAccountNo],
+      );
+      expect(opened).toEqual([{ currency: 'CNY' }, { currency: 'USD' }]);
+    });
+
+    it.each([
+      ['a currency it is opened in already', 409, 'ALREADY_EXISTS', {}, false],
+      ["another customer's number", 409, 'ALREADY_EXISTS', { currency: 'USD' }, true],
+      ['another role', 400, 'VALIDATION_FAILED', { currency: 'USD', role: 'AUXILIARY' }, false],
+      ['another branch', 400, 'VALIDATION_FAILED', { currency: 'USD', branchId: '0002' }, false],
+    ] as const)('another currency with %s is refused %s %s and nothing is opened', async (_case, status, code, fields, otherCustomer) => {
+      const customerNo = await newCustomer();
+      const fundAccountNo = uniqueFundAccountNo();
+      await open(customerNo, fundAccountNo);
+      const requestId = randomUUID();
+      const refused = await open(otherCustomer ? await newCustomer() : customerNo, fundAccountNo, requestId, fields);
+      expect(refused).toMatchObject({ status, body: { code } });
+      expect(await view(fundAccountNo)).toMatchObject({ body: { customerNo, currencies: ['CNY'] } });
+      const [{ keys }] = await db.dataSource.query(`SELECT count(*)::int AS keys FROM account.idempotency_keys WHERE request_id = $1`, [requestId]);
+      expect(keys).toBe(0);
+    });
   });
 });

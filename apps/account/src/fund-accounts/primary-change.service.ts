@@ -53,7 +53,8 @@ export class PrimaryChangeService {
     // The path's account is part of the request: the same requestId for another account is another body.
     const { replayOf } = await this.idempotency.claim(manager, 'make-primary', body.requestId, { ...body, fundAccountNo });
     if (replayOf) return replayOf;
-    const account = await manager.findOne(FundAccount, { where: { fundAccountNo }, lock: { mode: 'pessimistic_write' } });
+    // Every currency of the number: the role is the number's.
+    const [account] = await manager.find(FundAccount, { where: { fundAccountNo }, order: { currency: 'ASC' }, lock: { mode: 'pessimistic_write' } });
     if (!account) throw new DomainError('NOT_FOUND', `fund account ${fundAccountNo} does not exist`);
     // The customer's lock serialises its changes of primary with each other and with its openings. Order fund
     // account → customer, as designations take them.
@@ -87,8 +88,8 @@ export class PrimaryChangeService {
 
   /**
    * Applies the transfer service's verdict; a repeat (redelivery) finds the change no longer PENDING and changes
-   * nothing. The old primary turns auxiliary before the new one turns primary: the one-primary index is checked
-   * statement by statement.
+   * nothing. The old primary turns auxiliary before the new one turns primary, every currency of each: the
+   * one-primary index is checked statement by statement.
    */
   async resolve(manager: EntityManager, resolution: Resolution): Promise<void> {
     const change = await manager.findOne(PrimaryChange, { where: { changeId: resolution.changeId }, lock: { mode: 'pessimistic_write' } });

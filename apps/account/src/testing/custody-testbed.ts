@@ -14,11 +14,13 @@ import { DormantMarkingRepository } from '../conversion/dormant-marking.reposito
 import { DormantMarkingService } from '../conversion/dormant-marking.service';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
 import { BankAccountChangeService } from '../custody/bank-account-change.service';
+import { BankDesignationService } from '../custody/bank-designation.service';
 import { BankIdentityCheckService } from '../custody/bank-identity-check.service';
 import { BankCancellationService } from '../custody/bank-cancellation.service';
 import { BankRequestAnswers } from '../custody/bank-request-answers';
 import { CustodyFunctionRequests } from '../custody/custody-function-requests';
 import { ConfirmationService } from '../custody/confirmation.service';
+import { CustodyRelationshipRepository } from '../custody/custody-relationship.repository';
 import { CustomerDataChangeService } from '../custody/customer-data-change.service';
 import { DesignationService } from '../custody/designation.service';
 import { StatusChangeService } from '../custody/status-change.service';
@@ -39,6 +41,7 @@ export interface CustodyTestbed {
   readonly bankAccountChanges: BankAccountChangeService;
   readonly customerDataChanges: CustomerDataChangeService;
   readonly bankIdentityChecks: BankIdentityCheckService;
+  readonly bankDesignations: BankDesignationService;
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
   readonly cancellations: BankCancellationService;
@@ -51,6 +54,15 @@ export interface CustodyTestbed {
     /** A worker as a fresh process starts one: it knows nothing but the rows. */
     newWorker(): ConversionWorker;
   };
+  /** A customer 李四 (ID `CUSTODY_TEST_ID_NUMBER`) with a primary fund account in `currency` and no relationship. */
+  fundAccount(currency?: 'CNY' | 'USD'): Promise<{ customerNo: string; fundAccountNo: string }>;
+  /** `fundAccountNo` designated at `bankCode` by the broker (F-3.3 S, the saga's verdict applied as transfer hands it on). */
+  designatedByBroker(fundAccountNo: string, bankCode: string): Promise<string>;
+  /**
+   * The bank's 11001 (or, with `function: 'REGISTER_CURRENCY'`, its 11010) as the adapter forwards it: a fresh inbound
+   * id and a freshly sealed ID number each time; 11001 with the fund password MATCHED unless told otherwise.
+   */
+  bankDesignation(bankCode: string, fundAccountNo: string, serialNo: string, fields?: BankDesignationFields): BankDesignationRequest;
   /**
    * A fund account of 李四 (ID `CUSTODY_TEST_ID_NUMBER`) pre-designated at `bankCode` (the saga's verdict applied as
    * transfer hands it on): a new customer's primary, or an auxiliary of `customerNo`.
@@ -69,11 +81,22 @@ export interface CustodyTestbed {
 }
 
 export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
+/** The bank account the testbed's bank requests name unless told otherwise. */
+export const CUSTODY_TEST_BANK_ACCOUNT = '6222000033334444';
 /** Who asks for the testbed's broker-started functions (subject@issuer, as a bearer token names a principal). */
 export const CUSTODY_TEST_PRINCIPAL = 'u-trading@test-users';
 
 type ConfirmationRequest = Parameters<ConfirmationService['handle']>[1];
 type StatusChangeRequest = Parameters<StatusChangeService['handle']>[1];
+type BankDesignationRequest = Parameters<BankDesignationService['handle']>[1];
+export interface BankDesignationFields {
+  function?: 'DESIGNATE' | 'REGISTER_CURRENCY';
+  currency?: string;
+  name?: string;
+  idNumber?: string;
+  bankAccountNo?: string;
+  fundPassword?: 'MATCHED' | 'MISMATCHED' | 'LOCKED' | 'NOT_SET' | 'MISSING' | 'UNREADABLE';
+}
 
 export async function createCustodyTestbed(name: string, options: { dormantAfterDays?: number } = {}): Promise<CustodyTestbed> {
   const sealingKey = randomBytes(32);
@@ -92,8 +115,17 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
   const answers = new BankRequestAnswers(idempotency, outbox);
   const { customers, propagation, requests } = customerServiceFor(db.dataSource, sealer, outbox);
   const fundAccounts = new FundAccountService(db.dataSource, idempotency, outbox, functions);
-  const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions);
+  const relationships = new CustodyRelationshipRepository();
+  const designations = new DesignationService(db.dataSource, idempotency, outbox, sealer, config, new ChinaCalendarDate(), new SettledNotifications('designation_settled'), functions, relationships);
   const confirmations = new ConfirmationService(answers, outbox, sealer, functions, bankDays);
+
+  const fundAccount: CustodyTestbed['fundAccount'] = async (currency = 'CNY') => {
+    const customerNo = `C${randomUUID().slice(0, 8)}`;
+    await customers.put(customerNo, { name: '李四', type: 'INDIVIDUAL', idType: '10', idNumber: CUSTODY_TEST_ID_NUMBER }, CUSTODY_TEST_PRINCIPAL);
+    const fundAccountNo = uniqueFundAccountNo();
+    await fundAccounts.open({ requestId: randomUUID(), fundAccountNo, customerNo, currency, role: 'PRIMARY', branchId: '0001' });
+    return { customerNo, fundAccountNo };
+  };
 
   const confirmation: CustodyTestbed['confirmation'] = (bankCode, fundAccountNo, serialNo, fields = {}) => ({
     inboundId: randomUUID(),
@@ -105,7 +137,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     receivedAt: new Date().toISOString(),
     fundAccountNo,
     currency: 'CNY',
-    bankAccountNo: fields.bankAccountNo ?? '6222000033334444',
+    bankAccountNo: fields.bankAccountNo ?? CUSTODY_TEST_BANK_ACCOUNT,
     customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(CUSTODY_TEST_ID_NUMBER) },
   });
 
@@ -136,12 +168,41 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: requests,
     cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
+    bankDesignations: new BankDesignationService(answers, outbox, sealer, functions, relationships, bankDays),
     bankDays,
     conversion: {
       batches,
       markings,
       cleanup: new AccountCleanupService(new AccountCleanupRepository(db.dataSource), sealer),
       newWorker: () => new ConversionWorker(batches, markings),
+    },
+    fundAccount,
+    async designatedByBroker(fundAccountNo, bankCode) {
+      const relationshipId = await designations.designate(
+        { requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000099990000', bankPassword: '135790' },
+        CUSTODY_TEST_PRINCIPAL,
+      );
+      await db.dataSource.transaction((m) =>
+        designations.resolve(m, { relationshipId, fundAccountNo, currency: 'CNY', bankCode, bankAccountNo: '6222000099990000', status: 'DESIGNATED', custodyAccountNo: 'K11001', businessDate: '2026-11-23' }),
+      );
+      return relationshipId;
+    },
+    bankDesignation(bankCode, fundAccountNo, serialNo, fields = {}) {
+      const common = {
+        inboundId: randomUUID(),
+        bankCode,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo, issuerType: 'B' as const, issuerId: bankCode } },
+        serialNo,
+        businessDate: '2026-11-24',
+        receivedAt: new Date().toISOString(),
+        fundAccountNo,
+        currency: fields.currency ?? 'CNY',
+        bankAccountNo: fields.bankAccountNo ?? CUSTODY_TEST_BANK_ACCOUNT,
+        customer: { name: fields.name ?? '李四', idType: '10', idNumber: sealer.seal(fields.idNumber ?? CUSTODY_TEST_ID_NUMBER) },
+      };
+      return fields.function === 'REGISTER_CURRENCY'
+        ? { ...common, function: 'REGISTER_CURRENCY' as const }
+        : { ...common, function: 'DESIGNATE' as const, fundPassword: fields.fundPassword ?? 'MATCHED' };
     },
     preDesignated,
     async designated(bankCode, options = {}) {
@@ -161,7 +222,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
         businessDate: '2026-11-24',
         receivedAt: new Date().toISOString(),
         fundAccountNo,
-        bankAccountNo: '6222000033334444',
+        bankAccountNo: CUSTODY_TEST_BANK_ACCOUNT,
         accountStatus,
       };
     },
@@ -174,7 +235,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     },
     functionsOf(relationshipId) {
       return db.dataSource.query(
-        `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after
+        `SELECT function_code, initiator, bank_serial_no, broker_serial_no, bank_account_no, custody_account_no, business_date::text, status_after, amount::text
            FROM account.account_functions WHERE relationship_id = $1 ORDER BY seq`,
         [relationshipId],
       );

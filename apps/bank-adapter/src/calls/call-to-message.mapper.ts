@@ -366,6 +366,9 @@ export function prepareCall(call: BankCall, secrets: SecretOpener): PreparedCall
         fundAccountNo: required(call.fundAccountNo, 'fundAccountNo'),
         currency: required(call.currency, 'currency'),
       };
+    case 'REGISTER_CURRENCY':
+      // bank-protocol.md §4: only a bank starts 11010 (登记币种信息由银行发起, §5.3.4 b).
+      throw new CallMappingError('11010 (register another currency) is started only by a bank');
     case 'CHANGE_ACCOUNT_STATUS':
       return {
         kind: 'STATUS_CHANGE',

@@ -1,5 +1,5 @@
 import { ClearPin, encryptPinBlock, type InboundRequest, INSTRUCTION_CODES, type InstructionCode, type ProtocolMessage, requestHeader } from '@custody/bank-protocol';
-import { bankAccountRequestReceived, bankRequestReceived } from '@custody/contracts';
+import { bankAccountRequestReceived, bankRequestReceived, type SealedSecret } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { BusinessCalendar } from '@custody/service-kit';
 import { RecordingLogger } from '@custody/testing';
@@ -80,7 +80,20 @@ function bankWithdrawal(pin?: string, serial = 'B2026112100000008'): InboundRequ
   return { ...request, message: { name: 'Trf.001.01', body: { ...(request.message.body as ProtocolMessage<'Trf.001.01'>['body']), ScAcct: { Id: '880001', Type: '3', ...pwd } } } };
 }
 
-function setUp(options: { replyDeadlineMs?: number; abandonAfterMs?: number; alive?: boolean; fundPasswords?: FundPasswordChecker; sealer?: { seal(clear: string): { sealed: string } } } = {}) {
+/** F-3.3 B: the customer at the counter designates the bank, typing the fund password (ScAcct/Pwd Type 1). */
+function bankDesignation(pin: string, serial = 'B2026112100000009'): InboundRequest {
+  const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.DESIGNATE, serial, new Date());
+  const body: ProtocolMessage<'Acmt.001.01'>['body'] = {
+    MsgHdr: header,
+    Cust: { Name: '张三', CertType: '10', CertId: '610103198001012435' },
+    BkAcct: { Id: '6222021234567890123', Type: '1' },
+    ScAcct: { Id: '880001', Type: '3', Pwd: [{ Type: '1', Enc: '02', Pwd: encryptPinBlock(PIN_KEY, ClearPin.of(pin), '880001') }] },
+    Ccy: 'CNY',
+  };
+  return { seqNo: 6, dup: false, message: { name: 'Acmt.001.01', body } };
+}
+
+function setUp(options: { replyDeadlineMs?: number; abandonAfterMs?: number; alive?: boolean; fundPasswords?: FundPasswordChecker; sealer?: { seal(clear: string): SealedSecret } } = {}) {
   const publisher = new RecordingEnvelopePublisher();
   const routes = new MemoryRoutes();
   const log = logger();
@@ -257,6 +270,30 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
     bridge.deliver({ ...answer(request, '2001'), returnMessage: '资金密码校验错误' });
     expect((await first).body.Rst.Code).toBe('2001');
     expect(await repeat).toEqual(await first);
+  });
+
+  it('F-3.3 B: an 11001 has its fund password checked once under the bank serial and goes to the account service with the verdict and the ID number sealed; the 0000 carries ScBal', async () => {
+    const checker = new ControlledChecker();
+    const { bridge, publisher } = setUp({ fundPasswords: checker, sealer: { seal: (clear) => ({ sealed: `sealed(${clear.length})` }) } });
+    const reply = bridge.handle(SESSION, bankDesignation('135790'), PIN_KEY);
+    await checker.answerWith('MATCHED');
+    for (let i = 0; i < 20 && publisher.envelopesOf(bankAccountRequestReceived).length === 0; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const [envelope] = publisher.envelopesOf(bankAccountRequestReceived);
+    expect(checker.attempts).toEqual([{ attemptId: `${BANK_CODE}:B2026112100000009`, fundAccountNo: '880001' }]);
+    expect(envelope.payload).toMatchObject({ function: 'DESIGNATE', fundAccountNo: '880001', fundPassword: 'MATCHED', customer: { idNumber: { sealed: 'sealed(18)' } } });
+    expect(JSON.stringify(publisher.published)).not.toMatch(/135790|610103198001012435|Pwd/);
+    bridge.deliver({
+      inboundId: envelope.payload.inboundId,
+      bankCode: BANK_CODE,
+      route: envelope.payload.route,
+      function: 'DESIGNATE',
+      returnCode: '0000',
+      returnMessage: '交易成功',
+      serialNo: '20261121200000000322',
+      openingBalance: Money.parse('0.00', 'non-negative'),
+    });
+    const draft = await reply;
+    expect(draft).toMatchObject({ name: 'Acmt.002.01', serial: '20261121200000000322', body: { Rst: { Code: '0000' }, ScBal: { Type: '0' } } });
   });
 
   it('F-4.2 B without a PIN block: forwarded MISSING, the account service is not asked', async () => {

@@ -39,9 +39,9 @@ export interface InboundBridgeDependencies {
   readonly logger: AdapterLogger;
   /** Whether the session still holds its connection; a reply for a gone session cannot be written. */
   readonly sessionAlive: (sessionId: string) => boolean;
-  /** The account service's fund password check; without it 12002, 11008 and an 11007 with a password from the bank are not offered (2033). */
+  /** The account service's fund password check; without it 12002, 11008, 11001 and an 11007 with a password from the bank are not offered (2033). */
   readonly fundPasswords?: FundPasswordChecker;
-  /** Seals the ID numbers of 11003, 11005 and 11006 for Kafka; without it those from the bank are not offered (2033). */
+  /** Seals the ID numbers of 11001, 11003, 11005, 11006, 11007 and 11010 for Kafka; without it those from the bank are not offered (2033). */
   readonly sealer?: { seal(clear: string): SealedSecret };
   readonly newId?: () => string;
   readonly clock?: () => Date;
@@ -76,7 +76,7 @@ const LOST_REMEMBERED = 1_000;
  *
  * Nothing here ever answers for the owner: without its answer the bank gets none and treats its
  * request as UNKNOWN (it then reverses, F-4.3 B). Answering with a guessed failure could contradict a
- * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008 or 11007 whose fund
+ * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008, 11001 or 11007 whose fund
  * password could not be verified (2041): that request was never forwarded, so nothing has changed.
  */
 export class InboundRequestBridge {
@@ -104,7 +104,7 @@ export class InboundRequestBridge {
     return (request, connection) => this.handle(sessionId, request, connection.workingKeys?.pinKey);
   }
 
-  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002 or an 11008. */
+  /** `pinKey`: the session's PIN key, needed only to read the fund password of a 12002, an 11008, an 11001 or an 11007. */
   handle(sessionId: string, inbound: InboundRequest, pinKey?: Buffer): Promise<ReplyDraft> {
     const header = inbound.message.body.MsgHdr;
     const decision = classifyInbound(inbound.message, { fundPasswords: this.deps.fundPasswords !== undefined, sealing: this.deps.sealer !== undefined });
@@ -244,7 +244,7 @@ export class InboundRequestBridge {
     const checker = this.deps.fundPasswords;
     const fields = { inboundId: pending.inboundId, sessionId: pending.sessionId, bankSerialNo: request.requestRef.serialNo, fundAccountNo: request.fundAccountNo };
     try {
-      // classifyInbound offers 12002 and 11008 only with a checker; this keeps a future path from forwarding unverified.
+      // classifyInbound offers 12002, 11008, 11001 and 11007 with a password only with a checker; this keeps a future path from forwarding unverified.
       if (!checker) throw new FundPasswordServiceUnavailable('no account service configured');
       return await verifyFundPassword(input, fundPasswordAttempt(this.settings.bankCode, request.requestRef.serialNo, request.fundAccountNo), pinKey, checker);
     } catch (error) {

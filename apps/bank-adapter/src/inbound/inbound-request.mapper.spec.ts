@@ -337,9 +337,90 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
     });
 
-    it('profile §4: another Acmt.001.01 the bank starts (11010 another currency) is still answered 2033', () => {
-      const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.REGISTER_CURRENCY, { Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT });
-      expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+    it('profile §4: the bank cannot start an 11002 (the broker pre-designates): answered 2033, not forwarded', () => {
+      const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.PRE_DESIGNATE, { Cust: CUSTOMER, ScAcct: SC_ACCT, ScBal: { Type: '0', Bal: Money.parse('1.00') } });
+      expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
+    });
+  });
+
+  describe('F-3.3 B (Acmt.001.01, 11001) and 11010 B', () => {
+    const CUSTOMER = { Name: '张三', CertType: '10', CertId: '610103198001012435' } as const;
+    const PIN_BLOCK = '0123456789ABCDEF';
+    const seal = (clear: string) => ({ sealed: `sealed(${clear.length})` });
+    const designation = (body: Omit<MessageBody<'Acmt.001.01'>, 'MsgHdr'>) => fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, body);
+    const registration = (body: Omit<MessageBody<'Acmt.001.01'>, 'MsgHdr'>) => fromBank('Acmt.001.01', INSTRUCTION_CODES.REGISTER_CURRENCY, body);
+    const WITH_PASSWORD = { ...SC_ACCT, Pwd: [{ Type: '1' as const, Enc: '02' as const, Pwd: PIN_BLOCK }] };
+
+    it('profile §4.1: 11001 goes to the account service as DESIGNATE with the customer (ID number sealed), the accounts and the fund password (Pwd Type 1) to verify', () => {
+      const request = forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD, Ccy: 'CNY' }), OFFER_ALL));
+      expect(request).toMatchObject({ function: 'DESIGNATE', fundPassword: { kind: 'BLOCK', block: PIN_BLOCK } });
+      const payload = accountRequestReceivedPayload(forAccount(request), IDS, seal, 'MATCHED');
+      expect(bankAccountRequestReceived.schema.parse(payload)).toEqual({
+        inboundId: IDS.inboundId,
+        bankCode: BANK_CODE,
+        route: { adapterInstanceId: 'inst-1', sessionId: 's0', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE } },
+        function: 'DESIGNATE',
+        serialNo: 'B2026112100000007',
+        businessDate: '2026-11-21',
+        receivedAt: RECEIVED_AT.toISOString(),
+        fundAccountNo: '880001',
+        currency: 'CNY',
+        bankAccountNo: '6222021234567890123',
+        customer: { name: '张三', idType: '10', idNumber: { sealed: 'sealed(18)' } },
+        fundPassword: 'MATCHED',
+      });
+      expect(JSON.stringify(payload)).not.toContain(CUSTOMER.CertId);
+      expect(JSON.stringify(payload)).not.toContain(PIN_BLOCK);
+    });
+
+    it('profile §4.1: an 11001 without a fund password, or with only a query password (Type 0), is forwarded MISSING: the owner answers 2001', () => {
+      expect(forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT }), OFFER_ALL)).fundPassword).toEqual({ kind: 'MISSING' });
+      const queryPassword = { ...SC_ACCT, Pwd: [{ Type: '0' as const, Enc: '02' as const, Pwd: PIN_BLOCK }] };
+      expect(forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: queryPassword }), OFFER_ALL)).fundPassword).toEqual({ kind: 'MISSING' });
+    });
+
+    it('profile §4.1: an 11001 without the fund account has no password to check: answered 2044 by the adapter, not forwarded', () => {
+      expect(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT }), OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2044', reply: { name: 'Acmt.002.01' } });
+    });
+
+    it('11001 is not offered (2033) where the fund password cannot be verified, nor without a sealer for its ID number', () => {
+      const message = designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD });
+      expect(classifyInbound(message, { ...OFFER_ALL, fundPasswords: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+      expect(classifyInbound(message, { ...OFFER_ALL, sealing: false })).toMatchObject({ kind: 'refuse', returnCode: '2033' });
+    });
+
+    it('profile §4.1: 11010 goes to the account service as REGISTER_CURRENCY with the customer and the accounts, no password', () => {
+      const request = forwarded(classifyInbound(registration({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'USD' }), OFFER_ALL));
+      expect(request.fundPassword).toBeUndefined();
+      const payload = bankAccountRequestReceived.schema.parse(accountRequestReceivedPayload(forAccount(request), IDS, seal));
+      expect(payload).toMatchObject({ function: 'REGISTER_CURRENCY', fundAccountNo: '880001', currency: 'USD', bankAccountNo: BK_ACCT.Id, customer: { idNumber: { sealed: 'sealed(18)' } } });
+      expect(payload).not.toHaveProperty('fundPassword');
+    });
+
+    it.each([
+      ['11001', designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD, Ccy: 'CNY' })],
+      ['11010', registration({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' })],
+    ])('profile §4.1: the %s reply on 0000 carries ScBal (Type 0), the opening balance the owner gave, with the accounts and Ccy echoed; the library writes it', (_code, message) => {
+      const request = forwarded(classifyInbound(message, OFFER_ALL));
+      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { openingBalance: Money.parse('1520.35') })), BROKER_ID);
+      if (reply.name !== 'Acmt.002.01') throw new Error(`answered with ${reply.name}`);
+      expect(reply).toMatchObject({ serial: '20261121200000000321', body: { Rst: { Code: '0000' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' } });
+      expect([reply.body.ScBal?.Type, reply.body.ScBal?.Bal.toString()]).toEqual(['0', '1520.35']);
+      expect(JSON.stringify(reply)).not.toContain(PIN_BLOCK);
+      const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
+      expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
+    });
+
+    it('a refusal (3013 already at another bank) carries no balance', () => {
+      const request = forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD }), OFFER_ALL));
+      const reply = replyFor(request, answer(request, { returnCode: '3013', returnMessage: '已开通其他银行' }), BROKER_ID);
+      expect(reply.body).toMatchObject({ Rst: { Code: '3013' } });
+      expect(reply.body).not.toHaveProperty('ScBal');
+    });
+
+    it('a 0000 from the owner without the opening balance cannot be sent (the library refuses it): the bank is answered 2041 and does not open', () => {
+      const request = forwarded(classifyInbound(designation({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: WITH_PASSWORD }), OFFER_ALL));
+      expect(replyFor(request, answer(request), BROKER_ID)).toMatchObject({ name: 'Acmt.002.01', body: { Rst: { Code: '2041' } } });
     });
   });
 
@@ -667,11 +748,6 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       const header = replyHeader(message.body.MsgHdr, { side: 'S', localInstId: BROKER_ID }, '20261121200000000321', new Date());
       expect(() => encodeMessage({ name: reply.name, body: { ...reply.body, MsgHdr: header } } as ProtocolMessage)).not.toThrow();
     });
-  });
-
-  it('anything else the bank starts (11001 designate) is answered 2033 and never forwarded', () => {
-    const message = fromBank('Acmt.001.01', INSTRUCTION_CODES.DESIGNATE, { Cust: { Name: 'A', CertType: '10', CertId: '1' } });
-    expect(classifyInbound(message, OFFER_ALL)).toMatchObject({ kind: 'refuse', returnCode: '2033', reply: { name: 'Acmt.002.01' } });
   });
 
   it.each([

@@ -34,11 +34,11 @@ export type ForwardedRequestName = 'Trf.001.01' | 'Trf.003.01' | 'Trf.005.01' | 
 /**
  * A bank-initiated request the adapter forwards to its owner, with its fields as the bank sent them: to the
  * transfer service 12001/12002 (Trf.001.01), 12003/12004 (Trf.003.01), 12005 (Trf.005.01) and 11008
- * (Acmt.009.01); to the account service (`bank.account-request-received`, `ACCOUNT_SERVICE_FUNCTIONS`) 11003
- * (Acmt.001.01, with `customer`), 11004 (Acmt.003.01, with `leavingBalance`), 11011 (Acmt.005.01, with
- * `accountStatus`), 11005 (Acmt.005.01, with `customer`), 11006 (Acmt.007.01, with `newBankAccountNo` and, when the
- * bank sent it, `customer`) and 11007 (Acmt.009.01, with `customer` and, when typed, `fundPassword`). The owner
- * validates the business content; the reply echoes what the bank sent.
+ * (Acmt.009.01); to the account service (`bank.account-request-received`, `ACCOUNT_SERVICE_FUNCTIONS`) 11001, 11003
+ * and 11010 (Acmt.001.01, with `customer`; 11001 with the fund password), 11004 (Acmt.003.01, with `leavingBalance`),
+ * 11011 (Acmt.005.01, with `accountStatus`), 11005 (Acmt.005.01, with `customer`), 11006 (Acmt.007.01, with
+ * `newBankAccountNo` and, when the bank sent it, `customer`) and 11007 (Acmt.009.01, with `customer` and, when typed,
+ * `fundPassword`). The owner validates the business content; the reply echoes what the bank sent.
  */
 export interface InboundForward {
   readonly requestName: ForwardedRequestName;
@@ -54,11 +54,11 @@ export interface InboundForward {
   readonly cancelledRef?: Reference;
   /** 12005: `QryRef`, the original whose outcome is asked. */
   readonly queriedRef?: Reference;
-  /** 12002, 11008 and an 11007 with one: what the bank sent as the fund password; the bridge verifies it before forwarding. */
+  /** 12002, 11008, 11001 and an 11007 with one: what the bank sent as the fund password; the bridge verifies it before forwarding. */
   readonly fundPassword?: FundPasswordInput;
   /**
-   * 11003, 11005, 11006, 11007: the customer the bank identified at its counter (`Cust`; for 11005 the new data, with the
-   * contact data it sent); the ID number is sealed before it leaves.
+   * 11001, 11003, 11005, 11006, 11007, 11010: the customer the bank identified at its counter (`Cust`; for 11005 the new
+   * data, with the contact data it sent); the ID number is sealed before it leaves.
    */
   readonly customer?: InboundCustomer;
   /** 11011: the new status the bank sent in `BkAcct/Status` (profile §4.1). */
@@ -80,7 +80,16 @@ export interface InboundCustomer {
 }
 
 /** The functions whose owner is the account service (`bank.account-request-received`); the rest go to the transfer service. */
-export const ACCOUNT_SERVICE_FUNCTIONS = ['CONFIRM_DESIGNATION', 'CANCEL_DESIGNATION', 'CHANGE_ACCOUNT_STATUS', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER', 'CHECK_IDENTITY'] as const;
+export const ACCOUNT_SERVICE_FUNCTIONS = [
+  'DESIGNATE',
+  'CONFIRM_DESIGNATION',
+  'REGISTER_CURRENCY',
+  'CANCEL_DESIGNATION',
+  'CHANGE_ACCOUNT_STATUS',
+  'CHANGE_BANK_ACCOUNT',
+  'CHANGE_CUSTOMER',
+  'CHECK_IDENTITY',
+] as const;
 type AccountServiceFunction = (typeof ACCOUNT_SERVICE_FUNCTIONS)[number];
 
 export function isAccountServiceRequest(request: InboundForward): request is InboundForward & { readonly function: AccountServiceFunction } {
@@ -91,8 +100,9 @@ export function isAccountServiceRequest(request: InboundForward): request is Inb
 const ACCOUNT_STATUS_OF: Readonly<Record<AccountStatus, RelationshipAccountStatus>> = { '0': 'NORMAL', '1': 'FROZEN', '2': 'LOST' };
 
 /**
- * The fund password of a 12002 B, an 11008 B or an 11007 B as the bank sent it (profile §2: `ScAcct/Pwd`, Enc 02,
- * an encrypted ISO 9564-0 block; Type 1 on 12002, Type 0 on 11007 and 11008). `block` is still encrypted; only the
+ * The fund password of a 12002 B, an 11001 B, an 11008 B or an 11007 B as the bank sent it (profile §2: `ScAcct/Pwd`,
+ * Enc 02, an encrypted ISO 9564-0 block; Type 1 on 12002 and 11001, Type 0 on 11007 and 11008). `block` is still
+ * encrypted; only the
  * verifier decrypts it.
  */
 export type FundPasswordInput =
@@ -163,7 +173,7 @@ function messageRef(ref: Reference, fallbackIssuer: string): MessageRef {
 
 /**
  * Profile §2 and §4.1: the fund password is a `Pwd` inside `ScAcct`, encrypted with Enc 02: Type 1 (取款) on a
- * 12002, Type 0 (查询) on an 11008. A block under another scheme cannot be read here, which is the customer's
+ * 12002 and an 11001, Type 0 (查询) on an 11008. A block under another scheme cannot be read here, which is the customer's
  * loss, not a format error: the owner refuses it as a wrong password.
  */
 function fundPasswordOf(account: Account, type: typeof PASSWORD_TYPE.WITHDRAWAL | typeof PASSWORD_TYPE.QUERY): FundPasswordInput {
@@ -190,25 +200,35 @@ function customerOf(cust: Customer): InboundCustomer {
 }
 
 export interface InboundOffer {
-  /** Whether 12002 B and 11008 B can be taken: they need the account service to verify the fund password. */
+  /** Whether 12002 B, 11008 B and 11001 B can be taken: they need the account service to verify the fund password. */
   readonly fundPasswords: boolean;
-  /** Whether 11003, 11005 and 11006 B can be taken: the ID numbers they carry must be sealed before they cross Kafka. */
+  /** Whether 11001, 11003, 11005, 11006, 11007 and 11010 B can be taken: the ID numbers they carry must be sealed before they cross Kafka. */
   readonly sealing: boolean;
 }
 
+/** The openings (Acmt.001.01) a bank may start (profile §4: 11002 is the broker's), as the services name them. */
+const BANK_OPENINGS: Readonly<Record<string, 'DESIGNATE' | 'CONFIRM_DESIGNATION' | 'REGISTER_CURRENCY'>> = {
+  [INSTRUCTION_CODES.DESIGNATE]: 'DESIGNATE',
+  [INSTRUCTION_CODES.CONFIRM_DESIGNATION]: 'CONFIRM_DESIGNATION',
+  [INSTRUCTION_CODES.REGISTER_CURRENCY]: 'REGISTER_CURRENCY',
+};
+
 /**
  * What to do with a request the bank started. Transfers (12001, 12002), their reversals (12003,
- * 12004), the result query (12005), the confirmation of a pre-designation (11003), the cancellation (11004), the
- * account status change (11011), the customer data change (11005), the bank account change (11006) and the fund
- * ledger balance query (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通,
+ * 12004), the result query (12005), the designation (11001), the confirmation of a pre-designation (11003), another
+ * currency on a relationship (11010), the cancellation (11004), the account status change (11011), the customer data
+ * change (11005), the bank account change (11006), the identity check (11007) and the fund ledger balance query
+ * (11008) go to their owner; everything else (the other 11xxx, 13xxx) is answered here with 2033 (此交易未开通,
  * transaction not enabled) and never reaches Kafka. Messages the library could not decode never get here: it answers
  * them itself.
  */
 export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, offer: InboundOffer): InboundDecision {
   const header = message.body.MsgHdr;
   const notOffered = (): InboundDecision => refuse(message, NOT_OFFERED, `${header.InstrCd} initiated by the bank is not offered`);
-  if (message.name === 'Acmt.001.01' && (header.InstrCd !== INSTRUCTION_CODES.CONFIRM_DESIGNATION || !offer.sealing)) return notOffered();
-  // 11007 and 11009 share Acmt.009.01; only 11008 is offered, and only where the fund password can be verified.
+  const opening = message.name === 'Acmt.001.01' ? BANK_OPENINGS[header.InstrCd] : undefined;
+  if (message.name === 'Acmt.001.01' && (!opening || !offer.sealing)) return notOffered();
+  // 11001 B carries the fund password (profile §4.1): taken only where it can be verified.
+  if (opening === 'DESIGNATE' && !offer.fundPasswords) return notOffered();
   // 11007, 11008 and 11009 share Acmt.009.01: 11008 is offered where the fund password can be verified, 11007 where
   // the ID number can be sealed; 11009 is the broker's question to the bank.
   if (message.name === 'Acmt.009.01') {
@@ -240,19 +260,23 @@ export function classifyInbound(message: ProtocolMessage<BusinessRequestName>, o
   const requestRef = messageRef(header.Ref, header.Sender.InstId);
   switch (message.name) {
     case 'Acmt.001.01': {
-      // F-3.2 B. Missing accounts are the owner's to refuse (2044), recorded against the serial like its other answers.
+      // F-3.2 B, F-3.3 B, 11010 B. Missing accounts are the owner's to refuse (2044), recorded against the serial like
+      // its other answers — but an 11001 without the fund account has no password to check (as an 11008: 2044 here).
       const body = message.body;
+      const designation = opening === 'DESIGNATE';
+      if (designation && !body.ScAcct?.Id) return refuse(message, FORMAT_ERROR, 'ScAcct (fund account) is missing');
       return {
         kind: 'forward',
         request: {
           requestName: message.name,
-          function: 'CONFIRM_DESIGNATION',
+          function: opening ?? 'CONFIRM_DESIGNATION',
           requestRef,
           resend: false,
           fundAccountNo: body.ScAcct?.Id ?? '',
           bankAccountNo: body.BkAcct?.Id,
           currency: body.Ccy ?? 'CNY',
           customer: { name: body.Cust.Name, idType: body.Cust.CertType, idNumber: body.Cust.CertId },
+          ...(designation && body.ScAcct ? { fundPassword: fundPasswordOf(body.ScAcct, PASSWORD_TYPE.WITHDRAWAL) } : {}),
         },
       };
     }
@@ -471,8 +495,8 @@ export function requestReceivedPayload(
 /**
  * A request of the account service's (`isAccountServiceRequest`) for `bank.account-request-received`: as
  * `requestReceivedPayload`, with what its function carries; every ID number sealed with `seal` (no PII on Kafka in
- * clear, as account's own messages). An 11011 and an 11004 carry none; an 11006 may name no `Cust`; an 11007 carries
- * the adapter's verdict on the fund password when one was typed.
+ * clear, as account's own messages). An 11011 and an 11004 carry none; an 11006 may name no `Cust`; an 11001 carries
+ * the adapter's verdict on the fund password, an 11007 when one was typed.
  */
 export function accountRequestReceivedPayload(
   request: InboundForward & { readonly function: AccountServiceFunction },
@@ -497,7 +521,16 @@ export function accountRequestReceivedPayload(
     return what;
   };
   switch (request.function) {
+    case 'DESIGNATE':
+      return {
+        ...fields,
+        function: request.function,
+        currency: request.currency,
+        customer: identity(present(request.customer, 'customer')),
+        ...(fundPassword === undefined ? {} : { fundPassword }),
+      };
     case 'CONFIRM_DESIGNATION':
+    case 'REGISTER_CURRENCY':
       return { ...fields, function: request.function, currency: request.currency, customer: identity(present(request.customer, 'customer')) };
     case 'CHECK_IDENTITY':
       return {
@@ -574,10 +607,18 @@ function queryRefs(queried: Reference | undefined, booked: QueriedOriginal | und
   return { QryRef: [queried, { Ref: booked.ourSerialNo, IssrType: 'S', RefIssr: brokerInstId }] };
 }
 
+/** Profile §4.1: the opening balance of an 11001/11010 B, `ScBal` Type 0; undefined when the owner gave none the reply can carry. */
+function openingBalanceOf(answer: BankReplyReady): Balance | undefined {
+  const figure = answer.openingBalance;
+  return figure && !figure.isNegative() ? { Type: BALANCE_TYPE.BALANCE, Bal: figure } : undefined;
+}
+
 /**
  * The reply for the bank, from the owner's answer. Its `Ref` is the owner's serial (the library issues
  * one when the owner gave none); `RltdRef` is set by the session from the request.
- * - Acmt.002.01 (11003) echoes the accounts and currency;
+ * - Acmt.002.01 (11001, 11003, 11010) echoes the accounts and currency; an 11001 or 11010 answered 0000 carries
+ *   the opening balance as `ScBal` (profile §4.1), which it must have: an owner answer without it is a fault on our
+ *   side, answered 2041 as an 11008 without its figures;
  * - Acmt.004.01 (11004) echoes the accounts and currency: the relationship cancelled, or that stays (§5.6.4 e);
  * - Acmt.010.01 (11007) echoes the accounts and currency: the answer is its code;
  * - Acmt.010.01 (11008) echoes the accounts and currency and, on 0000, carries the fund ledger's figures as
@@ -600,8 +641,14 @@ export function replyFor(request: InboundForward, answer: BankReplyReady, broker
   const serial = answer.serialNo === undefined ? {} : { serial: answer.serialNo };
   const amount = request.amount === undefined ? {} : { TrfAmt: request.amount };
   switch (request.requestName) {
-    case 'Acmt.001.01':
-      return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+    case 'Acmt.001.01': {
+      if (!isSuccess(answer.returnCode) || request.function === 'CONFIRM_DESIGNATION') {
+        return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
+      }
+      const opening = openingBalanceOf(answer);
+      if (!opening) return { name: 'Acmt.002.01', ...serial, body: { Rst: result(SYSTEM_ERROR, 'the opening balance is not known here') } };
+      return { name: 'Acmt.002.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency, ScBal: opening } };
+    }
     case 'Acmt.009.01': {
       if (request.function === 'CHECK_IDENTITY' || !isSuccess(answer.returnCode)) return { name: 'Acmt.010.01', ...serial, body: { Rst, ...echoedAccounts(request), Ccy: request.currency } };
       const balances = fundBalancesOf(answer.fundBalances);

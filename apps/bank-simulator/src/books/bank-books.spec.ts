@@ -707,6 +707,77 @@ describe('11011 B account status change', () => {
   });
 });
 
+describe('F-3.3 B designate (11001 from the bank)', () => {
+  const request = { fundAccountNo: '100000000001', currency: 'CNY' as Currency, bankAccountNo: '6222000000000001' };
+
+  it("F-3.3 B: nothing opens before the broker answers; its 0000 opens the custody account with the broker's ScBal, linked, and the summary grows by it (I4)", () => {
+    openAccount();
+    const record = started(books.beginDesignation(request));
+    expect(record).toMatchObject({ instrCd: '11001', status: 'PENDING', ref: { issuerType: 'B' } });
+    expect(books.listCustodyAccounts()).toEqual([]);
+    const settled = books.settleOpening(record.ref, { returnCode: '0000', counterpartSerial: 'S1', openingBalance: money('1520.35') });
+    expect(settled).toMatchObject({ status: 'SUCCEEDED', amount: money('1520.35'), counterpartSerial: 'S1' });
+    expect(books.listCustodyAccounts()).toEqual([expect.objectContaining({ custodyAccountNo: settled.custodyAccountNo, bankAccountNo: '6222000000000001', status: 'NORMAL', balance: money('1520.35') })]);
+    expect([custodyBalance(), summary(), bankBalance()]).toEqual(['1520.35', '1520.35', '1000.00']);
+    expect(books.invariantBreaks()).toEqual([]);
+    expect(codeOf(books.bankToSecurities(transfer('10.00')))).toBe('0000');
+  });
+
+  it('F-3.3 B: a refusal, or no answer (9014), opens nothing and the bank account stays free', () => {
+    openAccount();
+    for (const answer of [{ returnCode: '2001' }, { returnCode: '9014', info: 'no definite reply' }]) {
+      const record = started(books.beginDesignation(request));
+      expect(books.settleOpening(record.ref, answer)).toMatchObject({ status: 'FAILED', returnCode: answer.returnCode });
+    }
+    expect(books.listCustodyAccounts()).toEqual([]);
+    expect(summary()).toBe('0.00');
+  });
+
+  it('profile §4.1: a 0000 without ScBal opens nothing: the bank cannot open without the opening balance', () => {
+    openAccount();
+    const record = started(books.beginDesignation(request));
+    expect(books.settleOpening(record.ref, { returnCode: '0000' })).toMatchObject({ status: 'FAILED', info: expect.stringContaining('ScBal') });
+    expect(books.listCustodyAccounts()).toEqual([]);
+  });
+
+  it('F-3.3 B: the counter asks nothing of the broker for an unknown bank account (1014), one in custody already (5002), or a fund account with custody here in the currency (5201, pre-designated too)', () => {
+    expect(books.beginDesignation(request)).toMatchObject({ kind: 'refused', returnCode: '1014' });
+    openAccount();
+    books.designate(designation({ fundAccountNo: '100000000002' }));
+    expect(books.beginDesignation(request)).toMatchObject({ kind: 'refused', returnCode: '5002' });
+    openAccount('6222000000000002');
+    books.preDesignate(preDesignation());
+    expect(books.beginDesignation({ ...request, bankAccountNo: '6222000000000002' })).toMatchObject({ kind: 'refused', returnCode: '5201' });
+    expect(books.listTransactions().filter((t) => t.ref.issuerType === 'B')).toEqual([]);
+  });
+});
+
+describe('11010 B another currency on a relationship', () => {
+  function designatedInCny() {
+    openAccount();
+    books.designate(designation());
+  }
+
+  it("profile §4.1: the broker's 0000 opens the USD custody account with its ScBal, on the linked bank account, which takes the currency", () => {
+    designatedInCny();
+    const record = started(books.beginCurrencyRegistration({ fundAccountNo: '100000000001', currency: 'USD' }));
+    expect(record).toMatchObject({ instrCd: '11010', bankAccountNo: '6222000000000001', currency: 'USD', status: 'PENDING' });
+    books.settleOpening(record.ref, { returnCode: '0000', openingBalance: money('0.00') });
+    expect(books.listCustodyAccounts({ currency: 'USD' })).toEqual([expect.objectContaining({ fundAccountNo: '100000000001', bankAccountNo: '6222000000000001', status: 'NORMAL', balance: money('0.00') })]);
+    expect(bankBalance('6222000000000001', 'USD')).toBe('0.00');
+    expect(books.invariantBreaks()).toEqual([]);
+  });
+
+  it('profile §4.1: the counter asks nothing of the broker for a fund account not linked here (1016), frozen (5218), or already in the currency (5201)', () => {
+    expect(books.beginCurrencyRegistration({ fundAccountNo: '100000000001', currency: 'USD' })).toMatchObject({ kind: 'refused', returnCode: '1016' });
+    designatedInCny();
+    expect(books.beginCurrencyRegistration({ fundAccountNo: '100000000001', currency: 'CNY' })).toMatchObject({ kind: 'refused', returnCode: '5201' });
+    const freeze = started(books.beginStatusChange({ fundAccountNo: '100000000001' }));
+    books.settleStatusChange(freeze.ref, 'FROZEN', { returnCode: '0000' });
+    expect(books.beginCurrencyRegistration({ fundAccountNo: '100000000001', currency: 'USD' })).toMatchObject({ kind: 'refused', returnCode: '5218' });
+  });
+});
+
 describe('F-3.10 S: the broker asks the bank account balance (11009)', () => {
   const query = (overrides: Partial<Parameters<BankBooks['queryBankBalance']>[0]> = {}) =>
     books.queryBankBalance({ bankAccountNo: '6222000000000001', fundAccountNo: '100000000001', currency: 'CNY', password: rightPassword, ...overrides });

@@ -95,6 +95,7 @@ export const CONFIRM_DESIGNATION = '11003';
 export const CANCEL_DESIGNATION = '11004';
 export const CHANGE_CUSTOMER = '11005';
 export const CHANGE_BANK_ACCOUNT = '11006';
+export const REGISTER_CURRENCY = '11010';
 export const CHANGE_ACCOUNT_STATUS = '11011';
 export const BANK_TO_SECURITIES = '12001';
 export const SECURITIES_TO_BANK = '12002';
@@ -668,6 +669,84 @@ export class BankBooks {
     Object.assign(record, { ...fields, status: 'SUCCEEDED' });
     return { ...record };
   }
+
+  // ---- bank-initiated F-3.3 B (11001) and 11010 ----------------------------------------------------
+
+  /**
+   * The bank's checks before it asks the broker to designate it for a fund account (domain.md F-3.3 B): the customer's
+   * bank account exists, holds the currency and is not in custody in it yet, and the fund account has no custody
+   * account here in the currency (a pre-designated one is confirmed with 11003, profile §4.1). Nothing moves; the
+   * record waits PENDING, its amount the opening balance the broker's 0000 will carry.
+   */
+  beginDesignation(input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): BankInitiatedStart {
+    const bank = this.bankAccounts.get(input.bankAccountNo);
+    if (!bank) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_NOT_FOUND, info: 'no such bank account' };
+    if (!bank.balances.has(input.currency)) return { kind: 'refused', returnCode: RC.MESSAGE_FORMAT_ERROR, info: `the bank account holds no ${input.currency}` };
+    if (this.inCustody(input.bankAccountNo, input.currency)) return { kind: 'refused', returnCode: RC.BANK_ACCOUNT_ALREADY_IN_CUSTODY, info: 'the bank account is already in custody in this currency' };
+    if (this.custodyByFundAccount.has(custodyKey(input.fundAccountNo, input.currency))) {
+      return { kind: 'refused', returnCode: RC.RELATIONSHIP_EXISTS, info: 'the fund account already has a custody relationship here in this currency (a pre-designated one is confirmed with 11003)' };
+    }
+    return { kind: 'started', record: this.pendingOpening(DESIGNATE, { ...input }) };
+  }
+
+  /**
+   * 11010 B: the bank adds another currency to a fund account's relationship here (profile §4.1). The fund account must
+   * be linked here (1016) and normal (5218 frozen, 5219 lost), and have no custody account in that currency yet (5201);
+   * the request names the linked bank account.
+   */
+  beginCurrencyRegistration(input: { readonly fundAccountNo: string; readonly currency: Currency }): BankInitiatedStart {
+    const [linked] = this.linkedCustodies(input.fundAccountNo);
+    if (!linked?.bankAccountNo) return { kind: 'refused', returnCode: RC.NOT_LINKED, info: 'the fund account is not linked at this bank' };
+    const frozen = frozenRefusal(linked);
+    if (frozen) return { kind: 'refused', returnCode: frozen.code, info: frozen.info };
+    if (this.custodyByFundAccount.has(custodyKey(input.fundAccountNo, input.currency))) {
+      return { kind: 'refused', returnCode: RC.RELATIONSHIP_EXISTS, info: `the fund account already has a custody relationship here in ${input.currency}` };
+    }
+    return { kind: 'started', record: this.pendingOpening(REGISTER_CURRENCY, { ...input, bankAccountNo: linked.bankAccountNo }) };
+  }
+
+  /**
+   * The broker's answer to an 11001 or 11010 the bank started: on 0000 with `ScBal` the bank opens the custody account
+   * with that opening balance, linked to the bank account, and counts it into the summary account at once (the broker
+   * moves that money into it as agreed, domain.md F-3.1/F-3.3); an 11010 opens the currency on the bank account too.
+   * Anything else, or a 0000 the books can no longer apply (the fund account or the bank account was taken meanwhile),
+   * leaves nothing opened: FAILED (an account function whose answer the bank cannot apply is not applied, profile §4.1;
+   * the day's CHK03 shows it).
+   */
+  settleOpening(ref: TransactionRef, answer: { readonly returnCode: string; readonly info?: string; readonly counterpartSerial?: string; readonly openingBalance?: Money }): TransactionRecord {
+    const record = this.pendingRecord(ref);
+    const fields = { returnCode: answer.returnCode, info: answer.info, counterpartSerial: answer.counterpartSerial, updatedAt: this.clock() };
+    const { fundAccountNo, currency, bankAccountNo } = record;
+    const bank = bankAccountNo === undefined ? undefined : this.bankAccounts.get(bankAccountNo);
+    if (fundAccountNo === undefined || currency === undefined || !bank) throw new Error(`bank-initiated ${record.instrCd} ${ref.serial} lost its accounts`);
+    const taken = this.custodyByFundAccount.has(custodyKey(fundAccountNo, currency)) || this.inCustody(bank.bankAccountNo, currency);
+    if (answer.returnCode !== RC.SUCCESS || answer.openingBalance === undefined || taken) {
+      const why = answer.returnCode !== RC.SUCCESS ? answer.info : taken ? 'the broker accepted, but the fund account or the bank account was taken meanwhile: not applied' : 'the broker accepted without ScBal: not applied';
+      Object.assign(record, { ...fields, info: why, status: 'FAILED' });
+      return { ...record };
+    }
+    if (!bank.balances.has(currency)) bank.balances.set(currency, Money.zero());
+    const custody: CustodyAccount = { custodyAccountNo: this.custodyNumbers.next(), fundAccountNo, currency, bankAccountNo: bank.bankAccountNo, balance: answer.openingBalance, status: 'NORMAL' };
+    this.openCustody(custody);
+    Object.assign(record, { ...fields, status: 'SUCCEEDED', amount: answer.openingBalance, custodyAccountNo: custody.custodyAccountNo });
+    return { ...record };
+  }
+
+  private pendingOpening(instrCd: typeof DESIGNATE | typeof REGISTER_CURRENCY, input: { readonly fundAccountNo: string; readonly currency: Currency; readonly bankAccountNo: string }): TransactionRecord {
+    const serial = this.serials.next();
+    return this.record({
+      ref: { issuerType: 'B', issuerId: this.bankCode, serial },
+      bankSerial: serial,
+      instrCd,
+      fingerprint: fingerprintOf(instrCd, input.currency, Money.zero(), input.bankAccountNo, input.fundAccountNo),
+      currency: input.currency,
+      bankAccountNo: input.bankAccountNo,
+      fundAccountNo: input.fundAccountNo,
+      status: 'PENDING',
+      returnCode: RC.QUERIED_IN_PROGRESS,
+    });
+  }
+
 
   // ---- 11011 (account status change) -------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import { INSTRUCTION_CODES } from '@custody/bank-protocol';
 import {
   type BankInitiatedResult,
   type BankInitiatedReversalResult,
+  type BankOpeningResult,
   BankInitiatedTransfers,
   type BrokerFundBalanceResult,
   type BrokerIdentityCheckResult,
@@ -12,12 +13,15 @@ import {
   bankInitiatedBankAccountChangeInput,
   bankInitiatedCancellationInput,
   bankInitiatedConfirmationInput,
+  bankInitiatedCurrencyRegistrationInput,
   bankInitiatedCustomerDataChangeInput,
+  bankInitiatedDesignationInput,
   bankInitiatedFundBalanceInput,
   bankInitiatedIdentityCheckInput,
   bankInitiatedResendInput,
   bankInitiatedStatusChangeInput,
   bankInitiatedTransferInput,
+  noBody,
   parseInput,
 } from './control-input';
 
@@ -40,6 +44,33 @@ export class BankInitiatedController {
   @Post('confirmations')
   confirm(@Body() body: unknown): Promise<BankInitiatedResult> {
     return this.transfers.confirmDesignation(parseInput(bankInitiatedConfirmationInput, body));
+  }
+
+  /** F-3.3 B (11001): the customer designates this bank at the counter; on 0000 the custody account opens with the broker's opening balance. */
+  @Post('designations')
+  designate(@Body() body: unknown): Promise<BankOpeningResult> {
+    return this.transfers.designate(parseInput(bankInitiatedDesignationInput, body));
+  }
+
+  /** 11010 B: another currency on the fund account's relationship here; on 0000 its custody account opens with the broker's opening balance. */
+  @Post('currency-registrations')
+  registerCurrency(@Body() body: unknown): Promise<BankOpeningResult> {
+    return this.transfers.registerCurrency(parseInput(bankInitiatedCurrencyRegistrationInput, body));
+  }
+
+  /** The bank asks again under the serial of an 11001 it settled (same request, the fund password typed again); the books stay as they are. */
+  @Post('designations/:serialNo/resend')
+  @HttpCode(200)
+  resendDesignation(@Param('serialNo') serialNo: string, @Body() body: unknown): Promise<BankOpeningResult> {
+    return this.transfers.resendOpening(serialNo, INSTRUCTION_CODES.DESIGNATE, parseInput(bankInitiatedResendInput, body).fundPassword);
+  }
+
+  /** The bank asks again under the serial of an 11010 it settled; the books stay as they are. */
+  @Post('currency-registrations/:serialNo/resend')
+  @HttpCode(200)
+  resendCurrencyRegistration(@Param('serialNo') serialNo: string, @Body() body: unknown): Promise<BankOpeningResult> {
+    parseInput(noBody, body);
+    return this.transfers.resendOpening(serialNo, INSTRUCTION_CODES.REGISTER_CURRENCY);
   }
 
   /** F-3.9 B (11008): the broker's answer and, on 0000, the fund ledger's balance, available and withdrawable. */

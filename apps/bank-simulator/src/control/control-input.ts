@@ -70,6 +70,12 @@ export const bankInitiatedTransferInput = z.discriminatedUnion('type', [
 /** F-3.2 B: the customer at the counter names the fund account to confirm and brings their bank account. */
 export const bankInitiatedConfirmationInput = z.object({ bankAccountNo, fundAccountNo, currency }).strict();
 
+/** F-3.3 B: the customer at the counter names the fund account to designate this bank for, brings their bank account and types the fund password. */
+export const bankInitiatedDesignationInput = z.object({ bankAccountNo, fundAccountNo, currency, fundPassword: fundPassword.optional() }).strict();
+
+/** 11010 B: the fund account linked here takes another currency (its custody account opens with the broker's ScBal). */
+export const bankInitiatedCurrencyRegistrationInput = z.object({ fundAccountNo, currency }).strict();
+
 /** 11011 B: the fund account whose custody here the bank freezes (FROZEN), reports lost (LOST) or sets NORMAL again. */
 export const bankInitiatedStatusChangeInput = z.object({ fundAccountNo, accountState: z.enum(['NORMAL', 'FROZEN', 'LOST']) }).strict();
 
@@ -96,6 +102,9 @@ export const bankInitiatedCustomerDataChangeInput = z
   .strict();
 
 export const bankInitiatedResendInput = z.object({ fundPassword: fundPassword.optional() }).strict();
+
+/** A request that takes no body (an empty object, or none). */
+export const noBody = z.object({}).strict();
 
 /**
  * F-3.9 B: the customer at the counter asks their fund ledger balance with their fund password. `serialNo`

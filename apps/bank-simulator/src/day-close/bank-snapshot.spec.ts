@@ -255,6 +255,60 @@ describe("the bank's snapshot of D (bank-protocol.md §5 'what a side lists for 
     expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: '6222000000000002', status: '0' })]);
   });
 
+  it("§5: the bank's own designation (11001 B) and another currency (11010 B) of D are CHK03 records with 金额 the broker's opening balance, their relationships CHK02 records designated (0); a refused one is neither", () => {
+    books.openBankAccount({ bankAccountNo: '6222000000000004', name: '赵六', idType: '10', idNumber: '110101198004045678', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
+    const refused = started(books.beginDesignation({ fundAccountNo: '100000000004', currency: 'CNY', bankAccountNo: '6222000000000004' }));
+    books.settleOpening(refused.ref, { returnCode: '3013' });
+    const designated = started(books.beginDesignation({ fundAccountNo: '100000000004', currency: 'CNY', bankAccountNo: '6222000000000004' }));
+    books.settleOpening(designated.ref, { returnCode: '0000', counterpartSerial: 'S7', openingBalance: Money.parse('88.80') });
+    const registered = started(books.beginCurrencyRegistration({ fundAccountNo: '100000000004', currency: 'USD' }));
+    books.settleOpening(registered.ref, { returnCode: '0000', counterpartSerial: 'S8', openingBalance: Money.zero() });
+
+    const snap = snapshot();
+
+    const opened = (functionCode: string, serialNo: string, currency: string, amount: Money) =>
+      expect.objectContaining({ functionCode, initiator: 'B', bankSerialNo: serialNo, brokerSerialNo: functionCode === '11001' ? 'S7' : 'S8', bankAccountNo: '6222000000000004', fundAccountNo: '100000000004', currency, amount, customerName: '赵六' });
+    expect(snap.chk03.filter((r) => r.fundAccountNo === '100000000004')).toEqual([
+      opened('11001', designated.ref.serial, 'CNY', Money.parse('88.80')),
+      opened('11010', registered.ref.serial, 'USD', Money.zero()),
+    ]);
+    expect(snap.chk02.filter((r) => r.fundAccountNo === '100000000004')).toEqual([
+      expect.objectContaining({ currency: 'CNY', bankAccountNo: '6222000000000004', status: '0' }),
+      expect.objectContaining({ currency: 'USD', bankAccountNo: '6222000000000004', status: '0' }),
+    ]);
+  });
+
+  it('every record of the snapshot is written and read back by the codec unchanged, a pre-designation without a bank account too', async () => {
+    brokerTransfer('12001', '100.00');
+    books.preDesignate({ ref: brokerRef(), fundAccountNo: '100000000002', currency: 'USD', customer: { name: '李四', idType: '10', idNumber: '110101199202022345' }, openingBalance: Money.parse('8.00') });
+    const snap = snapshot();
+    expect([snap.chk02.length, snap.chk03.length]).toEqual([2, 2]);
+    for (const [type, records] of [
+      ['CHK01', snap.chk01],
+      ['CHK02', snap.chk02],
+      ['CHK03', snap.chk03],
+    ] as const) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of writeDayFile(type, records)) chunks.push(chunk as Buffer);
+      const read: unknown[] = [];
+      for await (const record of readDayFile(type, Buffer.concat(chunks))) read.push(record);
+      expect(read).toEqual(records);
+    }
+  });
+
+  it('§5: a bank account change of D (11006 B) is a CHK03 record with the new account and 金额 0, and its relationship a CHK02 record with the new account', () => {
+    books.openBankAccount({ bankAccountNo: '6222000000000002', name: '张三', idType: '10', idNumber: '110101199001011234', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
+    const change = started(books.beginBankAccountChange({ fundAccountNo: FUND_ACCOUNT, currency: 'CNY', bankAccountNo: BANK_ACCOUNT, newBankAccountNo: '6222000000000002' }));
+    books.settleBankAccountChange(change.ref, { returnCode: '0000', counterpartSerial: 'S9' });
+
+    const snap = snapshot();
+
+    expect(snap.chk03).toContainEqual(
+      expect.objectContaining({ functionCode: '11006', initiator: 'B', bankSerialNo: change.ref.serial, bankAccountNo: '6222000000000002', fundAccountNo: FUND_ACCOUNT, amount: Money.zero() }),
+    );
+    expect(snap.chk02).toEqual([expect.objectContaining({ fundAccountNo: FUND_ACCOUNT, bankAccountNo: '6222000000000002', status: '0' })]);
+  });
+
   it('§5: a customer data change of D (11005 B) is one CHK03 record with 金额 0 and the linked account; CHK02 does not list it (no custody state changed)', () => {
     books.openBankAccount({ bankAccountNo: '6222000000000004', name: '赵六', idType: '10', idNumber: '110101198808084567', password: ClearPin.of(PIN), currency: 'CNY', balance: Money.zero() });
     books.designate({ ref: brokerRef(), bankAccountNo: '6222000000000004', fundAccountNo: '100000000004', currency: 'CNY', customer: { name: '赵六', idType: '10', idNumber: '110101198808084567' }, password: accept, openingBalance: Money.zero() });

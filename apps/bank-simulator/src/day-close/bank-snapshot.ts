@@ -12,7 +12,7 @@ import {
   TRANSFER_FUNCTION_CODES,
   type TransferFunctionCode,
 } from '@custody/bank-protocol';
-import { CANCEL_DESIGNATION, CHANGE_ACCOUNT_STATUS, CHANGE_BANK_ACCOUNT, CHANGE_CUSTOMER, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE } from '../books/bank-books';
+import { CANCEL_DESIGNATION, CHANGE_ACCOUNT_STATUS, CHANGE_BANK_ACCOUNT, CHANGE_CUSTOMER, CONFIRM_DESIGNATION, DESIGNATE, PRE_DESIGNATE, REGISTER_CURRENCY } from '../books/bank-books';
 import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, TransactionRecord } from '../books/book-records';
 
 /**
@@ -25,9 +25,10 @@ import type { CustodyAccountSnapshot, CustodyAccountStatus, CustomerIdentity, Tr
  * - CHK02: one record per relationship a successful account function touched on D, its state now (an 11004's
  *   cancelled, with the bank account it had).
  * - CHK03: one record per successful account function of D (this bank offers the broker 11001, 11002, 11004 and
- *   11011); a pre-designation (11002) has no bank account: 客户银行结算账户账号 blank, the holder the identity the broker
- *   sent; an 11006 names the new bank account; a cancellation (11004, either initiator) names the custody account it
- *   closed and its bank account (blank if pre-designated).
+ *   11011, and starts 11001, 11003, 11004, 11005, 11006, 11010 and 11011); a pre-designation (11002) has no bank
+ *   account: 客户银行结算账户账号 blank, the holder the identity the broker sent; an 11006 names the new bank account; a
+ *   cancellation (11004, either initiator) names the custody account it closed and its bank account (blank if
+ *   pre-designated). 金额 is the opening balance of an 11001, 11002 or 11010, `ScBal` of an 11004, 0 otherwise.
  */
 
 /** The two institutions every record names. */
@@ -54,10 +55,10 @@ export interface BankDaySnapshot {
 const CUSTODY_STATUS: Readonly<Record<CustodyAccountStatus, CustodyStatus>> = { NORMAL: '0', PRE_DESIGNATED: '1', CANCELLED: '2' };
 
 /**
- * The account functions this bank lists in CHK03: the broker's designation and pre-designation, its own 11003, 11005
- * and 11006, and 11004 and 11011 either way.
+ * The account functions this bank lists in CHK03: designations (the broker's 11001 and its own), the broker's
+ * pre-designation, its own 11003, 11005, 11006 and 11010, and 11004 and 11011 either way.
  */
-const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CANCEL_DESIGNATION, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, CHANGE_ACCOUNT_STATUS];
+const LISTED_ACCOUNT_FUNCTIONS: readonly string[] = [DESIGNATE, PRE_DESIGNATE, CONFIRM_DESIGNATION, CANCEL_DESIGNATION, CHANGE_CUSTOMER, CHANGE_BANK_ACCOUNT, REGISTER_CURRENCY, CHANGE_ACCOUNT_STATUS];
 
 /** Profile §5: CHK02 lists the relationships whose custody state or bank account a function changed; 11005 and 11011 change neither. */
 const UNLISTED_IN_CHK02: readonly string[] = [CHANGE_CUSTOMER, CHANGE_ACCOUNT_STATUS];
@@ -154,7 +155,7 @@ export function chk03RecordOf(record: TransactionRecord, books: SnapshotBooks, p
     functionCode: record.instrCd,
     currency: fields.currency,
     cashExFlag: cashExFlagFor(fields.currency),
-    // 金额: the opening balance for 11001 and 11002, ScBal for 11004, 0 otherwise.
+    // 金额: the opening balance for 11001, 11002 and 11010 (the broker's ScBal for the bank's own), ScBal for 11004, 0 otherwise.
     amount: fields.amount,
   };
 }

@@ -2,6 +2,7 @@ import {
   ACCOUNT_STATUS,
   ACCOUNT_TYPE,
   BALANCE_TYPE,
+  type Account,
   BankProtocolError,
   type BusinessRequestName,
   CERTIFICATION_TYPES,
@@ -49,6 +50,19 @@ export interface BankInitiatedReversalResult extends BankInitiatedResult {
   /** The original the reversal names in `CnRef`, and its state at the bank afterwards. */
   readonly reversedSerialNo: string;
   readonly originalStatus: TransactionStatus;
+}
+
+/** F-3.3 B / 11010 B: on 0000 the opening balance the broker gave (`ScBal`), which the custody account opened with. */
+export interface BankOpeningResult extends BankInitiatedResult {
+  readonly openingBalance?: string;
+}
+
+/** F-3.3 B: the customer at the counter designates this bank for a fund account, with their bank account and fund password. */
+export interface BankDesignationInput {
+  readonly bankAccountNo: string;
+  readonly fundAccountNo: string;
+  readonly currency: Currency;
+  readonly fundPassword?: ClearPin;
 }
 
 /** F-4.6 B: the broker's `Rst` (did the query work) and `OrgRst` (the original's result); UNKNOWN when no reply came. */
@@ -178,6 +192,103 @@ export class BankInitiatedTransfers {
     const settled = this.books.settleConfirmation(record.ref, answer);
     this.log.info({ serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, outcome: outcome.kind }, 'bank-initiated confirmation answered');
     return resultOf(settled);
+  }
+
+  /**
+   * F-3.3 B (11001): the bank checked the customer's bank account and that the fund account has no custody here
+   * (`beginDesignation`) and asks the broker, naming the account's holder as `Cust`, the bank account, and the fund
+   * account with the fund password the customer typed as a PIN block (`Pwd` Type 1, profile §4.1). On 0000 the custody
+   * account opens with the broker's `ScBal`; anything else, or no answer, opens nothing.
+   */
+  async designate(input: BankDesignationInput): Promise<BankOpeningResult> {
+    const connection = this.connection();
+    const pinKey = this.pinKeyFor(connection, input.fundPassword, input.fundAccountNo);
+    const record = this.started(this.books.beginDesignation(input));
+    return this.sendOpening(connection, record, this.fundAccountOf(input.fundAccountNo, input.fundPassword, pinKey));
+  }
+
+  /**
+   * 11010 B: the bank adds another currency to the fund account's relationship here (`beginCurrencyRegistration`),
+   * naming the holder and the linked bank account, no password. On 0000 the custody account of that currency opens
+   * with the broker's `ScBal`.
+   */
+  async registerCurrency(input: { readonly fundAccountNo: string; readonly currency: Currency }): Promise<BankOpeningResult> {
+    const connection = this.connection();
+    const record = this.started(this.books.beginCurrencyRegistration(input));
+    return this.sendOpening(connection, record, this.fundAccountOf(input.fundAccountNo, undefined, undefined));
+  }
+
+  /**
+   * The bank asks again under the serial of an 11001 or 11010 it settled (as after a reply it never got): the same
+   * request, the fund password typed again for an 11001 (the bank keeps none). The broker answers a serial it processed
+   * with its first answer (bank-protocol.md §4); the books stay as they are. The result is the bank's record with the
+   * broker's answer to this request, `openingBalance` its `ScBal`.
+   */
+  async resendOpening(serialNo: string, instrCd: typeof INSTRUCTION_CODES.DESIGNATE | typeof INSTRUCTION_CODES.REGISTER_CURRENCY, fundPassword?: ClearPin): Promise<BankOpeningResult> {
+    const connection = this.connection();
+    const record = this.books.transaction(this.ownRef(serialNo));
+    if (!record || record.instrCd !== instrCd || record.fundAccountNo === undefined) throw new SimulatorError('NOT_FOUND', `no bank-initiated ${instrCd} ${serialNo}`);
+    if (record.status === 'PENDING') throw new SimulatorError('WRONG_STATE', `${instrCd} ${serialNo} is still waiting for the broker`);
+    const pinKey = this.pinKeyFor(connection, fundPassword, record.fundAccountNo);
+    const outcome = await this.exchange(connection, this.openingDraft(record, this.fundAccountOf(record.fundAccountNo, fundPassword, pinKey)));
+    if (outcome.kind !== 'answered') {
+      this.log.warn({ serial: serialNo, instrCd, error: outcome.detail }, 'opening re-sent without a definite reply; books unchanged');
+      return { serialNo, status: record.status };
+    }
+    const { Rst, ScBal } = outcome.reply.body;
+    const returnCode = this.codeOf(Rst.Code);
+    this.log.info({ serial: serialNo, instrCd, status: record.status, returnCode }, 'settled opening re-sent; books unchanged');
+    return { serialNo, status: record.status, returnCode, ...(ScBal ? { openingBalance: ScBal.Bal.toString() } : {}) };
+  }
+
+  private async sendOpening(connection: ProtocolConnection, record: TransactionRecord, fundAccount: Account): Promise<BankOpeningResult> {
+    const outcome = await this.exchange(connection, this.openingDraft(record, fundAccount));
+    const answer =
+      outcome.kind === 'answered'
+        ? {
+            returnCode: this.codeOf(outcome.reply.body.Rst.Code),
+            info: outcome.reply.body.Rst.Info,
+            counterpartSerial: outcome.reply.body.MsgHdr.Ref.Ref,
+            openingBalance: outcome.reply.body.ScBal?.Bal,
+          }
+        : { returnCode: RC.SEND_TO_BROKER_FAILED, info: `no definite reply: ${outcome.detail}`.slice(0, 128) };
+    const settled = this.books.settleOpening(record.ref, answer);
+    this.log.info(
+      { serial: record.ref.serial, instrCd: record.instrCd, status: settled.status, returnCode: settled.returnCode, openingBalance: settled.amount?.toString(), outcome: outcome.kind },
+      'bank-initiated opening answered',
+    );
+    const result = resultOf(settled);
+    return settled.status === 'SUCCEEDED' && settled.amount ? { ...result, openingBalance: settled.amount.toString() } : result;
+  }
+
+  /** Acmt.001.01 of an 11001 or 11010 the bank starts: the bank account's holder as `Cust`, the bank account, `ScAcct`, `Ccy`. */
+  private openingDraft(record: TransactionRecord, fundAccount: Account): RequestDraft<'Acmt.001.01'> {
+    const { bankAccountNo, currency } = record;
+    if (bankAccountNo === undefined || currency === undefined) throw new Error(`bank-initiated ${record.instrCd} ${record.ref.serial} lost its bank account`);
+    const holder = this.books.holderOf(bankAccountNo);
+    if (!holder) throw new Error(`bank account ${bankAccountNo} lost its holder`);
+    const certType = CERTIFICATION_TYPES.find((type) => type === holder.idType);
+    if (!certType) throw new Error(`bank account ${bankAccountNo} has an ID type outside JR/T 0046 §7.9`);
+    return {
+      name: 'Acmt.001.01',
+      instrCd: record.instrCd === INSTRUCTION_CODES.REGISTER_CURRENCY ? INSTRUCTION_CODES.REGISTER_CURRENCY : INSTRUCTION_CODES.DESIGNATE,
+      serial: record.ref.serial,
+      body: {
+        Cust: { Name: holder.name, CertType: certType, CertId: holder.idNumber },
+        BkAcct: { Id: bankAccountNo, Type: ACCOUNT_TYPE.BANK_SETTLEMENT },
+        ScAcct: fundAccount,
+        Ccy: currency,
+      },
+    };
+  }
+
+  /** `ScAcct` of an opening: with the fund password the customer typed as a PIN block (`Pwd` Type 1, profile §4.1), if any. */
+  private fundAccountOf(fundAccountNo: string, fundPassword: ClearPin | undefined, pinKey: Buffer | undefined): Account {
+    return {
+      Id: fundAccountNo,
+      Type: ACCOUNT_TYPE.FUND_ACCOUNT,
+      Pwd: fundPassword && pinKey ? [passwordComponent(pinKey, fundPassword, fundAccountNo, PASSWORD_TYPE.WITHDRAWAL)] : undefined,
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode, INSTRUCTION_CODES } from '@custody/bank-protocol';
-import { bankReplyReady, type bankRequestReceived, movementDate } from '@custody/contracts';
+import { bankReplyReady, type bankRequestReceived, fundPasswordRefusal, movementDate } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
@@ -16,7 +16,7 @@ import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { attemptsAfter } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
-import { fundBalanceQueryVerdict, fundPasswordRefusal, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
+import { fundBalanceQueryVerdict, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
 type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
@@ -125,10 +125,11 @@ export class BankInitiatedTransferService {
         return this.query(manager, request);
       case 'QUERY_FUND_BALANCE':
         return this.queryFundBalance(manager, request);
-      // 11003, 11004, 11005, 11006, 11007 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
+      // 11001, 11003, 11004, 11005, 11006, 11007, 11010 and 11011 are the account service's (bank.account-request-received); the adapter never sends them here.
       case 'DESIGNATE':
       case 'CONFIRM_DESIGNATION':
       case 'CANCEL_DESIGNATION':
+      case 'REGISTER_CURRENCY':
       case 'CHANGE_ACCOUNT_STATUS':
       case 'CHANGE_BANK_ACCOUNT':
       case 'CHANGE_CUSTOMER':

@@ -1,5 +1,5 @@
 import { Money } from '@custody/money';
-import { type FundBalanceQueryFacts, fundBalanceQueryVerdict, fundPasswordRefusal, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
+import { type FundBalanceQueryFacts, fundBalanceQueryVerdict, originalResult, reversalVerdict, type RecordedOriginal, type ReversalFacts } from './bank-request-decisions';
 
 const deposit: RecordedOriginal = { type: 'BANK_TO_SECURITIES', status: 'SUCCEEDED', fundAccountNo: '100000000001', currency: 'CNY', amount: Money.parse('250.00'), bankAccountNo: '6222' };
 const withdrawal: RecordedOriginal = { ...deposit, type: 'SECURITIES_TO_BANK' };
@@ -7,21 +7,6 @@ const reversal: ReversalFacts['reversal'] = { function: 'REVERSE_BANK_TO_SECURIT
 const facts = (over: Partial<ReversalFacts> = {}): ReversalFacts => ({ reversal, original: deposit, namesAReversal: false, alreadyReversed: false, available: Money.parse('250.00'), ...over });
 
 describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)', () => {
-  describe('F-4.2 B: fund password', () => {
-    it('only MATCHED authorises a withdrawal', () => {
-      expect(fundPasswordRefusal('MATCHED')).toBeUndefined();
-    });
-
-    it.each(['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const)('%s is refused with its own reason', (check) => {
-      expect(fundPasswordRefusal(check)).toEqual(expect.any(String));
-    });
-
-    it('the reasons tell the cases apart', () => {
-      const reasons = (['MISMATCHED', 'LOCKED', 'NOT_SET', 'MISSING', 'UNREADABLE', undefined] as const).map(fundPasswordRefusal);
-      expect(new Set(reasons).size).toBe(reasons.length);
-    });
-  });
-
   describe('F-3.9 B: fund ledger balance query (11008)', () => {
     const ledger = { custodyStatus: 'DESIGNATED', bankCode: '1021000', figures: { balance: Money.parse('1000.00'), held: Money.parse('300.00') } };
     const query = (over: Partial<FundBalanceQueryFacts> = {}): FundBalanceQueryFacts => ({ bankCode: '1021000', ledger, otherCurrency: false, fundPassword: 'MATCHED', ...over });

@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import type { fundPasswordCheckSchema } from '@custody/contracts';
+import { type FundPasswordCheck, fundPasswordRefusal } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { type LedgerBalances, type LedgerFigures, ledgerBalances } from '../ledger/ledger-rules';
 import type { TransferStatus, TransferType } from '../transfers/transfer.entity';
@@ -9,32 +8,6 @@ import type { TransferStatus, TransferType } from '../transfers/transfer.entity'
  * branch of domain.md §4 / bank-protocol.md §4 is tested without a database. The service reads the
  * facts under locks, asks here, and carries out the verdict in the same transaction as its reply.
  */
-
-export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
-
-/**
- * F-4.2 B / F-3.9 B: why the fund password does not authorise a withdrawal (or a balance query), or undefined when it does. Every
- * failure is 2001 to the bank (the standard has one code); the reason is for our record and operators.
- * An absent check is a request the adapter could not verify: refused, never taken as proof.
- */
-export function fundPasswordRefusal(check: FundPasswordCheck | undefined): string | undefined {
-  switch (check) {
-    case 'MATCHED':
-      return undefined;
-    case 'MISMATCHED':
-      return 'fund password does not match the one on record';
-    case 'LOCKED':
-      return 'fund password locked after too many wrong attempts';
-    case 'NOT_SET':
-      return 'the customer has no fund password set';
-    case 'MISSING':
-      return 'the request carried no fund password (PIN block)';
-    case 'UNREADABLE':
-      return 'the fund password PIN block could not be decrypted to a PIN';
-    case undefined:
-      return 'the adapter reported no fund password verification for this withdrawal';
-  }
-}
 
 /** What an 11008 B finds of the fund account it names, read under the ledger's lock. */
 export interface FundBalanceQueryFacts {

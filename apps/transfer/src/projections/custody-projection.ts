@@ -9,16 +9,20 @@ import {
   type CustodyFunctionResolution,
   designationApplied,
   type designationConfirmed,
+  type designationOpenedAtBank,
   type designationResolved,
   type fundAccountOpened,
+  openingBalanceGiven,
   type relationshipBankAccountChanged,
   type RelationshipAccountStatus,
   type relationshipStatusChanged,
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { LedgerClosingService } from '../closings/ledger-closing.service';
-import type { Currency } from '@custody/money';
+import type { Currency, Money } from '@custody/money';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { BankOpeningRepository } from './bank-opening.repository';
 
 /**
  * What the transfer service needs to know of account's data, learned from account's events: which fund
@@ -32,6 +36,8 @@ export class CustodyProjection {
   constructor(
     private readonly outbox: Outbox,
     private readonly closings: LedgerClosingService,
+    private readonly ledger: LedgerRepository,
+    private readonly openings: BankOpeningRepository,
   ) {}
 
   /**
@@ -124,6 +130,53 @@ export class CustodyProjection {
     // Its pre-designation linked this ledger to the bank before account could accept the confirmation: retry loudly if not.
     if (updated.affected !== 1) throw new Error(`confirmation for ${event.fundAccountNo}/${event.currency} found no ledger linked to bank ${event.bankCode}`);
     await this.confirmToBank(manager, event.bankCode, event.reply, 'CONFIRM_DESIGNATION');
+  }
+
+  /**
+   * F-3.3 B (11001) / 11010 B: a relationship the bank opened, accepted by account. Under the ledger's lock the ledger
+   * takes the bank and the bank account and opens for transfers, and its balance at that moment is the opening balance
+   * the bank opens the custody account with (`ScBal` of our 0000, which leaves through this transaction's outbox, so a
+   * deposit the bank starts on reading it finds the ledger DESIGNATED). The figure is kept per relationship and given
+   * back to account for the day's CHK03; a repeat is answered with it again and links nothing anew, whatever moved since.
+   */
+  async designationOpenedAtBank(manager: EntityManager, event: z.infer<typeof designationOpenedAtBank.schema>): Promise<void> {
+    const openingBalance = (await this.openings.givenFor(manager, event.relationshipId)) ?? (await this.openAtBank(manager, event));
+    await this.outbox.add(
+      manager,
+      bankReplyReady,
+      {
+        inboundId: event.reply.inboundId,
+        bankCode: event.bankCode,
+        route: event.reply.route,
+        function: event.function,
+        returnCode: CONFIRMED,
+        returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '',
+        serialNo: event.serialNo,
+        openingBalance,
+      },
+      { key: event.bankCode },
+    );
+    await this.outbox.add(
+      manager,
+      openingBalanceGiven,
+      { relationshipId: event.relationshipId, fundAccountNo: event.fundAccountNo, currency: event.currency, bankCode: event.bankCode, openingBalance },
+      { key: event.fundAccountNo },
+    );
+  }
+
+  private async openAtBank(manager: EntityManager, event: z.infer<typeof designationOpenedAtBank.schema>): Promise<Money> {
+    const ledger = await this.ledger.lock(manager, event.fundAccountNo, event.currency);
+    // Account publishes fund-account.opened before any relationship of it, on the same partition key: retry loudly if not.
+    if (!ledger) throw new Error(`the bank's designation of ${event.fundAccountNo}/${event.currency} arrived before its fund account`);
+    await manager.update(
+      LedgerAccount,
+      { fundAccountNo: event.fundAccountNo, currency: event.currency },
+      // A new relationship starts NORMAL, whatever an earlier one of this ledger was left as.
+      { bankCode: event.bankCode, bankAccountNo: event.bankAccountNo, custodyStatus: 'DESIGNATED', accountStatus: 'NORMAL' },
+    );
+    const openingBalance = this.ledger.figures(ledger).balance;
+    await this.openings.record(manager, { relationshipId: event.relationshipId, bankCode: event.bankCode, fundAccountNo: event.fundAccountNo, currency: event.currency, openingBalance });
+    return openingBalance;
   }
 
   /**

@@ -16,6 +16,7 @@ import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { BankOpeningRepository } from '../projections/bank-opening.repository';
 import { CustodyProjection } from '../projections/custody-projection';
 import { PrimaryChangeService } from '../roles/primary-change.service';
 import { BankDayProjection } from '../day/bank-day.projection';
@@ -97,7 +98,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const settled = new SettledNotifications('transfer_settled');
   const transferRows = new TransferRepository();
   const closings = new LedgerClosingService(ledger, transferRows, new LedgerClosingRepository(), outbox);
-  const projection = new CustodyProjection(outbox, closings);
+  const projection = new CustodyProjection(outbox, closings, ledger, new BankOpeningRepository());
   const cases = new ManualCases(outbox);
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
   return {
