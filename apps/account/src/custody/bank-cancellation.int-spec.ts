@@ -84,7 +84,7 @@ describe('F-3.8 B: account on a bank cancellation (11004)', () => {
     expect(await designations.find(relationshipId)).toMatchObject({ status: 'CANCELLED', bankAccountNo: LINKED });
     expect((await testbed.functionsOf(relationshipId))[2]).toEqual({
       function_code: '11004', initiator: 'B', bank_serial_no: message.serialNo, broker_serial_no: null, bank_account_no: LINKED,
-      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'CANCELLED',
+      custody_account_no: 'K11003', business_date: '2026-11-24', status_after: 'CANCELLED', amount: '0.00',
     });
     expect((await amountsOf(relationshipId))[2]).toBe('0.00');
     expect((await testbed.fundAccounts.get(fundAccountNo)).relationships).toEqual([expect.objectContaining({ bankCode: BANK, status: 'CANCELLED' })]);

@@ -119,7 +119,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
     expect(answer).toEqual({ fundAccountNo, currency: 'CNY', bankCode: BANK, bankAccountNo: '6222000033334444', custodyAccountNo: 'K11003', status: 'CANCELLED' });
     const functions = await testbed.functionsOf(relationshipId);
     expect(functions.filter((f) => f.function_code === '11004')).toEqual([
-      { function_code: '11004', initiator: 'S', bank_serial_no: 'B900001', broker_serial_no: payload.serialNo, bank_account_no: '6222000033334444', custody_account_no: 'K11003', business_date: D, status_after: 'CANCELLED' },
+      { function_code: '11004', initiator: 'S', bank_serial_no: 'B900001', broker_serial_no: payload.serialNo, bank_account_no: '6222000033334444', custody_account_no: 'K11003', business_date: D, status_after: 'CANCELLED', amount: '0.00' },
     ]);
 
     const chk02: unknown[] = [];
