@@ -102,14 +102,18 @@ export class ConversionBatchService {
 
   async view(batchId: string, page: { cursor?: string; limit: number; state?: BatchLineState }): Promise<BatchView> {
     const afterLine = decodeLineCursor(page.cursor);
-    const manager = this.dataSource.manager;
-    const batch = await this.batches.batch(manager, batchId);
-    if (!batch) throw new DomainError('NOT_FOUND', `conversion batch ${batchId} does not exist`);
-    const [counts, lines, rerunOf] = await Promise.all([
-      this.batches.counts(manager, batchId),
-      this.batches.lines(manager, batchId, { afterLine, limit: page.limit + 1, state: page.state }),
-      this.batches.firstRunOf(manager, batchId),
-    ]);
+    // One snapshot: the counts, `done` and the lines must describe the same moment, or a reader polling for `done`
+    // could see the worker's last result in the counts and not yet in the lines.
+    const { batch, counts, lines, rerunOf } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const found = await this.batches.batch(manager, batchId);
+      if (!found) throw new DomainError('NOT_FOUND', `conversion batch ${batchId} does not exist`);
+      return {
+        batch: found,
+        counts: await this.batches.counts(manager, batchId),
+        lines: await this.batches.lines(manager, batchId, { afterLine, limit: page.limit + 1, state: page.state }),
+        rerunOf: await this.batches.firstRunOf(manager, batchId),
+      };
+    });
     const shown = lines.slice(0, page.limit);
     return {
       batchId,
