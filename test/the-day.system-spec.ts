@@ -103,6 +103,17 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     const atCounterBankAccountNo = `62${atCounterFundAccountNo.padStart(17, '1')}`;
     await ctx.banks[B].openBankAccount({ bankAccountNo: atCounterBankAccountNo, name: atCounter.name, idType: atCounter.idType, idNumber: atCounter.idNumber, password: '135790', balance: '0.00' });
     expect((await ctx.banks[B].startDesignation({ bankAccountNo: atCounterBankAccountNo, fundAccountNo: atCounterFundAccountNo, fundPassword: '246810' })).body).toMatchObject({ returnCode: '0000', openingBalance: '0.00' });
+    // …and a customer who moves from bank A to bank B with 400.00 (F-3.6: 11004 S at A with ScBal 400.00, 11001 S at B
+    // opening with 400.00): each bank lists its half in CHK02/CHK03, neither finds a break in it, and the ledger equals
+    // the custody account at B.
+    const mover = await ctx.newCustomer('孙八');
+    const moverFundAccountNo = await ctx.newFundAccount(mover.customerNo);
+    const movedFromA = await ctx.designate(mover, moverFundAccountNo, A, '1000.00');
+    await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: moverFundAccountNo, amount: '400.00', bankPassword: movedFromA.bankPassword });
+    const moverAtB = `62${moverFundAccountNo.padStart(17, '2')}`;
+    await ctx.banks[B].openBankAccount({ bankAccountNo: moverAtB, name: mover.name, idType: mover.idType, idNumber: mover.idNumber, password: '135790', balance: '0.00' });
+    const moved = await ctx.api.call('POST', '/v1/custody/bank-changes?waitMs=15000', { requestId: randomUUID(), fundAccountNo: moverFundAccountNo, currency: 'CNY', newBankCode: B, newBankAccountNo: moverAtB, bankPassword: '135790' });
+    expect(moved.body).toMatchObject({ bankCode: B, status: 'DESIGNATED' });
 
     // B: the bank books its 12001 of 60,000.00 and the request never reaches the broker.
     await ctx.banks[A].injectFault({ kind: 'LOSE_BANK_REQUEST', instrCd: '12001' });
@@ -209,7 +220,7 @@ describe('the day at two banks (bank-protocol.md §7, api.md "Clearing and the d
     const first = await succeeded({ type: 'BANK_TO_SECURITIES', fundAccountNo: atB.fundAccountNo, amount: '10.00', bankPassword: atB.bankPassword });
     expect(first).toMatchObject({ businessDate: D2 });
 
-    await expectLedgersEqualCustody([ordinary, lost, omitted, altered, unknown, atB]);
+    await expectLedgersEqualCustody([ordinary, lost, omitted, altered, unknown, atB, { ...movedFromA, bankCode: B, bankAccountNo: moverAtB }]);
   });
 
   it('a close resumes where it was when the saga and the reconciliation service are SIGKILLed in the middle of it', async () => {

@@ -38,7 +38,7 @@ export interface BankBooks {
   summary: Record<string, string>;
   custodyAccounts: Array<{ custodyAccountNo: string; fundAccountNo: string; currency: string; bankAccountNo?: string; balance: string; status: string; accountState: string }>;
   bankAccounts: Array<{ bankAccountNo: string; balances: Record<string, string> }>;
-  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string; bankAccountNo?: string }>;
+  transactions: Array<{ serialNo: string; instrCd: string; status: string; returnCode: string; fundAccountNo?: string; bankAccountNo?: string; amount?: string; bankSerialNo?: string }>;
 }
 
 export interface BankAccountView {

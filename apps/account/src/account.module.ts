@@ -20,6 +20,7 @@ import { CustomerDataChangeService } from './custody/customer-data-change.servic
 import { BankDays } from './day/bank-days';
 import { CustodyController } from './custody/custody.controller';
 import { BankAccountChangeRequests } from './custody/bank-account-change-request.service';
+import { CustodianBankChanges } from './custody/custodian-bank-change.service';
 import { BankBalanceQueryService } from './custody/bank-balance-query.service';
 import { CancellationService } from './custody/cancellation.service';
 import { CustodyFunctionOutcomes } from './custody/custody-function-outcomes';
@@ -62,7 +63,7 @@ export class AccountModule {
         CustomerService, FundPasswordService, FundAccountService, PrimaryChangeService, DesignationService, ConfirmationService, StatusChangeService, BankAccountChangeService, CustomerDataChangeService, BankCancellationService, BankDesignationService,
         AccountFunctionRepository, CustodyRelationshipRepository, BankDays, BankRequestAnswers, CustodyFunctionRequests, BankBalanceQueryService, IdentityCheckService, BankIdentityCheckService, BrokerStatusChangeService, BrokerStatusChangeRecorder,
         RelationshipCancellations, CancellationService,
-        BankAccountChangeRequests, CustomerDataPropagation, CustomerDataPropagations, CustodyFunctionOutcomes,
+        BankAccountChangeRequests, CustodianBankChanges, CustomerDataPropagation, CustomerDataPropagations, CustodyFunctionOutcomes,
         AccountDayFileRepository, AccountDayFileService,
         // Customer conversion (domain.md §12).
         AccountCleanupRepository, AccountCleanupService, ConversionBatchRepository, ConversionBatchService, DormantMarkingRepository, DormantMarkingService, ConversionWorker],

@@ -22,6 +22,7 @@ import { AccountFunctionRequestsRequestedBy1732200000152 } from './migrations/17
 import { AccountConversion1732200000125 } from './migrations/1732200000125-account-conversion';
 import { AccountCustodyFunctions1732200000160 } from './migrations/1732200000160-account-custody-functions';
 import { AccountChangesToBanks1732200000165 } from './migrations/1732200000165-account-changes-to-banks';
+import { AccountCustodianBankChanges1732200000170 } from './migrations/1732200000170-account-custodian-bank-changes';
 import { AccountBankOpenings1732200000131 } from './migrations/1732200000131-account-bank-openings';
 import { AccountFundAccountCurrencies1732200000132 } from './migrations/1732200000132-account-fund-account-currencies';
 
@@ -29,5 +30,5 @@ import { AccountFundAccountCurrencies1732200000132 } from './migrations/17322000
 export const ACCOUNT_SCHEMA = {
   schema: 'account',
   entities: [Customer, FundAccount, CustodyRelationship, FundPasswordVerificationRecord, PrimaryChange, CustodyFunctionRequest],
-  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090, AccountRelationshipAccountStatus1732200000105, AccountBankDays1732200000110, AccountFunctionJournal1732200000117, AccountCustodyFunctionRequests1732200000120, AccountConversion1732200000125, AccountCustodyCancellation1732200000130, AccountBankOpenings1732200000131, AccountFundAccountCurrencies1732200000132, AccountIdentityAndStatusFunctions1732200000150, AccountFunctionRequestsRequestedBy1732200000152, AccountCustodyFunctions1732200000160, AccountChangesToBanks1732200000165],
+  migrations: [AccountInitial1732200000001, AccountFundPasswordLockout1732200000009, AccountFundPasswordVerifications1732200000011, AccountFundPasswordPinBlocks1732200000030, AccountFundAccountNumberDigits1732200000050, AccountFundPasswordVerificationsAgeIndex1732200000055, AccountFunctions1732200000070, AccountPrimaryChanges1732200000090, AccountRelationshipAccountStatus1732200000105, AccountBankDays1732200000110, AccountFunctionJournal1732200000117, AccountCustodyFunctionRequests1732200000120, AccountConversion1732200000125, AccountCustodyCancellation1732200000130, AccountBankOpenings1732200000131, AccountFundAccountCurrencies1732200000132, AccountIdentityAndStatusFunctions1732200000150, AccountFunctionRequestsRequestedBy1732200000152, AccountCustodyFunctions1732200000160, AccountChangesToBanks1732200000165, AccountCustodianBankChanges1732200000170],
 };

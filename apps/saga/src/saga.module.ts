@@ -4,6 +4,7 @@ import { Clock, HealthController, loggingModule, platformProviders, signingIdent
 import { BanksController } from './banks/banks.controller';
 import { BankAccountChangeSaga } from './custody-functions/bank-account-change.saga';
 import { BankBalanceQuerySaga } from './custody-functions/bank-balance-query.saga';
+import { CustodianBankChangeSaga } from './custody-functions/custodian-bank-change.saga';
 import { CustodyCancellationSaga } from './custody-functions/custody-cancellation.saga';
 import { CustomerDataChangeSaga } from './custody-functions/customer-data-change.saga';
 import { CustodyFunctionStarter } from './custody-functions/custody-function.starter';
@@ -57,6 +58,7 @@ export class SagaModule {
         DesignationSaga,
         BankBalanceQuerySaga,
         CustodyCancellationSaga,
+        CustodianBankChangeSaga,
         BankAccountChangeSaga,
         CustomerDataChangeSaga,
         IdentityCheckSaga,
@@ -67,7 +69,7 @@ export class SagaModule {
         {
           provide: SAGA_FLOWS,
           useFactory: (...flows: SagaFlow[]) => flows,
-          inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, DaySaga],
+          inject: [TransferSaga, DesignationSaga, BankBalanceQuerySaga, BankAccountChangeSaga, CustomerDataChangeSaga, IdentityCheckSaga, StatusChangeSaga, CustodyCancellationSaga, CustodianBankChangeSaga, DaySaga],
         },
         SagaEngine,
         TimerPoller,

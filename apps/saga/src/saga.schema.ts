@@ -12,10 +12,11 @@ import { SagaCustodyCancellation1732200000130 } from './migrations/1732200000130
 import { SagaIdentityAndStatusFunctions1732200000151 } from './migrations/1732200000151-saga-identity-and-status-functions';
 import { SagaCustodyFunctionKinds1732200000160 } from './migrations/1732200000160-saga-custody-function-kinds';
 import { SagaChangesToBanks1732200000165 } from './migrations/1732200000165-saga-changes-to-banks';
+import { SagaCustodianBankChanges1732200000170 } from './migrations/1732200000170-saga-custodian-bank-changes';
 
 /** The saga service's own migrations (it reads and writes its tables with SQL, no entities). */
 export const SAGA_SCHEMA = {
   schema: 'saga',
   entities: [],
-  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063, SagaCustodyFunctions1732200000120, SagaCustodyCancellation1732200000130, SagaIdentityAndStatusFunctions1732200000151, SagaCustodyFunctionKinds1732200000160, SagaChangesToBanks1732200000165],
+  migrations: [SagaInitial1732200000003, SagaTimerFailures1732200000004, SagaBankStatus1732200000005, SagaReversalCalls1732200000010, SagaForgetDoneSecrets1732200000031, SagaFiredTimersIndex1732200000054, SagaDayCycle1732200000060, SagaDayClose1732200000062, SagaCallTimersIndex1732200000063, SagaCustodyFunctions1732200000120, SagaCustodyCancellation1732200000130, SagaIdentityAndStatusFunctions1732200000151, SagaCustodyFunctionKinds1732200000160, SagaChangesToBanks1732200000165, SagaCustodianBankChanges1732200000170],
 };

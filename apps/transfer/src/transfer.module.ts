@@ -31,6 +31,8 @@ import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { BankCancellationService } from './inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
+import { BankChangeLedger } from './closings/bank-change-ledger';
+import { SettlementInstructions } from './settlement/settlement-instructions';
 import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -58,7 +60,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, LedgerClosingRepository, LedgerClosingService, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

@@ -16,11 +16,12 @@ import { TransferLedgerDormant1732200000125 } from './migrations/1732200000125-t
 import { TransferLedgerClosings1732200000130 } from './migrations/1732200000130-transfer-ledger-closings';
 import { TransferOpenTransfersIndex1732200000131 } from './migrations/1732200000131-transfer-open-transfers-index';
 import { TransferBankOpenings1732200000131 } from './migrations/1732200000131-transfer-bank-openings';
+import { TransferBankChanges1732200000170 } from './migrations/1732200000170-transfer-bank-changes';
 import { Transfer } from './transfers/transfer.entity';
 
 /** The transfer service's own tables and migrations, for the service and for its integration tests. */
 export const TRANSFER_SCHEMA = {
   schema: 'transfer',
   entities: [LedgerAccount, Hold, Transfer],
-  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070, TransferDayClose1732200000080, TransferDayFileIndexes1732200000081, TransferActiveTradingHolds1732200000090, TransferLedgerAccountStatus1732200000105, TransferLedgerDormant1732200000125, TransferLedgerClosings1732200000130, TransferOpenTransfersIndex1732200000131, TransferBankOpenings1732200000131],
+  migrations: [TransferInitial1732200000002, TransferBankAccount1732200000006, TransferBankReversals1732200000007, TransferInternalTransfers1732200000008, TransferPagingIndexes1732200000051, TransferAttemptsDropped1732200000053, TransferBankDays1732200000061, TransferStatementIndex1732200000070, TransferDayClose1732200000080, TransferDayFileIndexes1732200000081, TransferActiveTradingHolds1732200000090, TransferLedgerAccountStatus1732200000105, TransferLedgerDormant1732200000125, TransferLedgerClosings1732200000130, TransferOpenTransfersIndex1732200000131, TransferBankOpenings1732200000131, TransferBankChanges1732200000170],
 };

@@ -10,7 +10,15 @@ import { bankCodeSchema, businessDateSchema, currencySchema, money, relationship
  * compensations), the transfer service applies what the verdict means for the ledger, and account records it and
  * answers the caller. Designation (11001 S, 11002) keeps its own topics (`designation.*`).
  */
-export const custodyFunctionSchema = z.enum(['QUERY_BANK_BALANCE', 'IDENTITY_CHECK', 'CHANGE_ACCOUNT_STATUS', 'CANCEL_DESIGNATION', 'CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTOMER']);
+export const custodyFunctionSchema = z.enum([
+  'QUERY_BANK_BALANCE',
+  'IDENTITY_CHECK',
+  'CHANGE_ACCOUNT_STATUS',
+  'CANCEL_DESIGNATION',
+  'CHANGE_BANK_ACCOUNT',
+  'CHANGE_CUSTOMER',
+  'CHANGE_CUSTODIAN_BANK',
+]);
 export type CustodyFunction = z.infer<typeof custodyFunctionSchema>;
 
 /** What every broker-started account function names: the request, its serial, and the relationship it is about. */
@@ -99,6 +107,28 @@ export const customerDataChangeRequestedSchema = z.object({
 });
 export type CustomerDataChangeRequested = z.infer<typeof customerDataChangeRequestedSchema>;
 
+/**
+ * F-3.6 S: the relationship at `bankCode` moves to `newBankCode` (profile §4: 11004 at the old bank with the whole
+ * balance, 11001 at the new one). The old relationship as account holds it (its bank account, absent for a
+ * pre-designated one), the new bank account and its password (sealed; the adapter builds the PIN block), and the
+ * customer both banks are told of. Account draws every serial the change may use up front, so a saga that resumes
+ * after a crash sends each call again under the serial it was first sent with: `serialNo` the 11004, `openingSerialNo`
+ * the 11001 at the new bank, `restoringSerialNo` the 11002 that restores the relationship at the old bank if the new
+ * one refuses (the compensation).
+ */
+export const custodianBankChangeRequestedSchema = z.object({
+  ...requestFields,
+  function: z.literal('CHANGE_CUSTODIAN_BANK'),
+  bankAccountNo: z.string().min(1).optional(),
+  newBankCode: bankCodeSchema,
+  newBankAccountNo: z.string().min(1),
+  bankPassword: sealedSecretSchema,
+  openingSerialNo: serialNoSchema,
+  restoringSerialNo: serialNoSchema,
+  customer: customerSchema,
+});
+export type CustodianBankChangeRequested = z.infer<typeof custodianBankChangeRequestedSchema>;
+
 export const custodyFunctionRequested = defineTopic(
   'custody.function-requested',
   1,
@@ -109,6 +139,7 @@ export const custodyFunctionRequested = defineTopic(
     custodyCancellationRequestSchema,
     bankAccountChangeRequestedSchema,
     customerDataChangeRequestedSchema,
+    custodianBankChangeRequestedSchema,
   ]),
 );
 export type CustodyFunctionRequest = z.infer<typeof custodyFunctionRequested.schema>;
@@ -124,6 +155,25 @@ export type BankBalances = z.infer<typeof bankBalancesSchema>;
 export const identityCheckAnswerSchema = z.object({ matched: z.boolean(), bankReturnCode: returnCodeSchema });
 export type IdentityCheckAnswer = z.infer<typeof identityCheckAnswerSchema>;
 
+/**
+ * F-3.6: the relationship a change of custodian bank opened once the old bank had closed the custody account (11004
+ * 0000): at the new bank (11001, the change SUCCEEDED), or — the new bank refused — at the old bank again (11002, the
+ * compensation: the broker keeps no bank password to designate with, so the old bank holds the money in a
+ * pre-designated custody account until the customer confirms it there, F-3.2). `openingBalance` is the 11004's `ScBal`.
+ */
+export const relationshipOpenedByBankChangeSchema = z.object({
+  bankCode: bankCodeSchema,
+  mode: z.enum(['DESIGNATE', 'PRE_DESIGNATE']),
+  bankAccountNo: z.string().min(1).optional(),
+  serialNo: serialNoSchema,
+  bankSerialNo: z.string().optional(),
+  custodyAccountNo: z.string().optional(),
+  openingBalance: money,
+  /** The bank day the 11001 or 11002 was made on: the day files of that bank list it on it. */
+  businessDate: businessDateSchema,
+});
+export type RelationshipOpenedByBankChange = z.infer<typeof relationshipOpenedByBankChangeSchema>;
+
 const custodyFunctionResolutionSchema = z.object({
   ...requestFields,
   function: custodyFunctionSchema,
@@ -138,6 +188,20 @@ const custodyFunctionResolutionSchema = z.object({
   /** F-3.4 S: the bank account the relationship leaves and the one it takes once the bank changed it. */
   oldBankAccountNo: z.string().min(1).optional(),
   newBankAccountNo: z.string().min(1).optional(),
+  /**
+   * F-3.6: set once the old bank closed the custody account (`businessDate` is then its 11004's):
+   * the relationship that took the money, at the new bank or restored at the old one; absent if the change ended with
+   * no relationship open (the old bank's 11002 refused too: the ledger stays closed for an operator).
+   */
+  bankChange: z
+    .object({
+      /** The 11004's `ScBal`: the whole balance, leaving the old bank. */
+      balanceLeaving: money,
+      /** The old bank's serial in its 0000 to the 11004. */
+      cancelledBankSerialNo: z.string().optional(),
+      opened: relationshipOpenedByBankChangeSchema.optional(),
+    })
+    .optional(),
   failure: z.object({ code: z.string(), bankReturnCode: returnCodeSchema.optional(), message: z.string() }).optional(),
 });
 export type CustodyFunctionResolution = z.infer<typeof custodyFunctionResolutionSchema>;

@@ -29,6 +29,11 @@ export const ERROR_CODES = {
    * (`detail` says which); nothing was sent to the bank.
    */
   CANCELLATION_REFUSED: 422,
+  /**
+   * domain.md F-3.6: a change of custodian bank is refused while the fund ledger has a hold (an order not yet settled)
+   * or a transfer in flight (`detail` says which); nothing was sent to either bank.
+   */
+  BANK_CHANGE_REFUSED: 422,
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 422,
   /** domain.md §13: a customer holds at most 5 fund accounts in a currency. */
   FUND_ACCOUNT_LIMIT_REACHED: 422,

@@ -5,10 +5,10 @@ import { bankCodeSchema, currencySchema, money } from './primitives';
 // ---- saga ↔ transfer: a fund ledger closed while a bank decides on its relationship (F-3.8, F-3.6) ----
 
 /**
- * Why a ledger is closed: F-3.8 cancellation (only a ledger with nothing in it closes). F-3.6 (change of custodian
- * bank) closes it with its balance, which leaves the old bank.
+ * Why a ledger is closed: F-3.8 cancellation (only a ledger with nothing in it closes); F-3.6 change of custodian
+ * bank (it closes with its balance, which leaves the old bank, but with nothing held or in flight).
  */
-export const ledgerClosingPurposeSchema = z.enum(['CANCELLATION']);
+export const ledgerClosingPurposeSchema = z.enum(['CANCELLATION', 'BANK_CHANGE']);
 export type LedgerClosingPurpose = z.infer<typeof ledgerClosingPurposeSchema>;
 
 /** The ledger a closing is about, and the function (the broker-started request, `functionId`) it is closed for. */
@@ -32,7 +32,7 @@ export const ledgerClosingRequested = defineTopic(
 export type LedgerClosingRequest = z.infer<typeof ledgerClosingRequested.schema>;
 
 /** Why the ledger would not close; the request fails with this code (api.md "Custody relationships"). */
-export const ledgerClosingRefusalCodeSchema = z.enum(['CANCELLATION_REFUSED', 'RELATIONSHIP_FROZEN', 'RELATIONSHIP_CHANGING', 'RELATIONSHIP_NOT_ACTIVE']);
+export const ledgerClosingRefusalCodeSchema = z.enum(['CANCELLATION_REFUSED', 'BANK_CHANGE_REFUSED', 'RELATIONSHIP_FROZEN', 'RELATIONSHIP_CHANGING', 'RELATIONSHIP_NOT_ACTIVE']);
 export type LedgerClosingRefusalCode = z.infer<typeof ledgerClosingRefusalCodeSchema>;
 
 /**

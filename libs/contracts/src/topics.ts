@@ -707,15 +707,18 @@ export const deadLetterTopic = 'custody.internal.dead-letter.1';
 // ---- transfer → settlement: inter-bank settlement instructions (domain.md §9) ----
 
 /**
- * Money the day's settlement must move from one bank's summary account to another's because the ledger
- * already moved it between two fund accounts of one customer held at those banks (F-4.7 internal transfer).
+ * Money the day's settlement must move from one bank's summary account to another's: because the ledger already
+ * moved it between two fund accounts of one customer held at those banks (F-4.7 internal transfer, `transferId`), or
+ * because a fund account changed its custodian bank and its balance left the old bank's summary account for the new
+ * one's (F-3.6, `functionId`: the change's request). Exactly one of the two names what it comes from.
  */
 export const settlementInstructionRecorded = defineTopic(
   'settlement.instruction-recorded',
   1,
   z.object({
     instructionId: z.string().uuid(),
-    transferId: z.string().uuid(),
+    transferId: z.string().uuid().optional(),
+    functionId: z.string().uuid().optional(),
     businessDate: businessDateSchema,
     currency: currencySchema,
     amount: money,
@@ -723,5 +726,5 @@ export const settlementInstructionRecorded = defineTopic(
     fromSummaryAccount: z.string().min(1),
     toBankCode: bankCodeSchema,
     toSummaryAccount: z.string().min(1),
-  }),
+  }).refine((i) => (i.transferId === undefined) !== (i.functionId === undefined), { message: 'an instruction comes from a transfer or a bank change, exactly one' }),
 );

@@ -54,6 +54,7 @@ const ON_RETRY: Record<ErrorCode, FailureClass> = {
   RELATIONSHIP_EXISTS: 'transient',
   // A ledger's balance, holds and transfers move with every other message of the account (F-3.8).
   CANCELLATION_REFUSED: 'transient',
+  BANK_CHANGE_REFUSED: 'transient',
   BANK_ALREADY_USED: 'transient',
   // The customer may change which fund account is primary (domain.md §13).
   AUXILIARY_TO_AUXILIARY_FORBIDDEN: 'transient',

@@ -147,7 +147,7 @@ export function bankAccountChangeRefusal(asked: BankAccountChangeAsked, books: B
     return { code: 'RELATIONSHIP_FROZEN', detail: `fund account ${asked.fundAccountNo} is ${relationship.accountStatus} at bank ${relationship.bankCode}: its bank account cannot change until the bank lifts that` };
   }
   if (books.changeInFlight) {
-    return { code: 'RELATIONSHIP_CHANGING', detail: `a change of fund account ${asked.fundAccountNo}'s bank account in ${asked.currency} awaits the bank's answer` };
+    return { code: 'RELATIONSHIP_CHANGING', detail: `a change of fund account ${asked.fundAccountNo}'s bank account or custodian bank in ${asked.currency} awaits the bank's answer` };
   }
   if (relationship.bankAccountNo !== asked.oldBankAccountNo) {
     return { code: 'VALIDATION_FAILED', field: 'oldBankAccountNo', detail: `oldBankAccountNo is not the bank account linked to fund account ${asked.fundAccountNo} in ${asked.currency}` };

@@ -6,13 +6,13 @@ import { Money } from '@custody/money';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo, SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
-import { relationshipView } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
 import type { BankAccountChangeBody } from './bank-account-change.dto';
 import { bankAccountChangeRefusal } from './bank-account-change-decisions';
 import { CustodyFunctionRequest } from './custody-function-request.entity';
 import { CustodyFunctionRequests } from './custody-function-requests';
 import { ACTIVE_STATUSES, CustodyRelationship } from './custody-relationship.entity';
+import { relationshipAnswer } from './relationship-answer';
 
 const SCOPE = 'bank-account-change';
 
@@ -50,7 +50,10 @@ export class BankAccountChangeRequests {
         where: { fundAccountNo: body.fundAccountNo, currency: body.currency, status: In(ACTIVE_STATUSES) },
         lock: { mode: 'pessimistic_write' },
       });
-      const changeInFlight = relationship ? await manager.existsBy(CustodyFunctionRequest, { relationshipId: relationship.id, function: 'CHANGE_BANK_ACCOUNT', status: 'PENDING' }) : false;
+      // Another change of its bank account, or a change of its custodian bank (F-3.6), still at a bank.
+      const changeInFlight = relationship
+        ? await manager.existsBy(CustodyFunctionRequest, { relationshipId: relationship.id, function: In(['CHANGE_BANK_ACCOUNT', 'CHANGE_CUSTODIAN_BANK']), status: 'PENDING' })
+        : false;
       const refusal = bankAccountChangeRefusal(body, { relationship: relationship ?? undefined, changeInFlight });
       if (refusal) throw new DomainError(refusal.code, refusal.detail, refusal.field ? { field: refusal.field } : {});
       if (!relationship) throw new Error(`bank account change of ${body.fundAccountNo} accepted without its relationship`);
@@ -113,12 +116,7 @@ export class BankAccountChangeRequests {
       amount: Money.zero(),
       statusAfter: 'DESIGNATED',
     });
-    await manager.update(CustodyFunctionRequest, { id: request.id }, { answer: answerOf(relationship) });
+    await manager.update(CustodyFunctionRequest, { id: request.id }, { answer: relationshipAnswer(relationship) });
     this.logger.log(log, 'bank settlement account changed (11006)');
   }
-}
-
-/** The relationship as api.md shows it, without the fields it lacks. */
-function answerOf(relationship: CustodyRelationship): Record<string, string> {
-  return Object.fromEntries(Object.entries(relationshipView(relationship)).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { custodyFunctionRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
@@ -50,7 +50,8 @@ export class BrokerStatusChangeService {
       });
       // I2: a fund account is at one bank; the change covers every currency it holds there.
       const atBank = designated.filter((relationship): relationship is Linked => relationship.bankCode === designated[0].bankCode && relationship.bankAccountNo !== null);
-      const changeInFlight = await manager.existsBy(CustodyFunctionRequest, { fundAccountNo: body.fundAccountNo, function: 'CHANGE_ACCOUNT_STATUS', status: 'PENDING' });
+      // Another 11011 S, or a change of custodian bank (F-3.6) moving a relationship of it, still at a bank.
+      const changeInFlight = await manager.existsBy(CustodyFunctionRequest, { fundAccountNo: body.fundAccountNo, function: In(['CHANGE_ACCOUNT_STATUS', 'CHANGE_CUSTODIAN_BANK']), status: 'PENDING' });
       const refusal = brokerStatusChangeRefusal(body.accountStatus, { designated: atBank.map((relationship) => relationship.accountStatus), changeInFlight });
       if (refusal) throw new DomainError(refusal.code, `fund account ${body.fundAccountNo}: ${refusal.why}; nothing was sent`);
 

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionResolution } from '@custody/contracts';
 import { CustomerDataPropagation } from '../customers/customer-data-propagation';
 import { BankAccountChangeRequests } from './bank-account-change-request.service';
+import { CustodianBankChanges } from './custodian-bank-change.service';
 import { CustodyFunctionRequests } from './custody-function-requests';
 
 /**
@@ -15,6 +16,7 @@ export class CustodyFunctionOutcomes {
     private readonly requests: CustodyFunctionRequests,
     private readonly bankAccountChanges: BankAccountChangeRequests,
     private readonly customerDataChanges: CustomerDataPropagation,
+    private readonly bankChanges: CustodianBankChanges,
   ) {}
 
   async apply(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
@@ -25,6 +27,9 @@ export class CustodyFunctionOutcomes {
         return this.bankAccountChanges.applied(manager, request, verdict);
       case 'CHANGE_CUSTOMER':
         return this.customerDataChanges.answered(manager, request, verdict);
+      case 'CHANGE_CUSTODIAN_BANK':
+        // Succeeded or not, the relationships change once the old bank closed the custody account.
+        return this.bankChanges.applied(manager, request, verdict);
       case 'QUERY_BANK_BALANCE':
       case 'IDENTITY_CHECK':
         // A query changes nothing: its answer is all.

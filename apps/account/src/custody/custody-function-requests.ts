@@ -107,8 +107,10 @@ function answerOf(request: CustodyFunctionRequest, verdict: CustodyFunctionResol
       throw new Error(`cancellation ${verdict.functionId} is answered by RelationshipCancellations`);
     // F-3.4 S: the relationship as the change left it, written where the change is applied (BankAccountChangeRequests).
     // F-3.5 S: nothing to answer; the customer's view shows each bank's answer (CustomerDataPropagation).
+    // F-3.6 S: the new relationship, written where the change is applied (CustodianBankChanges).
     case 'CHANGE_BANK_ACCOUNT':
     case 'CHANGE_CUSTOMER':
+    case 'CHANGE_CUSTODIAN_BANK':
       return null;
   }
 }

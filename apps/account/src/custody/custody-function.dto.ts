@@ -38,3 +38,17 @@ export class CancellationBody {
   @FundAccountNoField() fundAccountNo!: string;
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
 }
+
+/**
+ * `POST /v1/custody/bank-changes` (F-3.6 S): the relationship of the fund account in `currency` moves to `newBankCode`,
+ * linked to the customer's account there, whose password the customer gives.
+ */
+export class BankChangeBody {
+  @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
+  @FundAccountNoField() fundAccountNo!: string;
+  @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
+  @ApiProperty({ example: '1051000' }) @Matches(/^\d{7}$/, { message: 'newBankCode is the 7-digit bank code' }) newBankCode!: string;
+  @ApiProperty() @Matches(/^\d{8,32}$/, { message: 'newBankAccountNo must be 8-32 digits' }) newBankAccountNo!: string;
+  /** The new account's password: travels sealed to the new bank's adapter, which turns it into a PIN block; never stored. */
+  @ApiProperty({ writeOnly: true }) @Matches(/^\d{4,12}$/, { message: 'bankPassword must be 4-12 digits' }) bankPassword!: string;
+}

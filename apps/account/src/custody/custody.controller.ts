@@ -9,7 +9,8 @@ import { BankAccountChangeBody } from './bank-account-change.dto';
 import { BankBalanceQueryService } from './bank-balance-query.service';
 import { BrokerStatusChangeService } from './broker-status-change.service';
 import { CancellationService } from './cancellation.service';
-import { BankBalanceQueryBody, CancellationBody, IdentityCheckBody, StatusChangeBody } from './custody-function.dto';
+import { BankBalanceQueryBody, BankChangeBody, CancellationBody, IdentityCheckBody, StatusChangeBody } from './custody-function.dto';
+import { CustodianBankChanges } from './custodian-bank-change.service';
 import { CustodyFunctionRequests } from './custody-function-requests';
 import { DesignateBody, PreDesignateBody } from './designation.dto';
 import { DesignationService } from './designation.service';
@@ -28,6 +29,7 @@ export class CustodyController {
     private readonly identityChecks: IdentityCheckService,
     private readonly statusChanges: BrokerStatusChangeService,
     private readonly cancellations: CancellationService,
+    private readonly bankChanges: CustodianBankChanges,
   ) {}
 
   /** F-3.3 S. 201 once the bank designated; a problem when it refused; 202 (status PENDING) if `waitMs` passed first. */
@@ -191,6 +193,36 @@ export class CustodyController {
     }
     res.status(201);
     return request.answer;
+  }
+
+  /**
+   * F-3.6 S: 201 with the new relationship once the old bank closed the custody account with the whole balance (11004)
+   * and the new bank opened one with it (11001); from then on the fund account's transfers go to the new bank. A
+   * problem when it was refused before anything was sent — by account (`UNKNOWN_BANK`, `RELATIONSHIP_NOT_ACTIVE`,
+   * `RELATIONSHIP_FROZEN`, `RELATIONSHIP_CHANGING`, `BANK_ALREADY_USED`) or by the ledger (`BANK_CHANGE_REFUSED`: a
+   * hold or a transfer in flight, `detail` says which) —, by the old bank (`BANK_REJECTED` with its code; nothing
+   * changed), or by the new bank (`BANK_REJECTED`: the old bank holds the money again in a pre-designated custody account
+   * the customer confirms there, F-3.2; `GET /v1/fund-accounts/{no}` shows it). 202 with `{ status: PENDING }` if
+   * `waitMs` passed first: each bank is asked until it answers, meanwhile the fund account takes no transfer or hold in
+   * that currency (`RELATIONSHIP_CHANGING`), and the same `requestId` gets the answer.
+   */
+  @Post('bank-changes')
+  @HttpCode(201)
+  @Roles('trading', 'operator')
+  @ApiQuery({ name: 'waitMs', required: false })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json BANK_CHANGE_REFUSED: a hold or a transfer in flight (domain.md F-3.6); RELATIONSHIP_FROZEN; RELATIONSHIP_NOT_ACTIVE; ' +
+      "BANK_ALREADY_USED (domain.md §13); UNKNOWN_BANK; BANK_REJECTED with the bank's bankReturnCode",
+  })
+  @ApiConflictResponse({ description: 'problem+json RELATIONSHIP_CHANGING: another change of the relationship awaits its bank; IDEMPOTENCY_KEY_REUSED' })
+  async changeCustodianBank(
+    @Body() body: BankChangeBody,
+    @Query('waitMs') waitMs: string | undefined,
+    @VerifiedCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.functionAnswer(await this.bankChanges.request(body, principalOf(caller)), waitMs, res);
   }
 
   private async answer(id: string, waitMs: string | undefined, res: Response) {

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CustodyFunctionResolution } from '@custody/contracts';
 import { Money } from '@custody/money';
-import { relationshipView } from '../fund-accounts/fund-account.service';
 import { AccountFunctionRepository } from './account-function.repository';
 import type { CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
 import { CustodyRelationship } from './custody-relationship.entity';
+import { relationshipAnswer } from './relationship-answer';
 
 /**
  * F-3.8 S took effect: the bank closed the custody account (11004 answered 0000) and the ledger is cancelled. The
@@ -35,10 +35,6 @@ export class RelationshipCancellations {
       amount: Money.zero(),
       statusAfter: 'CANCELLED',
     });
-    return definedOnly(relationshipView(relationship));
+    return relationshipAnswer(relationship);
   }
-}
-
-function definedOnly(view: Record<string, string | boolean | undefined>): CustodyFunctionAnswer {
-  return Object.fromEntries(Object.entries(view).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined));
 }

@@ -59,7 +59,7 @@ export function statusChangeVerdict(request: StatusChangeRequest, facts: StatusC
 export interface BrokerStatusChangeFacts {
   /** The account status of each currency's DESIGNATED relationship of the fund account at its bank. */
   readonly designated: readonly RelationshipAccountStatus[];
-  /** An 11011 S of the fund account still awaits the bank's definite answer. */
+  /** An 11011 S of the fund account, or a change of its custodian bank (F-3.6), still awaits a bank's definite answer. */
   readonly changeInFlight: boolean;
 }
 
@@ -77,7 +77,7 @@ export interface BrokerStatusChangeRefusal {
  */
 export function brokerStatusChangeRefusal(accountStatus: RelationshipAccountStatus, facts: BrokerStatusChangeFacts): BrokerStatusChangeRefusal | undefined {
   if (facts.designated.length === 0) return { code: 'RELATIONSHIP_NOT_ACTIVE', why: 'the fund account has no designated relationship whose status could change' };
-  if (facts.changeInFlight) return { code: 'RELATIONSHIP_CHANGING', why: 'a status change of the fund account still awaits the bank' };
+  if (facts.changeInFlight) return { code: 'RELATIONSHIP_CHANGING', why: 'a status change or a change of custodian bank of the fund account still awaits the bank' };
   if (facts.designated.every((status) => status === accountStatus)) return { code: 'ACCOUNT_STATUS_UNCHANGED', why: `the relationship is ${accountStatus} already` };
   return undefined;
 }

@@ -28,6 +28,7 @@ import { CustomerService } from '../customers/customer.service';
 import { BankDays } from '../day/bank-days';
 import { FundAccountService } from '../fund-accounts/fund-account.service';
 import { customerServiceFor } from './customer-service';
+import { CustodianBankChanges } from '../custody/custodian-bank-change.service';
 
 /** The account service's custody services over a test database of their own (real PostgreSQL), wired as the module does. */
 export interface CustodyTestbed {
@@ -45,6 +46,8 @@ export interface CustodyTestbed {
   /** The broker-started functions' requests and their answers (the rail of F-3.10 S, F-3.11 S, 11011 S). */
   readonly functionRequests: CustodyFunctionRequests;
   readonly cancellations: BankCancellationService;
+  /** F-3.6 S: the broker's changes of custodian bank, asked and applied. */
+  readonly bankChanges: CustodianBankChanges;
   readonly bankDays: BankDays;
   /** Customer conversion (domain.md §12) over the same books: its worker is only run by the test (`runOnce`). */
   readonly conversion: {
@@ -168,6 +171,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: requests,
     cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
+    bankChanges: new CustodianBankChanges(db.dataSource, idempotency, outbox, sealer, new ChinaCalendarDate(), config, requests, functions, relationships),
     bankDesignations: new BankDesignationService(answers, outbox, sealer, functions, relationships, bankDays),
     bankDays,
     conversion: {

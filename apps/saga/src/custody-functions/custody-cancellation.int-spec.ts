@@ -7,6 +7,7 @@ import { BankCallIssuer } from '../engine/bank-call.issuer';
 import { SagaEngine } from '../engine/saga-engine';
 import { TimerPoller } from '../engine/timer-poller';
 import { startSagaTestbed, type SagaTestbed } from '../testing/saga-testbed';
+import { CustodianBankChangeSaga } from './custodian-bank-change.saga';
 import { CustodyCancellationSaga } from './custody-cancellation.saga';
 import { LedgerClosingAnswers } from './ledger-closing-answers';
 
@@ -32,7 +33,8 @@ describe('F-3.8 S: the cancellation saga (real PostgreSQL)', () => {
     db = testbed.db;
     const outbox = new Outbox('saga');
     cancellations = new CustodyCancellationSaga(testbed.store, new BankCallIssuer(testbed.store, outbox, testbed.config), outbox, testbed.cycle);
-    answers = new LedgerClosingAnswers(testbed.store, cancellations);
+    const calls = new BankCallIssuer(testbed.store, outbox, testbed.config);
+    answers = new LedgerClosingAnswers(testbed.store, cancellations, new CustodianBankChangeSaga(testbed.store, calls, outbox, testbed.cycle));
     engine = new SagaEngine(testbed.store, [cancellations]);
     poller = new TimerPoller(db.dataSource, testbed.store, engine);
     await db.dataSource.transaction((m) => testbed.days.initBusinessDate(m, D));

@@ -7,6 +7,7 @@ import { CustodyCancellationSaga } from './custody-cancellation.saga';
 import { CustomerDataChangeSaga } from './customer-data-change.saga';
 import { IdentityCheckSaga } from './identity-check.saga';
 import { StatusChangeSaga } from './status-change.saga';
+import { CustodianBankChangeSaga } from './custodian-bank-change.saga';
 
 /** Starts the flow of a broker-started account function (`custody.function-requested`), one saga kind per function. */
 @Injectable()
@@ -18,6 +19,7 @@ export class CustodyFunctionStarter {
     private readonly customerDataChanges: CustomerDataChangeSaga,
     private readonly identityChecks: IdentityCheckSaga,
     private readonly statusChanges: StatusChangeSaga,
+    private readonly bankChanges: CustodianBankChangeSaga,
   ) {}
 
   async start(manager: EntityManager, request: CustodyFunctionRequest): Promise<void> {
@@ -34,6 +36,8 @@ export class CustodyFunctionStarter {
         return this.identityChecks.start(manager, request);
       case 'CHANGE_ACCOUNT_STATUS':
         return this.statusChanges.start(manager, request);
+      case 'CHANGE_CUSTODIAN_BANK':
+        return this.bankChanges.start(manager, request);
     }
   }
 }

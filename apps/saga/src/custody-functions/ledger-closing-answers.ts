@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { LedgerClosingDecision, LedgerReopening } from '@custody/contracts';
 import { SagaStore, type SagaRow } from '../engine/saga-store';
 import type { SagaKind } from '../engine/saga-store';
+import { CustodianBankChangeSaga } from './custodian-bank-change.saga';
 import { CustodyCancellationSaga } from './custody-cancellation.saga';
 
 /** A flow whose first step closes a fund ledger (`close-ledger`): it takes the ledger's answers, its saga locked. */
@@ -14,7 +15,7 @@ export interface LedgerClosingFlow {
 
 /**
  * Hands the transfer service's answers to a ledger closing (`ledger.closing-decided`, `ledger.reopened`) to the saga
- * that asked, found by the function's id among the flows that close ledgers (F-3.8 so far).
+ * that asked, found by the function's id among the flows that close ledgers (F-3.8, F-3.6).
  */
 @Injectable()
 export class LedgerClosingAnswers {
@@ -24,8 +25,9 @@ export class LedgerClosingAnswers {
   constructor(
     private readonly store: SagaStore,
     cancellations: CustodyCancellationSaga,
+    bankChanges: CustodianBankChangeSaga,
   ) {
-    this.flows = [cancellations];
+    this.flows = [cancellations, bankChanges];
   }
 
   async decided(manager: EntityManager, decision: LedgerClosingDecision): Promise<void> {

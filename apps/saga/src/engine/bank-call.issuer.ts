@@ -37,9 +37,10 @@ export class BankCallIssuer {
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
   ) {}
 
-  async issue(manager: EntityManager, saga: Pick<SagaRow, 'saga_id' | 'bank_code' | 'state' | 'attempt'>, purpose: CallPurpose, command: BankCallCommand, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
-    const bank = findBank(this.config, saga.bank_code);
-    if (!bank) throw new Error(`saga ${saga.saga_id} names bank ${saga.bank_code}, which is not configured`);
+  async issue(manager: EntityManager, saga: Pick<SagaRow, 'saga_id' | 'state' | 'attempt'>, purpose: CallPurpose, command: BankCallCommand, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
+    // The call's own bank: a saga may call more than one (F-3.6: the old bank, then the new one).
+    const bank = findBank(this.config, command.bankCode);
+    if (!bank) throw new Error(`saga ${saga.saga_id} calls bank ${command.bankCode}, which is not configured`);
     const callId = randomUUID();
     await this.store.issueCall(
       manager,

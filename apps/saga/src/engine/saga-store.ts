@@ -18,7 +18,8 @@ export type SagaKind =
   | 'CUSTOMER_DATA_CHANGE'
   | 'IDENTITY_CHECK'
   | 'STATUS_CHANGE'
-  | 'CUSTODY_CANCELLATION';
+  | 'CUSTODY_CANCELLATION'
+  | 'CUSTODIAN_BANK_CHANGE';
 
 export interface SagaRow<P = Record<string, unknown>> {
   saga_id: string;

@@ -54,3 +54,21 @@ describe('F-3.8: the ledger closes for a cancellation only with nothing on it', 
     expect(closingDecision(request, { ...empty, ledger: { ...ledger, bankCode: '1051000' } })).toMatchObject({ decision: 'REFUSE', code: 'RELATIONSHIP_NOT_ACTIVE' });
   });
 });
+
+describe('F-3.6: the ledger closes for a change of custodian bank with its balance, never with a hold or a transfer in flight', () => {
+  const change = { ...request, purpose: 'BANK_CHANGE' } as const;
+
+  it('F-3.6: a balance closes, at that balance: it is what leaves the old bank', () => {
+    expect(closingDecision(change, { ...empty, ledger: { ...ledger, balance: Money.parse('300.00') } })).toEqual({ decision: 'CLOSE', balance: Money.parse('300.00') });
+  });
+
+  it('F-3.6: a hold or a transfer in flight is BANK_CHANGE_REFUSED, naming each', () => {
+    const refused = closingDecision(change, { ...empty, transfersInFlight: 1, tradingHeld: Money.parse('20.00') });
+    expect(refused).toMatchObject({ decision: 'REFUSE', code: 'BANK_CHANGE_REFUSED' });
+    expect(refused.decision === 'REFUSE' && refused.message).toMatch(/cannot change its custodian bank: 1 transfer\(s\) in flight; a hold of 20\.00 \(domain\.md F-3\.6/);
+  });
+
+  it('11011: a frozen relationship is RELATIONSHIP_FROZEN', () => {
+    expect(closingDecision(change, { ...empty, ledger: { ...ledger, accountStatus: 'FROZEN' } })).toMatchObject({ decision: 'REFUSE', code: 'RELATIONSHIP_FROZEN' });
+  });
+});

@@ -1,6 +1,6 @@
 import type { LedgerClosingPurpose, LedgerClosingRefusalCode, LedgerClosingRequest, RelationshipAccountStatus } from '@custody/contracts';
 import type { Money } from '@custody/money';
-import { brokerCancellationRefusal, type LedgerCancellationFacts } from '../ledger/cancellation-rules';
+import { brokerBankChangeRefusal, brokerCancellationRefusal, type LedgerCancellationFacts } from '../ledger/cancellation-rules';
 
 /** What the ledger holds when a function asks to close it, read under its row lock. */
 export interface ClosingFacts {
@@ -45,16 +45,22 @@ export function closingDecision(request: Pick<LedgerClosingRequest, 'functionId'
   if (refusal?.code === 'RELATIONSHIP_FROZEN') {
     return { decision: 'REFUSE', code: 'RELATIONSHIP_FROZEN', message: `${which} is ${ledger.accountStatus} at bank ${request.bankCode} (11011): the bank sets it normal first` };
   }
-  if (refusal) {
-    return { decision: 'REFUSE', code: refusal.code, message: `${which} cannot be cancelled: ${refusal.detail} (domain.md F-3.8: the customer withdraws everything first)` };
-  }
+  if (refusal) return { decision: 'REFUSE', code: refusal.code, message: `${which} ${WHY_NOT[request.purpose]}: ${refusal.detail} (${WHAT_FIRST[request.purpose]})` };
   return { decision: 'CLOSE', balance: ledger.balance };
 }
 
-/** What keeps the ledger from closing for the purpose (ledger/cancellation-rules.ts for a cancellation). */
-function cancellationRefusalFor(purpose: LedgerClosingPurpose, facts: LedgerCancellationFacts): ReturnType<typeof brokerCancellationRefusal> {
+/** What keeps the ledger from closing for the purpose (ledger/cancellation-rules.ts: one list, read per function). */
+function cancellationRefusalFor(purpose: LedgerClosingPurpose, facts: LedgerCancellationFacts): { readonly code: LedgerClosingRefusalCode; readonly detail: string } | undefined {
   switch (purpose) {
     case 'CANCELLATION':
       return brokerCancellationRefusal(facts);
+    case 'BANK_CHANGE':
+      return brokerBankChangeRefusal(facts);
   }
 }
+
+const WHY_NOT: Record<LedgerClosingPurpose, string> = { CANCELLATION: 'cannot be cancelled', BANK_CHANGE: 'cannot change its custodian bank' };
+const WHAT_FIRST: Record<LedgerClosingPurpose, string> = {
+  CANCELLATION: 'domain.md F-3.8: the customer withdraws everything first',
+  BANK_CHANGE: 'domain.md F-3.6: its orders settle and its transfers end first',
+};

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { settlementInstructionRecorded } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import type { Money } from '@custody/money';
 import { type BankConfig, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
 import { BankDayProjection } from '../day/bank-day.projection';
@@ -12,6 +10,7 @@ import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { canTake, customerAccount } from '../ledger/ledger-rules';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
+import { SettlementInstructions } from '../settlement/settlement-instructions';
 import { Transfer } from '../transfers/transfer.entity';
 import { assertInternalTransferAllowed, interbankAccount } from './internal-transfer-rules';
 
@@ -28,11 +27,11 @@ export class InternalTransferService {
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerRepository,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly bankDays: BankDayProjection,
     private readonly clock: Clock,
     private readonly fundPasswords: FundPasswordGate,
+    private readonly instructions: SettlementInstructions,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -88,24 +87,7 @@ export class InternalTransferService {
     if (fromBank.code !== toBank.code) {
       // §13 puts each of a customer's fund accounts at a different bank; were both at one bank (a bank change
       // in flight), the cash is already where the ledger says and nothing is to settle.
-      const instruction = {
-        instructionId: randomUUID(),
-        transferId,
-        businessDate,
-        currency: body.currency,
-        amount,
-        fromBankCode: fromBank.code,
-        fromSummaryAccount: fromBank.summaryAccount,
-        toBankCode: toBank.code,
-        toSummaryAccount: toBank.summaryAccount,
-      };
-      await manager.query(
-        `INSERT INTO transfer.settlement_instructions
-           (instruction_id, transfer_id, business_date, currency, amount, from_bank_code, from_summary_account, to_bank_code, to_summary_account)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [instruction.instructionId, transferId, businessDate, body.currency, amount.toString(), fromBank.code, fromBank.summaryAccount, toBank.code, toBank.summaryAccount],
-      );
-      await this.outbox.add(manager, settlementInstructionRecorded, instruction, { key: fromBank.code, businessDate });
+      await this.instructions.record(manager, { transferId, businessDate, currency: body.currency, amount, from: fromBank, to: toBank });
     }
     await this.idempotency.complete(manager, 'transfer', body.requestId, transferId);
     this.logger.log({ transferId, serialNo, from: source.fundAccountNo, to: target.fundAccountNo, amount: amount.toString() }, 'internal transfer posted');

@@ -65,6 +65,19 @@ export function bankCancellationLedgerVerdict(facts: LedgerCancellationFacts): B
   return first ? { allowed: false, obstacle: first.obstacle, code: BANK_CANCELLATION_REFUSAL_CODES[first.obstacle], detail: first.detail } : { allowed: true };
 }
 
+/**
+ * F-3.6 S: why the ledger may not close for a change of custodian bank, or undefined: it may. The same list but the
+ * balance, which is what the change moves: a frozen relationship moves nothing (RELATIONSHIP_FROZEN), and a hold (an
+ * order not yet settled) or a transfer in flight would be left behind at the old bank (BANK_CHANGE_REFUSED).
+ */
+export function brokerBankChangeRefusal(facts: LedgerCancellationFacts): { readonly code: 'RELATIONSHIP_FROZEN' | 'BANK_CHANGE_REFUSED'; readonly detail: string } | undefined {
+  const obstacles = cancellationObstacles(facts).filter((o) => o.obstacle !== 'BALANCE');
+  const frozen = obstacles.find((o) => o.obstacle === 'RELATIONSHIP_FROZEN');
+  if (frozen) return { code: 'RELATIONSHIP_FROZEN', detail: frozen.detail };
+  if (obstacles.length === 0) return undefined;
+  return { code: 'BANK_CHANGE_REFUSED', detail: obstacles.map((o) => o.detail).join('; ') };
+}
+
 /** F-3.8 S: why the ledger may not close for the broker's cancellation (api.md codes), or undefined: it may. */
 export function brokerCancellationRefusal(facts: LedgerCancellationFacts): { readonly code: 'RELATIONSHIP_FROZEN' | 'CANCELLATION_REFUSED'; readonly detail: string } | undefined {
   const obstacles = cancellationObstacles(facts);

@@ -56,7 +56,11 @@ export function canTake(figures: LedgerFigures, amount: Money): boolean {
  * later issues' movements; the list is complete now so that statements and their OpenAPI enum never change shape.
  */
 export const POSTING_SOURCES = ['TRANSFER', 'ADJUSTMENT', 'CLEARING', 'INTEREST'] as const;
-export type PostingSourceKind = (typeof POSTING_SOURCES)[number];
+/**
+ * BANK_CHANGE (F-3.6) moves money between two banks' summary accounts only, never a fund ledger: no statement lists
+ * it, so it is no statement movement's source.
+ */
+export type PostingSourceKind = (typeof POSTING_SOURCES)[number] | 'BANK_CHANGE';
 
 /** A journal posting: lines that sum to zero (I5). */
 export interface PostingLine {

@@ -130,6 +130,32 @@ export class LedgerRepository {
     ]);
   }
 
+  /**
+   * F-3.6: the ledger's relationship moved to another bank (or, the new bank having refused, opened again at the old
+   * one): it takes the bank, bank account and custody state of the relationship opened, starts NORMAL, and is no longer
+   * closed for the function. The caller holds its lock.
+   */
+  async relink(manager: EntityManager, account: LedgerAccount, link: { bankCode: string; bankAccountNo: string | null; custodyStatus: 'DESIGNATED' | 'PRE_DESIGNATED' }): Promise<void> {
+    Object.assign(account, { ...link, accountStatus: 'NORMAL', closedFor: null });
+    await manager.query(
+      `UPDATE transfer.ledger_accounts SET bank_code = $3, bank_account_no = $4, custody_status = $5, account_status = 'NORMAL', closed_for = NULL
+        WHERE fund_account_no = $1 AND currency = $2`,
+      [account.fundAccountNo, account.currency, link.bankCode, link.bankAccountNo, link.custodyStatus],
+    );
+  }
+
+  /**
+   * F-3.6: the balance left one bank's summary account for another's with the relationship (the old bank's 11004 took
+   * it out, the new bank's 11001 put it in). No fund ledger moves: the customer's money is where it was, held for the
+   * broker by another bank. Per bank, Σ its fund ledgers + SUMMARY stays zero (internal-transfer-rules.ts).
+   */
+  async moveBetweenBanks(manager: EntityManager, currency: string, move: { from: string; to: string; amount: Money }, source: PostingSource): Promise<void> {
+    await this.post(manager, currency, [
+      { account: summaryAccount(move.from), fundAccountNo: null, amount: move.amount },
+      { account: summaryAccount(move.to), fundAccountNo: null, amount: move.amount.negated() },
+    ], source);
+  }
+
   /** The fund account's role (domain.md §13) on every currency's ledger of it; the caller holds their locks. */
   async setRole(manager: EntityManager, fundAccountNo: string, role: LedgerAccount['role']): Promise<void> {
     await manager.query(`UPDATE transfer.ledger_accounts SET role = $2 WHERE fund_account_no = $1`, [fundAccountNo, role]);

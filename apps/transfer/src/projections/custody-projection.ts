@@ -18,6 +18,7 @@ import {
   type relationshipStatusChanged,
 } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
+import { BankChangeLedger } from '../closings/bank-change-ledger';
 import { LedgerClosingService } from '../closings/ledger-closing.service';
 import type { Currency, Money } from '@custody/money';
 import { LedgerAccount } from '../ledger/ledger-account.entity';
@@ -38,6 +39,7 @@ export class CustodyProjection {
     private readonly closings: LedgerClosingService,
     private readonly ledger: LedgerRepository,
     private readonly openings: BankOpeningRepository,
+    private readonly bankChanges: BankChangeLedger,
   ) {}
 
   /**
@@ -76,7 +78,8 @@ export class CustodyProjection {
    * the ledger; an 11011 S the bank took sets the ledgers' status as an 11011 B does, so a caller told the relationship
    * is frozen finds its transfers refused; a bank account change the bank made (F-3.4, 11006) gives the ledger its new
    * bank account, as an 11006 B does; a cancellation (F-3.8) the bank accepted cancels the ledger the saga closed for it
-   * (refused, the saga reopened it before its verdict).
+   * (refused, the saga reopened it before its verdict); a change of custodian bank (F-3.6) moves the ledger to the
+   * relationship it opened, at the new bank or restored at the old one (BankChangeLedger).
    */
   async custodyFunctionResolved(manager: EntityManager, verdict: CustodyFunctionResolution): Promise<void> {
     if (verdict.function === 'CHANGE_BANK_ACCOUNT' && verdict.status === 'SUCCEEDED') await this.takeNewBankAccount(manager, verdict);
@@ -85,6 +88,8 @@ export class CustodyProjection {
       await this.setAccountStatus(manager, verdict.fundAccountNo, verdict.bankCode, verdict.accountStatus);
     }
     if (verdict.function === 'CANCEL_DESIGNATION' && verdict.status === 'SUCCEEDED') await this.closings.cancelled(manager, verdict);
+    // F-3.6, whichever way it ended once the old bank had closed the custody account.
+    if (verdict.function === 'CHANGE_CUSTODIAN_BANK') await this.bankChanges.applied(manager, verdict);
     await this.outbox.add(manager, custodyFunctionApplied, verdict, { key: verdict.fundAccountNo });
   }
 

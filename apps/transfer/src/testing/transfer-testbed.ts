@@ -12,6 +12,8 @@ import { LedgerClosingService } from '../closings/ledger-closing.service';
 import { DayFilesRepository } from '../day-files/day-files.repository';
 import { DayFilesService } from '../day-files/day-files.service';
 import { HoldsService } from '../holds/holds.service';
+import { BankChangeLedger } from '../closings/bank-change-ledger';
+import { SettlementInstructions } from '../settlement/settlement-instructions';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
@@ -98,7 +100,8 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const settled = new SettledNotifications('transfer_settled');
   const transferRows = new TransferRepository();
   const closings = new LedgerClosingService(ledger, transferRows, new LedgerClosingRepository(), outbox);
-  const projection = new CustodyProjection(outbox, closings, ledger, new BankOpeningRepository());
+  const instructions = new SettlementInstructions(outbox);
+  const projection = new CustodyProjection(outbox, closings, ledger, new BankOpeningRepository(), new BankChangeLedger(ledger, new LedgerClosingRepository(), instructions, config));
   const cases = new ManualCases(outbox);
   const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
   return {
@@ -107,7 +110,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     ledger,
     outbox,
     transfers,
-    internal: new InternalTransferService(db.dataSource, ledger, idempotency, outbox, config, bankDays, clock, gateWithoutAccountService(sealingKey)),
+    internal: new InternalTransferService(db.dataSource, ledger, idempotency, config, bankDays, clock, gateWithoutAccountService(sealingKey), instructions),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
     inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
