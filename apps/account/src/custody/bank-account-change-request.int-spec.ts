@@ -30,7 +30,7 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
     const outbox = new Outbox('account');
     const wired = customerServiceFor(db.dataSource, testbed.sealer, outbox);
     requests = wired.requests;
-    changes = new BankAccountChangeRequests(db.dataSource, new IdempotencyStore('account', randomBytes(32)), outbox, testbed.sealer, new ChinaCalendarDate(), requests, new AccountFunctionRepository());
+    changes = new BankAccountChangeRequests(db.dataSource, new IdempotencyStore('account', randomBytes(32)), testbed.sealer, new ChinaCalendarDate(), requests, new AccountFunctionRepository());
     outcomes = new CustodyFunctionOutcomes(requests, changes, wired.propagation, testbed.bankChanges);
   });
 

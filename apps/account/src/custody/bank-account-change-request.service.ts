@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { custodyFunctionRequested, type CustodyFunctionResolution } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
+import { type CustodyFunctionResolution } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo, SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
@@ -31,7 +30,6 @@ export class BankAccountChangeRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
@@ -60,23 +58,22 @@ export class BankAccountChangeRequests {
       const customer = await manager.findOneByOrFail(Customer, { customerNo: account.customerNo });
 
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'CHANGE_BANK_ACCOUNT', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo } as const;
-      const functionId = await this.requests.open(manager, { ...opened, requestedBy });
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
         {
-          ...request,
-          functionId,
+          function: 'CHANGE_BANK_ACCOUNT',
+          serialNo,
+          bankCode: relationship.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: body.currency,
           oldBankAccountNo: body.oldBankAccountNo,
           newBankAccountNo: body.newBankAccountNo,
           ...(body.bankPassword === undefined ? {} : { bankPassword: this.sealer.seal(body.bankPassword) }),
           customer: { name: customer.name, type: customer.type, idType: customer.idType, idNumber: { sealed: customer.idNumberSealed } },
         },
-        { key: body.fundAccountNo, businessDate: this.calendar.today() },
+        { relationshipId: relationship.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       return functionId;
     });
   }

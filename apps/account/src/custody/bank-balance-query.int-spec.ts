@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Outbox } from '@custody/messaging';
 import { Money } from '@custody/money';
 import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
@@ -22,7 +21,7 @@ describe('F-3.10 S: account on a bank balance query (11009)', () => {
     testbed = await createCustodyTestbed('account-bank-balance-query');
     db = testbed.db;
     requests = testbed.functionRequests;
-    queries = new BankBalanceQueryService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), testbed.sealer, new ChinaCalendarDate(), requests);
+    queries = new BankBalanceQueryService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), testbed.sealer, new ChinaCalendarDate(), requests);
   });
 
   afterAll(() => db?.drop());

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { custodyFunctionRequested } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo, SecretSealer } from '@custody/service-kit';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { CustodyRelationship } from './custody-relationship.entity';
@@ -21,7 +19,6 @@ export class BankBalanceQueryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
@@ -40,16 +37,20 @@ export class BankBalanceQueryService {
         throw new DomainError('RELATIONSHIP_NOT_ACTIVE', `fund account ${body.fundAccountNo} has no designated bank account in ${body.currency} to ask about`);
       }
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'QUERY_BANK_BALANCE', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo, requestedBy } as const;
-      const functionId = await this.requests.open(manager, opened);
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
-        { ...request, functionId, bankAccountNo: relationship.bankAccountNo, bankPassword: this.sealer.seal(body.bankPassword) },
-        { key: body.fundAccountNo, businessDate: this.calendar.today() },
+        {
+          function: 'QUERY_BANK_BALANCE',
+          serialNo,
+          bankCode: relationship.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: body.currency,
+          bankAccountNo: relationship.bankAccountNo,
+          bankPassword: this.sealer.seal(body.bankPassword),
+        },
+        { relationshipId: relationship.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       return functionId;
     });
   }

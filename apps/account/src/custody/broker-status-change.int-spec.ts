@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
@@ -20,7 +19,7 @@ describe('11011 S: account on a status change the broker starts', () => {
     testbed = await createCustodyTestbed('account-broker-status-change');
     db = testbed.db;
     requests = testbed.functionRequests;
-    changes = new BrokerStatusChangeService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), new ChinaCalendarDate(), requests);
+    changes = new BrokerStatusChangeService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new ChinaCalendarDate(), requests);
   });
 
   afterAll(() => db?.drop());

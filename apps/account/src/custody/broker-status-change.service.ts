@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { custodyFunctionRequested } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
 import { CustodyFunctionRequest } from './custody-function-request.entity';
@@ -29,7 +27,6 @@ export class BrokerStatusChangeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
   ) {}
@@ -58,16 +55,20 @@ export class BrokerStatusChangeService {
       // The day's one 11011 is recorded on the first currency's relationship, as the bank lists it (the message names none).
       const [named] = atBank;
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'CHANGE_ACCOUNT_STATUS', relationshipId: named.id, fundAccountNo: body.fundAccountNo, currency: named.currency, bankCode: named.bankCode, serialNo, requestedBy } as const;
-      const functionId = await this.requests.open(manager, opened);
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
-        { ...request, functionId, accountStatus: body.accountStatus, bankAccountNo: named.bankAccountNo },
-        { key: body.fundAccountNo, businessDate: this.calendar.today() },
+        {
+          function: 'CHANGE_ACCOUNT_STATUS',
+          serialNo,
+          bankCode: named.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: named.currency,
+          accountStatus: body.accountStatus,
+          bankAccountNo: named.bankAccountNo,
+        },
+        { relationshipId: named.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       this.logger.log({ fundAccountNo: body.fundAccountNo, bankCode: named.bankCode, serialNo, accountStatus: body.accountStatus }, 'status change sent to the bank');
       return functionId;
     });

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type CustodyFunctionResolution } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { AccountDayFileRepository } from '../day-files/account-day-file.repository';
@@ -23,7 +22,7 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
     testbed = await createCustodyTestbed('account-cancellation');
     db = testbed.db;
     requests = testbed.functionRequests;
-    cancellations = new CancellationService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), new ChinaCalendarDate(), requests);
+    cancellations = new CancellationService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new ChinaCalendarDate(), requests);
   });
 
   afterAll(() => db?.drop());

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { custodyFunctionRequested } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
@@ -25,7 +23,6 @@ export class CancellationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
   ) {}
@@ -51,23 +48,22 @@ export class CancellationService {
       const cancelled = relationship!;
       const customer = await manager.findOneByOrFail(Customer, { customerNo: account.customerNo });
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'CANCEL_DESIGNATION', relationshipId: cancelled.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: cancelled.bankCode, serialNo, requestedBy } as const;
-      const functionId = await this.requests.open(manager, opened);
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
         {
-          ...request,
-          functionId,
+          function: 'CANCEL_DESIGNATION',
+          serialNo,
+          bankCode: cancelled.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: body.currency,
           // Profile §4.1: an 11004 of a pre-designated relationship has no bank account.
           ...(cancelled.bankAccountNo ? { bankAccountNo: cancelled.bankAccountNo } : {}),
           // The 11004's Cust: the broker's record of its customer, the ID number still sealed.
           customer: { name: customer.name, type: customer.type, idType: customer.idType, idNumber: { sealed: customer.idNumberSealed } },
         },
-        { key: body.fundAccountNo, businessDate: this.calendar.today() },
+        { relationshipId: cancelled.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       return functionId;
     });
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { custodyFunctionRequested, type CustodyFunctionResolution, type RelationshipOpenedByBankChange } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
+import { type CustodyFunctionResolution, type RelationshipOpenedByBankChange } from '@custody/contracts';
 import { BusinessCalendar, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo, SecretSealer } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
@@ -35,7 +34,6 @@ export class CustodianBankChanges {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     private readonly calendar: BusinessCalendar,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
@@ -74,16 +72,14 @@ export class CustodianBankChanges {
         await nextSerialNo(manager, 'account.serial_seq', 'account', today),
         await nextSerialNo(manager, 'account.serial_seq', 'account', today),
       ];
-      const opened = { function: 'CHANGE_CUSTODIAN_BANK', relationshipId: old.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: old.bankCode, serialNo } as const;
-      const functionId = await this.requests.open(manager, { ...opened, requestedBy });
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
         {
-          ...request,
-          functionId,
+          function: 'CHANGE_CUSTODIAN_BANK',
+          serialNo,
+          bankCode: old.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: body.currency,
           // Profile §4.1: an 11004 of a pre-designated relationship has no bank account.
           ...(old.bankAccountNo ? { bankAccountNo: old.bankAccountNo } : {}),
           newBankCode: body.newBankCode,
@@ -93,8 +89,9 @@ export class CustodianBankChanges {
           restoringSerialNo,
           customer: { name: customer.name, type: customer.type, idType: customer.idType, idNumber: { sealed: customer.idNumberSealed } },
         },
-        { key: body.fundAccountNo, businessDate: today },
+        { relationshipId: old.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       this.logger.log({ functionId, fundAccountNo: body.fundAccountNo, currency: body.currency, from: old.bankCode, to: body.newBankCode, serialNo }, 'change of custodian bank asked (F-3.6)');
       return functionId;
     });

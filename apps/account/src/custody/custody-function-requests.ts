@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type CustodyFunction, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
-import { awaitState, DomainError, SettledNotifications } from '@custody/service-kit';
+import { type CustodyFunction, custodyFunctionRequested, type CustodyFunctionResolution, type ErrorCode } from '@custody/contracts';
+import { Outbox } from '@custody/messaging';
+import { awaitState, BusinessCalendar, DomainError, SettledNotifications } from '@custody/service-kit';
+import type { z } from 'zod';
 import type { Currency } from '@custody/money';
 import { BrokerStatusChangeRecorder } from './broker-status-change.recorder';
 import { type CustodyFunctionAnswer, CustodyFunctionRequest } from './custody-function-request.entity';
@@ -23,6 +25,9 @@ export interface OpenedFunction {
   readonly requestedBy: string | null;
 }
 
+/** A function's request as the saga is sent it, but for its id (drawn when it is opened). */
+export type FunctionCall = z.input<typeof custodyFunctionRequested.schema> extends infer R ? (R extends unknown ? Omit<R, 'functionId'> : never) : never;
+
 /**
  * The requests of the account functions the broker starts on an existing relationship: opened PENDING with the
  * request that sends them to the bank, resolved once (a redelivered verdict changes nothing), and awaited by the
@@ -35,7 +40,20 @@ export class CustodyFunctionRequests {
     private readonly settled: SettledNotifications,
     private readonly cancellations: RelationshipCancellations,
     private readonly statusChanges: BrokerStatusChangeRecorder,
+    private readonly outbox: Outbox,
+    private readonly calendar: BusinessCalendar,
   ) {}
+
+  /**
+   * Opens the request and hands it to the saga (`custody.function-requested`), in the caller's transaction: the call
+   * (never a secret in clear: sealed), on the relationship it names, asked for by `requestedBy`.
+   */
+  async send(manager: EntityManager, call: FunctionCall, on: Pick<OpenedFunction, 'relationshipId' | 'requestedBy'>): Promise<string> {
+    const { function: fn, fundAccountNo, currency, bankCode, serialNo } = call;
+    const functionId = await this.open(manager, { function: fn, fundAccountNo, currency, bankCode, serialNo, ...on });
+    await this.outbox.add(manager, custodyFunctionRequested, { ...call, functionId }, { key: fundAccountNo, businessDate: this.calendar.today() });
+    return functionId;
+  }
 
   async open(manager: EntityManager, opened: OpenedFunction): Promise<string> {
     const id = randomUUID();

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Outbox } from '@custody/messaging';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
@@ -20,7 +19,7 @@ describe('F-3.11 S: account on an identity check (11007)', () => {
     testbed = await createCustodyTestbed('account-identity-check');
     db = testbed.db;
     requests = testbed.functionRequests;
-    checks = new IdentityCheckService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new Outbox('account'), new ChinaCalendarDate(), requests);
+    checks = new IdentityCheckService(db.dataSource, new IdempotencyStore('account', randomBytes(32)), new ChinaCalendarDate(), requests);
   });
 
   afterAll(() => db?.drop());

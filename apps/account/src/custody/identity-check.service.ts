@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { custodyFunctionRequested } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
 import { BusinessCalendar, DomainError, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
 import { Customer } from '../customers/customer.entity';
 import { FundAccount } from '../fund-accounts/fund-account.entity';
@@ -22,7 +20,6 @@ export class IdentityCheckService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyStore,
-    private readonly outbox: Outbox,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
   ) {}
@@ -40,22 +37,21 @@ export class IdentityCheckService {
       }
       const customer = await manager.findOneByOrFail(Customer, { customerNo: account.customerNo });
       const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-      const opened = { function: 'IDENTITY_CHECK', relationshipId: relationship.id, fundAccountNo: body.fundAccountNo, currency: body.currency, bankCode: relationship.bankCode, serialNo, requestedBy } as const;
-      const functionId = await this.requests.open(manager, opened);
-      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
-      const { relationshipId: _relationship, requestedBy: _requestedBy, ...request } = opened;
-      await this.outbox.add(
+      const functionId = await this.requests.send(
         manager,
-        custodyFunctionRequested,
         {
-          ...request,
-          functionId,
+          function: 'IDENTITY_CHECK',
+          serialNo,
+          bankCode: relationship.bankCode,
+          fundAccountNo: body.fundAccountNo,
+          currency: body.currency,
           bankAccountNo: relationship.bankAccountNo,
           // The ID number stays sealed as it is at rest; only the bank adapter opens it, to write `Cust/CertId`.
           customer: { name: customer.name, type: customer.type, idType: customer.idType, idNumber: { sealed: customer.idNumberSealed } },
         },
-        { key: body.fundAccountNo, businessDate: this.calendar.today() },
+        { relationshipId: relationship.id, requestedBy },
       );
+      await this.idempotency.complete(manager, SCOPE, body.requestId, functionId);
       return functionId;
     });
   }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { custodyFunctionRequested, type CustodyFunctionResolution } from '@custody/contracts';
-import { Outbox } from '@custody/messaging';
+import { type CustodyFunctionResolution } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { BusinessCalendar, nextSerialNo } from '@custody/service-kit';
 import { AccountFunctionRepository } from '../custody/account-function.repository';
@@ -54,7 +53,6 @@ export class CustomerDataPropagation {
   private readonly logger = new Logger(CustomerDataPropagation.name);
 
   constructor(
-    private readonly outbox: Outbox,
     private readonly calendar: BusinessCalendar,
     private readonly requests: CustodyFunctionRequests,
     private readonly propagations: CustomerDataPropagations,
@@ -130,16 +128,14 @@ export class CustomerDataPropagation {
    */
   private async send(manager: EntityManager, customer: Customer, target: PropagationTarget, requestedBy: string | null): Promise<void> {
     const serialNo = await nextSerialNo(manager, 'account.serial_seq', 'account', this.calendar.today());
-    const opened = { function: 'CHANGE_CUSTOMER', relationshipId: target.relationshipId, fundAccountNo: target.fundAccountNo, currency: target.currency, bankCode: target.bankCode, serialNo } as const;
-    const functionId = await this.requests.open(manager, { ...opened, requestedBy });
-    await this.propagations.record(manager, functionId, customer.customerNo, customer.dataVersion);
-    const { relationshipId: _relationship, ...request } = opened;
-    await this.outbox.add(
+    const functionId = await this.requests.send(
       manager,
-      custodyFunctionRequested,
       {
-        ...request,
-        functionId,
+        function: 'CHANGE_CUSTOMER',
+        serialNo,
+        bankCode: target.bankCode,
+        fundAccountNo: target.fundAccountNo,
+        currency: target.currency,
         customer: {
           name: customer.name,
           type: customer.type,
@@ -150,8 +146,9 @@ export class CustomerDataPropagation {
           ...(customer.email === null ? {} : { email: customer.email }),
         },
       },
-      { key: target.fundAccountNo, businessDate: this.calendar.today() },
+      { relationshipId: target.relationshipId, requestedBy },
     );
+    await this.propagations.record(manager, functionId, customer.customerNo, customer.dataVersion);
   }
 
   /** The day's 11005 on the relationship the request named, as the bank lists it (one record, 金额 0). */

@@ -171,7 +171,7 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
     bankIdentityChecks: new BankIdentityCheckService(answers, sealer),
     functionRequests: requests,
     cancellations: new BankCancellationService(answers, outbox, functions, bankDays),
-    bankChanges: new CustodianBankChanges(db.dataSource, idempotency, outbox, sealer, new ChinaCalendarDate(), config, requests, functions, relationships),
+    bankChanges: new CustodianBankChanges(db.dataSource, idempotency, sealer, new ChinaCalendarDate(), config, requests, functions, relationships),
     bankDesignations: new BankDesignationService(answers, outbox, sealer, functions, relationships, bankDays),
     bankDays,
     conversion: {

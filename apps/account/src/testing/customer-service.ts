@@ -12,7 +12,7 @@ import { CustomerService } from '../customers/customer.service';
 /** The customer service as the module wires it, changes of a customer going to the banks (F-3.5 S), for int-specs. */
 export function customerServiceFor(dataSource: DataSource, sealer: SecretSealer, outbox: Outbox): { customers: CustomerService; propagation: CustomerDataPropagation; requests: CustodyFunctionRequests } {
   const functions = new AccountFunctionRepository();
-  const requests = new CustodyFunctionRequests(dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(functions), new BrokerStatusChangeRecorder(functions));
-  const propagation = new CustomerDataPropagation(outbox, new ChinaCalendarDate(), requests, new CustomerDataPropagations(), functions);
+  const requests = new CustodyFunctionRequests(dataSource, new SettledNotifications('designation_settled'), new RelationshipCancellations(functions), new BrokerStatusChangeRecorder(functions), outbox, new ChinaCalendarDate());
+  const propagation = new CustomerDataPropagation(new ChinaCalendarDate(), requests, new CustomerDataPropagations(), functions);
   return { customers: new CustomerService(dataSource, sealer, outbox, propagation), propagation, requests };
 }

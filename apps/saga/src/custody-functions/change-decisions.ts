@@ -14,7 +14,8 @@ export interface ChangeDecision {
 }
 
 /**
- * F-3.4 S and F-3.5 S (11006, 11005) after a bank call: a change moves the bank's books, so the broker never guesses
+ * A broker-started function that changes the bank's books — F-3.4 S and F-3.5 S (11006, 11005), 11011 S, F-3.8 S
+ * (`decideCancellation`) and each call of F-3.6 S (`decideBankChangeCall`) — after a bank call: a change moves the bank's books, so the broker never guesses
  * its outcome. An unanswered request — or one answered with a code that proves nothing (a host error, a duplicate
  * serial) — is sent again with the same serial, the bank processing a `Ref` once and answering a repeat with its first
  * reply (bank-protocol.md §4), until the bank says 0000 or refuses definitely. Only a first call the adapter never

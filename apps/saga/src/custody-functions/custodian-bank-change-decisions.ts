@@ -1,6 +1,6 @@
 import type { Failure } from '@custody/contracts';
 import type { Completion } from '../engine/saga-flow';
-import { decideBankChange } from './bank-change-decisions';
+import { decideChange } from './change-decisions';
 
 /** F-3.6's bank calls: each as first sent, or sent again under its serial. */
 export const BANK_CHANGE_CALLS = {
@@ -28,7 +28,7 @@ export type BankChangeCallDecision =
 /**
  * F-3.6 after one of its bank calls. Each changes a bank's books, so only the bank's answer ends it: 0000 or a code
  * that proves refusal; anything else sends the same request again under its serial, for as long as it takes
- * (`decideBankChange`). Only the 11004's first send that never left (NOT_SENT) ends the change on nothing: until the
+ * (`decideChange`). Only the 11004's first send that never left (NOT_SENT) ends the change on nothing: until the
  * old bank closed the custody account nothing has changed anywhere. Once it has, the customer's money is at no bank
  * until the 11001 at the new bank (or the 11002 restoring the old one) is answered, so a NOT_SENT there is sent again,
  * never taken as a refusal that would give the customer up.
@@ -36,7 +36,7 @@ export type BankChangeCallDecision =
 export function decideBankChangeCall(purpose: BankChangeCallPurpose, completion: Completion, attempt: number): BankChangeCallDecision {
   const { step, resend } = stepOf(purpose);
   const sentBefore = resend || step !== 'CLOSE_AT_OLD';
-  const decision = decideBankChange(sentBefore ? 'RESEND' : 'ORIGINAL', completion, attempt);
+  const decision = decideChange(sentBefore ? 'RESEND' : 'ORIGINAL', completion, attempt);
   if (decision.next) return { outcome: 'UNKNOWN', next: { purpose: BANK_CHANGE_CALLS[step].resend, delayMs: decision.next.delayMs } };
   if (decision.verdict?.status === 'SUCCEEDED') return { outcome: 'DONE' };
   if (!decision.verdict?.failure) throw new Error(`a ${purpose} call ended without a verdict`);

@@ -1,24 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CustodianBankChangeRequested, type CustodyFunctionResolution, custodyFunctionResolved, type LedgerClosingDecision } from '@custody/contracts';
+import type { CustodyFunctionResolution } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import type { Money } from '@custody/money';
 import { DayCycleService } from '../day/day-cycle.service';
 import { type BankCallCommand, BankCallIssuer } from '../engine/bank-call.issuer';
-import { BankCallSaga, type Transition } from '../engine/bank-call-saga';
-import { type Completion, withPayload } from '../engine/saga-flow';
+import type { Transition } from '../engine/bank-call-saga';
+import type { Completion } from '../engine/saga-flow';
 import { SagaStore, type SagaRow } from '../engine/saga-store';
 import { compensate } from '../engine/step';
 import { closeCustodyAtOldBank } from './close-custody-at-old-bank.step';
-import { closeLedger, type LedgerStepContext } from './close-ledger.step';
+import type { LedgerStepContext } from './close-ledger.step';
 import { BANK_CHANGE_CALLS, type BankChangeCallPurpose, decideBankChangeCall, stepOf } from './custodian-bank-change-decisions';
 import { type CustodianBankChangePayload, custodianBankChangePayload } from './custodian-bank-change.payload';
 import { designateAtNewBank } from './designate-at-new-bank.step';
-import type { LedgerClosingFlow } from './ledger-closing-answers';
-
-/** Where the saga waits on the ledger's owner (closing, reopening); on a bank it is SENT or UNKNOWN. */
-const CLOSING_LEDGER = 'CLOSING_LEDGER';
-const REOPENING_LEDGER = 'REOPENING_LEDGER';
+import { LedgerClosingSaga } from './ledger-closing.saga';
 
 type Ctx = LedgerStepContext<CustodianBankChangePayload>;
 
@@ -38,59 +34,22 @@ type Ctx = LedgerStepContext<CustodianBankChangePayload>;
  * serials were drawn by account with the request, so a saga resumed after a crash sends each under its first serial.
  */
 @Injectable()
-export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePayload, BankChangeCallPurpose, Ctx> implements LedgerClosingFlow {
+export class CustodianBankChangeSaga extends LedgerClosingSaga<CustodianBankChangePayload, BankChangeCallPurpose> {
   readonly kind = 'CUSTODIAN_BANK_CHANGE';
   protected readonly payload = custodianBankChangePayload;
   protected readonly unnamedNextCall = BANK_CHANGE_CALLS.CLOSE_AT_OLD.resend;
+  protected readonly closingPurpose = 'BANK_CHANGE';
+  protected readonly firstCall = BANK_CHANGE_CALLS.CLOSE_AT_OLD.original;
   private readonly logger = new Logger(CustodianBankChangeSaga.name);
 
-  constructor(
-    store: SagaStore,
-    calls: BankCallIssuer,
-    private readonly outbox: Outbox,
-    private readonly days: DayCycleService,
-  ) {
-    super(store, calls);
-  }
-
-  async start(manager: EntityManager, request: CustodianBankChangeRequested): Promise<void> {
-    const payload: CustodianBankChangePayload = { ...request, businessDate: await this.days.dateOfNewMovement(manager, request.bankCode) };
-    const saga = await this.store.create(manager, this.kind, request.functionId, request.bankCode, payload);
-    if (!saga) return;
-    await closeLedger.invoke({ ...ledgerOf(payload), purpose: 'BANK_CHANGE' }, this.contextOf(manager, { ...saga, payload }));
-    await this.store.setState(manager, saga.saga_id, CLOSING_LEDGER);
-  }
-
-  /** Step 1 answered: refused, the request fails with the ledger's rule; closed, the 11004 goes to the old bank. */
-  async onLedgerClosingDecided(manager: EntityManager, row: SagaRow, decision: LedgerClosingDecision): Promise<void> {
-    if (row.state !== CLOSING_LEDGER) return;
-    const saga = withPayload(row, this.payload);
-    if (decision.decision === 'REFUSED') {
-      await this.resolve(manager, saga.payload, { status: 'FAILED', failure: decision.refusal });
-      await this.store.markDone(manager, saga.saga_id);
-      return;
-    }
-    await this.learn(manager, saga, { balanceLeaving: decision.balance });
-    await this.call(this.contextOf(manager, { ...saga, state: 'SENT' }), BANK_CHANGE_CALLS.CLOSE_AT_OLD.original);
-  }
-
-  /** Step 1 compensated: the ledger takes transfers again, and only now is the old bank's refusal the verdict. */
-  async onLedgerReopened(manager: EntityManager, row: SagaRow): Promise<void> {
-    if (row.state !== REOPENING_LEDGER) return;
-    const { payload } = withPayload(row, this.payload);
-    if (!payload.failure) throw new Error(`bank change saga ${row.saga_id} reopened its ledger without the refusal that made it`);
-    await this.resolve(manager, payload, { status: 'FAILED', failure: payload.failure });
-    await this.store.markDone(manager, row.saga_id);
-  }
-
-  protected contextOf(manager: EntityManager, saga: SagaRow<CustodianBankChangePayload>): Ctx {
-    return { manager, saga, outbox: this.outbox };
+  constructor(store: SagaStore, calls: BankCallIssuer, outbox: Outbox, days: DayCycleService) {
+    super(store, calls, outbox, days);
   }
 
   protected async callFor(purpose: BankChangeCallPurpose, ctx: Ctx): Promise<BankCallCommand> {
     const { step, resend } = stepOf(purpose);
     const p = ctx.saga.payload;
-    const balance = balanceOf(ctx.saga);
+    const balance = this.balanceOf(ctx.saga);
     switch (step) {
       case 'CLOSE_AT_OLD':
         return (await closeCustodyAtOldBank.invoke({ cancellation: { ...p, balanceLeaving: balance, resend }, restoring: this.restoringOf(p, balance) }, ctx)).output;
@@ -110,9 +69,7 @@ export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePay
       case 'CLOSE_AT_OLD':
         if (decision.outcome === 'REFUSED') {
           this.logger.warn({ ...log, failure: decision.failure }, 'the old bank refused to close the custody account; the ledger reopens before the caller is told');
-          await this.store.mergePayload(manager, saga.saga_id, { failure: decision.failure });
-          await compensate(closeLedger, ledgerOf(saga.payload), ctx);
-          return { state: REOPENING_LEDGER };
+          return this.reopenLedger(ctx, decision.failure);
         }
         // The money has left the old bank: the new bank is asked to take it, on its own day.
         await this.learn(manager, saga, { cancelledBankSerialNo: completion.bankSerialNo, openingBusinessDate: await this.days.dateOfNewMovement(manager, saga.payload.newBankCode) });
@@ -133,7 +90,7 @@ export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePay
         if (decision.outcome === 'REFUSED') {
           // Both banks refused: the money is at no bank. Nothing is guessed; the ledger stays closed for an operator.
           this.logger.error({ ...log, failure: decision.failure }, 'the old bank refused to open the custody account again: the fund account has no custodian bank, an operator must act');
-          await this.resolve(manager, saga.payload, { status: 'FAILED', failure: refusal, bankChange: { balanceLeaving: balanceOf(saga), ...serialOf(saga) } });
+          await this.resolve(manager, saga.payload, { status: 'FAILED', failure: refusal, bankChange: { balanceLeaving: this.balanceOf(saga), ...serialOf(saga) } });
           return { state: 'DONE' };
         }
         const restored = this.bankChangeOf(saga, { bankCode: saga.bank_code, mode: 'PRE_DESIGNATE', completion });
@@ -149,7 +106,7 @@ export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePay
     const p = saga.payload;
     const designated = opened.mode === 'DESIGNATE';
     return {
-      balanceLeaving: balanceOf(saga),
+      balanceLeaving: this.balanceOf(saga),
       ...serialOf(saga),
       opened: {
         bankCode: opened.bankCode,
@@ -158,7 +115,7 @@ export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePay
         serialNo: designated ? p.openingSerialNo : p.restoringSerialNo,
         ...(opened.completion.bankSerialNo ? { bankSerialNo: opened.completion.bankSerialNo } : {}),
         ...(opened.completion.custodyAccountNo ? { custodyAccountNo: opened.completion.custodyAccountNo } : {}),
-        openingBalance: balanceOf(saga),
+        openingBalance: this.balanceOf(saga),
         businessDate: dateOf(designated ? p.openingBusinessDate : p.restoringBusinessDate, saga),
       },
     };
@@ -175,35 +132,6 @@ export class CustodianBankChangeSaga extends BankCallSaga<CustodianBankChangePay
     Object.assign(saga.payload, defined);
   }
 
-  private async resolve(manager: EntityManager, payload: CustodianBankChangePayload, verdict: Pick<CustodyFunctionResolution, 'status' | 'failure' | 'bankChange'>): Promise<void> {
-    await this.outbox.add(
-      manager,
-      custodyFunctionResolved,
-      {
-        functionId: payload.functionId,
-        function: payload.function,
-        serialNo: payload.serialNo,
-        bankCode: payload.bankCode,
-        fundAccountNo: payload.fundAccountNo,
-        currency: payload.currency,
-        // The old bank's day of the 11004: account lists it in that day's CHK02/CHK03 of the old bank.
-        businessDate: payload.businessDate,
-        ...verdict,
-      },
-      { key: payload.fundAccountNo },
-    );
-  }
-}
-
-/** The ledger the change closes, as the closing and its compensation name it. */
-function ledgerOf(payload: CustodianBankChangePayload) {
-  return { functionId: payload.functionId, fundAccountNo: payload.fundAccountNo, currency: payload.currency, bankCode: payload.bankCode };
-}
-
-/** The balance the ledger closed at: every bank call carries it. */
-function balanceOf(saga: SagaRow<CustodianBankChangePayload>): Money {
-  if (!saga.payload.balanceLeaving) throw new Error(`bank change saga ${saga.saga_id} calls a bank before its ledger closed`);
-  return saga.payload.balanceLeaving;
 }
 
 function serialOf(saga: SagaRow<CustodianBankChangePayload>): { cancelledBankSerialNo?: string } {
