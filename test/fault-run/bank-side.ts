@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from '../support/test-context';
 
+/** How often the bank sends one of its own unanswered transfers again before an account function, before it reverses it instead. */
+const RESENDS_BEFORE_REVERSAL = 3;
+
 /** One of the bank's own transfers the run started, and the fund account it was on. */
 export interface BankInitiatedEntry {
   readonly bankCode: string;
@@ -99,10 +102,11 @@ export async function settleBankSide(
 /**
  * Before an account function closes the account's custody (F-3.8, F-3.6): the bank ends its own transfers on it that
  * got no answer by sending them again under their serial (F-4.5 B; a withdrawal with the fund password typed again),
- * not by reversal as at the end of the day. A reversal whose answer is lost stays open at the bank for good
+ * rather than by reversal as at the end of the day. A reversal whose answer is lost stays open at the bank for good
  * (`stuckAtBank`) and the bank would then refuse the 11004 (5318); a resend whose answer is lost only leaves the
- * original UNKNOWN, to be sent again. A reversal already in doubt is asked again, as at the end of the day. Returns
- * the serials it had to end.
+ * original UNKNOWN, to be sent again. Only after `RESENDS_BEFORE_REVERSAL` resends without an answer (a loaded
+ * machine can answer every one after the bank's timeout) does the bank reverse it, as at the end of the day. A
+ * reversal already in doubt is asked again. Returns the serials it had to end.
  */
 export async function endOpenOnAccount(
   ctx: TestContext,
@@ -114,6 +118,7 @@ export async function endOpenOnAccount(
 ): Promise<Set<string>> {
   const deadline = Date.now() + timeoutMs;
   const ended = new Set<string>();
+  const resent = new Map<string, number>();
   for (;;) {
     let open = 0;
     for (const entry of bankInitiated.all().filter((e) => e.fundAccountNo === fundAccountNo)) {
@@ -130,12 +135,13 @@ export async function endOpenOnAccount(
       open += 1;
       ended.add(serialNo);
       if (status === 'PENDING') continue;
-      if (inDoubt) {
+      if (inDoubt || (resent.get(serialNo) ?? 0) >= RESENDS_BEFORE_REVERSAL) {
         const reversed = await ctx.banks[bankCode]!.reverseBankInitiated(serialNo).catch(() => undefined);
         bankInitiated.noteReversal(entry, reversed);
         if (reversed?.status === 201 && reversed.body.status !== 'UNKNOWN') bankInitiated.reversalsInDoubt.delete(key);
         continue;
       }
+      resent.set(serialNo, (resent.get(serialNo) ?? 0) + 1);
       await ctx.banks[bankCode]!.resendBankInitiated(serialNo, instrCd === '12002' ? fundPassword : undefined).catch(() => undefined);
     }
     if (open === 0) return ended;

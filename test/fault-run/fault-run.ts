@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Money } from '@custody/money';
 import type { StackControl, TestContext } from '../support/test-context';
-import { AccountFunctions, type AccountFunctionOptions, planAccountFunctions } from './account-functions';
+import { AccountFunctions, type AccountFunctionOptions, planAccountFunctions, type PlannedAccountFunction } from './account-functions';
 import { BankInitiatedLedger, settleBankSide } from './bank-side';
 import { closeTheDay, type DayCloseReport } from './day-close';
 import { type Disruption, Disruptor, planAdapterDisruptions } from './disruptions';
@@ -121,7 +121,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   // The plan is drawn up front from the seed, so workers racing for it cannot change what is asked; which account a
   // transfer goes to is a fraction of the pool as it is when it is asked (account functions change the pool).
   const plan = Array.from({ length: options.transfers }, (_, i) => planStep(prng, population, options, i));
-  const accountFunctionPlan = options.accountFunctions ? planAccountFunctions(prng, plan.length, options.accountFunctions) : new Map();
+  const accountFunctionPlan = options.accountFunctions ? planAccountFunctions(prng, plan.length, options.accountFunctions) : new Map<number, PlannedAccountFunction[]>();
   const disruptor = new Disruptor(target.stack, options.log);
   const adapters = [...new Set(population.map((a) => `bank-adapter-${a.bankCode}`))];
   const adapterDisruptions = options.disruptAdapters ? planAdapterDisruptions(new Prng(options.seed ^ 0x5eed), adapters, plan.length) : new Map<number, Disruption[]>();
