@@ -1,4 +1,4 @@
-import { type BreakFact, unexplainedBreaks } from './day-close';
+import { accountFunctionBreaks, type BreakFact, unexplainedBreaks } from './day-close';
 
 const b = (serialNo: string | null, extra: Partial<BreakFact> = {}): BreakFact => ({ bankCode: '1021000', file: 'CHK01', reason: 'B', initiator: 'S', serialNo, cause: null, ...extra });
 
@@ -27,5 +27,11 @@ describe('a fault run explains every break of its day by an injected fault (issu
     const found = b(null, { file: null, reason: null, cause: 'REVERSAL_REFUSED_FUNDS_USED' });
     const bare = b(null, { file: null, reason: null });
     expect(unexplainedBreaks([found, bare], [], new Map())).toEqual([bare]);
+  });
+
+  it('issue 10: a CHK02 or CHK03 break is a break of an account function, a defect even where a fault touched the serial', () => {
+    const chk02 = b(null, { file: 'CHK02', reason: 'X' });
+    const chk03 = b('S9', { file: 'CHK03', reason: 'S' });
+    expect(accountFunctionBreaks([b('S1'), chk02, chk03, b(null, { file: 'CHK04', reason: 'X' })])).toEqual([chk02, chk03]);
   });
 });

@@ -54,6 +54,16 @@ export function unexplainedBreaks(
   });
 }
 
+/**
+ * The breaks of the day's account functions (CHK02 relationship states, CHK03 account-function details). The run
+ * injects no fault on account functions, and the broker asks the bank again under the same serial until it answers
+ * every one it starts (bank-protocol.md §4.1), so both sides must list the same: any such break is a defect, whatever
+ * fault touched its fund account's transfers (issue 10).
+ */
+export function accountFunctionBreaks<T extends { readonly file: string | null }>(breaks: readonly T[]): T[] {
+  return breaks.filter((b) => b.file === 'CHK02' || b.file === 'CHK03');
+}
+
 export interface DayCloseReport {
   readonly businessDate: string;
   readonly nextBusinessDate: string | null;
@@ -104,7 +114,10 @@ export async function closeTheDay(ctx: TestContext, answersLost: ReadonlySet<str
   }
   for (const b of breaks.filter((b) => b.status !== 'RESOLVED')) violations.push(`DAY: break ${b.breakId} (${b.file} ${b.reason} ${b.serialNo}) is still ${b.status}`);
 
-  const unexplained = unexplainedBreaks(breaks, await appliedFaults(ctx), await reversalOriginals(ctx, breaks), answersLost);
+  const ofAccountFunctions = accountFunctionBreaks(breaks);
+  for (const b of ofAccountFunctions) violations.push(`DAY: break ${b.file} ${b.reason} of fund account ${b.fundAccountNo} (serial ${b.serialNo}) at ${b.bankCode}: account functions must reconcile`);
+  const ofTransfers = breaks.filter((b) => !ofAccountFunctions.includes(b));
+  const unexplained = unexplainedBreaks(ofTransfers, await appliedFaults(ctx), await reversalOriginals(ctx, ofTransfers), answersLost);
   for (const b of unexplained) violations.push(`DAY: break ${b.file} ${b.reason} of ${b.initiator} serial ${b.serialNo} at ${b.bankCode} is explained by no injected fault`);
   return { businessDate, nextBusinessDate, breaks: byKind, applied, unexplained, violations };
 }

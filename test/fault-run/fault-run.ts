@@ -2,17 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Money } from '@custody/money';
-import type { Designated, StackControl, TestContext } from '../support/test-context';
+import type { StackControl, TestContext } from '../support/test-context';
+import { AccountFunctions, type AccountFunctionOptions, planAccountFunctions, type PlannedAccountFunction } from './account-functions';
+import { BankInitiatedLedger, settleBankSide } from './bank-side';
 import { closeTheDay, type DayCloseReport } from './day-close';
 import { type Disruption, Disruptor, planAdapterDisruptions } from './disruptions';
-import { checkInvariants, type BankRecord, type HubAccount, type HubTransfer, type Snapshot } from './invariants';
+import { checkInvariants, type BankRecord, type HubAccount, type HubRelationship, type HubTransfer, type Snapshot } from './invariants';
 import { Prng } from './prng';
+import { type PoolMember, TransferPool } from './transfer-pool';
 
 /**
  * The proof of issue 3: thousands of mixed transfers from both initiators across every simulated bank,
  * while faults are injected at random (replies dropped, delayed past the timeout or duplicated, requests
  * lost, connections closed, checksums corrupted) and services are killed with SIGKILL and restarted. When
  * everything has settled, the invariants of domain.md §2 are checked against both sides' books.
+ *
+ * Beside the transfers, the broker's account functions (issue 10; account-functions.ts): new customers designated
+ * who then join the transfers, bank settlement accounts changed under running transfers, accounts emptied and
+ * cancelled, and (when on) accounts moved to the other bank.
  *
  * Every choice comes from one seeded PRNG, so a seed names a run. Concurrency and the services' own timing
  * still interleave differently from run to run; the seed fixes what is asked and what breaks, not the
@@ -47,6 +54,8 @@ export interface FaultRunOptions {
   /** The banks' requestTimeoutMs: a DELAY_REPLY longer than it is a timeout, shorter is only slow. */
   readonly requestTimeoutMs: number;
   readonly settleTimeoutMs: number;
+  /** The account functions asked beside the transfers (none when absent); F-3.6 only with `bankChanges`. */
+  readonly accountFunctions?: AccountFunctionOptions;
   readonly log: (line: string) => void;
 }
 
@@ -78,6 +87,8 @@ export interface FaultRunReport {
   readonly offeredPerSecond?: number;
   /** The bank's own transfers (or their reversals) left without a definite answer, which the bank then ended by reversal (F-4.3 B / F-4.4 B). */
   readonly bankEnded: number;
+  /** The account functions asked beside the transfers, by kind and answer (account-functions.ts). */
+  readonly accountFunctions: Record<string, number>;
   /** The close of the day after the run: its breaks, the adjustments applied, what no fault explains. */
   readonly day: DayCloseReport;
   /** domain.md §2's invariants (invariants.ts) and DAY: the date switched, every break resolved and explained. */
@@ -88,37 +99,6 @@ export interface FaultRunReport {
 const FAULT_INSTRUCTIONS = ['12001', '12002', '12003', '12004', '12005'] as const;
 const FUND_PASSWORD = '246810';
 const WRONG_FUND_PASSWORD = '135799';
-
-interface Population {
-  readonly accounts: Designated[];
-}
-
-/** The bank's own transfers the run started, so that it can reverse some and, at the end, end every one it left open. */
-class BankInitiatedLedger {
-  private readonly serials: Array<{ readonly bankCode: string; readonly serialNo: string }> = [];
-
-  add(bankCode: string, serialNo: string): void {
-    this.serials.push({ bankCode, serialNo });
-  }
-
-  /** The one at `fraction` of the list so far (a planned draw, applied to what exists when the step runs). */
-  at(fraction: number): { readonly bankCode: string; readonly serialNo: string } | undefined {
-    return this.serials.length === 0 ? undefined : this.serials[Math.floor(fraction * this.serials.length)];
-  }
-
-  all(): ReadonlyArray<{ readonly bankCode: string; readonly serialNo: string }> {
-    return this.serials;
-  }
-
-  /** Originals whose reversal got no answer: the bank does not know whether the broker undid them. */
-  readonly reversalsInDoubt = new Map<string, { readonly bankCode: string; readonly serialNo: string }>();
-
-  /**
-   * The bank's own transfers whose answer never reached it (UNKNOWN at the bank when started, or their reversal's
-   * answer lost): a disruption cost it. The bank's day files and ours may then differ (issue 8: explained breaks).
-   */
-  readonly answersLost = new Set<string>();
-}
 
 export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptions): Promise<FaultRunReport> {
   const started = Date.now();
@@ -136,38 +116,44 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   const load = options.ratePerSecond ? `offered at ${options.ratePerSecond}/s` : `concurrency ${options.concurrency}`;
   options.log(`fault run: seed ${options.seed}, ${options.transfers} transfers, ${load}, banks ${ctx.bankCodes.join(', ')}`);
   const population = await populate(ctx, options);
-  options.log(`fault run: ${population.accounts.length} fund accounts designated`);
+  options.log(`fault run: ${population.length} fund accounts designated`);
 
-  // The plan is drawn up front from the seed, so workers racing for it cannot change what is asked.
+  // The plan is drawn up front from the seed, so workers racing for it cannot change what is asked; which account a
+  // transfer goes to is a fraction of the pool as it is when it is asked (account functions change the pool).
   const plan = Array.from({ length: options.transfers }, (_, i) => planStep(prng, population, options, i));
+  const accountFunctionPlan = options.accountFunctions ? planAccountFunctions(prng, plan.length, options.accountFunctions) : new Map<number, PlannedAccountFunction[]>();
   const disruptor = new Disruptor(target.stack, options.log);
-  const adapters = [...new Set(population.accounts.map((a) => `bank-adapter-${a.bankCode}`))];
+  const adapters = [...new Set(population.map((a) => `bank-adapter-${a.bankCode}`))];
   const adapterDisruptions = options.disruptAdapters ? planAdapterDisruptions(new Prng(options.seed ^ 0x5eed), adapters, plan.length) : new Map<number, Disruption[]>();
   const bankInitiated = new BankInitiatedLedger();
+  const pool = new TransferPool(population);
+  const accountFunctions = new AccountFunctions(ctx, pool, bankInitiated, (customerNo) => setFundPassword(ctx, customerNo), FUND_PASSWORD, options.settleTimeoutMs, options.log);
   const ask = async (index: number): Promise<void> => {
     const step = plan[index]!;
     for (const disruption of adapterDisruptions.get(index) ?? []) disruptor.schedule(disruption);
+    for (const planned of accountFunctionPlan.get(index) ?? []) accountFunctions.start(planned);
     if (step.fault) {
       await ctx.banks[step.fault.bankCode]!.injectFault(step.fault.fault);
       report.faults[step.fault.fault.kind] += 1;
     }
     if (step.kill) disruptor.schedule({ kind: 'KILL', name: step.kill, restartAfterMs: step.restartAfterMs });
     report.asked[step.kind] += 1;
-    await perform(ctx, step, bankInitiated, report, { retryShed: options.ratePerSecond === undefined });
+    await perform(ctx, step, pool, bankInitiated, report, { retryShed: options.ratePerSecond === undefined });
   };
   const offeredPerSecond = options.ratePerSecond ? await offerAtRate(plan.length, options.ratePerSecond, ask) : undefined;
   if (!options.ratePerSecond) await askInTurn(plan.length, options.concurrency, ask);
+  await accountFunctions.finish();
   await disruptor.finish();
   options.log(`fault run: all ${plan.length} transfers asked in ${Math.round((Date.now() - started) / 1000)} s; clearing faults and settling`);
   for (const bank of Object.values(ctx.banks)) await bank.clearFaults();
 
-  const endedByBank = await settleBankSide(ctx, bankInitiated, options);
+  const endedByBank = await settleBankSide(ctx, bankInitiated, options.settleTimeoutMs, options.log);
   report.bankEnded = endedByBank.size;
   await settle(ctx, options);
   // The day's close comes after: reconciliation's adjustments are part of what I3 then checks.
   const answersLost = new Set([...bankInitiated.answersLost, ...endedByBank]);
   const day = await closeTheDay(ctx, answersLost, options.settleTimeoutMs, options.log);
-  const snapshot = await takeSnapshot(target, population);
+  const snapshot = await takeSnapshot(target, pool.all());
   const outcomes: Record<string, number> = {};
   for (const t of snapshot.transfers) outcomes[`${t.initiator} ${t.status}`] = (outcomes[`${t.initiator} ${t.status}`] ?? 0) + 1;
   const invariants = checkInvariants(snapshot);
@@ -177,6 +163,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     ...report,
     ...(offeredPerSecond === undefined ? {} : { offeredPerSecond: Math.round(offeredPerSecond) }),
     disruptions: disruptor.done,
+    accountFunctions: accountFunctions.outcomes,
     outcomes,
     day,
     invariants: { checks: { ...invariants.checks, DAY: Object.values(day.breaks).reduce((a, b) => a + b, 0) + 1 }, violations: [...invariants.violations, ...day.violations] },
@@ -185,7 +172,8 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
 
 interface PlannedStep {
   readonly kind: OperationKind;
-  readonly account: Designated;
+  /** Which account of the pool, as a fraction of those taking transfers when the step is asked. */
+  readonly accountPick: number;
   readonly amount: Money;
   readonly requestId: string;
   /** B_WITHDRAWAL: the customer sometimes mistypes the fund password (2001, nothing moves). */
@@ -197,9 +185,10 @@ interface PlannedStep {
   readonly restartAfterMs: number;
 }
 
-function planStep(prng: Prng, population: Population, options: FaultRunOptions, index: number): PlannedStep {
+function planStep(prng: Prng, population: readonly PoolMember[], options: FaultRunOptions, index: number): PlannedStep {
   const kind = prng.weighted<OperationKind>({ S_DEPOSIT: 30, S_WITHDRAWAL: 25, B_DEPOSIT: 20, B_WITHDRAWAL: 15, B_REVERSAL: 10 });
-  const account = prng.pick(population.accounts);
+  // One draw, as the pick of an account from the initial population was: a seed's plan is what it was before the pool.
+  const accountPick = prng.next();
   // Withdrawals sometimes ask for more than is there: I7 must refuse them, never overdraw.
   const withdrawal = kind === 'S_WITHDRAWAL' || kind === 'B_WITHDRAWAL';
   const amount = prng.amount(Money.parse('0.01'), Money.parse(withdrawal ? '3000.00' : '2000.00'));
@@ -207,26 +196,37 @@ function planStep(prng: Prng, population: Population, options: FaultRunOptions, 
     ? (() => {
         const faultKind = prng.weighted<FaultKind>({ DROP_REPLY: 3, DELAY_REPLY: 3, DROP_REQUEST: 2, CLOSE_CONNECTION: 1, CORRUPT_CHECKSUM: 2, DUPLICATE_REPLY: 1 });
         const delayMs = faultKind === 'DELAY_REPLY' ? (prng.chance(0.5) ? options.requestTimeoutMs + 500 : prng.int(50, 400)) : undefined;
-        return { bankCode: prng.pick(population.accounts).bankCode, fault: { kind: faultKind, instrCd: prng.pick(FAULT_INSTRUCTIONS), times: 1, ...(delayMs === undefined ? {} : { delayMs }) } };
+        return { bankCode: prng.pick(population).bankCode, fault: { kind: faultKind, instrCd: prng.pick(FAULT_INSTRUCTIONS), times: 1, ...(delayMs === undefined ? {} : { delayMs }) } };
       })()
     : undefined;
-  const services = ['transfer', 'saga', ...new Set(population.accounts.map((a) => `bank-adapter-${a.bankCode}`))];
+  const services = ['transfer', 'saga', ...new Set(population.map((a) => `bank-adapter-${a.bankCode}`))];
   const kill = options.killEvery > 0 && index > 0 && index % options.killEvery === 0 ? prng.pick(services) : undefined;
-  return { kind, account, amount, requestId: randomUUID(), wrongPassword: prng.chance(0.05), pick: prng.next(), fault, kill, restartAfterMs: prng.int(0, 1500) };
+  return { kind, accountPick, amount, requestId: randomUUID(), wrongPassword: prng.chance(0.05), pick: prng.next(), fault, kill, restartAfterMs: prng.int(0, 1500) };
 }
 
-/** Customers with a primary fund account each, designated at every bank in turn, with a fund password for F-4.2 B. */
-async function populate(ctx: TestContext, options: FaultRunOptions): Promise<Population> {
-  const accounts: Designated[] = [];
+/**
+ * Customers with a primary fund account each, designated at every bank in turn, with a fund password for F-4.2 B;
+ * the holder is kept, for the bank accounts F-3.4 and F-3.6 open in their name.
+ */
+async function populate(ctx: TestContext, options: FaultRunOptions): Promise<PoolMember[]> {
+  const accounts: PoolMember[] = [];
   for (const bankCode of ctx.bankCodes) {
-    const designated = await Promise.all(Array.from({ length: options.accountsPerBank }, () => ctx.newDesignation(bankCode, '100000000.00')));
-    for (const d of designated) {
-      const set = await ctx.api.call('PUT', `/v1/customers/${d.customerNo}/fund-password`, { password: FUND_PASSWORD });
-      if (set.status !== 204) throw new Error(`fund password not set for ${d.customerNo}: ${set.status} ${JSON.stringify(set.body)}`);
-    }
+    const designated = await Promise.all(
+      Array.from({ length: options.accountsPerBank }, async (): Promise<PoolMember> => {
+        const customer = await ctx.newCustomer();
+        const d = await ctx.designate(customer, await ctx.newFundAccount(customer.customerNo), bankCode, '100000000.00');
+        return { customer, fundAccountNo: d.fundAccountNo, bankCode, bankAccountNo: d.bankAccountNo, bankPassword: d.bankPassword, custodyAccountNo: d.custodyAccountNo };
+      }),
+    );
+    for (const d of designated) await setFundPassword(ctx, d.customer.customerNo);
     accounts.push(...designated);
   }
-  return { accounts };
+  return accounts;
+}
+
+async function setFundPassword(ctx: TestContext, customerNo: string): Promise<void> {
+  const set = await ctx.api.call('PUT', `/v1/customers/${customerNo}/fund-password`, { password: FUND_PASSWORD });
+  if (set.status !== 204) throw new Error(`fund password not set for ${customerNo}: ${set.status} ${JSON.stringify(set.body)}`);
 }
 
 /** A public API call that meets a killed service is repeated with the same requestId: it must take effect once. */
@@ -266,14 +266,51 @@ async function offerAtRate(count: number, ratePerSecond: number, ask: (index: nu
   return offeredPerSecond;
 }
 
-async function perform(
+type PerformReport = { refused: Record<string, number>; retried: Record<string, number>; shed: number };
+
+/**
+ * One planned step on the pool as it is now. The account (for a bank reversal, the original's) is marked in flight
+ * from the moment it is chosen until the step's answer is in, so that an account function taking it out of the pool
+ * knows when the run has nothing more on its way there.
+ */
+async function perform(ctx: TestContext, step: PlannedStep, pool: TransferPool, bankInitiated: BankInitiatedLedger, report: PerformReport, options: { retryShed: boolean }): Promise<void> {
+  if (step.kind === 'B_REVERSAL') {
+    // The bank reverses nothing on an account taken out of the pool: it is being emptied, cancelled or moved.
+    const original = bankInitiated.at(step.pick, (entry) => pool.isActive(entry.fundAccountNo));
+    // 409 WRONG_STATE when that one already failed or was reversed: the bank has nothing to reverse.
+    if (!original) return;
+    pool.begin(original.fundAccountNo);
+    try {
+      const reversed = await ctx.banks[original.bankCode]!.reverseBankInitiated(original.serialNo).catch(() => undefined);
+      bankInitiated.noteReversal(original, reversed);
+      if (!reversed || (reversed.status === 201 && reversed.body.status === 'UNKNOWN')) {
+        bankInitiated.reversalsInDoubt.set(`${original.bankCode}|${original.serialNo}`, original);
+        bankInitiated.answersLost.add(original.serialNo);
+      }
+    } finally {
+      pool.end(original.fundAccountNo);
+    }
+    return;
+  }
+  const account = pool.at(step.accountPick);
+  if (!account) return;
+  pool.begin(account.fundAccountNo);
+  try {
+    await performTransfer(ctx, step, account, bankInitiated, report, options);
+  } finally {
+    pool.end(account.fundAccountNo);
+  }
+}
+
+/** A transfer on `account` where its relationship is now (its bank, its bank settlement account). */
+async function performTransfer(
   ctx: TestContext,
   step: PlannedStep,
+  account: PoolMember,
   bankInitiated: BankInitiatedLedger,
-  report: { refused: Record<string, number>; retried: Record<string, number>; shed: number },
+  report: PerformReport,
   { retryShed }: { retryShed: boolean },
 ): Promise<void> {
-  const { account } = step;
   const bank = ctx.banks[account.bankCode]!;
   // The bank's own channel: it answers for itself, and ends what it left open at the end (settleBankSide).
   if (step.kind === 'B_DEPOSIT' || step.kind === 'B_WITHDRAWAL') {
@@ -286,21 +323,10 @@ async function perform(
         ...(step.kind === 'B_WITHDRAWAL' ? { fundPassword: step.wrongPassword ? WRONG_FUND_PASSWORD : FUND_PASSWORD } : {}),
       })
       .catch(() => undefined);
-    if (started?.status === 201) bankInitiated.add(account.bankCode, started.body.serialNo);
+    if (started?.status === 201) bankInitiated.add({ bankCode: account.bankCode, serialNo: started.body.serialNo, fundAccountNo: account.fundAccountNo });
     if (started?.status === 201 && started.body.status === 'UNKNOWN') bankInitiated.answersLost.add(started.body.serialNo);
     // The simulator answers 201 for every transfer it started, whatever the broker said; its refusals are 4xx.
     else if (started && started.status !== 201) report.refused[`bank ${started.status}`] = (report.refused[`bank ${started.status}`] ?? 0) + 1;
-    return;
-  }
-  if (step.kind === 'B_REVERSAL') {
-    const original = bankInitiated.at(step.pick);
-    // 409 WRONG_STATE when that one already failed or was reversed: the bank has nothing to reverse.
-    if (!original) return;
-    const reversed = await ctx.banks[original.bankCode]!.reverseBankInitiated(original.serialNo).catch(() => undefined);
-    if (!reversed || (reversed.status === 201 && reversed.body.status === 'UNKNOWN')) {
-      bankInitiated.reversalsInDoubt.set(`${original.bankCode}|${original.serialNo}`, original);
-      bankInitiated.answersLost.add(original.serialNo);
-    }
     return;
   }
   const body = {
@@ -333,42 +359,6 @@ async function perform(
   }
 }
 
-/**
- * The bank's side of the end of the day: every one of its own transfers still UNKNOWN (or waiting) is ended
- * by reversal, as a bank does when its request got no answer (F-4.3 B / F-4.4 B); an unanswered reversal is
- * tried again. Returns the serials of those it had to end.
- */
-async function settleBankSide(ctx: TestContext, bankInitiated: BankInitiatedLedger, options: FaultRunOptions): Promise<Set<string>> {
-  const deadline = Date.now() + options.settleTimeoutMs;
-  const ended = new Set<string>();
-  for (;;) {
-    let open = 0;
-    for (const { bankCode, serialNo } of bankInitiated.all()) {
-      const key = `${bankCode}|${serialNo}`;
-      const record = await ctx.banks[bankCode]!.transaction(serialNo);
-      if (record.status !== 200) continue;
-      const status = record.body.status;
-      const inDoubt = bankInitiated.reversalsInDoubt.has(key) && (status === 'SUCCEEDED' || status === 'UNKNOWN');
-      if (status !== 'UNKNOWN' && status !== 'PENDING' && !inDoubt) {
-        bankInitiated.reversalsInDoubt.delete(key);
-        continue;
-      }
-      open += 1;
-      ended.add(serialNo);
-      if (status === 'PENDING') continue;
-      // Reversed again under a new serial: the broker answers 2006 if the lost one got there, and the bank then undoes its half.
-      const reversed = await ctx.banks[bankCode]!.reverseBankInitiated(serialNo).catch(() => undefined);
-      if (reversed?.status === 201 && reversed.body.status !== 'UNKNOWN') bankInitiated.reversalsInDoubt.delete(key);
-    }
-    if (open === 0) return ended;
-    if (Date.now() > deadline) {
-      options.log(`fault run: ${open} of the bank's own transfers still open after ${options.settleTimeoutMs} ms`);
-      return ended;
-    }
-    await sleep(500);
-  }
-}
-
 /** Waits until no transfer at the hub is PENDING or UNKNOWN (the hub ends its own; the run only waits). */
 async function settle(ctx: TestContext, options: FaultRunOptions): Promise<void> {
   const deadline = Date.now() + options.settleTimeoutMs;
@@ -387,13 +377,14 @@ async function openTransfers(ctx: TestContext, status: 'UNKNOWN' | 'PENDING'): P
   return result.status === 200 ? result.body.items.length : Infinity;
 }
 
-async function takeSnapshot(target: FaultRunTarget, population: Population): Promise<Snapshot> {
+async function takeSnapshot(target: FaultRunTarget, everyAccount: readonly PoolMember[]): Promise<Snapshot> {
   const { ctx } = target;
   const accounts: HubAccount[] = [];
   const transfers: HubTransfer[] = [];
-  for (const account of population.accounts) {
+  for (const account of everyAccount) {
     const balance = await ctx.balances(account.fundAccountNo);
-    accounts.push({ fundAccountNo: account.fundAccountNo, bankCode: account.bankCode, balance: balance.balance, available: balance.available, frozen: balance.frozen });
+    const relationships = await relationshipsOf(ctx, account.fundAccountNo);
+    accounts.push({ fundAccountNo: account.fundAccountNo, relationships, balance: balance.balance, available: balance.available, frozen: balance.frozen });
     transfers.push(...(await transfersOf(ctx, account.fundAccountNo)));
   }
   const banks = await Promise.all(
@@ -415,13 +406,22 @@ async function takeSnapshot(target: FaultRunTarget, population: Population): Pro
       return {
         bankCode,
         summary: books.summary.CNY ?? '0.00',
-        custody: books.custodyAccounts.filter((c) => c.currency === 'CNY').map((c) => ({ fundAccountNo: c.fundAccountNo, balance: c.balance })),
+        custody: books.custodyAccounts
+          .filter((c) => c.currency === 'CNY')
+          .map((c) => ({ custodyAccountNo: c.custodyAccountNo, fundAccountNo: c.fundAccountNo, balance: c.balance, status: c.status })),
         records,
         openBankInitiated,
       };
     }),
   );
   return { accounts, transfers, banks, journal: await journalFacts(target.databaseUrl) };
+}
+
+/** Every CNY relationship the fund account had, as the hub shows it (the cancelled ones too). */
+async function relationshipsOf(ctx: TestContext, fundAccountNo: string): Promise<HubRelationship[]> {
+  const account = await ctx.api.call<{ relationships: Array<HubRelationship & { currency: string }> }>('GET', `/v1/fund-accounts/${fundAccountNo}`);
+  if (account.status !== 200) throw new Error(`cannot read the fund account ${fundAccountNo}: ${account.status}`);
+  return account.body.relationships.filter((r) => r.currency === 'CNY').map(({ bankCode, custodyAccountNo, status }) => ({ bankCode, custodyAccountNo, status }));
 }
 
 async function transfersOf(ctx: TestContext, fundAccountNo: string): Promise<HubTransfer[]> {
@@ -474,6 +474,7 @@ export function formatReport(report: FaultRunReport): string {
     line('refused', report.refused),
     line('faults', report.faults),
     line('disruptions', report.disruptions),
+    line('account fns', report.accountFunctions),
     line('retried', report.retried),
     ...(report.offeredPerSecond === undefined ? [] : [`offered       ${report.offeredPerSecond} transfers/s (open loop)`]),
     `shed          ${report.shed} transfer requests refused as beyond capacity (503 OVERLOADED)`,

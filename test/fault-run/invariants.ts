@@ -19,9 +19,18 @@ export interface HubTransfer {
   readonly bankCode: string;
 }
 
+/** One custody relationship of a fund account as the hub shows it (`GET /v1/fund-accounts/{no}`), CNY. */
+export interface HubRelationship {
+  readonly bankCode: string;
+  readonly custodyAccountNo?: string;
+  /** `PRE_DESIGNATED`, `DESIGNATED` or `CANCELLED`: every one but the last is open. */
+  readonly status: string;
+}
+
 export interface HubAccount {
   readonly fundAccountNo: string;
-  readonly bankCode: string;
+  /** Every relationship the fund account had, the cancelled ones too (F-3.8, and the old bank's after F-3.6). */
+  readonly relationships: readonly HubRelationship[];
   readonly balance: string;
   readonly available: string;
   readonly frozen: string;
@@ -37,7 +46,8 @@ export interface BankSnapshot {
   readonly bankCode: string;
   /** The summary account's CNY balance. */
   readonly summary: string;
-  readonly custody: ReadonlyArray<{ readonly fundAccountNo: string; readonly balance: string }>;
+  /** Every CNY custody account the bank has, the closed ones too (status `CANCELLED`, found by no function). */
+  readonly custody: ReadonlyArray<{ readonly custodyAccountNo: string; readonly fundAccountNo: string; readonly balance: string; readonly status: string }>;
   /** The bank's record of each transfer serial the hub knows, by serial (absent: the bank never saw it). */
   readonly records: ReadonlyMap<string, BankRecord>;
   /** Bank-initiated transactions the bank has not ended yet (it must query, resend or reverse them). */
@@ -58,7 +68,7 @@ export interface Snapshot {
   readonly journal: JournalFacts;
 }
 
-export type InvariantName = 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'TERMINAL';
+export type InvariantName = 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'TERMINAL';
 
 export interface InvariantReport {
   /** How many individual checks of each invariant were made. */
@@ -79,17 +89,47 @@ export function expectedEffect(transfer: HubTransfer): Money {
 }
 
 export function checkInvariants(snapshot: Snapshot): InvariantReport {
-  const checks: Record<InvariantName, number> = { I3: 0, I4: 0, I5: 0, I6: 0, I7: 0, TERMINAL: 0 };
+  const checks: Record<InvariantName, number> = { I2: 0, I3: 0, I4: 0, I5: 0, I6: 0, I7: 0, TERMINAL: 0 };
   const violations: string[] = [];
   const banks = new Map(snapshot.banks.map((b) => [b.bankCode, b]));
 
-  // I3: each fund ledger equals the bank's custody account for it.
+  // I2: one bank per fund account — at most one open relationship at the hub, and no custody account open at any
+  // bank but that relationship's (a cancellation or a change of bank that closed only one side would leave two).
   for (const account of snapshot.accounts) {
-    checks.I3 += 1;
-    const custody = banks.get(account.bankCode)?.custody.find((c) => c.fundAccountNo === account.fundAccountNo);
-    if (!custody) violations.push(`I3 ${account.fundAccountNo}: bank ${account.bankCode} has no custody account for it`);
-    else if (!Money.parse(custody.balance, 'signed').equals(Money.parse(account.balance, 'signed'))) {
-      violations.push(`I3 ${account.fundAccountNo}: ledger ${account.balance} ≠ custody account ${custody.balance} at ${account.bankCode}`);
+    checks.I2 += 1;
+    const open = account.relationships.filter(isOpen);
+    if (open.length > 1) violations.push(`I2 ${account.fundAccountNo}: ${open.length} relationships open at the hub (${open.map((r) => r.bankCode).join(', ')})`);
+    for (const bank of snapshot.banks) {
+      for (const custody of bank.custody.filter((c) => c.fundAccountNo === account.fundAccountNo && c.status !== 'CANCELLED')) {
+        const held = open.some((r) => r.bankCode === bank.bankCode && custodyOf(bank, account.fundAccountNo, r) === custody);
+        if (!held) violations.push(`I2 ${account.fundAccountNo}: custody account ${custody.custodyAccountNo} is open at ${bank.bankCode}, the hub has no open relationship to it`);
+      }
+    }
+  }
+
+  // I3: each fund ledger equals the custody account of its relationship at its current bank; a cancelled
+  // relationship's custody account is closed at its bank with nothing in it, and a ledger with no open relationship
+  // holds nothing.
+  for (const account of snapshot.accounts) {
+    const ledger = Money.parse(account.balance, 'signed');
+    for (const relationship of account.relationships) {
+      checks.I3 += 1;
+      const bank = banks.get(relationship.bankCode);
+      const custody = bank ? custodyOf(bank, account.fundAccountNo, relationship) : undefined;
+      if (!custody) {
+        violations.push(`I3 ${account.fundAccountNo}: bank ${relationship.bankCode} has no custody account ${relationship.custodyAccountNo ?? 'open'} for it`);
+      } else if (!isOpen(relationship)) {
+        if (custody.status !== 'CANCELLED') violations.push(`I3 ${account.fundAccountNo}: relationship CANCELLED, custody account ${custody.custodyAccountNo} still ${custody.status} at ${relationship.bankCode}`);
+        else if (!Money.parse(custody.balance, 'signed').isZero()) violations.push(`I3 ${account.fundAccountNo}: closed custody account ${custody.custodyAccountNo} at ${relationship.bankCode} still holds ${custody.balance}`);
+      } else if (custody.status === 'CANCELLED') {
+        violations.push(`I3 ${account.fundAccountNo}: relationship ${relationship.status}, custody account ${custody.custodyAccountNo} closed at ${relationship.bankCode}`);
+      } else if (!Money.parse(custody.balance, 'signed').equals(ledger)) {
+        violations.push(`I3 ${account.fundAccountNo}: ledger ${account.balance} ≠ custody account ${custody.balance} at ${relationship.bankCode}`);
+      }
+    }
+    if (!account.relationships.some(isOpen)) {
+      checks.I3 += 1;
+      if (!ledger.isZero()) violations.push(`I3 ${account.fundAccountNo}: no relationship open, yet the ledger holds ${account.balance}`);
     }
   }
 
@@ -145,4 +185,15 @@ export function checkInvariants(snapshot: Snapshot): InvariantReport {
   }
 
   return { checks, violations };
+}
+
+function isOpen(relationship: HubRelationship): boolean {
+  return relationship.status !== 'CANCELLED';
+}
+
+/** The relationship's custody account at its bank: by number, or (a relationship that names none) the fund account's open one. */
+function custodyOf(bank: BankSnapshot, fundAccountNo: string, relationship: HubRelationship): BankSnapshot['custody'][number] | undefined {
+  return relationship.custodyAccountNo === undefined
+    ? bank.custody.find((c) => c.fundAccountNo === fundAccountNo && c.status !== 'CANCELLED')
+    : bank.custody.find((c) => c.custodyAccountNo === relationship.custodyAccountNo && c.fundAccountNo === fundAccountNo);
 }

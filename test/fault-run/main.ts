@@ -2,7 +2,10 @@
  * The long fault run, by hand, with any seed (issue 3 "the proof"):
  *
  *   npm run fault-run -- --seed 7 --transfers 10000 [--concurrency 16 | --rate 300] [--accounts 8] [--fault-rate 0.1] [--kill-every 500]
- *                        [--no-adapter-disruptions]
+ *                        [--no-adapter-disruptions] [--account-functions 10] [--bank-changes]
+ *
+ * `--account-functions N`: N each of designations, bank settlement account changes and cancellations beside the
+ * transfers (issue 10; 0: none); `--bank-changes` adds N changes of custodian bank (F-3.6, off until its endpoint exists).
  *
  * It starts a stack of its own (its own database, Kafka namespace, ports and simulated banks, in system-test
  * slot 8 unless CUSTODY_SYSTEM_TEST_SLOT says otherwise, so it runs beside `npm start` and the tests), runs,
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     disruptAdapters: !process.argv.includes('--no-adapter-disruptions'),
     requestTimeoutMs: 1500,
     settleTimeoutMs: flag('settle-ms', 300_000),
+    accountFunctions: { perKind: flag('account-functions', 10), bankChanges: process.argv.includes('--bank-changes') },
     log: (line) => console.log(line),
   };
   const started = Date.now();
