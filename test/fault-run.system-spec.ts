@@ -34,7 +34,7 @@ it(`a seeded fault run (seed ${SEED}) with account functions interleaved ends wi
       requestTimeoutMs: 1500,
       settleTimeoutMs: 180_000,
       // A few, to keep the CI run short; F-3.6 stays off until POST /v1/custody/bank-changes exists.
-      accountFunctions: { perKind: 2, bankChanges: false },
+      accountFunctions: { perKind: 2, bankChanges: true },
       log: (line) => process.stdout.write(`${line}\n`),
     },
   );
@@ -42,7 +42,7 @@ it(`a seeded fault run (seed ${SEED}) with account functions interleaved ends wi
   expect(report.invariants.violations).toEqual([]);
   expect(Object.values(report.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   // The account functions were asked and answered, not skipped: each kind got its answer at least once.
-  expect(report.accountFunctions).toMatchObject({ 'DESIGNATION DESIGNATED': expect.any(Number), 'BANK_ACCOUNT_CHANGE DESIGNATED': expect.any(Number), 'CANCELLATION CANCELLED': expect.any(Number) });
+  expect(report.accountFunctions).toMatchObject({ 'DESIGNATION DESIGNATED': expect.any(Number), 'BANK_ACCOUNT_CHANGE DESIGNATED': expect.any(Number), 'CANCELLATION CANCELLED': expect.any(Number), 'BANK_CHANGE DESIGNATED': expect.any(Number) });
   const done = Object.keys(report.disruptions);
   for (const kind of [/^replica of .* started$/, /^replica stopped$/, /clock [+-]5000 ms$/]) expect(done.some((d) => kind.test(d))).toBe(true);
 });

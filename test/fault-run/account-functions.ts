@@ -18,7 +18,6 @@ import type { PoolMember, TransferPool } from './transfer-pool';
  *   cancelled; a refusal because something is still in flight is retried once things settle;
  * - BANK_CHANGE (F-3.6 S, `bankChanges`): an account taken out of the pool, its transfers left to end, moved to the
  *   other bank (a bank account opened there for the holder first), and put back in the pool under its new bank.
- *   Off by default: `POST /v1/custody/bank-changes` is being landed beside this run.
  * Outcomes are counted by kind and answer; every one of them is then checked by the invariants and the day's close.
  */
 
@@ -27,7 +26,7 @@ export type AccountFunctionKind = 'DESIGNATION' | 'BANK_ACCOUNT_CHANGE' | 'CANCE
 export interface AccountFunctionOptions {
   /** How many of each kind a run asks (0: none). */
   readonly perKind: number;
-  /** F-3.6 S too (off until `POST /v1/custody/bank-changes` exists). */
+  /** F-3.6 S too. */
   readonly bankChanges: boolean;
 }
 

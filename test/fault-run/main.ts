@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     disruptAdapters: !process.argv.includes('--no-adapter-disruptions'),
     requestTimeoutMs: 1500,
     settleTimeoutMs: flag('settle-ms', 300_000),
-    accountFunctions: { perKind: flag('account-functions', 10), bankChanges: process.argv.includes('--bank-changes') },
+    accountFunctions: { perKind: flag('account-functions', 10), bankChanges: !process.argv.includes('--no-bank-changes') },
     log: (line) => console.log(line),
   };
   const started = Date.now();

@@ -1,6 +1,7 @@
 import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { CoalescedOffsetCommits } from './coalesced-offset-commits';
+import { CrashRecovery } from './crash-recovery';
 import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
 import { decodeEnvelope } from './envelope.codec';
 import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from './failure-class';
@@ -156,6 +157,9 @@ export class ConsumerEngine<S> {
   private producer: Producer | undefined;
   private stopSignal = new AbortController();
   private running = false;
+  /** Stopped by its owner (`stop`): a crash recovery under way does not start it again. */
+  private closed = false;
+  private readonly recovery: CrashRecovery;
   private dispatcher: WindowedDispatcher | undefined;
 
   constructor(
@@ -183,6 +187,7 @@ export class ConsumerEngine<S> {
       retryIntervalMs: this.policy.stalledRetryIntervalMs,
       windowed: windowed !== undefined,
     });
+    this.recovery = new CrashRecovery({ stop: () => this.stopClient(), start: () => this.startClient(), closed: () => this.closed }, this.logger, options.groupId);
   }
 
   get groupId(): string {
@@ -202,6 +207,11 @@ export class ConsumerEngine<S> {
    * fetches (retried while a new topic elects its leader), so a message sent before would be skipped.
    */
   async start(options: { waitForJoinMs?: number } = {}): Promise<void> {
+    this.closed = false;
+    await this.startClient(options);
+  }
+
+  private async startClient(options: { waitForJoinMs?: number } = {}): Promise<void> {
     if (this.running) return;
     if (this.routes.size === 0) throw new Error(`consumer group ${this.groupId} has no subscriptions`);
     const { kafka, groupId } = this.options;
@@ -246,8 +256,9 @@ export class ConsumerEngine<S> {
       }
       this.logger.error(
         { groupId, error: event.payload.error, restart: event.payload.restart },
-        event.payload.restart ? 'consumer crashed; kafkajs restarts it' : 'CONSUMER CRASHED AND WILL NOT RESTART',
+        event.payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and kafkajs will not restart it: replacing it',
       );
+      if (!event.payload.restart) void this.recovery.replace();
     });
     try {
       await this.producer.connect();
@@ -288,6 +299,11 @@ export class ConsumerEngine<S> {
    * what finished, and leaves the rest uncommitted.
    */
   async stop(): Promise<void> {
+    this.closed = true;
+    await this.stopClient();
+  }
+
+  private async stopClient(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.stopSignal.abort();

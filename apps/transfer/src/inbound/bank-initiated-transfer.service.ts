@@ -333,6 +333,7 @@ export class BankInitiatedTransferService {
       namesAReversal: touching?.own ?? false,
       alreadyReversed: touching !== undefined && !touching.own,
       available: account ? available(this.ledger.figures(account)) : undefined,
+      relationship: account ? relationshipWith(account, request.bankCode) : undefined,
     });
 
     const businessDate = movementDate(await this.bankDays.of(manager, request.bankCode), request.businessDate, this.businessDays);
@@ -505,4 +506,10 @@ function sameReversal(earlier: RecordedReversal, request: InboundRequest, fn: Re
   if (earlier.fund_account_no !== request.fundAccountNo || earlier.currency !== request.currency) return false;
   if ((earlier.amount === null) !== (amount === undefined) || (amount && !Money.fromDb(earlier.amount!).equals(amount))) return false;
   return earlier.bank_account_no === (request.bankAccountNo ?? null);
+}
+
+/** The fund ledger's relationship with a bank, as a reversal of that bank's needs it (`reversalVerdict`). */
+function relationshipWith(account: LedgerAccount, bankCode: string): 'LINKED' | 'CHANGING' | 'ENDED' {
+  if (account.bankCode !== bankCode || (account.custodyStatus !== 'DESIGNATED' && account.custodyStatus !== 'PRE_DESIGNATED')) return 'ENDED';
+  return account.closedFor === null ? 'LINKED' : 'CHANGING';
 }

@@ -50,6 +50,20 @@ describe('bank-initiated request decisions (domain.md §4, bank-protocol.md §4)
       expect(v).toEqual({ code: '0000', action: 'CREDIT_BACK' });
     });
 
+    it('F-3.8/F-3.6: once the relationship the original went through ended (cancelled, or moved to another bank), money does not go back through it: 2013, for an operator', () => {
+      expect(reversalVerdict(facts({ relationship: 'ENDED' }))).toMatchObject({ code: '2013', why: expect.stringContaining('ended') });
+      const withdrawalBack = reversalVerdict(facts({ original: withdrawal, reversal: { ...reversal, function: 'REVERSE_SECURITIES_TO_BANK' }, relationship: 'ENDED' }));
+      expect(withdrawalBack).toMatchObject({ code: '2013' });
+    });
+
+    it('F-3.8/F-3.6: while the relationship is changing (its ledger closed for the bank’s answer) the balance must not move: 3003, asked again later', () => {
+      expect(reversalVerdict(facts({ relationship: 'CHANGING' }))).toMatchObject({ code: '3003' });
+    });
+
+    it('an original we refused is granted with nothing to undo, even once its relationship ended', () => {
+      expect(reversalVerdict(facts({ original: { ...deposit, status: 'FAILED' }, relationship: 'ENDED' }))).toEqual({ code: '0000', action: 'MARK_REVERSED' });
+    });
+
     it('an original we refused is granted with nothing to undo', () => {
       expect(reversalVerdict(facts({ original: { ...deposit, status: 'FAILED' } }))).toEqual({ code: '0000', action: 'MARK_REVERSED' });
     });

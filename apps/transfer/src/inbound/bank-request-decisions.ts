@@ -73,12 +73,17 @@ export interface ReversalFacts {
   alreadyReversed: boolean;
   /** Available (balance less holds) of the original's fund ledger now; needed only to undo a credit. */
   available?: Money;
+  /**
+   * The original's fund ledger and the reversing bank now: still LINKED, CHANGING (closed while a cancellation or a
+   * change of custodian bank awaits a bank, F-3.8/F-3.6) or ENDED (cancelled, or moved to another bank).
+   */
+  relationship?: 'LINKED' | 'CHANGING' | 'ENDED';
 }
 
 export type ReversalVerdict =
   | { code: '0000'; action: 'DEBIT_BACK' | 'CREDIT_BACK' | 'MARK_REVERSED' }
   | { code: '2005'; action: 'REMEMBER' }
-  | { code: '2006' | '2007' | '2008'; why: string };
+  | { code: '2006' | '2007' | '2008' | '2013' | '3003'; why: string };
 
 const REVERSED_TYPE: Record<ReversalFunction, TransferType> = {
   REVERSE_BANK_TO_SECURITIES: 'BANK_TO_SECURITIES',
@@ -108,6 +113,11 @@ export function reversalVerdict(facts: ReversalFacts): ReversalVerdict {
       // We refused it, so it took no effect: the reversal is granted and the serial stays barred.
       return { code: '0000', action: 'MARK_REVERSED' };
     case 'SUCCEEDED':
+      // Money would move back through the custody account the original went through: not once that relationship
+      // ended (its custody account is closed, the ledger elsewhere or cancelled: an operator settles it with the bank),
+      // nor while it is changing (the balance the bank is told of must not move: the bank asks again once it ended).
+      if (facts.relationship === 'ENDED') return { code: '2013', why: 'the relationship the original went through has ended (cancelled, or moved to another bank)' };
+      if (facts.relationship === 'CHANGING') return { code: '3003', why: 'the relationship is being changed (cancelled or moved); ask again once the change ended' };
       if (original.type === 'SECURITIES_TO_BANK') return { code: '0000', action: 'CREDIT_BACK' };
       if (facts.available === undefined) throw new Error('undoing a credited deposit needs the ledger available figure');
       if (facts.available.lessThan(original.amount)) {
