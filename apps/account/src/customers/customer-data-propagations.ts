@@ -65,7 +65,7 @@ export class CustomerDataPropagations {
     const rows: TargetDb[] = await manager.query(
       `SELECT DISTINCT ON (r.fund_account_no, r.bank_code) r.id AS relationship_id, r.fund_account_no, r.bank_code, r.currency, last.status AS last
          FROM account.custody_relationships r
-         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no
+         JOIN account.fund_accounts a ON a.fund_account_no = r.fund_account_no AND a.currency = r.currency
          LEFT JOIN LATERAL (
            SELECT q.status FROM account.custody_function_requests q
             WHERE q.fund_account_no = r.fund_account_no AND q.bank_code = r.bank_code AND q.function = 'CHANGE_CUSTOMER'
