@@ -37,21 +37,11 @@ describe('F-3.4 S: account on a change of the bank settlement account (11006)', 
   afterAll(() => db?.drop());
 
   /** A fund account of 李四 designated at BANK with OLD (pre-designated, then confirmed by the bank). */
-  async function designated(): Promise<{ fundAccountNo: string; relationshipId: string }> {
-    const opened = await testbed.preDesignated(BANK);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(BANK, opened.fundAccountNo, `B${uniqueDigits(12)}`)));
-    return opened;
-  }
+  const designated = () => testbed.designated(BANK);
 
   const body = (fundAccountNo: string, fields: Record<string, string> = {}) => ({ requestId: randomUUID(), fundAccountNo, currency: 'CNY' as const, oldBankAccountNo: OLD, newBankAccountNo: NEW, ...fields });
 
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   const relationship = async (id: string) => (await db.dataSource.query(`SELECT status, bank_account_no FROM account.custody_relationships WHERE id = $1`, [id]))[0];
   const requestCount = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM account.custody_function_requests WHERE function = 'CHANGE_BANK_ACCOUNT'`))[0].n;

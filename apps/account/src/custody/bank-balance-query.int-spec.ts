@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Money } from '@custody/money';
 import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
-import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { BankBalanceQueryService } from './bank-balance-query.service';
 import { CustodyFunctionRequests } from './custody-function-requests';
@@ -27,19 +27,9 @@ describe('F-3.10 S: account on a bank balance query (11009)', () => {
   afterAll(() => db?.drop());
 
   /** A fund account designated at BANK with bank account 6222000033334444 (pre-designated, then confirmed by the bank). */
-  async function designated(): Promise<string> {
-    const { fundAccountNo } = await testbed.preDesignated(BANK);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(BANK, fundAccountNo, `B${uniqueDigits(12)}`)));
-    return fundAccountNo;
-  }
+  const designated = async () => (await testbed.designated(BANK)).fundAccountNo;
 
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   const row = async (id: string) => (await db.dataSource.query(`SELECT status, answer, failure_code, bank_return_code FROM account.custody_function_requests WHERE id = $1`, [id]))[0];
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
-import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { BrokerStatusChangeService } from './broker-status-change.service';
 import type { CustodyFunctionRequests } from './custody-function-requests';
@@ -24,19 +24,10 @@ describe('11011 S: account on a status change the broker starts', () => {
 
   afterAll(() => db?.drop());
 
-  async function designated(): Promise<{ fundAccountNo: string; relationshipId: string }> {
-    const pre = await testbed.preDesignated(BANK);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(BANK, pre.fundAccountNo, `B${uniqueDigits(12)}`)));
-    return pre;
-  }
+  /** A fund account designated at BANK with bank account 6222000033334444 (pre-designated, then confirmed by the bank). */
+  const designated = () => testbed.designated(BANK);
 
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   /** The verdict as the ledger hands it on (custody.function-applied). */
   const resolve = (payload: Record<string, unknown>, fields: Record<string, unknown>) =>

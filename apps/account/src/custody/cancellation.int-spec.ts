@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type CustodyFunctionResolution } from '@custody/contracts';
 import { ChinaCalendarDate, DomainError, IdempotencyStore } from '@custody/service-kit';
-import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { AccountDayFileRepository } from '../day-files/account-day-file.repository';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import { CancellationService } from './cancellation.service';
@@ -28,19 +28,9 @@ describe('F-3.8 S: account on a cancellation (11004)', () => {
   afterAll(() => db?.drop());
 
   /** A fund account designated at BANK with bank account 6222000033334444 (pre-designated, then confirmed by the bank). */
-  async function designated(): Promise<{ fundAccountNo: string; relationshipId: string }> {
-    const pre = await testbed.preDesignated(BANK);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(BANK, pre.fundAccountNo, `B${uniqueDigits(12)}`)));
-    return pre;
-  }
+  const designated = () => testbed.designated(BANK);
 
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   const relationship = async (id: string) => (await db.dataSource.query(`SELECT status, account_status FROM account.custody_relationships WHERE id = $1`, [id]))[0];
   const requestCount = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM account.custody_function_requests`))[0].n as number;

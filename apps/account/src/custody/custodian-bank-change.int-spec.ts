@@ -27,19 +27,8 @@ describe('F-3.6 S: account on a change of custodian bank', () => {
   afterAll(() => db?.drop());
 
   /** A fund account designated at OLD with bank account 6222000033334444 (pre-designated, then confirmed by the bank). */
-  async function designated(customerNo?: string): Promise<{ customerNo: string; fundAccountNo: string; relationshipId: string }> {
-    const pre = await testbed.preDesignated(OLD, customerNo);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(OLD, pre.fundAccountNo, `B${uniqueDigits(12)}`)));
-    return pre;
-  }
-
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const designated = () => testbed.designated(OLD);
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   const relationships = (fundAccountNo: string) =>
     db.dataSource.query(`SELECT id, bank_code, bank_account_no, custody_account_no, status, serial_no FROM account.custody_relationships WHERE fund_account_no = $1 ORDER BY created_at`, [fundAccountNo]);

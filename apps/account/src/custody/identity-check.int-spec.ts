@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChinaCalendarDate, IdempotencyStore } from '@custody/service-kit';
-import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
+import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import type { CustodyFunctionRequests } from './custody-function-requests';
 import { IdentityCheckService } from './identity-check.service';
@@ -25,19 +25,9 @@ describe('F-3.11 S: account on an identity check (11007)', () => {
   afterAll(() => db?.drop());
 
   /** A fund account designated at BANK with bank account 6222000033334444 (pre-designated, then confirmed by the bank). */
-  async function designated(): Promise<string> {
-    const { fundAccountNo } = await testbed.preDesignated(BANK);
-    await db.dataSource.transaction((m) => testbed.confirmations.handle(m, testbed.confirmation(BANK, fundAccountNo, `B${uniqueDigits(12)}`)));
-    return fundAccountNo;
-  }
+  const designated = async () => (await testbed.designated(BANK)).fundAccountNo;
 
-  async function requested(functionId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
-      `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
-      [functionId],
-    );
-    return rows.map((r) => r.envelope.payload);
-  }
+  const requested = (functionId: string) => testbed.functionRequested(functionId);
 
   const resolve = (payload: Record<string, unknown>, fields: Record<string, unknown>) =>
     db.dataSource.transaction((m) =>

@@ -81,6 +81,8 @@ export interface CustodyTestbed {
   outboxFor(inboundId: string): Promise<Array<{ topic: string; payload: Record<string, unknown> }>>;
   /** The account functions recorded on a relationship, in order. */
   functionsOf(relationshipId: string): Promise<Array<Record<string, unknown>>>;
+  /** What a broker-started function's request handed to the saga (`custody.function-requested` in the outbox). */
+  functionRequested(functionId: string): Promise<Array<Record<string, unknown>>>;
 }
 
 export const CUSTODY_TEST_ID_NUMBER = '110101199003071234';
@@ -236,6 +238,13 @@ export async function createCustodyTestbed(name: string, options: { dormantAfter
         [inboundId],
       );
       return rows.map((r) => ({ topic: r.topic, payload: r.envelope.payload }));
+    },
+    async functionRequested(functionId) {
+      const rows: Array<{ envelope: { payload: Record<string, unknown> } }> = await db.dataSource.query(
+        `SELECT envelope FROM account.outbox WHERE topic LIKE '%custody.function-requested%' AND envelope->'payload'->>'functionId' = $1`,
+        [functionId],
+      );
+      return rows.map((r) => r.envelope.payload);
     },
     functionsOf(relationshipId) {
       return db.dataSource.query(

@@ -131,7 +131,6 @@ export class CustodianBankChangeSaga extends LedgerClosingSaga<CustodianBankChan
     await this.store.mergePayload(manager, saga.saga_id, defined);
     Object.assign(saga.payload, defined);
   }
-
 }
 
 function serialOf(saga: SagaRow<CustodianBankChangePayload>): { cancelledBankSerialNo?: string } {
