@@ -12,13 +12,14 @@ import { pgbenchTps, postgresCounters, STATEMENTS_HOWTO } from './support/postgr
  * and the ratio to `pgbench -b tpcb-like` on the same server. Afterwards every transfer is accounted for: the fund
  * ledgers moved by what succeeded, and so did the bank's custody accounts.
  *
- *   npm run bench:transfers -- --type S2B --seconds 60 --warmup 10 --concurrency 64
+ *   npm run bench:transfers -- --type S2B --seconds 60 --concurrency 64
  *   npm run bench:transfers -- --type BANK --rate 600 --seconds 60     # open loop: offered load, not clients
  *
  * --type     S2B  securities→bank through POST /v1/transfers (F-4.2 S; the default)
  *            B2S  bank→securities through POST /v1/transfers (F-4.1 S, with the bank password)
  *            BANK bank-initiated deposits (F-4.1 B) started at the simulated bank; latency is the bank's wait
- * --seconds  the measured window (60); --warmup before it (10)
+ * --seconds  the measured window (60); --warmup before it (60: a fresh stack's first minute runs at two thirds of
+ *            its warm rate, V8 and the pools still warming — docs/benchmarks.md, runs of 2026-12-07)
  * --concurrency  closed loop: clients each waiting for their transfer's outcome (64)
  * --rate     open loop instead: transfers started per second whatever the answers (shows load shedding)
  * --accounts fund accounts the load is spread over (default: the concurrency, at most 256)
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const kind = (arg('type') ?? 'S2B') as Kind;
   if (!['S2B', 'B2S', 'BANK'].includes(kind)) throw new Error(`--type must be S2B, B2S or BANK, not ${kind}`);
   const seconds = numberArg('seconds', 60);
-  const warmup = numberArg('warmup', 10);
+  const warmup = numberArg('warmup', 60);
   const rate = arg('rate') === undefined ? undefined : numberArg('rate', 0);
   const concurrency = numberArg('concurrency', 64);
   const accounts = numberArg('accounts', Math.min(256, rate === undefined ? concurrency : 64));
