@@ -26,7 +26,9 @@ describe('transfer metrics (real PostgreSQL)', () => {
     const metric = testbed.metrics.getSingleMetric(name);
     if (!metric) throw new Error(`${name} is not registered`);
     const { values } = await metric.get();
-    return new Map(values.filter((v) => (v.metricName ?? name) === series).map((v) => [Object.entries(v.labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, l]) => `${k}=${l}`).join(','), v.value]));
+    // A histogram's values name their series (`_bucket`, `_sum`, `_count`); a counter's or gauge's do not.
+    const seriesOf = (sample: { value: number; metricName?: string }) => sample.metricName ?? name;
+    return new Map(values.filter((v) => seriesOf(v) === series).map((v) => [Object.entries(v.labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, l]) => `${k}=${l}`).join(','), v.value]));
   }
 
   const s2b = (outcome: string) => `bank=${BANK},initiator=SECURITIES,outcome=${outcome},type=SECURITIES_TO_BANK`;
