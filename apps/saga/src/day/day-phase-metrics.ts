@@ -23,7 +23,7 @@ export function dayPhaseSamples(bankCodes: readonly string[], days: readonly Pic
   });
 }
 
-/** `custody_day_phase{bank,phase}` (docs/design.md "Metrics"), read from the day-cycle state when scraped: two reads by key. */
+/** `custody_day_phase{bank,phase}` (docs/design.md "Metrics"), read from the day-cycle state when scraped, one statement. */
 @Injectable()
 export class DayPhaseMetrics {
   constructor(registry: Registry, dataSource: DataSource, days: BankDayRepository, @Inject(CUSTODY_CONFIG) config: CustodyConfig) {
@@ -35,9 +35,9 @@ export class DayPhaseMetrics {
       registers: [registry],
       async collect() {
         this.reset();
-        const businessDate = await days.businessDate(dataSource.manager);
-        const today = businessDate === undefined ? [] : await days.onDate(dataSource.manager, businessDate);
-        for (const { bank, phase, value } of dayPhaseSamples(bankCodes, today)) this.set({ bank, phase }, value);
+        // A read that fails (the database away) leaves the gauge without samples this scrape, not the scrape failed.
+        const today = await days.onBusinessDate(dataSource.manager).catch(() => undefined);
+        if (today) for (const { bank, phase, value } of dayPhaseSamples(bankCodes, today)) this.set({ bank, phase }, value);
       },
     });
   }

@@ -48,8 +48,10 @@ export class TransferMetrics {
       buckets: DURATION_BUCKETS,
       registers: [registry],
     });
+    // A read that fails (the database away) leaves both gauges without samples this scrape; the process's own metrics still answer.
     const unknownNow = async () => {
-      const found = await transfers.unknownByBank(dataSource.manager);
+      const found = await transfers.unknownByBank(dataSource.manager).catch(() => undefined);
+      if (!found) return [];
       const banks = new Set([...config.banks.map((bank) => bank.code), ...found.map((row) => row.bankCode)]);
       const now = clock.now().getTime();
       return [...banks].map((bank) => {
