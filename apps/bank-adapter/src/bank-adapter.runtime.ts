@@ -18,11 +18,13 @@ import {
   type ConsumerOptions,
   ensureTopics,
   type MessagingLogger,
+  MessagingMetrics,
   OutboxRelay,
   TransactionalConsumer,
 } from '@custody/messaging';
 import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, classifyMessageFailure, NamespacedOutbox, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { createDataSource, runMigrations } from '@custody/persistence';
 import { type AdapterTimings, timingsFor } from './adapter-settings';
 import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
@@ -48,6 +50,7 @@ import type { FundPasswordChecker } from './inbound/fund-password.verifier';
 import { InboundRequestBridge } from './inbound/inbound-request.bridge';
 import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
 import { type AdapterLogger, describeError } from './platform/adapter-logger';
+import { AdapterMetrics } from './platform/adapter-metrics';
 import { startAdapterRetention } from './platform/adapter-retention';
 import { KafkaEnvelopePublisher } from './platform/envelope.publisher';
 import { createRedis, RedisKeys, redisReady } from './platform/redis-client';
@@ -82,6 +85,8 @@ export interface BankAdapterOptions {
   readonly timings?: Partial<AdapterTimings>;
   readonly calendar?: BusinessCalendar;
   /** Consumer tuning (tests pass faster group timings) and when a message holding its partition is reported stuck. */
+  /** The process's metrics registry (`GET /metrics`); without it (tests) nothing is measured. */
+  readonly metrics?: Registry;
   readonly consumerTuning?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxWaitTimeMs' | 'retry' | 'stuckAfterMs'>;
 }
 
@@ -156,6 +161,9 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     const dataSource = await createDataSource({ ...BANK_ADAPTER_SCHEMA, databaseUrl: options.databaseUrl, poolSize: 4, applicationName: `bank-adapter-${bank.code}` });
     started.push({ what: 'database', stop: () => dataSource.destroy() });
     await runMigrations(dataSource);
+    const messagingMetrics = options.metrics && new MessagingMetrics(options.metrics);
+    messagingMetrics?.watchOutbox(dataSource, BANK_ADAPTER_SCHEMA.schema);
+    const adapterMetrics = options.metrics && new AdapterMetrics(options.metrics, bank.code);
 
     // The bank's own calls topic, never another bank's. The saga creates every configured bank's at its start too:
     // whichever of the two starts first, the topic is there.
@@ -183,6 +191,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     const routes = new RedisReplyRouteRegistry(redis, keys);
     const parts = buildParts();
     const { sessions, breaker, bridge, calls, replies, announcer, status, files } = parts;
+    adapterMetrics?.watch(status);
     if (!files) logger.warn({ bankCode: bank.code }, 'no reconciliation service configured (CUSTODY_RECONCILIATION_URL): no day files with this bank — file steps wait, its file requests are answered 2033');
 
     await replies.start({ waitForJoinMs: JOIN_TIMEOUT_MS });
@@ -308,11 +317,12 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         breaker,
         options.secrets,
         new PostgresCallClaims(dataSource),
+        { timings: adapterMetrics },
       );
       const callHandler = new BankCallHandler(executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
       const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
 
-      const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, ...options.consumerTuning };
+      const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, metrics: messagingMetrics, ...options.consumerTuning };
       // All calls to this bank share its key, hence one partition. Windowed, as many calls are in flight as
       // the bank accepts (its sessions × maxInFlightPerSession, pipelined per session), and an unanswered
       // one holds only the commit point, not the calls behind it. The handler keeps one account's calls in

@@ -3,6 +3,7 @@ import { createKafka } from '@custody/messaging';
 import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import {
   consumerStuckAfterMsFrom,
+  createMetricsRegistry,
   findBank,
   FundPasswordVerificationClient,
   loadCustodyConfig,
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (!bank) throw new Error(`bank ${bankCode} is not in the custody configuration`);
   const name = `bank-adapter-${bank.code}`;
   const logger = createAdapterLogger(name);
+  const metrics = createMetricsRegistry({ service: 'bank-adapter', bank: bank.code });
   const accountServiceUrl = accountServiceUrlFrom();
   const reconciliationUrl = reconciliationServiceUrlFrom();
   // The adapter's own identity, with the one role the internal endpoints it calls need (the account service's
@@ -63,8 +65,9 @@ async function main(): Promise<void> {
     dayFiles: reconciliationUrl && serviceToken ? new HttpDayFileStore(reconciliationUrl, bank.code, serviceToken) : undefined,
     logger,
     consumerTuning: { ...env.consumerTuning, stuckAfterMs: consumerStuckAfterMsFrom() },
+    metrics,
   });
-  const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
+  const app = await startHttpService(BankAdapterModule.register(adapter), { name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers), metrics });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

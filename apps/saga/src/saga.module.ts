@@ -19,6 +19,7 @@ import { DayCloseService } from './day/day-close.service';
 import { DAY_CYCLE_SETTINGS, DayCycleService, type DayCycleSettings } from './day/day-cycle.service';
 import { DayCycleStarter } from './day/day-cycle.starter';
 import { DayOperations } from './day/day-operations.service';
+import { DayPhaseMetrics } from './day/day-phase-metrics';
 import { DayController } from './day/day.controller';
 import { DaySaga } from './day/day.saga';
 import { DesignationSaga } from './designation/designation.saga';
@@ -54,6 +55,7 @@ export class SagaModule {
         DayOperations,
         DayCycleStarter,
         BankStatusService,
+        DayPhaseMetrics,
         TransferSaga,
         DesignationSaga,
         BankBalanceQuerySaga,

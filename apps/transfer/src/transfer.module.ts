@@ -45,6 +45,7 @@ import { StatementsController } from './statements/statements.controller';
 import { TransferAdmission } from './transfers/transfer-admission';
 import { TransferQueryService } from './transfers/transfer-query.service';
 import { TransferRepository } from './transfers/transfer.repository';
+import { TransferMetrics } from './transfers/transfer-metrics';
 import { TransferService } from './transfers/transfer.service';
 import { TransfersController } from './transfers/transfers.controller';
 
@@ -60,7 +61,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, TransferAdmission, TransferRepository, TransferService, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, TransferAdmission, TransferRepository, TransferMetrics, TransferService, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

@@ -1,6 +1,7 @@
 import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { CoalescedOffsetCommits } from './coalesced-offset-commits';
+import { type ConsumerLag, followLag } from './consumer-lag';
 import { CrashRecovery } from './crash-recovery';
 import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
 import { decodeEnvelope } from './envelope.codec';
@@ -8,6 +9,7 @@ import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from 
 import type { EffectScope } from './effect-scope';
 import { GroupCommit } from './group-commit';
 import { createIdempotentProducer } from './kafka.factory';
+import type { MessagingMetrics } from './messaging-metrics';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
 import { DEFAULT_STUCK_AFTER_MS, type StuckMessage, StuckMessageMonitor, type WatchedMessage } from './stuck-monitor';
@@ -43,6 +45,8 @@ export interface ConsumerOptions {
    * an ERROR line says what is stuck and what to do. Default 60 s.
    */
   stuckAfterMs?: number;
+  /** The process's messaging metrics: this consumer's lag and dead letters are counted there. */
+  metrics?: MessagingMetrics;
 }
 
 /** Where a message came from; given to routes for the inbox and to the dead-letter record. */
@@ -161,6 +165,7 @@ export class ConsumerEngine<S> {
   private closed = false;
   private readonly recovery: CrashRecovery;
   private dispatcher: WindowedDispatcher | undefined;
+  private readonly lag: ConsumerLag | undefined;
 
   constructor(
     private readonly options: ConsumerOptions,
@@ -187,6 +192,7 @@ export class ConsumerEngine<S> {
       retryIntervalMs: this.policy.stalledRetryIntervalMs,
       windowed: windowed !== undefined,
     });
+    this.lag = options.metrics?.consumerLag();
     this.recovery = new CrashRecovery({ stop: () => this.stopClient(), start: () => this.startClient(), closed: () => this.closed }, this.logger, options.groupId);
   }
 
@@ -226,6 +232,7 @@ export class ConsumerEngine<S> {
       allowAutoTopicCreation: true,
     });
     this.consumer = consumer;
+    if (this.lag) followLag(consumer, this.lag);
     const dispatcher = this.windowed ? this.newDispatcher(this.windowed) : undefined;
     this.dispatcher = dispatcher;
     // Positioned once a Fetch request was answered: kafkajs sends one only for partitions whose start
@@ -315,6 +322,7 @@ export class ConsumerEngine<S> {
     this.consumer = undefined;
     this.producer = undefined;
     this.monitor.clear();
+    this.lag?.clear();
     this.logger.info({ groupId: this.groupId }, 'consumer stopped');
   }
 
@@ -606,6 +614,7 @@ export class ConsumerEngine<S> {
       acks: -1,
       messages: [buildDeadLetterMessage({ topic, partition, offset, consumerGroup: this.groupId, messageId, key: message.key, value: message.value, headers: message.headers }, failure)],
     });
+    this.options.metrics?.deadLettered(topic);
     this.logger.error(
       {
         groupId: this.groupId,

@@ -31,3 +31,4 @@ export { createKafka, createIdempotentProducer, kafkaBrokersFromEnv, DEFAULT_KAF
 export { consoleLogger, quietLogger } from './messaging.logger';
 export type { MessagingLogger } from './messaging.logger';
 export { redeliveryHorizonMs } from './redelivery-horizon';
+export { MessagingMetrics } from './messaging-metrics';

@@ -4,8 +4,10 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { ValidationError } from 'class-validator';
+import type { Registry } from 'prom-client';
 import { RoleGuard } from './auth';
 import type { TokenVerifier } from './bearer-tokens';
+import { serveMetrics } from './metrics';
 import { ProblemFilter } from './problem.filter';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
@@ -31,6 +33,8 @@ export interface HttpServiceOptions {
   port: number;
   /** Whose bearer tokens this edge believes, and for which roles. */
   tokenVerifier: TokenVerifier;
+  /** The process's metrics, served at `GET /metrics` (metrics.ts). */
+  metrics?: Registry;
   /** Extra setup before listening, e.g. starting consumers. */
   host?: string;
 }
@@ -61,6 +65,7 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   app.enableShutdownHooks();
   const document = openApiDocument(app, `custody ${options.name}`);
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
+  if (options.metrics) serveMetrics(app, options.metrics);
   keepIdleConnections(app.getHttpServer() as Server);
   await app.listen(options.port, options.host ?? '127.0.0.1');
   new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? '127.0.0.1'}:${options.port}`);

@@ -6,6 +6,7 @@ import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Kafka, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { loadCustodyConfig } from './custody-config';
 import { HealthController } from './health.controller';
@@ -84,6 +85,7 @@ describe('service /health with a stuck consumer (real PostgreSQL and Kafka, thro
       namespace: new TopicNamespace(''),
       kafka,
       consumer,
+      metrics: new Registry(),
     };
     app = await NestFactory.create(
       { module: HealthTestModule, imports: [TerminusModule], controllers: [HealthController], providers: platformProviders(ctx) },

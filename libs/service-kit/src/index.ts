@@ -10,6 +10,7 @@ export * from './token-source';
 export * from './auth-settings';
 export * from './logging';
 export * from './health.controller';
+export * from './metrics';
 export * from './consumer-health';
 export * from './message-failures';
 export * from './bootstrap';

@@ -4,6 +4,7 @@ import {
   createKafka,
   createOutboxInboxMigration,
   ensureTopics,
+  MessagingMetrics,
   Outbox,
   OutboxRelay,
   outboxVacuumMigration,
@@ -12,6 +13,7 @@ import {
 } from '@custody/messaging';
 import { createDataSource, runMigrations, type RetentionTask } from '@custody/persistence';
 import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { readAuthSettings, type AuthSettings } from './auth-settings';
@@ -23,6 +25,7 @@ import { CUSTODY_CONFIG, loadCustodyConfig, type CustodyConfig } from './custody
 import { HEALTH_CHECKS } from './health.controller';
 import { idempotencyKeyedClaimsMigration, idempotencyMigration, idempotencyRetentionIndexMigration, IdempotencyStore } from './idempotency';
 import { classifyMessageFailure } from './message-failures';
+import { createMetricsRegistry } from './metrics';
 import { NamespacedOutbox, TopicNamespace } from './namespace';
 import type { RetentionSettings } from './retention-settings';
 import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
@@ -42,6 +45,8 @@ export interface ServiceContext {
   kafka: Kafka;
   /** The service's consumer, subscribed and started once the module is up; `/health` reports its stuck partitions. */
   consumer: TransactionalConsumer;
+  /** The process's metrics registry (`GET /metrics`); the service registers its own metrics on it. */
+  metrics: Registry;
 }
 
 export interface Subscription {
@@ -93,6 +98,7 @@ export function platformProviders(ctx: ServiceContext): Provider[] {
     { provide: IdempotencyStore, useValue: new IdempotencyStore(ctx.schema, ctx.env.secretSealingKey) },
     { provide: SecretSealer, useValue: new SecretSealer(ctx.env.secretSealingKey) },
     { provide: Clock, useValue: new Clock() },
+    { provide: Registry, useValue: ctx.metrics },
     { provide: BusinessCalendar, useValue: new ChinaCalendarDate() },
     {
       provide: HEALTH_CHECKS,
@@ -128,6 +134,9 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   });
   await runMigrations(dataSource);
   const kafka = createKafka({ clientId: def.name, brokers: env.kafkaBrokers });
+  const metrics = createMetricsRegistry({ service: def.name });
+  const messagingMetrics = new MessagingMetrics(metrics);
+  messagingMetrics.watchOutbox(dataSource, def.schema);
   const consumer = new TransactionalConsumer({
     kafka,
     groupId: namespace.group(def.name),
@@ -137,11 +146,12 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     partitionsConsumedConcurrently: PARTITIONS,
     classifyFailure: classifyMessageFailure,
     stuckAfterMs: consumerStuckAfterMsFrom(),
+    metrics: messagingMetrics,
     ...env.consumerTuning,
   });
-  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumer };
+  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumer, metrics };
 
-  const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers) });
+  const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers), metrics });
   const subscriptions = def.subscriptions(app);
   const perBank = config.banks.flatMap((bank) => def.producesPerBank?.(bank.code) ?? []);
   await ensureTopics(kafka, [...def.produces, ...perBank, ...subscriptions.map((s) => s.topic)].map((t) => namespace.name(t.name)).concat(namespace.deadLetterTopic), {

@@ -50,7 +50,7 @@ function executor(
     breaker,
     fakeSecrets,
     options.claims ?? new InMemoryCallClaims(),
-    options.clock,
+    { clock: options.clock },
   );
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BankSession, SessionSource } from '../sessions/bank-session';
+import { type BankCallOutcomeClass, type BankCallTimings, repliedOutcome, unansweredOutcome } from './bank-call-timing';
 import type { BankCall, CallCompletion } from './bank-call.types';
 import type { CallBreaker } from './bank-circuit-breaker';
 import type { CallClaims, ClaimHolder, StandingClaim } from './call-claims.repository';
@@ -18,6 +19,19 @@ export interface ExecutorSettings {
 
 /** Milliseconds on a clock that only moves forward and never jumps: budgets are measured on it, not on the wall clock. */
 export type MonotonicClock = () => number;
+
+/** Where a request stands: `handedOver` once a session has it, with its instruction code and when (the monotonic clock). */
+interface SendProgress {
+  handedOver: boolean;
+  instructionCode?: string;
+  handedOverAt?: number;
+}
+
+export interface ExecutorSeams {
+  readonly clock?: MonotonicClock;
+  /** Told how long each request handed to a session took (the adapter's metrics). */
+  readonly timings?: BankCallTimings;
+}
 
 /**
  * How often a call waiting for a session slot looks again without being woken. Our own requests
@@ -45,6 +59,8 @@ const SLOT_RECHECK_MS = 25;
  */
 export class BankCallExecutor {
   private readonly slotFreed = new Wakeup();
+  private readonly clock: MonotonicClock;
+  private readonly timings: BankCallTimings | undefined;
 
   constructor(
     private readonly settings: ExecutorSettings,
@@ -52,8 +68,11 @@ export class BankCallExecutor {
     private readonly breaker: CallBreaker,
     private readonly secrets: SecretOpener,
     private readonly claims: CallClaims,
-    private readonly clock: MonotonicClock = () => performance.now(),
-  ) {}
+    seams: ExecutorSeams = {},
+  ) {
+    this.clock = seams.clock ?? (() => performance.now());
+    this.timings = seams.timings;
+  }
 
   /** `receivedAt`: when the call reached this process (the monotonic clock); its budget runs from there. */
   async execute(call: BankCall, receivedAt: number = this.clock()): Promise<CallCompletion> {
@@ -72,15 +91,23 @@ export class BankCallExecutor {
     const claim = await this.claims.claimForSending(call, holder);
     if (!claim.won) return this.answerStanding(call, claim.standing);
     // Set once the request is in the session's hands; before that nothing can have been written.
-    const progress = { handedOver: false };
+    const progress: SendProgress = { handedOver: false };
     try {
       const reply = await this.breaker.run(() => this.send(call, prepared, writeBy, progress));
+      this.timed(progress, repliedOutcome(reply.body.Rst.Code));
       return replyToCompletion(call, reply);
     } catch (error) {
       const failure = classifySendFailure(error, progress.handedOver);
+      this.timed(progress, unansweredOutcome(error, failure));
       if (failure.outcome === 'NOT_SENT') return this.notSent(call, holder, failure.reason);
       return { ...completionBase(call), outcome: 'NO_REPLY', reason: failure.reason };
     }
+  }
+
+  /** A request that reached a session is timed from the hand-over; one that never did is no bank call. */
+  private timed(progress: SendProgress, outcome: BankCallOutcomeClass): void {
+    if (progress.handedOverAt === undefined || progress.instructionCode === undefined) return;
+    this.timings?.callEnded(progress.instructionCode, outcome, (this.clock() - progress.handedOverAt) / 1000);
   }
 
   /**
@@ -116,7 +143,7 @@ export class BankCallExecutor {
    * the request over happen in one synchronous stretch: with an `await` between them, two calls could
    * both see the same last free slot, and the session would queue one of them.
    */
-  private async send(call: BankCall, prepared: PreparedCall, writeBy: number, progress: { handedOver: boolean }): Promise<CallReply> {
+  private async send(call: BankCall, prepared: PreparedCall, writeBy: number, progress: SendProgress): Promise<CallReply> {
     for (;;) {
       const slot = this.sessions.acquire();
       if (slot.kind === 'ready') return this.handOver(slot.session, call, prepared, writeBy, progress);
@@ -127,7 +154,7 @@ export class BankCallExecutor {
     }
   }
 
-  private handOver(session: BankSession, call: BankCall, prepared: PreparedCall, writeBy: number, progress: { handedOver: boolean }): Promise<CallReply> {
+  private handOver(session: BankSession, call: BankCall, prepared: PreparedCall, writeBy: number, progress: SendProgress): Promise<CallReply> {
     const pinKey = session.connection.workingKeys?.pinKey;
     if (!pinKey) throw new NoSessionError(this.settings.bankCode);
     const draft = callToMessage(prepared, pinKey, this.settings.brokerInstId);
@@ -138,6 +165,8 @@ export class BankCallExecutor {
     const spent = this.budgetSpent(call, writeBy);
     if (spent) throw spent;
     progress.handedOver = true;
+    progress.instructionCode = draft.instrCd;
+    progress.handedOverAt = this.clock();
     const reply = session.connection.request(draft, { timeoutMs: this.settings.requestTimeoutMs });
     // A slot frees when one of the calls settles (woken here) or a file step's request does (the recheck finds it).
     void reply.then(this.slotFreed.wake, this.slotFreed.wake);

@@ -72,6 +72,14 @@ export class BankDayRepository {
     return row ? bankDayOf(row) : undefined;
   }
 
+  /** Each bank's day of the broker's business date, in one statement (none before the first start set the date). */
+  async onBusinessDate(manager: EntityManager): Promise<BankDay[]> {
+    const rows: BankDayRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM saga.bank_days WHERE business_date = (SELECT business_date FROM saga.business_date) ORDER BY bank_code`,
+    );
+    return rows.map(bankDayOf);
+  }
+
   async onDate(manager: EntityManager, date: string): Promise<BankDay[]> {
     const rows: BankDayRow[] = await manager.query(`SELECT ${COLUMNS} FROM saga.bank_days WHERE business_date = $1 ORDER BY bank_code`, [date]);
     return rows.map(bankDayOf);

@@ -16,6 +16,7 @@ import { available, canTake } from '../ledger/ledger-rules';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { attemptsAfter } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
+import { TransferMetrics } from '../transfers/transfer-metrics';
 import { fundBalanceQueryVerdict, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
@@ -109,6 +110,7 @@ export class BankInitiatedTransferService {
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
     private readonly clock: Clock,
     private readonly cases: ManualCases,
+    private readonly metrics: TransferMetrics,
   ) {
     this.businessDays = new BusinessDays(config.holidays);
   }
@@ -231,6 +233,9 @@ export class BankInitiatedTransferService {
       }
     }
     await manager.insert(Transfer, transfer);
+    // Its start is when the adapter read the request off the session; an unreadable time leaves it out of the durations.
+    const receivedAt = new Date(request.receivedAt);
+    this.metrics.reached(manager, transfer, transfer.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', Number.isNaN(receivedAt.getTime()) ? undefined : receivedAt);
     return transfer;
   }
 
@@ -348,6 +353,7 @@ export class BankInitiatedTransferService {
         failureMessage: original.failureMessage ? `reversed by ${what}; before that: ${original.failureMessage}` : `reversed by ${what}`,
         ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 0000 reversed (${verdict.action})`),
       });
+      this.metrics.reached(manager, original, 'REVERSED');
       this.logger.log(log, 'bank reversal done');
     } else if (original && verdict.code === '2008') {
       await manager.update(Transfer, { transferId: original.transferId }, {

@@ -12,6 +12,7 @@ import { canTake, customerAccount } from '../ledger/ledger-rules';
 import type { RequestTransferBody } from '../transfers/transfer.dto';
 import { SettlementInstructions } from '../settlement/settlement-instructions';
 import { Transfer } from '../transfers/transfer.entity';
+import { TransferMetrics } from '../transfers/transfer-metrics';
 import { assertInternalTransferAllowed, interbankAccount } from './internal-transfer-rules';
 
 /**
@@ -32,6 +33,7 @@ export class InternalTransferService {
     private readonly clock: Clock,
     private readonly fundPasswords: FundPasswordGate,
     private readonly instructions: SettlementInstructions,
+    private readonly metrics: TransferMetrics,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -45,6 +47,7 @@ export class InternalTransferService {
   }
 
   private async requestIn(manager: EntityManager, body: RequestTransferBody, counterpart: string, amount: Money): Promise<string> {
+    const startedAt = this.clock.now();
     const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body);
     if (replayOf) return replayOf;
     const { source, target } = await this.lockBoth(manager, body.fundAccountNo, counterpart, body.currency);
@@ -90,6 +93,7 @@ export class InternalTransferService {
       await this.instructions.record(manager, { transferId, businessDate, currency: body.currency, amount, from: fromBank, to: toBank });
     }
     await this.idempotency.complete(manager, 'transfer', body.requestId, transferId);
+    this.metrics.reached(manager, { transferId, bankCode: fromBank.code, type: 'INTERNAL', initiator: 'S' }, 'SUCCEEDED', startedAt);
     this.logger.log({ transferId, serialNo, from: source.fundAccountNo, to: target.fundAccountNo, amount: amount.toString() }, 'internal transfer posted');
     return transferId;
   }

@@ -3,6 +3,7 @@ import type { bankRequestReceived } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { chinaDateOf, Clock, type CustodyConfig, IdempotencyStore, SecretSealer, serviceMigrations, SettledNotifications } from '@custody/service-kit';
 import { createTestDatabase, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { AdjustmentRepository } from '../adjustments/adjustment.repository';
 import { AdjustmentService } from '../adjustments/adjustment.service';
@@ -30,6 +31,7 @@ import { TRANSFER_SCHEMA } from '../transfer.schema';
 import { TransferQueryService } from '../transfers/transfer-query.service';
 import { TransferRepository } from '../transfers/transfer.repository';
 import { TransferService } from '../transfers/transfer.service';
+import { TransferMetrics } from '../transfers/transfer-metrics';
 import { gateWithoutAccountService } from './fund-password-gate.fixture';
 
 export type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
@@ -67,6 +69,8 @@ export interface TransferTestbed {
   readonly dormancy: LedgerDormancyService;
   /** Wakes a waiting caller once a transfer settles; this process's waiters only (no Redis in a one-process testbed). */
   readonly settled: SettledNotifications;
+  /** The testbed's own metrics registry, as a service process's `GET /metrics` shows it. */
+  readonly metrics: Registry;
   /**
    * Every configured bank's day open on `date`. Tests move the date freely, back in time too, which the
    * projection (the newest announcement wins) would never accept from the saga: so this sets it outright.
@@ -103,17 +107,19 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const instructions = new SettlementInstructions(outbox);
   const projection = new CustodyProjection(outbox, closings, ledger, new BankOpeningRepository(), new BankChangeLedger(ledger, new LedgerClosingRepository(), instructions, config));
   const cases = new ManualCases(outbox);
-  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows);
+  const metrics = new Registry();
+  const transferMetrics = new TransferMetrics(metrics, clock, db.dataSource, transferRows, config);
+  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows, transferMetrics);
   return {
     db,
     sealingKey,
     ledger,
     outbox,
     transfers,
-    internal: new InternalTransferService(db.dataSource, ledger, idempotency, config, bankDays, clock, gateWithoutAccountService(sealingKey), instructions),
+    internal: new InternalTransferService(db.dataSource, ledger, idempotency, config, bankDays, clock, gateWithoutAccountService(sealingKey), instructions, transferMetrics),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
-    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases),
+    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases, transferMetrics),
     cancellations: new BankCancellationService(ledger, transferRows, idempotency, outbox),
     projection,
     closings,
@@ -126,6 +132,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     dayFiles: new DayFilesService(db.dataSource, new DayFilesRepository(), bankDays, config, clock),
     dormancy: new LedgerDormancyService(outbox, new LedgerActivityRepository()),
     settled,
+    metrics,
     async designatedAccount(bankCode, options = {}) {
       const currency = options.currency ?? 'CNY';
       const fundAccountNo = options.fundAccountNo ?? uniqueFundAccountNo();

@@ -92,6 +92,17 @@ export class TransferRepository {
     return n;
   }
 
+  /**
+   * Per bank, its transfers UNKNOWN now and since when the oldest of them is (for the metrics, read when scraped).
+   * Through the partial index transfers_open (PENDING and UNKNOWN rows only): it reads the UNKNOWN rows and no others.
+   */
+  async unknownByBank(manager: EntityManager): Promise<Array<{ bankCode: string; count: number; oldestSince: Date }>> {
+    const rows: Array<{ bank_code: string; count: number; oldest_since: Date }> = await manager.query(
+      `SELECT bank_code, count(*)::int AS count, min(unknown_since) AS oldest_since FROM transfer.transfers WHERE status = 'UNKNOWN' GROUP BY bank_code`,
+    );
+    return rows.map((row) => ({ bankCode: row.bank_code, count: row.count, oldestSince: row.oldest_since }));
+  }
+
   async insert(manager: EntityManager, t: NewTransfer): Promise<void> {
     await manager.query(
       `INSERT INTO transfer.transfers (transfer_id, type, initiator, serial_no, our_serial_no, bank_code, bank_account_no, fund_account_no, currency, amount, status, hold_id, business_date)

@@ -23,6 +23,7 @@ import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
 import { attemptsAfter } from './transfer-attempts';
 import { FINAL_STATUSES, type Transfer, type TransferType } from './transfer.entity';
 import { TransferRepository } from './transfer.repository';
+import { TransferMetrics } from './transfer-metrics';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
 import { ManualCases } from '../cases/manual-cases';
@@ -47,6 +48,7 @@ export class TransferService {
     private readonly fundPasswords: FundPasswordGate,
     private readonly cases: ManualCases,
     private readonly transfers: TransferRepository,
+    private readonly metrics: TransferMetrics,
   ) {}
 
   async request(body: RequestTransferBody): Promise<string> {
@@ -173,6 +175,7 @@ export class TransferService {
     if (!account) throw new Error(`ledger of ${transfer.fundAccountNo} vanished`);
     const amount = Money.fromDb(transfer.amount);
     const source = { source: 'TRANSFER' as const, sourceId: transfer.transferId, businessDate: transfer.businessDate };
+    const before = transfer.status;
 
     switch (status) {
       case 'UNKNOWN':
@@ -198,6 +201,8 @@ export class TransferService {
     // What settling may change, written as is: `save` would read the row again first to find what changed (issue 9).
     await this.transfers.writeSettled(manager, transfer);
     if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId);
+    // Never called on a final transfer (applyOutcome, resolveUnknown): a final status here is the transfer's first.
+    if (status !== before) this.metrics.reached(manager, transfer, status, status === 'UNKNOWN' ? undefined : transfer.createdAt);
     // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
     this.logger.debug({ transferId: transfer.transferId, serialNo: transfer.serialNo, status: transfer.status, bankReturnCode: transfer.bankReturnCode ?? undefined }, 'transfer status changed');
   }
