@@ -29,6 +29,9 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/libs/testing/src/quiet-nest-logs.js'],
     },
+    // The Kubernetes manifests rendered offline with `kubectl kustomize` (a tool of the machine, not a pure rule,
+    // but no infrastructure either): deploy/README.md "Checks".
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tools/deploy/**/*.deploy-spec.ts'] },
     {
       ...common,
       displayName: 'system',
