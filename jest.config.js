@@ -29,8 +29,8 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/libs/testing/src/quiet-nest-logs.js'],
     },
-    // The Kubernetes manifests rendered offline with `kubectl kustomize` (a tool of the machine, not a pure rule,
-    // but no infrastructure either): deploy/README.md "Checks".
+    // deploy/ checked offline: the overlays rendered with `kubectl kustomize`, the Dockerfile's health check run with
+    // node (tools of the machine, so no pure rules, but no infrastructure either): deploy/README.md "Checks".
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tools/deploy/**/*.deploy-spec.ts'] },
     {
       ...common,
