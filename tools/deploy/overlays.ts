@@ -11,7 +11,8 @@ export function overlayNames(deployDir = DEPLOY_DIR): string[] {
 
 /** What `npm run deploy:render` writes into an overlay: its banks/, from its custody.yaml. */
 export function generatedBanks(overlayDir: string, deployDir = DEPLOY_DIR): GeneratedFiles {
-  const template = relative(join(overlayDir, 'banks', 'any'), join(deployDir, 'bank-adapter'));
+  // As a bank's kustomization (banks/<code>/) names the template: every bank directory is as deep.
+  const template = relative(join(overlayDir, 'banks', '<code>'), join(deployDir, 'bank-adapter'));
   return bankKustomizations(readFileSync(join(overlayDir, 'custody.yaml'), 'utf8'), template);
 }
 
