@@ -39,7 +39,7 @@ export default tseslint.config(
   {
     // A test that cannot fail is worse than none (issue 7 item 11): no expect that may not run (in a catch, an if),
     // every async expect awaited or returned, nothing focused or skipped.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.system-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.system-spec.ts', '**/*.deploy-spec.ts'],
     plugins: { jest },
     rules: {
       'jest/no-conditional-expect': 'error',

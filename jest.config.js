@@ -29,6 +29,9 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/libs/testing/src/quiet-nest-logs.js'],
     },
+    // deploy/ checked offline: the overlays rendered with `kubectl kustomize`, the Dockerfile's health check run with
+    // node (tools of the machine, so no pure rules, but no infrastructure either): deploy/README.md "Checks".
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tools/deploy/**/*.deploy-spec.ts'] },
     {
       ...common,
       displayName: 'system',

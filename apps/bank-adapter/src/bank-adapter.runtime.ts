@@ -22,10 +22,10 @@ import {
   OutboxRelay,
   TransactionalConsumer,
 } from '@custody/messaging';
-import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, classifyMessageFailure, NamespacedOutbox, type TopicNamespace } from '@custody/service-kit';
+import { type BankConfig, type BusinessCalendar, ChinaCalendarDate, classifyMessageFailure, type MigrationPolicy, NamespacedOutbox, prepareSchema, type TopicNamespace } from '@custody/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createDataSource, runMigrations } from '@custody/persistence';
+import { createDataSource } from '@custody/persistence';
 import { type AdapterTimings, timingsFor } from './adapter-settings';
 import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
 import { BankCallExecutor } from './calls/bank-call.executor';
@@ -71,6 +71,8 @@ export interface BankAdapterOptions {
   readonly redisUrl: string;
   /** The adapter's own schema (`bank_adapter`): the durable call claims every replica reads. */
   readonly databaseUrl: string;
+  /** Whether the adapter migrates its schema at start (the default) or only checks it is current (CUSTODY_MIGRATIONS). */
+  readonly migrationPolicy?: MigrationPolicy;
   /** Opens the secrets of calls (passwords, ID numbers) and seals the ID numbers of the bank's own requests. */
   readonly secrets: SecretOpener & { seal(clear: string): SealedSecret };
   /** Verifies fund passwords of bank-initiated withdrawals; without it 12002 B is answered 2033. */
@@ -160,7 +162,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
 
     const dataSource = await createDataSource({ ...BANK_ADAPTER_SCHEMA, databaseUrl: options.databaseUrl, poolSize: 4, applicationName: `bank-adapter-${bank.code}` });
     started.push({ what: 'database', stop: () => dataSource.destroy() });
-    await runMigrations(dataSource);
+    await prepareSchema(dataSource, options.migrationPolicy ?? 'migrate');
     const messagingMetrics = options.metrics && new MessagingMetrics(options.metrics);
     messagingMetrics?.watchOutbox(dataSource, BANK_ADAPTER_SCHEMA.schema);
     const adapterMetrics = options.metrics && new AdapterMetrics(options.metrics, bank.code);

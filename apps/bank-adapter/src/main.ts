@@ -4,14 +4,18 @@ import { PinVerifierPublicKey } from '@custody/bank-protocol';
 import {
   consumerStuckAfterMsFrom,
   createMetricsRegistry,
+  exitWhenDone,
   findBank,
   FundPasswordVerificationClient,
   loadCustodyConfig,
+  migrateSchema,
+  migrationPolicyFrom,
   readAuthSettings,
   readFundPinPublicKey,
   readRuntimeEnv,
   resolveSecret,
   SecretSealer,
+  serviceCommandFrom,
   SERVICE_ROLE,
   signingIdentity,
   startHttpService,
@@ -21,6 +25,7 @@ import {
 } from '@custody/service-kit';
 import { accountServiceUrlFrom, reconciliationServiceUrlFrom } from './adapter-settings';
 import { startBankAdapter } from './bank-adapter.runtime';
+import { BANK_ADAPTER_SCHEMA } from './bank-adapter.schema';
 import { HttpDayFileStore } from './files/reconciliation-files.client';
 import { HttpFundPasswordChecker } from './inbound/fund-password.verifier';
 import { BankAdapterModule } from './http/bank-adapter.module';
@@ -32,6 +37,7 @@ import { createAdapterLogger, describeError } from './platform/adapter-logger';
  */
 async function main(): Promise<void> {
   const bankCode = process.env.BANK_CODE;
+  const migrationPolicy = migrationPolicyFrom();
   if (!bankCode) throw new Error('BANK_CODE must name the bank this adapter serves');
   const env = readRuntimeEnv(7110);
   const auth = readAuthSettings();
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
     kafka: createKafka({ clientId: process.env.CUSTODY_INSTANCE ?? name, brokers: env.kafkaBrokers }),
     redisUrl: env.redisUrl,
     databaseUrl: env.databaseUrl,
+    migrationPolicy,
     secrets: new SecretSealer(env.secretSealingKey),
     fundPasswords: accountServiceUrl && serviceToken ? new HttpFundPasswordChecker(accountPinKey, new FundPasswordVerificationClient(accountServiceUrl, serviceToken)) : undefined,
     dayFiles: reconciliationUrl && serviceToken ? new HttpDayFileStore(reconciliationUrl, bank.code, serviceToken) : undefined,
@@ -82,7 +89,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  console.error(`bank-adapter failed to start: ${describeError(error)}`);
-  process.exit(1);
-});
+/**
+ * `main.js migrate` (the migrations Job of the bank_adapter schema, one for all banks: they share it) or the
+ * adapter itself; `provision-topics` is the database services' (every bank's calls topic is in it).
+ */
+function run(): void {
+  const command = serviceCommandFrom();
+  if (command === 'migrate') return exitWhenDone(command, migrateSchema({ ...BANK_ADAPTER_SCHEMA, databaseUrl: readRuntimeEnv(7110).databaseUrl, applicationName: 'bank-adapter-migrations' }));
+  if (command !== 'serve') throw new Error(`the bank adapter does not ${command}: run it with a database service's entry`);
+  main().catch((error: unknown) => {
+    console.error(`bank-adapter failed to start: ${describeError(error)}`);
+    process.exit(1);
+  });
+}
+
+run();

@@ -2,7 +2,7 @@ export { createDataSource, buildDataSourceOptions, schemaOf, databaseUrlOf, MIGR
 export type { DataSourceFactoryOptions } from './data-source.factory';
 export { DEFAULT_DATABASE_URL, databaseUrlFromEnv, splitDatabaseUrl, redactDatabaseUrl } from './database-url';
 export { ensureDatabase } from './ensure-database';
-export { runMigrations, revertLastMigration } from './migration.runner';
+export { runMigrations, revertLastMigration, pendingMigrations } from './migration.runner';
 export { MoneyColumn, moneyTransformer, moneyColumnType, MoneyColumnError, MONEY_PRECISION, MONEY_SCALE } from './money.column';
 export { inTransaction, isRetryableTransactionError, sqlStateOf } from './transaction.runner';
 export type { IsolationLevel, TransactionOptions } from './transaction.runner';

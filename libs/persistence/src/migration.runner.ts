@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource } from 'typeorm';
 import { schemaOf } from './data-source.factory';
 import { quoteIdentifier } from './sql-identifier';
 
@@ -12,6 +12,15 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   });
+}
+
+/**
+ * The names of the migrations not yet applied to the DataSource's schema, in the order they would run. Reads only:
+ * a schema that has never been migrated has every migration pending.
+ */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  return pending.map((migration) => migration.name);
 }
 
 /** Reverts the last applied migration (its `down`), under the same lock. */

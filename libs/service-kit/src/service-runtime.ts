@@ -11,7 +11,7 @@ import {
   TransactionalConsumer,
   type TransactionalHandler,
 } from '@custody/messaging';
-import { createDataSource, runMigrations, type RetentionTask } from '@custody/persistence';
+import { createDataSource, type RetentionTask } from '@custody/persistence';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, type MigrationInterface } from 'typeorm';
@@ -29,8 +29,11 @@ import { createMetricsRegistry } from './metrics';
 import { NamespacedOutbox, TopicNamespace } from './namespace';
 import type { RetentionSettings } from './retention-settings';
 import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
+import { migrateSchema, migrationPolicyFrom, prepareSchema } from './schema-migrations';
+import { exitWhenDone, serviceCommandFrom, type ServiceCommand } from './service-commands';
 import { SecretSealer } from './secret-sealer';
 import { startServiceRetention } from './service-retention';
+import { provisionTopics, TOPIC_PARTITIONS as PARTITIONS } from './topic-provisioning';
 
 /** What a database-backed service gets before its Nest module is built. */
 export interface ServiceContext {
@@ -113,15 +116,16 @@ export function platformProviders(ctx: ServiceContext): Provider[] {
   ];
 }
 
-const PARTITIONS = 8;
-
 /**
- * Starts one database-backed service: its schema migrated, its HTTP edge, its outbox relay and its
- * consumers. Shutdown stops taking work first (consumers), then publishing, then HTTP and the pool.
+ * Starts one database-backed service: its schema migrated (or found current, CUSTODY_MIGRATIONS), its HTTP edge,
+ * its outbox relay and its consumers; or, given a command, does that one-off work and exits (service-commands.ts). Shutdown stops taking work first (consumers), then publishing, then HTTP and the pool.
  */
 export async function runDatabaseService(def: DatabaseServiceDefinition): Promise<void> {
+  const command = serviceCommandFrom();
+  if (command !== 'serve') return exitWhenDone(command, runServiceCommand(command, def));
   const logger = new Logger(def.name);
   const env = readRuntimeEnv(def.defaultPort);
+  const migrationPolicy = migrationPolicyFrom();
   const auth = readAuthSettings();
   const config = loadCustodyConfig();
   const namespace = TopicNamespace.fromEnv();
@@ -132,7 +136,7 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     databaseUrl: env.databaseUrl,
     applicationName: def.name,
   });
-  await runMigrations(dataSource);
+  await prepareSchema(dataSource, migrationPolicy);
   const kafka = createKafka({ clientId: def.name, brokers: env.kafkaBrokers });
   const metrics = createMetricsRegistry({ service: def.name });
   const messagingMetrics = new MessagingMetrics(metrics);
@@ -188,3 +192,14 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** A deployment's one-off work with this service's entry (service-commands.ts): nothing is served. */
+async function runServiceCommand(command: Exclude<ServiceCommand, 'serve'>, def: DatabaseServiceDefinition): Promise<unknown> {
+  const env = readRuntimeEnv(def.defaultPort);
+  if (command === 'migrate') {
+    const migrations = serviceMigrations(def.schema, env.secretSealingKey, def.migrations);
+    return migrateSchema({ schema: def.schema, entities: def.entities, migrations, databaseUrl: env.databaseUrl, applicationName: `${def.name}-migrations` });
+  }
+  const created = await provisionTopics(createKafka({ clientId: `${def.name}-provision-topics`, brokers: env.kafkaBrokers }), loadCustodyConfig(), TopicNamespace.fromEnv());
+  new Logger(def.name).log(`topics provisioned: ${created.length} created${created.length ? `: ${created.join(', ')}` : ''}`);
+  return created;
+}
