@@ -63,7 +63,8 @@ describe('deploy/Dockerfile', () => {
       await new Promise((closed) => server.close(closed));
     }
     expect(await check(port)).toBe(1);
-  });
+    // Three node processes started one after the other: seconds each on a loaded two-core machine.
+  }, 30_000);
 
   it('every file it copies from the build context exists in the repository', () => {
     const sources = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'COPY' && !i.flags.from).flatMap((i) => i.args.slice(0, -1)));
