@@ -26,6 +26,16 @@ export function validationPipe(): ValidationPipe {
   });
 }
 
+/** What `validationPipe` makes of a body or query, for an edge other than HTTP (gRPC) that must refuse the same defects the same way. */
+let sharedPipe: ValidationPipe | undefined;
+export function validatedAs<T>(metatype: Type<T>, value: object, type: 'body' | 'query' = 'body'): Promise<T> {
+  sharedPipe ??= validationPipe();
+  return sharedPipe.transform(value, { type, metatype }) as Promise<T>;
+}
+
+/** Where the service's edges listen (HTTP and gRPC alike). */
+export const LISTEN_HOST = '127.0.0.1';
+
 export interface HttpServiceOptions {
   name: string;
   port: number;
@@ -62,7 +72,7 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   const document = openApiDocument(app, `custody ${options.name}`);
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
   keepIdleConnections(app.getHttpServer() as Server);
-  await app.listen(options.port, options.host ?? '127.0.0.1');
-  new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? '127.0.0.1'}:${options.port}`);
+  await app.listen(options.port, options.host ?? LISTEN_HOST);
+  new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? LISTEN_HOST}:${options.port}`);
   return app;
 }
