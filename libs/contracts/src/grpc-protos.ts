@@ -16,9 +16,9 @@ export const PROTO_DIR_ENV = 'CUSTODY_PROTO_DIR';
  * How every party reads the .proto files at run time, the server and our own clients alike: field names in
  * camelCase (`fund_account_no` is `fundAccountNo`, as in the JSON API, so a message maps onto the HTTP body's
  * names), enums as their names, fields not sent left out (proto3 cannot tell an empty string from one not sent, so
- * the edge reads both as "not given").
+ * the edge reads both as "not given"), but a repeated field always there, `[]` when empty, as in JSON.
  */
-export const CUSTODY_PROTO_OPTIONS: Options = { keepCase: false, enums: String, longs: String, defaults: false, oneofs: true };
+export const CUSTODY_PROTO_OPTIONS: Options = { keepCase: false, enums: String, longs: String, defaults: false, arrays: true, oneofs: true };
 
 /**
  * The one place the .proto directory is found: `CUSTODY_PROTO_DIR` if set, else `proto` beside this module's

@@ -28,7 +28,6 @@ export interface GrpcServiceBinding {
 export class GrpcEdgeServer {
   private readonly logger = new Logger(GrpcEdgeServer.name);
   private readonly server = new Server();
-  private boundPort?: number;
 
   constructor(
     private readonly port: number,
@@ -38,15 +37,10 @@ export class GrpcEdgeServer {
   }
 
   async start(): Promise<void> {
-    this.boundPort = await new Promise<number>((done, fail) =>
+    const port = await new Promise<number>((done, fail) =>
       this.server.bindAsync(`${LISTEN_HOST}:${this.port}`, ServerCredentials.createInsecure(), (error, port) => (error ? fail(error) : done(port))),
     );
-    this.logger.log(`gRPC listening on ${LISTEN_HOST}:${this.boundPort}`);
-  }
-
-  /** The port it listens on, once started. */
-  get listeningPort(): number | undefined {
-    return this.boundPort;
+    this.logger.log(`gRPC listening on ${LISTEN_HOST}:${port}`);
   }
 
   /** Refuses new calls and lets those in flight finish, for SHUTDOWN_GRACE_MS at most. */
