@@ -3,6 +3,7 @@ import { type Client, credentials, Metadata, type ServiceError, status as GrpcCo
 import {
   type CreateTransferRequest,
   type GetBalancesResponse,
+  type GrpcStatement,
   type GrpcTransfer,
   type ListTransfersResponse,
   loadCustodyGrpc,
@@ -133,5 +134,18 @@ describe('custody.v1 over gRPC, as a trading system calls it', () => {
     await rpc(ledger, 'ReleaseHold', { holdId });
     expect(await cnyBalance(d.fundAccountNo)).toMatchObject({ available: '699.00', frozen: '0.00' });
     expect(await refusal(rpc(ledger, 'GetBalances', { fundAccountNo: '99999999999999' }))).toMatchObject({ code: GrpcCode.NOT_FOUND, errorInfo: { reason: 'NOT_FOUND' } });
+  });
+
+  it('F-5.2: Ledger.GetStatement is the HTTP statement: opening balance, every movement with its source, closing balance', async () => {
+    const day = first.businessDate;
+    const statement = await rpc<GrpcStatement>(ledger, 'GetStatement', { fundAccountNo: d.fundAccountNo, currency: 'CNY', from: day, to: day }, 'auditor');
+    expect(statement).toMatchObject({ openingBalance: '0.00', closingBalance: '699.00' });
+    expect(statement.movements.map((m) => [m.source, m.amount])).toEqual([['TRANSFER', '1000.00'], ['TRANSFER', '-300.00'], ['TRANSFER', '-1.00']]);
+    const overHttp = await ctx.api.call('GET', `/v1/fund-accounts/${d.fundAccountNo}/statement?currency=CNY&from=${day}&to=${day}`, undefined, 'auditor');
+    expect(statement).toEqual(overHttp.body);
+    expect(await refusal(rpc(ledger, 'GetStatement', { fundAccountNo: d.fundAccountNo, from: day, to: day }))).toMatchObject({
+      code: GrpcCode.INVALID_ARGUMENT,
+      errorInfo: { reason: 'VALIDATION_FAILED' },
+    });
   });
 });

@@ -84,3 +84,34 @@ export interface PlaceHoldResponse {
 export interface ReleaseHoldRequest {
   holdId?: string;
 }
+
+export interface GetStatementRequest {
+  fundAccountNo?: string;
+  currency?: GrpcCurrency;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface GrpcStatementMovement {
+  businessDate: string;
+  source: string;
+  sourceId: string;
+  transfer?: { type: string; serialNo: string; bankCode: string };
+  adjustment?: { breakId: string; kind: string; bankCode: string };
+  amount: string;
+  balance: string;
+  recordedAt: string;
+}
+
+export interface GrpcStatement {
+  fundAccountNo: string;
+  currency: string;
+  from: string;
+  to: string;
+  openingBalance?: string;
+  movements: GrpcStatementMovement[];
+  closingBalance?: string;
+  nextCursor?: string;
+}

@@ -17,7 +17,7 @@ describe('the .proto files are found in one place', () => {
   it('custody.v1.Transfers and custody.v1.Ledger load with the methods api.md mirrors, in camelCase with enums by name', () => {
     const { Transfers, Ledger } = loadCustodyGrpc();
     expect(Object.keys(Transfers.service)).toEqual(['CreateTransfer', 'GetTransfer', 'ListTransfers']);
-    expect(Object.keys(Ledger.service)).toEqual(['GetBalances', 'PlaceHold', 'ReleaseHold']);
+    expect(Object.keys(Ledger.service)).toEqual(['GetBalances', 'PlaceHold', 'ReleaseHold', 'GetStatement']);
     const create = Transfers.service.CreateTransfer;
     const bytes = create.requestSerialize({ requestId: 'r-1', type: 'SECURITIES_TO_BANK', currency: 'CNY', amount: '1.50', waitMs: 0 });
     expect(create.requestDeserialize(bytes)).toMatchObject({ requestId: 'r-1', type: 'SECURITIES_TO_BANK', currency: 'CNY', amount: '1.50', waitMs: 0 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { problemFromError, requestDigest, validatedAs } from '@custody/service-kit';
 import { ListTransfersQuery, RequestTransferBody } from '../transfers/transfer.dto';
-import { holdRequestOf, transferListQueryOf, transferRequestOf } from './grpc-requests';
+import { holdRequestOf, statementRequestOf, transferListQueryOf, transferRequestOf } from './grpc-requests';
 
 const S2B = { requestId: 'r-1', type: 'SECURITIES_TO_BANK', fundAccountNo: '100000000001', currency: 'CNY', amount: '300.00' } as const;
 const digestKey = Buffer.alloc(32, 7);
@@ -52,6 +52,13 @@ describe('a custody.v1 request is the HTTP API’s body, judged by the same rule
     expect(holdRequestOf({ requestId: 'h-1', fundAccountNo: '100000000001', currency: 'CNY', amount: '10.00', reason: 'order 1' })).toEqual({
       fundAccountNo: '100000000001',
       body: { requestId: 'h-1', currency: 'CNY', amount: '10.00', reason: 'order 1' },
+    });
+  });
+
+  it('GetStatement: the fund account as the path names it, the rest as the query; limit 0 is the default page', () => {
+    expect(statementRequestOf({ fundAccountNo: '100000000001', currency: 'CNY', from: '2026-12-01', to: '2026-12-07', cursor: '', limit: 0 })).toEqual({
+      fundAccountNo: '100000000001',
+      query: { currency: 'CNY', from: '2026-12-01', to: '2026-12-07' },
     });
   });
 });

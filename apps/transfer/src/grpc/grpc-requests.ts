@@ -1,4 +1,4 @@
-import type { CreateTransferRequest, ListTransfersRequest, PlaceHoldRequest } from '@custody/contracts';
+import type { CreateTransferRequest, GetStatementRequest, ListTransfersRequest, PlaceHoldRequest } from '@custody/contracts';
 
 /**
  * custody.v1 requests as the HTTP API's bodies and queries, so that one set of DTO rules judges both edges (the
@@ -49,5 +49,13 @@ export function holdRequestOf(request: PlaceHoldRequest): { fundAccountNo: strin
   return {
     fundAccountNo: request.fundAccountNo ?? '',
     body: present({ requestId: request.requestId, currency: request.currency, amount: request.amount, reason: request.reason }),
+  };
+}
+
+/** GetStatement: the query of `GET /v1/fund-accounts/{fundAccountNo}/statement`, and the fund account its path names. */
+export function statementRequestOf(request: GetStatementRequest): { fundAccountNo: string; query: Record<string, unknown> } {
+  return {
+    fundAccountNo: request.fundAccountNo ?? '',
+    query: present({ currency: request.currency, from: request.from, to: request.to, cursor: request.cursor, limit: request.limit ? String(request.limit) : undefined }),
   };
 }

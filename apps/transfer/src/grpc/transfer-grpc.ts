@@ -3,7 +3,9 @@ import {
   type CreateTransferRequest,
   type GetBalancesRequest,
   type GetBalancesResponse,
+  type GetStatementRequest,
   type GetTransferRequest,
+  type GrpcStatement,
   type GrpcTransfer,
   type ListTransfersRequest,
   type ListTransfersResponse,
@@ -16,9 +18,11 @@ import { GrpcEdgeServer, readGrpcPort, type CallerRole, TokenVerifier, unaryHand
 import { HoldsService } from '../holds/holds.service';
 import { PlaceHoldBody } from '../holds/holds.controller';
 import { LedgerBalances } from '../ledger/ledger-balances';
+import { StatementQueryParams } from '../statements/statement.dto';
+import { StatementService } from '../statements/statement.service';
 import { ListTransfersQuery, RequestTransferBody } from '../transfers/transfer.dto';
 import { TransferRequests } from '../transfers/transfer-requests';
-import { holdRequestOf, transferListQueryOf, transferRequestOf } from './grpc-requests';
+import { holdRequestOf, statementRequestOf, transferListQueryOf, transferRequestOf } from './grpc-requests';
 
 /** Where the transfer service serves gRPC unless GRPC_PORT says otherwise (its HTTP default, 7102, plus 48). */
 export const DEFAULT_GRPC_PORT = 7150;
@@ -38,6 +42,7 @@ export function transferGrpcEdge(app: INestApplication): GrpcEdgeServer {
   const requests = app.get(TransferRequests);
   const ledger = app.get(LedgerBalances);
   const holds = app.get(HoldsService);
+  const statements = app.get(StatementService);
   const { Transfers, Ledger } = loadCustodyGrpc();
   return new GrpcEdgeServer(readGrpcPort(DEFAULT_GRPC_PORT), [
     {
@@ -80,6 +85,13 @@ export function transferGrpcEdge(app: INestApplication): GrpcEdgeServer {
           handle: async (request: ReleaseHoldRequest): Promise<Record<string, never>> => {
             await holds.release(await uuid(request.holdId));
             return {};
+          },
+        }, verifier),
+        GetStatement: unaryHandler('GetStatement', {
+          roles: READERS,
+          handle: async (request: GetStatementRequest): Promise<GrpcStatement> => {
+            const { fundAccountNo, query } = statementRequestOf(request);
+            return statements.statement(fundAccountNo, await validatedAs(StatementQueryParams, query, 'query'));
           },
         }, verifier),
       },
