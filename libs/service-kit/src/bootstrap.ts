@@ -26,8 +26,9 @@ export function validationPipe(): ValidationPipe {
   });
 }
 
-/** What `validationPipe` makes of a body or query, for an edge other than HTTP (gRPC) that must refuse the same defects the same way. */
 let sharedPipe: ValidationPipe | undefined;
+
+/** What `validationPipe` makes of a body or query, for an edge other than HTTP (gRPC) that must refuse the same defects the same way. */
 export function validatedAs<T>(metatype: Type<T>, value: object, type: 'body' | 'query' = 'body'): Promise<T> {
   sharedPipe ??= validationPipe();
   return sharedPipe.transform(value, { type, metatype }) as Promise<T>;
