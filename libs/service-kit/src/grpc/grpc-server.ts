@@ -36,11 +36,18 @@ export class GrpcEdgeServer {
     for (const s of services) this.server.addService(s.definition, s.implementation);
   }
 
+  /** As a worker of runDatabaseService. */
   async start(): Promise<void> {
+    await this.listen();
+  }
+
+  /** Starts it, resolving with the port it listens on (the configured one, or the one taken for 0). */
+  async listen(): Promise<number> {
     const port = await new Promise<number>((done, fail) =>
       this.server.bindAsync(`${LISTEN_HOST}:${this.port}`, ServerCredentials.createInsecure(), (error, port) => (error ? fail(error) : done(port))),
     );
     this.logger.log(`gRPC listening on ${LISTEN_HOST}:${port}`);
+    return port;
   }
 
   /** Refuses new calls and lets those in flight finish, for SHUTDOWN_GRACE_MS at most. */
