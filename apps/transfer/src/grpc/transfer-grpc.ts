@@ -16,7 +16,7 @@ import {
 } from '@custody/contracts';
 import { GrpcEdgeServer, readGrpcPort, type CallerRole, TokenVerifier, unaryHandler, validatedAs } from '@custody/service-kit';
 import { HoldsService } from '../holds/holds.service';
-import { PlaceHoldBody } from '../holds/holds.controller';
+import { PlaceHoldBody } from '../holds/hold.dto';
 import { LedgerBalances } from '../ledger/ledger-balances';
 import { StatementQueryParams } from '../statements/statement.dto';
 import { StatementService } from '../statements/statement.service';
