@@ -32,6 +32,8 @@ export interface StackOptions {
 
 export interface StackInfo {
   apiBaseUrl: string;
+  /** custody.v1's gRPC services (the transfer service's GRPC_PORT), as `host:port` for @grpc/grpc-js. */
+  grpcAddress: string;
   tokens: Record<Role, string>;
   banks: Array<{ code: string; host: string; port: number; simulated: boolean; controlUrl?: string }>;
   kafka: string;
@@ -54,6 +56,8 @@ const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
 const RECONCILIATION_HEAP = '--max-old-space-size=160';
 /** Extra replicas listen on portBase + this + n. */
 const REPLICA_PORT_OFFSET = 40;
+/** The transfer service serves gRPC on portBase + this. */
+const GRPC_PORT_OFFSET = 50;
 /** A dead member's session timeout (30 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise) plus the rebalance after it. */
 const CONSUMER_SETTLE_TIMEOUT_MS = 90_000;
 
@@ -96,11 +100,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     CUSTODY_NAMESPACE: options.namespace,
     ...options.serviceEnv,
   };
-  const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3, reconciliation: options.portBase + 4 };
+  const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3, reconciliation: options.portBase + 4, grpc: options.portBase + GRPC_PORT_OFFSET };
   const specs: ServiceSpec[] = [
     { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
     // The transfer service asks the account service to verify a fundPassword given with a transfer.
-    { name: 'transfer', entry: 'apps/transfer/src/main.ts', port: ports.transfer, env: { CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('transfer') } },
+    {
+      name: 'transfer',
+      entry: 'apps/transfer/src/main.ts',
+      port: ports.transfer,
+      env: { CUSTODY_ACCOUNT_URL: url(ports.account), GRPC_PORT: String(ports.grpc), ...auth.signingEnv('transfer') },
+    },
     { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
     {
       name: 'reconciliation',
@@ -190,7 +199,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     addReplica: async (name, processOptions) => {
       const base = specOf(name);
       replicas += 1;
-      const spec: ServiceSpec = { ...base, name: `${base.name}-r${replicas + 1}`, port: options.portBase + REPLICA_PORT_OFFSET + replicas };
+      // A replica serves gRPC on a free port of its own: grpcAddress names the first process, as apiBaseUrl's routes do.
+      const env = base.env.GRPC_PORT === undefined ? base.env : { ...base.env, GRPC_PORT: '0' };
+      const spec: ServiceSpec = { ...base, env, name: `${base.name}-r${replicas + 1}`, port: options.portBase + REPLICA_PORT_OFFSET + replicas };
       specs.push(spec);
       await waitHealthy(spec, launch(spec, processOptions), logDir);
       return spec.name;
@@ -231,6 +242,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const info: StackInfo = {
     apiBaseUrl: url(options.apiPort),
+    grpcAddress: `127.0.0.1:${ports.grpc}`,
     tokens: auth.roleTokens(),
     banks,
     kafka,

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   });
   const { info } = stack;
   console.log(`\nCustody hub is up. Public API: ${info.apiBaseUrl}  (OpenAPI: ${info.apiBaseUrl}/v1/openapi.json)`);
+  console.log(`  gRPC (custody.v1.Transfers, custody.v1.Ledger; libs/contracts/proto): ${info.grpcAddress}`);
   for (const bank of info.banks) console.log(`  bank ${bank.code}: ${bank.host}:${bank.port}${bank.controlUrl ? ` (simulator control ${bank.controlUrl})` : ''}`);
   console.log(`Tokens and addresses: .local/stack.json; logs: .local/logs/. Ctrl-C stops everything this command started.\n`);
   const shutdown = async () => {

@@ -25,6 +25,7 @@ import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.
 import { CustodyProjection } from './projections/custody-projection';
 import { PrimaryChangeService } from './roles/primary-change.service';
 import { TransferService } from './transfers/transfer.service';
+import { transferGrpcEdge } from './grpc/transfer-grpc';
 import { TransferModule } from './transfer.module';
 import { transferSubscriptions } from './transfer.subscriptions';
 
@@ -49,7 +50,8 @@ void runDatabaseService({
     relationshipLedgerClosed,
   ],
   module: (ctx) => TransferModule.register(ctx),
-  workers: (app) => [app.get(SettledNotifications)],
+  // gRPC (custody.v1) on GRPC_PORT; stopped after the notifications its waiting calls use, before the HTTP edge.
+  workers: (app) => [app.get(SettledNotifications), transferGrpcEdge(app)],
   subscriptions: (app) =>
     transferSubscriptions({
       projection: app.get(CustodyProjection),

@@ -11,6 +11,7 @@ import {
   SettledNotifications,
   signingIdentity,
   TokenSource,
+  TokenVerifier,
   type ServiceContext,
 } from '@custody/service-kit';
 import { deriveAttemptDigestKey } from './fund-passwords/fund-password-attempt';
@@ -35,6 +36,7 @@ import { BankChangeLedger } from './closings/bank-change-ledger';
 import { SettlementInstructions } from './settlement/settlement-instructions';
 import { InternalTransferService } from './internal/internal-transfer.service';
 import { BalancesController } from './ledger/balances.controller';
+import { LedgerBalances } from './ledger/ledger-balances';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { BankOpeningRepository } from './projections/bank-opening.repository';
 import { CustodyProjection } from './projections/custody-projection';
@@ -46,6 +48,7 @@ import { TransferAdmission } from './transfers/transfer-admission';
 import { TransferQueryService } from './transfers/transfer-query.service';
 import { TransferRepository } from './transfers/transfer.repository';
 import { TransferMetrics } from './transfers/transfer-metrics';
+import { TransferRequests } from './transfers/transfer-requests';
 import { TransferService } from './transfers/transfer.service';
 import { TransfersController } from './transfers/transfers.controller';
 
@@ -58,10 +61,12 @@ export class TransferModule {
       controllers: [HealthController, BalancesController, HoldsController, TransfersController, StatementsController, AdjustmentsController, DayFilesController],
       providers: [
         ...platformProviders(ctx),
+        // The gRPC edge checks bearer tokens against the same trust list as the HTTP edge's RoleGuard.
+        { provide: TokenVerifier, useValue: new TokenVerifier(ctx.auth.trustedIssuers) },
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, TransferAdmission, TransferRepository, TransferMetrics, TransferService, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, LedgerBalances, TransferAdmission, TransferRepository, TransferMetrics, TransferService, TransferRequests, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

@@ -9,3 +9,5 @@ export * from './bank-day';
 export * from './custody-function-topics';
 export * from './conversion-topics';
 export * from './ledger-closing-topics';
+export * from './grpc-protos';
+export * from './grpc-messages';

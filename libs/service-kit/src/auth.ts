@@ -1,7 +1,8 @@
-import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, Logger, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, Logger, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { InvalidTokenError, TokenVerifier } from './bearer-tokens';
+import { DomainError } from './domain-error';
 import type { Caller, CallerRole } from './roles';
 
 const ROLES_KEY = 'custody:roles';
@@ -15,8 +16,6 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Bearer-token guard: missing or invalid token → 401, wrong role → 403 (spec/api.md). */
 @Injectable()
 export class RoleGuard implements CanActivate {
-  private readonly logger = new Logger(RoleGuard.name);
-
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
@@ -26,23 +25,31 @@ export class RoleGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match) throw new UnauthorizedException('missing bearer token');
-    let caller: Caller;
-    try {
-      caller = this.verifier.verify(match[1]);
-    } catch (e) {
-      if (!(e instanceof InvalidTokenError)) throw e;
-      // The reason names issuers and roles, never the token: an operator sees why a service's calls fail.
-      this.logger.warn(`refused a bearer token: ${e.message}`);
-      throw new UnauthorizedException('invalid or expired token');
-    }
-    const allowed = this.reflector.getAllAndOverride<CallerRole[]>(ROLES_KEY, targets);
-    if (!allowed || !allowed.includes(caller.role)) throw new ForbiddenException(`role ${caller.role} may not call this`);
-    request.caller = caller;
+    request.caller = authorizedCaller(request.headers.authorization, this.verifier, this.reflector.getAllAndOverride<CallerRole[]>(ROLES_KEY, targets) ?? []);
     return true;
   }
+}
+
+const logger = new Logger(RoleGuard.name);
+
+/**
+ * The one check of a bearer token, for every edge (HTTP's RoleGuard, the gRPC handlers): `authorization` is the
+ * header's (or the gRPC metadata's) value; missing or invalid → UNAUTHENTICATED, a role not in `allowed` → FORBIDDEN.
+ */
+export function authorizedCaller(authorization: string | undefined, verifier: TokenVerifier, allowed: readonly CallerRole[]): Caller {
+  const match = /^Bearer (.+)$/.exec(authorization ?? '');
+  if (!match) throw new DomainError('UNAUTHENTICATED', 'missing bearer token');
+  let caller: Caller;
+  try {
+    caller = verifier.verify(match[1]);
+  } catch (e) {
+    if (!(e instanceof InvalidTokenError)) throw e;
+    // The reason names issuers and roles, never the token: an operator sees why a service's calls fail.
+    logger.warn(`refused a bearer token: ${e.message}`);
+    throw new DomainError('UNAUTHENTICATED', 'invalid or expired token');
+  }
+  if (!allowed.includes(caller.role)) throw new DomainError('FORBIDDEN', `role ${caller.role} may not call this`);
+  return caller;
 }
 
 /** The caller RoleGuard verified, for a handler that records who acted (e.g. an adjustment's approver). */

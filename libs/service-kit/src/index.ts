@@ -33,3 +33,4 @@ export * from './money.field';
 export * from './retention-settings';
 export * from './retention.job';
 export * from './service-retention';
+export * from './grpc';

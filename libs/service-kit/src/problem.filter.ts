@@ -38,6 +38,28 @@ export function problemOf(code: ErrorCode, detail: string, extensions: Record<st
   };
 }
 
+/** Any error an edge lets out, as the problem callers get: a DomainError's own code, Nest's HTTP errors by status. */
+export function problemFromError(error: unknown): Problem {
+  if (error instanceof DomainError) return problemOf(error.code, error.detail, error.extensions);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const message = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : body;
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    if (status === 401) return problemOf('UNAUTHENTICATED', detail);
+    if (status === 403) return problemOf('FORBIDDEN', detail);
+    if (status === 404) return problemOf('NOT_FOUND', detail);
+    if (status === 400 || status === 413 || status === 415) return { ...problemOf('VALIDATION_FAILED', detail), status };
+    return { ...problemOf('INTERNAL', detail), status };
+  }
+  return problemOf('INTERNAL', 'unexpected error; it has been logged');
+}
+
+/** Whether a problem is worth an error line: a server fault, not a refusal under overload (the system working as meant, once per refused request). */
+export function isServerFault(problem: Problem): boolean {
+  return problem.status >= 500 && problem.code !== 'OVERLOADED';
+}
+
 /** Maps every error leaving a controller to application/problem+json with a stable `code`. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -45,26 +67,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(error);
-    // A refusal under overload is the system working as meant, once per refused request: no error line each.
-    if (problem.status >= 500 && problem.code !== 'OVERLOADED') this.logger.error({ err: error, code: problem.code }, 'request failed');
+    const problem = problemFromError(error);
+    if (isServerFault(problem)) this.logger.error({ err: error, code: problem.code }, 'request failed');
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-  }
-
-  private toProblem(error: unknown): Problem {
-    if (error instanceof DomainError) return problemOf(error.code, error.detail, error.extensions);
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      const body = error.getResponse();
-      const message = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : body;
-      const detail = Array.isArray(message) ? message.join('; ') : String(message);
-      if (status === 401) return problemOf('UNAUTHENTICATED', detail);
-      if (status === 403) return problemOf('FORBIDDEN', detail);
-      if (status === 404) return problemOf('NOT_FOUND', detail);
-      if (status === 400 || status === 413 || status === 415) return { ...problemOf('VALIDATION_FAILED', detail), status };
-      return { ...problemOf('INTERNAL', detail), status };
-    }
-    return problemOf('INTERNAL', 'unexpected error; it has been logged');
   }
 }

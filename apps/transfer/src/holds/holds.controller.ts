@@ -1,16 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiProperty, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
-import { CURRENCIES, type Currency, type Money } from '@custody/money';
-import { MoneyField, Roles } from '@custody/service-kit';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Roles } from '@custody/service-kit';
+import { PlaceHoldBody } from './hold.dto';
 import { HoldsService } from './holds.service';
-
-export class PlaceHoldBody {
-  @ApiProperty() @IsString() @Length(1, 64) requestId!: string;
-  @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency!: Currency;
-  @MoneyField({ example: '100.00' }) amount!: Money;
-  @ApiProperty() @IsString() @Length(1, 200) reason!: string;
-}
 
 @ApiTags('ledger')
 @ApiBearerAuth()

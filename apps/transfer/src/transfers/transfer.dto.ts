@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { TRANSFER_OUTCOME_FAILURE_CODES } from '@custody/contracts';
 import { CURRENCIES, type Currency, type Money } from '@custody/money';
 import { FundAccountNoField, MoneyField } from '@custody/service-kit';
-import { TRANSFER_STATUSES } from './transfer.entity';
+import { TRANSFER_STATUSES, type TransferStatus } from './transfer.entity';
 
 export const TRANSFER_TYPES = ['BANK_TO_SECURITIES', 'SECURITIES_TO_BANK', 'INTERNAL'] as const;
 
@@ -23,6 +23,15 @@ export class RequestTransferBody {
   })
   @IsOptional() @Matches(/^\d{4,12}$/, { message: 'fundPassword must be 4-12 digits' }) fundPassword?: string;
   @FundAccountNoField({ optional: true, description: 'INTERNAL (F-4.7): the fund account the money goes to' }) counterpartFundAccountNo?: string;
+}
+
+/** `GET /v1/transfers` (spec/api.md); strings, as a query string holds them. */
+export class ListTransfersQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() fundAccountNo?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) businessDate?: string;
+  @ApiPropertyOptional({ enum: TRANSFER_STATUSES }) @IsOptional() @IsIn(TRANSFER_STATUSES) status?: TransferStatus;
+  @ApiPropertyOptional({ description: 'the `nextCursor` of the previous page (opaque); pages are newest first' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ description: 'page size, 1-500 (default 50)' }) @IsOptional() @Matches(/^\d{1,3}$/) limit?: string;
 }
 
 /**
