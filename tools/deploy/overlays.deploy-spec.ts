@@ -35,6 +35,11 @@ describe.each(overlayNames())('deploy/overlays/%s rendered offline (kubectl kust
     expect(named(objects, 'Job')).toContain('provision-topics');
   });
 
+  it('its services listen beyond the loopback interface, where the probes, the Services and Prometheus reach them', () => {
+    const runtime = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('custody-runtime-')) as { data?: Record<string, string> } | undefined;
+    expect(runtime?.data?.LISTEN_HOST).toBe('0.0.0.0');
+  });
+
   it('its generated bank adapters are current with its custody.yaml (else: npm run deploy:render)', () => {
     expect(committedBanks(overlayDir)).toEqual(generatedBanks(overlayDir));
   });

@@ -36,8 +36,14 @@ export function validatedAs<T>(metatype: Type<T>, value: object, type: 'body' | 
   return sharedPipe.transform(value, { type, metatype }) as Promise<T>;
 }
 
-/** Where the service's edges listen (HTTP and gRPC alike). */
-export const LISTEN_HOST = '127.0.0.1';
+/**
+ * Where the service's edges listen (HTTP and gRPC alike): the loopback interface unless `LISTEN_HOST` says otherwise.
+ * On one machine nothing else should reach a service but through the ingress; in a pod, the kubelet's probes, the
+ * Service and Prometheus come from outside the container, so the manifests set `LISTEN_HOST=0.0.0.0` (deploy/).
+ */
+export function listenHost(): string {
+  return process.env.LISTEN_HOST || '127.0.0.1';
+}
 
 export interface HttpServiceOptions {
   name: string;
@@ -78,7 +84,8 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
   if (options.metrics) serveMetrics(app, options.metrics);
   keepIdleConnections(app.getHttpServer() as Server);
-  await app.listen(options.port, options.host ?? LISTEN_HOST);
-  new NestLogger(options.name).log(`${options.name} listening on ${options.host ?? LISTEN_HOST}:${options.port}`);
+  const host = options.host ?? listenHost();
+  await app.listen(options.port, host);
+  new NestLogger(options.name).log(`${options.name} listening on ${host}:${options.port}`);
   return app;
 }

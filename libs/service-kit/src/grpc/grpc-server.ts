@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { LISTEN_HOST } from '../bootstrap';
+import { listenHost } from '../bootstrap';
 
 /** The environment setting of the port a service serves gRPC on; 0 takes any free port (a local replica's). */
 export const GRPC_PORT_ENV = 'GRPC_PORT';
@@ -44,9 +44,9 @@ export class GrpcEdgeServer {
   /** Starts it, resolving with the port it listens on (the configured one, or the one taken for 0). */
   async listen(): Promise<number> {
     const port = await new Promise<number>((done, fail) =>
-      this.server.bindAsync(`${LISTEN_HOST}:${this.port}`, ServerCredentials.createInsecure(), (error, port) => (error ? fail(error) : done(port))),
+      this.server.bindAsync(`${listenHost()}:${this.port}`, ServerCredentials.createInsecure(), (error, port) => (error ? fail(error) : done(port))),
     );
-    this.logger.log(`gRPC listening on ${LISTEN_HOST}:${port}`);
+    this.logger.log(`gRPC listening on ${listenHost()}:${port}`);
     return port;
   }
 
