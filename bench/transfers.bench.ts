@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Money } from '@custody/money';
 import type { StackInfo } from '../tools/stack/stack';
 import { type Designated, TestContext } from '../test/support/test-context';
-import { cpuBetween, cpuSnapshot, peakRssMb } from './support/stack-processes';
+import { cpuBetween, cpuSnapshot, peakRssMb, resetPeakRss } from './support/stack-processes';
 import { pgbenchTps, postgresCounters, STATEMENTS_HOWTO } from './support/postgres-stats';
 
 /**
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const accounts = numberArg('accounts', Math.min(256, rate === undefined ? concurrency : 64));
   const pgbenchSeconds = numberArg('pgbench', 15);
   const info = JSON.parse(readFileSync(resolve(__dirname, '../.local/stack.json'), 'utf8')) as StackInfo;
+  const peaksSince = resetPeakRss() ? 'this run' : 'each process started';
   const ctx = new TestContext(info);
   const bankCode = ctx.bankCodes[0];
   const bank = ctx.banks[bankCode];
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
   console.log(`throughput: ${(done / windowSeconds).toFixed(1)} succeeded/s`);
   console.log(`latency ms (admitted): p50 ${percentile(admitted, 50).toFixed(1)}  p90 ${percentile(admitted, 90).toFixed(1)}  p99 ${percentile(admitted, 99).toFixed(1)}  max ${admitted.at(-1)?.toFixed(1)}`);
   console.log(`PostgreSQL: ${perTransfer(pgAfter.commits - counters.pg.commits)} commits per transfer; ${pgAfter.statements === undefined || counters.pg.statements === undefined ? STATEMENTS_HOWTO : `${perTransfer(pgAfter.statements - counters.pg.statements)} statements per transfer`}`);
-  console.log(`CPU per succeeded transfer (ms), per process; the Node processes' peak RSS (VmHWM, whole run; a service's budget is ${RSS_BUDGET_MB} MB):`);
+  console.log(`CPU per succeeded transfer (ms), per process; the Node processes' peak RSS (VmHWM since ${peaksSince}; a service's budget is ${RSS_BUDGET_MB} MB):`);
   let total = 0;
   for (const { name, seconds: cpu } of cpuBetween(counters.cpu, cpuAfter)) {
     total += cpu;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -97,14 +97,34 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Array<{ nam
     .sort((a, b) => b.seconds - a.seconds);
 }
 
+const isShared = (name: string) => name === 'postgres' || name === 'kafka' || name === 'redis';
+
 /**
- * The peak resident memory (VmHWM: the most RSS the process ever had, start and warm-up included) of each Node
- * process of the stack (the services and the launcher), in MB; the shared PostgreSQL, Kafka and Redis are left out.
+ * Starts each Node process's peak resident memory (VmHWM) afresh from what it holds now, so that a run's peak is
+ * its own, not an earlier run's on the same stack (Linux: "5" to /proc/<pid>/clear_refs). False when the kernel
+ * refused it: the peaks are then since each process started.
+ */
+export function resetPeakRss(): boolean {
+  let reset = true;
+  for (const { pid, name } of stackProcesses()) {
+    if (isShared(name)) continue;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      reset = false;
+    }
+  }
+  return reset;
+}
+
+/**
+ * The peak resident memory (VmHWM) of each Node process of the stack (the services and the launcher) since it
+ * started or since resetPeakRss, in MB; the shared PostgreSQL, Kafka and Redis are left out.
  */
 export function peakRssMb(): Map<string, number> {
   const peaks = new Map<string, number>();
   for (const { pid, name } of stackProcesses()) {
-    if (name === 'postgres' || name === 'kafka' || name === 'redis') continue;
+    if (isShared(name)) continue;
     const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readText(`/proc/${pid}/status`))?.[1];
     if (kb !== undefined) peaks.set(name, Math.max(peaks.get(name) ?? 0, Number(kb) / 1024));
   }

@@ -54,11 +54,12 @@ export function buildApp(app: string, options: BuildOptions = {}): BuildResult {
 }
 
 /**
- * The entry a container runs. Source maps are on so that a stack trace in a service's log names the TypeScript
- * line (the maps hold positions only, not the sources).
+ * The entry a container runs. Source maps stay off by default: on, they cost each service ~10 MB of its 200 MB
+ * (docs/benchmarks.md "Built output: memory"); `node --enable-source-maps dist/apps/<app>/main.js` has a stack
+ * trace name the TypeScript line.
  */
 function entryModule(app: string): string {
-  return `'use strict';\n// ${app}: the compiled sources keep the repository's layout below this directory (tools/build/build-app.ts).\nprocess.setSourceMapsEnabled(true);\nrequire('./apps/${app}/src/main.js');\n`;
+  return `'use strict';\n// ${app}: the compiled sources keep the repository's layout below this directory (tools/build/build-app.ts).\nrequire('./apps/${app}/src/main.js');\n`;
 }
 
 /** Writes the compiled (or, for JavaScript and JSON, copied) file under outDir and returns the code it requires from. */
