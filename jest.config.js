@@ -26,7 +26,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/libs/testing/src/quiet-nest-logs.js'],
     },
     // deploy/ checked offline: the overlays rendered with `kubectl kustomize`, the Dockerfile's health check run with

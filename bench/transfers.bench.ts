@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { Money } from '@custody/money';
 import type { StackInfo } from '../tools/stack/stack';
 import { type Designated, TestContext } from '../test/support/test-context';
-import { cpuBetween, cpuSnapshot } from './support/process-cpu';
+import { cpuBetween, cpuSnapshot, peakRssMb, resetPeakRss } from './support/stack-processes';
 import { pgbenchTps, postgresCounters, STATEMENTS_HOWTO } from './support/postgres-stats';
 
 /**
  * Transfers through a running stack (`npm start`) against a simulated bank, sustained: a warm-up, then a measured
- * window; prints throughput, latency, CPU seconds per transfer per process, SQL statements and commits per transfer,
+ * window; prints throughput, latency, CPU seconds per transfer and peak RSS per process, SQL statements and commits per transfer,
  * and the ratio to `pgbench -b tpcb-like` on the same server. Afterwards every transfer is accounted for: the fund
  * ledgers moved by what succeeded, and so did the bank's custody accounts.
  *
@@ -34,6 +34,8 @@ function arg(name: string): string | undefined {
 const numberArg = (name: string, fallback: number) => Number(arg(name) ?? fallback);
 
 const AMOUNT = Money.parse('1.00');
+/** Each service's memory budget (issue 11; docs/benchmarks.md "Built output: memory"). */
+const RSS_BUDGET_MB = 200;
 const FINAL = ['SUCCEEDED', 'FAILED', 'REVERSED'];
 
 interface Sample {
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
   const accounts = numberArg('accounts', Math.min(256, rate === undefined ? concurrency : 64));
   const pgbenchSeconds = numberArg('pgbench', 15);
   const info = JSON.parse(readFileSync(resolve(__dirname, '../.local/stack.json'), 'utf8')) as StackInfo;
+  const peaksSince = resetPeakRss() ? 'this run' : 'each process started';
   const ctx = new TestContext(info);
   const bankCode = ctx.bankCodes[0];
   const bank = ctx.banks[bankCode];
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
   clearTimeout(markWindow);
   const windowEnd = performance.now();
   const cpuAfter = cpuSnapshot();
+  const peaks = peakRssMb();
   const pgAfter = await postgresCounters(info.postgres);
   if (!counters) throw new Error('the measured window never started (is --warmup shorter than the run?)');
 
@@ -181,11 +185,13 @@ async function main(): Promise<void> {
   console.log(`throughput: ${(done / windowSeconds).toFixed(1)} succeeded/s`);
   console.log(`latency ms (admitted): p50 ${percentile(admitted, 50).toFixed(1)}  p90 ${percentile(admitted, 90).toFixed(1)}  p99 ${percentile(admitted, 99).toFixed(1)}  max ${admitted.at(-1)?.toFixed(1)}`);
   console.log(`PostgreSQL: ${perTransfer(pgAfter.commits - counters.pg.commits)} commits per transfer; ${pgAfter.statements === undefined || counters.pg.statements === undefined ? STATEMENTS_HOWTO : `${perTransfer(pgAfter.statements - counters.pg.statements)} statements per transfer`}`);
-  console.log('CPU per succeeded transfer (ms), per process:');
+  console.log(`CPU per succeeded transfer (ms), per process; the Node processes' peak RSS (VmHWM since ${peaksSince}; a service's budget is ${RSS_BUDGET_MB} MB):`);
   let total = 0;
   for (const { name, seconds: cpu } of cpuBetween(counters.cpu, cpuAfter)) {
     total += cpu;
-    console.log(`  ${name.padEnd(26)} ${perTransfer(cpu * 1000).padStart(7)}   (${cpu.toFixed(1)} s)`);
+    const peak = peaks.get(name);
+    const rss = peak === undefined ? '' : `   peak RSS ${peak.toFixed(0).padStart(4)} MB${name !== 'launcher' && peak > RSS_BUDGET_MB ? ' OVER BUDGET' : ''}`;
+    console.log(`  ${name.padEnd(26)} ${perTransfer(cpu * 1000).padStart(7)}   (${cpu.toFixed(1)} s)${rss}`);
   }
   const self = process.cpuUsage();
   console.log(`  ${'load generator (all run)'.padEnd(26)} ${((self.user + self.system) / 1e6).toFixed(1)} s`);

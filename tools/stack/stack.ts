@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +28,11 @@ export interface StackOptions {
   controlPort?: number;
   /** Extra environment for every service (e.g. a short KAFKA_SESSION_TIMEOUT_MS for a stack whose tests kill processes). */
   serviceEnv?: Record<string, string>;
+  /**
+   * Run every service from `npm run build`'s output (`node dist/apps/<app>/main.js`, as production does) instead of
+   * compiling its TypeScript at start through @swc-node/register. Default: CUSTODY_FROM_BUILD=1 in the environment.
+   */
+  fromBuild?: boolean;
 }
 
 export interface StackInfo {
@@ -54,6 +59,13 @@ const ROOT = resolve(__dirname, '../..');
 const SKEWED_CLOCK = resolve(__dirname, 'skewed-clock.js');
 /** The reconciliation service's heap limit, as the benchmark runs it (docs/benchmarks.md "Reconciliation"). */
 const RECONCILIATION_HEAP = '--max-old-space-size=160';
+/**
+ * Every other built service's: with V8's default (~4 GB here) a fresh service let its old space fill with garbage to
+ * ~120 MB before its first full collection, 232 MB RSS for a live heap of ~60 MB (docs/benchmarks.md "Built output:
+ * memory"); the limit has it collect sooner and keeps each under its 200 MB. Not through the development loader,
+ * whose compiled modules and source maps hold ~35 MB more of the heap and whose memory is no budget.
+ */
+const SERVICE_HEAP = '--max-old-space-size=128';
 /** Extra replicas listen on portBase + this + n. */
 const REPLICA_PORT_OFFSET = 40;
 /** The transfer service serves gRPC on portBase + this. */
@@ -63,10 +75,11 @@ const CONSUMER_SETTLE_TIMEOUT_MS = 90_000;
 
 interface ServiceSpec {
   name: string;
-  entry: string;
+  /** The app under apps/ the process runs. */
+  app: string;
   port: number;
   env: Record<string, string>;
-  /** Node's own options for the process, e.g. its heap limit. */
+  /** Node's own options for the process; built, its heap limit is SERVICE_HEAP unless it says otherwise. */
   nodeArgs?: string[];
 }
 
@@ -102,18 +115,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3, reconciliation: options.portBase + 4, grpc: options.portBase + GRPC_PORT_OFFSET };
   const specs: ServiceSpec[] = [
-    { name: 'account', entry: 'apps/account/src/main.ts', port: ports.account, env: {} },
+    { name: 'account', app: 'account', port: ports.account, env: {} },
     // The transfer service asks the account service to verify a fundPassword given with a transfer.
-    {
-      name: 'transfer',
-      entry: 'apps/transfer/src/main.ts',
-      port: ports.transfer,
-      env: { CUSTODY_ACCOUNT_URL: url(ports.account), GRPC_PORT: String(ports.grpc), ...auth.signingEnv('transfer') },
-    },
-    { name: 'saga', entry: 'apps/saga/src/main.ts', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
+    { name: 'transfer', app: 'transfer', port: ports.transfer, env: { CUSTODY_ACCOUNT_URL: url(ports.account), GRPC_PORT: String(ports.grpc), ...auth.signingEnv('transfer') } },
+    { name: 'saga', app: 'saga', port: ports.saga, env: { TRANSFER_URL: url(ports.transfer), ...auth.signingEnv('saga') } },
     {
       name: 'reconciliation',
-      entry: 'apps/reconciliation/src/main.ts',
+      app: 'reconciliation',
       port: ports.reconciliation,
       env: { CUSTODY_TRANSFER_URL: url(ports.transfer), CUSTODY_ACCOUNT_URL: url(ports.account), ...auth.signingEnv('reconciliation') },
       // A day of a million transfers a side reads within ~300 MB with V8's heap kept this small (docs/benchmarks.md).
@@ -124,15 +132,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   config.banks.forEach((bank, i) => {
     const controlPort = options.portBase + 20 + i;
     if (bank.simulate) {
-      specs.push({ name: `bank-simulator-${bank.code}`, entry: 'apps/bank-simulator/src/main.ts', port: controlPort, env: { BANK_CODE: bank.code } });
+      specs.push({ name: `bank-simulator-${bank.code}`, app: 'bank-simulator', port: controlPort, env: { BANK_CODE: bank.code } });
     }
     // The adapter asks the account service to verify a fund password (F-4.2 B), and keeps and reads the day files
     // with the reconciliation service.
     const adapterEnv = { BANK_CODE: bank.code, CUSTODY_ACCOUNT_URL: url(ports.account), CUSTODY_RECONCILIATION_URL: url(ports.reconciliation), ...auth.signingEnv(adapterName(bank.code)) };
-    specs.push({ name: adapterName(bank.code), entry: 'apps/bank-adapter/src/main.ts', port: options.portBase + 10 + i, env: adapterEnv });
+    specs.push({ name: adapterName(bank.code), app: 'bank-adapter', port: options.portBase + 10 + i, env: adapterEnv });
     banks.push({ code: bank.code, host: bank.host, port: bank.port, simulated: bank.simulate, controlUrl: bank.simulate ? url(controlPort) : undefined });
   });
 
+  const fromBuild = options.fromBuild ?? process.env.CUSTODY_FROM_BUILD === '1';
+  if (fromBuild) requireBuildOutput(specs);
   const processes = new Map<string, ChildProcess>();
   const launch = (spec: ServiceSpec, options: ProcessOptions = {}) => {
     // The child writes its log file itself: piped through this process, every line cost two more copies and this
@@ -140,7 +150,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const log = openSync(join(logDir, `${spec.name}.log`), 'a');
     const skew = options.clockSkewMs ? { CUSTODY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {};
     const preload = options.clockSkewMs ? ['-r', SKEWED_CLOCK] : [];
-    const child = spawn(process.execPath, [...preload, ...cpuProfileArgs(), ...(spec.nodeArgs ?? []), '-r', '@swc-node/register', spec.entry], {
+    const child = spawn(process.execPath, [...preload, ...cpuProfileArgs(), ...(spec.nodeArgs ?? (fromBuild ? [SERVICE_HEAP] : [])), ...entryArgs(spec.app, fromBuild)], {
       cwd: ROOT,
       // CUSTODY_INSTANCE names this process (its Kafka client id), so that replicas of one service are told apart.
       env: { ...process.env, ...common, ...spec.env, ...skew, CUSTODY_INSTANCE: spec.name, PORT: String(spec.port) },
@@ -263,6 +273,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 }
 
 const adapterName = (bankCode: string) => `bank-adapter-${bankCode}`;
+
+const builtEntry = (app: string) => `dist/apps/${app}/main.js`;
+
+/** How node runs an app: its build output, or its TypeScript compiled as it loads (`npm start`'s quicker turnaround). */
+function entryArgs(app: string, fromBuild: boolean): string[] {
+  return fromBuild ? [builtEntry(app)] : ['-r', '@swc-node/register', `apps/${app}/src/main.ts`];
+}
+
+/** A stack from the build output fails before it starts anything when an app was never built. */
+function requireBuildOutput(specs: ServiceSpec[]): void {
+  const missing = [...new Set(specs.map((spec) => spec.app))].filter((app) => !existsSync(join(ROOT, builtEntry(app))));
+  if (missing.length > 0) {
+    throw new Error(`no build output for ${missing.join(', ')} (${missing.map(builtEntry).join(', ')}): run \`npm run build\` first, or \`npm run start:built\`, which builds and starts`);
+  }
+}
 
 /**
  * `CUSTODY_CPU_PROF_DIR=dir npm start`: every service writes a V8 CPU profile there when it stops (Ctrl-C), for the

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     stateDir: resolve(root, '.local'),
   });
   const { info } = stack;
-  console.log(`\nCustody hub is up. Public API: ${info.apiBaseUrl}  (OpenAPI: ${info.apiBaseUrl}/v1/openapi.json)`);
+  const from = process.env.CUSTODY_FROM_BUILD === '1' ? 'the build output (dist/apps)' : 'the TypeScript sources';
+  console.log(`\nCustody hub is up, from ${from}. Public API: ${info.apiBaseUrl}  (OpenAPI: ${info.apiBaseUrl}/v1/openapi.json)`);
   console.log(`  gRPC (custody.v1.Transfers, custody.v1.Ledger; libs/contracts/proto): ${info.grpcAddress}`);
   for (const bank of info.banks) console.log(`  bank ${bank.code}: ${bank.host}:${bank.port}${bank.controlUrl ? ` (simulator control ${bank.controlUrl})` : ''}`);
   console.log(`Tokens and addresses: .local/stack.json; logs: .local/logs/. Ctrl-C stops everything this command started.\n`);

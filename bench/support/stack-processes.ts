@@ -1,14 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
- * CPU seconds used by each process of a local stack, read from /proc (user + system time). Processes are named
- * as the stack names them (CUSTODY_INSTANCE in their environment: `transfer`, `bank-adapter-1021000`, …); the
- * others that serve the stack are grouped: `postgres` (every backend, plus what exited backends left in the
- * postmaster's children time), `kafka`, `redis`, `launcher` (`npm start`: the ingress and the stack).
+ * CPU seconds and peak memory of each process of a local stack, read from /proc. Processes are named as the stack
+ * names them (CUSTODY_INSTANCE in their environment: `transfer`, `bank-adapter-1021000`, …); the others that serve
+ * the stack are grouped: `postgres` (every backend, plus what exited backends left in the postmaster's children
+ * time), `kafka`, `redis`, `launcher` (`npm start`: the ingress and the stack). The services and the launcher are
+ * this checkout's (their working directory is its root): another checkout's stack on the machine is not counted.
  */
 export type CpuSnapshot = Map<string, number>;
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const ROOT = realpathSync(resolve(__dirname, '../..'));
 
 interface ProcStat {
   comm: string;
@@ -48,6 +51,7 @@ function nameOf(pid: string, stat: ProcStat): string | undefined {
   if (stat.comm.startsWith('redis-server')) return 'redis';
   const cmdline = readText(`/proc/${pid}/cmdline`).split('\0');
   if (cmdline.some((arg) => arg === 'kafka.Kafka')) return 'kafka';
+  if (workingDirectory(pid) !== ROOT) return undefined;
   if (cmdline.some((arg) => arg.endsWith('tools/stack/start.js'))) return 'launcher';
   if (!cmdline.some((arg) => /apps\/[a-z-]+\/src\/main\.(ts|js)$/.test(arg) || /dist\/apps\//.test(arg))) return undefined;
   const instance = readText(`/proc/${pid}/environ`)
@@ -56,15 +60,28 @@ function nameOf(pid: string, stat: ProcStat): string | undefined {
   return instance?.slice('CUSTODY_INSTANCE='.length);
 }
 
-export function cpuSnapshot(): CpuSnapshot {
-  const snapshot: CpuSnapshot = new Map();
-  const add = (name: string, seconds: number) => snapshot.set(name, (snapshot.get(name) ?? 0) + seconds);
+function workingDirectory(pid: string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined; // gone meanwhile, or not ours to look at
+  }
+}
+
+function* stackProcesses(): Generator<{ pid: string; name: string; stat: ProcStat }> {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = readStat(pid);
     if (!stat) continue;
     const name = nameOf(pid, stat);
-    if (!name) continue;
+    if (name) yield { pid, name, stat };
+  }
+}
+
+export function cpuSnapshot(): CpuSnapshot {
+  const snapshot: CpuSnapshot = new Map();
+  const add = (name: string, seconds: number) => snapshot.set(name, (snapshot.get(name) ?? 0) + seconds);
+  for (const { name, stat } of stackProcesses()) {
     add(name, stat.own);
     // The postmaster collects its exited backends' time; a backend's own children are none of ours.
     if (name === 'postgres' && readStat(String(stat.ppid))?.comm !== 'postgres') add(name, stat.children);
@@ -78,4 +95,38 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Array<{ nam
     .map(([name, seconds]) => ({ name, seconds: seconds - (before.get(name) ?? 0) }))
     .filter((row) => row.seconds > 0)
     .sort((a, b) => b.seconds - a.seconds);
+}
+
+const isShared = (name: string) => name === 'postgres' || name === 'kafka' || name === 'redis';
+
+/**
+ * Starts each Node process's peak resident memory (VmHWM) afresh from what it holds now, so that a run's peak is
+ * its own, not an earlier run's on the same stack (Linux: "5" to /proc/<pid>/clear_refs). False when the kernel
+ * refused it: the peaks are then since each process started.
+ */
+export function resetPeakRss(): boolean {
+  let reset = true;
+  for (const { pid, name } of stackProcesses()) {
+    if (isShared(name)) continue;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      reset = false;
+    }
+  }
+  return reset;
+}
+
+/**
+ * The peak resident memory (VmHWM) of each Node process of the stack (the services and the launcher) since it
+ * started or since resetPeakRss, in MB; the shared PostgreSQL, Kafka and Redis are left out.
+ */
+export function peakRssMb(): Map<string, number> {
+  const peaks = new Map<string, number>();
+  for (const { pid, name } of stackProcesses()) {
+    if (isShared(name)) continue;
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readText(`/proc/${pid}/status`))?.[1];
+    if (kb !== undefined) peaks.set(name, Math.max(peaks.get(name) ?? 0, Number(kb) / 1024));
+  }
+  return peaks;
 }
