@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,8 @@ describe('an app built by npm run build', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'custody-build-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   });
 
   afterAll(() => {
@@ -49,8 +51,6 @@ describe('an app built by npm run build', () => {
 
   it('runs with node alone from a directory holding only its dist, node_modules and package.json', async () => {
     buildApp('bank-simulator', { outDir: join(dir, 'dist/apps/bank-simulator') });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     const config = parse(readFileSync(join(ROOT, 'config/custody.local.yaml'), 'utf8')) as { banks: Array<{ code: string; port: number }> };
     const bank = config.banks[0];
     bank.port = await freePort();
@@ -79,5 +79,17 @@ describe('an app built by npm run build', () => {
 
     expect(health.status).toBe('ok');
     expect(filesUnder(join(dir, 'dist')).filter((file) => file.endsWith('.ts'))).toEqual([]);
+  }, 60_000);
+
+  it('the transfer service finds its gRPC .proto files in its own build output, where no repository is beside it', () => {
+    buildApp('transfer', { outDir: join(dir, 'dist/apps/transfer') });
+    const protos = join(dir, 'dist/apps/transfer/libs/contracts/src/grpc-protos.js');
+    // The same function the service calls at start, from the compiled file: it looks beside itself only.
+    const loaded = execFileSync(process.execPath, ['-e', `const p = require(${JSON.stringify(protos)}); p.loadCustodyGrpc(); console.log(p.custodyProtoDir())`], {
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(loaded.trim()).toBe(join(dir, 'dist/apps/transfer/libs/contracts/proto'));
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { transformSync, type Options } from '@swc/core';
 
@@ -24,6 +24,16 @@ export interface BuildResult {
   files: string[];
 }
 
+/**
+ * Files a module reads at run time rather than requires, by the module that reads them: the build copies them to the
+ * same place below dist/apps/<app>/ when it compiles that module (a require would find a missing module at once; a
+ * missing .proto would only show when the service starts).
+ */
+export const RUNTIME_ASSETS: Readonly<Record<string, string>> = {
+  // custodyProtoDir() looks for `../proto` beside the compiled grpc-protos.js.
+  'libs/contracts/src/grpc-protos.ts': 'libs/contracts/proto',
+};
+
 /** A require the production image could not satisfy (a dev dependency, an unresolved alias, a missing file). */
 export class UnresolvableRequireError extends Error {}
 
@@ -41,6 +51,8 @@ export function buildApp(app: string, options: BuildOptions = {}): BuildResult {
   while (pending.length > 0) {
     const source = pending.pop()!;
     const code = emit(source, outDir, aliases);
+    const assets = RUNTIME_ASSETS[relative(ROOT, source)];
+    if (assets) cpSync(join(ROOT, assets), join(outDir, assets), { recursive: true });
     for (const request of requiresIn(code)) {
       const target = resolveRequire(source, request, productionPackages);
       if (target && !seen.has(target)) {
