@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { status as GrpcCode } from '@grpc/grpc-js';
-// protobufjs is what @grpc/proto-loader reads .proto files with: here it checks our hand-written bytes against the .proto.
+// protobufjs read apart from our reader: what a client of another language would decode from the .proto.
 import { Root } from 'protobufjs';
 import { custodyProtoDir, ERROR_CODES, type ErrorCode } from '@custody/contracts';
 import { problemOf } from '../problem.filter';
@@ -59,12 +59,12 @@ describe('a problem as a failed call carries its stable code in google.rpc.Error
   });
 });
 
-describe('google.rpc.Status written by hand is what the .proto says', () => {
+describe('google.rpc.Status as the .proto says, read and written by any protobuf runtime', () => {
   const root = new Root();
   root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : resolve(custodyProtoDir(), target));
   const loaded = root.load('google/rpc/status.proto').then((r) => ({ Status: r.lookupType('google.rpc.Status'), ErrorInfo: r.lookupType('google.rpc.ErrorInfo') }));
 
-  it('protobufjs reads our bytes: code, message, and the ErrorInfo inside its Any', async () => {
+  it('a client reads our bytes: code, message, and the ErrorInfo inside its Any', async () => {
     const { Status, ErrorInfo } = await loaded;
     const bytes = encodeRpcStatus({ code: 6, message: 'déjà utilisé', errorInfo: { reason: 'IDEMPOTENCY_KEY_REUSED', domain: 'custody.v1', metadata: { field: 'amount', defect: 'x' } } });
     const status = Status.toObject(Status.decode(bytes)) as { code: number; message: string; details: Array<{ type_url: string; value: Uint8Array }> };
@@ -75,7 +75,7 @@ describe('google.rpc.Status written by hand is what the .proto says', () => {
     expect(ErrorInfo.toObject(ErrorInfo.decode(status.details[0].value))).toEqual({ reason: 'IDEMPOTENCY_KEY_REUSED', domain: 'custody.v1', metadata: { field: 'amount', defect: 'x' } });
   });
 
-  it('we read what protobufjs writes, skipping details of other types', async () => {
+  it('we read what a client writes, skipping details of other types', async () => {
     const { Status, ErrorInfo } = await loaded;
     const info = ErrorInfo.encode(ErrorInfo.create({ reason: 'NOT_FOUND', domain: 'custody.v1', metadata: { a: 'b' } })).finish();
     const other = { type_url: 'type.googleapis.com/google.rpc.RetryInfo', value: Buffer.from([8, 1]) };
