@@ -14,6 +14,7 @@ import {
   SERVICE_ROLE,
   signingIdentity,
   startHttpService,
+  startTracing,
   TokenSource,
   TokenVerifier,
   TopicNamespace,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const bank = findBank(config, bankCode);
   if (!bank) throw new Error(`bank ${bankCode} is not in the custody configuration`);
   const name = `bank-adapter-${bank.code}`;
+  const stopTracing = startTracing(name);
   const logger = createAdapterLogger(name);
   const accountServiceUrl = accountServiceUrlFrom();
   const reconciliationUrl = reconciliationServiceUrlFrom();
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: no new calls, answering pending bank requests, signing off');
     await adapter.stop().catch((error: unknown) => logger.error({ error: describeError(error) }, 'adapter did not stop cleanly'));
     await app.close().catch(() => undefined);
+    await stopTracing().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,7 +3,7 @@ export type { EnvelopeOptions } from './envelope.factory';
 export { encodeEnvelope, decodeEnvelope } from './envelope.codec';
 export type { DecodeResult } from './envelope.codec';
 export type { MessagePublisher, TransactionalHandler, EnvelopeHandler } from './message-publisher';
-export { createOutboxInboxMigration, outboxVacuumMigration, OUTBOX_TABLE, INBOX_TABLE, OUTBOX_VACUUM_THRESHOLD } from './outbox-inbox.migration';
+export { createOutboxInboxMigration, outboxTraceContextMigration, outboxVacuumMigration, OUTBOX_TABLE, INBOX_TABLE, OUTBOX_VACUUM_THRESHOLD } from './outbox-inbox.migration';
 export type { OutboxInboxMigrationOptions } from './outbox-inbox.migration';
 export { Outbox, OutboxOutsideTransactionError, outboxRetention } from './outbox';
 export { OutboxRelay } from './outbox.relay';
@@ -31,3 +31,5 @@ export { createKafka, createIdempotentProducer, kafkaBrokersFromEnv, DEFAULT_KAF
 export { consoleLogger, quietLogger } from './messaging.logger';
 export type { MessagingLogger } from './messaging.logger';
 export { redeliveryHorizonMs } from './redelivery-horizon';
+export { activeCorrelationId, activeTraceHeaders, contextOfHeaders, inMessageSpan, inSpan, withCorrelationId } from './trace-context';
+export type { TracedWork } from './trace-context';

@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createIdempotentProducer } from './kafka.factory';
 import { quietLogger } from './messaging.logger';
 import { Outbox, OutboxOutsideTransactionError } from './outbox';
-import { createOutboxInboxMigration, OUTBOX_VACUUM_THRESHOLD, outboxVacuumMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, outboxTraceContextMigration, OUTBOX_VACUUM_THRESHOLD, outboxVacuumMigration } from './outbox-inbox.migration';
 import { OutboxRelay, type RelayProducer } from './outbox.relay';
 import { RELAY_SESSION_OPTIONS, relayStatements } from './outbox-relay.statements';
 import { ensureTopics } from './topic.provisioning';
@@ -34,7 +34,7 @@ const stoppables: Array<{ stop(): Promise<void> }> = [];
 
 beforeAll(async () => {
   await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxVacuumMigration({ schema }), creditsMigration(schema)] });
+  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxVacuumMigration({ schema }), outboxTraceContextMigration({ schema }), creditsMigration(schema)] });
   kafka = createTestKafka('outbox-relay-test');
   outbox = new Outbox(db.schema);
 });

@@ -29,3 +29,5 @@ export * from './money.field';
 export * from './retention-settings';
 export * from './retention.job';
 export * from './service-retention';
+export * from './tracing';
+export * from './http-tracing';

@@ -6,6 +6,7 @@ import {
   ensureTopics,
   Outbox,
   OutboxRelay,
+  outboxTraceContextMigration,
   outboxVacuumMigration,
   TransactionalConsumer,
   type TransactionalHandler,
@@ -28,6 +29,7 @@ import type { RetentionSettings } from './retention-settings';
 import { readRuntimeEnv, type RuntimeEnv } from './runtime-env';
 import { SecretSealer } from './secret-sealer';
 import { startServiceRetention } from './service-retention';
+import { startTracing } from './tracing';
 
 /** What a database-backed service gets before its Nest module is built. */
 export interface ServiceContext {
@@ -80,7 +82,7 @@ export interface DatabaseServiceDefinition {
  * inbox, idempotency keys) and then the service's own. Integration tests migrate with the same list.
  */
 export function serviceMigrations(schema: string, secretSealingKey: Buffer, own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
-  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), outboxVacuumMigration({ schema }), ...own];
+  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), outboxVacuumMigration({ schema }), outboxTraceContextMigration({ schema }), ...own];
 }
 
 /** Providers every database-backed service shares (config, outbox, idempotency, sealing, time). */
@@ -114,6 +116,7 @@ const PARTITIONS = 8;
  * consumers. Shutdown stops taking work first (consumers), then publishing, then HTTP and the pool.
  */
 export async function runDatabaseService(def: DatabaseServiceDefinition): Promise<void> {
+  const stopTracing = startTracing(def.name);
   const logger = new Logger(def.name);
   const env = readRuntimeEnv(def.defaultPort);
   const auth = readAuthSettings();
@@ -172,6 +175,7 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     await relay.stop();
     await app.close();
     await dataSource.destroy();
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
