@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module, type MiddlewareConsumer, type NestModule, RequestMethod } from '@nestjs/common';
-import { withCorrelationId } from '@custody/messaging';
+import { inSpan, withCorrelationId } from '@custody/messaging';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 
 const TRACER = 'custody.http';
@@ -44,6 +44,17 @@ export function traceHttpRequest(req: TracedRequest, res: ServerResponse, next: 
   // pino-http has given the request its id (`genReqId`) by now.
   const correlationId = typeof req.id === 'string' ? req.id : requestIdOf(req);
   context.with(withCorrelationId(trace.setSpan(context.active(), span), correlationId), next);
+}
+
+/**
+ * For any other server edge (the gRPC one): runs `work` in a server span continuing the caller's `traceparent` from
+ * `carrier` (gRPC: `call.metadata.getMap()`), with `correlationId` for the log lines. `name` is the method (e.g.
+ * `custody.transfer.v1.Transfers/CreateTransfer`); attributes are the caller's to add, never a secret.
+ */
+export function withIncomingContext<T>(carrier: Record<string, unknown>, name: string, work: (span: Span) => Promise<T>, correlationId: string = randomUUID()): Promise<T> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(carrier)) if (typeof value === 'string' || Buffer.isBuffer(value)) headers[key.toLowerCase()] = value.toString();
+  return inSpan(propagation.extract(ROOT_CONTEXT, headers), { name, kind: SpanKind.SERVER, correlationId }, work);
 }
 
 /** The trace fields of a request's last log line (see `traceSpan`). */

@@ -3,6 +3,7 @@ import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { withIncomingContext } from './http-tracing';
 import { logContext } from './logging';
 import { readTraceSettings } from './tracing';
 
@@ -53,6 +54,15 @@ describe('a trace across a message, and the log fields it gives', () => {
     expect(fields.log.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(fields.correlation).toBeUndefined();
     expect(logContext()).toEqual({});
+  });
+
+  it('an incoming gRPC call continues the caller\'s traceparent from its metadata in a server span, with the correlation id on the log lines', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const fields = await withIncomingContext({ traceparent: `00-${traceId}-b7ad6b7169203331-01`, 'user-agent': 'grpc-node' }, 'custody.transfer.v1.Transfers/CreateTransfer', async () => logContext(), 'req-1');
+    expect(fields).toMatchObject({ trace_id: traceId, correlationId: 'req-1' });
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'custody.transfer.v1.Transfers/CreateTransfer')!;
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
   });
 
   it('marks the span failed, by the error name only (a message could quote a secret), and rethrows', async () => {
