@@ -27,6 +27,8 @@ interface TracedRequest extends IncomingMessage {
  */
 export function traceHttpRequest(req: TracedRequest, res: ServerResponse, next: () => void): void {
   const path = (req.url ?? '/').split('?')[0];
+  // A probe is not work: a span per probe would be most of an idle service's traces.
+  if (path === '/health' || path.startsWith('/health/')) return next();
   const method = req.method ?? 'GET';
   const span = trace.getTracer(TRACER).startSpan(
     `${method} ${path}`,
