@@ -1,6 +1,7 @@
 import { closeTheDay } from './fault-run/day-close';
 import { formatReport, runFaultRun } from './fault-run/fault-run';
 import { DayControl } from './support/day-control';
+import { SYSTEM_LOG_DIR } from './support/system-stack';
 import { TestContext } from './support/test-context';
 
 /**
@@ -22,7 +23,7 @@ it(`a seeded fault run (seed ${SEED}) with account functions interleaved ends wi
   await new DayControl(ctx).open();
   expect((await closeTheDay(ctx, new Set(), 180_000, () => undefined)).nextBusinessDate).not.toBeNull();
   const report = await runFaultRun(
-    { ctx, databaseUrl: ctx.info.postgres, stack: ctx.stack },
+    { ctx, databaseUrl: ctx.info.postgres, stack: ctx.stack, logDir: SYSTEM_LOG_DIR },
     {
       seed: SEED,
       transfers: 1500,

@@ -8,6 +8,7 @@ import { BankInitiatedLedger, settleBankSide } from './bank-side';
 import { closeTheDay, type DayCloseReport } from './day-close';
 import { type Disruption, Disruptor, planAdapterDisruptions } from './disruptions';
 import { checkInvariants, type BankRecord, type HubAccount, type HubRelationship, type HubTransfer, type Snapshot } from './invariants';
+import { fixtureSecrets, scanLogDirectory } from './log-scan';
 import { Prng } from './prng';
 import { type PoolMember, TransferPool } from './transfer-pool';
 
@@ -66,6 +67,8 @@ export interface FaultRunTarget {
   readonly databaseUrl: string;
   /** The stack's processes (tools/stack/control-server.ts); without them the run kills nothing. */
   readonly stack?: StackControl;
+  /** Where the stack's services write their logs; scanned at the end for the fixtures' secrets (log-scan.ts). */
+  readonly logDir?: string;
 }
 
 export interface FaultRunReport {
@@ -157,6 +160,7 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
   const outcomes: Record<string, number> = {};
   for (const t of snapshot.transfers) outcomes[`${t.initiator} ${t.status}`] = (outcomes[`${t.initiator} ${t.status}`] ?? 0) + 1;
   const invariants = checkInvariants(snapshot);
+  const logs = target.logDir ? await checkLogs(target.logDir, pool.all(), report.faults.DROP_REQUEST > 0) : { checks: {}, violations: [] };
   return {
     seed: options.seed,
     durationMs: Date.now() - started,
@@ -166,8 +170,23 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
     accountFunctions: accountFunctions.outcomes,
     outcomes,
     day,
-    invariants: { checks: { ...invariants.checks, DAY: Object.values(day.breaks).reduce((a, b) => a + b, 0) + 1 }, violations: [...invariants.violations, ...day.violations] },
+    invariants: {
+      checks: { ...invariants.checks, DAY: Object.values(day.breaks).reduce((a, b) => a + b, 0) + 1, ...logs.checks },
+      violations: [...invariants.violations, ...day.violations, ...logs.violations],
+    },
   };
+}
+
+/**
+ * LOGS (issue 11): no line of the stack's logs holds a secret of the run's fixtures, and every line the bank adapter
+ * logged while handling a call carries its trace id and correlation id. A request the simulator dropped always makes
+ * the adapter log the unanswered call: with one, a scan that met no such line would have checked nothing.
+ */
+async function checkLogs(logDir: string, members: readonly PoolMember[], unansweredCallsLogged: boolean): Promise<{ checks: Record<string, number>; violations: string[] }> {
+  const found = await scanLogDirectory(logDir, fixtureSecrets(members, [FUND_PASSWORD, WRONG_FUND_PASSWORD]));
+  const violations = [...found.leaks.map((leak) => `LOGS: ${leak}`), ...found.untraced.map((line) => `LOGS: ${line}`)];
+  if (unansweredCallsLogged && found.handlerLines === 0) violations.push('LOGS: no line logged while a bank call was handled: nothing to check trace and correlation ids on');
+  return { checks: { LOGS: found.lines + found.handlerLines }, violations };
 }
 
 interface PlannedStep {

@@ -24,7 +24,7 @@ function flag(name: string, fallback: number): number {
 async function main(): Promise<void> {
   process.env.CUSTODY_SYSTEM_TEST_SLOT ??= '8';
   // Imported after the slot is chosen: the stack module reads it when it loads.
-  const { startSystemStack } = await import('../support/system-stack');
+  const { startSystemStack, SYSTEM_LOG_DIR } = await import('../support/system-stack');
   const { StackControl, TestContext } = await import('../support/test-context');
   const { runFaultRun } = await import('./fault-run');
   const options: FaultRunOptions = {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const stack = await startSystemStack();
   console.log(`fault run: stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${stack.info.apiBaseUrl})`);
   try {
-    const report = await runFaultRun({ ctx: new TestContext(stack.info), databaseUrl: stack.info.postgres, stack: stack.info.controlUrl ? new StackControl(stack.info.controlUrl) : undefined }, options);
+    const report = await runFaultRun({ ctx: new TestContext(stack.info), databaseUrl: stack.info.postgres, stack: stack.info.controlUrl ? new StackControl(stack.info.controlUrl) : undefined, logDir: SYSTEM_LOG_DIR }, options);
     console.log(formatReport(report));
     process.exitCode = report.invariants.violations.length === 0 ? 0 : 1;
   } finally {

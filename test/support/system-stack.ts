@@ -23,6 +23,8 @@ const SLOT = slot();
 const SHIFT = SLOT * 1000;
 export const SYSTEM_STATE_DIR = resolve(__dirname, `../../.local/system-test${SLOT === 0 ? '' : `-${SLOT}`}`);
 export const SYSTEM_INFO_FILE = join(SYSTEM_STATE_DIR, 'stack.json');
+/** Where the stack's services write their logs (tools/stack/stack.ts: `<stateDir>/logs`). */
+export const SYSTEM_LOG_DIR = join(SYSTEM_STATE_DIR, 'logs');
 const DATABASE = `custody_system_test${SLOT === 0 ? '' : `_${SLOT}`}`;
 const API_PORT = 8480 + SHIFT;
 

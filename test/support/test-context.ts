@@ -26,8 +26,9 @@ async function request<T>(url: string, method: string, body?: unknown, headers: 
 export class CustodyApi {
   constructor(private readonly info: StackInfo) {}
 
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, role: Role | null = 'trading'): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = role ? { authorization: `Bearer ${this.info.tokens[role]}` } : {};
+  /** `extraHeaders`: e.g. a `traceparent` (test/traces.system-spec.ts). */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, role: Role | null = 'trading', extraHeaders: Record<string, string> = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...extraHeaders, ...(role ? { authorization: `Bearer ${this.info.tokens[role]}` } : {}) };
     return request<T>(`${this.info.apiBaseUrl}${path}`, method, body, headers);
   }
 }

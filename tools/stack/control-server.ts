@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { SpanStore } from './span-receiver';
 
 /**
  * What a system test may do to the stack's processes: crash one the hard way and bring it back as it
@@ -39,14 +41,28 @@ export class UnknownServiceError extends Error {
  * `GET /services`; `POST /services/{name}/{kill|restart|stop|pause|resume|replicas}` with an optional JSON
  * body `{ clockSkewMs }` (restart, replicas). Bound to 127.0.0.1 and only served when the stack is started
  * for tests: it can crash the system on request.
+ *
+ * With `spans`, it is also the services' trace collector: `POST /v1/traces` (OTLP/HTTP JSON, what the services'
+ * exporter sends) and `GET /traces/{traceId}` (the spans received for one trace, span-receiver.ts).
  */
-export function startControlServer(port: number, control: ServiceControl): Promise<Server> {
+export function startControlServer(port: number, control: ServiceControl, spans?: SpanStore): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body?: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? undefined : JSON.stringify(body));
     };
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/services') return send(200, control.list());
+    if (spans && req.method === 'POST' && path === '/v1/traces') {
+      readBody(req)
+        .then((body) => spans.receive(JSON.parse(body.toString('utf8')) as Parameters<SpanStore['receive']>[0]))
+        .then(
+          () => send(200, {}),
+          () => send(400, { error: 'not an OTLP/JSON export' }),
+        );
+      return;
+    }
+    const traced = /^\/traces\/([0-9a-f]{32})$/.exec(path);
+    if (spans && req.method === 'GET' && traced) return send(200, spans.trace(traced[1]));
     const action = /^\/services\/([a-z0-9-]+)\/(kill|restart|stop|pause|resume|replicas)$/.exec(path);
     if (req.method !== 'POST' || !action) return send(404, { error: `no control action ${req.method} ${path}` });
     const [, name, verb] = action;
@@ -80,6 +96,13 @@ function perform(control: ServiceControl, name: string, verb: string, options: P
     default:
       return control.addReplica(name, options);
   }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
 async function readOptions(req: IncomingMessage): Promise<ProcessOptions> {

@@ -8,6 +8,9 @@ import { StackConsumerGroups } from './consumer-groups';
 import { type ProcessOptions, type ServiceControl, startControlServer, UnknownServiceError } from './control-server';
 import { startIngress } from './ingress';
 import { type CallingService, LocalAuthority } from './local-auth';
+import { SpanStore } from './span-receiver';
+
+export type { ReceivedSpan } from './span-receiver';
 
 /**
  * Starts the whole system on one machine: every service as its own process (as in production, one
@@ -111,6 +114,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     REDIS_URL: redis,
     AUTH_TRUST_FILE: trustList,
     CUSTODY_NAMESPACE: options.namespace,
+    // A test stack's traces go to its control server (span-receiver.ts); only what a test marks sampled is recorded.
+    ...(options.controlPort === undefined
+      ? {}
+      : { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${url(options.controlPort)}/v1/traces`, OTEL_TRACES_SAMPLER: 'parentbased_always_off' }),
     ...options.serviceEnv,
   };
   const ports = { account: options.portBase + 1, transfer: options.portBase + 2, saga: options.portBase + 3, reconciliation: options.portBase + 4, grpc: options.portBase + GRPC_PORT_OFFSET };
@@ -244,7 +251,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // Healthy is not yet open for business: transfers start once each bank has answered the day's 13012.
     await waitDaysOpen(url(ports.saga), auth.roleTokens().operator);
     ingress = await startIngress(options.apiPort, { account: url(ports.account), transfer: url(ports.transfer), saga: url(ports.saga), reconciliation: url(ports.reconciliation) });
-    if (options.controlPort !== undefined) controlServer = await startControlServer(options.controlPort, control);
+    if (options.controlPort !== undefined) controlServer = await startControlServer(options.controlPort, control, new SpanStore());
   } catch (e) {
     await stop();
     throw e;

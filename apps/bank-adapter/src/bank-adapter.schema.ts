@@ -1,4 +1,4 @@
-import { createOutboxInboxMigration, outboxVacuumMigration } from '@custody/messaging';
+import { createOutboxInboxMigration, outboxTraceContextMigration, outboxVacuumMigration } from '@custody/messaging';
 import { BankAdapterCallClaims1732200000020 } from './migrations/1732200000020-bank-adapter-call-claims';
 import { BankAdapterDayFiles1732200000086 } from './migrations/1732200000086-bank-adapter-day-files';
 
@@ -10,5 +10,5 @@ import { BankAdapterDayFiles1732200000086 } from './migrations/1732200000086-ban
  */
 export const BANK_ADAPTER_SCHEMA = {
   schema: 'bank_adapter',
-  migrations: [BankAdapterCallClaims1732200000020, createOutboxInboxMigration({ schema: 'bank_adapter', timestamp: 1732200000085 }), BankAdapterDayFiles1732200000086, outboxVacuumMigration({ schema: 'bank_adapter' })],
+  migrations: [BankAdapterCallClaims1732200000020, createOutboxInboxMigration({ schema: 'bank_adapter', timestamp: 1732200000085 }), BankAdapterDayFiles1732200000086, outboxVacuumMigration({ schema: 'bank_adapter' }), outboxTraceContextMigration({ schema: 'bank_adapter' })],
 };

@@ -19,6 +19,7 @@ import {
   SERVICE_ROLE,
   signingIdentity,
   startHttpService,
+  startTracing,
   TokenSource,
   TokenVerifier,
   TopicNamespace,
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const bank = findBank(config, bankCode);
   if (!bank) throw new Error(`bank ${bankCode} is not in the custody configuration`);
   const name = `bank-adapter-${bank.code}`;
+  const stopTracing = startTracing(name);
   const logger = createAdapterLogger(name);
   const metrics = createMetricsRegistry({ service: 'bank-adapter', bank: bank.code });
   const accountServiceUrl = accountServiceUrlFrom();
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: no new calls, answering pending bank requests, signing off');
     await adapter.stop().catch((error: unknown) => logger.error({ error: describeError(error) }, 'adapter did not stop cleanly'));
     await app.close().catch(() => undefined);
+    await stopTracing().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

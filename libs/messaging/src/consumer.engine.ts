@@ -13,6 +13,7 @@ import type { MessagingMetrics } from './messaging-metrics';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
 import { DEFAULT_STUCK_AFTER_MS, type StuckMessage, StuckMessageMonitor, type WatchedMessage } from './stuck-monitor';
+import { inMessageSpan } from './trace-context';
 import { type PartitionWindowView, type SettleControl, WindowedDispatcher, type WindowedConsumption } from './windowed.dispatcher';
 
 /** Options every consumer variant shares. */
@@ -665,7 +666,9 @@ export abstract class EngineBackedConsumer<S> {
         const decoded = decodeEnvelope(topic, delivery.message.value);
         if (!decoded.ok) return { valid: false, reason: decoded.reason };
         const envelope = decoded.envelope;
-        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: (scope) => apply(envelope, delivery, scope) };
+        // One span per message, child of its producer's context: what the handler writes carries the trace on.
+        const traced = { topic: delivery.topic, headers: delivery.message.headers, messageId: envelope.id, correlationId: envelope.correlationId };
+        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: (scope) => inMessageSpan(traced, () => apply(envelope, delivery, scope)) };
       },
     });
   }

@@ -91,3 +91,23 @@ export function outboxVacuumMigration(options: { schema: string; timestamp?: num
     }
   };
 }
+
+/**
+ * Where a message's trace goes on from (docs/design.md "Traces and logs"): the W3C headers of the context that
+ * wrote the row, which the relay sends with the message. Null when nothing was traced.
+ */
+export function outboxTraceContextMigration(options: { schema: string; timestamp?: number }): new () => MigrationInterface {
+  const outbox = qualifiedTable(options.schema, OUTBOX_TABLE);
+  const timestamp = options.timestamp ?? 1_732_200_000_180;
+  return class OutboxTraceContextMigration implements MigrationInterface {
+    readonly name = `MessagingOutboxTraceContext${timestamp}`;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE ${outbox} ADD COLUMN trace_context jsonb`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE ${outbox} DROP COLUMN trace_context`);
+    }
+  };
+}

@@ -34,9 +34,9 @@ export function relayStatements(schema: string): RelayStatements {
   return {
     lock: `SELECT attempt.locked, set_config('idle_session_timeout', CASE WHEN attempt.locked THEN $2 ELSE '0' END, false)
              FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
-    read: `SELECT id, topic, message_key, envelope FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+    read: `SELECT id, topic, message_key, envelope, trace_context FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
     markAndReadNext: `WITH marked AS (UPDATE ${table} SET published_at = now() WHERE id = ANY($1::bigint[]))
-             SELECT id, topic, message_key, envelope FROM ${table} WHERE published_at IS NULL AND id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
+             SELECT id, topic, message_key, envelope, trace_context FROM ${table} WHERE published_at IS NULL AND id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
     mark: `UPDATE ${table} SET published_at = now() WHERE id = ANY($1::bigint[])`,
     unlock: `SELECT pg_advisory_unlock(hashtextextended($1, 0)), set_config('idle_session_timeout', '0', false)`,
   };

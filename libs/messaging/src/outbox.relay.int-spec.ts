@@ -17,13 +17,16 @@ import { Client } from 'pg';
 import { createIdempotentProducer } from './kafka.factory';
 import { quietLogger } from './messaging.logger';
 import { Outbox, OutboxOutsideTransactionError } from './outbox';
-import { createOutboxInboxMigration, OUTBOX_VACUUM_THRESHOLD, outboxVacuumMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, outboxTraceContextMigration, OUTBOX_VACUUM_THRESHOLD, outboxVacuumMigration } from './outbox-inbox.migration';
 import { OutboxRelay, type RelayProducer } from './outbox.relay';
 import { RELAY_SESSION_OPTIONS, relayStatements } from './outbox-relay.statements';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer } from './transactional.consumer';
 import { appliedCredits, creditTopicNamed, insertCredit, creditsMigration, type CreditPayload } from './testing/credit.fixture';
 import { Money } from '@custody/money';
+import { context, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 jest.setTimeout(30_000);
 
@@ -34,7 +37,7 @@ const stoppables: Array<{ stop(): Promise<void> }> = [];
 
 beforeAll(async () => {
   await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxVacuumMigration({ schema }), creditsMigration(schema)] });
+  db = await createTestSchema({ name: 'outbox_relay', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxVacuumMigration({ schema }), outboxTraceContextMigration({ schema }), creditsMigration(schema)] });
   kafka = createTestKafka('outbox-relay-test');
   outbox = new Outbox(db.schema);
 });
@@ -398,3 +401,33 @@ async function heldProducer(real: Producer): Promise<{ producer: RelayProducer; 
   stoppables.push({ stop: () => real.disconnect() });
   return { producer, sending, release };
 }
+
+describe('the trace of a message (issue 11)', () => {
+  // Global to this file's process: spans anywhere in it are now real (and recorded nowhere).
+  const provider = new NodeTracerProvider();
+  beforeAll(() => provider.register({ propagator: new W3CTraceContextPropagator() }));
+  afterAll(() => provider.shutdown());
+
+  it('a row goes out with the trace of the transaction that wrote it (traceparent header); one written outside any trace with none', async () => {
+    const topic = await freshTopic('traced');
+    await startRelay();
+    const recorder = await record(topic.name);
+    const span = trace.getTracer('test').startSpan('POST /v1/transfers');
+    await context.with(trace.setSpan(context.active(), span), () =>
+      db.dataSource.transaction(async (manager) => {
+        await outbox.add(manager, topic, credit('traced'), { key: '880001' });
+      }),
+    );
+    span.end();
+    await db.dataSource.transaction(async (manager) => {
+      await outbox.add(manager, topic, credit('untraced'), { key: '880001' });
+    });
+
+    await recorder.waitForCount(2);
+    const [traced, untraced] = recorder.messages;
+    const { traceId, spanId } = span.spanContext();
+    expect(String(traced!.headers.traceparent)).toBe(`00-${traceId}-${spanId}-01`);
+    expect(untraced!.headers.traceparent).toBeUndefined();
+    expect(String(untraced!.headers['message-id'])).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

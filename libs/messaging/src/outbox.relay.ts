@@ -56,6 +56,8 @@ interface OutboxRow {
   topic: string;
   message_key: string;
   envelope: EventEnvelope<unknown>;
+  /** W3C trace headers of the transaction that wrote the row, if it was traced. */
+  trace_context: Record<string, string> | null;
 }
 
 export interface RelayPassResult {
@@ -250,7 +252,7 @@ export class OutboxRelay {
         message: {
           key: row.message_key,
           value: JSON.stringify(row.envelope),
-          headers: { 'message-id': row.envelope.id, 'message-type': row.envelope.type, 'correlation-id': row.envelope.correlationId },
+          headers: { ...row.trace_context, 'message-id': row.envelope.id, 'message-type': row.envelope.type, 'correlation-id': row.envelope.correlationId },
         },
       })),
     );

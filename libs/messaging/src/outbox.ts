@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { newEnvelope, type EnvelopeOptions } from './envelope.factory';
 import type { MessagePublisher } from './message-publisher';
 import { OUTBOX_TABLE } from './outbox-inbox.migration';
+import { activeTraceHeaders } from './trace-context';
 
 export class OutboxOutsideTransactionError extends Error {}
 
@@ -53,11 +54,14 @@ export class Outbox implements MessagePublisher {
       );
     }
     const envelope = newEnvelope(topic, payload, options);
-    await manager.query(`INSERT INTO ${this.table} (message_id, topic, message_key, envelope) VALUES ($1, $2, $3, $4)`, [
+    // The trace of the transaction that writes the row goes on with the message (the relay sends it as headers).
+    const trace = activeTraceHeaders();
+    await manager.query(`INSERT INTO ${this.table} (message_id, topic, message_key, envelope, trace_context) VALUES ($1, $2, $3, $4, $5)`, [
       envelope.id,
       topic.name,
       envelope.key,
       JSON.stringify(envelope),
+      Object.keys(trace).length === 0 ? null : JSON.stringify(trace),
     ]);
     // Not pg_notify: its lock at commit serialises every committing transaction of the database.
     afterCommit(manager, `outbox:${this.schema}`, () => outboxCommitted(manager.connection, this.schema));

@@ -4,7 +4,7 @@ import { createTestKafka, createTestSchema, requireInfrastructure, uniqueTopicNa
 import type { Kafka } from 'kafkajs';
 import { claimInboxEntry, inboxRetention } from './inbox';
 import { Outbox, outboxRetention } from './outbox';
-import { createOutboxInboxMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration';
 import { redeliveryHorizonMs } from './redelivery-horizon';
 import { creditTopicNamed } from './testing/credit.fixture';
 import { ensureTopics } from './topic.provisioning';
@@ -18,7 +18,7 @@ describe('messaging retention (real PostgreSQL, real Kafka)', () => {
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true, kafka: true });
-    db = await createTestSchema({ name: 'messaging_retention', migrations: (schema) => [createOutboxInboxMigration({ schema })] });
+    db = await createTestSchema({ name: 'messaging_retention', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxTraceContextMigration({ schema })] });
     kafka = createTestKafka('messaging-retention-test');
   });
 

@@ -18,7 +18,7 @@ import { encodeEnvelope } from './envelope.codec';
 import { newEnvelope } from './envelope.factory';
 import type { FailureClassifier } from './failure-class';
 import { createIdempotentProducer } from './kafka.factory';
-import { createOutboxInboxMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer, type TransactionalConsumerOptions } from './transactional.consumer';
 import { appliedCredits, creditTopicNamed, creditsMigration, insertCredit, type CreditPayload } from './testing/credit.fixture';
@@ -34,7 +34,7 @@ const fastRetry = { maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 100, sta
 
 beforeAll(async () => {
   await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'tx_batch', migrations: (schema) => [createOutboxInboxMigration({ schema }), creditsMigration(schema)] });
+  db = await createTestSchema({ name: 'tx_batch', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxTraceContextMigration({ schema }), creditsMigration(schema)] });
   kafka = createTestKafka('transactional-batch-test');
   producer = createIdempotentProducer(kafka);
   await producer.connect();

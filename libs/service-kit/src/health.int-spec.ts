@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineTopic } from '@custody/contracts';
-import { createIdempotentProducer, createOutboxInboxMigration, encodeEnvelope, ensureTopics, newEnvelope, TransactionalConsumer } from '@custody/messaging';
+import { createIdempotentProducer, createOutboxInboxMigration, outboxTraceContextMigration, encodeEnvelope, ensureTopics, newEnvelope, TransactionalConsumer } from '@custody/messaging';
 import { createTestKafka, createTestSchema, RecordingLogger, requireInfrastructure, testConsumerTimings, uniqueGroupId, uniqueTopicName, waitFor, type TestSchema } from '@custody/testing';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -36,7 +36,7 @@ describe('service /health with a stuck consumer (real PostgreSQL and Kafka, thro
 
   beforeAll(async () => {
     await requireInfrastructure({ postgres: true, kafka: true });
-    db = await createTestSchema({ name: 'health', migrations: (schema) => [createOutboxInboxMigration({ schema })] });
+    db = await createTestSchema({ name: 'health', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxTraceContextMigration({ schema })] });
     kafka = createTestKafka('service-health-test');
     producer = createIdempotentProducer(kafka);
     await producer.connect();

@@ -34,3 +34,5 @@ export * from './retention-settings';
 export * from './retention.job';
 export * from './service-retention';
 export * from './grpc';
+export * from './tracing';
+export * from './http-tracing';

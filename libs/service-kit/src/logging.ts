@@ -1,36 +1,62 @@
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import { activeCorrelationId } from '@custody/messaging';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { HttpTracingModule, requestIdOf, requestTraceFields } from './http-tracing';
 
 /**
- * Structured JSON logs (pino). Passwords, PIN blocks, ID numbers, tokens and sealed secrets are redacted
+ * Structured JSON logs (pino). Passwords, PIN blocks, ID numbers, names, tokens and sealed secrets are redacted
  * wherever they appear in a logged object (domain.md §14; they must never reach a log).
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
-  '*.password',
-  '*.bankPassword',
-  '*.fundPassword',
-  '*.idNumber',
-  '*.pinBlock',
-  '*.exchangeKey',
-  '*.*.password',
-  '*.*.bankPassword',
-  '*.*.idNumber',
+  ...['password', 'bankPassword', 'fundPassword', 'idNumber', 'pinBlock', 'exchangeKey', 'customerName', 'accountName', 'holderName'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  // A customer's or an account holder's name; not every `name` (an error's, a bank's are wanted in the log).
+  'customer.name',
+  '*.customer.name',
+  'payload.name',
+  '*.payload.name',
   '*.*.sealed',
 ];
 
+/**
+ * What every line logged inside a request or a message carries (pino's `mixin`): the trace and span ids of the
+ * active span and the flow's correlation id, so that one transfer's lines are found across every service.
+ */
+export function logContext(): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext && isSpanContextValid(spanContext)) {
+    fields.trace_id = spanContext.traceId;
+    fields.span_id = spanContext.spanId;
+  }
+  const correlationId = activeCorrelationId();
+  if (correlationId !== undefined) fields.correlationId = correlationId;
+  return fields;
+}
+
 export function loggingModule(service: string): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      name: service,
-      level: process.env.LOG_LEVEL ?? 'info',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Health probes would drown the log an operator reads.
-      autoLogging: { ignore: (req) => req.url === '/health' },
-      // One line per request is the hot path's heaviest log (issue 9): a success is debug; a refusal stays visible
-      // (info), 503 included (shed load, a dependency away: nothing was done, the caller retries); a failure of ours is an error.
-      customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
-    },
-  });
+  return {
+    module: HttpTracingModule,
+    imports: [
+      LoggerModule.forRoot({
+        pinoHttp: {
+          name: service,
+          level: process.env.LOG_LEVEL ?? 'info',
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          mixin: logContext,
+          genReqId: (req) => requestIdOf(req),
+          // A request's own line is written once the response is finished, outside its span's context.
+          customSuccessObject: (req, _res, value: Record<string, unknown>) => ({ ...value, ...requestTraceFields(req), correlationId: req.id }),
+          customErrorObject: (req, _res, _error, value: Record<string, unknown>) => ({ ...value, ...requestTraceFields(req), correlationId: req.id }),
+          // Health probes would drown the log an operator reads.
+          autoLogging: { ignore: (req) => req.url === '/health' },
+          // One line per request is the hot path's heaviest log (issue 9): a success is debug; a refusal stays visible
+          // (info), 503 included (shed load, a dependency away: nothing was done, the caller retries); a failure of ours is an error.
+          customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+          serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
+        },
+      }),
+    ],
+  };
 }

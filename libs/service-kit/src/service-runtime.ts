@@ -7,6 +7,7 @@ import {
   MessagingMetrics,
   Outbox,
   OutboxRelay,
+  outboxTraceContextMigration,
   outboxVacuumMigration,
   TransactionalConsumer,
   type TransactionalHandler,
@@ -34,6 +35,7 @@ import { exitWhenDone, serviceCommandFrom, type ServiceCommand } from './service
 import { SecretSealer } from './secret-sealer';
 import { startServiceRetention } from './service-retention';
 import { provisionTopics, TOPIC_PARTITIONS as PARTITIONS } from './topic-provisioning';
+import { startTracing } from './tracing';
 
 /** What a database-backed service gets before its Nest module is built. */
 export interface ServiceContext {
@@ -88,7 +90,7 @@ export interface DatabaseServiceDefinition {
  * inbox, idempotency keys) and then the service's own. Integration tests migrate with the same list.
  */
 export function serviceMigrations(schema: string, secretSealingKey: Buffer, own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
-  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), outboxVacuumMigration({ schema }), ...own];
+  return [createOutboxInboxMigration({ schema }), idempotencyMigration(schema), idempotencyKeyedClaimsMigration(schema, secretSealingKey), idempotencyRetentionIndexMigration(schema), outboxVacuumMigration({ schema }), outboxTraceContextMigration({ schema }), ...own];
 }
 
 /** Providers every database-backed service shares (config, outbox, idempotency, sealing, time). */
@@ -123,6 +125,7 @@ export function platformProviders(ctx: ServiceContext): Provider[] {
 export async function runDatabaseService(def: DatabaseServiceDefinition): Promise<void> {
   const command = serviceCommandFrom();
   if (command !== 'serve') return exitWhenDone(command, runServiceCommand(command, def));
+  const stopTracing = startTracing(def.name);
   const logger = new Logger(def.name);
   const env = readRuntimeEnv(def.defaultPort);
   const migrationPolicy = migrationPolicyFrom();
@@ -186,6 +189,7 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     await relay.stop();
     await app.close();
     await dataSource.destroy();
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,4 +1,6 @@
 import { bankCallCompleted, type EventEnvelope } from '@custody/contracts';
+import { inSpan } from '@custody/messaging';
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type AdapterLogger, describeError } from '../platform/adapter-logger';
 import type { EnvelopePublisher } from '../platform/envelope.publisher';
 import type { BankCallExecutor, MonotonicClock } from './bank-call.executor';
@@ -59,12 +61,28 @@ export class BankCallHandler {
       await this.publish(earlier, envelope);
       return;
     }
-    const completion = await this.executor.execute(call, receivedAt);
+    const completion = await this.tracedCall(call, receivedAt);
     await this.completed.remember(completion).catch((error: unknown) => {
       this.logger.warn({ callId: call.callId, error: describeError(error) }, 'completion record not written; a redelivery is answered from the call\'s claim');
     });
     this.logCompletion(call, completion);
     await this.publish(completion, envelope);
+  }
+
+  /**
+   * The call's span in the transfer's trace: the bank, the function, our serial and how the bank answered. Codes and
+   * serials only — the call's passwords and ID numbers are never attributes.
+   */
+  private tracedCall(call: BankCall, receivedAt: number): Promise<CallCompletion> {
+    const attributes = { 'custody.bank.code': call.bankCode, 'custody.bank.function': call.function, 'custody.bank.serial_no': call.serialNo, 'custody.bank.resend': call.resend };
+    return inSpan(context.active(), { name: `bank call ${call.function}`, kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const completion = await this.executor.execute(call, receivedAt);
+      span.setAttribute('custody.bank.outcome', completion.outcome);
+      if (completion.returnCode !== undefined) span.setAttribute('custody.bank.return_code', completion.returnCode);
+      if (completion.bankSerialNo !== undefined) span.setAttribute('custody.bank.bank_serial_no', completion.bankSerialNo);
+      if (completion.outcome !== 'REPLIED') span.setStatus({ code: SpanStatusCode.ERROR, message: completion.outcome });
+      return completion;
+    });
   }
 
   private publish(completion: CallCompletion, cause: EventEnvelope<BankCall>): Promise<void> {

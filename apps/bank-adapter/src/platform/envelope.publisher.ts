@@ -1,5 +1,5 @@
 import type { TopicDef } from '@custody/contracts';
-import { createIdempotentProducer, encodeEnvelope, newEnvelope, ProduceBatcher, type EnvelopeOptions } from '@custody/messaging';
+import { activeTraceHeaders, createIdempotentProducer, encodeEnvelope, newEnvelope, ProduceBatcher, type EnvelopeOptions } from '@custody/messaging';
 import type { TopicNamespace } from '@custody/service-kit';
 import type { Kafka, Producer } from 'kafkajs';
 
@@ -37,6 +37,7 @@ export class KafkaEnvelopePublisher implements EnvelopePublisher {
 
   async publish<T, I>(topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<void> {
     const envelope = newEnvelope(topic, payload, options);
-    await this.batcher.send(this.namespace.name(topic.name), { key: options.key, value: encodeEnvelope(envelope) });
+    // The trace of the call (or the bank's request) goes on with what it caused.
+    await this.batcher.send(this.namespace.name(topic.name), { key: options.key, value: encodeEnvelope(envelope), headers: activeTraceHeaders() });
   }
 }
