@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type CreateTransferRequest, type GrpcTransfer, loadCustodyGrpc } from '@custody/contracts';
 import type { ReceivedSpan } from '@custody/local-stack';
 import { type Customer, type Designated, type TransferBody, TestContext } from './support/test-context';
 
@@ -72,5 +74,31 @@ describe('traces', () => {
     const secrets = [customer.name, customer.idNumber, d.bankPassword, FUND_PASSWORD];
     const leaks = spans.flatMap((s) => Object.entries(s.attributes).filter(([, value]) => secrets.some((secret) => String(value).includes(secret))).map(([key]) => `${s.service} ${s.name} ${key}`));
     expect(leaks).toEqual([]);
+  });
+
+  it('a transfer created over gRPC is one trace too: its server span, named by the method, continues the traceparent of the call\'s metadata', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const { Transfers } = loadCustodyGrpc();
+    const client = new Transfers(ctx.info.grpcAddress, credentials.createInsecure()) as unknown as {
+      CreateTransfer(request: CreateTransferRequest, metadata: Metadata, done: (error: ServiceError | null, transfer: GrpcTransfer) => void): void;
+      close(): void;
+    };
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${ctx.info.tokens.trading}`);
+    metadata.set('traceparent', `00-${traceId}-${callerSpanId}-01`);
+    const request: CreateTransferRequest = { requestId: randomUUID(), type: 'SECURITIES_TO_BANK', currency: 'CNY', fundAccountNo: d.fundAccountNo, amount: '50.00', fundPassword: FUND_PASSWORD, waitMs: 15_000 };
+    const transfer = await new Promise<GrpcTransfer>((resolve, reject) => client.CreateTransfer(request, metadata, (error, value) => (error ? reject(error) : resolve(value))));
+    client.close();
+    expect(transfer.status).toBe('SUCCEEDED');
+
+    const adapter = `bank-adapter-${d.bankCode}`;
+    const spans = await ctx.eventually(
+      () => spansOf(traceId),
+      (found) => found.some((s) => s.service === 'transfer' && s.kind === CONSUMER) && found.some((s) => s.service === adapter && s.kind === CLIENT) && disconnected(found, callerSpanId).length === 0,
+      30_000,
+    );
+    expect(spans.find((s) => s.kind === SERVER && s.service === 'transfer')).toMatchObject({ name: 'custody.v1.Transfers/CreateTransfer', parentSpanId: callerSpanId });
+    expect(spans.find((s) => s.service === adapter && s.kind === CLIENT)?.attributes).toMatchObject({ 'custody.bank.serial_no': transfer.serialNo, 'custody.bank.return_code': '0000' });
   });
 });

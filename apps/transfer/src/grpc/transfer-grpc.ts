@@ -48,18 +48,18 @@ export function transferGrpcEdge(app: INestApplication): GrpcEdgeServer {
     {
       definition: Transfers.service,
       implementation: {
-        CreateTransfer: unaryHandler('CreateTransfer', {
+        CreateTransfer: unaryHandler('custody.v1.Transfers/CreateTransfer', {
           roles: TRADING,
           handle: async (request: CreateTransferRequest): Promise<GrpcTransfer> => {
             const { body, waitMs } = transferRequestOf(request);
             return requests.request(await validatedAs(RequestTransferBody, body), waitMs);
           },
         }, verifier),
-        GetTransfer: unaryHandler('GetTransfer', {
+        GetTransfer: unaryHandler('custody.v1.Transfers/GetTransfer', {
           roles: READERS,
           handle: async (request: GetTransferRequest): Promise<GrpcTransfer> => requests.get(await uuid(request.transferId)),
         }, verifier),
-        ListTransfers: unaryHandler('ListTransfers', {
+        ListTransfers: unaryHandler('custody.v1.Transfers/ListTransfers', {
           roles: READERS,
           handle: async (request: ListTransfersRequest): Promise<ListTransfersResponse> =>
             requests.list(await validatedAs(ListTransfersQuery, transferListQueryOf(request), 'query')),
@@ -69,25 +69,25 @@ export function transferGrpcEdge(app: INestApplication): GrpcEdgeServer {
     {
       definition: Ledger.service,
       implementation: {
-        GetBalances: unaryHandler('GetBalances', {
+        GetBalances: unaryHandler('custody.v1.Ledger/GetBalances', {
           roles: READERS,
           handle: async (request: GetBalancesRequest): Promise<GetBalancesResponse> => ({ balances: await ledger.of(request.fundAccountNo ?? '') }),
         }, verifier),
-        PlaceHold: unaryHandler('PlaceHold', {
+        PlaceHold: unaryHandler('custody.v1.Ledger/PlaceHold', {
           roles: TRADING,
           handle: async (request: PlaceHoldRequest): Promise<PlaceHoldResponse> => {
             const { fundAccountNo, body } = holdRequestOf(request);
             return { holdId: await holds.place({ ...(await validatedAs(PlaceHoldBody, body)), fundAccountNo }) };
           },
         }, verifier),
-        ReleaseHold: unaryHandler('ReleaseHold', {
+        ReleaseHold: unaryHandler('custody.v1.Ledger/ReleaseHold', {
           roles: TRADING,
           handle: async (request: ReleaseHoldRequest): Promise<Record<string, never>> => {
             await holds.release(await uuid(request.holdId));
             return {};
           },
         }, verifier),
-        GetStatement: unaryHandler('GetStatement', {
+        GetStatement: unaryHandler('custody.v1.Ledger/GetStatement', {
           roles: READERS,
           handle: async (request: GetStatementRequest): Promise<GrpcStatement> => {
             const { fundAccountNo, query } = statementRequestOf(request);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import { authorizedCaller } from '../auth';
+import { withIncomingContext } from '../http-tracing';
 import type { TokenVerifier } from '../bearer-tokens';
 import { isServerFault, problemFromError } from '../problem.filter';
 import type { Caller, CallerRole } from '../roles';
@@ -17,12 +18,12 @@ const logger = new Logger('GrpcEdge');
 /**
  * Wraps every gRPC method the same way, as RoleGuard and ProblemFilter wrap an HTTP handler: the bearer token of the
  * metadata `authorization` checked against the method's roles, then the handler, and any error turned into the
- * gRPC status of its problem (grpc-status.ts). This wrapper is the one place a call's incoming metadata becomes the
- * context its work runs in: trace context (`traceparent`) is extracted here, around `serve`.
+ * gRPC status of its problem (grpc-status.ts). The call runs in a server span named by its full method
+ * (`custody.v1.Transfers/CreateTransfer`) continuing the caller's `traceparent` metadata, as an HTTP request's does.
  */
 export function unaryHandler<Request, Response>(method: string, rpc: UnaryRpc<Request, Response>, verifier: TokenVerifier): handleUnaryCall<Request, Response> {
   return (call, callback) => {
-    serve(call, rpc, verifier).then(
+    withIncomingContext(call.metadata.getMap(), method, () => serve(call, rpc, verifier)).then(
       (response) => callback(null, response),
       (error: unknown) => {
         const problem = problemFromError(error);
