@@ -18,7 +18,7 @@ import { newEnvelope } from './envelope.factory';
 import { createIdempotentProducer } from './kafka.factory';
 import { MessagingMetrics } from './messaging-metrics';
 import { Outbox } from './outbox';
-import { createOutboxInboxMigration } from './outbox-inbox.migration';
+import { createOutboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer } from './transactional.consumer';
 import { creditTopicNamed, creditsMigration, insertCredit } from './testing/credit.fixture';
@@ -32,7 +32,7 @@ const stoppables: Array<{ stop(): Promise<void> }> = [];
 
 beforeAll(async () => {
   await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'messaging_metrics', migrations: (schema) => [createOutboxInboxMigration({ schema }), creditsMigration(schema)] });
+  db = await createTestSchema({ name: 'messaging_metrics', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxTraceContextMigration({ schema }), creditsMigration(schema)] });
   kafka = createTestKafka('messaging-metrics-test');
   producer = createIdempotentProducer(kafka);
   await producer.connect();
