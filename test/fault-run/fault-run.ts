@@ -178,8 +178,9 @@ export async function runFaultRun(target: FaultRunTarget, options: FaultRunOptio
 }
 
 /**
- * LOGS (issue 11): no line of the stack's logs holds a secret of the run's fixtures, and every line the bank adapter
- * logged while handling a call carries its trace id and correlation id. A request the simulator dropped always makes
+ * LOGS (issue 11): no line of the stack's logs holds a secret of the run's fixtures, every line the bank adapter
+ * logged while handling a call carries its trace id and correlation id, and every line a consumer logged about a
+ * message outside its handler its correlation id (log-scan.ts). A request the simulator dropped always makes
  * the adapter log the unanswered call: with one, a scan that met no such line would have checked nothing.
  */
 async function checkLogs(logDir: string, members: readonly PoolMember[], unansweredCallsLogged: boolean): Promise<{ checks: Record<string, number>; violations: string[] }> {

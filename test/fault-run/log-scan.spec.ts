@@ -48,6 +48,19 @@ describe('a scan of a run\'s log lines', () => {
   });
 });
 
+describe('a scan of the consumers\' own lines about a message', () => {
+  it('wants the correlation id on each (a duplicate skipped, an attempt failed, a dead letter), the trace id only where the message came with one', () => {
+    const scan = new LogScan([]);
+    scan.line('saga.log:1', '{"msg":"duplicate delivery skipped (inbox)","messageId":"m1","correlationId":"f1"}');
+    scan.line('saga.log:2', '{"msg":"attempt failed; nothing of it committed (effect rolled back, offset not committed), retrying","messageId":"m2","trace_id":"0af7651916cd43dd8448eb211c80319c"}');
+    scan.line('saga.log:3', '{"msg":"consumer started","groupId":"g"}');
+    expect(scan.findings()).toMatchObject({
+      handlerLines: 2,
+      untraced: ['saga.log:2 "attempt failed; nothing of it committed (effect rolled back, offset not committed), retrying" lacks correlationId'],
+    });
+  });
+});
+
 describe('the fixtures\' secrets', () => {
   it('are every name, ID number and password of the run, with the clear PIN blocks of those passwords, each once', () => {
     const customer = { customerNo: 'C1', name: '张三', type: 'INDIVIDUAL', idType: '10', idNumber: '110101199012345678' };

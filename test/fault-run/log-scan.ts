@@ -19,9 +19,9 @@ export interface LogScanFindings {
   readonly lines: number;
   /** `file:line holds <kind>`, one per secret found. */
   readonly leaks: string[];
-  /** Lines logged while a bank call was handled (a message in hand) that lack `trace_id` or `correlationId`. */
+  /** Lines logged while a bank call or a message was handled that lack the `trace_id` or `correlationId` they must carry. */
   readonly untraced: string[];
-  /** How many such lines there were: a run that logged none checked nothing. */
+  /** How many lines were held to that: a run that logged none checked nothing. */
   readonly handlerLines: number;
 }
 
@@ -30,6 +30,13 @@ export interface LogScanFindings {
  * (`callId`). Which of them a run writes depends on its faults (a lost reply, a redelivery).
  */
 const HANDLER_LINES = [/^bank call /, /^redelivered call /, /^completion record /];
+
+/**
+ * What every service's consumer logs about one message outside its handler (a redelivery skipped, a failed attempt,
+ * a dead letter): each names the message (`messageId`) and must name its flow. Its trace id only when the message
+ * came with one: a message published outside any trace (a timer's) gets its trace in its handler's span.
+ */
+const CONSUMER_LINES = [/^duplicate delivery skipped/, /^attempt failed/, /^MESSAGE STALLED/, /^MESSAGE DEAD-LETTERED/];
 
 const alphanumeric = (c: string | undefined): boolean => c !== undefined && /[0-9A-Za-z]/.test(c);
 const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -67,11 +74,15 @@ export class LogScan {
     this.lines += 1;
     for (const secret of this.secrets) if (holdsSecret(text, secret.value)) this.leaks.push(`${where} holds ${secret.kind}`);
     const entry = parsed(text);
-    if (!entry || typeof entry.callId !== 'string' || typeof entry.msg !== 'string') return;
+    if (!entry || typeof entry.msg !== 'string') return;
     const msg = entry.msg;
-    if (!HANDLER_LINES.some((pattern) => pattern.test(msg))) return;
+    if (typeof entry.callId === 'string' && HANDLER_LINES.some((pattern) => pattern.test(msg))) this.want(where, entry, msg, ['trace_id', 'correlationId']);
+    else if (typeof entry.messageId === 'string' && CONSUMER_LINES.some((pattern) => pattern.test(msg))) this.want(where, entry, msg, ['correlationId']);
+  }
+
+  private want(where: string, entry: Record<string, unknown>, msg: string, fields: string[]): void {
     this.handlerLines += 1;
-    const missing = ['trace_id', 'correlationId'].filter((field) => typeof entry[field] !== 'string' || entry[field] === '');
+    const missing = fields.filter((field) => typeof entry[field] !== 'string' || entry[field] === '');
     if (missing.length > 0) this.untraced.push(`${where} "${msg}" lacks ${missing.join(' and ')}`);
   }
 

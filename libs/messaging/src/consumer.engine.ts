@@ -1,4 +1,5 @@
 import { deadLetterTopic as defaultDeadLetterTopic, type EventEnvelope, type TopicDef } from '@custody/contracts';
+import { context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { CoalescedOffsetCommits } from './coalesced-offset-commits';
 import { type ConsumerLag, followLag } from './consumer-lag';
@@ -13,7 +14,7 @@ import type { MessagingMetrics } from './messaging-metrics';
 import { consoleLogger, type MessagingLogger } from './messaging.logger';
 import { backoffAfter, DEFAULT_RETRY_POLICY, isStalled, sleep, type RetryPolicy } from './retry.policy';
 import { DEFAULT_STUCK_AFTER_MS, type StuckMessage, StuckMessageMonitor, type WatchedMessage } from './stuck-monitor';
-import { inMessageSpan } from './trace-context';
+import { inMessageSpan, messageContext } from './trace-context';
 import { type PartitionWindowView, type SettleControl, WindowedDispatcher, type WindowedConsumption } from './windowed.dispatcher';
 
 /** Options every consumer variant shares. */
@@ -61,7 +62,7 @@ export interface Delivery {
 
 export type PreparedMessage<S> =
   | { valid: false; reason: string }
-  | { valid: true; messageId: string; messageType: string; apply: (scope: S) => Promise<'applied' | 'duplicate'> };
+  | { valid: true; messageId: string; messageType: string; correlationId?: string; apply: (scope: S) => Promise<'applied' | 'duplicate'> };
 
 /** One subscribed topic: how to read its records and what applying one means for this consumer. */
 export interface ConsumerRoute<S> {
@@ -108,6 +109,15 @@ interface ReadMessage<S> {
 /** A readable message: what a batch's runs are made of. */
 interface ReadyMessage<S> extends ReadMessage<S> {
   readonly prepared: Extract<PreparedMessage<S>, { valid: true }>;
+}
+
+/**
+ * Runs what the consumer does about one message (its retries, its dead-lettering, a duplicate skipped) in the
+ * message's trace and flow, so that those lines carry the ids its handler's lines carry (docs/design.md "Traces and logs").
+ */
+function inContextOf<S, T>(message: ReadMessage<S>, work: () => T): T {
+  const correlationId = message.prepared.valid ? message.prepared.correlationId : undefined;
+  return context.with(messageContext(message.delivery.message.headers, correlationId), work);
 }
 
 function isReady<S>(message: ReadMessage<S>): message is ReadyMessage<S> {
@@ -518,7 +528,11 @@ export class ConsumerEngine<S> {
    * is its first attempt. Throws `ConsumerStoppingError` when `control` says to give it up, and whatever a
    * heartbeat throws on a rebalance; the caller then commits nothing for it.
    */
-  private async settle(message: ReadMessage<S>, control: SettleControl, carried?: CarriedFailure<S>): Promise<void> {
+  private settle(message: ReadMessage<S>, control: SettleControl, carried?: CarriedFailure<S>): Promise<void> {
+    return inContextOf(message, () => this.settleIn(message, control, carried));
+  }
+
+  private async settleIn(message: ReadMessage<S>, control: SettleControl, carried?: CarriedFailure<S>): Promise<void> {
     const { delivery, prepared } = message;
     const watched = carried?.watched ?? this.monitor.begin(delivery, prepared.valid ? prepared.messageId : undefined);
     let outcome: 'settled' | 'given up' = 'given up';
@@ -565,9 +579,9 @@ export class ConsumerEngine<S> {
     await this.deadLetter(delivery, messageId, { reason: `handler refused: ${errorText(error)}`, errorCode: errorCodeOf(error) });
   }
 
-  private logDuplicate({ delivery, prepared }: ReadyMessage<S>): void {
-    const { topic, partition, offset } = delivery;
-    this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: prepared.messageId }, 'duplicate delivery skipped (inbox)');
+  private logDuplicate(message: ReadyMessage<S>): void {
+    const { topic, partition, offset } = message.delivery;
+    inContextOf(message, () => this.logger.info({ groupId: this.groupId, topic, partition, offset, messageId: message.prepared.messageId }, 'duplicate delivery skipped (inbox)'));
   }
 
   private recordFailure(delivery: Delivery, watched: WatchedMessage, attempt: number, error: unknown): void {
@@ -668,7 +682,13 @@ export abstract class EngineBackedConsumer<S> {
         const envelope = decoded.envelope;
         // One span per message, child of its producer's context: what the handler writes carries the trace on.
         const traced = { topic: delivery.topic, headers: delivery.message.headers, messageId: envelope.id, correlationId: envelope.correlationId };
-        return { valid: true, messageId: envelope.id, messageType: envelope.type, apply: (scope) => inMessageSpan(traced, () => apply(envelope, delivery, scope)) };
+        return {
+          valid: true,
+          messageId: envelope.id,
+          messageType: envelope.type,
+          correlationId: envelope.correlationId,
+          apply: (scope) => inMessageSpan(traced, () => apply(envelope, delivery, scope)),
+        };
       },
     });
   }

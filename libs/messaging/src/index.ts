@@ -32,5 +32,5 @@ export { consoleLogger, quietLogger } from './messaging.logger';
 export type { MessagingLogger } from './messaging.logger';
 export { redeliveryHorizonMs } from './redelivery-horizon';
 export { MessagingMetrics } from './messaging-metrics';
-export { activeCorrelationId, activeTraceHeaders, contextOfHeaders, inMessageSpan, inSpan, withCorrelationId } from './trace-context';
+export { activeCorrelationId, activeLogFields, activeTraceHeaders, contextOfHeaders, inMessageSpan, inSpan, messageContext, withCorrelationId } from './trace-context';
 export type { TracedWork } from './trace-context';

@@ -1,3 +1,5 @@
+import { activeLogFields } from './trace-context';
+
 /**
  * The little the messaging code needs from a logger. The argument order is pino's (fields, message),
  * so a service passes its pino logger straight in.
@@ -9,7 +11,7 @@ export interface MessagingLogger {
 }
 
 function line(level: string, fields: Record<string, unknown>, message: string): string {
-  return JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields }, (_key, value: unknown) =>
+  return JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...activeLogFields(), ...fields }, (_key, value: unknown) =>
     value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
   );
 }

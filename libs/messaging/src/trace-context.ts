@@ -1,4 +1,4 @@
-import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, createContextKey, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -36,6 +36,32 @@ export function activeCorrelationId(): string | undefined {
 
 export function withCorrelationId(parent: Context, correlationId: string): Context {
   return parent.setValue(CORRELATION_ID, correlationId);
+}
+
+/**
+ * What every line logged inside a request or a message carries (pino's `mixin`, and the messaging code's own
+ * console logger): the trace and span ids of the active span and the flow's correlation id, so that one transfer's
+ * lines are found across every service.
+ */
+export function activeLogFields(): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext && isSpanContextValid(spanContext)) {
+    fields.trace_id = spanContext.traceId;
+    fields.span_id = spanContext.spanId;
+  }
+  const correlationId = activeCorrelationId();
+  if (correlationId !== undefined) fields.correlationId = correlationId;
+  return fields;
+}
+
+/**
+ * The context a consumer keeps while it brings one message to its end — its retries, its dead-lettering, a duplicate
+ * skipped — so that those lines name the message's trace and flow as its handler's lines do.
+ */
+export function messageContext(headers: IHeaders | undefined, correlationId: string | undefined): Context {
+  const remote = contextOfHeaders(headers);
+  return correlationId === undefined ? remote : withCorrelationId(remote, correlationId);
 }
 
 export interface TracedWork {

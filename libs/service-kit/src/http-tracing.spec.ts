@@ -1,3 +1,4 @@
+import { activeLogFields } from '@custody/messaging';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
@@ -5,7 +6,6 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { requestIdOf, requestTraceFields, traceHttpRequest } from './http-tracing';
-import { logContext } from './logging';
 
 describe('the span of an HTTP request', () => {
   const exporter = new InMemorySpanExporter();
@@ -22,7 +22,7 @@ describe('the span of an HTTP request', () => {
     const req = request('/v1/fund-accounts/100000000001/balances?currency=CNY', { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     const res = response();
     let inHandler: Record<string, string> = {};
-    traceHttpRequest(req, res, () => (inHandler = logContext()));
+    traceHttpRequest(req, res, () => (inHandler = activeLogFields()));
     req.route = { path: '/v1/fund-accounts/:fundAccountNo/balances' };
     res.emit('finish');
 

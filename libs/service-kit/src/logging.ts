@@ -1,7 +1,6 @@
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
-import { activeCorrelationId } from '@custody/messaging';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { activeLogFields } from '@custody/messaging';
 import { HttpTracingModule, requestIdOf, requestTraceFields } from './http-tracing';
 
 /**
@@ -19,22 +18,6 @@ export const REDACTED_PATHS = [
   '*.*.sealed',
 ];
 
-/**
- * What every line logged inside a request or a message carries (pino's `mixin`): the trace and span ids of the
- * active span and the flow's correlation id, so that one transfer's lines are found across every service.
- */
-export function logContext(): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  if (spanContext && isSpanContextValid(spanContext)) {
-    fields.trace_id = spanContext.traceId;
-    fields.span_id = spanContext.spanId;
-  }
-  const correlationId = activeCorrelationId();
-  if (correlationId !== undefined) fields.correlationId = correlationId;
-  return fields;
-}
-
 export function loggingModule(service: string): DynamicModule {
   return {
     module: HttpTracingModule,
@@ -44,7 +27,7 @@ export function loggingModule(service: string): DynamicModule {
           name: service,
           level: process.env.LOG_LEVEL ?? 'info',
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          mixin: logContext,
+          mixin: activeLogFields,
           genReqId: (req) => requestIdOf(req),
           // A request's own line is written once the response is finished, outside its span's context.
           customSuccessObject: (req, _res, value: Record<string, unknown>) => ({ ...value, ...requestTraceFields(req), correlationId: req.id }),

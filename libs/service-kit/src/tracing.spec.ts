@@ -1,10 +1,9 @@
-import { activeCorrelationId, activeTraceHeaders, contextOfHeaders, inMessageSpan, inSpan } from '@custody/messaging';
+import { activeCorrelationId, activeLogFields, activeTraceHeaders, consoleLogger, contextOfHeaders, inMessageSpan, inSpan, messageContext } from '@custody/messaging';
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { withIncomingContext } from './http-tracing';
-import { logContext } from './logging';
 import { readTraceSettings } from './tracing';
 
 describe('trace settings from the standard OpenTelemetry variables', () => {
@@ -41,7 +40,7 @@ describe('a trace across a message, and the log fields it gives', () => {
     expect(headers.traceparent).toMatch(new RegExp(`^00-${producer.spanContext().traceId}-${producer.spanContext().spanId}-01$`));
 
     const kafkaHeaders = { traceparent: Buffer.from(headers.traceparent!), 'message-id': Buffer.from('m-1') };
-    const fields = await inMessageSpan({ topic: 'custody.internal.transfer.requested.1', headers: kafkaHeaders, messageId: 'm-1', correlationId: 'flow-7' }, async () => logContext());
+    const fields = await inMessageSpan({ topic: 'custody.internal.transfer.requested.1', headers: kafkaHeaders, messageId: 'm-1', correlationId: 'flow-7' }, async () => activeLogFields());
 
     const consumer = exporter.getFinishedSpans().find((s) => s.name.endsWith('process'))!;
     expect(consumer.spanContext().traceId).toBe(producer.spanContext().traceId);
@@ -49,16 +48,28 @@ describe('a trace across a message, and the log fields it gives', () => {
     expect(fields).toEqual({ trace_id: producer.spanContext().traceId, span_id: consumer.spanContext().spanId, correlationId: 'flow-7' });
   });
 
+  it('what a consumer logs about a message outside its handler (a retry, a dead letter) names the message\'s trace and flow, through the console logger too', () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const kafkaHeaders = { traceparent: Buffer.from(`00-${traceId}-00f067aa0ba902b7-01`) };
+    const written = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      context.with(messageContext(kafkaHeaders, 'flow-9'), () => consoleLogger.warn({ messageId: 'm-9', attempt: 2 }, 'attempt failed; retrying'));
+      expect(JSON.parse(written.mock.calls[0]![0] as string)).toMatchObject({ msg: 'attempt failed; retrying', messageId: 'm-9', trace_id: traceId, correlationId: 'flow-9' });
+    } finally {
+      written.mockRestore();
+    }
+  });
+
   it('a message without trace headers starts a trace of its own; outside any span a log line has no trace fields', async () => {
-    const fields = await inSpan(contextOfHeaders(undefined), { name: 'work', kind: SpanKind.INTERNAL }, async () => ({ log: logContext(), correlation: activeCorrelationId() }));
+    const fields = await inSpan(contextOfHeaders(undefined), { name: 'work', kind: SpanKind.INTERNAL }, async () => ({ log: activeLogFields(), correlation: activeCorrelationId() }));
     expect(fields.log.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(fields.correlation).toBeUndefined();
-    expect(logContext()).toEqual({});
+    expect(activeLogFields()).toEqual({});
   });
 
   it('an incoming gRPC call continues the caller\'s traceparent from its metadata in a server span, with the correlation id on the log lines', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
-    const fields = await withIncomingContext({ traceparent: `00-${traceId}-b7ad6b7169203331-01`, 'user-agent': 'grpc-node' }, 'custody.transfer.v1.Transfers/CreateTransfer', async () => logContext(), 'req-1');
+    const fields = await withIncomingContext({ traceparent: `00-${traceId}-b7ad6b7169203331-01`, 'user-agent': 'grpc-node' }, 'custody.transfer.v1.Transfers/CreateTransfer', async () => activeLogFields(), 'req-1');
     expect(fields).toMatchObject({ trace_id: traceId, correlationId: 'req-1' });
     const span = exporter.getFinishedSpans().find((s) => s.name === 'custody.transfer.v1.Transfers/CreateTransfer')!;
     expect(span.kind).toBe(SpanKind.SERVER);

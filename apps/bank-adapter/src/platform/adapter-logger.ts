@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { logContext, REDACTED_PATHS } from '@custody/service-kit';
+import { activeLogFields } from '@custody/messaging';
+import { REDACTED_PATHS } from '@custody/service-kit';
 
 /**
  * What the adapter's core logs through. The argument order is pino's (fields, message), so the
@@ -14,7 +15,7 @@ export interface AdapterLogger {
 }
 
 export function createAdapterLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): AdapterLogger {
-  const logger = pino({ name, level, mixin: logContext, redact: { paths: [...REDACTED_PATHS, '*.pinKey', '*.macKey', '*.certId'], censor: '[redacted]' } });
+  const logger = pino({ name, level, mixin: activeLogFields, redact: { paths: [...REDACTED_PATHS, '*.pinKey', '*.macKey', '*.certId'], censor: '[redacted]' } });
   return {
     debug: (fields, message) => logger.debug(fields, message),
     info: (fields, message) => logger.info(fields, message),
