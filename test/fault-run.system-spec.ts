@@ -34,7 +34,7 @@ it(`a seeded fault run (seed ${SEED}) with account functions interleaved ends wi
       disruptAdapters: true,
       requestTimeoutMs: 1500,
       settleTimeoutMs: 180_000,
-      // A few, to keep the CI run short; F-3.6 stays off until POST /v1/custody/bank-changes exists.
+      // A few of each kind, F-3.6 changes of custodian bank among them, to keep the CI run short.
       accountFunctions: { perKind: 2, bankChanges: true },
       log: (line) => process.stdout.write(`${line}\n`),
     },
