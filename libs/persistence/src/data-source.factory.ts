@@ -61,12 +61,30 @@ export async function createDataSource(options: DataSourceFactoryOptions): Promi
   const dataSource = new DataSource(dataSourceOptions);
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema, 'schema')}`);
+    await ensureSchema(dataSource, options.schema);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+const DUPLICATE_SCHEMA = '42P06';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Creates the schema when it is missing. Replicas, and services that share a schema (every bank's adapter), start
+ * at once on a fresh database: `IF NOT EXISTS` does not stop two concurrent creations from colliding — the one
+ * that waited on the other's uncommitted row in pg_namespace fails with 23505 (or 42P06) — and losing that race
+ * means the schema exists, which is all this asks.
+ */
+async function ensureSchema(dataSource: DataSource, schema: string): Promise<void> {
+  try {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema, 'schema')}`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== DUPLICATE_SCHEMA && code !== UNIQUE_VIOLATION) throw error;
+  }
 }
 
 /** The schema a DataSource from {@link createDataSource} works in. */

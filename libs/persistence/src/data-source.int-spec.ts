@@ -60,6 +60,39 @@ describe('persistence on the real PostgreSQL', () => {
     }
   });
 
+  it('two services creating their shared schema at the same moment both start (the loser of the race finds it made)', async () => {
+    const schema = uniqueSchemaName('shared');
+    // Another service's CREATE SCHEMA, not yet committed: ours has to wait on its row in pg_namespace, and when the
+    // other commits, PostgreSQL reports ours a duplicate even with IF NOT EXISTS — the collision of two fresh starts.
+    const other = new Client({ connectionString: databaseUrlFromEnv(), statement_timeout: 20_000 });
+    await other.connect();
+    let ours: ReturnType<typeof createDataSource> | undefined;
+    try {
+      await other.query('BEGIN');
+      await other.query(`CREATE SCHEMA "${schema}"`);
+      ours = createDataSource({ schema, poolSize: 1, applicationName: 'schema-race' });
+      void ours.catch(() => undefined); // awaited below; a failure while we wait must not go unhandled
+      const waiting = async () => {
+        // Inside a transaction pg_stat_activity is a snapshot taken at its first read; each look takes a new one.
+        await other.query('SELECT pg_stat_clear_snapshot()');
+        const rows = await other.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'schema-race' AND wait_event_type = 'Lock'`);
+        return rows.rowCount === 1;
+      };
+      const deadline = Date.now() + 10_000;
+      while (!(await waiting()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await waiting()).toBe(true);
+      await other.query('COMMIT');
+      const dataSource = await ours;
+      const [{ exists }] = (await dataSource.query(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists`, [schema])) as Array<{ exists: boolean }>;
+      expect(exists).toBe(true);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await ours?.then((dataSource) => dataSource.destroy()).catch(() => undefined);
+      await other.query(`DROP SCHEMA IF EXISTS "${schema}"`);
+      await other.end();
+    }
+  });
+
   it('keeps the migrations table and the migrated tables inside the service schema, never in public', async () => {
     const tables = (await db.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [db.schema])) as Array<{
       table_name: string;
