@@ -32,5 +32,6 @@ export { consoleLogger, quietLogger } from './messaging.logger';
 export type { MessagingLogger } from './messaging.logger';
 export { redeliveryHorizonMs } from './redelivery-horizon';
 export { MessagingMetrics } from './messaging-metrics';
+export { readOncePerScrape } from './scrape-read';
 export { activeCorrelationId, activeLogFields, activeTraceHeaders, contextOfHeaders, inMessageSpan, inSpan, messageContext, withCorrelationId } from './trace-context';
 export type { TracedWork } from './trace-context';

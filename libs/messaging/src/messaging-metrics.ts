@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ConsumerLag } from './consumer-lag';
 import { OutboxBacklog, type OutboxBacklogFigures } from './outbox-backlog';
+import { readOncePerScrape } from './scrape-read';
 
 /**
  * The messaging platform's metrics for one process (docs/design.md "Metrics"), on the process's registry. Built once per
@@ -10,7 +11,7 @@ import { OutboxBacklog, type OutboxBacklogFigures } from './outbox-backlog';
  */
 export class MessagingMetrics {
   private readonly lags = new Set<ConsumerLag>();
-  private readonly outboxes = new Map<string, OutboxBacklog>();
+  private readonly outboxes = new Map<string, { read(): Promise<OutboxBacklogFigures> }>();
   private readonly deadLetters: Counter<'topic'>;
 
   constructor(registry: Registry) {
@@ -34,7 +35,7 @@ export class MessagingMetrics {
       },
     });
     const outboxes = this.outboxes;
-    // Each gauge reads the backlog itself when scraped: two reads through the partial index of what waits, once per scrape.
+    // Both gauges show figures of one read per schema and scrape, through the partial index of what waits.
     const outboxGauge = (name: string, help: string, figure: (figures: OutboxBacklogFigures) => number) =>
       new Gauge({
         name,
@@ -67,6 +68,9 @@ export class MessagingMetrics {
 
   /** Reports the outbox of `schema` (once per schema, however many relays or consumers the process runs on it). */
   watchOutbox(dataSource: DataSource, schema: string): void {
-    if (!this.outboxes.has(schema)) this.outboxes.set(schema, new OutboxBacklog(dataSource, schema));
+    if (!this.outboxes.has(schema)) {
+      const backlog = new OutboxBacklog(dataSource, schema);
+      this.outboxes.set(schema, { read: readOncePerScrape(() => backlog.read()) });
+    }
   }
 }

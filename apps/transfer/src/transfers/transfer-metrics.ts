@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { readOncePerScrape } from '@custody/messaging';
 import { afterCommit } from '@custody/persistence';
 import { Clock, CUSTODY_CONFIG, type CustodyConfig } from '@custody/service-kit';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -48,9 +49,11 @@ export class TransferMetrics {
       buckets: DURATION_BUCKETS,
       registers: [registry],
     });
-    // A read that fails (the database away) leaves both gauges without samples this scrape; the process's own metrics still answer.
+    // One read for both gauges each scrape. A read that fails (the database away) leaves both without samples this
+    // scrape; the process's own metrics still answer.
+    const unknownByBank = readOncePerScrape(() => transfers.unknownByBank(dataSource.manager));
     const unknownNow = async () => {
-      const found = await transfers.unknownByBank(dataSource.manager).catch(() => undefined);
+      const found = await unknownByBank().catch(() => undefined);
       if (!found) return [];
       const banks = new Set([...config.banks.map((bank) => bank.code), ...found.map((row) => row.bankCode)]);
       const now = clock.now().getTime();
