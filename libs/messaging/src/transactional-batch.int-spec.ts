@@ -1,61 +1,28 @@
 import {
   committedOffset,
-  createTestKafka,
-  createTestSchema,
   RecordingLogger,
-  requireInfrastructure,
   testConsumerTimings,
   TopicRecorder,
   uniqueGroupId,
   uniqueTopicName,
   waitFor,
-  type TestSchema,
 } from '@custody/testing';
 import type { EventEnvelope } from '@custody/contracts';
-import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { readDeadLetterRecord } from './dead-letter';
 import { encodeEnvelope } from './envelope.codec';
 import { newEnvelope } from './envelope.factory';
 import type { FailureClassifier } from './failure-class';
-import { createIdempotentProducer } from './kafka.factory';
-import { createOutboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer, type TransactionalConsumerOptions } from './transactional.consumer';
-import { appliedCredits, creditTopicNamed, creditsMigration, insertCredit, type CreditPayload } from './testing/credit.fixture';
+import { appliedCredits, insertCredit, type CreditPayload, type CreditTopic } from './testing/credit.fixture';
+import { messagingTestbed } from './testing/messaging-testbed';
 import { Money } from '@custody/money';
 
 jest.setTimeout(30_000);
 
-let db: TestSchema;
-let kafka: Kafka;
-let producer: Producer;
-const stoppables: Array<{ stop(): Promise<void> }> = [];
+const bed = messagingTestbed({ schema: 'tx_batch', clientId: 'transactional-batch-test' });
 const fastRetry = { maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 100, stalledRetryIntervalMs: 200 };
-
-beforeAll(async () => {
-  await requireInfrastructure({ postgres: true, kafka: true });
-  db = await createTestSchema({ name: 'tx_batch', migrations: (schema) => [createOutboxInboxMigration({ schema }), outboxTraceContextMigration({ schema }), creditsMigration(schema)] });
-  kafka = createTestKafka('transactional-batch-test');
-  producer = createIdempotentProducer(kafka);
-  await producer.connect();
-});
-
-afterEach(async () => {
-  for (const stoppable of stoppables.splice(0).reverse()) await stoppable.stop();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await db?.drop();
-});
-
-type CreditTopic = ReturnType<typeof creditTopicNamed>;
-
-async function freshTopic(base: string, partitions = 1): Promise<CreditTopic> {
-  const topic = creditTopicNamed(uniqueTopicName(base));
-  await ensureTopics(kafka, [topic.name], { partitions });
-  return topic;
-}
 
 function credit(creditId: string, fundAccountNo = '880001'): CreditPayload {
   return { creditId, fundAccountNo, amount: Money.parse('25.00') };
@@ -64,14 +31,14 @@ function credit(creditId: string, fundAccountNo = '880001'): CreditPayload {
 /** Sends the credits in one request, so that they reach the consumer in one fetch. */
 async function produceCredits(topic: CreditTopic, credits: CreditPayload[]): Promise<Array<EventEnvelope<CreditPayload>>> {
   const envelopes = credits.map((payload) => newEnvelope(topic, payload, { key: payload.fundAccountNo }));
-  await producer.send({ topic: topic.name, acks: -1, messages: envelopes.map((envelope) => ({ key: envelope.payload.fundAccountNo, value: encodeEnvelope(envelope) })) });
+  await bed.producer.send({ topic: topic.name, acks: -1, messages: envelopes.map((envelope) => ({ key: envelope.payload.fundAccountNo, value: encodeEnvelope(envelope) })) });
   return envelopes;
 }
 
 /** Sends each list of credits to its own partition (the list's index), all in one request. */
 async function producePerPartition(topic: CreditTopic, perPartition: CreditPayload[][]): Promise<Array<EventEnvelope<CreditPayload>>> {
   const sent = perPartition.flatMap((credits, partition) => credits.map((payload) => ({ partition, envelope: newEnvelope(topic, payload, { key: payload.fundAccountNo }) })));
-  await producer.send({
+  await bed.producer.send({
     topic: topic.name,
     acks: -1,
     messages: sent.map(({ partition, envelope }) => ({ partition, key: envelope.payload.fundAccountNo, value: encodeEnvelope(envelope) })),
@@ -81,7 +48,7 @@ async function producePerPartition(topic: CreditTopic, perPartition: CreditPaylo
 
 /** The group's committed offset of each partition of the topic, in partition order. */
 async function committedOffsets(groupId: string, topicName: string): Promise<string[]> {
-  const admin = kafka.admin();
+  const admin = bed.kafka.admin();
   await admin.connect();
   try {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topicName] });
@@ -104,9 +71,9 @@ const refusalsArePermanent: FailureClassifier = (error) => (error instanceof Cre
  */
 function recordingCommits(options: { dropCommits?: boolean } = {}): { kafka: Kafka; commits: string[][] } {
   const commits: string[][] = [];
-  const recording = Object.create(kafka) as Kafka;
+  const recording = Object.create(bed.kafka) as Kafka;
   recording.consumer = (config: ConsumerConfig): Consumer => {
-    const consumer = kafka.consumer(config);
+    const consumer = bed.kafka.consumer(config);
     const commit = consumer.commitOffsets.bind(consumer);
     consumer.commitOffsets = async (offsets) => {
       commits.push(offsets.map((entry) => entry.offset));
@@ -118,17 +85,17 @@ function recordingCommits(options: { dropCommits?: boolean } = {}): { kafka: Kaf
 }
 
 function consumerFor(groupId: string, extra: Partial<TransactionalConsumerOptions> = {}): TransactionalConsumer {
-  const consumer = new TransactionalConsumer({ kafka, groupId, dataSource: db.dataSource, logger: new RecordingLogger(), retry: fastRetry, ...testConsumerTimings, ...extra });
-  stoppables.push(consumer);
+  const consumer = new TransactionalConsumer({ kafka: bed.kafka, groupId, dataSource: bed.db.dataSource, logger: new RecordingLogger(), retry: fastRetry, ...testConsumerTimings, ...extra });
+  bed.stopAfterTest(consumer);
   return consumer;
 }
 
 async function creditIds(): Promise<string[]> {
-  return (await appliedCredits(db.dataSource, db.schema)).map((row) => row.credit_id);
+  return (await appliedCredits(bed.db.dataSource, bed.db.schema)).map((row) => row.credit_id);
 }
 
 async function inboxOf(groupId: string): Promise<Array<{ message_id: string; xmin: string }>> {
-  return db.dataSource.query(`SELECT message_id, xmin::text AS xmin FROM "${db.schema}".inbox WHERE consumer_group = $1 ORDER BY kafka_partition, kafka_offset`, [groupId]);
+  return bed.db.dataSource.query(`SELECT message_id, xmin::text AS xmin FROM "${bed.db.schema}".inbox WHERE consumer_group = $1 ORDER BY kafka_partition, kafka_offset`, [groupId]);
 }
 
 function prefixed(prefix: string, count: number): string[] {
@@ -137,51 +104,51 @@ function prefixed(prefix: string, count: number): string[] {
 
 describe('transactional consumer: a fetch’s messages in one transaction (real PostgreSQL and Kafka)', () => {
   beforeEach(async () => {
-    await db.dataSource.query(`TRUNCATE "${db.schema}".applied_credits`);
+    await bed.db.dataSource.query(`TRUNCATE "${bed.db.schema}".applied_credits`);
   });
 
   it('the ready messages of a partition are applied in one transaction (one xmin for every inbox entry and effect) and committed with one offset commit', async () => {
-    const topic = await freshTopic('one-transaction');
+    const topic = await bed.freshTopic('one-transaction');
     const ids = prefixed('batch', 10);
     const envelopes = await produceCredits(topic, ids.map((id) => credit(id)));
     const groupId = uniqueGroupId('one-transaction');
     const { kafka: recording, commits } = recordingCommits();
     await consumerFor(groupId, { kafka: recording })
-      .subscribe(topic, async (envelope, manager) => insertCredit(manager, db.schema, envelope.payload, envelope.id))
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, bed.db.schema, envelope.payload, envelope.id))
       .start();
 
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '10', { description: 'the ten records committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '10', { description: 'the ten records committed' });
     expect(commits).toEqual([['10']]);
     expect(await creditIds()).toEqual(ids);
     const inbox = await inboxOf(groupId);
     expect(inbox.map((row) => row.message_id)).toEqual(envelopes.map((envelope) => envelope.id));
-    const effects: Array<{ xmin: string }> = await db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${db.schema}".applied_credits`);
+    const effects: Array<{ xmin: string }> = await bed.db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${bed.db.schema}".applied_credits`);
     expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
   });
 
   it('issue 9: the partitions of a fetch share one transaction (one xmin for every partition’s inbox entries and effects) and one offset commit request', async () => {
-    const topic = await freshTopic('group-commit', 4);
+    const topic = await bed.freshTopic('group-commit', 4);
     const envelopes = await producePerPartition(topic, [0, 1, 2, 3].map((partition) => [credit(`p${partition}-a`), credit(`p${partition}-b`)]));
     const groupId = uniqueGroupId('group-commit');
     const { kafka: recording, commits } = recordingCommits();
     await consumerFor(groupId, { kafka: recording, partitionsConsumedConcurrently: 4 })
-      .subscribe(topic, async (envelope, manager) => insertCredit(manager, db.schema, envelope.payload, envelope.id))
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, bed.db.schema, envelope.payload, envelope.id))
       .start();
 
     await waitFor(async () => (await committedOffsets(groupId, topic.name)).every((offset) => offset === '2'), { description: 'two records committed on each partition' });
     expect(commits).toEqual([['2', '2', '2', '2']]);
     const inbox = await inboxOf(groupId);
     expect(inbox.map((row) => row.message_id).sort()).toEqual(envelopes.map((envelope) => envelope.id).sort());
-    const effects: Array<{ xmin: string }> = await db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${db.schema}".applied_credits`);
+    const effects: Array<{ xmin: string }> = await bed.db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${bed.db.schema}".applied_credits`);
     expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
   });
 
   it('issue 9: a poison message on one partition of a shared transaction is dead-lettered alone; every other partition’s messages are applied once', async () => {
-    const topic = await freshTopic('group-poison', 3);
+    const topic = await bed.freshTopic('group-poison', 3);
     const deadLetterTopic = uniqueTopicName('dead-letter');
-    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
-    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
-    stoppables.push(deadLetters);
+    await ensureTopics(bed.kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(bed.kafka, [deadLetterTopic]);
+    bed.stopAfterTest(deadLetters);
     const envelopes = await producePerPartition(topic, [
       [credit('p0-a'), credit('p0-b')],
       [credit('p1-a'), credit('poison'), credit('p1-c')],
@@ -190,7 +157,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     const groupId = uniqueGroupId('group-poison');
     await consumerFor(groupId, { deadLetterTopic, classifyFailure: refusalsArePermanent, partitionsConsumedConcurrently: 3 })
       .subscribe(topic, async (envelope, manager) => {
-        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
         if (envelope.payload.creditId === 'poison') throw new CreditRefused('fund account 880001 is closed');
       })
       .start();
@@ -204,11 +171,11 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
   });
 
   it('a poison message in the middle: those before it are applied once and committed, it is dead-lettered with nothing of it applied, those after it are applied; the offset ends past all', async () => {
-    const topic = await freshTopic('poison');
+    const topic = await bed.freshTopic('poison');
     const deadLetterTopic = uniqueTopicName('dead-letter');
-    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
-    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
-    stoppables.push(deadLetters);
+    await ensureTopics(bed.kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(bed.kafka, [deadLetterTopic]);
+    bed.stopAfterTest(deadLetters);
     const envelopes = await produceCredits(topic, ['a', 'b', 'poison', 'c', 'd'].map((id) => credit(id)));
     const groupId = uniqueGroupId('poison');
     const { kafka: recording, commits } = recordingCommits();
@@ -217,12 +184,12 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
       .subscribe(topic, async (envelope, manager) => {
         calls.push(envelope.payload.creditId);
         // The effect has begun when the refusal comes: the rollback must take it back.
-        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
         if (envelope.payload.creditId === 'poison') throw new CreditRefused('fund account 880001 is closed');
       })
       .start();
 
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
     // The batch rolled back at the poison; the two before it ran again and committed on their own; the poison
     // was refused once and not retried; the rest went on as a batch.
     expect(calls).toEqual(['a', 'b', 'poison', 'a', 'b', 'c', 'd']);
@@ -234,7 +201,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
   });
 
   it('a transient failure in the middle: those before it commit, it is retried with backoff (its batch failure counted as attempt 1) while those after it wait, then all are applied in order', async () => {
-    const topic = await freshTopic('transient');
+    const topic = await bed.freshTopic('transient');
     const envelopes = await produceCredits(topic, ['a', 'b', 'flaky', 'c', 'd'].map((id) => credit(id)));
     const groupId = uniqueGroupId('transient');
     const { kafka: recording, commits } = recordingCommits();
@@ -244,7 +211,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     await consumerFor(groupId, { kafka: recording, logger, classifyFailure: refusalsArePermanent })
       .subscribe(topic, async (envelope, manager) => {
         calls.push(envelope.payload.creditId);
-        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
         if (envelope.payload.creditId === 'flaky' && flakyFailures < 2) {
           flakyFailures += 1;
           throw new Error('deadlock detected');
@@ -252,7 +219,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
       })
       .start();
 
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '5', { description: 'all five records committed' });
     expect(calls).toEqual(['a', 'b', 'flaky', 'a', 'b', 'flaky', 'flaky', 'c', 'd']);
     expect(commits).toEqual([['2'], ['3'], ['5']]);
     expect(await creditIds()).toEqual(['a', 'b', 'flaky', 'c', 'd']);
@@ -264,7 +231,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
   });
 
   it('a stop mid-batch commits the message in hand with those before it and leaves the rest; when the offset commit is lost (a crash between the two commits) the next owner gets it all again and the inbox makes the repeats no-ops', async () => {
-    const topic = await freshTopic('crash');
+    const topic = await bed.freshTopic('crash');
     const ids = prefixed('crash', 10);
     await produceCredits(topic, ids.map((id) => credit(id)));
     const groupId = uniqueGroupId('crash');
@@ -273,10 +240,10 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     const firstCalls: string[] = [];
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    stoppables.push({ stop: async () => release() });
+    bed.afterTest(() => release());
     const first = consumerFor(groupId, { kafka: dying.kafka }).subscribe(topic, async (envelope, manager) => {
       firstCalls.push(envelope.payload.creditId);
-      await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+      await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
       if (envelope.payload.creditId === 'crash-3') await gate;
     });
     await first.start();
@@ -286,7 +253,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     await stopped;
     expect(firstCalls).toEqual(ids.slice(0, 4));
     expect(dying.commits).toEqual([['4']]);
-    expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBeUndefined();
     expect(await creditIds()).toEqual(ids.slice(0, 4));
 
     const logger = new RecordingLogger();
@@ -294,41 +261,41 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     await consumerFor(groupId, { logger })
       .subscribe(topic, async (envelope, manager) => {
         secondCalls.push(envelope.payload.creditId);
-        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
       })
       .start();
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '10', { description: 'the ten records committed by the next owner' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '10', { description: 'the ten records committed by the next owner' });
     expect(secondCalls).toEqual(ids.slice(4));
     expect(await creditIds()).toEqual(ids);
     expect(logger.at('info').filter((entry) => entry.message === 'duplicate delivery skipped (inbox)').map((entry) => entry.fields['offset'])).toEqual(['0', '1', '2', '3']);
   });
 
   it('a handler hanging in the middle of a batch is the one reported stuck (its offset and message id); the batch commits once it returns', async () => {
-    const topic = await freshTopic('hanging');
+    const topic = await bed.freshTopic('hanging');
     const envelopes = await produceCredits(topic, ['a', 'hanging', 'b'].map((id) => credit(id)));
     const groupId = uniqueGroupId('hanging');
     const { kafka: recording, commits } = recordingCommits();
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    stoppables.push({ stop: async () => release() });
+    bed.afterTest(() => release());
     // However long it hangs, the message after it still joins its run.
     const consumer = consumerFor(groupId, { kafka: recording, stuckAfterMs: 300, batch: { maxDurationMs: 60_000 } }).subscribe(topic, async (envelope, manager) => {
       if (envelope.payload.creditId === 'hanging') await gate;
-      await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+      await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
     });
     await consumer.start();
 
     await waitFor(() => consumer.health().stuck.length === 1, { description: 'the hanging message reported stuck' });
     expect(consumer.health().stuck).toEqual([expect.objectContaining({ offset: '1', messageId: envelopes[1]!.id, attempts: 0 })]);
     release();
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '3', { description: 'the batch committed once released' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '3', { description: 'the batch committed once released' });
     expect(consumer.health().stuck).toEqual([]);
     expect(commits).toEqual([['3']]);
     expect(await creditIds()).toEqual(['a', 'hanging', 'b']);
   });
 
   it('per-key order: with several partitions consumed at once and a failure on one key, each fund account’s credits are applied once and in the order sent', async () => {
-    const topic = await freshTopic('order', 3);
+    const topic = await bed.freshTopic('order', 3);
     const accounts = ['880001', '880002', '880003', '880004'];
     const sent = Array.from({ length: 40 }, (_unused, index) => credit(`${accounts[index % accounts.length]}-${Math.floor(index / accounts.length)}`, accounts[index % accounts.length]));
     await produceCredits(topic, sent);
@@ -336,7 +303,7 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     let failed = false;
     await consumerFor(groupId, { partitionsConsumedConcurrently: 3, batch: { maxMessages: 4 } })
       .subscribe(topic, async (envelope, manager) => {
-        await insertCredit(manager, db.schema, envelope.payload, envelope.id);
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
         if (envelope.payload.creditId === '880002-3' && !failed) {
           failed = true;
           throw new Error('could not serialize access due to concurrent update');
@@ -344,8 +311,8 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
       })
       .start();
 
-    await waitFor(async () => (await appliedCredits(db.dataSource, db.schema)).length === sent.length, { description: 'every credit applied' });
-    const applied = await appliedCredits(db.dataSource, db.schema);
+    await waitFor(async () => (await appliedCredits(bed.db.dataSource, bed.db.schema)).length === sent.length, { description: 'every credit applied' });
+    const applied = await appliedCredits(bed.db.dataSource, bed.db.schema);
     for (const account of accounts) {
       const ofAccount = (rows: Array<{ credit_id: string }>) => rows.map((row) => row.credit_id).filter((id) => id.startsWith(account));
       expect(ofAccount(applied)).toEqual(ofAccount(sent.map((payload) => ({ credit_id: payload.creditId }))));

@@ -4,21 +4,20 @@ import {
   committedOffset,
   createTestKafka,
   RecordingLogger,
-  requireInfrastructure,
   testConsumerTimings,
   TopicRecorder,
   uniqueGroupId,
   uniqueTopicName,
   waitFor,
 } from '@custody/testing';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { AtLeastOnceConsumer } from './at-least-once.consumer';
 import { readDeadLetterRecord } from './dead-letter';
 import { encodeEnvelope } from './envelope.codec';
 import { newEnvelope } from './envelope.factory';
-import { createIdempotentProducer } from './kafka.factory';
 import type { EnvelopeHandler } from './message-publisher';
-import { creditTopicNamed, type CreditPayload } from './testing/credit.fixture';
+import type { CreditPayload, CreditTopic } from './testing/credit.fixture';
+import { messagingTestbed } from './testing/messaging-testbed';
 import type { WindowedCrashFixtureEvent, WindowedCrashFixtureSettings } from './testing/windowed-crash.fixture';
 import { ensureTopics } from './topic.provisioning';
 import type { WindowedConsumption } from './windowed.dispatcher';
@@ -30,37 +29,12 @@ import type { WindowedConsumption } from './windowed.dispatcher';
  */
 jest.setTimeout(60_000);
 
-let kafka: Kafka;
-let producer: Producer;
-const cleanUps: Array<() => Promise<void> | void> = [];
+const bed = messagingTestbed({ schema: false, clientId: 'windowed-consumer-test' });
 const fastRetry = { maxAttempts: 2, initialBackoffMs: 50, maxBackoffMs: 100, stalledRetryIntervalMs: 200 };
-
-beforeAll(async () => {
-  await requireInfrastructure({ kafka: true });
-  kafka = createTestKafka('windowed-consumer-test');
-  producer = createIdempotentProducer(kafka);
-  await producer.connect();
-});
-
-afterEach(async () => {
-  for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-});
-
-type CreditTopic = ReturnType<typeof creditTopicNamed>;
-
-async function freshTopic(base: string, partitions = 1): Promise<CreditTopic> {
-  const topic = creditTopicNamed(uniqueTopicName(base));
-  await ensureTopics(kafka, [topic.name], { partitions });
-  return topic;
-}
 
 /** Credits `ids` in this order into one partition (offset i carries ids[i] on a fresh topic). */
 async function produce(topic: CreditTopic, ids: Array<string | Buffer>, partition = 0): Promise<void> {
-  await producer.send({
+  await bed.producer.send({
     topic: topic.name,
     acks: -1,
     messages: ids.map((id) => ({
@@ -120,8 +94,8 @@ function windowedConsumer(
   windowed: WindowedConsumption,
   extra: { deadLetterTopic?: string; logger?: RecordingLogger; kafka?: Kafka; stuckAfterMs?: number } = {},
 ): AtLeastOnceConsumer {
-  const consumer = new AtLeastOnceConsumer({ kafka, groupId, logger: new RecordingLogger(), retry: fastRetry, windowed, ...testConsumerTimings, ...extra });
-  cleanUps.push(() => consumer.stop());
+  const consumer = new AtLeastOnceConsumer({ kafka: bed.kafka, groupId, logger: new RecordingLogger(), retry: fastRetry, windowed, ...testConsumerTimings, ...extra });
+  bed.stopAfterTest(consumer);
   return consumer;
 }
 
@@ -135,7 +109,7 @@ function watchCommits(groupId: string, topic: CreditTopic, ids: string[], finish
   let watching = true;
   const loop = (async () => {
     while (watching) {
-      const committed = await committedOffset(kafka, groupId, topic.name).catch(() => undefined);
+      const committed = await committedOffset(bed.kafka, groupId, topic.name).catch(() => undefined);
       // Read after the commit: whatever had finished when it was made has finished now too.
       const done = new Set(finished());
       let allowed = 0;
@@ -147,7 +121,7 @@ function watchCommits(groupId: string, topic: CreditTopic, ids: string[], finish
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
   })();
-  cleanUps.push(async () => {
+  bed.afterTest(async () => {
     watching = false;
     await loop;
   });
@@ -162,11 +136,11 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     // The bank adapter's shape. Its group learns the latest offset on its first fetch, after joining;
     // a slow or failed ListOffsets (as while a new topic elects its leader) must not leave a gap start() hides.
     const faultyOffsets = createTestKafka('windowed-latest-test', { listOffsetsFault });
-    const topic = await freshTopic('windowed-latest');
+    const topic = await bed.freshTopic('windowed-latest');
     const held = new HeldHandlers();
-    cleanUps.push(() => held.releaseAll());
+    bed.afterTest(() => held.releaseAll());
     const consumer = new AtLeastOnceConsumer({ kafka: faultyOffsets, groupId: uniqueGroupId('windowed-latest'), logger: new RecordingLogger(), retry: fastRetry, windowed: { maxInFlight: 2 }, fromBeginning: false, ...testConsumerTimings });
-    cleanUps.push(() => consumer.stop());
+    bed.stopAfterTest(consumer);
     await consumer.subscribe(topic, held.handle).start({ waitForJoinMs: 30_000 });
 
     await produce(topic, ['sent-after-start']);
@@ -175,11 +149,11 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
   });
 
   it('a member the group assigns nothing still starts: start() does not wait for a fetch it will never make', async () => {
-    const topic = await freshTopic('assigned-nothing');
+    const topic = await bed.freshTopic('assigned-nothing');
     const groupId = uniqueGroupId('assigned-nothing');
     const holderHandlers = new HeldHandlers();
     const newcomerHandlers = new HeldHandlers();
-    cleanUps.push(() => holderHandlers.releaseAll(), () => newcomerHandlers.releaseAll());
+    bed.afterTest(() => holderHandlers.releaseAll(), () => newcomerHandlers.releaseAll());
     // kafkajs's round-robin assigner gives the one partition to the member whose id sorts first, and a
     // member id begins with its client id: the holder keeps it, the newcomer is assigned nothing.
     const holder = windowedConsumer(groupId, { maxInFlight: 1 }, { kafka: createTestKafka('a-holder') }).subscribe(topic, holderHandlers.handle);
@@ -193,12 +167,12 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
   });
 
   it('runs up to maxInFlight handlers of one partition at once, started in offset order, and no more', async () => {
-    const topic = await freshTopic('windowed-overlap');
+    const topic = await bed.freshTopic('windowed-overlap');
     const ids = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'];
     await produce(topic, ids);
     const groupId = uniqueGroupId('windowed-overlap');
     const held = new HeldHandlers();
-    cleanUps.push(() => held.releaseAll());
+    bed.afterTest(() => held.releaseAll());
     const consumer = windowedConsumer(groupId, { maxInFlight: 4 }).subscribe(topic, held.handle);
     await consumer.start();
 
@@ -215,18 +189,18 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     await waitFor(() => held.started.length === 6, { description: 'm5 to start' });
     held.release('m5');
 
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '6', { description: 'all six committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '6', { description: 'all six committed' });
     expect(held.started).toEqual(ids);
     expect(held.maxRunning).toBe(4);
   });
 
   it('the committed offset never passes an unfinished message, whatever order they finish in', async () => {
-    const topic = await freshTopic('windowed-commit-point');
+    const topic = await bed.freshTopic('windowed-commit-point');
     const ids = ['c0', 'c1', 'c2', 'c3', 'c4'];
     await produce(topic, ids);
     const groupId = uniqueGroupId('windowed-commit-point');
     const held = new HeldHandlers();
-    cleanUps.push(() => held.releaseAll());
+    bed.afterTest(() => held.releaseAll());
     const consumer = windowedConsumer(groupId, { maxInFlight: 5 }).subscribe(topic, held.handle);
     const watch = watchCommits(groupId, topic, ids, () => held.finished);
     await consumer.start();
@@ -236,56 +210,56 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     held.release('c3', 'c1', 'c4');
     await waitFor(() => held.finished.length === 3 && consumer.health().windows?.[0]?.inFlight === 2, { description: 'three finished' });
     expect(consumer.health().windows?.[0]).toMatchObject({ inFlight: 2, uncommitted: 5, commitPoint: undefined });
-    expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBeUndefined();
 
     // c0 finishes: everything before c2 is done, so the commit goes to 2, not past c2.
     held.release('c0');
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '2', { description: 'commit up to c2' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '2', { description: 'commit up to c2' });
     expect(consumer.health().windows?.[0]).toMatchObject({ inFlight: 1, uncommitted: 3, commitPoint: '2' });
     // The watcher polls on its own: let it see this commit before the next one can replace it.
     await waitFor(() => watch.seen.includes('2'), { description: 'the watcher to see the commit up to c2' });
 
     held.release('c2');
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '5', { description: 'everything committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '5', { description: 'everything committed' });
     await waitFor(() => watch.seen.includes('5'), { description: 'the watcher to see everything committed' });
     expect(watch.violations).toEqual([]);
     expect(watch.seen).toEqual(['2', '5']);
   });
 
   it('stopped with unfinished messages: the next consumer of the group gets exactly those, and the finished ones after the commit point', async () => {
-    const topic = await freshTopic('windowed-stop');
+    const topic = await bed.freshTopic('windowed-stop');
     const ids = ['s0', 's1', 's2', 's3', 's4', 's5'];
     await produce(topic, ids);
     const groupId = uniqueGroupId('windowed-stop');
     const first = new HeldHandlers();
-    cleanUps.push(() => first.releaseAll());
+    bed.afterTest(() => first.releaseAll());
     const stopping = windowedConsumer(groupId, { maxInFlight: 6, drainTimeoutMs: 300 }).subscribe(topic, first.handle);
     await stopping.start();
     await waitFor(() => first.running.size === 6, { description: 'all six running' });
     first.release('s0', 's1', 's3', 's5');
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '2', { description: 'commit up to s2' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '2', { description: 'commit up to s2' });
 
     // s2 and s4 are still running when the drain bound runs out.
     await stopping.stop();
     expect([...first.running].sort()).toEqual(['s2', 's4']);
-    expect(await committedOffset(kafka, groupId, topic.name)).toBe('2');
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBe('2');
 
     const second = new HeldHandlers();
-    cleanUps.push(() => second.releaseAll());
+    bed.afterTest(() => second.releaseAll());
     second.release(...ids);
     await windowedConsumer(groupId, { maxInFlight: 6 }).subscribe(topic, second.handle).start();
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '6', { description: 'the rest committed by the next consumer' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '6', { description: 'the rest committed by the next consumer' });
     expect(second.started).toEqual(['s2', 's3', 's4', 's5']);
 
     // The first consumer's handlers end late: it commits nothing any more.
     first.releaseAll();
     await waitFor(() => first.finished.length === 6, { description: 'late handlers to end' });
-    expect(await committedOffset(kafka, groupId, topic.name)).toBe('6');
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBe('6');
     expect(second.started).toEqual(['s2', 's3', 's4', 's5']);
   });
 
   it('a consumer process killed with unfinished messages: the next consumer gets exactly those, and the finished ones after the commit point', async () => {
-    const topic = await freshTopic('windowed-crash');
+    const topic = await bed.freshTopic('windowed-crash');
     const ids = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
     await produce(topic, ids);
     const groupId = uniqueGroupId('windowed-crash');
@@ -293,36 +267,36 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     const settings: WindowedCrashFixtureSettings = { topic: topic.name, groupId, maxInFlight: 6, hang: ['k2', 'k4'] };
     const events: WindowedCrashFixtureEvent[] = [];
     const child = startCrashFixture(settings, events);
-    cleanUps.push(() => void child.kill('SIGKILL'));
+    bed.afterTest(() => void child.kill('SIGKILL'));
     await waitFor(() => events.filter((e) => e.event === 'finished').length === 4 && events.filter((e) => e.event === 'started').length === 6, {
       timeoutMs: 30_000,
       description: 'the process to start all six and finish four',
     });
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '2', { description: 'commit up to k2' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '2', { description: 'commit up to k2' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    expect(await committedOffset(kafka, groupId, topic.name)).toBe('2');
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBe('2');
 
     // The group notices the dead member after its session timeout and gives the partition to the next one.
     const next = new HeldHandlers();
-    cleanUps.push(() => next.releaseAll());
+    bed.afterTest(() => next.releaseAll());
     next.release(...ids);
     await windowedConsumer(groupId, { maxInFlight: 6 }).subscribe(topic, next.handle).start();
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '6', { timeoutMs: 30_000, description: 'the rest committed by the next consumer' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '6', { timeoutMs: 30_000, description: 'the rest committed by the next consumer' });
     expect(next.started).toEqual(['k2', 'k3', 'k4', 'k5']);
   });
 
   it('an invalid record is dead-lettered and committed past without waiting for the handlers around it', async () => {
-    const topic = await freshTopic('windowed-invalid');
+    const topic = await bed.freshTopic('windowed-invalid');
     const deadLetterTopic = uniqueTopicName('dead-letter');
-    await ensureTopics(kafka, [deadLetterTopic], { partitions: 1 });
-    const deadLetters = await TopicRecorder.start(kafka, [deadLetterTopic]);
-    cleanUps.push(() => deadLetters.stop());
+    await ensureTopics(bed.kafka, [deadLetterTopic], { partitions: 1 });
+    const deadLetters = await TopicRecorder.start(bed.kafka, [deadLetterTopic]);
+    bed.stopAfterTest(deadLetters);
     await produce(topic, ['v0', Buffer.from('{not json'), 'v2']);
     const groupId = uniqueGroupId('windowed-invalid');
     const held = new HeldHandlers();
-    cleanUps.push(() => held.releaseAll());
+    bed.afterTest(() => held.releaseAll());
     const watch = watchCommits(groupId, topic, ['v0', 'invalid', 'v2'], () => [...held.finished, 'invalid']);
     await windowedConsumer(groupId, { maxInFlight: 3 }, { deadLetterTopic }).subscribe(topic, held.handle).start();
 
@@ -335,12 +309,12 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     held.release('v2');
     await waitFor(() => held.finished.includes('v2'));
     held.release('v0');
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '3', { description: 'all three committed' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '3', { description: 'all three committed' });
     expect(watch.violations).toEqual([]);
   });
 
   it('a failing handler is retried (and reported stuck) without holding up the others in the window, but holds the commit point', async () => {
-    const topic = await freshTopic('windowed-retry');
+    const topic = await bed.freshTopic('windowed-retry');
     const ids = ['f0', 'f1', 'f2'];
     await produce(topic, ids);
     const groupId = uniqueGroupId('windowed-retry');
@@ -361,33 +335,33 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     expect(finished).toEqual(['f1', 'f2']);
     expect(consumer.health().stuck).toEqual([expect.objectContaining({ topic: topic.name, partition: 0, offset: '0', lastError: 'Redis briefly unavailable' })]);
     expect(consumer.health().windows?.[0]).toMatchObject({ inFlight: 1, uncommitted: 3, commitPoint: undefined });
-    expect(await committedOffset(kafka, groupId, topic.name)).toBeUndefined();
+    expect(await committedOffset(bed.kafka, groupId, topic.name)).toBeUndefined();
     expect(logger.at('error')[0]).toMatchObject({ message: expect.stringMatching(/^MESSAGE STALLED/), fields: { offset: '0' } });
 
     healed = true;
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name)) === '3', { description: 'all committed once f0 succeeds' });
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '3', { description: 'all committed once f0 succeeds' });
     expect(consumer.health().stuck).toEqual([]);
     expect(attempts.filter((id) => id !== 'f0')).toEqual(['f1', 'f2']);
     expect(watch.violations).toEqual([]);
   });
 
   it('a rebalance starts nothing twice on the partition this member keeps; the one it loses goes to the new member, unfinished messages included', async () => {
-    const topic = await freshTopic('windowed-rebalance', 2);
+    const topic = await bed.freshTopic('windowed-rebalance', 2);
     await produce(topic, ['p0-0', 'p0-1', 'p0-2'], 0);
     await produce(topic, ['p1-0', 'p1-1', 'p1-2'], 1);
     const groupId = uniqueGroupId('windowed-rebalance');
     const first = new HeldHandlers();
-    cleanUps.push(() => first.releaseAll());
+    bed.afterTest(() => first.releaseAll());
     const firstConsumer = windowedConsumer(groupId, { maxInFlight: 3 }).subscribe(topic, first.handle);
     await firstConsumer.start();
     await waitFor(() => first.running.size === 6, { description: 'all six running in the first member' });
     first.release('p0-0', 'p1-0');
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name, 0)) === '1' && (await committedOffset(kafka, groupId, topic.name, 1)) === '1', {
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name, 0)) === '1' && (await committedOffset(bed.kafka, groupId, topic.name, 1)) === '1', {
       description: 'both partitions committed up to 1',
     });
 
     const second = new HeldHandlers();
-    cleanUps.push(() => second.releaseAll());
+    bed.afterTest(() => second.releaseAll());
     const secondConsumer = windowedConsumer(groupId, { maxInFlight: 3 }).subscribe(topic, second.handle);
     await secondConsumer.start({ waitForJoinMs: 20_000 });
     await waitFor(() => firstConsumer.health().windows?.length === 1, { description: 'the first member to give up one partition' });
@@ -400,7 +374,7 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     // kafkajs fetched the kept partition again from its committed offset; nothing there started twice.
     first.release(`p${kept}-1`, `p${kept}-2`);
     second.release(`p${lost}-1`, `p${lost}-2`);
-    await waitFor(async () => (await committedOffset(kafka, groupId, topic.name, kept)) === '3' && (await committedOffset(kafka, groupId, topic.name, lost)) === '3', {
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name, kept)) === '3' && (await committedOffset(bed.kafka, groupId, topic.name, lost)) === '3', {
       description: 'both partitions committed',
     });
     expect(first.started.filter((id) => id.startsWith(`p${kept}-`))).toEqual([`p${kept}-0`, `p${kept}-1`, `p${kept}-2`]);
@@ -409,7 +383,7 @@ describe('windowed at-least-once consumer (real Kafka)', () => {
     // The first member's handlers of the lost partition end late; they change nothing for the new owner.
     first.releaseAll();
     await waitFor(() => first.running.size === 0);
-    expect(await committedOffset(kafka, groupId, topic.name, lost)).toBe('3');
+    expect(await committedOffset(bed.kafka, groupId, topic.name, lost)).toBe('3');
     expect(secondConsumer.health().windows?.map((w) => w.partition)).toEqual([lost]);
   });
 });

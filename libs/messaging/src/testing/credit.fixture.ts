@@ -12,9 +12,10 @@ export const creditPayloadSchema = z.object({
 export type CreditPayload = z.infer<typeof creditPayloadSchema>;
 
 export const creditPostedTopic = defineTopic('test.credit-posted', 1, creditPayloadSchema);
+export type CreditTopic = typeof creditPostedTopic;
 
 /** The same contract under a topic name of its own, so that every test starts on an empty topic. */
-export function creditTopicNamed(name: string): typeof creditPostedTopic {
+export function creditTopicNamed(name: string): CreditTopic {
   return { ...creditPostedTopic, name };
 }
 
