@@ -23,6 +23,9 @@ import { InMemoryFileStore } from './in-memory-file-store';
  * it receives and an in-memory source of its own files.
  */
 
+// A 1 MB file is 512 signed round trips: ~1 s on a quiet machine, over jest's 5 s once in a CI with both cores busy.
+jest.setTimeout(30_000);
+
 const D = '20240105';
 
 /** What a side's receiver was asked and how it answered, in order. */
