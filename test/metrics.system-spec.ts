@@ -110,13 +110,14 @@ describe('GET /metrics on every service', () => {
     expect(find(s, 'custody_day_phase', { bank: d.bankCode, phase: 'OPEN' })[0]?.value).toBe(1);
   });
 
-  it('adapters: the breaker closed, a session up, and the withdrawal (12002) timed as a bank call answered with success', () => {
+  it('adapters: the breaker closed, a session up, the count of the bank\'s requests shed, and the withdrawal (12002) timed as a bank call answered with success', () => {
     for (const bank of ctx.bankCodes) {
       const s = scrapes[adapterOf(bank)];
       expect(find(s, 'custody_bank_breaker_state', { bank })[0]?.value).toBe(0);
       const up = find(s, 'custody_bank_sessions', { bank, state: 'up' })[0]?.value ?? 0;
       expect(up).toBeGreaterThanOrEqual(1);
       expect(find(s, 'custody_bank_sessions', { bank, state: 'total' })[0]?.value).toBeGreaterThanOrEqual(up);
+      expect(find(s, 'custody_bank_requests_shed_total', { bank })).toHaveLength(1);
     }
     const s = scrapes[adapterOf(d.bankCode)];
     expect(find(s, 'custody_bank_call_duration_seconds_count', { bank: d.bankCode, function: '12002', outcome: 'success' })[0]?.value).toBeGreaterThanOrEqual(1);

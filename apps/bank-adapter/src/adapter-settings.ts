@@ -1,4 +1,5 @@
 import type { BankConfig } from '@custody/service-kit';
+import { DEFAULT_INBOUND_TARGET_MS } from './inbound/inbound-admission';
 
 /**
  * Timings of one adapter process. The bank's own numbers (sessions, in-flight limit, request timeout,
@@ -27,6 +28,8 @@ export interface AdapterTimings {
   readonly registryRefreshMs: number;
   /** After this, a bank request without an answer from its owner is forgotten (logged at error). */
   readonly inboundAbandonAfterMs: number;
+  /** The latency, read to answered, inbound admission keeps the bank's new transfers under (inbound-admission.ts). */
+  readonly inboundTargetMs: number;
   /**
    * A file step's lease: renewed every third of it while the step runs, so a replica that dies mid-step is
    * taken over this long after its last renewal (and the step restarts the file it was on).
@@ -50,6 +53,7 @@ export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs'> = {
   registryRefreshMs: 10_000,
   fileStepLeaseMs: 30_000,
   fileStepPollMs: 1_000,
+  inboundTargetMs: DEFAULT_INBOUND_TARGET_MS,
 };
 
 function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -66,6 +70,7 @@ export function timingsFor(bank: BankConfig, overrides: Partial<AdapterTimings> 
     keyRollIntervalMs: positive(env, 'BANK_KEY_ROLL_INTERVAL_MS'),
     reconnectMaxDelayMs: positive(env, 'BANK_RECONNECT_MAX_DELAY_MS'),
     fileStepLeaseMs: positive(env, 'BANK_FILE_STEP_LEASE_MS'),
+    inboundTargetMs: positive(env, 'BANK_INBOUND_TARGET_MS'),
   };
   const defined = Object.fromEntries(Object.entries(fromEnv).filter(([, value]) => value !== undefined)) as Partial<AdapterTimings>;
   // A bank waits replyDeadlineMs; a late answer is still worth writing for a while, not for ever.

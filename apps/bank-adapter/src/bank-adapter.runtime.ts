@@ -51,6 +51,7 @@ import { InboundRequestBridge } from './inbound/inbound-request.bridge';
 import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
 import { type AdapterLogger, describeError } from './platform/adapter-logger';
 import { AdapterMetrics } from './platform/adapter-metrics';
+import { InboundAdmission } from './inbound/inbound-admission';
 import { startAdapterRetention } from './platform/adapter-retention';
 import { KafkaEnvelopePublisher } from './platform/envelope.publisher';
 import { createRedis, RedisKeys, redisReady } from './platform/redis-client';
@@ -268,6 +269,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
           sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
           fundPasswords: options.fundPasswords,
           sealer: options.secrets,
+          admission: new InboundAdmission(bank.code, timings.inboundTargetMs, logger, () => adapterMetrics?.requestShed()),
         },
       );
       // Profile §7 step 8: keys roll only on a session with no file transfer; the bank's own file goes quiet

@@ -7,6 +7,7 @@ import type { AdapterLogger } from '../platform/adapter-logger';
 import { BANK_CODE, BROKER_ID, PIN_KEY } from '../testing/bank-session.fake';
 import { RecordingEnvelopePublisher } from '../testing/recording.publisher';
 import { type AccountServiceVerdict, type FundPasswordAttempt, type FundPasswordChecker, FundPasswordServiceUnavailable } from './fund-password.verifier';
+import { InboundAdmission } from './inbound-admission';
 import { InboundRequestBridge } from './inbound-request.bridge';
 import type { BankReplyReady, BankRequestReceived } from './inbound-request.mapper';
 import type { ReplyRoute, ReplyRouteRegistry } from './reply-route.registry';
@@ -58,6 +59,20 @@ function bankTransfer(instrCd: InstructionCode = INSTRUCTION_CODES.BANK_TO_SECUR
   };
 }
 
+type BankRef = { Ref: string; IssrType: 'B'; RefIssr: string };
+
+/** F-4.3 B (12003): the bank undoes its deposit `cancelled`. */
+function bankReversal(serial: string, cancelled: BankRef): InboundRequest {
+  const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, serial, new Date());
+  return { seqNo: 9, dup: false, message: { name: 'Trf.003.01', body: { MsgHdr: header, CnRef: cancelled, ScAcct: { Id: '880001', Type: '3' }, TrfAmt: Money.parse('250') } } };
+}
+
+/** F-4.6 B (12005): the bank asks what the broker did with `queried`. */
+function bankQuery(serial: string, queried: BankRef): InboundRequest {
+  const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.QUERY_RESULT, serial, new Date());
+  return { seqNo: 10, dup: false, message: { name: 'Trf.005.01', body: { MsgHdr: header, QryRef: queried } } };
+}
+
 /** The account service's answer, settled when the test says so (`answerWith`). */
 class ControlledChecker implements FundPasswordChecker {
   checks = 0;
@@ -93,11 +108,15 @@ function bankDesignation(pin: string, serial = 'B2026112100000009'): InboundRequ
   return { seqNo: 6, dup: false, message: { name: 'Acmt.001.01', body } };
 }
 
-function setUp(options: { replyDeadlineMs?: number; abandonAfterMs?: number; alive?: boolean; fundPasswords?: FundPasswordChecker; sealer?: { seal(clear: string): SealedSecret } } = {}) {
+function setUp(
+  options: { replyDeadlineMs?: number; abandonAfterMs?: number; alive?: boolean; fundPasswords?: FundPasswordChecker; sealer?: { seal(clear: string): SealedSecret }; admitted?: boolean } = {},
+) {
   const publisher = new RecordingEnvelopePublisher();
   const routes = new MemoryRoutes();
   const log = logger();
   let alive = options.alive ?? true;
+  let shed = 0;
+  const admission = options.admitted ? new InboundAdmission(BANK_CODE, 250, log, () => (shed += 1)) : undefined;
   const bridge = new InboundRequestBridge(
     { bankCode: BANK_CODE, brokerInstId: BROKER_ID, instanceId: INSTANCE, replyDeadlineMs: options.replyDeadlineMs ?? 2_000, abandonAfterMs: options.abandonAfterMs ?? 10_000 },
     {
@@ -108,11 +127,12 @@ function setUp(options: { replyDeadlineMs?: number; abandonAfterMs?: number; ali
       sessionAlive: () => alive,
       fundPasswords: options.fundPasswords,
       sealer: options.sealer,
-      newId: () => '11111111-2222-4333-8444-555555555555',
+      admission,
+      newId: options.admitted ? undefined : () => '11111111-2222-4333-8444-555555555555',
       clock: () => READ_AT,
     },
   );
-  return { bridge, publisher, routes, log, kill: () => (alive = false) };
+  return { bridge, publisher, routes, log, kill: () => (alive = false), shedCount: () => shed };
 }
 
 async function forwarded(publisher: RecordingEnvelopePublisher): Promise<BankRequestReceived> {
@@ -350,9 +370,8 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
 
   it('F-4.3 B: a 12003 is forwarded with cancelledRef and its answer becomes the Trf.004.01 echoing CnRef', async () => {
     const { bridge, publisher } = setUp();
-    const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.REVERSE_BANK_TO_SECURITIES, 'B2026112100000011', new Date());
-    const cnRef = { Ref: 'B2026112100000007', IssrType: 'B' as const, RefIssr: BANK_CODE };
-    const reply = bridge.handle(SESSION, { seqNo: 9, dup: false, message: { name: 'Trf.003.01', body: { MsgHdr: header, CnRef: cnRef, ScAcct: { Id: '880001', Type: '3' }, TrfAmt: Money.parse('250') } } });
+    const cnRef: BankRef = { Ref: 'B2026112100000007', IssrType: 'B', RefIssr: BANK_CODE };
+    const reply = bridge.handle(SESSION, bankReversal('B2026112100000011', cnRef));
     const request = await forwarded(publisher);
     expect(request).toMatchObject({ function: 'REVERSE_BANK_TO_SECURITIES', cancelledRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: BANK_CODE }, amount: '250.00' });
     bridge.deliver({ ...answer(request, '2008'), returnMessage: '资金账户余额不足,不允许冲正' });
@@ -361,12 +380,77 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
 
   it('F-4.6 B: a 12005 is forwarded with queriedRef and answered with the owner OrgRst', async () => {
     const { bridge, publisher } = setUp();
-    const header = requestHeader({ side: 'B', localInstId: BANK_CODE, peerInstId: BROKER_ID }, INSTRUCTION_CODES.QUERY_RESULT, 'B2026112100000012', new Date());
-    const qryRef = { Ref: 'B2026112100000007', IssrType: 'B' as const, RefIssr: BANK_CODE };
-    const reply = bridge.handle(SESSION, { seqNo: 10, dup: false, message: { name: 'Trf.005.01', body: { MsgHdr: header, QryRef: qryRef } } });
+    const qryRef: BankRef = { Ref: 'B2026112100000007', IssrType: 'B', RefIssr: BANK_CODE };
+    const reply = bridge.handle(SESSION, bankQuery('B2026112100000012', qryRef));
     const request = await forwarded(publisher);
     expect(request).toMatchObject({ function: 'QUERY_RESULT', queriedRef: { serialNo: 'B2026112100000007' }, fundAccountNo: '' });
     bridge.deliver({ ...answer(request), originalReturnCode: '2027' });
     expect(await reply).toMatchObject({ name: 'Trf.006.01', body: { Rst: { Code: '0000' }, QryRef: [qryRef], OrgRst: { Code: '2027' } } });
   });
 });
+
+describe("issue 9: the bank's new transfers beyond what is answered in time are refused at once (inbound-admission.ts)", () => {
+  /** The limit an admission starts with: this many new transfers held, unanswered, fill it. */
+  const FIRST_LIMIT = 64;
+  const serial = (i: number) => `B20261121${String(i).padStart(8, '0')}`;
+
+  async function filled(setup: ReturnType<typeof setUp>): Promise<BankRequestReceived[]> {
+    for (let i = 0; i < FIRST_LIMIT; i += 1) void setup.bridge.handle(SESSION, bankTransfer(undefined, serial(i)));
+    for (let i = 0; i < 50 && setup.publisher.envelopesOf(bankRequestReceived).length < FIRST_LIMIT; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    return setup.publisher.envelopesOf(bankRequestReceived).map((e) => e.payload);
+  }
+
+  it('a new 12001 beyond the limit is answered 2041 by the adapter, nothing forwarded, counted and warned once; an answer frees its slot', async () => {
+    const setup = setUp({ admitted: true });
+    const held = await filled(setup);
+    expect(held).toHaveLength(FIRST_LIMIT);
+
+    const refused = await setup.bridge.handle(SESSION, bankTransfer(undefined, serial(100)));
+    const again = await setup.bridge.handle(SESSION, bankTransfer(undefined, serial(101)));
+    expect(refused).toMatchObject({ name: 'Trf.002.01', body: { Rst: { Code: '2041' } } });
+    expect(again.body.Rst.Code).toBe('2041');
+    expect(setup.publisher.envelopesOf(bankRequestReceived)).toHaveLength(FIRST_LIMIT);
+    expect(setup.bridge.pendingCount).toBe(FIRST_LIMIT);
+    expect(setup.shedCount()).toBe(2);
+    expect(setup.log.at('warn')).toEqual([expect.objectContaining({ message: expect.stringContaining('shedding'), fields: expect.objectContaining({ inFlight: FIRST_LIMIT, limit: FIRST_LIMIT }) })]);
+
+    setup.bridge.deliver(answer(held[0]));
+    void setup.bridge.handle(SESSION, bankTransfer(undefined, serial(102)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(setup.publisher.envelopesOf(bankRequestReceived).map((e) => e.payload.route.requestRef.serialNo)).toContain(serial(102));
+  });
+
+  it('F-4.5 B, F-4.3 B, F-4.6 B: a re-send, a reversal and a query are taken however full it is — their answer must say what the broker did', async () => {
+    const setup = setUp({ admitted: true });
+    await filled(setup);
+    const cancelled: BankRef = { Ref: serial(0), IssrType: 'B', RefIssr: BANK_CODE };
+    void setup.bridge.handle(SESSION, bankTransfer(undefined, serial(200), { Resend: 'Y' }));
+    void setup.bridge.handle(SESSION, bankReversal(serial(201), cancelled));
+    void setup.bridge.handle(SESSION, bankQuery(serial(202), cancelled));
+    for (let i = 0; i < 20 && setup.publisher.envelopesOf(bankRequestReceived).length < FIRST_LIMIT + 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(setup.publisher.envelopesOf(bankRequestReceived).slice(FIRST_LIMIT).map((e) => e.payload.function)).toEqual(['BANK_TO_SECURITIES', 'REVERSE_BANK_TO_SECURITIES', 'QUERY_RESULT']);
+    expect(setup.shedCount()).toBe(0);
+  });
+
+  it('requests abandoned unanswered teach it that too many were in flight: fewer are taken after', async () => {
+    jest.useFakeTimers();
+    try {
+      const setup = setUp({ admitted: true, replyDeadlineMs: 2_000, abandonAfterMs: 10_000 });
+      const held = await filled(setup);
+      // One answered at once shows what an unloaded answer takes; the rest are never answered.
+      setup.bridge.deliver(answer(held[0]));
+      await jest.advanceTimersByTimeAsync(10_001);
+      expect(setup.bridge.pendingCount).toBe(0);
+      const replies = Array.from({ length: FIRST_LIMIT }, (_, i) => setup.bridge.handle(SESSION, bankTransfer(undefined, serial(300 + i))));
+      await jest.advanceTimersByTimeAsync(0);
+      const taken = setup.bridge.pendingCount;
+      expect(taken).toBeLessThan(FIRST_LIMIT);
+      expect(taken).toBeGreaterThanOrEqual(16);
+      const refusedNow = await Promise.all(replies.slice(taken));
+      expect(refusedNow.every((r) => r.body.Rst.Code === '2041')).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundRequest, ReplyDraft, WorkingKeys } from '@custody/bank-protocol';
 import { bankAccountRequestReceived, bankRequestReceived, type SealedSecret } from '@custody/contracts';
-import type { BusinessCalendar } from '@custody/service-kit';
+import type { BusinessCalendar, Release } from '@custody/service-kit';
 import { type AdapterLogger, describeError } from '../platform/adapter-logger';
 import type { EnvelopePublisher } from '../platform/envelope.publisher';
+import type { InboundAdmission } from './inbound-admission';
 import { type FundPasswordChecker, fundPasswordAttempt, FundPasswordServiceUnavailable, verifyFundPassword } from './fund-password.verifier';
 import {
   accountRequestReceivedPayload,
@@ -43,6 +44,8 @@ export interface InboundBridgeDependencies {
   readonly fundPasswords?: FundPasswordChecker;
   /** Seals the ID numbers of 11001, 11003, 11005, 11006, 11007 and 11010 for Kafka; without it those from the bank are not offered (2033). */
   readonly sealer?: { seal(clear: string): SealedSecret };
+  /** Refuses the bank's new transfers beyond what is answered in time (2041); without it every request is taken. */
+  readonly admission?: InboundAdmission;
   readonly newId?: () => string;
   readonly clock?: () => Date;
 }
@@ -57,6 +60,8 @@ interface PendingRequest {
   readonly reply: Promise<ReplyDraft>;
   readonly resolve: (reply: ReplyDraft) => void;
   readonly timers: NodeJS.Timeout[];
+  /** Its admission slot: freed when it is settled, with how long it took when it was answered (or given up on). */
+  readonly release: Release;
 }
 
 interface LostRequest {
@@ -76,8 +81,9 @@ const LOST_REMEMBERED = 1_000;
  *
  * Nothing here ever answers for the owner: without its answer the bank gets none and treats its
  * request as UNKNOWN (it then reverses, F-4.3 B). Answering with a guessed failure could contradict a
- * credit the owner has already booked. The one answer of the adapter's own is for a 12002, 11008, 11001 or 11007 whose fund
- * password could not be verified (2041): that request was never forwarded, so nothing has changed.
+ * credit the owner has already booked. The adapter's own answers are for requests it never forwarded, so nothing has
+ * changed: 2041 for a 12002, 11008, 11001 or 11007 whose fund password could not be verified, and 2041 for a new
+ * transfer beyond what the broker answers in time (inbound-admission.ts).
  */
 export class InboundRequestBridge {
   private readonly pending = new Map<string, PendingRequest>();
@@ -123,7 +129,9 @@ export class InboundRequestBridge {
       this.deps.logger.info({ sessionId, inboundId: waiting.inboundId, bankSerialNo: request.requestRef.serialNo }, 'bank repeated a request that is still pending');
       return waiting.reply;
     }
-    const pending = this.track(sessionId, requestKey, request);
+    const release = this.deps.admission ? this.deps.admission.admit(request) : () => undefined;
+    if (!release) return Promise.resolve(refusalReply(request.requestName, SYSTEM_ERROR, 'broker busy: not taken, nothing done'));
+    const pending = this.track(sessionId, requestKey, request, release);
     void this.forward(pending, pinKey);
     return pending.reply;
   }
@@ -135,7 +143,7 @@ export class InboundRequestBridge {
       this.reportLost(answer, this.lost.get(answer.inboundId)?.why ?? 'this instance does not hold the request (restarted, or already answered)');
       return;
     }
-    this.settle(pending);
+    this.settle(pending, this.clock().getTime() - pending.receivedAt.getTime());
     if (!this.deps.sessionAlive(pending.sessionId)) {
       this.remember(pending, 'its session is gone');
       this.reportLost(answer, 'its session is gone');
@@ -180,11 +188,11 @@ export class InboundRequestBridge {
     this.byRequest.clear();
   }
 
-  private track(sessionId: string, requestKey: string, request: InboundForward): PendingRequest {
+  private track(sessionId: string, requestKey: string, request: InboundForward, release: Release): PendingRequest {
     let resolve!: (reply: ReplyDraft) => void;
     const reply = new Promise<ReplyDraft>((done) => (resolve = done));
     const timers: NodeJS.Timeout[] = [];
-    const pending: PendingRequest = { inboundId: this.newId(), sessionId, requestKey, request, receivedAt: this.clock(), reply, resolve, timers };
+    const pending: PendingRequest = { inboundId: this.newId(), sessionId, requestKey, request, receivedAt: this.clock(), reply, resolve, timers, release };
     timers.push(setTimeout(() => this.onDeadline(pending), this.settings.replyDeadlineMs));
     timers.push(setTimeout(() => this.onAbandon(pending), this.settings.abandonAfterMs));
     timers.forEach((timer) => timer.unref());
@@ -267,7 +275,8 @@ export class InboundRequestBridge {
 
   private onAbandon(pending: PendingRequest): void {
     if (this.pending.get(pending.inboundId) !== pending) return;
-    this.settle(pending);
+    // Unanswered this long is the clearest sign of too much in flight.
+    this.settle(pending, this.settings.abandonAfterMs);
     this.remember(pending, 'no answer came in time');
     this.deps.logger.error(
       { inboundId: pending.inboundId, sessionId: pending.sessionId, bankSerialNo: pending.request.requestRef.serialNo, waitedMs: this.settings.abandonAfterMs },
@@ -275,7 +284,9 @@ export class InboundRequestBridge {
     );
   }
 
-  private settle(pending: PendingRequest): void {
+  /** `latencyMs`: how long it took to an answer (or to giving up on one), which teaches admission; none when it ended otherwise. */
+  private settle(pending: PendingRequest, latencyMs?: number): void {
+    pending.release(latencyMs);
     pending.timers.forEach(clearTimeout);
     this.pending.delete(pending.inboundId);
     if (this.byRequest.get(pending.requestKey) === pending) this.byRequest.delete(pending.requestKey);

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BankCallOutcomeClass, BankCallTimings } from '../calls/bank-call-timing';
 import type { BreakerState } from '../calls/bank-circuit-breaker';
 import type { AdapterStatus } from '../http/adapter-status';
@@ -28,6 +28,7 @@ const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]
  */
 export class AdapterMetrics implements BankCallTimings {
   private readonly calls: Histogram<'bank' | 'function' | 'outcome'>;
+  private readonly shed: Counter<'bank'>;
 
   constructor(
     private readonly registry: Registry,
@@ -40,6 +41,18 @@ export class AdapterMetrics implements BankCallTimings {
       buckets: CALL_BUCKETS,
       registers: [registry],
     });
+    this.shed = new Counter({
+      name: 'custody_bank_requests_shed_total',
+      help: "The bank's new transfers this adapter process refused at once (2041, nothing forwarded): more were in flight than are answered within the target latency.",
+      labelNames: ['bank'],
+      registers: [registry],
+    });
+    // At 0 from the start, so a rate over it means something from the first scrape.
+    this.shed.inc({ bank: bankCode }, 0);
+  }
+
+  requestShed(): void {
+    this.shed.inc({ bank: this.bankCode });
   }
 
   callEnded(instructionCode: string, outcome: BankCallOutcomeClass, seconds: number): void {
