@@ -58,6 +58,7 @@ export class InboundAdmission {
 
   private shed(request: InboundForward): void {
     this.onShed();
+    this.logger.debug({ bankCode: this.bankCode, bankSerialNo: request.requestRef.serialNo, function: request.function }, "bank's new transfer answered 2041: too many in flight");
     const now = this.now();
     if (now - this.lastWarnedAt < WARN_EVERY_MS) return;
     this.lastWarnedAt = now;
