@@ -29,3 +29,12 @@ describe('BANK_FILE_STEP_LEASE_MS', () => {
     expect(() => timingsFor(testBankConfig(1, 1_000), {}, { BANK_FILE_STEP_LEASE_MS: '-1' })).toThrow('BANK_FILE_STEP_LEASE_MS must be a positive integer');
   });
 });
+
+describe('BANK_INBOUND_TARGET_MS', () => {
+  it("is half the bank's reply deadline unless set: inbound admission keeps what it takes answered before the bank gives up", () => {
+    const bank = { ...testBankConfig(1, 1_000), replyDeadlineMs: 2_000 };
+    expect(timingsFor(bank, {}, {}).inboundTargetMs).toBe(1_000);
+    expect(timingsFor(bank, {}, { BANK_INBOUND_TARGET_MS: '250' }).inboundTargetMs).toBe(250);
+    expect(() => timingsFor(bank, {}, { BANK_INBOUND_TARGET_MS: '0' })).toThrow('BANK_INBOUND_TARGET_MS must be a positive integer');
+  });
+});

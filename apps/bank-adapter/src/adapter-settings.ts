@@ -1,5 +1,4 @@
 import type { BankConfig } from '@custody/service-kit';
-import { DEFAULT_INBOUND_TARGET_MS } from './inbound/inbound-admission';
 
 /**
  * Timings of one adapter process. The bank's own numbers (sessions, in-flight limit, request timeout,
@@ -28,7 +27,10 @@ export interface AdapterTimings {
   readonly registryRefreshMs: number;
   /** After this, a bank request without an answer from its owner is forgotten (logged at error). */
   readonly inboundAbandonAfterMs: number;
-  /** The latency, read to answered, inbound admission keeps the bank's new transfers under (inbound-admission.ts). */
+  /**
+   * The latency, read to answered, inbound admission keeps the bank's new transfers under (inbound-admission.ts):
+   * half the bank's reply deadline unless set, so that what is taken is answered before the bank gives up on it.
+   */
   readonly inboundTargetMs: number;
   /**
    * A file step's lease: renewed every third of it while the step runs, so a replica that dies mid-step is
@@ -39,7 +41,7 @@ export interface AdapterTimings {
   readonly fileStepPollMs: number;
 }
 
-export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs'> = {
+export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs' | 'inboundTargetMs'> = {
   breakerResetTimeoutMs: 5_000,
   breakerVolumeThreshold: 5,
   breakerErrorThresholdPercentage: 50,
@@ -53,7 +55,6 @@ export const DEFAULT_TIMINGS: Omit<AdapterTimings, 'inboundAbandonAfterMs'> = {
   registryRefreshMs: 10_000,
   fileStepLeaseMs: 30_000,
   fileStepPollMs: 1_000,
-  inboundTargetMs: DEFAULT_INBOUND_TARGET_MS,
 };
 
 function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -74,7 +75,7 @@ export function timingsFor(bank: BankConfig, overrides: Partial<AdapterTimings> 
   };
   const defined = Object.fromEntries(Object.entries(fromEnv).filter(([, value]) => value !== undefined)) as Partial<AdapterTimings>;
   // A bank waits replyDeadlineMs; a late answer is still worth writing for a while, not for ever.
-  return { ...DEFAULT_TIMINGS, inboundAbandonAfterMs: bank.replyDeadlineMs * 5, ...defined, ...overrides };
+  return { ...DEFAULT_TIMINGS, inboundAbandonAfterMs: bank.replyDeadlineMs * 5, inboundTargetMs: Math.ceil(bank.replyDeadlineMs / 2), ...defined, ...overrides };
 }
 
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
