@@ -152,16 +152,20 @@ export class AccountFunctions {
 
   /** F-3.3 S: a new customer and fund account designated at `bankCode`; the account takes transfers once DESIGNATED. */
   private async designate(bankCode: string): Promise<void> {
-    const customer = await this.ctx.newCustomer();
-    const fundAccountNo = await this.ctx.newFundAccount(customer.customerNo);
-    const bankAccountNo = await this.openBankAccount(customer, bankCode);
+    const prepared = await this.setUp('DESIGNATION', async () => {
+      const customer = await this.ctx.newCustomer();
+      const fundAccountNo = await this.ctx.newFundAccount(customer.customerNo);
+      return { customer, fundAccountNo, bankAccountNo: await this.openBankAccount(customer, bankCode) };
+    });
+    if (!prepared) return;
+    const { customer, fundAccountNo, bankAccountNo } = prepared;
     const body = { requestId: randomUUID(), fundAccountNo, currency: 'CNY', bankCode, bankAccountNo, bankPassword: BANK_PASSWORD };
     const answer = await this.answered<Relationship>('POST', '/v1/custody/designations?waitMs=15000', body);
     if (answer.status !== 201 || answer.body.status !== 'DESIGNATED') {
       this.count(`DESIGNATION refused ${problemOf(answer)}`);
       return;
     }
-    await this.setFundPassword(customer.customerNo);
+    await this.connected(() => this.setFundPassword(customer.customerNo));
     this.pool.join({ customer, fundAccountNo, bankCode, bankAccountNo, bankPassword: BANK_PASSWORD, custodyAccountNo: answer.body.custodyAccountNo! });
     this.count('DESIGNATION DESIGNATED');
   }
@@ -172,7 +176,8 @@ export class AccountFunctions {
    * is in.
    */
   private async changeBankAccount(member: PoolMember): Promise<void> {
-    const newBankAccountNo = await this.openBankAccount(member.customer, member.bankCode);
+    const newBankAccountNo = await this.setUp('BANK_ACCOUNT_CHANGE', () => this.openBankAccount(member.customer, member.bankCode));
+    if (!newBankAccountNo) return;
     const body = { requestId: randomUUID(), fundAccountNo: member.fundAccountNo, currency: 'CNY', oldBankAccountNo: member.bankAccountNo, newBankAccountNo, bankPassword: member.bankPassword };
     const answer = await this.answered<Relationship>('POST', '/v1/custody/bank-account-changes?waitMs=15000', body);
     if (answer.status !== 201) {
@@ -227,7 +232,8 @@ export class AccountFunctions {
     this.pool.takeOut(member);
     try {
       await this.quiesce(member);
-      const newBankAccountNo = await this.openBankAccount(member.customer, newBankCode);
+      const newBankAccountNo = await this.setUp('BANK_CHANGE', () => this.openBankAccount(member.customer, newBankCode));
+      if (!newBankAccountNo) return;
       const body = { requestId: randomUUID(), fundAccountNo: member.fundAccountNo, currency: 'CNY', newBankCode, newBankAccountNo, bankPassword: member.bankPassword };
       const answer = await this.answered<Relationship>('POST', '/v1/custody/bank-changes?waitMs=15000', body);
       if (answer.status !== 201) {
@@ -330,6 +336,34 @@ export class AccountFunctions {
   }
 
   /**
+   * The run's own set-up for an account function (a customer, a fund account, an account at the bank). At more load
+   * than the hub serves, the ingress or the simulator may take no connection for seconds: the function is then not
+   * started, and counted — what was made is a customer or an account nothing refers to.
+   */
+  private async setUp<T>(kind: string, work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isNoConnection(error)) throw error;
+      this.count(`${kind} not started: its set-up got no connection`);
+      return undefined;
+    }
+  }
+
+  /** `work` is idempotent (a PUT): asked again while no connection is taken, until the settle time is over. */
+  private async connected<T>(work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.settleTimeoutMs;
+    for (;;) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isNoConnection(error) || Date.now() > deadline) throw error;
+        await sleep(500);
+      }
+    }
+  }
+
+  /**
    * Asks until the answer is the outcome: a 202 (the bank has not answered yet), a killed service (no answer, 5xx) or
    * shed load (503 OVERLOADED) is asked again with the same body — the same requestId, so it takes effect once. A
    * `503 BANK_UNAVAILABLE` (the bank's circuit breaker is open; nothing was sent, nothing changed) is the request's
@@ -351,6 +385,11 @@ export class AccountFunctions {
       await sleep(result.status === 202 ? 200 : unavailable ? 2000 : 500);
     }
   }
+}
+
+/** fetch's failure to connect or to get an answer at all (undici's "fetch failed"), as opposed to an HTTP answer. */
+function isNoConnection(error: unknown): boolean {
+  return error instanceof TypeError && error.message === 'fetch failed';
 }
 
 /** A problem's code (and the bank's code of a BANK_REJECTED), for the outcome counts. */
