@@ -37,12 +37,14 @@ async function preDesignatedAt(bank: string) {
 /**
  * A transfer that must succeed. GET /v1/day is the saga's view of the banks' days; the transfer service learns a
  * bank's new day from the saga's `day.bank-day-changed` a moment later and until then answers DAY_CLOSED, creating
- * nothing: the first transfer after `day.open()` may meet that moment, so that refusal is tried again for a few
- * seconds. Any other answer is final.
+ * nothing: the first transfer after `day.open()` may meet that moment, so that refusal is asked again, as it was,
+ * for a few seconds. Any other answer is final.
  */
 async function succeeded(body: Record<string, unknown>) {
+  // One requestId for every try: a refusal created nothing, so it holds no answer for the key to replay.
+  const request = { requestId: randomUUID(), ...body };
   const result = await ctx.eventually(
-    () => ctx.transfer(body),
+    () => ctx.transfer(request),
     (r) => !(r.status === 409 && (r.body as { code?: string }).code === 'DAY_CLOSED'),
     10_000,
   );
