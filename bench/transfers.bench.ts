@@ -5,6 +5,7 @@ import type { StackInfo } from '../tools/stack/stack';
 import { type Designated, TestContext } from '../test/support/test-context';
 import { cpuBetween, cpuSnapshot, peakRssMb, resetPeakRss } from './support/stack-processes';
 import { pgbenchTps, postgresCounters, STATEMENTS_HOWTO } from './support/postgres-stats';
+import { bankRequestsShed } from './support/adapter-shedding';
 
 /**
  * Transfers through a running stack (`npm start`) against a simulated bank, sustained: a warm-up, then a measured
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     custody: await Promise.all(funded.map(async (d) => Money.parse((await bank.custodyAccount(d.fundAccountNo)).balance, 'signed'))),
   });
   const before = await books();
+  const shedBefore = kind === 'BANK' ? await bankRequestsShed(info, bankCode) : 0;
 
   let turn = 0;
   // A request that fails on the wire is a finding of the run, not the end of it.
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     s.outcome = `${resent.body.returnCode === undefined ? 'still UNKNOWN at the bank' : bankOutcome(resent.body.returnCode)} (after a resend)`;
   }
   const after = await books();
+  const shedByAdapter = kind === 'BANK' ? (await bankRequestsShed(info, bankCode)) - shedBefore : 0;
 
   // Every request started in the window counts, however late it was answered (a slow answer is the finding).
   const measured = samples.filter((s) => s.startedAt >= measureFrom && s.startedAt < end);
@@ -198,6 +201,7 @@ async function main(): Promise<void> {
   console.log(`\n${kind}: ${measured.length} transfers asked in the ${seconds} s window over ${accounts} fund accounts (answered within ${windowSeconds.toFixed(1)} s)`);
   console.log(`outcomes: ${[...outcomes].map(([s, n]) => `${s}=${n}`).join('  ')}`);
   console.log(`throughput: ${(done / windowSeconds).toFixed(1)} succeeded/s`);
+  if (kind === 'BANK') console.log(`shed by the bank's adapter (answered 2041 at once, whole run): ${shedByAdapter}`);
   const latencies = (sorted: number[]) => `p50 ${percentile(sorted, 50).toFixed(1)}  p90 ${percentile(sorted, 90).toFixed(1)}  p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1)?.toFixed(1)}`;
   console.log(`latency ms (admitted): ${latencies(admitted)}`);
   // The bank's new transfers are shed with a 2041 answer, not a 503: this line is theirs without the quick refusals.
