@@ -51,6 +51,7 @@ const BANK_PASSWORD = '135790';
 const BANK_BALANCE = '100000000.00';
 /** A refused cancellation is tried this many times in all, each after the account settled again. */
 const CANCELLATION_ATTEMPTS = 4;
+const BANK_CHANGE_ATTEMPTS = 3;
 
 /**
  * The account functions of a run of `transfers`, by the index of the transfer they come with: spread over the
@@ -234,8 +235,19 @@ export class AccountFunctions {
       await this.quiesce(member);
       const newBankAccountNo = await this.setUp('BANK_CHANGE', () => this.openBankAccount(member.customer, newBankCode));
       if (!newBankAccountNo) return;
-      const body = { requestId: randomUUID(), fundAccountNo: member.fundAccountNo, currency: 'CNY', newBankCode, newBankAccountNo, bankPassword: member.bankPassword };
-      const answer = await this.answered<Relationship>('POST', '/v1/custody/bank-changes?waitMs=15000', body);
+      const ask = () => {
+        const body = { requestId: randomUUID(), fundAccountNo: member.fundAccountNo, currency: 'CNY', newBankCode, newBankAccountNo, bankPassword: member.bankPassword };
+        return this.answered<Relationship>('POST', '/v1/custody/bank-changes?waitMs=15000', body);
+      };
+      let answer = await ask();
+      // A transfer still in flight (one the faults keep unanswered past the quiesce's wait) refuses it: asked again
+      // once the account settled again, as a customer would be told to.
+      for (let attempt = 2; attempt <= BANK_CHANGE_ATTEMPTS && problemOf(answer) === 'BANK_CHANGE_REFUSED'; attempt++) {
+        this.count('BANK_CHANGE refused BANK_CHANGE_REFUSED, asked again once settled');
+        await sleep(1000);
+        await this.quiesce(member);
+        answer = await ask();
+      }
       if (answer.status !== 201) {
         this.count(`BANK_CHANGE refused ${problemOf(answer)}`);
         return;
