@@ -22,9 +22,7 @@ const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleName
 
 module.exports = {
   projects: [
-    // 20 s rather than jest's 5: a few unit tests do real work (100,000 records of a day file through gzip, a 1 MB
-    // file over a loopback session) that takes 1–2 s alone and over 5 s with both cores busy in CI.
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'], testTimeout: 20_000 },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

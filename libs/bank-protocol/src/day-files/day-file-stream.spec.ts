@@ -43,6 +43,10 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
+// 100,000 records through gzip take 1–2 s alone and passed jest's 5 s with both cores busy in CI (a project's
+// `testTimeout` is not read by jest, so the file sets its own).
+jest.setTimeout(30_000);
+
 describe('day files as streams (bank-protocol.md §5)', () => {
   it('bank-protocol.md §5: a file with no records is an empty text, still a valid gzip, and reads as zero records', async () => {
     const file = writeDayFile('CHK01', []);
