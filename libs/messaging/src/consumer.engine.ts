@@ -5,6 +5,8 @@ import { CoalescedOffsetCommits } from './coalesced-offset-commits';
 import { type ConsumerLag, followLag } from './consumer-lag';
 import { CrashRecovery } from './crash-recovery';
 import { buildDeadLetterMessage, type DeadLetterFailure } from './dead-letter';
+import { DeferredOffsetCommits } from './deferred-offset-commits';
+import type { PartitionOffset } from './offset-committer';
 import { decodeEnvelope } from './envelope.codec';
 import { classifyFailure, errorCodeOf, errorText, type FailureClassifier } from './failure-class';
 import type { EffectScope } from './effect-scope';
@@ -98,6 +100,11 @@ export interface Consumption {
   windowed?: WindowedConsumption;
   /** Transactional only: a partition's ready messages applied in one scope (one transaction) at a time. */
   batched?: BatchLimits;
+  /**
+   * Batched only: commit offsets to Kafka at most this often (ms) rather than after every run
+   * (deferred-offset-commits.ts). Unset: after every run, awaited.
+   */
+  offsetCommitIntervalMs?: number;
 }
 
 /** A message of a fetch, read and checked, with where it came from. */
@@ -144,13 +151,14 @@ type RunOutcome<S> =
 /**
  * The delivery loop the transactional and the at-least-once consumer share: validate, dead-letter
  * what can never be valid, apply with bounded retries, and only then commit the offset. Offsets are
- * committed explicitly (autoCommit off), right after the effect they cover is final.
+ * committed explicitly (autoCommit off), after the effect they cover is final.
  *
  * Three ways of taking messages, one per consumer kind:
  * - one at a time (at-least-once): each message applied, then its offset committed;
  * - `batched` (transactional): the ready messages of a partition's fetch applied in one scope — one
  *   transaction with every inbox entry, effect and outbox row, shared with the other partitions of the fetch
- *   (group-commit.ts) — and one offset commit after it, shared as well (`onBatch`);
+ *   (group-commit.ts) — and its offset committed after it, shared as well: with the consumer's next offset commit
+ *   when `offsetCommitIntervalMs` is set (deferred-offset-commits.ts), else at once (`onBatch`);
  * - `windowed` (at-least-once, opt-in): the same loop runs for up to `maxInFlight` messages of a partition
  *   at once and a `WindowedDispatcher` decides what may be committed: never past an unfinished message.
  */
@@ -168,6 +176,8 @@ export class ConsumerEngine<S> {
     if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
     await this.consumer.commitOffsets(offsets);
   });
+  /** Batched with an offset commit interval: the runs' offsets, committed together (deferred-offset-commits.ts). */
+  private readonly deferredCommits: DeferredOffsetCommits | undefined;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopSignal = new AbortController();
@@ -186,7 +196,7 @@ export class ConsumerEngine<S> {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.logger = options.logger ?? consoleLogger;
     this.deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
-    const { windowed, batched } = consumption;
+    const { windowed, batched, offsetCommitIntervalMs } = consumption;
     // Invalid limits fail here, at wiring time, not at the first message.
     if (windowed && batched) throw new Error('a consumer is windowed or batched, not both');
     if (windowed) WindowedDispatcher.limitsOf(windowed);
@@ -196,6 +206,21 @@ export class ConsumerEngine<S> {
     this.windowed = windowed;
     this.batched = batched;
     this.grouped = batched ? new GroupCommit(scope) : undefined;
+    if (offsetCommitIntervalMs !== undefined && !batched) throw new Error('an offset commit interval is for batched consumption only');
+    this.deferredCommits =
+      offsetCommitIntervalMs === undefined
+        ? undefined
+        : new DeferredOffsetCommits(
+            offsetCommitIntervalMs,
+            async (offsets) => {
+              await Promise.all(offsets.map((point) => this.offsetCommits.commit(point)));
+            },
+            (error, offsets) =>
+              this.logger.info(
+                { groupId: options.groupId, offsets, errorCode: errorCodeOf(error), error },
+                'offset commit failed (a rebalance or a stop); whoever reads those partitions next reads the messages after the last committed offset again, and its inbox skips what was applied',
+              ),
+          );
     this.monitor = new StuckMessageMonitor({
       groupId: options.groupId,
       stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
@@ -325,7 +350,9 @@ export class ConsumerEngine<S> {
     if (!this.running) return;
     this.running = false;
     this.stopSignal.abort();
-    // Before the kafkajs consumer stops: after that it silently commits nothing.
+    // Before the kafkajs consumer stops: after that it silently commits nothing. A run that ends from here on
+    // commits its own offset before its batch returns (commitRun), and kafkajs waits for that batch.
+    await this.deferredCommits?.flush();
     await this.dispatcher?.stop();
     this.dispatcher = undefined;
     await this.consumer?.disconnect();
@@ -378,8 +405,8 @@ export class ConsumerEngine<S> {
   /**
    * kafkajs `eachBatch` when batched: the batch's messages are settled in offset order, in runs. A run is the
    * readable messages from the next one on (at most `maxMessages`, begun within `maxDurationMs`) applied in one
-   * scope (one transaction: inbox claims, effects, outbox rows) and, once that committed, one offset commit past
-   * its last message. The partition's effects keep their order and land exactly once, as one at a time would:
+   * scope (one transaction: inbox claims, effects, outbox rows) and, once that committed, its offset past its last
+   * message handed to the next offset commit (`commitRun`). The partition's effects keep their order and land exactly once, as one at a time would:
    *
    * - A handler that fails rolls the whole run back. The messages before it run again as a run of their own
    *   (they succeeded once against the same state) and commit; then the failing message is settled alone
@@ -432,7 +459,7 @@ export class ConsumerEngine<S> {
         }
         if (settled > 0) {
           const last = messages[next + settled - 1]!.delivery;
-          await this.commit(last);
+          await this.commitRun(last);
           resolveOffset(last.offset);
           next += settled;
         }
@@ -650,9 +677,22 @@ export class ConsumerEngine<S> {
 
   private async commit(delivery: Delivery): Promise<void> {
     if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
-    // The committed offset is the next one to read.
-    await this.offsetCommits.commit({ topic: delivery.topic, partition: delivery.partition, offset: (BigInt(delivery.offset) + 1n).toString() });
+    await this.offsetCommits.commit(nextToRead(delivery));
   }
+
+  /**
+   * A batch's settled messages up to `last`: their offset committed with the next flush while the consumer runs; once
+   * it is stopping, at once (the stop has flushed what was pending, and leaves the group only after this batch).
+   */
+  private async commitRun(last: Delivery): Promise<void> {
+    if (this.deferredCommits && this.running) this.deferredCommits.add(nextToRead(last));
+    else await this.commit(last);
+  }
+}
+
+/** The committed offset is the next one to read. */
+function nextToRead(delivery: Delivery): PartitionOffset {
+  return { topic: delivery.topic, partition: delivery.partition, offset: (BigInt(delivery.offset) + 1n).toString() };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

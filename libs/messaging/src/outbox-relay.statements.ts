@@ -2,7 +2,14 @@ import { qualifiedTable } from '@custody/persistence';
 import { OUTBOX_TABLE } from './outbox-inbox.migration';
 
 /**
- * How the relay's own connection plans: its reads must walk the partial index of unpublished rows in id order.
+ * How the relay's own connection runs: its marks commit without waiting for the WAL to reach disk, and its reads walk
+ * the partial index of unpublished rows in id order.
+ *
+ * A mark is the one thing the relay writes, and losing one is harmless: a crash that loses a mark leaves the row
+ * unpublished, so it is published again and its consumers' inboxes skip it — what a crash between Kafka's
+ * acknowledgement and the mark does anyway. Without `synchronous_commit=off` every batch the relay publishes waited
+ * for an fsync of its own (issue 9: two of a transfer's eight commits); the services' own transactions, which write the
+ * rows, keep it on.
  *
  * A row the relay marks leaves a dead entry in that index until the table is vacuumed. A plain index scan finds each
  * dead entry once, sees its row is gone for everyone and flags it, so the next pass skips it; a bitmap scan flags
@@ -11,7 +18,7 @@ import { OUTBOX_TABLE } from './outbox-inbox.migration';
  * (issue 9, measured in the benchmark), growing with the rate. The connection runs nothing but the statements below, so
  * the setting changes no other plan.
  */
-export const RELAY_SESSION_OPTIONS = '-c enable_bitmapscan=off';
+export const RELAY_SESSION_OPTIONS = '-c synchronous_commit=off -c enable_bitmapscan=off';
 
 export interface RelayStatements {
   /** Takes the schema's relay lock if free ($1 its name) and, only if taken, sets the session's idle timeout ($2). */

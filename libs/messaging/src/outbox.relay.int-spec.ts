@@ -130,6 +130,17 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     }
   });
 
+  it('issue 9: the relay marks rows without waiting for the WAL to reach disk (a lost mark only publishes again); the service writes its rows durably', async () => {
+    const session = new Client({ connectionString: databaseUrlOf(bed.db.dataSource), options: RELAY_SESSION_OPTIONS });
+    await session.connect();
+    try {
+      expect((await session.query('SHOW synchronous_commit')).rows).toEqual([{ synchronous_commit: 'off' }]);
+    } finally {
+      await session.end();
+    }
+    expect(await bed.db.dataSource.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+  });
+
   it('no dual write: Outbox.add outside a transaction is refused', async () => {
     const topic = creditTopicNamed(uniqueTopicName('no-tx'));
     await expect(outbox.add(bed.db.dataSource.manager, topic, credit('x'), { key: '880001' })).rejects.toThrow(OutboxOutsideTransactionError);

@@ -143,6 +143,25 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
   });
 
+  it('issue 9: the runs of an offset commit interval share one offset commit, made only after their transactions committed; a stop makes it at once', async () => {
+    const topic = await bed.freshTopic('deferred-commits', 3);
+    await producePerPartition(topic, [0, 1, 2].map((partition) => [credit(`d${partition}-a`), credit(`d${partition}-b`)]));
+    const groupId = uniqueGroupId('deferred-commits');
+    const { kafka: recording, commits } = recordingCommits();
+    const consumer = consumerFor(groupId, { kafka: recording, offsetCommitIntervalMs: 60_000 }).subscribe(topic, async (envelope, manager) =>
+      insertCredit(manager, bed.db.schema, envelope.payload, envelope.id),
+    );
+    await consumer.start();
+
+    await waitFor(async () => (await creditIds()).length === 6, { description: 'the six credits applied' });
+    // Applied, and the interval not over: nothing asked of Kafka yet, so a crash now would deliver them again to the inbox.
+    expect(commits).toEqual([]);
+    expect(await committedOffsets(groupId, topic.name)).toEqual(['-1', '-1', '-1']);
+    await consumer.stop();
+    expect(commits).toEqual([['2', '2', '2']]);
+    expect(await committedOffsets(groupId, topic.name)).toEqual(['2', '2', '2']);
+  });
+
   it('issue 9: a poison message on one partition of a shared transaction is dead-lettered alone; every other partition’s messages are applied once', async () => {
     const topic = await bed.freshTopic('group-poison', 3);
     const deadLetterTopic = uniqueTopicName('dead-letter');
@@ -180,7 +199,8 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     const groupId = uniqueGroupId('poison');
     const { kafka: recording, commits } = recordingCommits();
     const calls: string[] = [];
-    await consumerFor(groupId, { kafka: recording, deadLetterTopic, classifyFailure: refusalsArePermanent })
+    // Offsets committed after every run (no interval), so the commits show the runs.
+    await consumerFor(groupId, { kafka: recording, deadLetterTopic, classifyFailure: refusalsArePermanent, offsetCommitIntervalMs: 0 })
       .subscribe(topic, async (envelope, manager) => {
         calls.push(envelope.payload.creditId);
         // The effect has begun when the refusal comes: the rollback must take it back.
@@ -208,7 +228,8 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     const logger = new RecordingLogger();
     const calls: string[] = [];
     let flakyFailures = 0;
-    await consumerFor(groupId, { kafka: recording, logger, classifyFailure: refusalsArePermanent })
+    // Offsets committed after every run (no interval), so the commits show the runs.
+    await consumerFor(groupId, { kafka: recording, logger, classifyFailure: refusalsArePermanent, offsetCommitIntervalMs: 0 })
       .subscribe(topic, async (envelope, manager) => {
         calls.push(envelope.payload.creditId);
         await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);

@@ -16,12 +16,21 @@ export interface TransactionalConsumerOptions extends ConsumerOptions {
    * beginning more (default 1 s). `{ maxMessages: 1 }` applies one message per transaction.
    */
   batch?: Partial<BatchLimits>;
+  /**
+   * How often the runs' offsets are committed to Kafka, in ms (default 250; deferred-offset-commits.ts); 0 commits
+   * after every run. What a crash re-reads, the inbox skips.
+   */
+  offsetCommitIntervalMs?: number;
 }
+
+/** One OffsetCommit request per consumer per quarter second at most, instead of one per run (issue 9). */
+const DEFAULT_OFFSET_COMMIT_INTERVAL_MS = 250;
 
 /**
  * Applies each message exactly once to the service's database: the inbox entry and the handler's
- * writes commit in one transaction, and the Kafka offset is committed only after that. A crash
- * before the commit redelivers the message and the transaction never happened; a crash after it
+ * writes commit in one transaction, and the Kafka offset is committed only after that — with the next
+ * of the consumer's offset commits, at most `offsetCommitIntervalMs` later. A crash before the
+ * transaction's commit redelivers the message and the transaction never happened; a crash after it
  * redelivers the message and the inbox turns the second delivery into a no-op.
  *
  * The ready messages of a partition share that transaction (consumer.engine.ts `onBatch`): one commit
@@ -49,13 +58,13 @@ export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
   private readonly schema: string;
 
   constructor(options: TransactionalConsumerOptions) {
-    const { dataSource, isolation = 'READ COMMITTED', batch } = options;
+    const { dataSource, isolation = 'READ COMMITTED', batch, offsetCommitIntervalMs = DEFAULT_OFFSET_COMMIT_INTERVAL_MS } = options;
     super(
       new ConsumerEngine<EntityManager>(
         options,
         // READ COMMITTED is every connection's default (data-source.factory.ts): not set again in each transaction.
         { run: (work) => (isolation === 'READ COMMITTED' ? dataSource.transaction(work) : dataSource.transaction(isolation, work)) },
-        { batched: { ...DEFAULT_BATCH_LIMITS, ...batch } },
+        { batched: { ...DEFAULT_BATCH_LIMITS, ...batch }, offsetCommitIntervalMs: offsetCommitIntervalMs === 0 ? undefined : offsetCommitIntervalMs },
       ),
     );
     this.schema = options.schema ?? schemaOf(dataSource);

@@ -1,8 +1,14 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { sign } from 'jsonwebtoken';
+import { sign, verify as jwtVerify } from 'jsonwebtoken';
 import { Clock, MAX_CLOCK_SKEW_MS } from './business-calendar';
 import { InvalidTokenError, KeyFormatError, newIssuer, pemOf, readPrivateKey, readPublicKey, signToken, TokenVerifier } from './bearer-tokens';
 import { CALLER_ROLES, ROLES, SERVICE_ROLE } from './roles';
+
+// The real jsonwebtoken, its verify counted (issue 9: an accepted token is not verified twice).
+jest.mock('jsonwebtoken', () => {
+  const actual = jest.requireActual<typeof import('jsonwebtoken')>('jsonwebtoken');
+  return { ...actual, verify: jest.fn(actual.verify) };
+});
 
 class FixedClock extends Clock {
   constructor(public at: Date) {
@@ -52,6 +58,23 @@ describe('bearer tokens: an issuer vouches only for the roles its trust entry al
     expect(verifier.verify(token).role).toBe('auditor');
     clock.at = new Date(T0.getTime() + 10 * MINUTE + MAX_CLOCK_SKEW_MS);
     expect(() => verifier.verify(token)).toThrow(/token of saga refused: jwt expired/);
+  });
+
+  it('issue 9: a token accepted once is not verified again while it lasts; another text is checked on its own, and a remembered one still expires', () => {
+    const verifications = jwtVerify as unknown as jest.Mock;
+    verifications.mockClear();
+    const token = signToken(users.identity, { subject: 'trading-system', role: 'trading' }, T0, 10 * MINUTE);
+    expect(verifier.verify(token)).toEqual({ issuer: 'identity-provider', subject: 'trading-system', role: 'trading' });
+    clock.at = new Date(T0.getTime() + 5 * MINUTE);
+    expect(verifier.verify(token)).toEqual({ issuer: 'identity-provider', subject: 'trading-system', role: 'trading' });
+    expect(verifications).toHaveBeenCalledTimes(1);
+
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${base64url({ role: 'supervisor', iat, exp: iat + 600, iss: 'identity-provider', sub: 'trading-system' })}.${signature}`;
+    expect(() => verifier.verify(forged)).toThrow(/invalid signature/);
+
+    clock.at = new Date(T0.getTime() + 10 * MINUTE + MAX_CLOCK_SKEW_MS);
+    expect(() => verifier.verify(token)).toThrow(/jwt expired/);
   });
 
   it("a token naming a trusted issuer but signed with another key is refused", () => {
