@@ -47,6 +47,8 @@ void runDatabaseService({
   // Each bank's calls go to its own topic, which only that bank's adapter reads.
   producesPerBank: (bankCode) => [bankCallRequestedFor(bankCode)],
   module: (ctx) => SagaModule.register(ctx),
+  // The transfers' own traffic, fetched apart from the 10 other topics (issue 9).
+  lanes: [{ name: 'transfers', topics: [transferRequested, bankCallCompleted] }],
   subscriptions: (app) => {
     const engine = app.get(SagaEngine);
     const transfers = app.get(TransferSaga);

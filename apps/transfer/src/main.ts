@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import {
   adjustmentChanged,
   bankReplyReady,
+  bankRequestReceived,
   custodyFunctionApplied,
   designationApplied,
   ledgerActivityReported,
@@ -12,6 +13,7 @@ import {
   relationshipLedgerClosed,
   openingBalanceGiven,
   settlementInstructionRecorded,
+  transferOutcome,
   transferRequested,
 } from '@custody/contracts';
 import { runDatabaseService, SettledNotifications } from '@custody/service-kit';
@@ -50,6 +52,8 @@ void runDatabaseService({
     relationshipLedgerClosed,
   ],
   module: (ctx) => TransferModule.register(ctx),
+  // The transfers' own traffic, fetched apart from the 16 other topics (issue 9).
+  lanes: [{ name: 'transfers', topics: [transferOutcome, bankRequestReceived] }],
   // gRPC (custody.v1) on GRPC_PORT; stopped after the notifications its waiting calls use, before the HTTP edge.
   workers: (app) => [app.get(SettledNotifications), transferGrpcEdge(app)],
   subscriptions: (app) =>

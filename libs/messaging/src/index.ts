@@ -24,6 +24,7 @@ export type { RetryPolicy } from './retry.policy';
 export { DeadLetterError, DEAD_LETTER_HEADERS, buildDeadLetterMessage, readDeadLetterRecord, replayOf } from './dead-letter';
 export type { DeadLetterFailure, DeadLetterRecord, DeadLetterSource } from './dead-letter';
 export { ensureTopics } from './topic.provisioning';
+export { carryCommittedOffsets } from './group-offsets';
 export type { EnsureTopicsOptions } from './topic.provisioning';
 export { ProduceBatcher } from './produce-batcher';
 export type { BatchSender } from './produce-batcher';

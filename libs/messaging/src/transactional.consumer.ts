@@ -21,6 +21,12 @@ export interface TransactionalConsumerOptions extends ConsumerOptions {
    * after every run. What a crash re-reads, the inbox skips.
    */
   offsetCommitIntervalMs?: number;
+  /**
+   * The consumer group whose inbox this consumer records in (default: its own `groupId`). A service reading its
+   * topics through more than one group names one inbox for all of them, so a topic moved from one of its groups to
+   * another is never applied twice (service-runtime.ts "lanes").
+   */
+  inboxGroup?: string;
 }
 
 /** One OffsetCommit request per consumer per quarter second at most, instead of one per run (issue 9). */
@@ -56,6 +62,7 @@ const DEFAULT_OFFSET_COMMIT_INTERVAL_MS = 250;
  */
 export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
   private readonly schema: string;
+  private readonly inboxGroup: string | undefined;
 
   constructor(options: TransactionalConsumerOptions) {
     const { dataSource, isolation = 'READ COMMITTED', batch, offsetCommitIntervalMs = DEFAULT_OFFSET_COMMIT_INTERVAL_MS } = options;
@@ -68,12 +75,13 @@ export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
       ),
     );
     this.schema = options.schema ?? schemaOf(dataSource);
+    this.inboxGroup = options.inboxGroup;
   }
 
   subscribe<T>(topic: TopicDef<T>, handler: TransactionalHandler<T>): this {
     this.route(topic, async (envelope, delivery, manager) => {
       const first = await claimInboxEntry(manager, this.schema, {
-        consumerGroup: delivery.groupId,
+        consumerGroup: this.inboxGroup ?? delivery.groupId,
         messageId: envelope.id,
         messageType: envelope.type,
         topic: delivery.topic,

@@ -84,7 +84,7 @@ describe('service /health with a stuck consumer (real PostgreSQL and Kafka, thro
       dataSource: db.dataSource,
       namespace: new TopicNamespace(''),
       kafka,
-      consumer,
+      consumers: [consumer],
       metrics: new Registry(),
     };
     app = await NestFactory.create(

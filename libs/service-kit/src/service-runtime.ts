@@ -1,6 +1,8 @@
 import { Logger, type DynamicModule, type INestApplication, type Provider } from '@nestjs/common';
 import type { TopicDef } from '@custody/contracts';
 import {
+  carryCommittedOffsets,
+  consoleLogger,
   createKafka,
   createOutboxInboxMigration,
   ensureTopics,
@@ -48,8 +50,8 @@ export interface ServiceContext {
   dataSource: DataSource;
   namespace: TopicNamespace;
   kafka: Kafka;
-  /** The service's consumer, subscribed and started once the module is up; `/health` reports its stuck partitions. */
-  consumer: TransactionalConsumer;
+  /** The service's consumers (its own group and one per lane), subscribed and started once the module is up; `/health` reports their stuck partitions. */
+  consumers: TransactionalConsumer[];
   /** The process's metrics registry (`GET /metrics`); the service registers its own metrics on it. */
   metrics: Registry;
 }
@@ -62,6 +64,19 @@ export interface Subscription {
 /** Pairs a topic with its handler while keeping the payload type checked. */
 export function on<T>(topic: TopicDef<T>, handler: TransactionalHandler<T>): Subscription {
   return { topic: topic as TopicDef<unknown>, handler: handler as TransactionalHandler<unknown> };
+}
+
+/**
+ * Topics a service reads through a consumer group of their own (`<service>-<name>`) instead of the service's group:
+ * the busy ones of the transfer path (issue 9). kafkajs fetches every partition of every topic its group holds in
+ * each Fetch request and decodes an entry for each in the answer — 144 partitions for the transfer service's 18
+ * topics — so a message of a busy topic cost a fetch of them all; a lane's fetches name only its own partitions. A
+ * lane records in the service's inbox (`inboxGroup`), so moving a topic into or out of a lane applies nothing twice,
+ * and a new lane group starts where the service's group left its topics (`carryCommittedOffsets`).
+ */
+export interface ConsumerLane {
+  name: string;
+  topics: TopicDef<unknown>[];
 }
 
 export interface DatabaseServiceDefinition {
@@ -79,6 +94,8 @@ export interface DatabaseServiceDefinition {
   producesPerBank?: (bankCode: string) => TopicDef<unknown>[];
   module: (ctx: ServiceContext) => DynamicModule;
   subscriptions: (app: INestApplication) => Subscription[];
+  /** Subscribed topics read through a group of their own (ConsumerLane); the rest through the service's group. */
+  lanes?: ConsumerLane[];
   /** Background work that lives as long as the service (e.g. the saga's timer poller). */
   workers?: (app: INestApplication) => Array<{ start(): Promise<void> | void; stop(): Promise<void> }>;
   /** The service's own rows kept only for a while (docs/design.md "Retention"); the platform's are added. */
@@ -112,7 +129,7 @@ export function platformProviders(ctx: ServiceContext): Provider[] {
           await ctx.dataSource.query('SELECT 1');
           return { database: { status: 'up' } };
         },
-        consumerHealthIndicator([ctx.consumer]),
+        consumerHealthIndicator(ctx.consumers),
       ],
     },
   ];
@@ -144,19 +161,27 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   const metrics = createMetricsRegistry({ service: def.name });
   const messagingMetrics = new MessagingMetrics(metrics);
   messagingMetrics.watchOutbox(dataSource, def.schema);
-  const consumer = new TransactionalConsumer({
-    kafka,
-    groupId: namespace.group(def.name),
-    dataSource,
-    deadLetterTopic: namespace.deadLetterTopic,
-    // Every partition of a fetch at once: their runs share one transaction (group commit, issue 9).
-    partitionsConsumedConcurrently: PARTITIONS,
-    classifyFailure: classifyMessageFailure,
-    stuckAfterMs: consumerStuckAfterMsFrom(),
-    metrics: messagingMetrics,
-    ...env.consumerTuning,
-  });
-  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumer, metrics };
+  const serviceGroup = namespace.group(def.name);
+  const consumerOf = (groupId: string): TransactionalConsumer =>
+    new TransactionalConsumer({
+      kafka,
+      groupId,
+      // One inbox for all of the service's groups: a topic moved between them is never applied twice.
+      inboxGroup: serviceGroup,
+      dataSource,
+      deadLetterTopic: namespace.deadLetterTopic,
+      // Every partition of a fetch at once: their runs share one transaction (group commit, issue 9).
+      partitionsConsumedConcurrently: PARTITIONS,
+      classifyFailure: classifyMessageFailure,
+      stuckAfterMs: consumerStuckAfterMsFrom(),
+      metrics: messagingMetrics,
+      ...env.consumerTuning,
+    });
+  const consumer = consumerOf(serviceGroup);
+  const lanes = (def.lanes ?? []).map((lane) => ({ lane, groupId: namespace.group(`${def.name}-${lane.name}`) }));
+  const laneConsumers = lanes.map(({ groupId }) => consumerOf(groupId));
+  const consumers = [consumer, ...laneConsumers];
+  const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumers, metrics };
 
   const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers), metrics });
   const subscriptions = def.subscriptions(app);
@@ -174,8 +199,14 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   // database) is there before the first message is applied.
   const workers = def.workers?.(app) ?? [];
   for (const w of workers) await w.start();
-  for (const s of subscriptions) consumer.subscribe(namespace.topic(s.topic), s.handler);
-  await consumer.start();
+  const laneOf = (topic: TopicDef<unknown>): number => lanes.findIndex(({ lane }) => lane.topics.some((t) => t.name === topic.name));
+  for (const s of subscriptions) (laneConsumers[laneOf(s.topic)] ?? consumer).subscribe(namespace.topic(s.topic), s.handler);
+  for (const { lane, groupId } of lanes) {
+    const unsubscribed = lane.topics.filter((t) => !subscriptions.some((s) => s.topic.name === t.name));
+    if (unsubscribed.length > 0) throw new Error(`lane ${lane.name} of ${def.name} names topics it does not subscribe: ${unsubscribed.map((t) => t.name).join(', ')}`);
+    await carryCommittedOffsets(kafka, { from: serviceGroup, to: groupId, topics: lane.topics.map((t) => namespace.name(t.name)) }, consoleLogger);
+  }
+  for (const c of consumers) await c.start();
   logger.log(`${def.name} ready: ${subscriptions.length} subscriptions, relay running`);
 
   let stopping = false;
@@ -184,7 +215,7 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
     stopping = true;
     logger.log(`${signal}: stopping ${def.name}`);
     await retention.stop();
-    await consumer.stop();
+    for (const c of consumers) await c.stop();
     for (const w of workers) await w.stop();
     await relay.stop();
     await app.close();
