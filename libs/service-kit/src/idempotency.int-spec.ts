@@ -87,6 +87,30 @@ describe('IdempotencyStore (real PostgreSQL)', () => {
     }
   });
 
+  it('issue 9: a key claimed with the id of the resource it creates needs no completion: a twin waiting on it replays that id, and a refusal rolls the claim back with it', async () => {
+    const requestId = randomUUID();
+    const first = db.dataSource.createQueryRunner();
+    await first.startTransaction();
+    try {
+      expect(await store.claim(first.manager, 'test', requestId, { a: 1 }, 'first')).toEqual({});
+      const twin = request(requestId, { a: 1 }, 'second');
+      await waitingOnLock();
+      await first.commitTransaction();
+      await expect(twin).resolves.toBe('first');
+    } finally {
+      await first.release();
+    }
+
+    const refused = randomUUID();
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await store.claim(m, 'test', refused, { a: 1 }, 'refused');
+        throw new DomainError('INSUFFICIENT_WITHDRAWABLE', 'refused after the claim');
+      }),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_WITHDRAWABLE' });
+    await expect(request(refused, { a: 1 }, 'again')).resolves.toBe('again');
+  });
+
   it('completing a key this transaction did not claim is a programming error', async () => {
     await expect(db.dataSource.transaction((m) => store.complete(m, 'test', randomUUID(), 'x'))).rejects.toThrow('was not claimed');
   });

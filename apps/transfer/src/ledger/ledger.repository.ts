@@ -182,11 +182,15 @@ export class LedgerRepository {
       throw new DomainError('INSUFFICIENT_WITHDRAWABLE', `fund account ${account.fundAccountNo} has ${this.figures(account).balance.minus(this.figures(account).held).toString()} ${account.currency} withdrawable, ${amount.toString()} asked`);
     }
     const holdId = randomUUID();
+    const held = this.figures(account).held.plus(amount);
+    // The hold and the ledger's new held figure in one statement (issue 9: two before); the caller locked the row.
     await manager.query(
-      `INSERT INTO transfer.holds (hold_id, fund_account_no, currency, amount, kind, reason, status) VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE')`,
-      [holdId, account.fundAccountNo, account.currency, amount.toString(), kind, reason],
+      `WITH hold AS (
+         INSERT INTO transfer.holds (hold_id, fund_account_no, currency, amount, kind, reason, status) VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE'))
+       UPDATE transfer.ledger_accounts SET held = $7 WHERE fund_account_no = $2 AND currency = $3`,
+      [holdId, account.fundAccountNo, account.currency, amount.toString(), kind, reason, held.toString()],
     );
-    await this.setFigures(manager, account, { ...this.figures(account), held: this.figures(account).held.plus(amount) });
+    account.held = held.toString();
     return holdId;
   }
 
@@ -234,21 +238,33 @@ export class LedgerRepository {
    */
   async post(manager: EntityManager, currency: string, lines: ReadonlyArray<LedgerPostingLine>, source: PostingSource): Promise<void> {
     assertBalanced([...lines]);
-    // The ledger rows first: their row locks (lock() took them already; the UPDATE takes them regardless) are
-    // held before any line draws its line_id, so one fund ledger's lines get their ids in commit order. A paged
-    // statement relies on it to read the books as of one line (statement.repository.ts).
+    // The new figures of each fund ledger the posting names, every line of it counted (one ledger may have several).
+    const ledgers: LedgerAccount[] = [];
     for (const { ledger, amount, heldConsumed } of lines) {
       if (!ledger) continue;
       const { balance, held } = this.figures(ledger);
-      await this.setFigures(manager, ledger, { balance: balance.plus(amount), held: heldConsumed ? held.minus(heldConsumed) : held });
+      ledger.balance = balance.plus(amount).toString();
+      ledger.held = (heldConsumed ? held.minus(heldConsumed) : held).toString();
+      if (!ledgers.includes(ledger)) ledgers.push(ledger);
     }
-    // Every line in one INSERT (issue 9: one statement per line before); the shared values are $1–$5, each line
-    // adds its own three. A multi-row VALUES draws the line ids in the order of its rows.
+    // One statement (issue 9: one per ledger and one for the lines before): each ledger's figures in a WITH, every
+    // line in one INSERT. The caller's lock() holds the ledgers' row locks before any line draws its line_id, so one
+    // fund ledger's lines get their ids in commit order; a paged statement relies on it (statement.repository.ts). The
+    // shared values are $1–$5, each line adds its own three, then each ledger its four. A multi-row VALUES draws the
+    // line ids in the order of its rows.
     const shared = [randomUUID(), currency, source.source, source.sourceId, source.businessDate];
     const rows = lines.map((_, i) => `($1, $${6 + 3 * i}, $${7 + 3 * i}, $2, $${8 + 3 * i}, $3, $4, $5)`);
+    const first = 6 + 3 * lines.length;
+    const figures = ledgers.map(
+      (_, i) => `figures_${i} AS (UPDATE transfer.ledger_accounts SET balance = $${first + 4 * i + 2}, held = $${first + 4 * i + 3} WHERE fund_account_no = $${first + 4 * i} AND currency = $${first + 4 * i + 1})`,
+    );
     await manager.query(
-      `INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date) VALUES ${rows.join(', ')}`,
-      [...shared, ...lines.flatMap((line) => [line.account, line.fundAccountNo, line.amount.toString()])],
+      `${figures.length > 0 ? `WITH ${figures.join(', ')} ` : ''}INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date) VALUES ${rows.join(', ')}`,
+      [
+        ...shared,
+        ...lines.flatMap((line) => [line.account, line.fundAccountNo, line.amount.toString()]),
+        ...ledgers.flatMap((ledger) => [ledger.fundAccountNo, ledger.currency, ledger.balance, ledger.held]),
+      ],
     );
   }
 

@@ -68,7 +68,9 @@ export class TransferService {
   private async requestIn(manager: EntityManager, body: RequestTransferBody, type: Exclude<TransferType, 'INTERNAL'>, amount: Money): Promise<string> {
     // The key first: a concurrent twin waits here for this transaction and then replays its answer,
     // instead of queueing on the ledger lock and failing a check (e.g. withdrawable) the first one used up.
-    const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body);
+    // Claimed with the transfer's id, which a refusal below rolls back with it.
+    const transferId = randomUUID();
+    const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body, transferId);
     if (replayOf) return replayOf;
     const account = await this.ledger.lock(manager, body.fundAccountNo, body.currency);
     if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
@@ -95,7 +97,6 @@ export class TransferService {
     const refusal = refusalToStart(bank.code, day, bank.transferWindow, this.clock.now());
     if (refusal) throw new DomainError(refusal.code, refusal.detail);
 
-    const transferId = randomUUID();
     // The bank's day (bank-protocol.md §7 step 1): the date both sides clear the transfer on.
     const businessDate = day!.businessDate;
     const serialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
@@ -118,7 +119,6 @@ export class TransferService {
       holdId,
       businessDate,
     });
-    await this.idempotency.complete(manager, 'transfer', body.requestId, transferId);
     await this.outbox.add(manager, transferRequested, {
       transferId,
       type,
