@@ -406,7 +406,8 @@ export class ConsumerEngine<S> {
    * kafkajs `eachBatch` when batched: the batch's messages are settled in offset order, in runs. A run is the
    * readable messages from the next one on (at most `maxMessages`, begun within `maxDurationMs`) applied in one
    * scope (one transaction: inbox claims, effects, outbox rows) and, once that committed, its offset past its last
-   * message handed to the next offset commit (`commitRun`). The partition's effects keep their order and land exactly once, as one at a time would:
+   * message handed to the next offset commit (`commitRun`). The partition's effects keep their order and land
+   * exactly once, as one at a time would:
    *
    * - A handler that fails rolls the whole run back. The messages before it run again as a run of their own
    *   (they succeeded once against the same state) and commit; then the failing message is settled alone

@@ -12,7 +12,10 @@ import type { PartitionOffset } from './offset-committer';
  * commit and its offset commit today. The owner flushes before it leaves its group, so a clean stop re-reads nothing.
  *
  * Per partition the highest offset is kept: after a rebalance a member may read a partition again from an older
- * committed offset, and what it already applied stays applied.
+ * committed offset, and what it already applied stays applied. A flush after a rebalance may name a partition this
+ * member no longer holds; Kafka takes a commit from any current member of the group, and such a late one can only move
+ * that partition's offset back to where this member's effects end (its owner then reads again what the inbox skips),
+ * never past a message nobody applied.
  */
 export class DeferredOffsetCommits {
   private pending = new Map<string, PartitionOffset>();
