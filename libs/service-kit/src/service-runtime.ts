@@ -178,9 +178,11 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
       ...env.consumerTuning,
     });
   const consumer = consumerOf(serviceGroup);
-  const lanes = (def.lanes ?? []).map((lane) => ({ lane, groupId: namespace.group(`${def.name}-${lane.name}`) }));
-  const laneConsumers = lanes.map(({ groupId }) => consumerOf(groupId));
-  const consumers = [consumer, ...laneConsumers];
+  const lanes = (def.lanes ?? []).map((lane) => {
+    const groupId = namespace.group(`${def.name}-${lane.name}`);
+    return { lane, groupId, consumer: consumerOf(groupId) };
+  });
+  const consumers = [consumer, ...lanes.map((l) => l.consumer)];
   const ctx: ServiceContext = { name: def.name, schema: def.schema, env, auth, config, dataSource, namespace, kafka, consumers, metrics };
 
   const app = await startHttpService(def.module(ctx), { name: def.name, port: env.port, tokenVerifier: new TokenVerifier(auth.trustedIssuers), metrics });
@@ -199,8 +201,8 @@ export async function runDatabaseService(def: DatabaseServiceDefinition): Promis
   // database) is there before the first message is applied.
   const workers = def.workers?.(app) ?? [];
   for (const w of workers) await w.start();
-  const laneOf = (topic: TopicDef<unknown>): number => lanes.findIndex(({ lane }) => lane.topics.some((t) => t.name === topic.name));
-  for (const s of subscriptions) (laneConsumers[laneOf(s.topic)] ?? consumer).subscribe(namespace.topic(s.topic), s.handler);
+  const consumerFor = (topic: TopicDef<unknown>): TransactionalConsumer => lanes.find(({ lane }) => lane.topics.some((t) => t.name === topic.name))?.consumer ?? consumer;
+  for (const s of subscriptions) consumerFor(s.topic).subscribe(namespace.topic(s.topic), s.handler);
   for (const { lane, groupId } of lanes) {
     const unsubscribed = lane.topics.filter((t) => !subscriptions.some((s) => s.topic.name === t.name));
     if (unsubscribed.length > 0) throw new Error(`lane ${lane.name} of ${def.name} names topics it does not subscribe: ${unsubscribed.map((t) => t.name).join(', ')}`);
