@@ -6,6 +6,7 @@ import { type Designated, TestContext } from '../test/support/test-context';
 import { cpuBetween, cpuSnapshot, peakRssMb, resetPeakRss } from './support/stack-processes';
 import { pgbenchTps, postgresCounters, STATEMENTS_HOWTO } from './support/postgres-stats';
 import { bankRequestsShed } from './support/adapter-shedding';
+import { keepAliveHttp } from './support/keep-alive-http';
 
 /**
  * Transfers through a running stack (`npm start`) against a simulated bank, sustained: a warm-up, then a measured
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const pgbenchSeconds = numberArg('pgbench', 15);
   const info = JSON.parse(readFileSync(resolve(__dirname, '../.local/stack.json'), 'utf8')) as StackInfo;
   const peaksSince = resetPeakRss() ? 'this run' : 'each process started';
-  const ctx = new TestContext(info);
+  const ctx = new TestContext(info, keepAliveHttp);
   const bankCode = ctx.bankCodes[0];
   const bank = ctx.banks[bankCode];
 

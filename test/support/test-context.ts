@@ -12,6 +12,9 @@ export interface HttpResult<T = Record<string, unknown>> {
 
 type Role = 'trading' | 'operator' | 'supervisor' | 'auditor';
 
+/** How a test or a benchmark reaches the stack over HTTP: `fetch` by default (bench/support/keep-alive-http.ts is the benchmark's). */
+export type HttpSend = <T>(url: string, method: string, body?: unknown, headers?: Record<string, string>) => Promise<HttpResult<T>>;
+
 async function request<T>(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
   const response = await fetch(url, {
     method,
@@ -24,12 +27,15 @@ async function request<T>(url: string, method: string, body?: unknown, headers: 
 
 /** The public API, as trading systems and operators call it. */
 export class CustodyApi {
-  constructor(private readonly info: StackInfo) {}
+  constructor(
+    private readonly info: StackInfo,
+    private readonly send: HttpSend = request,
+  ) {}
 
   /** `extraHeaders`: e.g. a `traceparent` (test/traces.system-spec.ts). */
   call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, role: Role | null = 'trading', extraHeaders: Record<string, string> = {}): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...extraHeaders, ...(role ? { authorization: `Bearer ${this.info.tokens[role]}` } : {}) };
-    return request<T>(`${this.info.apiBaseUrl}${path}`, method, body, headers);
+    return this.send<T>(`${this.info.apiBaseUrl}${path}`, method, body, headers);
   }
 }
 
@@ -66,10 +72,11 @@ export class BankSimulator {
   constructor(
     readonly bankCode: string,
     private readonly controlUrl: string,
+    private readonly send: HttpSend = request,
   ) {}
 
   private call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
-    return request<T>(`${this.controlUrl}${path}`, method, body);
+    return this.send<T>(`${this.controlUrl}${path}`, method, body);
   }
 
   async openBankAccount(account: { bankAccountNo: string; name: string; idType: string; idNumber: string; password: string; balance: string; currency?: string }) {
@@ -318,10 +325,13 @@ export class TestContext {
   readonly bankCodes: string[];
   readonly stack: StackControl;
 
-  constructor(readonly info: StackInfo = readSystemStackInfo()) {
-    this.api = new CustodyApi(info);
+  constructor(
+    readonly info: StackInfo = readSystemStackInfo(),
+    send: HttpSend = request,
+  ) {
+    this.api = new CustodyApi(info, send);
     this.stack = new StackControl(info.controlUrl!);
-    this.banks = Object.fromEntries(info.banks.filter((b) => b.controlUrl).map((b) => [b.code, new BankSimulator(b.code, b.controlUrl!)]));
+    this.banks = Object.fromEntries(info.banks.filter((b) => b.controlUrl).map((b) => [b.code, new BankSimulator(b.code, b.controlUrl!, send)]));
     this.bankCodes = Object.keys(this.banks);
   }
 

@@ -48,7 +48,7 @@ import type { AdapterStatus, AdapterStatusSource } from './http/adapter-status';
 import { BankReplyHandler } from './inbound/bank-reply.handler';
 import type { FundPasswordChecker } from './inbound/fund-password.verifier';
 import { InboundRequestBridge } from './inbound/inbound-request.bridge';
-import { RedisReplyRouteRegistry } from './inbound/reply-route.registry';
+import { RedisOrphanedReplies } from './inbound/orphaned-replies';
 import { type AdapterLogger, describeError } from './platform/adapter-logger';
 import { AdapterMetrics } from './platform/adapter-metrics';
 import { InboundAdmission } from './inbound/inbound-admission';
@@ -191,7 +191,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
 
     // Built, not started: every object below exists before any of them can call another.
     const registry = new StatusBroadcastingRegistry(new RedisSessionRegistry(redis, keys, timings.registryRefreshMs * 3), publisher, logger);
-    const routes = new RedisReplyRouteRegistry(redis, keys);
+    const orphans = new RedisOrphanedReplies(redis, keys);
     const parts = buildParts();
     const { sessions, breaker, bridge, calls, replies, announcer, status, files } = parts;
     adapterMetrics?.watch(status);
@@ -263,7 +263,6 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         { bankCode: bank.code, brokerInstId: options.brokerInstId, instanceId, replyDeadlineMs: bank.replyDeadlineMs, abandonAfterMs: timings.inboundAbandonAfterMs },
         {
           publisher,
-          routes,
           calendar,
           logger,
           sessionAlive: (sessionId: string): boolean => sessions.find(sessionId) !== undefined,
@@ -324,7 +323,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         { timings: adapterMetrics },
       );
       const callHandler = new BankCallHandler(executor, new RedisCompletedCallStore(redis, keys), publisher, logger);
-      const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, routes, logger);
+      const replyHandler = new BankReplyHandler(bank.code, instanceId, bridge, registry, orphans, logger);
 
       const consumerBase = { kafka, deadLetterTopic: namespace.deadLetterTopic, fromBeginning: false, logger: messagingLogger, metrics: messagingMetrics, ...options.consumerTuning };
       // All calls to this bank share its key, hence one partition. Windowed, as many calls are in flight as

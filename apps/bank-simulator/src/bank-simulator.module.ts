@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { requestLogLevel } from '@custody/service-kit';
 import { BankBooks } from './books/bank-books';
 import { BankInitiatedController } from './control/bank-initiated.controller';
 import { BooksController } from './control/books.controller';
@@ -27,6 +28,8 @@ export class BankSimulatorModule {
             logger,
             // Health probes would drown the log; bodies are never logged (they carry passwords).
             autoLogging: { ignore: (req) => req.url === '/health' },
+            // As the hub's: a success is debug (a benchmark's every deposit starts here), a refusal info, a failure an error.
+            customLogLevel: requestLogLevel(logger.level),
             serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
           },
         }),

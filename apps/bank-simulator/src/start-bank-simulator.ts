@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { keepIdleConnections, REDACTED_PATHS } from '@custody/service-kit';
+import { keepIdleConnections, REDACTED_PATHS, withoutEtags } from '@custody/service-kit';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { pino } from 'pino';
 import { BankSimulatorModule } from './bank-simulator.module';
@@ -40,6 +40,7 @@ export async function startBankSimulator(settings: SimulatorSettings, options: S
     app.useLogger(app.get(NestPinoLogger));
     app.useGlobalFilters(new ControlProblemFilter(logger));
     keepIdleConnections(app.getHttpServer() as Server);
+    withoutEtags(app);
     await app.listen(settings.controlPort, settings.controlHost);
     const control = (app.getHttpServer() as Server).address() as AddressInfo;
     logger.info({ bankCode: settings.bankCode, controlPort: control.port, tcpPort: tcp.port }, 'bank simulator ready');

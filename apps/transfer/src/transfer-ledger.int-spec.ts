@@ -114,9 +114,9 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     const requested = await statementsDuring(db.dataSource, async () => (transferId = await withdraw(account.fundAccountNo, '40.00')));
     // The ledger locked, then written with the hold in one statement, the transfer inserted.
     expect(statementsPerTable(requested)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 1, journal_lines: 0 });
-    // BEGIN, the key claimed with the transfer's id (nothing to complete), the ledger locked, the bank's day, the serial,
-    // hold + ledger, the transfer, the outbox row, COMMIT.
-    expect(requested).toHaveLength(9);
+    // BEGIN, the key claimed with the transfer's id (nothing to complete), the ledger locked, the bank's day with the
+    // serial's number, hold + ledger, the transfer, the outbox row, COMMIT.
+    expect(requested).toHaveLength(8);
     const settled = await statementsDuring(db.dataSource, () => outcome(transferId, 'SUCCEEDED'));
     // The transfer and the ledger locked, the hold consumed, the ledger written once for the hold and the debit in the
     // statement that writes the posting's two lines, the transfer settled.

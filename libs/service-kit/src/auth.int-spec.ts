@@ -63,6 +63,12 @@ describe('role guard at the HTTP edge (ES256 tokens, trust list)', () => {
     expect(await call('POST', '/v1/adjustments/approve', signToken(users.identity, { subject: 'desk', role: 'trading' }, now(), 10 * MINUTE))).toEqual({ status: 403, code: 'FORBIDDEN' });
   });
 
+  it('issue 9: a response carries no ETag (express would hash every body for one; no client revalidates)', async () => {
+    const response = await fetch(`${baseUrl}/internal/v1/check`, { headers: { authorization: `Bearer ${signToken(adapter.identity, { subject: 'bank-adapter-1021000', role: SERVICE_ROLE }, now(), 10 * MINUTE)}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
   it('a missing, malformed or expired token is 401', async () => {
     const expired = signToken(users.identity, { subject: 'chief', role: 'supervisor' }, new Date(Date.now() - 11 * MINUTE), 10 * MINUTE);
     expect(await call('POST', '/v1/adjustments/approve')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });

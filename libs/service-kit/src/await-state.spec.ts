@@ -57,4 +57,27 @@ describe('awaitState', () => {
     expect(value).toBe('SUCCEEDED');
     expect(reads).toBe(1);
   });
+
+  it('issue 9: a state the caller has just written stands for the first read; the read after the wake sees the change', async () => {
+    const n = notifier();
+    let status = 'PENDING';
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+      return status;
+    };
+    const waiting = awaitState(read, (s) => s === 'SUCCEEDED', 5_000, (maxMs) => n.changed(Math.min(maxMs, 1_000)), 'PENDING');
+    await Promise.resolve();
+    expect(reads).toBe(0);
+    status = 'SUCCEEDED';
+    n.announce();
+    expect(await waiting).toBe('SUCCEEDED');
+    expect(reads).toBe(1);
+  });
+
+  it('with no time to wait, the written state is answered without a read', async () => {
+    const read = jest.fn(async () => 'SUCCEEDED');
+    expect(await awaitState(read, (s) => s === 'SUCCEEDED', 0, (maxMs) => notifier().changed(maxMs), 'PENDING')).toBe('PENDING');
+    expect(read).not.toHaveBeenCalled();
+  });
 });

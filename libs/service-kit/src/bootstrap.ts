@@ -61,7 +61,6 @@ export function openApiDocument(app: INestApplication, title: string): OpenAPIOb
   return SwaggerModule.createDocument(app, config);
 }
 
-/** Creates and starts one service's HTTP edge with the conventions every service shares. */
 /**
  * Callers keep connections open (the ingress's pool, test and load clients, issue 9). An idle connection outlives a
  * pause between bursts (65 s, longer than a cloud load balancer's usual 60 s): with Node's default of 5 s, a client
@@ -73,6 +72,15 @@ export function keepIdleConnections(server: Server): void {
   server.headersTimeout = 66_000;
 }
 
+/**
+ * No `ETag` on any response: no client of ours revalidates (api.md has no conditional request), and express would
+ * hash every JSON body it sends for one (a SHA-1 per response on the hot path, issue 9).
+ */
+export function withoutEtags(app: INestApplication): void {
+  (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set('etag', false);
+}
+
+/** Creates and starts one service's HTTP edge with the conventions every service shares. */
 export async function startHttpService(module: Type<unknown> | DynamicModule, options: HttpServiceOptions): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -84,6 +92,7 @@ export async function startHttpService(module: Type<unknown> | DynamicModule, op
   app.getHttpAdapter().get('/v1/openapi.json', (_req: unknown, res: { json: (b: unknown) => void }) => res.json(document));
   if (options.metrics) serveMetrics(app, options.metrics);
   keepIdleConnections(app.getHttpServer() as Server);
+  withoutEtags(app);
   const host = options.host ?? listenHost();
   await app.listen(options.port, host);
   new NestLogger(options.name).log(`${options.name} listening on ${host}:${options.port}`);

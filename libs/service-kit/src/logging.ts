@@ -1,4 +1,6 @@
 import { LoggerModule } from 'nestjs-pino';
+import { levels } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { activeLogFields } from '@custody/messaging';
 import { HttpTracingModule, requestIdOf, requestTraceFields } from './http-tracing';
@@ -18,14 +20,26 @@ export const REDACTED_PATHS = [
   '*.*.sealed',
 ];
 
+/**
+ * The level of a request's own line (pino-http's `customLogLevel`). One line per request is the hot path's heaviest log
+ * (issue 9): a success is debug; a refusal stays visible (info), 503 included (shed load, a dependency away: nothing
+ * was done, the caller retries); a failure of ours is an error. Below the logger's level a success is `silent`, which
+ * pino-http takes as "build no line" — a disabled debug line would still be assembled first.
+ */
+export function requestLogLevel(loggerLevel: string): (req: IncomingMessage, res: ServerResponse, error?: Error) => 'error' | 'info' | 'debug' | 'silent' {
+  const successLevel = (levels.values[loggerLevel] ?? levels.values.info) <= levels.values.debug ? 'debug' : 'silent';
+  return (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'info' : successLevel);
+}
+
 export function loggingModule(service: string): DynamicModule {
+  const level = process.env.LOG_LEVEL ?? 'info';
   return {
     module: HttpTracingModule,
     imports: [
       LoggerModule.forRoot({
         pinoHttp: {
           name: service,
-          level: process.env.LOG_LEVEL ?? 'info',
+          level,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           mixin: activeLogFields,
           genReqId: (req) => requestIdOf(req),
@@ -34,9 +48,7 @@ export function loggingModule(service: string): DynamicModule {
           customErrorObject: (req, _res, _error, value: Record<string, unknown>) => ({ ...value, ...requestTraceFields(req), correlationId: req.id }),
           // Health probes would drown the log an operator reads.
           autoLogging: { ignore: (req) => req.url === '/health' },
-          // One line per request is the hot path's heaviest log (issue 9): a success is debug; a refusal stays visible
-          // (info), 503 included (shed load, a dependency away: nothing was done, the caller retries); a failure of ours is an error.
-          customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+          customLogLevel: requestLogLevel(level),
           serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
         },
       }),

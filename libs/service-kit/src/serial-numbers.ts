@@ -11,6 +11,11 @@ export type SerialSource = keyof typeof SERIAL_SOURCES;
 
 export async function nextSerialNo(manager: EntityManager, sequence: string, source: SerialSource, businessDate: string): Promise<string> {
   const [{ n }] = (await manager.query(`SELECT nextval('${sequence}')::text AS n`)) as Array<{ n: string }>;
+  return serialNoOf(n, sequence, source, businessDate);
+}
+
+/** The serial of the `n` a statement took from `sequence` (`nextval(...)::text`), for a caller that takes it with other reads. */
+export function serialNoOf(n: string, sequence: string, source: SerialSource, businessDate: string): string {
   if (n.length > 11) throw new Error(`serial sequence ${sequence} exhausted`);
   return `${compactDate(businessDate)}${SERIAL_SOURCES[source]}${n.padStart(11, '0')}`;
 }

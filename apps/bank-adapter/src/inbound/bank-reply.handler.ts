@@ -3,7 +3,7 @@ import type { AdapterLogger } from '../platform/adapter-logger';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { InboundRequestBridge } from './inbound-request.bridge';
 import type { BankReplyReady } from './inbound-request.mapper';
-import type { ReplyRouteRegistry } from './reply-route.registry';
+import type { OrphanedReplies } from './orphaned-replies';
 
 /** How long an orphaned reply stays claimed, so replicas report it once. */
 const ORPHAN_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
@@ -20,7 +20,7 @@ export class BankReplyHandler {
     private readonly instanceId: string,
     private readonly bridge: InboundRequestBridge,
     private readonly registry: SessionRegistry,
-    private readonly routes: ReplyRouteRegistry,
+    private readonly orphans: OrphanedReplies,
     private readonly logger: AdapterLogger,
   ) {}
 
@@ -32,7 +32,7 @@ export class BankReplyHandler {
       return;
     }
     if ((await this.registry.isAlive(answer.route.adapterInstanceId)) !== false) return;
-    const first = await this.routes.claimOrphan(answer.inboundId, ORPHAN_CLAIM_TTL_MS).catch(() => false);
+    const first = await this.orphans.claim(answer.inboundId, ORPHAN_CLAIM_TTL_MS).catch(() => false);
     if (!first) return;
     this.logger.error(
       {

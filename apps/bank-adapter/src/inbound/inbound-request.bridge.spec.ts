@@ -10,7 +10,6 @@ import { type AccountServiceVerdict, type FundPasswordAttempt, type FundPassword
 import { InboundAdmission } from './inbound-admission';
 import { InboundRequestBridge } from './inbound-request.bridge';
 import type { BankReplyReady, BankRequestReceived } from './inbound-request.mapper';
-import type { ReplyRoute, ReplyRouteRegistry } from './reply-route.registry';
 
 const INSTANCE = 'inst-1';
 const SESSION = 's0-aaaa';
@@ -20,19 +19,6 @@ const READ_AT = new Date('2026-11-21T02:03:04.005Z');
 class FixedCalendar extends BusinessCalendar {
   today(): string {
     return '2026-11-21';
-  }
-}
-
-class MemoryRoutes implements ReplyRouteRegistry {
-  readonly routes = new Map<string, ReplyRoute>();
-  async remember(inboundId: string, route: ReplyRoute): Promise<void> {
-    this.routes.set(inboundId, route);
-  }
-  async forget(inboundId: string): Promise<void> {
-    this.routes.delete(inboundId);
-  }
-  async claimOrphan(): Promise<boolean> {
-    return true;
   }
 }
 
@@ -112,7 +98,6 @@ function setUp(
   options: { replyDeadlineMs?: number; abandonAfterMs?: number; alive?: boolean; fundPasswords?: FundPasswordChecker; sealer?: { seal(clear: string): SealedSecret }; admitted?: boolean } = {},
 ) {
   const publisher = new RecordingEnvelopePublisher();
-  const routes = new MemoryRoutes();
   const log = logger();
   let alive = options.alive ?? true;
   let shed = 0;
@@ -121,7 +106,6 @@ function setUp(
     { bankCode: BANK_CODE, brokerInstId: BROKER_ID, instanceId: INSTANCE, replyDeadlineMs: options.replyDeadlineMs ?? 2_000, abandonAfterMs: options.abandonAfterMs ?? 10_000 },
     {
       publisher,
-      routes,
       calendar: new FixedCalendar(),
       logger: log,
       sessionAlive: () => alive,
@@ -132,7 +116,7 @@ function setUp(
       clock: () => READ_AT,
     },
   );
-  return { bridge, publisher, routes, log, kill: () => (alive = false), shedCount: () => shed };
+  return { bridge, publisher, log, kill: () => (alive = false), shedCount: () => shed };
 }
 
 async function forwarded(publisher: RecordingEnvelopePublisher): Promise<BankRequestReceived> {
@@ -156,7 +140,7 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
   afterEach(() => jest.useRealTimers());
 
   it('F-4.1 B: a 12001 from the bank is published with route, bank serial, 2-decimal amount, default currency CNY (§5.13.4 h) and receivedAt', async () => {
-    const { bridge, publisher, routes } = setUp();
+    const { bridge, publisher } = setUp();
     void bridge.handle(SESSION, bankTransfer());
     const request = await forwarded(publisher);
     expect(request).toEqual({
@@ -174,7 +158,6 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
       bankAccountNo: '6222021234567890123',
     });
     expect(publisher.envelopesOf(bankRequestReceived)[0]).toMatchObject({ key: publisher.envelopesOf(bankRequestReceived)[0].payload.fundAccountNo, correlationId: request.inboundId });
-    expect(routes.routes.get(request.inboundId)).toEqual(request.route);
   });
 
   it('F-4.5: the bank resend flag travels with the request', async () => {
@@ -184,7 +167,7 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
   });
 
   it('the owner answer becomes the Trf.002.01 reply: its code and message, our serial as Ref, accounts echoed, no password', async () => {
-    const { bridge, publisher, routes } = setUp();
+    const { bridge, publisher } = setUp();
     const reply = bridge.handle(SESSION, bankTransfer());
     const request = await forwarded(publisher);
     bridge.deliver(answer(request));
@@ -192,7 +175,6 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
     expect(draft).toMatchObject({ name: 'Trf.002.01', serial: '20261121200000000321', body: { Rst: { Code: '0000', Info: '交易成功' }, ScAcct: { Id: '880001', Type: '3' }, Ccy: 'CNY' } });
     expect(JSON.stringify(draft)).not.toContain('Pwd');
     expect(bridge.pendingCount).toBe(0);
-    expect(routes.routes.size).toBe(0);
   });
 
   it.each([
@@ -326,13 +308,12 @@ describe('bank-initiated requests cross Kafka and the reply returns on the same 
 
   it('F-4.2 B: an account service that gives no verdict gets the bank a 2041 from the adapter and nothing is forwarded (nothing changed anywhere)', async () => {
     const checker = new ControlledChecker();
-    const { bridge, publisher, routes, log } = setUp({ fundPasswords: checker });
+    const { bridge, publisher, log } = setUp({ fundPasswords: checker });
     const reply = bridge.handle(SESSION, bankWithdrawal('135790'), PIN_KEY);
     await checker.answerWith(new FundPasswordServiceUnavailable('account service no answer within 2000 ms'));
     const draft = await reply;
     expect(draft).toMatchObject({ name: 'Trf.002.01', body: { Rst: { Code: '2041' } } });
     expect(publisher.published).toHaveLength(0);
-    expect(routes.routes.size).toBe(0);
     expect(bridge.pendingCount).toBe(0);
     expect(log.at('error')[0]).toMatchObject({ fields: { returnCode: '2041', why: 'account service no answer within 2000 ms' } });
     expect(JSON.stringify(log.entries)).not.toContain('135790');

@@ -19,7 +19,6 @@ import {
   requestReceivedPayload,
   SYSTEM_ERROR,
 } from './inbound-request.mapper';
-import type { ReplyRouteRegistry } from './reply-route.registry';
 
 export interface InboundBridgeSettings {
   readonly bankCode: string;
@@ -35,7 +34,6 @@ export interface InboundBridgeSettings {
 
 export interface InboundBridgeDependencies {
   readonly publisher: EnvelopePublisher;
-  readonly routes: ReplyRouteRegistry;
   readonly calendar: BusinessCalendar;
   readonly logger: AdapterLogger;
   /** Whether the session still holds its connection; a reply for a gone session cannot be written. */
@@ -150,7 +148,8 @@ export class InboundRequestBridge {
       return;
     }
     pending.resolve(replyFor(pending.request, answer, this.settings.brokerInstId));
-    this.deps.logger.info(
+    // One per request: the hot path's log is debug (issue 9); the transfer keeps the record.
+    this.deps.logger.debug(
       {
         inboundId: pending.inboundId,
         sessionId: pending.sessionId,
@@ -203,7 +202,6 @@ export class InboundRequestBridge {
 
   private async forward(pending: PendingRequest, pinKey: Buffer | undefined): Promise<void> {
     const { bankCode, instanceId } = this.settings;
-    const route = { adapterInstanceId: instanceId, sessionId: pending.sessionId, requestRef: pending.request.requestRef };
     const fields = { inboundId: pending.inboundId, sessionId: pending.sessionId, bankSerialNo: pending.request.requestRef.serialNo };
     let fundPassword: FundPasswordCheck | undefined;
     if (pending.request.fundPassword) {
@@ -212,9 +210,6 @@ export class InboundRequestBridge {
       // Its session may have closed during the check: a request whose reply cannot be written is not started.
       if (this.pending.get(pending.inboundId) !== pending) return;
     }
-    this.deps.routes.remember(pending.inboundId, route, this.settings.abandonAfterMs).catch((error: unknown) => {
-      this.deps.logger.debug({ ...fields, error: describeError(error) }, 'reply route not shared');
-    });
     try {
       const businessDate = this.deps.calendar.today();
       // The bank's reply deadline runs from when the request was read, not from publishing: the owner must see the time already spent.
@@ -232,7 +227,7 @@ export class InboundRequestBridge {
       } else {
         await this.deps.publisher.publish(bankRequestReceived, requestReceivedPayload(request, ids, fundPassword), { key, correlationId: pending.inboundId, businessDate });
       }
-      this.deps.logger.info(
+      this.deps.logger.debug(
         { ...fields, function: request.function, amount: request.amount?.toString(), resend: request.resend, fundPassword },
         'bank-initiated request forwarded to its owner',
       );
@@ -290,7 +285,6 @@ export class InboundRequestBridge {
     pending.timers.forEach(clearTimeout);
     this.pending.delete(pending.inboundId);
     if (this.byRequest.get(pending.requestKey) === pending) this.byRequest.delete(pending.requestKey);
-    this.deps.routes.forget(pending.inboundId).catch(() => undefined);
   }
 
   private remember(pending: PendingRequest, why: string): void {

@@ -49,11 +49,6 @@ export class RedisKeys {
     return `${this.root}:${this.bankCode}:instance:*`;
   }
 
-  /** Where the reply to a bank-initiated request must be written. */
-  route(inboundId: string): string {
-    return `${this.root}:${this.bankCode}:route:${inboundId}`;
-  }
-
   /** Set once by whichever replica first notices a reply whose instance is gone, so it is reported once. */
   orphanedReply(inboundId: string): string {
     return `${this.root}:${this.bankCode}:orphaned-reply:${inboundId}`;

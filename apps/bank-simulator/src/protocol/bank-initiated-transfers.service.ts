@@ -609,7 +609,8 @@ export class BankInitiatedTransfers {
     if (outcome.kind === 'answered') {
       const { Rst, MsgHdr } = outcome.reply.body;
       settled = this.books.settleBankInitiated(ref, { returnCode: this.codeOf(Rst.Code), info: Rst.Info, counterpartSerial: MsgHdr.Ref.Ref });
-      this.log.info({ ...where, status: settled.status, returnCode: settled.returnCode, brokerSerial: settled.counterpartSerial }, 'bank-initiated transfer answered');
+      // One per transfer, the bank's burst at market open: debug, as the hub's hot path (its books keep the record).
+      this.log.debug({ ...where, status: settled.status, returnCode: settled.returnCode, brokerSerial: settled.counterpartSerial }, 'bank-initiated transfer answered');
     } else if (outcome.kind === 'unsent' && !options.resend) {
       settled = this.books.settleBankInitiated(ref, { returnCode: RC.SEND_TO_BROKER_FAILED, info: 'request never reached the broker' });
       this.log.warn({ ...where, error: outcome.detail }, "bank-initiated transfer not sent; the bank's own half undone");

@@ -55,6 +55,20 @@ export class BankDayProjection {
     return row ? { businessDate: row.business_date, phase: row.phase } : undefined;
   }
 
+  /**
+   * The bank's day and the next number of `transfer.serial_seq`, in one statement (issue 9): what a transfer's start
+   * reads before it can number itself on the bank's date. A start refused after it leaves a gap in the numbers, as a
+   * rolled-back one always did (a sequence never goes back).
+   */
+  async ofWithSerialNumber(manager: EntityManager, bankCode: string): Promise<{ day: BankDayState | undefined; serialNumber: string }> {
+    const [row]: Array<{ business_date: string | null; phase: DayPhase | null; n: string }> = await manager.query(
+      `SELECT d.business_date::text AS business_date, d.phase, nextval('transfer.serial_seq')::text AS n
+         FROM (SELECT 1) AS one LEFT JOIN transfer.bank_days d ON d.bank_code = $1`,
+      [bankCode],
+    );
+    return { day: row.business_date && row.phase ? { businessDate: row.business_date, phase: row.phase } : undefined, serialNumber: row.n };
+  }
+
   /** Every bank's newest day. */
   async all(manager: EntityManager): Promise<BankDayRow[]> {
     return manager.query(`SELECT bank_code AS "bankCode", business_date::text AS "businessDate", phase FROM transfer.bank_days ORDER BY bank_code`);

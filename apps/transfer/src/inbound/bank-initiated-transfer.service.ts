@@ -7,7 +7,7 @@ import { bankReplyReady, type bankRequestReceived, fundPasswordRefusal, movement
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
-import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo } from '@custody/service-kit';
+import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo, serialNoOf } from '@custody/service-kit';
 import { ManualCases } from '../cases/manual-cases';
 import { BankDayProjection } from '../day/bank-day.projection';
 import { DAY_CLOSED_RETURN_CODE, takesBankTransfers } from '../day/day-rules';
@@ -17,6 +17,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { attemptsAfter } from '../transfers/transfer-attempts';
 import { Transfer, type TransferType } from '../transfers/transfer.entity';
 import { TransferMetrics } from '../transfers/transfer-metrics';
+import { TransferRepository } from '../transfers/transfer.repository';
 import { fundBalanceQueryVerdict, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
@@ -111,6 +112,7 @@ export class BankInitiatedTransferService {
     private readonly clock: Clock,
     private readonly cases: ManualCases,
     private readonly metrics: TransferMetrics,
+    private readonly transfers: TransferRepository,
   ) {
     this.businessDays = new BusinessDays(config.holidays);
   }
@@ -143,7 +145,7 @@ export class BankInitiatedTransferService {
   private async transfer(manager: EntityManager, request: InboundRequest, type: TransferType): Promise<void> {
     const amount = readAmount(request);
     await lockBankSerials(manager, request.bankCode, [request.serialNo]);
-    const earlier = await manager.findOne(Transfer, { where: { initiator: 'B', bankCode: request.bankCode, serialNo: request.serialNo } });
+    const earlier = await this.transfers.findBySerial(manager, 'B', request.bankCode, request.serialNo);
     if (earlier) {
       if (!sameContent(earlier, request, type, amount)) return this.refuseReusedSerial(manager, request, `transfer ${earlier.transferId}`);
       // F-4.5: whatever it first answered, a reversed original is refused now.
@@ -188,7 +190,7 @@ export class BankInitiatedTransferService {
   }
 
   private async decide(manager: EntityManager, request: InboundRequest, type: TransferType, amount: Money): Promise<Transfer> {
-    const day = await this.bankDays.of(manager, request.bankCode);
+    const { day, serialNumber } = await this.bankDays.ofWithSerialNumber(manager, request.bankCode);
     // Outside the bank's day the request is refused but recorded (its repeat gets the same answer) under the
     // date the bank's day is on; a bank that never opened one yet has only the date it sent.
     const businessDate = day?.businessDate ?? request.businessDate;
@@ -197,7 +199,7 @@ export class BankInitiatedTransferService {
       type,
       initiator: 'B',
       serialNo: request.serialNo,
-      ourSerialNo: await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate),
+      ourSerialNo: serialNoOf(serialNumber, 'transfer.serial_seq', 'transfer', businessDate),
       bankSerialNo: request.serialNo,
       bankCode: request.bankCode,
       fundAccountNo: request.fundAccountNo,
@@ -229,10 +231,11 @@ export class BankInitiatedTransferService {
         Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_REFUSED', bankReturnCode: refusal.code, failureMessage });
         this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, returnCode: refusal.code, why: refusal.why }, 'bank-initiated transfer refused');
       } else {
-        this.logger.log({ transferId: transfer.transferId, bankCode: request.bankCode, serialNo: request.serialNo, type }, 'bank-initiated transfer booked');
+        // One per deposit at the bank's burst: debug, as the hot path's other lines (issue 9); refusals above stay warnings.
+        this.logger.debug({ transferId: transfer.transferId, bankCode: request.bankCode, serialNo: request.serialNo, type }, 'bank-initiated transfer booked');
       }
     }
-    await manager.insert(Transfer, transfer);
+    await this.transfers.insert(manager, transfer);
     // Its start is when the adapter read the request off the session; an unreadable time leaves it out of the durations.
     const receivedAt = new Date(request.receivedAt);
     this.metrics.reached(manager, transfer, transfer.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', Number.isNaN(receivedAt.getTime()) ? undefined : receivedAt);
@@ -312,7 +315,7 @@ export class BankInitiatedTransferService {
       if (!sameReversal(earlier, request, fn, amount)) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
       return this.reply(manager, request, earlier.return_code, earlier.our_serial_no);
     }
-    const usedByTransfer = await manager.findOne(Transfer, { where: { initiator: 'B', bankCode: request.bankCode, serialNo: request.serialNo } });
+    const usedByTransfer = await this.transfers.findBySerial(manager, 'B', request.bankCode, request.serialNo);
     if (usedByTransfer) return this.refuseReusedSerial(manager, request, `transfer ${usedByTransfer.transferId}`);
 
     const original = await manager.findOne(Transfer, {
@@ -432,7 +435,7 @@ export class BankInitiatedTransferService {
 
   private async answerQuery(manager: EntityManager, bankCode: string, ref: MessageRef): Promise<QueryAnswer> {
     // S: one of our serials to this bank (the saga's transfers); B: one of the bank's.
-    const transfer = await manager.findOne(Transfer, { where: { initiator: ref.issuerType, bankCode, serialNo: ref.serialNo } });
+    const transfer = await this.transfers.findBySerial(manager, ref.issuerType, bankCode, ref.serialNo);
     if (transfer) {
       return {
         originalReturnCode: originalResult(transfer.status, transfer.bankReturnCode),

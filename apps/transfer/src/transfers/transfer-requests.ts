@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { awaitState, parseWaitMs, SettledNotifications } from '@custody/service-kit';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import type { ListTransfersQuery, RequestTransferBody, TransferPageView, TransferView } from './transfer.dto';
-import { FINAL_STATUSES } from './transfer.entity';
+import { FINAL_STATUSES, type Transfer } from './transfer.entity';
 import { TransferAdmission } from './transfer-admission';
 import { TransferQueryService, transferView } from './transfer-query.service';
 import { TransferService } from './transfer.service';
@@ -30,19 +30,22 @@ export class TransferRequests {
   async request(body: RequestTransferBody, waitMs: string | undefined): Promise<TransferView> {
     // F-4.7 calls no bank: nothing to shed it for.
     const admission = body.type === 'INTERNAL' ? undefined : await this.admission.admit(body.fundAccountNo, body.currency);
-    let transferId: string;
+    let started: { transferId: string; written?: Transfer };
     try {
-      transferId = body.type === 'INTERNAL' ? await this.internalTransfers.request(body) : await this.transfers.request(body);
+      started = body.type === 'INTERNAL' ? { transferId: await this.internalTransfers.request(body) } : await this.transfers.start(body);
     } catch (error) {
       admission?.refused();
       throw error;
     }
+    const { transferId, written } = started;
     const transfer = await awaitState(
       () => this.queries.get(transferId),
       (t) => FINAL_STATUSES.includes(t.status),
       parseWaitMs(waitMs, DEFAULT_WAIT_MS),
       // Woken after the settling commit (through Redis from another replica); the 1 s bound is the fallback for a lost wake.
       (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
+      // A transfer this call wrote is PENDING as written: its outcome needs the saga to read the message its commit wrote.
+      written,
     );
     // A replayed request of a final transfer, or one that ended while the caller waited, holds nothing further.
     if (FINAL_STATUSES.includes(transfer.status)) admission?.settled();

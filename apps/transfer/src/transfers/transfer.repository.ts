@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Transfer } from './transfer.entity';
 
-/** What a securities-initiated transfer is written with; every other column starts at its default. */
+/**
+ * What a transfer through a bank is written with: a securities-initiated one PENDING, a bank-initiated one as decided
+ * (its bank serial, and a refusal's failure); every other column starts at its default.
+ */
 export type NewTransfer = Pick<
   Transfer,
   'transferId' | 'type' | 'initiator' | 'serialNo' | 'ourSerialNo' | 'bankCode' | 'bankAccountNo' | 'fundAccountNo' | 'currency' | 'amount' | 'status' | 'holdId' | 'businessDate'
->;
+> &
+  Partial<Pick<Transfer, 'bankSerialNo' | 'failureCode' | 'bankReturnCode' | 'failureMessage'>>;
 
 /**
  * A transfer's row as read here, typed as TypeORM hydrates the entity: the amount as PostgreSQL's own text (so
@@ -73,8 +77,9 @@ function toTransfer(row: TransferRow): Transfer {
 }
 
 /**
- * The statements every securities-initiated transfer runs: written, read under lock when its verdict comes, settled,
- * and read by each caller waiting on it. Plain SQL, not TypeORM's query builder, whose building of them was a large
+ * The statements every transfer through a bank runs: a securities-initiated one written, read under lock when its
+ * verdict comes, settled, and read by each caller waiting on it; a bank-initiated one found by the bank's serial and
+ * written as decided. Plain SQL, not TypeORM's query builder, whose building of them was a large
  * share of the service's CPU (issue 9).
  */
 @Injectable()
@@ -103,12 +108,29 @@ export class TransferRepository {
     return rows.map((row) => ({ bankCode: row.bank_code, count: row.count, oldestSince: row.oldest_since }));
   }
 
-  async insert(manager: EntityManager, t: NewTransfer): Promise<void> {
-    await manager.query(
-      `INSERT INTO transfer.transfers (transfer_id, type, initiator, serial_no, our_serial_no, bank_code, bank_account_no, fund_account_no, currency, amount, status, hold_id, business_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [t.transferId, t.type, t.initiator, t.serialNo, t.ourSerialNo, t.bankCode, t.bankAccountNo, t.fundAccountNo, t.currency, t.amount, t.status, t.holdId, t.businessDate],
+  /** Writes the transfer and answers it as written, its server-set columns included (what a caller waiting on it is shown). */
+  async insert(manager: EntityManager, t: NewTransfer): Promise<Transfer> {
+    const rows: TransferRow[] = await manager.query(
+      `INSERT INTO transfer.transfers (transfer_id, type, initiator, serial_no, our_serial_no, bank_code, bank_account_no, fund_account_no, currency, amount, status,
+                                       hold_id, business_date, bank_serial_no, failure_code, bank_return_code, failure_message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       RETURNING ${TRANSFER_COLUMNS}`,
+      [
+        t.transferId, t.type, t.initiator, t.serialNo, t.ourSerialNo, t.bankCode, t.bankAccountNo, t.fundAccountNo, t.currency, t.amount, t.status,
+        t.holdId, t.businessDate, t.bankSerialNo ?? null, t.failureCode ?? null, t.bankReturnCode ?? null, t.failureMessage ?? null,
+      ],
     );
+    return toTransfer(rows[0]);
+  }
+
+  /** The transfer its initiator numbered `serialNo` at the bank (S: our serial, B: the bank's), if any. */
+  async findBySerial(manager: EntityManager, initiator: Transfer['initiator'], bankCode: string, serialNo: string): Promise<Transfer | null> {
+    const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE initiator = $1 AND bank_code = $2 AND serial_no = $3`, [
+      initiator,
+      bankCode,
+      serialNo,
+    ]);
+    return rows.length > 0 ? toTransfer(rows[0]) : null;
   }
 
   async find(manager: EntityManager, transferId: string): Promise<Transfer | null> {

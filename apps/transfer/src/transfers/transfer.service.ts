@@ -12,7 +12,7 @@ import {
   DomainError,
   findBank,
   IdempotencyStore,
-  nextSerialNo,
+  serialNoOf,
   SecretSealer,
   SettledNotifications,
 } from '@custody/service-kit';
@@ -51,7 +51,16 @@ export class TransferService {
     private readonly metrics: TransferMetrics,
   ) {}
 
+  /** Starts the transfer (or finds the one `requestId` started) and answers its id. */
   async request(body: RequestTransferBody): Promise<string> {
+    return (await this.start(body)).transferId;
+  }
+
+  /**
+   * `request`, answering also the transfer as this call wrote it — undefined when `requestId` named an earlier one, which
+   * only a read shows as it is now.
+   */
+  async start(body: RequestTransferBody): Promise<{ transferId: string; written?: Transfer }> {
     const { amount } = body;
     const type = body.type;
     if (type === 'INTERNAL') {
@@ -65,13 +74,13 @@ export class TransferService {
     return this.dataSource.transaction((manager) => this.requestIn(manager, body, type, amount));
   }
 
-  private async requestIn(manager: EntityManager, body: RequestTransferBody, type: Exclude<TransferType, 'INTERNAL'>, amount: Money): Promise<string> {
+  private async requestIn(manager: EntityManager, body: RequestTransferBody, type: Exclude<TransferType, 'INTERNAL'>, amount: Money): Promise<{ transferId: string; written?: Transfer }> {
     // The key first: a concurrent twin waits here for this transaction and then replays its answer,
     // instead of queueing on the ledger lock and failing a check (e.g. withdrawable) the first one used up.
     // Claimed with the transfer's id, which a refusal below rolls back with it.
     const transferId = randomUUID();
     const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body, transferId);
-    if (replayOf) return replayOf;
+    if (replayOf) return { transferId: replayOf };
     const account = await this.ledger.lock(manager, body.fundAccountNo, body.currency);
     if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
     if (account.custodyStatus === 'PRE_DESIGNATED') {
@@ -93,18 +102,18 @@ export class TransferService {
     assertNotClosed(account);
     const bank = findBank(this.config, account.bankCode);
     if (!bank) throw new DomainError('UNKNOWN_BANK', `bank ${account.bankCode} is not configured`);
-    const day = await this.bankDays.of(manager, bank.code);
+    const { day, serialNumber } = await this.bankDays.ofWithSerialNumber(manager, bank.code);
     const refusal = refusalToStart(bank.code, day, bank.transferWindow, this.clock.now());
     if (refusal) throw new DomainError(refusal.code, refusal.detail);
 
     // The bank's day (bank-protocol.md §7 step 1): the date both sides clear the transfer on.
     const businessDate = day!.businessDate;
-    const serialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
+    const serialNo = serialNoOf(serialNumber, 'transfer.serial_seq', 'transfer', businessDate);
     const holdId =
       type === 'SECURITIES_TO_BANK'
         ? await this.ledger.placeHold(manager, account, amount, 'WITHDRAWAL', `transfer ${transferId}`)
         : null;
-    await this.transfers.insert(manager, {
+    const written = await this.transfers.insert(manager, {
       transferId,
       type,
       initiator: 'S',
@@ -131,7 +140,7 @@ export class TransferService {
       bankAccountNo: account.bankAccountNo,
       bankPassword: body.bankPassword ? this.sealer.seal(body.bankPassword) : undefined,
     }, { key: body.fundAccountNo, businessDate });
-    return transferId;
+    return { transferId, written };
   }
 
   /**
