@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import {
   bankAccountRequestReceived,
   bankDayChanged,
-  bankReplyReady,
+  bankReplyReadyFor,
   customerRenamed,
   custodyFunctionApplied,
   custodyFunctionRequested,
@@ -56,10 +56,11 @@ void runDatabaseService({
     relationshipStatusChanged,
     relationshipBankAccountChanged,
     relationshipCancellationAccepted,
-    bankReplyReady,
     dormancyCheckRequested,
     relationshipMarkedDormant,
   ],
+  // Its answers to a bank's requests go to that bank's own topic, which only that bank's adapter reads.
+  producesPerBank: (bankCode) => [bankReplyReadyFor(bankCode)],
   module: (ctx) => AccountModule.register(ctx),
   workers: (app) => [app.get(SettledNotifications), app.get(ConversionWorker)],
   retention: (settings) => [fundPasswordVerificationRetention(settings)],

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClearPin, INSTRUCTION_CODES, passwordComponent, PinVerifierPrivateKey, PinVerifierPublicKey } from '@custody/bank-protocol';
-import { bankCallCompleted, bankCallRequestedFor, bankReplyReady, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
+import { bankCallCompleted, bankCallRequestedFor, bankReplyReadyFor, bankRequestReceived, type EventEnvelope } from '@custody/contracts';
 import { createIdempotentProducer, encodeEnvelope, ensureTopics, newEnvelope } from '@custody/messaging';
 import { Money } from '@custody/money';
 import {
@@ -165,8 +165,8 @@ async function answerAs(request: BankRequestReceived, fields: Partial<BankReplyR
     returnMessage: '交易成功',
     ...fields,
   };
-  const envelope = newEnvelope(bankReplyReady, payload, { key: BANK_CODE });
-  await producer.send({ topic: namespace.name(bankReplyReady.name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(envelope) }] });
+  const envelope = newEnvelope(bankReplyReadyFor(BANK_CODE), payload, { key: BANK_CODE });
+  await producer.send({ topic: namespace.name(bankReplyReadyFor(BANK_CODE).name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(envelope) }] });
 }
 
 const BANK_ACCOUNT = { Id: '6222021234567890123', Type: '1' as const };
@@ -301,11 +301,11 @@ describe('bank adapter against a bank, real Kafka and Redis', () => {
     // The transfer service's part: the answer, routed back with the request's route.
     const ourSerial = `${Date.now().toString().slice(-10)}2${String(serialCounter).padStart(9, '0')}`;
     const answer = newEnvelope(
-      bankReplyReady,
+      bankReplyReadyFor(BANK_CODE),
       { inboundId: request.inboundId, bankCode: BANK_CODE, route: request.route, function: 'BANK_TO_SECURITIES', returnCode: '0000', returnMessage: '交易成功', serialNo: ourSerial },
       { key: BANK_CODE },
     );
-    await producer.send({ topic: namespace.name(bankReplyReady.name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(answer) }] });
+    await producer.send({ topic: namespace.name(bankReplyReadyFor(BANK_CODE).name), acks: -1, messages: [{ key: BANK_CODE, value: encodeEnvelope(answer) }] });
 
     // The reply resolved on `carrier`, so it came back on the very session that carried the request.
     const reply = await bankRequest;

@@ -7,7 +7,7 @@ import {
   bankFilesReceived,
   bankFileStepCompleted,
   bankFileStepRequested,
-  bankReplyReady,
+  bankReplyReadyFor,
   bankRequestReceived,
   bankStatusReported,
   type SealedSecret,
@@ -173,7 +173,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
     const callTopic = namespace.topic(bankCallRequestedFor(bank.code));
     await ensureTopics(
       kafka,
-      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankAccountRequestReceived, bankReplyReady, bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
+      [bankCallRequestedFor(bank.code), bankCallCompleted, bankRequestReceived, bankAccountRequestReceived, bankReplyReadyFor(bank.code), bankStatusReported, bankFileStepRequested, bankFileStepCompleted, bankFilesReceived]
         .map((topic) => namespace.name(topic.name))
         .concat(namespace.deadLetterTopic),
       { partitions: PARTITIONS },
@@ -336,7 +336,7 @@ export async function startBankAdapter(options: BankAdapterOptions): Promise<Run
         windowed: { maxInFlight: callWindowFor(bank), drainTimeoutMs: bank.requestTimeoutMs + SHUTDOWN_DRAIN_MS },
       }).subscribe(callTopic, (envelope) => callHandler.handle(envelope));
       const replies = new AtLeastOnceConsumer({ ...consumerBase, groupId: namespace.group(`bank-adapter-${bank.code}-${instanceId}`) }).subscribe(
-        namespace.topic(bankReplyReady),
+        namespace.topic(bankReplyReadyFor(bank.code)),
         (envelope) => replyHandler.handle(envelope),
       );
 

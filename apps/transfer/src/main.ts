@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import {
   adjustmentChanged,
-  bankReplyReady,
+  bankReplyReadyFor,
   bankRequestReceived,
   custodyFunctionApplied,
   designationApplied,
@@ -38,7 +38,6 @@ void runDatabaseService({
   defaultPort: 7102,
   produces: [
     transferRequested,
-    bankReplyReady,
     designationApplied,
     custodyFunctionApplied,
     ledgerClosingDecided,
@@ -51,6 +50,8 @@ void runDatabaseService({
     ledgerActivityReported,
     relationshipLedgerClosed,
   ],
+  // Its answers to a bank's requests go to that bank's own topic, which only that bank's adapter reads.
+  producesPerBank: (bankCode) => [bankReplyReadyFor(bankCode)],
   module: (ctx) => TransferModule.register(ctx),
   // The transfers' own traffic, fetched apart from the 16 other topics (issue 9).
   lanes: [{ name: 'transfers', topics: [transferOutcome, bankRequestReceived] }],

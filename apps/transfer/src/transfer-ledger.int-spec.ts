@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { resolve } from 'node:path';
 import { requireInfrastructure, statementsDuring, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { deriveDigestKey, DomainError, loadCustodyConfig, requestDigest } from '@custody/service-kit';
@@ -13,6 +14,7 @@ import type { TransferService } from './transfers/transfer.service';
 /** The transfer service's ledger rules against the real PostgreSQL, with its real migrations. */
 describe('transfer service ledger (real PostgreSQL)', () => {
   const BANK = '1021000';
+  const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
   const config = loadCustodyConfig(resolve(__dirname, '../../../config/custody.local.yaml'));
   let testbed: TransferTestbed;
   let db: TestDatabase;
@@ -42,7 +44,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   }
 
   async function lastReplyCode(): Promise<string> {
-    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' ORDER BY id DESC LIMIT 1`);
+    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = $1 ORDER BY id DESC LIMIT 1`, [REPLY_TOPIC]);
     return row.envelope.payload.returnCode;
   }
 

@@ -1,4 +1,4 @@
-import { bankCallRequestedFor, bankOfCallTopic, designationRequested, type BankCallRequest } from './topics';
+import { bankCallRequestedFor, bankOfCallTopic, bankReplyReadyFor, designationRequested, type BankCallRequest } from './topics';
 import { Money } from '@custody/money';
 
 const call = (bankCode: string): BankCallRequest => ({
@@ -34,6 +34,23 @@ describe('issue 9: the calls to a bank go to a topic of its own', () => {
   it('refuses a bank code that cannot be part of a topic name', () => {
     expect(() => bankCallRequestedFor('10.21')).toThrow('cannot name a topic');
     expect(() => bankCallRequestedFor('')).toThrow('cannot name a topic');
+  });
+
+  it("issue 9: an owner's replies to a bank's requests go to that bank's own topic, and a reply naming another bank is refused there", () => {
+    const reply = (bankCode: string) => ({
+      inboundId: '7d3b5c1e-8f4a-4b2c-9d6e-1a2b3c4d5e6f',
+      bankCode,
+      route: { adapterInstanceId: 'adapter-1', sessionId: 'session-1', requestRef: { serialNo: 'B2026112100000007', issuerType: 'B', issuerId: bankCode } },
+      function: 'BANK_TO_SECURITIES',
+      returnCode: '0000',
+      returnMessage: '交易成功',
+    });
+    const topic = bankReplyReadyFor('1021000');
+    expect(topic.name).toBe('custody.internal.bank.reply-ready.1021000.1');
+    expect(bankReplyReadyFor('1051000').name).toBe('custody.internal.bank.reply-ready.1051000.1');
+    expect(topic.schema.safeParse(reply('1021000')).success).toBe(true);
+    expect(topic.schema.safeParse(reply('1051000')).error?.issues).toEqual([expect.objectContaining({ path: ['bankCode'], message: "a reply on bank 1021000's topic must name bank 1021000" })]);
+    expect(bankOfCallTopic(topic.name)).toBeUndefined();
   });
 
   it('tells a call topic, and its bank, from any other topic', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTopic, type TopicDef } from './envelope';
+import { defineTopic, type TopicDef, topicsPerBank } from './envelope';
 import { bankBalancesSchema } from './custody-function-topics';
 import { transferSummarySchema } from './day-close-topics';
 import {
@@ -278,33 +278,18 @@ export type BankCallRequest = z.infer<typeof bankCallRequestedSchema>;
 /** A call as the saga passes it (amounts as `Money`, `resend` may be left out). */
 export type BankCallRequestInput = z.input<typeof bankCallRequestedSchema>;
 
-const BANK_CALL_REQUESTED = 'bank.call-requested';
-/** A bank code goes into a topic name: only what Kafka takes there (the configuration holds it to 7 digits). */
-const TOPIC_SAFE_BANK_CODE = /^[A-Za-z0-9-]{1,12}$/;
-/** Built once per bank: the saga names a call's topic for every call it issues. */
-const bankCallTopics = new Map<string, TopicDef<BankCallRequest, BankCallRequestInput>>();
-
 /**
- * The calls to one bank: a topic per bank (`custody.internal.bank.call-requested.<bankCode>.1`), so a bank's
- * adapter reads its own bank's calls and nothing else, and a slow bank's backlog sits on partitions no other
- * adapter shares (issue 9). Every call carries the same event (type and version); a call naming another bank
- * than its topic's is refused by the schema, so a misrouted call is dead-lettered with the reason instead of
- * being made at the wrong bank. Topics exist for every configured bank: the saga creates them at start from the
- * bank list of the configuration, and each adapter its own, so adding a bank to the configuration is enough.
+ * The calls to one bank: a topic per bank (`custody.internal.bank.call-requested.<bankCode>.1`, `topicsPerBank`), so a
+ * bank's adapter reads its own bank's calls and nothing else, and a slow bank's backlog sits on partitions no other
+ * adapter shares (issue 9). Topics exist for every configured bank: the saga creates them at start from the bank list
+ * of the configuration, and each adapter its own, so adding a bank to the configuration is enough.
  */
-export function bankCallRequestedFor(bankCode: string): TopicDef<BankCallRequest, BankCallRequestInput> {
-  let topic = bankCallTopics.get(bankCode);
-  if (topic) return topic;
-  if (!TOPIC_SAFE_BANK_CODE.test(bankCode)) throw new Error(`bank code ${JSON.stringify(bankCode)} cannot name a topic`);
-  topic = {
-    name: `custody.internal.${BANK_CALL_REQUESTED}.${bankCode}.1`,
-    type: BANK_CALL_REQUESTED,
-    version: 1,
-    schema: bankCallRequestedSchema.refine((call) => call.bankCode === bankCode, { message: `a call on bank ${bankCode}'s topic must name bank ${bankCode}`, path: ['bankCode'] }),
-  };
-  bankCallTopics.set(bankCode, topic);
-  return topic;
-}
+export const bankCallRequestedFor: (bankCode: string) => TopicDef<BankCallRequest, BankCallRequestInput> = topicsPerBank(
+  'bank.call-requested',
+  1,
+  bankCallRequestedSchema,
+  'a call',
+);
 
 const BANK_CALL_TOPIC_NAME = /^custody\.internal\.bank\.call-requested\.([A-Za-z0-9-]{1,12})\.1$/;
 
@@ -650,38 +635,47 @@ export const relationshipLedgerClosed = defineTopic(
   }),
 );
 
-export const bankReplyReady = defineTopic(
+/** An owner's answer to a request its bank started (`bank.request-received`, `bank.account-request-received`). */
+export const bankReplyReadySchema = z.object({
+  inboundId: z.string().uuid(),
+  bankCode: bankCodeSchema,
+  route: replyRouteSchema,
+  function: bankFunctionSchema,
+  returnCode: returnCodeSchema,
+  returnMessage: z.string(),
+  serialNo: serialNoSchema.optional(),
+  /** For a 12005: `OrgRst`, the queried original's result (bank-protocol.md §4: 0000, its failure code, 2027, 2028, 2006). */
+  originalReturnCode: returnCodeSchema.optional(),
+  /**
+   * For a 12005 whose original we booked: that transfer as we booked it. The reply carries our serial of
+   * it as a second `QryRef` and its amount, so the bank can check it against its own (JR/T 0046 Table 35,
+   * §5.18.4 g, h).
+   */
+  queriedOriginal: z
+    .object({
+      ourSerialNo: serialNoSchema,
+      fundAccountNo: z.string().min(1),
+      bankAccountNo: z.string().min(1).optional(),
+      currency: currencySchema,
+      amount: money,
+    })
+    .optional(),
+  /** For a 11008 answered 0000 (F-3.9 B): the fund ledger's figures, `ScBal` Type 0, 1 and 2 (profile §4.1). */
+  fundBalances: z.object({ balance: money, available: money, withdrawable: money }).optional(),
+  /** For an 11001 or 11010 the bank started, answered 0000: `ScBal`, the opening balance the bank records (profile §4.1). */
+  openingBalance: moneySchema('non-negative').optional(),
+});
+export type BankReplyReady = z.infer<typeof bankReplyReadySchema>;
+
+/**
+ * The answers to one bank's requests: a topic per bank (`topicsPerBank`), so an adapter reads its own bank's replies
+ * only (issue 9). The account and transfer services create them at start for every configured bank.
+ */
+export const bankReplyReadyFor: (bankCode: string) => TopicDef<BankReplyReady, z.input<typeof bankReplyReadySchema>> = topicsPerBank(
   'bank.reply-ready',
   1,
-  z.object({
-    inboundId: z.string().uuid(),
-    bankCode: bankCodeSchema,
-    route: replyRouteSchema,
-    function: bankFunctionSchema,
-    returnCode: returnCodeSchema,
-    returnMessage: z.string(),
-    serialNo: serialNoSchema.optional(),
-    /** For a 12005: `OrgRst`, the queried original's result (bank-protocol.md §4: 0000, its failure code, 2027, 2028, 2006). */
-    originalReturnCode: returnCodeSchema.optional(),
-    /**
-     * For a 12005 whose original we booked: that transfer as we booked it. The reply carries our serial of
-     * it as a second `QryRef` and its amount, so the bank can check it against its own (JR/T 0046 Table 35,
-     * §5.18.4 g, h).
-     */
-    queriedOriginal: z
-      .object({
-        ourSerialNo: serialNoSchema,
-        fundAccountNo: z.string().min(1),
-        bankAccountNo: z.string().min(1).optional(),
-        currency: currencySchema,
-        amount: money,
-      })
-      .optional(),
-    /** For a 11008 answered 0000 (F-3.9 B): the fund ledger's figures, `ScBal` Type 0, 1 and 2 (profile §4.1). */
-    fundBalances: z.object({ balance: money, available: money, withdrawable: money }).optional(),
-    /** For an 11001 or 11010 the bank started, answered 0000: `ScBal`, the opening balance the bank records (profile §4.1). */
-    openingBalance: moneySchema('non-negative').optional(),
-  }),
+  bankReplyReadySchema,
+  'a reply',
 );
 
 /**

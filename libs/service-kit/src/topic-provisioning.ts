@@ -1,5 +1,5 @@
 import * as contracts from '@custody/contracts';
-import { bankCallRequestedFor, type TopicDef } from '@custody/contracts';
+import { bankCallRequestedFor, bankReplyReadyFor, type TopicDef } from '@custody/contracts';
 import { ensureTopics } from '@custody/messaging';
 import type { Kafka } from 'kafkajs';
 import type { CustodyConfig } from './custody-config';
@@ -15,11 +15,12 @@ function isContractTopic(value: unknown): value is TopicDef<unknown> {
 
 /**
  * Every topic of a cluster for this configuration: each topic the contracts define (libs/contracts, the one place
- * where the services' topics are named), each configured bank's calls topic and the dead-letter topic. A superset of
+ * where the services' topics are named), each configured bank's calls and replies topics and the dead-letter topic. A superset of
  * what any one service creates at its start, so a cluster provisioned with it needs no service to create a topic.
  */
 export function clusterTopics(config: CustodyConfig, namespace: TopicNamespace): string[] {
-  const topics = [...(Object.values(contracts) as unknown[]).filter(isContractTopic), ...config.banks.map((bank) => bankCallRequestedFor(bank.code))];
+  const perBank = config.banks.flatMap((bank) => [bankCallRequestedFor(bank.code), bankReplyReadyFor(bank.code)]);
+  const topics = [...(Object.values(contracts) as unknown[]).filter(isContractTopic), ...perBank];
   return [...new Set(topics.map((topic) => namespace.name(topic.name)))].concat(namespace.deadLetterTopic).sort();
 }
 

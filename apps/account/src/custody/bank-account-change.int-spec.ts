@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
 import type { BankAccountChangeService } from './bank-account-change.service';
@@ -7,7 +8,7 @@ const BANK = '1021000';
 const OTHER_BANK = '1051000';
 const OLD = '6222000033334444';
 const NEW = '6222000055556666';
-const REPLY_TOPIC = 'custody.internal.bank.reply-ready.1';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const CHANGED_TOPIC = 'custody.internal.relationship.bank-account-changed.1';
 
 /** F-3.4 B against the real PostgreSQL: what account records and answers for a bank's change of the settlement account. */

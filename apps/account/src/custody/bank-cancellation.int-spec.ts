@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
@@ -10,7 +11,6 @@ const OTHER_BANK = '1051000';
 /** The bank account the testbed's confirmations link. */
 const LINKED = '6222000033334444';
 const ACCEPTED_TOPIC = 'custody.internal.relationship.cancellation-accepted.1';
-const REPLY_TOPIC = 'custody.internal.bank.reply-ready.1';
 
 /** F-3.8 B against the real PostgreSQL: what account decides, hands on and records for a bank's cancellation (11004). */
 describe('F-3.8 B: account on a bank cancellation (11004)', () => {
@@ -50,7 +50,7 @@ describe('F-3.8 B: account on a bank cancellation (11004)', () => {
 
   const handle = (message: ReturnType<typeof request>) => db.dataSource.transaction((m) => cancellations.handle(m, message));
   const accepted = async (message: ReturnType<typeof request>) => (await testbed.outboxFor(message.inboundId)).find((row) => row.topic === ACCEPTED_TOPIC)?.payload;
-  const answered = async (message: ReturnType<typeof request>) => (await testbed.outboxFor(message.inboundId)).map((row) => (row.topic === REPLY_TOPIC ? row.payload.returnCode : row.topic));
+  const answered = async (message: ReturnType<typeof request>) => (await testbed.outboxFor(message.inboundId)).map((row) => (row.topic === bankReplyReadyFor(message.bankCode).name ? row.payload.returnCode : row.topic));
 
   /** The transfer service's verdict on an accepted one, as account reads it back. */
   async function ledgerClosed(message: ReturnType<typeof request>) {

@@ -1,10 +1,12 @@
 import { Money } from '@custody/money';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
 import { AccountDayFileRepository } from '../day-files/account-day-file.repository';
 import { type BankDesignationFields, createCustodyTestbed, CUSTODY_TEST_BANK_ACCOUNT, CUSTODY_TEST_ID_NUMBER, CUSTODY_TEST_PRINCIPAL, type CustodyTestbed } from '../testing/custody-testbed';
 import type { BankDesignationService } from './bank-designation.service';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const OTHER_BANK = '1051000';
 
 /** F-3.3 B and 11010 B against the real PostgreSQL: what account records and answers for a bank's 11001 / 11010. */
@@ -31,7 +33,7 @@ describe('F-3.3 B: account on a bank designation (11001)', () => {
   const replyCode = async (inboundId: string) => {
     const rows = await testbed.outboxFor(inboundId);
     expect(rows).toHaveLength(1);
-    expect(rows[0].topic).toBe('custody.internal.bank.reply-ready.1');
+    expect(rows[0].topic).toBe(REPLY_TOPIC);
     return rows[0].payload.returnCode;
   };
 

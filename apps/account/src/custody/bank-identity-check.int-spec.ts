@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
 
@@ -43,7 +44,7 @@ describe('F-3.11 B: account on a bank identity check (11007)', () => {
   const answerTo = async (message: ReturnType<typeof request>) => {
     await db.dataSource.transaction((m) => testbed.bankIdentityChecks.handle(m, message));
     const rows = await testbed.outboxFor(message.inboundId);
-    expect(rows).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ function: 'CHECK_IDENTITY', route: message.route }) }]);
+    expect(rows).toEqual([{ topic: bankReplyReadyFor(message.bankCode).name, payload: expect.objectContaining({ function: 'CHECK_IDENTITY', route: message.route }) }]);
     return rows[0].payload.returnCode;
   };
   const books = async (fundAccountNo: string, relationshipId: string) => ({ account: await testbed.fundAccounts.get(fundAccountNo), functions: await testbed.functionsOf(relationshipId) });

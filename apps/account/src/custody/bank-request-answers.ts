@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { type bankAccountRequestReceived, bankReplyReady } from '@custody/contracts';
+import { type bankAccountRequestReceived, bankReplyReadyFor } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
 
@@ -42,7 +42,7 @@ export class BankRequestAnswers {
   async reply(manager: EntityManager, message: AccountRequest, returnCode: string): Promise<void> {
     await this.outbox.add(
       manager,
-      bankReplyReady,
+      bankReplyReadyFor(message.bankCode),
       {
         inboundId: message.inboundId,
         bankCode: message.bankCode,

@@ -1,10 +1,12 @@
 import { requireInfrastructure, uniqueDigits, type TestDatabase } from '@custody/testing';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
 import type { ConfirmationService } from './confirmation.service';
 import type { DesignationService } from './designation.service';
 import type { BankDays } from '../day/bank-days';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const ID_NUMBER = CUSTODY_TEST_ID_NUMBER;
 
 /** F-3.2 B against the real PostgreSQL: what account records and answers for a bank's 11003. */
@@ -54,7 +56,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     expect(await outboxFor(repeat.inboundId)).toEqual([{ topic: 'custody.internal.designation.confirmed.1', payload: expect.objectContaining({ relationshipId }) }]);
     const reused = request(fundAccountNo, serialNo, { bankAccountNo: '6222000055556666' });
     await handle(reused);
-    expect(await outboxFor(reused.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2004', function: 'CONFIRM_DESIGNATION' }) }]);
+    expect(await outboxFor(reused.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2004', function: 'CONFIRM_DESIGNATION' }) }]);
     expect(await functionsOf(relationshipId)).toHaveLength(2);
     expect(await designations.find(relationshipId)).toMatchObject({ bankAccountNo: '6222000033334444' });
   });
@@ -65,7 +67,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     for (const message of [request(fundAccountNo, serialNo, { name: '张三' }), request(fundAccountNo, serialNo, { name: '张三' })]) {
       await handle(message);
       const [reply] = await outboxFor(message.inboundId);
-      expect(reply).toEqual({ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2047', route: message.route }) });
+      expect(reply).toEqual({ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2047', route: message.route }) });
       expect(JSON.stringify(reply)).not.toContain(ID_NUMBER);
     }
     expect(await designations.find(relationshipId)).toMatchObject({ status: 'PRE_DESIGNATED', bankAccountNo: null });
@@ -77,7 +79,7 @@ describe('F-3.2 B: account on a bank confirmation of a pre-designation (11003)',
     await handle(request(fundAccountNo, `B${uniqueDigits(12)}`));
     const again = request(fundAccountNo, `B${uniqueDigits(12)}`);
     await handle(again);
-    expect(await outboxFor(again.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '3003' }) }]);
+    expect(await outboxFor(again.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '3003' }) }]);
   });
   it('bank-protocol.md §7 step 3: an 11003 the bank starts after its 13011 is recorded on the next business date, as the bank lists it', async () => {
     const { fundAccountNo, relationshipId } = await preDesignated();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import { createCustodyTestbed, CUSTODY_TEST_ID_NUMBER, type CustodyTestbed } from '../testing/custody-testbed';
 import type { CustomerDataChangeService } from './customer-data-change.service';
 
 const BANK = '1021000';
 const OTHER_BANK = '1051000';
-const REPLY_TOPIC = 'custody.internal.bank.reply-ready.1';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 
 /** F-3.5 B against the real PostgreSQL: what account changes, records, tells and answers for a bank's customer data change. */
 describe('F-3.5 B: account on a bank customer data change (11005)', () => {

@@ -1,10 +1,12 @@
 import { requireInfrastructure, uniqueDigits, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { createCustodyTestbed, type CustodyTestbed } from '../testing/custody-testbed';
 import type { ConfirmationService } from './confirmation.service';
 import type { DesignationService } from './designation.service';
 import type { StatusChangeService } from './status-change.service';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 
 /** 11011 B against the real PostgreSQL: what account records and answers for a bank's status change. */
 describe('11011 B: account on a bank status change (freeze, loss report)', () => {
@@ -60,11 +62,11 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     const { fundAccountNo, relationshipId } = await designated();
     const normalAgain = request(fundAccountNo, `B${uniqueDigits(12)}`, 'NORMAL');
     await handle(normalAgain);
-    expect(await outboxFor(normalAgain.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '5004', function: 'CHANGE_ACCOUNT_STATUS' }) }]);
+    expect(await outboxFor(normalAgain.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '5004', function: 'CHANGE_ACCOUNT_STATUS' }) }]);
     await handle(request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN'));
     const frozenAgain = request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN');
     await handle(frozenAgain);
-    expect(await outboxFor(frozenAgain.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '5003' }) }]);
+    expect(await outboxFor(frozenAgain.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '5003' }) }]);
     expect(await functionsOf(relationshipId)).toHaveLength(3);
   });
 
@@ -78,7 +80,7 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     expect(await outboxFor(repeat.inboundId)).toEqual([{ topic: 'custody.internal.relationship.status-changed.1', payload: expect.objectContaining({ accountStatus: 'NORMAL' }) }]);
     const reused = request(fundAccountNo, serialNo, 'LOST');
     await handle(reused);
-    expect(await outboxFor(reused.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2004' }) }]);
+    expect(await outboxFor(reused.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2004' }) }]);
     expect(await accountStatusOf(relationshipId)).toBe('NORMAL');
     expect(await functionsOf(relationshipId)).toHaveLength(4);
   });
@@ -87,9 +89,9 @@ describe('11011 B: account on a bank status change (freeze, loss report)', () =>
     const { fundAccountNo } = await preDesignated();
     const notLinked = request(fundAccountNo, `B${uniqueDigits(12)}`, 'FROZEN');
     await handle(notLinked);
-    expect(await outboxFor(notLinked.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2013' }) }]);
+    expect(await outboxFor(notLinked.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2013' }) }]);
     const unknown = request(uniqueFundAccountNo(), `B${uniqueDigits(12)}`, 'FROZEN');
     await handle(unknown);
-    expect(await outboxFor(unknown.inboundId)).toEqual([{ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ returnCode: '2011' }) }]);
+    expect(await outboxFor(unknown.inboundId)).toEqual([{ topic: REPLY_TOPIC, payload: expect.objectContaining({ returnCode: '2011' }) }]);
   });
 });

@@ -8,7 +8,7 @@ import {
   replyHeader,
   requestHeader,
 } from '@custody/bank-protocol';
-import { bankAccountRequestReceived, bankReplyReady, bankRequestReceived } from '@custody/contracts';
+import { bankAccountRequestReceived, bankReplyReadySchema, bankRequestReceived } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { BANK_CODE, BROKER_ID } from '../testing/bank-session.fake';
 import {
@@ -224,7 +224,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it.each(['0000', '2011', '2027', '2028', '2006'])('the Trf.006.01 reply: Rst 0000, QryRef the queried Ref, OrgRst %s from the owner', (original) => {
       const request = forwarded(classifyInbound(query(), OFFER_ALL));
-      const ready = bankReplyReady.schema.parse(answer(request, { originalReturnCode: original }));
+      const ready = bankReplyReadySchema.parse(answer(request, { originalReturnCode: original }));
       const reply = replyFor(request, ready, BROKER_ID);
       expect(reply).toMatchObject({ name: 'Trf.006.01', serial: '20261121200000000321', body: { Rst: { Code: '0000' }, QryRef: [qryRef], OrgRst: { Code: original }, ScAcct: SC_ACCT } });
     });
@@ -233,7 +233,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it('an original we booked: QryRef adds our serial of it, and the reply carries its amount as we booked it (Table 35, §5.18.4 g, h)', () => {
       const request = forwarded(classifyInbound(query(), OFFER_ALL));
-      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      const reply = replyFor(request, bankReplyReadySchema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
       expect(reply.body).toMatchObject({
         QryRef: [qryRef, { Ref: '20261121200000000077', IssrType: 'S', RefIssr: BROKER_ID }],
         OrgRst: { Code: '0000' },
@@ -247,14 +247,14 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
 
     it('a query naming only the serial gets the accounts of the original from our books', () => {
       const request = forwarded(classifyInbound(fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: qryRef }), OFFER_ALL));
-      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      const reply = replyFor(request, bankReplyReadySchema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
       expect(reply.body).toMatchObject({ BkAcct: { Id: booked.bankAccountNo, Type: '1' }, ScAcct: { Id: '880001', Type: '3' } });
     });
 
     it('a query of one of our own serials names it once: it already is our reference', () => {
       const ours = { Ref: '20261121200000000077', IssrType: 'S' as const, RefIssr: BROKER_ID };
       const request = forwarded(classifyInbound(fromBank('Trf.005.01', INSTRUCTION_CODES.QUERY_RESULT, { QryRef: ours, ScAcct: SC_ACCT }), OFFER_ALL));
-      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
+      const reply = replyFor(request, bankReplyReadySchema.parse(answer(request, { originalReturnCode: '0000', queriedOriginal: booked })), BROKER_ID);
       expect(reply.body).toMatchObject({ QryRef: [ours] });
     });
 
@@ -402,7 +402,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
       ['11010', registration({ Cust: CUSTOMER, BkAcct: BK_ACCT, ScAcct: SC_ACCT, Ccy: 'CNY' })],
     ])('profile §4.1: the %s reply on 0000 carries ScBal (Type 0), the opening balance the owner gave, with the accounts and Ccy echoed; the library writes it', (_code, message) => {
       const request = forwarded(classifyInbound(message, OFFER_ALL));
-      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { openingBalance: Money.parse('1520.35') })), BROKER_ID);
+      const reply = replyFor(request, bankReplyReadySchema.parse(answer(request, { openingBalance: Money.parse('1520.35') })), BROKER_ID);
       if (reply.name !== 'Acmt.002.01') throw new Error(`answered with ${reply.name}`);
       expect(reply).toMatchObject({ serial: '20261121200000000321', body: { Rst: { Code: '0000' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' } });
       expect([reply.body.ScBal?.Type, reply.body.ScBal?.Bal.toString()]).toEqual(['0', '1520.35']);
@@ -460,7 +460,7 @@ describe('bank-initiated requests: what is forwarded and what the bank is answer
     it('profile §4.1: the Acmt.010.01 reply carries ScBal Type 0 (balance), 1 (available), 2 (withdrawable), accounts and Ccy echoed, never a password; the library writes it', () => {
       const message = balanceQuery({ ...SC_ACCT, Pwd: [{ Type: '0', Enc: '02', Pwd: PIN_BLOCK }] }, { BkAcct: BK_ACCT, Ccy: 'CNY' });
       const request = forwarded(classifyInbound(message, OFFER_ALL));
-      const reply = replyFor(request, bankReplyReady.schema.parse(answer(request, { fundBalances: FIGURES })), BROKER_ID);
+      const reply = replyFor(request, bankReplyReadySchema.parse(answer(request, { fundBalances: FIGURES })), BROKER_ID);
       if (reply.name !== 'Acmt.010.01') throw new Error(`answered with ${reply.name}`);
       expect(reply.body).toMatchObject({ Rst: { Code: '0000' }, BkAcct: { Id: BK_ACCT.Id, Type: '1' }, ScAcct: { Id: SC_ACCT.Id, Type: '3' }, Ccy: 'CNY' });
       const balances = reply.body.ScBal?.map((entry) => [entry.Type, entry.Bal.toString()]);

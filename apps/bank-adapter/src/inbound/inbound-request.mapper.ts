@@ -18,13 +18,13 @@ import {
   sideReturnCode,
   TRIPLE_DES_MODE,
 } from '@custody/bank-protocol';
-import type { bankAccountRequestReceived, bankReplyReady, bankRequestReceived, fundPasswordCheckSchema, RelationshipAccountStatus, SealedSecret } from '@custody/contracts';
+import type { bankAccountRequestReceived, BankReplyReady, bankRequestReceived, fundPasswordCheckSchema, RelationshipAccountStatus, SealedSecret } from '@custody/contracts';
 import { type Currency, Money } from '@custody/money';
 import type { z } from 'zod';
 
 export type BankRequestReceived = z.infer<typeof bankRequestReceived.schema>;
 export type BankAccountRequestReceived = z.infer<typeof bankAccountRequestReceived.schema>;
-export type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
+export type { BankReplyReady };
 export type FundPasswordCheck = z.infer<typeof fundPasswordCheckSchema>;
 type ReplyRoute = BankRequestReceived['route'];
 type MessageRef = ReplyRoute['requestRef'];

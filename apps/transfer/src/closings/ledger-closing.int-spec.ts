@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { LedgerClosingRequest } from '@custody/contracts';
+import { bankReplyReadyFor, type LedgerClosingRequest } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 
 /**
  * F-3.8 at the transfer service against the real PostgreSQL: the saga's first step closes the ledger (only with zero
@@ -50,7 +51,7 @@ describe('F-3.8: the ledger closed for a cancellation (real PostgreSQL)', () => 
   async function bankDeposit(account: TestAccount, amount: string): Promise<string> {
     const request = bankRequestFor(BANK, account, { amount });
     await db.dataSource.transaction((m) => testbed.inbound.handle(m, request));
-    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' AND envelope->'payload'->>'inboundId' = $1`, [request.inboundId]);
+    const [row] = await db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = $2 AND envelope->'payload'->>'inboundId' = $1`, [request.inboundId, REPLY_TOPIC]);
     return row.envelope.payload.returnCode;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { DayPhase } from '@custody/contracts';
+import { bankReplyReadyFor, type DayPhase } from '@custody/contracts';
 import { BusinessDays, DomainError, loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
@@ -10,6 +10,7 @@ import { Money } from '@custody/money';
 describe("a bank's day at the transfer service (real PostgreSQL)", () => {
   const config = loadCustodyConfig(resolve(__dirname, '../../../../config/custody.local.yaml'));
   const BANK = config.banks[0].code;
+  const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
   // A date after the testbed's own (a later date's events win): a Friday, so the next business date is a Monday.
   const D = '2030-01-04';
   let bed: TransferTestbed;
@@ -28,8 +29,8 @@ describe("a bank's day at the transfer service (real PostgreSQL)", () => {
     )[0];
   const replyCode = async (serialNo: string) => {
     const [row] = await bed.db.dataSource.query(
-      `SELECT envelope -> 'payload' ->> 'returnCode' AS code FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' AND envelope -> 'payload' -> 'route' -> 'requestRef' ->> 'serialNo' = $1 ORDER BY id DESC LIMIT 1`,
-      [serialNo],
+      `SELECT envelope -> 'payload' ->> 'returnCode' AS code FROM transfer.outbox WHERE topic = $2 AND envelope -> 'payload' -> 'route' -> 'requestRef' ->> 'serialNo' = $1 ORDER BY id DESC LIMIT 1`,
+      [serialNo, REPLY_TOPIC],
     );
     return row?.code as string | undefined;
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { resolve } from 'node:path';
 import { Money } from '@custody/money';
 import { DomainError, loadCustodyConfig } from '@custody/service-kit';
@@ -6,7 +7,7 @@ import { requireInfrastructure, type TestDatabase } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 
 const BANK = '1021000';
-const REPLY_TOPIC = 'custody.internal.bank.reply-ready.1';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const CLOSED_TOPIC = 'custody.internal.relationship.ledger-closed.1';
 
 /** F-3.8 B, the ledger's half, against the real PostgreSQL: what holds a ledger open, what closing it does, what a repeat gets. */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
-import { bankReplyReady, type relationshipCancellationAccepted, relationshipLedgerClosed } from '@custody/contracts';
+import { bankReplyReadyFor, type relationshipCancellationAccepted, relationshipLedgerClosed } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { DomainError, IdempotencyStore } from '@custody/service-kit';
 import { bankCancellationLedgerVerdict } from '../ledger/cancellation-rules';
@@ -111,7 +111,7 @@ export class BankCancellationService {
   private async reply(manager: EntityManager, event: CancellationAccepted, returnCode: string): Promise<void> {
     await this.outbox.add(
       manager,
-      bankReplyReady,
+      bankReplyReadyFor(event.bankCode),
       {
         inboundId: event.reply.inboundId,
         bankCode: event.bankCode,

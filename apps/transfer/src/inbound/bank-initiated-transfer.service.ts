@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode, INSTRUCTION_CODES } from '@custody/bank-protocol';
-import { bankReplyReady, type bankRequestReceived, fundPasswordRefusal, movementDate } from '@custody/contracts';
+import { type BankReplyReady, bankReplyReadyFor, type bankRequestReceived, fundPasswordRefusal, movementDate } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
@@ -21,7 +21,6 @@ import { TransferRepository } from '../transfers/transfer.repository';
 import { fundBalanceQueryVerdict, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
-type BankReplyReady = z.infer<typeof bankReplyReady.schema>;
 type MessageRef = NonNullable<InboundRequest['queriedRef']>;
 
 /** Broker-side return codes of JR/T 0046 §7.23 this flow answers with. */
@@ -175,7 +174,7 @@ export class BankInitiatedTransferService {
   }
 
   private async reply(manager: EntityManager, request: InboundRequest, returnCode: string, serialNo?: string, query?: QueryAnswer): Promise<void> {
-    await this.outbox.add(manager, bankReplyReady, {
+    await this.outbox.add(manager, bankReplyReadyFor(request.bankCode), {
       inboundId: request.inboundId,
       bankCode: request.bankCode,
       route: request.route,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bankReplyReadyFor } from '@custody/contracts';
 import { resolve } from 'node:path';
 import { Clock, type CustodyConfig, loadCustodyConfig, MAX_CLOCK_SKEW_MS } from '@custody/service-kit';
 import { requireInfrastructure, type TestDatabase, uniqueFundAccountNo } from '@custody/testing';
@@ -23,6 +24,7 @@ class TestClock extends Clock {
 /** Every bank-initiated function (F-4.1 B to F-4.6 B) against the real PostgreSQL, with the transfer service's real migrations. */
 describe('bank-initiated functions: deposits, withdrawals, reversals, queries (real PostgreSQL)', () => {
   const BANK = '1021000';
+  const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
   const REPLY_DEADLINE_MS = 20_000;
   /** Stale only past the deadline plus the skew two hosts' clocks may have: the adapter stamps receivedAt on its own. */
   const STALE_AFTER_MS = REPLY_DEADLINE_MS + MAX_CLOCK_SKEW_MS;
@@ -65,8 +67,8 @@ describe('bank-initiated functions: deposits, withdrawals, reversals, queries (r
   async function deliver(req: InboundRequest): Promise<Reply> {
     await db.dataSource.transaction((m) => inbound.handle(m, req));
     const rows: Array<{ envelope: { payload: Reply } }> = await db.dataSource.query(
-      `SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' AND envelope->'payload'->>'inboundId' = $1`,
-      [req.inboundId],
+      `SELECT envelope FROM transfer.outbox WHERE topic = $2 AND envelope->'payload'->>'inboundId' = $1`,
+      [req.inboundId, REPLY_TOPIC],
     );
     expect(rows).toHaveLength(1);
     const { returnCode, returnMessage, serialNo, originalReturnCode, queriedOriginal } = rows[0].envelope.payload;

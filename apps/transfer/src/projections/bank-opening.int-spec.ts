@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { designationOpenedAtBank } from '@custody/contracts';
+import { bankReplyReadyFor, type designationOpenedAtBank } from '@custody/contracts';
 import { loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure, uniqueFundAccountNo, type TestDatabase } from '@custody/testing';
 import type { z } from 'zod';
 import { bankRequestFor, startTransferTestbed, type TransferTestbed } from '../testing/transfer-testbed';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const BANK_ACCOUNT = '6222000033334444';
 
 /** F-3.3 B / 11010 B at the transfer service, against the real PostgreSQL: the ledger links, answers with its opening balance, once. */
@@ -74,7 +75,7 @@ describe('F-3.3 B: the ledger of a relationship the bank opened (11001, 11010)',
     expect(await ledger(fundAccountNo)).toEqual({ balance: '1520.35', bank_code: BANK, bank_account_no: BANK_ACCOUNT, custody_status: 'DESIGNATED', account_status: 'NORMAL' });
     expect(await written(event)).toEqual([
       {
-        topic: 'custody.internal.bank.reply-ready.1',
+        topic: REPLY_TOPIC,
         payload: expect.objectContaining({ inboundId: event.reply.inboundId, function: 'DESIGNATE', returnCode: '0000', serialNo: event.serialNo, openingBalance: '1520.35', route: event.reply.route }),
       },
       {
@@ -99,7 +100,7 @@ describe('F-3.3 B: the ledger of a relationship the bank opened (11001, 11010)',
 
     expect((await written(repeat)).map((row) => [row.topic, row.payload.openingBalance])).toEqual([
       ['custody.internal.designation.opening-balance-given.1', '0.00'],
-      ['custody.internal.bank.reply-ready.1', '0.00'],
+      [REPLY_TOPIC, '0.00'],
       ['custody.internal.designation.opening-balance-given.1', '0.00'],
     ]);
     // A later 11011 stands: the repeat did not set the ledger back to NORMAL.
@@ -111,7 +112,7 @@ describe('F-3.3 B: the ledger of a relationship the bank opened (11001, 11010)',
     const event = opened(fundAccountNo, { function: 'REGISTER_CURRENCY', currency: 'USD' });
     await apply(event);
     expect(await ledger(fundAccountNo, 'USD')).toMatchObject({ custody_status: 'DESIGNATED', bank_code: BANK });
-    expect(await written(event)).toContainEqual({ topic: 'custody.internal.bank.reply-ready.1', payload: expect.objectContaining({ function: 'REGISTER_CURRENCY', openingBalance: '12.00' }) });
+    expect(await written(event)).toContainEqual({ topic: REPLY_TOPIC, payload: expect.objectContaining({ function: 'REGISTER_CURRENCY', openingBalance: '12.00' }) });
   });
 
   it('a relationship whose ledger has not opened yet fails loudly (the consumer retries) and answers nothing', async () => {

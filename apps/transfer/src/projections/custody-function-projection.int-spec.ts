@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { custodyFunctionApplied, type CustodyFunctionResolution } from '@custody/contracts';
+import { custodyFunctionApplied, type CustodyFunctionResolution, bankReplyReadyFor } from '@custody/contracts';
 import { loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 const NEW = '6222000055556666';
 
 /** The ledger's part of the broker's account functions (`custody.function-resolved`), against the real PostgreSQL. */
@@ -39,7 +40,7 @@ describe('F-3.4 S / F-3.5 S: the ledger applies a change’s verdict before acco
       (r: { envelope: { payload: unknown } }) => r.envelope.payload,
     );
   async function lastReplyCode(): Promise<string> {
-    const [row] = await testbed.db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' ORDER BY id DESC LIMIT 1`);
+    const [row] = await testbed.db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = $1 ORDER BY id DESC LIMIT 1`, [REPLY_TOPIC]);
     return row.envelope.payload.returnCode;
   }
   const bankDeposit = (account: TestAccount) =>

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { CustodyFunctionResolution } from '@custody/contracts';
+import { bankReplyReadyFor, type CustodyFunctionResolution } from '@custody/contracts';
 import { Money } from '@custody/money';
 import { loadCustodyConfig } from '@custody/service-kit';
 import { requireInfrastructure } from '@custody/testing';
 import { bankRequestFor, startTransferTestbed, type TestAccount, type TransferTestbed } from '../testing/transfer-testbed';
 
 const BANK = '1021000';
+const REPLY_TOPIC = bankReplyReadyFor(BANK).name;
 
 /** The ledger's part of the broker-started account functions (custody.function-resolved), against the real PostgreSQL. */
 describe('the ledger applies a broker-started account function’s verdict before account hears of it', () => {
@@ -48,7 +49,7 @@ describe('the ledger applies a broker-started account function’s verdict befor
     expect(await appliedFor(frozen.functionId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', accountStatus: 'FROZEN', bankSerialNo: 'B1' })]);
     await expect(deposit(account)).rejects.toMatchObject({ code: 'RELATIONSHIP_FROZEN' });
     await testbed.db.dataSource.transaction((m) => testbed.inbound.handle(m, bankRequestFor(BANK, account, { serialNo: `B${randomUUID().slice(0, 12)}`, amount: '5.00' })));
-    const [reply] = await testbed.db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = 'custody.internal.bank.reply-ready.1' ORDER BY id DESC LIMIT 1`);
+    const [reply] = await testbed.db.dataSource.query(`SELECT envelope FROM transfer.outbox WHERE topic = $1 ORDER BY id DESC LIMIT 1`, [REPLY_TOPIC]);
     expect(reply.envelope.payload.returnCode).toBe('2010');
 
     await apply(verdict(account, { function: 'CHANGE_ACCOUNT_STATUS', status: 'SUCCEEDED', accountStatus: 'NORMAL' }));

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { describeReturnCode } from '@custody/bank-protocol';
 import {
-  bankReplyReady,
+  bankReplyReadyFor,
   type customerRenamed,
   custodyFunctionApplied,
   type CustodyFunctionResolution,
@@ -148,7 +148,7 @@ export class CustodyProjection {
     const openingBalance = (await this.openings.givenFor(manager, event.relationshipId)) ?? (await this.openAtBank(manager, event));
     await this.outbox.add(
       manager,
-      bankReplyReady,
+      bankReplyReadyFor(event.bankCode),
       {
         inboundId: event.reply.inboundId,
         bankCode: event.bankCode,
@@ -237,7 +237,7 @@ export class CustodyProjection {
   ): Promise<void> {
     await this.outbox.add(
       manager,
-      bankReplyReady,
+      bankReplyReadyFor(bankCode),
       { inboundId: reply.inboundId, bankCode, route: reply.route, function: bankFunction, returnCode: CONFIRMED, returnMessage: describeReturnCode(CONFIRMED)?.zh ?? '' },
       { key: bankCode },
     );
