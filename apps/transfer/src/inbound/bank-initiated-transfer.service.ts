@@ -9,7 +9,7 @@ import { lockForTransaction } from '@custody/persistence';
 import { AmountFormatError, type Currency, Money } from '@custody/money';
 import { BusinessDays, Clock, CUSTODY_CONFIG, type CustodyConfig, findBank, MAX_CLOCK_SKEW_MS, nextSerialNo, serialNoOf } from '@custody/service-kit';
 import { ManualCases } from '../cases/manual-cases';
-import { BankDayProjection } from '../day/bank-day.projection';
+import { BankDayProjection, TRANSFER_SERIALS } from '../day/bank-day.projection';
 import { DAY_CLOSED_RETURN_CODE, takesBankTransfers } from '../day/day-rules';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { available, canTake } from '../ledger/ledger-rules';
@@ -198,7 +198,7 @@ export class BankInitiatedTransferService {
       type,
       initiator: 'B',
       serialNo: request.serialNo,
-      ourSerialNo: serialNoOf(serialNumber, 'transfer.serial_seq', 'transfer', businessDate),
+      ourSerialNo: serialNoOf(serialNumber, TRANSFER_SERIALS, 'transfer', businessDate),
       bankSerialNo: request.serialNo,
       bankCode: request.bankCode,
       fundAccountNo: request.fundAccountNo,
@@ -344,7 +344,7 @@ export class BankInitiatedTransferService {
     });
 
     const businessDate = movementDate(await this.bankDays.of(manager, request.bankCode), request.businessDate, this.businessDays);
-    const ourSerialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
+    const ourSerialNo = await nextSerialNo(manager, TRANSFER_SERIALS, 'transfer', businessDate);
     const what = `bank ${INSTRUCTION_CODES[fn]} ${request.serialNo}`;
     const log = { bankCode: request.bankCode, serialNo: request.serialNo, cancelledSerialNo: cancelled.serialNo, transferId: original?.transferId, returnCode: verdict.code };
     if (original && verdict.code === '0000') {

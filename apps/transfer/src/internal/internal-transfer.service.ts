@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Money } from '@custody/money';
 import { type BankConfig, Clock, CUSTODY_CONFIG, type CustodyConfig, DomainError, findBank, IdempotencyStore, nextSerialNo } from '@custody/service-kit';
-import { BankDayProjection } from '../day/bank-day.projection';
+import { BankDayProjection, TRANSFER_SERIALS } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
@@ -63,7 +63,7 @@ export class InternalTransferService {
     // Both banks' days must be open: the move is settled between their summary accounts on that date (§9).
     const businessDate = await this.openDayOf(manager, fromBank, toBank);
     const transferId = randomUUID();
-    const serialNo = await nextSerialNo(manager, 'transfer.serial_seq', 'transfer', businessDate);
+    const serialNo = await nextSerialNo(manager, TRANSFER_SERIALS, 'transfer', businessDate);
     await manager.insert(Transfer, {
       transferId,
       type: 'INTERNAL',

@@ -24,7 +24,7 @@ import { attemptsAfter } from './transfer-attempts';
 import { FINAL_STATUSES, type Transfer, type TransferType } from './transfer.entity';
 import { TransferRepository } from './transfer.repository';
 import { TransferMetrics } from './transfer-metrics';
-import { BankDayProjection } from '../day/bank-day.projection';
+import { BankDayProjection, TRANSFER_SERIALS } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
 import { ManualCases } from '../cases/manual-cases';
 
@@ -108,7 +108,7 @@ export class TransferService {
 
     // The bank's day (bank-protocol.md §7 step 1): the date both sides clear the transfer on.
     const businessDate = day!.businessDate;
-    const serialNo = serialNoOf(serialNumber, 'transfer.serial_seq', 'transfer', businessDate);
+    const serialNo = serialNoOf(serialNumber, TRANSFER_SERIALS, 'transfer', businessDate);
     const holdId =
       type === 'SECURITIES_TO_BANK'
         ? await this.ledger.placeHold(manager, account, amount, 'WITHDRAWAL', `transfer ${transferId}`)
