@@ -105,7 +105,8 @@ describe('saga engine (real PostgreSQL)', () => {
     expect(touched(starting)).toEqual(['saga.sagas saga.bank_days', 'saga.bank_calls saga.timers saga.sagas', 'saga.outbox']);
     const [original] = await calls(transferId);
     const completing = await statementsDuring(db.dataSource, () => complete(original, { returnCode: '0000' }));
-    expect(touched(completing)).toEqual(['saga.bank_calls saga.timers saga.timers saga.bank_days saga.sagas', 'saga.outbox', 'saga.sagas']);
+    // The outcome's outbox row is written last, with any other of the transaction's, right before COMMIT (Outbox).
+    expect(touched(completing)).toEqual(['saga.bank_calls saga.timers saga.timers saga.bank_days saga.sagas', 'saga.sagas', 'saga.outbox']);
     expect((await outcomes(transferId)).map((o) => o.status)).toEqual(['SUCCEEDED']);
     const [saga] = (await db.dataSource.query(`SELECT state, current_call_id, attempt FROM saga.sagas WHERE subject_id = $1`, [transferId])) as Array<Record<string, unknown>>;
     expect(saga).toEqual({ state: 'DONE', current_call_id: original.callId, attempt: 1 });

@@ -83,6 +83,23 @@ export interface BatchLimits {
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxMessages: 100, maxDurationMs: 1_000 };
 
+/** A readable message of a run, as the transactional consumer's inbox names it. */
+export interface RunMessage {
+  readonly delivery: Delivery;
+  readonly messageId: string;
+  readonly messageType: string;
+}
+
+/**
+ * Batched only: what a shared transaction does first for every message its runs are to apply, in one go (the
+ * transactional consumer claims their inbox entries, inbox.ts `InboxClaims`), and what a run cut short gives back
+ * for the messages it did not apply, before the transaction commits.
+ */
+export interface RunClaims<S> {
+  claimAll(scope: S, messages: readonly RunMessage[]): Promise<void>;
+  giveBack(scope: S, messages: readonly RunMessage[]): Promise<void>;
+}
+
 export interface ConsumerHealth {
   running: boolean;
   /** Messages held for longer than `stuckAfterMs`, each naming group, topic, partition, offset, message id and last error. */
@@ -95,11 +112,13 @@ export interface ConsumerHealth {
 class ConsumerStoppingError extends Error {}
 
 /** How the engine takes messages from kafkajs; windowed and batched are each one consumer kind's opt-in. */
-export interface Consumption {
+export interface Consumption<S = unknown> {
   /** At-least-once only: several messages of a partition in flight at once (windowed.dispatcher.ts). */
   windowed?: WindowedConsumption;
   /** Transactional only: a partition's ready messages applied in one scope (one transaction) at a time. */
   batched?: BatchLimits;
+  /** Batched only: done for all the messages of a shared transaction at its start (the inbox claims). */
+  claims?: RunClaims<S>;
   /**
    * Batched only: commit offsets to Kafka at most this often (ms) rather than after every run
    * (deferred-offset-commits.ts). Unset: after every run, awaited.
@@ -129,6 +148,10 @@ function inContextOf<S, T>(message: ReadMessage<S>, work: () => T): T {
 
 function isReady<S>(message: ReadMessage<S>): message is ReadyMessage<S> {
   return message.prepared.valid;
+}
+
+function runMessageOf<S>({ delivery, prepared }: ReadyMessage<S>): RunMessage {
+  return { delivery, messageId: prepared.messageId, messageType: prepared.messageType };
 }
 
 /** A message that failed in a batch, handed to `settle` to be dealt with alone: its failure is its first attempt. */
@@ -171,7 +194,8 @@ export class ConsumerEngine<S> {
   private readonly windowed: WindowedConsumption | undefined;
   private readonly batched: BatchLimits | undefined;
   /** Batched: where the runs of the partitions being consumed share their transaction. */
-  private readonly grouped: GroupCommit<S> | undefined;
+  private readonly grouped: GroupCommit<S, RunMessage> | undefined;
+  private readonly claims: RunClaims<S> | undefined;
   private readonly offsetCommits = new CoalescedOffsetCommits(async (offsets) => {
     if (!this.consumer) throw new ConsumerStoppingError('consumer stopping');
     await this.consumer.commitOffsets(offsets);
@@ -191,12 +215,12 @@ export class ConsumerEngine<S> {
   constructor(
     private readonly options: ConsumerOptions,
     private readonly scope: EffectScope<S>,
-    consumption: Consumption = {},
+    consumption: Consumption<S> = {},
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.logger = options.logger ?? consoleLogger;
     this.deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
-    const { windowed, batched, offsetCommitIntervalMs } = consumption;
+    const { windowed, batched, offsetCommitIntervalMs, claims } = consumption;
     // Invalid limits fail here, at wiring time, not at the first message.
     if (windowed && batched) throw new Error('a consumer is windowed or batched, not both');
     if (windowed) WindowedDispatcher.limitsOf(windowed);
@@ -205,7 +229,9 @@ export class ConsumerEngine<S> {
     }
     this.windowed = windowed;
     this.batched = batched;
-    this.grouped = batched ? new GroupCommit(scope) : undefined;
+    if (claims && !batched) throw new Error('run claims are for batched consumption only');
+    this.claims = claims;
+    this.grouped = batched ? new GroupCommit<S, RunMessage>(scope, claims && ((shared, messages) => claims.claimAll(shared, messages))) : undefined;
     if (offsetCommitIntervalMs !== undefined && !batched) throw new Error('an offset commit interval is for batched consumption only');
     this.deferredCommits =
       offsetCommitIntervalMs === undefined
@@ -500,14 +526,18 @@ export class ConsumerEngine<S> {
     let failed: { index: number; error: unknown } | undefined;
     try {
       // Shared with the runs other partitions hand in meanwhile; run again if one of theirs failed.
-      await (this.grouped ?? this.scope).run(async (scope) => {
+      const work = async (scope: S): Promise<void> => {
         results = [];
         if (watched) {
           this.monitor.end(watched, 'rolled back');
           watched = undefined;
         }
         for (const [index, message] of run.entries()) {
-          if (index > 0 && (control.cancelled() || Date.now() - began >= limits.maxDurationMs)) break;
+          if (index > 0 && (control.cancelled() || Date.now() - began >= limits.maxDurationMs)) {
+            // Claimed with the transaction's other messages, not applied: claimed, they would be skipped when read again.
+            await this.claims?.giveBack(scope, run.slice(index).map(runMessageOf));
+            break;
+          }
           const { prepared, delivery } = message;
           if (watched) this.monitor.end(watched, 'settled');
           watched = this.monitor.begin(delivery, prepared.messageId);
@@ -518,7 +548,8 @@ export class ConsumerEngine<S> {
             throw error;
           }
         }
-      });
+      };
+      await (this.grouped ? this.grouped.run(work, run.map(runMessageOf)) : this.scope.run(work));
     } catch (error) {
       if (failed && watched) return { kind: 'failed', index: failed.index, failure: { message: run[failed.index]!, error: failed.error, watched } };
       if (watched) this.monitor.end(watched, 'rolled back');

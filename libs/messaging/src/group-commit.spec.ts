@@ -82,4 +82,23 @@ describe('GroupCommit: the runs handed in together share one transaction', () =>
     await expect(group.run(write('p2'))).resolves.toBe('p2 done');
     expect(transactions.committed).toEqual([['p2']]);
   });
+
+  it('issue 9: `before` runs first in each transaction, once, with the keys of every run in it — again for the runs that go again after a failure', async () => {
+    const transactions = new FakeTransactions();
+    const group = new GroupCommit<string[], string>(transactions, async (writes, keys) => {
+      writes.push(`claim ${keys.join(' ')}`);
+    });
+
+    const runs = [
+      group.run(write('p0'), ['m1', 'm2']),
+      group.run(async () => {
+        throw new Error('refused');
+      }, ['m3']),
+      group.run(write('p2'), ['m4']),
+    ];
+
+    await expect(runs[1]).rejects.toThrow('refused');
+    await Promise.all([runs[0], runs[2]]);
+    expect(transactions.committed).toEqual([['claim m1 m2 m4', 'p0', 'p2']]);
+  });
 });

@@ -1,7 +1,9 @@
 import type { EffectScope } from './effect-scope';
 
-interface Entry<S> {
+interface Entry<S, K> {
   readonly work: (scope: S) => Promise<unknown>;
+  /** What the run asks of `before` (the inbox entries of its messages). */
+  readonly keys: readonly K[];
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -22,15 +24,22 @@ interface Entry<S> {
  * (transactional.consumer.ts) already cover a transaction shared with other partitions: only the locks are held
  * longer, and a deadlock between two groups is broken by PostgreSQL and retried like any transient failure.
  */
-export class GroupCommit<S> implements EffectScope<S> {
-  private queue: Array<Entry<S>> = [];
+export class GroupCommit<S, K = never> implements EffectScope<S> {
+  private queue: Array<Entry<S, K>> = [];
   private draining = false;
 
-  constructor(private readonly scope: EffectScope<S>) {}
+  /**
+   * `before`: what the transaction does first, once for the keys of all its runs (the transactional consumer claims
+   * every message's inbox entry in one statement). Its failure is no run's to blame.
+   */
+  constructor(
+    private readonly scope: EffectScope<S>,
+    private readonly before?: (scope: S, keys: readonly K[]) => Promise<void>,
+  ) {}
 
-  run<T>(work: (scope: S) => Promise<T>): Promise<T> {
+  run<T>(work: (scope: S) => Promise<T>, keys: readonly K[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (result: unknown) => void, reject });
+      this.queue.push({ work, keys, resolve: resolve as (result: unknown) => void, reject });
       if (this.draining) return;
       this.draining = true;
       // The other batches of the fetch are handed in within this turn of the event loop.
@@ -42,10 +51,12 @@ export class GroupCommit<S> implements EffectScope<S> {
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
-      const results = new Map<Entry<S>, unknown>();
-      let blamed: { entry: Entry<S>; error: unknown } | undefined;
+      const results = new Map<Entry<S, K>, unknown>();
+      let blamed: { entry: Entry<S, K>; error: unknown } | undefined;
       try {
         await this.scope.run(async (scope) => {
+          const keys = group.flatMap((entry) => entry.keys);
+          if (this.before && keys.length > 0) await this.before(scope, keys);
           for (const entry of group) {
             try {
               results.set(entry, await entry.work(scope));

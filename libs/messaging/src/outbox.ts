@@ -1,5 +1,5 @@
 import type { EventEnvelope, TopicDef } from '@custody/contracts';
-import { afterCommit, expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
+import { afterCommit, expiredRows, qualifiedTable, writeAtCommit, type RetentionTask } from '@custody/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { newEnvelope, type EnvelopeOptions } from './envelope.factory';
 import type { MessagePublisher } from './message-publisher';
@@ -7,6 +7,13 @@ import { OUTBOX_TABLE } from './outbox-inbox.migration';
 import { activeTraceHeaders } from './trace-context';
 
 export class OutboxOutsideTransactionError extends Error {}
+
+interface OutboxRow {
+  topic: string;
+  envelope: EventEnvelope<unknown>;
+  /** The W3C trace headers as JSON, or null outside a trace. */
+  trace: string | null;
+}
 
 const relayWakes = new WeakMap<DataSource, Map<string, Set<() => void>>>();
 
@@ -35,9 +42,10 @@ function outboxCommitted(dataSource: DataSource, schema: string): void {
  * same database transaction as the state change, and `OutboxRelay` publishes committed rows. So a
  * rolled-back change publishes nothing and a committed one is published even if the process dies.
  *
- * Order: rows are published in id order, and an id is taken when the row is written. Write the
- * message after the state change that locks the aggregate (e.g. the ledger row of the fund
- * account), so that two transactions on one key get their ids in commit order.
+ * Order: rows are published in id order, and an id is taken when the row is written — right before the
+ * transaction's COMMIT, with its other rows, in the order they were added. Lock the aggregate (e.g. the
+ * ledger row of the fund account) in the transaction, so that two transactions on one key get their ids
+ * in commit order.
  */
 export class Outbox implements MessagePublisher {
   private readonly table: string;
@@ -45,6 +53,23 @@ export class Outbox implements MessagePublisher {
   constructor(readonly schema: string) {
     this.table = qualifiedTable(schema, OUTBOX_TABLE);
   }
+
+  /** One statement for a transaction's rows, whatever their number (one text: prepared once per connection). */
+  private readonly writeRows = async (manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> => {
+    await manager.query(
+      `INSERT INTO ${this.table} (message_id, topic, message_key, envelope, trace_context)
+       SELECT message_id, topic, message_key, envelope, trace_context
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS row (message_id, topic, message_key, envelope, trace_context, position)
+       ORDER BY position`,
+      [
+        rows.map(({ envelope }) => envelope.id),
+        rows.map(({ topic }) => topic),
+        rows.map(({ envelope }) => envelope.key),
+        rows.map(({ envelope }) => JSON.stringify(envelope)),
+        rows.map(({ trace }) => trace),
+      ],
+    );
+  };
 
   async add<T, I>(manager: EntityManager, topic: TopicDef<T, I>, payload: I, options: EnvelopeOptions): Promise<EventEnvelope<T>> {
     // Outside a transaction the row would commit on its own: exactly the dual write the outbox exists to prevent.
@@ -56,13 +81,9 @@ export class Outbox implements MessagePublisher {
     const envelope = newEnvelope(topic, payload, options);
     // The trace of the transaction that writes the row goes on with the message (the relay sends it as headers).
     const trace = activeTraceHeaders();
-    await manager.query(`INSERT INTO ${this.table} (message_id, topic, message_key, envelope, trace_context) VALUES ($1, $2, $3, $4, $5)`, [
-      envelope.id,
-      topic.name,
-      envelope.key,
-      JSON.stringify(envelope),
-      Object.keys(trace).length === 0 ? null : JSON.stringify(trace),
-    ]);
+    // Written with the transaction's other outbox rows in one statement right before its COMMIT: ids are then
+    // taken in this order while the transaction still holds its locks, so the order of one key's messages holds.
+    writeAtCommit<OutboxRow>(manager, this.table, { topic: topic.name, envelope, trace: Object.keys(trace).length === 0 ? null : JSON.stringify(trace) }, this.writeRows);
     // Not pg_notify: its lock at commit serialises every committing transaction of the database.
     afterCommit(manager, `outbox:${this.schema}`, () => outboxCommitted(manager.connection, this.schema));
     return envelope;

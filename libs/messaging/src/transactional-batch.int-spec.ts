@@ -15,7 +15,8 @@ import { newEnvelope } from './envelope.factory';
 import type { FailureClassifier } from './failure-class';
 import { ensureTopics } from './topic.provisioning';
 import { TransactionalConsumer, type TransactionalConsumerOptions } from './transactional.consumer';
-import { appliedCredits, insertCredit, type CreditPayload, type CreditTopic } from './testing/credit.fixture';
+import { appliedCredits, creditTopicNamed, insertCredit, type CreditPayload, type CreditTopic } from './testing/credit.fixture';
+import { Outbox } from './outbox';
 import { messagingTestbed } from './testing/messaging-testbed';
 import { Money } from '@custody/money';
 
@@ -98,6 +99,23 @@ async function inboxOf(groupId: string): Promise<Array<{ message_id: string; xmi
   return bed.db.dataSource.query(`SELECT message_id, xmin::text AS xmin FROM "${bed.db.schema}".inbox WHERE consumer_group = $1 ORDER BY kafka_partition, kafka_offset`, [groupId]);
 }
 
+/** The SQL the test schema's connections send from now on (the test's own reads included), to count statements of a kind. */
+function recordingStatements(): { matching: (pattern: RegExp) => number } {
+  const sent: string[] = [];
+  const dataSource = bed.db.dataSource;
+  const createQueryRunner = dataSource.createQueryRunner.bind(dataSource);
+  jest.spyOn(dataSource, 'createQueryRunner').mockImplementation((mode) => {
+    const runner = createQueryRunner(mode);
+    const query = runner.query.bind(runner);
+    runner.query = ((text: string, ...rest: unknown[]) => {
+      sent.push(text);
+      return (query as (text: string, ...rest: unknown[]) => Promise<unknown>)(text, ...rest);
+    }) as typeof runner.query;
+    return runner;
+  });
+  return { matching: (pattern) => sent.filter((text) => pattern.test(text)).length };
+}
+
 function prefixed(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
 }
@@ -105,6 +123,10 @@ function prefixed(prefix: string, count: number): string[] {
 describe('transactional consumer: a fetch’s messages in one transaction (real PostgreSQL and Kafka)', () => {
   beforeEach(async () => {
     await bed.db.dataSource.query(`TRUNCATE "${bed.db.schema}".applied_credits`);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
   });
 
   it('the ready messages of a partition are applied in one transaction (one xmin for every inbox entry and effect) and committed with one offset commit', async () => {
@@ -141,6 +163,49 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     expect(inbox.map((row) => row.message_id).sort()).toEqual(envelopes.map((envelope) => envelope.id).sort());
     const effects: Array<{ xmin: string }> = await bed.db.dataSource.query(`SELECT DISTINCT xmin::text AS xmin FROM "${bed.db.schema}".applied_credits`);
     expect(new Set([...inbox.map((row) => row.xmin), ...effects.map((row) => row.xmin)]).size).toBe(1);
+  });
+
+  it('issue 9: a shared transaction claims the inbox entries of all its messages in one statement and writes all their outbox rows in one, in the order the handlers added them', async () => {
+    const topic = await bed.freshTopic('one-claim', 2);
+    await producePerPartition(topic, [0, 1].map((partition) => [credit(`c${partition}-a`), credit(`c${partition}-b`), credit(`c${partition}-c`)]));
+    const groupId = uniqueGroupId('one-claim');
+    const outbox = new Outbox(bed.db.schema);
+    const followUp = creditTopicNamed(`${topic.name}.follow-up`);
+    const statements = recordingStatements();
+    await consumerFor(groupId, { partitionsConsumedConcurrently: 2 })
+      .subscribe(topic, async (envelope, manager) => {
+        await insertCredit(manager, bed.db.schema, envelope.payload, envelope.id);
+        await outbox.add(manager, followUp, { ...envelope.payload, creditId: `${envelope.payload.creditId}-1` }, { key: envelope.key });
+        await outbox.add(manager, followUp, { ...envelope.payload, creditId: `${envelope.payload.creditId}-2` }, { key: envelope.key });
+      })
+      .start();
+
+    await waitFor(async () => (await committedOffsets(groupId, topic.name)).every((offset) => offset === '3'), { description: 'three records committed on each partition' });
+    const inbox = await inboxOf(groupId);
+    expect(inbox).toHaveLength(6);
+    // One transaction (one xmin) applied all six, so one claim and one outbox statement are what it should have taken.
+    expect(new Set(inbox.map((row) => row.xmin)).size).toBe(1);
+    expect(statements.matching(/INSERT INTO \S*\binbox\b/)).toBe(1);
+    expect(statements.matching(/INSERT INTO \S*\boutbox\b/)).toBe(1);
+    const rows: Array<{ credit_id: string }> = await bed.db.dataSource.query(`SELECT envelope->'payload'->>'creditId' AS credit_id FROM "${bed.db.schema}".outbox WHERE topic = $1 ORDER BY id`, [followUp.name]);
+    const applied = await creditIds();
+    expect(rows.map((row) => row.credit_id)).toEqual(applied.flatMap((id) => [`${id}-1`, `${id}-2`]));
+  });
+
+  it('issue 9: a run cut short gives back the inbox entries claimed for the messages it did not apply, so they are applied when read again, each once', async () => {
+    const topic = await bed.freshTopic('cut-short');
+    const ids = prefixed('cut', 5);
+    await produceCredits(topic, ids.map((id) => credit(id)));
+    const groupId = uniqueGroupId('cut-short');
+    // No time for a second message: every run claims what is ready and applies only its first.
+    await consumerFor(groupId, { batch: { maxDurationMs: 0 } })
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, bed.db.schema, envelope.payload, envelope.id))
+      .start();
+
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '5', { description: 'the five records committed' });
+    expect(await creditIds()).toEqual(ids);
+    const inbox = await inboxOf(groupId);
+    expect(new Set(inbox.map((row) => row.xmin)).size).toBe(5);
   });
 
   it('issue 9: the runs of an offset commit interval share one offset commit, made only after their transactions committed; a stop makes it at once', async () => {

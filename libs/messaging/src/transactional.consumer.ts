@@ -1,8 +1,8 @@
 import type { TopicDef } from '@custody/contracts';
 import { schemaOf, type IsolationLevel } from '@custody/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type BatchLimits, ConsumerEngine, DEFAULT_BATCH_LIMITS, EngineBackedConsumer, type ConsumerOptions } from './consumer.engine';
-import { claimInboxEntry } from './inbox';
+import { type BatchLimits, ConsumerEngine, DEFAULT_BATCH_LIMITS, EngineBackedConsumer, type ConsumerOptions, type RunMessage } from './consumer.engine';
+import { claimInboxEntry, InboxClaims, type InboxEntry } from './inbox';
 import type { TransactionalHandler } from './message-publisher';
 
 export interface TransactionalConsumerOptions extends ConsumerOptions {
@@ -62,36 +62,49 @@ const DEFAULT_OFFSET_COMMIT_INTERVAL_MS = 250;
  */
 export class TransactionalConsumer extends EngineBackedConsumer<EntityManager> {
   private readonly schema: string;
-  private readonly inboxGroup: string | undefined;
+  private readonly inboxGroup: string;
+  /** A shared transaction's inbox entries, claimed in one statement before its first handler runs. */
+  private readonly claims: InboxClaims;
 
   constructor(options: TransactionalConsumerOptions) {
     const { dataSource, isolation = 'READ COMMITTED', batch, offsetCommitIntervalMs = DEFAULT_OFFSET_COMMIT_INTERVAL_MS } = options;
+    const schema = options.schema ?? schemaOf(dataSource);
+    const inboxGroup = options.inboxGroup ?? options.groupId;
+    const claims = new InboxClaims(schema, inboxGroup);
     super(
       new ConsumerEngine<EntityManager>(
         options,
         // READ COMMITTED is every connection's default (data-source.factory.ts): not set again in each transaction.
         { run: (work) => (isolation === 'READ COMMITTED' ? dataSource.transaction(work) : dataSource.transaction(isolation, work)) },
-        { batched: { ...DEFAULT_BATCH_LIMITS, ...batch }, offsetCommitIntervalMs: offsetCommitIntervalMs === 0 ? undefined : offsetCommitIntervalMs },
+        {
+          batched: { ...DEFAULT_BATCH_LIMITS, ...batch },
+          offsetCommitIntervalMs: offsetCommitIntervalMs === 0 ? undefined : offsetCommitIntervalMs,
+          claims: {
+            claimAll: (manager, messages) => claims.claimAll(manager, messages.map(inboxEntryOf)),
+            giveBack: (manager, messages) => claims.giveBack(manager, messages.map(({ messageId }) => messageId)),
+          },
+        },
       ),
     );
-    this.schema = options.schema ?? schemaOf(dataSource);
-    this.inboxGroup = options.inboxGroup;
+    this.schema = schema;
+    this.inboxGroup = inboxGroup;
+    this.claims = claims;
   }
 
   subscribe<T>(topic: TopicDef<T>, handler: TransactionalHandler<T>): this {
     this.route(topic, async (envelope, delivery, manager) => {
-      const first = await claimInboxEntry(manager, this.schema, {
-        consumerGroup: this.inboxGroup ?? delivery.groupId,
-        messageId: envelope.id,
-        messageType: envelope.type,
-        topic: delivery.topic,
-        partition: delivery.partition,
-        offset: delivery.offset,
-      });
+      // Claimed with the transaction's other messages when it applies several; a message applied alone claims its own.
+      const first =
+        this.claims.take(manager, envelope.id) ??
+        (await claimInboxEntry(manager, this.schema, { consumerGroup: this.inboxGroup, ...inboxEntryOf({ delivery, messageId: envelope.id, messageType: envelope.type }) }));
       if (!first) return 'duplicate';
       await handler(envelope, manager);
       return 'applied';
     });
     return this;
   }
+}
+
+function inboxEntryOf({ delivery, messageId, messageType }: RunMessage): Omit<InboxEntry, 'consumerGroup'> {
+  return { messageId, messageType, topic: delivery.topic, partition: delivery.partition, offset: delivery.offset };
 }

@@ -12,4 +12,6 @@ export { expiredRows } from './retention';
 export type { RetentionTask, ExpiredRowsOptions } from './retention';
 export { cursorRows, readInSnapshot } from './snapshot-read';
 export { afterCommit, AfterCommitOutsideTransactionError } from './after-commit';
+export { writeAtCommit, WrittenAtCommitOutsideTransactionError } from './written-at-commit';
+export type { WriteRows } from './written-at-commit';
 export { PreparingClient, PREPARE_AFTER_RUNS, MAX_PREPARED_PER_CONNECTION } from './preparing-client';
