@@ -55,15 +55,27 @@ describe('a bank call → exactly one bankCallCompleted', () => {
     expect(completion.payload).toMatchObject({ callId: envelope.payload.callId, outcome: 'NOT_SENT' });
   });
 
-  it('a redelivered call is answered from its completion record and not sent again', async () => {
-    const { publisher, execute, handler } = setUp();
+  it('a redelivered call is answered from its completion record (the bank\'s reply again) and not sent again', async () => {
+    const session = new FakeBankSession();
+    session.respond = async (draft) => transferReply(draft);
+    const { publisher, handler } = setUp(FakeSessionSource.with(session));
     const envelope = callEnvelope();
     await handler.handle(envelope);
     await handler.handle(envelope);
-    expect(execute).toHaveBeenCalledTimes(1);
+    expect(session.sent).toHaveLength(1);
     const completions = publisher.envelopesOf(bankCallCompleted).map((e) => e.payload);
-    expect(completions).toHaveLength(2);
+    expect(completions.map((completion) => completion.outcome)).toEqual(['REPLIED', 'REPLIED']);
     expect(completions[1]).toEqual(completions[0]);
+  });
+
+  it('issue 9: a call the bank replied to is not looked up in the completion records: only a delivery without a reply of its own can be a repeat', async () => {
+    const session = new FakeBankSession();
+    session.respond = async (draft) => transferReply(draft);
+    const { records, handler } = setUp(FakeSessionSource.with(session));
+    const find = jest.spyOn(records, 'find');
+    await handler.handle(callEnvelope());
+    expect(find).not.toHaveBeenCalled();
+    expect([...records.records.values()].map((completion) => completion.outcome)).toEqual(['REPLIED']);
   });
 
   it('without Redis the call is still made and answered: the record is an optimisation', async () => {

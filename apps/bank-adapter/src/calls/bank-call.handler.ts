@@ -13,14 +13,14 @@ import type { CompletedCallStore } from './completed-call.store';
  * and the consumer commits the offset only after this resolves (at-least-once).
  *
  * A call is redelivered when the adapter that took it crashed, or lost its partition to another replica
- * (a rolling deploy, a scale-up, a long pause), before committing. The redelivery is answered from the
- * completion record when Redis still has it: the same answer again, at no cost to the bank. That record
- * is only an optimisation. What keeps a redelivery from contradicting the first delivery is the call's
- * durable claim (`CallClaims`, checked by the executor on every replica): the first delivery to claim a
- * call is the only one that may write it, and a call is reported NOT_SENT only once it is fenced off for
- * good. A redelivery that finds the call claimed answers NO_REPLY (the first copy may be at the bank; the
- * saga asks the bank) or NOT_SENT again, and writes nothing. The saga applies only the first completion
- * per callId.
+ * (a rolling deploy, a scale-up, a long pause), before committing. What keeps a redelivery from
+ * contradicting the first delivery is the call's durable claim (`CallClaims`, checked by the executor on
+ * every replica): the first delivery to claim a call is the only one that may write it, and a call is
+ * reported NOT_SENT only once it is fenced off for good. A redelivery finds the call claimed and writes
+ * nothing; it is then answered from the completion record when Redis still has it — the first delivery's
+ * answer again, at no cost to the bank — and otherwise from the claim: NO_REPLY (the first copy may be at
+ * the bank; the saga asks the bank) or NOT_SENT again. The record is only that optimisation. The saga
+ * applies only the first completion per callId.
  *
  * The consumer runs several calls at once (windowed: the bank's sessions × maxInFlightPerSession), so
  * calls that share a fund account or a serial are still made one after another, in the order they
@@ -52,16 +52,21 @@ export class BankCallHandler {
 
   private async makeCall(envelope: EventEnvelope<BankCall>, receivedAt: number): Promise<void> {
     const call = envelope.payload;
-    const earlier = await this.completed.find(call.callId).catch((error: unknown) => {
-      this.logger.debug({ callId: call.callId, error: describeError(error) }, 'completion record unavailable');
-      return undefined;
-    });
-    if (earlier) {
-      this.logger.info({ callId: call.callId, outcome: earlier.outcome }, 'redelivered call answered from its completion record; not sent again');
-      await this.publish(earlier, envelope);
-      return;
-    }
     const completion = await this.tracedCall(call, receivedAt);
+    // A redelivery never gets a reply of its own: it finds the call claimed, writes nothing and answers from the claim
+    // (NO_REPLY or NOT_SENT). Only then is the record worth a round trip to Redis (issue 9: it was asked before every
+    // call, and nearly always had nothing); what it holds is the first delivery's answer, the one to give again.
+    if (completion.outcome !== 'REPLIED') {
+      const earlier = await this.completed.find(call.callId).catch((error: unknown) => {
+        this.logger.debug({ callId: call.callId, error: describeError(error) }, 'completion record unavailable');
+        return undefined;
+      });
+      if (earlier) {
+        this.logger.info({ callId: call.callId, outcome: earlier.outcome }, 'redelivered call answered from its completion record; not sent again');
+        await this.publish(earlier, envelope);
+        return;
+      }
+    }
     await this.completed.remember(completion).catch((error: unknown) => {
       this.logger.warn({ callId: call.callId, error: describeError(error) }, 'completion record not written; a redelivery is answered from the call\'s claim');
     });
