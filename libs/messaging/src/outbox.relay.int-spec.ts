@@ -205,7 +205,7 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     expect(recorder.messages).toHaveLength(1);
   });
 
-  it('issue 9: while rows keep coming a pass keeps the lock and marks each batch in the statement that reads the next; it lets go once a read finds none', async () => {
+  it('issue 9: while rows keep coming a pass keeps the lock and marks each batch in the statement that reads the next; a pass that does not linger lets go once a read finds none', async () => {
     const topic = await bed.freshTopic('drain');
     const recorder = await record(topic.name);
     for (let sequence = 1; sequence <= 5; sequence += 1) {
@@ -312,6 +312,31 @@ describe('transactional outbox and relay (real PostgreSQL and Kafka)', () => {
     }
     expect(samples.filter((held) => !held)).toEqual([]);
     await waitFor(async () => !(await lockHeld()), { description: 'the lock let go once no commit came for lingerMs', timeoutMs: 5_000 });
+  });
+
+  it('issue 9: a running relay marks a sent batch in the statement that reads the next commit’s rows — one statement per wake under steady load — and marks the last one when no commit came for lingerMs', async () => {
+    const topic = await bed.freshTopic('mark-with-next');
+    const recorder = await record(topic.name);
+    const query = jest.spyOn(Client.prototype, 'query');
+    const relayStatements = () =>
+      query.mock.calls
+        .filter((_call, index) => (query.mock.contexts[index] as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === `${bed.db.schema}-outbox-relay`)
+        .map(([sql]) => (typeof sql === 'string' ? sql : ''))
+        .map((sql) => (/pg_try_advisory_lock/.test(sql) ? 'lock' : /pg_advisory_unlock/.test(sql) ? 'unlock' : /^WITH marked/.test(sql) ? 'mark+read' : /^SELECT id/.test(sql) ? 'read' : /^UPDATE/.test(sql) ? 'mark' : sql));
+    try {
+      await startRelay({ pollIntervalMs: 30_000, lingerMs: 400 });
+      await waitFor(async () => relayStatements().includes('read'), { description: 'the first pass reads (nothing yet)' });
+      for (let i = 1; i <= 3; i += 1) {
+        await bed.db.dataSource.transaction((manager) => outbox.add(manager, topic, credit(`steady-${i}`), { key: '880001' }));
+        await recorder.waitForCount(i);
+      }
+      await waitFor(async () => relayStatements().includes('unlock'), { description: 'the pass ended once no commit came for lingerMs', timeoutMs: 5_000 });
+      expect(await unpublishedCount()).toBe(0);
+      // The first commit finds the pass lingering on an empty read; each later one finds a sent batch waiting for its mark.
+      expect(relayStatements()).toEqual(['lock', 'read', 'read', 'mark+read', 'mark+read', 'mark', 'unlock']);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('a relay woken while another holds the lock tries again within tens of ms, not at its next poll', async () => {

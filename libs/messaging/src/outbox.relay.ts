@@ -80,8 +80,9 @@ class SendTimeoutError extends Error {}
  * open while Kafka is asked: a batch is read by one statement and marked by another, each its own short
  * transaction, so a slow broker holds back neither vacuum nor a connection of the service's pool. While rows keep
  * coming the pass keeps the lock, and the statement that marks a batch reads the next: one statement a batch,
- * plus taking and letting go of the lock once per pass; and a running relay's pass waits `lingerMs` for the next
- * commit before it lets go, so under steady load one pass lasts as long as the load (issue 9).
+ * plus taking and letting go of the lock once per pass; a running relay's pass waits `lingerMs` for the next
+ * commit before it lets go, so under steady load one pass lasts as long as the load, and a sent batch's mark waits
+ * for that commit too, to go with the read of its rows (issue 9).
  *
  * A relay that hangs holding the lock (a paused process, a lost host) must not stop every other relay for
  * ever: while it holds the lock its session has an `idle_session_timeout` (`lockIdleTimeoutMs`), after
@@ -194,12 +195,18 @@ export class OutboxRelay {
         await this.send(rows);
         published += rows.length;
         const sent = rows.map((row) => row.id);
-        if (this.stopSignal.signal.aborted) {
+        // The mark and the next read in one statement (issue 9). A lingering pass's mark waits for the commit that
+        // brings the next rows (at most `lingerMs`), so under steady load a wake costs that one statement, not a read
+        // and then a mark that reads nothing; a full batch reads on at once, and so does a pass that does not linger
+        // (`publishPending`: it takes every row committed while it was sending). Held back, a mark only widens what a
+        // crash republishes: rows Kafka acknowledged, which consumers de-duplicate. The lock is never let go in a
+        // statement that marks: it would be free before the mark commits, and the next relay could read the rows again.
+        const readOn = lingerMs <= 0 || rows.length === this.batchSize || this.wakePending || (await this.lingerForWake(lingerMs));
+        if (!readOn || this.stopSignal.signal.aborted) {
           await connection.query(this.sql.mark, [sent]);
           break;
         }
-        // The mark and the next read in one statement (issue 9). The lock is never let go in a statement that
-        // marks: it would be free before the mark commits, and the next relay could read the rows again.
+        this.wakePending = false;
         rows = (await connection.query<OutboxRow>(this.sql.markAndReadNext, [sent, this.batchSize])).rows;
       }
       await connection.query(this.sql.unlock, [this.lockName]);
