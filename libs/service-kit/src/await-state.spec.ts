@@ -80,4 +80,15 @@ describe('awaitState', () => {
     expect(await awaitState(read, (s) => s === 'SUCCEEDED', 0, (maxMs) => notifier().changed(maxMs), 'PENDING')).toBe('PENDING');
     expect(read).not.toHaveBeenCalled();
   });
+
+  it('issue 9: a wake that brings the settled state stands for the read after it', async () => {
+    let announce: (settled: string) => void = () => undefined;
+    const changed = () => new Promise<string>((resolve) => (announce = resolve));
+    const read = jest.fn(async () => 'PENDING');
+    const waiting = awaitState(read, (s) => s === 'SUCCEEDED', 5_000, changed, 'PENDING');
+    await Promise.resolve();
+    announce('SUCCEEDED');
+    expect(await waiting).toBe('SUCCEEDED');
+    expect(read).not.toHaveBeenCalled();
+  });
 });

@@ -13,8 +13,9 @@ export async function awaitState<T>(
    * Resolves when the state may have changed (e.g. SettledNotifications.changed), or after the given time; defaults
    * to a short sleep. It is called before each read, so a change between the read and the wait is not missed (the
    * caller would otherwise sleep until the fallback time: issue 9 found a third of the reads were such retries).
+   * What it resolves with, when not undefined, is the resource as the change wrote it: it stands for the next read.
    */
-  changed: (maxMs: number) => Promise<unknown> = (maxMs) => sleep(Math.min(25, maxMs)),
+  changed: (maxMs: number) => Promise<T | undefined | void> = (maxMs) => sleep(Math.min(25, maxMs)),
   /**
    * The resource as the caller's own transaction has just written it, standing for the first read (a statement per
    * request saved, issue 9). Only for a resource that cannot change before the first wait is armed — e.g. one whose
@@ -29,7 +30,8 @@ export async function awaitState<T>(
     const value = known ?? (await read());
     known = undefined;
     if (isFinal(value) || Date.now() >= deadline) return value;
-    await next;
+    const woken: T | undefined | void = await next;
+    if (woken !== undefined) known = woken as T;
   }
 }
 

@@ -55,6 +55,15 @@ describe('SettledNotifications (after the commit in this process, Redis pub/sub 
     expect(Date.now() - committedAt).toBeLessThan(WAITER_TIMEOUT_MS / 2);
   });
 
+  it('issue 9: the settling process’s waiter gets the resource as the transaction wrote it; another replica’s gets nothing and reads', async () => {
+    const here = settling.settlement('t-6', WAITER_TIMEOUT_MS);
+    const there = otherReplica.settlement('t-6', WAITER_TIMEOUT_MS);
+    const written = { id: 't-6', status: 'SUCCEEDED' };
+    await db.dataSource.transaction(async (manager) => settling.announce(manager, 't-6', written));
+    expect(await here).toBe(written);
+    expect(await there).toBeUndefined();
+  });
+
   it('a rolled-back settlement wakes nobody, here or in another replica; the waiters time out', async () => {
     const started = Date.now();
     const wokenEarly = (replica: SettledNotifications) => replica.changed('t-2', 800).then(() => Date.now() - started < 700);

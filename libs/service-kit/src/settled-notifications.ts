@@ -29,7 +29,7 @@ const SUBSCRIBE_WAIT_MS = 2_000;
  */
 export class SettledNotifications {
   private readonly logger = new Logger(SettledNotifications.name);
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(settled?: unknown) => void>>();
   private readonly redisChannel: string;
   private publisher: Redis | undefined;
   private subscriber: Redis | undefined;
@@ -74,33 +74,43 @@ export class SettledNotifications {
 
   /**
    * Called inside the settling transaction: the waiters are woken once it has committed, never if it rolls back
-   * (a waiter woken before the commit would read the old row and sleep again).
+   * (a waiter woken before the commit would read the old row and sleep again). `settled`: the resource as that
+   * transaction wrote it, handed to this process's waiters so that they need not read it again (issue 9: a statement
+   * per transfer); the other replicas' waiters, woken through Redis, read it.
    */
-  announce(manager: EntityManager, id: string): void {
+  announce(manager: EntityManager, id: string, settled?: unknown): void {
     afterCommit(manager, `settled:${this.channel}:${id}`, () => {
-      this.wake(id);
+      this.wake(id, settled);
       this.publisher?.publish(this.redisChannel, id).catch((error: unknown) => this.redisUnavailable(error));
     });
   }
 
   /** Resolves when `id` is announced or after `timeoutMs`, whichever comes first. */
-  changed(id: string, timeoutMs: number): Promise<void> {
+  async changed(id: string, timeoutMs: number): Promise<void> {
+    await this.settlement(id, timeoutMs);
+  }
+
+  /**
+   * `changed`, resolving with what the announcing transaction handed in when it committed in this process; undefined
+   * after a timeout or a wake from another replica (which must read the resource).
+   */
+  settlement(id: string, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve) => {
-      const set = this.waiters.get(id) ?? new Set<() => void>();
-      const done = () => {
+      const set = this.waiters.get(id) ?? new Set<(settled?: unknown) => void>();
+      const done = (settled?: unknown) => {
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0) this.waiters.delete(id);
-        resolve();
+        resolve(settled);
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(() => done(), timeoutMs);
       set.add(done);
       this.waiters.set(id, set);
     });
   }
 
-  private wake(id: string): void {
-    for (const done of [...(this.waiters.get(id) ?? [])]) done();
+  private wake(id: string, settled?: unknown): void {
+    for (const done of [...(this.waiters.get(id) ?? [])]) done(settled);
   }
 
   private redisUnavailable(error: unknown): void {

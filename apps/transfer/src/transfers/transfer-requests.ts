@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { awaitState, parseWaitMs, SettledNotifications } from '@custody/service-kit';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import type { ListTransfersQuery, RequestTransferBody, TransferPageView, TransferView } from './transfer.dto';
-import { FINAL_STATUSES, type Transfer } from './transfer.entity';
+import { FINAL_STATUSES, Transfer } from './transfer.entity';
 import { TransferAdmission } from './transfer-admission';
 import { TransferQueryService, transferView } from './transfer-query.service';
 import { TransferService } from './transfer.service';
@@ -42,8 +42,9 @@ export class TransferRequests {
       () => this.queries.get(transferId),
       (t) => FINAL_STATUSES.includes(t.status),
       parseWaitMs(waitMs, DEFAULT_WAIT_MS),
-      // Woken after the settling commit (through Redis from another replica); the 1 s bound is the fallback for a lost wake.
-      (maxMs) => this.settled.changed(transferId, Math.min(maxMs, 1000)),
+      // Woken after the settling commit (through Redis from another replica); the 1 s bound is the fallback for a lost
+      // wake. Settled in this process, the wake brings the row as the settling transaction wrote it.
+      (maxMs) => this.settled.settlement(transferId, Math.min(maxMs, 1000)).then((settled) => (settled instanceof Transfer ? settled : undefined)),
       // A transfer this call wrote is PENDING as written: its outcome needs the saga to read the message its commit wrote.
       written,
     );

@@ -144,14 +144,19 @@ export class TransferRepository {
     return rows.length > 0 ? toTransfer(rows[0]) : null;
   }
 
-  /** What settling may change, written as it is on `t` (the caller holds its row lock); updated_at is the statement's transaction's time, as TypeORM set it. */
-  async writeSettled(manager: EntityManager, t: Transfer): Promise<void> {
-    await manager.query(
+  /**
+   * What settling may change, written as it is on `t` (the caller holds its row lock); updated_at is the statement's
+   * transaction's time, as TypeORM set it. Answers the row as written, which is what a read after the commit shows.
+   */
+  async writeSettled(manager: EntityManager, t: Transfer): Promise<Transfer> {
+    const [rows] = (await manager.query(
       `UPDATE transfer.transfers
           SET status = $2, failure_code = $3, bank_return_code = $4, failure_message = $5, bank_serial_no = $6, attempts = $7,
               attempts_dropped = $8, unknown_since = $9, resolved_by_adjustment = $10, updated_at = CURRENT_TIMESTAMP
-        WHERE transfer_id = $1`,
+        WHERE transfer_id = $1
+        RETURNING ${TRANSFER_COLUMNS}`,
       [t.transferId, t.status, t.failureCode, t.bankReturnCode, t.failureMessage, t.bankSerialNo, t.attempts, t.attemptsDropped, t.unknownSince, t.resolvedByAdjustment],
-    );
+    )) as [TransferRow[], number];
+    return toTransfer(rows[0]!);
   }
 }

@@ -208,8 +208,9 @@ export class TransferService {
     }
     transfer.status = status;
     // What settling may change, written as is: `save` would read the row again first to find what changed (issue 9).
-    await this.transfers.writeSettled(manager, transfer);
-    if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId);
+    const written = await this.transfers.writeSettled(manager, transfer);
+    // The row as written goes to this process's waiters with their wake: their answer needs no read (issue 9).
+    if (FINAL_STATUSES.includes(transfer.status)) this.settled.announce(manager, transfer.transferId, written);
     // Never called on a final transfer (applyOutcome, resolveUnknown): a final status here is the transfer's first.
     if (status !== before) this.metrics.reached(manager, transfer, status, status === 'UNKNOWN' ? undefined : transfer.createdAt);
     // Once or twice per transfer: debug (issue 9). The transfer's row and GET /v1/transfers/{id} are its record.
