@@ -109,7 +109,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   const statementsPerTable = (statements: string[]) =>
     Object.fromEntries(['ledger_accounts', 'holds', 'transfers', 'journal_lines'].map((table) => [table, statements.filter((sql) => new RegExp(`"?transfer"?\\."?${table}\\b`).test(sql)).length]));
 
-  it('issue 9: a withdrawal and its success write the ledger row once per transaction, with the hold or the journal in the same statement', async () => {
+  it('issue 9: a withdrawal and its success write the ledger row once per transaction, with the hold, or the journal and the hold’s end, in the same statement', async () => {
     const account = await designatedAccount();
     await bankDeposit(account, '90.00');
     let transferId = '';
@@ -120,11 +120,11 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     // serial's number, hold + ledger, the transfer, the outbox row, COMMIT.
     expect(requested).toHaveLength(8);
     const settled = await statementsDuring(db.dataSource, () => outcome(transferId, 'SUCCEEDED'));
-    // The transfer and the ledger locked, the hold consumed, the ledger written once for the hold and the debit in the
-    // statement that writes the posting's two lines, the transfer settled.
+    // The transfer and the ledger locked; the hold consumed and the ledger written once for the hold and the debit, in
+    // the statement that writes the posting's two lines; the transfer settled.
     expect(statementsPerTable(settled)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 2, journal_lines: 1 });
-    expect(settled.filter((sql) => sql.includes('transfer.ledger_accounts') && sql.includes('transfer.journal_lines'))).toHaveLength(1);
-    expect(settled).toHaveLength(7);
+    expect(settled.filter((sql) => sql.includes('transfer.ledger_accounts') && sql.includes('transfer.journal_lines') && sql.includes('transfer.holds'))).toHaveLength(1);
+    expect(settled).toHaveLength(6);
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '50.00', held: '0.00', journal: '50.00' });
     const lines = await db.dataSource.query(
       `SELECT account, amount::text AS amount, source, source_id, business_date::text AS business_date FROM transfer.journal_lines WHERE source_id = $1 ORDER BY line_id`,
@@ -136,6 +136,19 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     ]);
     const [hold] = await db.dataSource.query(`SELECT h.status FROM transfer.holds h JOIN transfer.transfers t ON t.hold_id = h.hold_id WHERE t.transfer_id = $1`, [transferId]);
     expect(hold.status).toBe('CONSUMED');
+  });
+
+  it('issue 9: a success whose hold reserved another amount than the transfer moves nothing: the posting that ends it is rolled back with its transaction', async () => {
+    const account = await designatedAccount();
+    await bankDeposit(account, '90.00');
+    const transferId = await withdraw(account.fundAccountNo, '40.00');
+    // Never written so by the service: a hold tampered with, or a defect elsewhere.
+    await db.dataSource.query(`UPDATE transfer.holds SET amount = 39.99 WHERE hold_id = (SELECT hold_id FROM transfer.transfers WHERE transfer_id = $1)`, [transferId]);
+    await expect(outcome(transferId, 'SUCCEEDED')).rejects.toThrow(/reserved 39\.99, not the 40\.00 its posting consumes/);
+    expect(await figures(account.fundAccountNo)).toEqual({ balance: '90.00', held: '40.00', journal: '90.00' });
+    const [hold] = await db.dataSource.query(`SELECT h.status FROM transfer.holds h JOIN transfer.transfers t ON t.hold_id = h.hold_id WHERE t.transfer_id = $1`, [transferId]);
+    expect(hold.status).toBe('ACTIVE');
+    expect((await testbed.queries.get(transferId)).status).toBe('PENDING');
   });
 
   it('issue 9: the repositories read a transfer and a ledger exactly as TypeORM hydrates their entities', async () => {

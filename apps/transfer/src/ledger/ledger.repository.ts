@@ -19,6 +19,12 @@ export interface PostingSource {
   businessDate: string;
 }
 
+/** A hold a posting ends CONSUMED in its own statement: the hold's id and the amount it must have reserved. */
+export interface ConsumedHold {
+  readonly holdId: string;
+  readonly amount: Money;
+}
+
 /** A posting's line; one naming a fund ledger writes that ledger's new figures, less `heldConsumed` if it ends a hold. */
 export type LedgerPostingLine = PostingLine & { readonly ledger?: LedgerAccount; readonly heldConsumed?: Money };
 
@@ -206,11 +212,18 @@ export class LedgerRepository {
    * write debits `amount`, the ledger row written once for both (issue 9: endHold then moveWithBank wrote it twice).
    */
   async moveWithBankConsumingHold(manager: EntityManager, account: LedgerAccount, bankCode: string, holdId: string, amount: Money, source: PostingSource): Promise<void> {
-    const heldConsumed = await this.endHoldRow(manager, holdId, 'CONSUMED');
-    await this.post(manager, account.currency, [
-      { account: customerAccount(account.fundAccountNo), fundAccountNo: account.fundAccountNo, amount: amount.negated(), ledger: account, heldConsumed },
-      { account: summaryAccount(bankCode), fundAccountNo: null, amount },
-    ], source);
+    // The hold reserved the transfer's amount (placeHold): the posting ends it in its own statement (issue 9: a
+    // statement before it did), and fails — rolling the whole transaction back — if it did not end exactly that.
+    await this.post(
+      manager,
+      account.currency,
+      [
+        { account: customerAccount(account.fundAccountNo), fundAccountNo: account.fundAccountNo, amount: amount.negated(), ledger: account, heldConsumed: amount },
+        { account: summaryAccount(bankCode), fundAccountNo: null, amount },
+      ],
+      source,
+      { holdId, amount },
+    );
   }
 
   /** The hold's own row, ended; its amount. The ledger's figures are the caller's to write. */
@@ -236,7 +249,7 @@ export class LedgerRepository {
    * One balanced journal posting (I5): its lines, and the new balance of every fund ledger it names. The
    * caller holds the row locks of those ledgers (lock()), in a fixed order when there are several.
    */
-  async post(manager: EntityManager, currency: string, lines: ReadonlyArray<LedgerPostingLine>, source: PostingSource): Promise<void> {
+  async post(manager: EntityManager, currency: string, lines: ReadonlyArray<LedgerPostingLine>, source: PostingSource, consumes?: ConsumedHold): Promise<void> {
     assertBalanced([...lines]);
     // The new figures of each fund ledger the posting names, every line of it counted (one ledger may have several).
     const ledgers: LedgerAccount[] = [];
@@ -255,17 +268,33 @@ export class LedgerRepository {
     const shared = [randomUUID(), currency, source.source, source.sourceId, source.businessDate];
     const rows = lines.map((_, i) => `($1, $${6 + 3 * i}, $${7 + 3 * i}, $2, $${8 + 3 * i}, $3, $4, $5)`);
     const first = 6 + 3 * lines.length;
+    // A hold the posting consumes ends in the same statement (its last parameter), and the figures are written only if
+    // it did: a hold no longer active must come back as HOLD_NOT_ACTIVE, not as a figure's check failing. What it ended
+    // comes back with each line.
+    const holdParameter = first + 4 * ledgers.length;
+    const ended = consumes ? [`ended AS (UPDATE transfer.holds SET status = 'CONSUMED' WHERE hold_id = $${holdParameter} AND status = 'ACTIVE' RETURNING amount)`] : [];
+    const onlyIfEnded = consumes ? ' AND EXISTS (SELECT 1 FROM ended)' : '';
     const figures = ledgers.map(
-      (_, i) => `figures_${i} AS (UPDATE transfer.ledger_accounts SET balance = $${first + 4 * i + 2}, held = $${first + 4 * i + 3} WHERE fund_account_no = $${first + 4 * i} AND currency = $${first + 4 * i + 1})`,
+      (_, i) =>
+        `figures_${i} AS (UPDATE transfer.ledger_accounts SET balance = $${first + 4 * i + 2}, held = $${first + 4 * i + 3} WHERE fund_account_no = $${first + 4 * i} AND currency = $${first + 4 * i + 1}${onlyIfEnded})`,
     );
-    await manager.query(
-      `${figures.length > 0 ? `WITH ${figures.join(', ')} ` : ''}INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date) VALUES ${rows.join(', ')}`,
+    const ctes = [...ended, ...figures];
+    const result = (await manager.query(
+      `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO transfer.journal_lines (posting_id, account, fund_account_no, currency, amount, source, source_id, business_date) VALUES ${rows.join(', ')}${consumes ? ' RETURNING (SELECT amount::text FROM ended) AS consumed' : ''}`,
       [
         ...shared,
         ...lines.flatMap((line) => [line.account, line.fundAccountNo, line.amount.toString()]),
         ...ledgers.flatMap((ledger) => [ledger.fundAccountNo, ledger.currency, ledger.balance, ledger.held]),
+        ...(consumes ? [consumes.holdId] : []),
       ],
-    );
+    )) as Array<{ consumed: string | null }>;
+    if (!consumes) return;
+    const consumed = result[0]?.consumed;
+    // Thrown after the statement wrote: the caller's transaction rolls back, the posting and the figures with it.
+    if (consumed === null || consumed === undefined) throw new DomainError('HOLD_NOT_ACTIVE', `hold ${consumes.holdId} is not active`);
+    if (!Money.fromDb(consumed).equals(consumes.amount)) {
+      throw new Error(`hold ${consumes.holdId} reserved ${consumed}, not the ${consumes.amount.toString()} its posting consumes`);
+    }
   }
 
   private async setFigures(manager: EntityManager, account: LedgerAccount, figures: LedgerFigures): Promise<void> {
