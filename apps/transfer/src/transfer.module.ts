@@ -32,6 +32,7 @@ import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { BankCancellationService } from './inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from './inbound/bank-initiated-transfer.service';
+import { BankReversalRepository } from './inbound/bank-reversal.repository';
 import { BankChangeLedger } from './closings/bank-change-ledger';
 import { SettlementInstructions } from './settlement/settlement-instructions';
 import { InternalTransferService } from './internal/internal-transfer.service';
@@ -66,7 +67,7 @@ export class TransferModule {
         { provide: SettledNotifications, useValue: new SettledNotifications('transfer_settled', { redisUrl: ctx.env.redisUrl, namespace: ctx.namespace }) },
         ...fundPasswordProviders(ctx),
         BankDayProjection,
-        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, LedgerBalances, TransferAdmission, TransferRepository, TransferMetrics, TransferService, TransferRequests, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
+        LedgerRepository, LedgerClosingRepository, LedgerClosingService, BankChangeLedger, HoldsService, LedgerBalances, TransferAdmission, TransferRepository, TransferMetrics, TransferService, TransferRequests, InternalTransferService, SettlementInstructions, TransferQueryService, BankInitiatedTransferService, BankReversalRepository, BankCancellationService, CustodyProjection, PrimaryChangeService, BankOpeningRepository,
         StatementRepository, StatementService,
         ManualCases, AdjustmentRepository, AdjustmentService, DayFilesRepository, DayFilesService,
         LedgerActivityRepository, LedgerDormancyService],

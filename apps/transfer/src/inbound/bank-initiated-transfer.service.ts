@@ -19,6 +19,7 @@ import { Transfer, type TransferType } from '../transfers/transfer.entity';
 import { TransferMetrics } from '../transfers/transfer-metrics';
 import { TransferRepository } from '../transfers/transfer.repository';
 import { fundBalanceQueryVerdict, originalResult, reversalVerdict, type ReversalFunction, type ReversalVerdict } from './bank-request-decisions';
+import { BankReversalRepository, type RecordedReversal } from './bank-reversal.repository';
 
 type InboundRequest = z.infer<typeof bankRequestReceived.schema>;
 type MessageRef = NonNullable<InboundRequest['queriedRef']>;
@@ -63,18 +64,6 @@ function messageOf(code: string): string {
 /** bank-protocol.md §4: a receiver must answer within replyDeadlineMs, 20 s unless the bank's config says otherwise. */
 const DEFAULT_REPLY_DEADLINE_MS = 20_000;
 
-/** A row of transfer.bank_reversals: a reversal the bank asked of us and what we answered. */
-interface RecordedReversal {
-  function: ReversalFunction;
-  cancelled_serial_no: string;
-  fund_account_no: string;
-  currency: string;
-  amount: string | null;
-  bank_account_no: string | null;
-  return_code: string;
-  our_serial_no: string;
-}
-
 /**
  * Every function the bank starts, answered from the fund ledger in the transaction that records it,
  * with the reply in the outbox of that transaction.
@@ -112,6 +101,7 @@ export class BankInitiatedTransferService {
     private readonly cases: ManualCases,
     private readonly metrics: TransferMetrics,
     private readonly transfers: TransferRepository,
+    private readonly reversals: BankReversalRepository,
   ) {
     this.businessDays = new BusinessDays(config.holidays);
   }
@@ -151,7 +141,7 @@ export class BankInitiatedTransferService {
       if (earlier.status === 'REVERSED') return this.reply(manager, request, BROKER_CODES.ALREADY_REVERSED, earlier.ourSerialNo);
       return this.reply(manager, request, earlier.status === 'SUCCEEDED' ? BROKER_CODES.OK : earlier.bankReturnCode!, earlier.ourSerialNo);
     }
-    const reversal = await this.reversalTouching(manager, request.bankCode, request.serialNo);
+    const reversal = await this.reversals.touching(manager, request.bankCode, request.serialNo);
     if (reversal?.own) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
     if (reversal) {
       // Its reversal came first (answered 2005): a late original must never take effect after it.
@@ -306,10 +296,7 @@ export class BankInitiatedTransferService {
     const amount = request.amount === undefined ? undefined : readAmount(request);
     if (!cancelled || (request.amount !== undefined && !amount)) return this.reply(manager, request, BROKER_CODES.MESSAGE_FORMAT);
     await lockBankSerials(manager, request.bankCode, [request.serialNo, cancelled.serialNo]);
-    const [earlier]: RecordedReversal[] = await manager.query(`SELECT * FROM transfer.bank_reversals WHERE bank_code = $1 AND serial_no = $2`, [
-      request.bankCode,
-      request.serialNo,
-    ]);
+    const earlier = await this.reversals.find(manager, request.bankCode, request.serialNo);
     if (earlier) {
       if (!sameReversal(earlier, request, fn, amount)) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
       return this.reply(manager, request, earlier.return_code, earlier.our_serial_no);
@@ -317,13 +304,10 @@ export class BankInitiatedTransferService {
     const usedByTransfer = await this.transfers.findBySerial(manager, 'B', request.bankCode, request.serialNo);
     if (usedByTransfer) return this.refuseReusedSerial(manager, request, `transfer ${usedByTransfer.transferId}`);
 
-    const original = await manager.findOne(Transfer, {
-      where: { initiator: 'B', bankCode: request.bankCode, serialNo: cancelled.serialNo },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const original = await this.transfers.lockBySerial(manager, 'B', request.bankCode, cancelled.serialNo);
     const account = original ? await this.ledger.lock(manager, original.fundAccountNo, original.currency) : null;
     if (original && !account) throw new Error(`ledger of ${original.fundAccountNo} ${original.currency} vanished under transfer ${original.transferId}`);
-    const touching = original ? undefined : await this.reversalTouching(manager, request.bankCode, cancelled.serialNo);
+    const touching = original ? undefined : await this.reversals.touching(manager, request.bankCode, cancelled.serialNo);
     const verdict = reversalVerdict({
       reversal: {
         function: fn,
@@ -349,20 +333,20 @@ export class BankInitiatedTransferService {
     const log = { bankCode: request.bankCode, serialNo: request.serialNo, cancelledSerialNo: cancelled.serialNo, transferId: original?.transferId, returnCode: verdict.code };
     if (original && verdict.code === '0000') {
       await this.undo(manager, original, account!, verdict.action, businessDate);
-      await manager.update(Transfer, { transferId: original.transferId }, {
+      await this.transfers.writeSettled(manager, Object.assign(original, {
         status: 'REVERSED',
         failureCode: 'BANK_REVERSED',
         failureMessage: original.failureMessage ? `reversed by ${what}; before that: ${original.failureMessage}` : `reversed by ${what}`,
         ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 0000 reversed (${verdict.action})`),
-      });
+      }));
       this.metrics.reached(manager, original, 'REVERSED');
       this.logger.log(log, 'bank reversal done');
     } else if (original && verdict.code === '2008') {
-      await manager.update(Transfer, { transferId: original.transferId }, {
+      await this.transfers.writeSettled(manager, Object.assign(original, {
         failureCode: 'REVERSAL_REFUSED_FUNDS_USED',
         failureMessage: `${what} refused 2008, needs manual handling: ${reasonOf(verdict)}`,
         ...attemptsAfter(original, `${this.clock.now().toISOString()} ${what}: 2008 refused, ${reasonOf(verdict)}`),
-      });
+      }));
       this.logger.error({ ...log, why: reasonOf(verdict) }, 'bank reversal refused because the credited funds were used; the deposit stands and needs manual handling');
       await this.cases.raise(manager, {
         cause: 'REVERSAL_REFUSED_FUNDS_USED',
@@ -382,14 +366,21 @@ export class BankInitiatedTransferService {
     } else {
       this.logger.warn({ ...log, why: reasonOf(verdict) }, verdict.code === '2005' ? 'bank reversed a transfer we never saw; its serial is barred' : 'bank reversal refused');
     }
-    await manager.query(
-      `INSERT INTO transfer.bank_reversals (bank_code, serial_no, function, cancelled_serial_no, transfer_id, fund_account_no, currency, amount, bank_account_no, return_code, reason, our_serial_no, business_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        request.bankCode, request.serialNo, fn, cancelled.serialNo, original?.transferId ?? null, request.fundAccountNo, request.currency,
-        amount?.toString() ?? null, request.bankAccountNo ?? null, verdict.code, reasonOf(verdict) ?? null, ourSerialNo, businessDate,
-      ],
-    );
+    await this.reversals.record(manager, {
+      bankCode: request.bankCode,
+      serialNo: request.serialNo,
+      function: fn,
+      cancelledSerialNo: cancelled.serialNo,
+      transferId: original?.transferId ?? null,
+      fundAccountNo: request.fundAccountNo,
+      currency: request.currency,
+      amount: amount?.toString() ?? null,
+      bankAccountNo: request.bankAccountNo ?? null,
+      returnCode: verdict.code,
+      reason: reasonOf(verdict) ?? null,
+      ourSerialNo,
+      businessDate,
+    });
     return this.reply(manager, request, verdict.code, ourSerialNo);
   }
 
@@ -448,26 +439,12 @@ export class BankInitiatedTransferService {
       };
     }
     if (ref.issuerType === 'B') {
-      const touching = await this.reversalTouching(manager, bankCode, ref.serialNo);
+      const touching = await this.reversals.touching(manager, bankCode, ref.serialNo);
       // A query of the bank's own reversal gets what we answered it; a serial its reversal barred is reversed.
       if (touching?.own) return { originalReturnCode: touching.returnCode };
       if (touching) return { originalReturnCode: BROKER_CODES.ALREADY_REVERSED };
     }
     return { originalReturnCode: BROKER_CODES.QUERIED_NEVER_SEEN };
-  }
-
-  /**
-   * What transfer.bank_reversals knows of a bank serial: the reversal that has it as its own serial
-   * (own), else the reversal that barred it as an original (answered 0000 or 2005), else undefined.
-   */
-  private async reversalTouching(manager: EntityManager, bankCode: string, serialNo: string): Promise<{ own: boolean; returnCode: string } | undefined> {
-    const rows: Array<{ own: boolean; return_code: string }> = await manager.query(
-      `SELECT serial_no = $2 AS own, return_code FROM transfer.bank_reversals
-        WHERE bank_code = $1 AND (serial_no = $2 OR (cancelled_serial_no = $2 AND return_code IN ('0000', '2005')))
-        ORDER BY own DESC LIMIT 1`,
-      [bankCode, serialNo],
-    );
-    return rows[0] ? { own: rows[0].own, returnCode: rows[0].return_code } : undefined;
   }
 }
 

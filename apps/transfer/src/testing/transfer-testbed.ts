@@ -18,6 +18,7 @@ import { SettlementInstructions } from '../settlement/settlement-instructions';
 import { InternalTransferService } from '../internal/internal-transfer.service';
 import { BankCancellationService } from '../inbound/bank-cancellation.service';
 import { BankInitiatedTransferService } from '../inbound/bank-initiated-transfer.service';
+import { BankReversalRepository } from '../inbound/bank-reversal.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { BankOpeningRepository } from '../projections/bank-opening.repository';
 import { CustodyProjection } from '../projections/custody-projection';
@@ -119,7 +120,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
     internal: new InternalTransferService(db.dataSource, ledger, idempotency, config, bankDays, clock, gateWithoutAccountService(sealingKey), instructions, transferMetrics),
     holds: new HoldsService(db.dataSource, ledger, idempotency),
     primaryChanges: new PrimaryChangeService(ledger, outbox),
-    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases, transferMetrics, transferRows),
+    inbound: new BankInitiatedTransferService(ledger, outbox, bankDays, config, clock, cases, transferMetrics, transferRows, new BankReversalRepository()),
     cancellations: new BankCancellationService(ledger, transferRows, idempotency, outbox),
     projection,
     closings,

@@ -138,6 +138,16 @@ export class TransferRepository {
     return rows.length > 0 ? toTransfer(rows[0]) : null;
   }
 
+  /** `findBySerial` under the transfer's row lock, for the caller's transaction to change it (a bank's reversal of it). */
+  async lockBySerial(manager: EntityManager, initiator: Transfer['initiator'], bankCode: string, serialNo: string): Promise<Transfer | null> {
+    const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE initiator = $1 AND bank_code = $2 AND serial_no = $3 FOR UPDATE`, [
+      initiator,
+      bankCode,
+      serialNo,
+    ]);
+    return rows.length > 0 ? toTransfer(rows[0]) : null;
+  }
+
   /** The transfer under its row lock, for the caller's transaction to change it. */
   async lock(manager: EntityManager, transferId: string): Promise<Transfer | null> {
     const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE transfer_id = $1 FOR UPDATE`, [transferId]);
