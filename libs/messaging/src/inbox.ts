@@ -64,7 +64,8 @@ export class InboxClaims {
         sorted.map((entry) => entry.offset),
       ],
     );
-    this.byTransaction.set(manager, { asked: new Set(entries.map((entry) => entry.messageId)), fresh: new Set(rows.map((row) => row.message_id)) });
+    // PostgreSQL answers a uuid in its canonical lower case, whatever case the envelope wrote it in.
+    this.byTransaction.set(manager, { asked: new Set(entries.map((entry) => canonicalUuid(entry.messageId))), fresh: new Set(rows.map((row) => row.message_id)) });
   }
 
   /**
@@ -73,17 +74,22 @@ export class InboxClaims {
    */
   take(manager: EntityManager, messageId: string): boolean | undefined {
     const claimed = this.byTransaction.get(manager);
-    if (!claimed?.asked.has(messageId)) return undefined;
-    return claimed.fresh.delete(messageId);
+    const id = canonicalUuid(messageId);
+    if (!claimed?.asked.has(id)) return undefined;
+    return claimed.fresh.delete(id);
   }
 
   /** Gives back what was claimed for `messageIds` and not taken: those messages were not applied in this transaction. */
   async giveBack(manager: EntityManager, messageIds: readonly string[]): Promise<void> {
     const claimed = this.byTransaction.get(manager);
-    const untaken = messageIds.filter((messageId) => claimed?.fresh.delete(messageId));
+    const untaken = messageIds.map(canonicalUuid).filter((id) => claimed?.fresh.delete(id));
     if (untaken.length === 0) return;
     await manager.query(`DELETE FROM ${qualifiedTable(this.schema, INBOX_TABLE)} WHERE consumer_group = $1 AND message_id = ANY($2::uuid[])`, [this.consumerGroup, untaken]);
   }
+}
+
+function canonicalUuid(id: string): string {
+  return id.toLowerCase();
 }
 
 interface ClaimedInTransaction {

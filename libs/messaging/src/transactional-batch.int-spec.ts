@@ -19,6 +19,7 @@ import { appliedCredits, creditTopicNamed, insertCredit, type CreditPayload, typ
 import { Outbox } from './outbox';
 import { messagingTestbed } from './testing/messaging-testbed';
 import { Money } from '@custody/money';
+import { randomUUID } from 'node:crypto';
 
 jest.setTimeout(30_000);
 
@@ -190,6 +191,20 @@ describe('transactional consumer: a fetch’s messages in one transaction (real 
     const rows: Array<{ credit_id: string }> = await bed.db.dataSource.query(`SELECT envelope->'payload'->>'creditId' AS credit_id FROM "${bed.db.schema}".outbox WHERE topic = $1 ORDER BY id`, [followUp.name]);
     const applied = await creditIds();
     expect(rows.map((row) => row.credit_id)).toEqual(applied.flatMap((id) => [`${id}-1`, `${id}-2`]));
+  });
+
+  it('issue 9: a message id written in upper case is claimed with the others and applied once (PostgreSQL answers uuids in lower case)', async () => {
+    const topic = await bed.freshTopic('upper-case-id');
+    const upper = newEnvelope(topic, credit('upper'), { key: '880001', id: randomUUID().toUpperCase() });
+    const lower = newEnvelope(topic, credit('lower'), { key: '880001' });
+    await bed.producer.send({ topic: topic.name, acks: -1, messages: [upper, lower, upper].map((envelope) => ({ key: '880001', value: encodeEnvelope(envelope) })) });
+    const groupId = uniqueGroupId('upper-case-id');
+    await consumerFor(groupId)
+      .subscribe(topic, async (envelope, manager) => insertCredit(manager, bed.db.schema, envelope.payload, envelope.id))
+      .start();
+
+    await waitFor(async () => (await committedOffset(bed.kafka, groupId, topic.name)) === '3', { description: 'the three records committed' });
+    expect(await creditIds()).toEqual(['upper', 'lower']);
   });
 
   it('issue 9: a run cut short gives back the inbox entries claimed for the messages it did not apply, so they are applied when read again, each once', async () => {
