@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { subscribeOnce } from './transaction-subscribers';
 
 /** Where the callbacks of a transaction wait on its QueryRunner (`QueryRunner.data` is TypeORM's place for such things). */
 const CALLBACKS = 'custody.afterCommit';
@@ -21,20 +22,11 @@ export function afterCommit(manager: EntityManager, key: string, callback: () =>
   if (!runner?.isTransactionActive) {
     throw new AfterCommitOutsideTransactionError(`afterCommit(${key}) needs the EntityManager of a transaction (dataSource.transaction(manager => ...))`);
   }
-  installOn(manager.connection);
+  subscribeOnce(manager.connection, AfterCommitSubscriber);
   const data = runner.data as Record<string, unknown>;
   const callbacks = (data[CALLBACKS] as Map<string, () => void> | undefined) ?? new Map<string, () => void>();
   data[CALLBACKS] = callbacks;
   if (!callbacks.has(key)) callbacks.set(key, callback);
-}
-
-const installed = new WeakSet<DataSource>();
-
-/** TypeORM reads `subscribers` at every broadcast, so one added to a running DataSource takes effect at once. */
-function installOn(dataSource: DataSource): void {
-  if (installed.has(dataSource)) return;
-  installed.add(dataSource);
-  dataSource.subscribers.push(new AfterCommitSubscriber());
 }
 
 class AfterCommitSubscriber implements EntitySubscriberInterface {

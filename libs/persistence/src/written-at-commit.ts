@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
+import { subscribeOnce } from './transaction-subscribers';
 
 /** Where a transaction's pending rows wait on its QueryRunner (`QueryRunner.data` is TypeORM's place for such things). */
 const PENDING = 'custody.writtenAtCommit';
@@ -30,7 +31,7 @@ export function writeAtCommit<R>(manager: EntityManager, kind: string, row: R, w
   if (!runner?.isTransactionActive) {
     throw new WrittenAtCommitOutsideTransactionError(`writeAtCommit(${kind}) needs the EntityManager of a transaction (dataSource.transaction(manager => ...))`);
   }
-  installOn(manager.connection);
+  subscribeOnce(manager.connection, WrittenAtCommitSubscriber);
   const pending = pendingOf(runner, true);
   const ofKind = pending.get(kind) ?? { write: write as WriteRows<unknown>, rows: [] };
   pending.set(kind, ofKind);
@@ -54,15 +55,6 @@ function pendingOf(runner: QueryRunner, create: boolean): Map<string, Pending> |
   const created = new Map<string, Pending>();
   data[PENDING] = created;
   return created;
-}
-
-const installed = new WeakSet<DataSource>();
-
-/** TypeORM reads `subscribers` at every broadcast, so one added to a running DataSource takes effect at once. */
-function installOn(dataSource: DataSource): void {
-  if (installed.has(dataSource)) return;
-  installed.add(dataSource);
-  dataSource.subscribers.push(new WrittenAtCommitSubscriber());
 }
 
 class WrittenAtCommitSubscriber implements EntitySubscriberInterface {
