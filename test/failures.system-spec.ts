@@ -274,11 +274,20 @@ describe('Kafka redelivery and a consumer restarted between effect and offset co
     const before = await sides(d);
     const done = await ctx.transfer({ type: 'SECURITIES_TO_BANK', fundAccountNo: d.fundAccountNo, amount: '25.00' });
     expect(done.body.status).toBe('SUCCEEDED');
-    // The relay publishes rows whose mark is missing, which is what a crash between Kafka's ack and the mark leaves.
-    const { rows } = await db.query<{ message_id: string }>(
-      `UPDATE saga.outbox SET published_at = NULL
-       WHERE envelope->'payload'->>'transferId' = $1 AND envelope->'payload'->>'status' = 'SUCCEEDED' RETURNING message_id`,
-      [done.body.transferId],
+    // The relay publishes rows whose mark is missing, which is what a crash between Kafka's ack and the mark leaves. The
+    // mark is taken away once made: a lingering relay marks a sent batch with its next read, up to lingerMs later.
+    const rows = await ctx.eventually(
+      async () =>
+        (
+          await db.query<{ message_id: string }>(
+            `UPDATE saga.outbox SET published_at = NULL
+              WHERE envelope->'payload'->>'transferId' = $1 AND envelope->'payload'->>'status' = 'SUCCEEDED' AND published_at IS NOT NULL
+              RETURNING message_id`,
+            [done.body.transferId],
+          )
+        ).rows,
+      (updated) => updated.length > 0,
+      5_000,
     );
     expect(rows).toHaveLength(1);
     const log = join(SYSTEM_STATE_DIR, 'logs', 'transfer.log');
