@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Kafka, logLevel } from 'kafkajs';
+import { createKafka } from '@custody/messaging';
 
 const REBALANCING = new Set(['PreparingRebalance', 'CompletingRebalance']);
 
@@ -15,7 +16,7 @@ export class StackConsumerGroups {
     brokers: string,
     private readonly namespace: string,
   ) {
-    this.kafka = new Kafka({ clientId: `${namespace}-stack-control`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = createKafka({ clientId: `${namespace}-stack-control`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   }
 
   private async describe() {

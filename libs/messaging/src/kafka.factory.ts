@@ -1,4 +1,5 @@
 import { Kafka, Partitioners, logLevel, type KafkaConfig, type Producer } from 'kafkajs';
+import { mendKafkaJsIdleLoop } from './kafkajs-idle-loop.mend';
 
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -12,6 +13,8 @@ export function kafkaBrokersFromEnv(env: NodeJS.ProcessEnv = process.env): strin
 
 export function createKafka(options: { clientId: string; brokers?: string[] } & Partial<Omit<KafkaConfig, 'clientId' | 'brokers'>>): Kafka {
   const { clientId, brokers, ...rest } = options;
+  // Before the first connection: every broker connection of the process has the queue it mends.
+  mendKafkaJsIdleLoop();
   return new Kafka({ logLevel: logLevel.WARN, ...rest, clientId, brokers: brokers ?? kafkaBrokersFromEnv() });
 }
 

@@ -1,4 +1,4 @@
-import { kafkaBrokersFromEnv } from '@custody/messaging';
+import { createKafka, kafkaBrokersFromEnv } from '@custody/messaging';
 import { connect, type Socket } from 'node:net';
 import { AssignerProtocol, Kafka, logLevel, type IHeaders, type ISocketFactory, type logCreator } from 'kafkajs';
 import { uniqueGroupId } from './unique-names';
@@ -26,7 +26,8 @@ const NOT_LEADER_OR_FOLLOWER = 6;
 export function createTestKafka(clientId = 'custody-test', options: { listOffsetsFault?: ListOffsetsFault; link?: KafkaLink } = {}): Kafka {
   if (options.listOffsetsFault && options.link) throw new Error('one socket fault at a time');
   const socketFactory = options.listOffsetsFault ? listOffsetsFaultySocketFactory(options.listOffsetsFault) : options.link?.socketFactory;
-  return new Kafka({
+  // createKafka: the test's clients get the library's mend of kafkajs's idle loop (kafkajs-idle-loop.mend.ts) as the services' do.
+  return createKafka({
     clientId,
     ...(socketFactory ? { socketFactory } : {}),
     brokers: kafkaBrokersFromEnv(),
