@@ -109,22 +109,24 @@ describe('transfer service ledger (real PostgreSQL)', () => {
   const statementsPerTable = (statements: string[]) =>
     Object.fromEntries(['ledger_accounts', 'holds', 'transfers', 'journal_lines'].map((table) => [table, statements.filter((sql) => new RegExp(`"?transfer"?\\."?${table}\\b`).test(sql)).length]));
 
-  it('issue 9: a withdrawal and its success write the ledger row once per transaction, with the hold, or the journal and the hold’s end, in the same statement', async () => {
+  it('issue 9: a withdrawal and its success write the ledger row once per transaction, with the hold, or the journal and the hold’s end, in the same statement; the start reads its ledger, its bank’s day and its serial in one, the success locks the transfer and its ledger in one', async () => {
     const account = await designatedAccount();
     await bankDeposit(account, '90.00');
     let transferId = '';
     const requested = await statementsDuring(db.dataSource, async () => (transferId = await withdraw(account.fundAccountNo, '40.00')));
     // The ledger locked, then written with the hold in one statement, the transfer inserted.
     expect(statementsPerTable(requested)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 1, journal_lines: 0 });
-    // BEGIN, the key claimed with the transfer's id (nothing to complete), the ledger locked, the bank's day with the
+    // BEGIN, the key claimed with the transfer's id (nothing to complete), the ledger locked with its bank's day and the
     // serial's number, hold + ledger, the transfer, the outbox row, COMMIT.
-    expect(requested).toHaveLength(8);
+    expect(requested.filter((sql) => sql.includes('transfer.ledger_accounts') && sql.includes('transfer.bank_days') && sql.includes('nextval'))).toHaveLength(1);
+    expect(requested).toHaveLength(7);
     const settled = await statementsDuring(db.dataSource, () => outcome(transferId, 'SUCCEEDED'));
-    // The transfer and the ledger locked; the hold consumed and the ledger written once for the hold and the debit, in
-    // the statement that writes the posting's two lines; the transfer settled.
+    // The transfer and its ledger locked in one statement; the hold consumed and the ledger written once for the hold and
+    // the debit, in the statement that writes the posting's two lines; the transfer settled.
     expect(statementsPerTable(settled)).toEqual({ ledger_accounts: 2, holds: 1, transfers: 2, journal_lines: 1 });
+    expect(settled.filter((sql) => sql.includes('transfer.transfers') && sql.includes('transfer.ledger_accounts') && /FOR UPDATE OF t, l/.test(sql))).toHaveLength(1);
     expect(settled.filter((sql) => sql.includes('transfer.ledger_accounts') && sql.includes('transfer.journal_lines') && sql.includes('transfer.holds'))).toHaveLength(1);
-    expect(settled).toHaveLength(6);
+    expect(settled).toHaveLength(5);
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '50.00', held: '0.00', journal: '50.00' });
     const lines = await db.dataSource.query(
       `SELECT account, amount::text AS amount, source, source_id, business_date::text AS business_date FROM transfer.journal_lines WHERE source_id = $1 ORDER BY line_id`,

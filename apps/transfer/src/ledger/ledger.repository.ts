@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money } from '@custody/money';
 import { DomainError } from '@custody/service-kit';
+import type { DayPhase } from '@custody/contracts';
+import { type BankDayState, TRANSFER_SERIALS } from '../day/bank-day.projection';
 import type { HoldKind } from '../holds/hold.entity';
 import { LedgerAccount } from './ledger-account.entity';
 import { assertBalanced, canTake, customerAccount, type LedgerFigures, type PostingLine, type PostingSourceKind, summaryAccount } from './ledger-rules';
@@ -46,6 +48,31 @@ interface LedgerAccountRow {
   branch_id: string | null;
 }
 
+const LEDGER_ACCOUNT_COLUMNS: ReadonlyArray<keyof LedgerAccountRow> = [
+  'fund_account_no', 'currency', 'customer_no', 'role', 'balance', 'held', 'bank_code', 'bank_account_no',
+  'custody_status', 'account_status', 'dormant', 'closed_for', 'customer_name', 'branch_id',
+];
+
+/** The figures as text: `numeric` read as a JavaScript number would lose digits. */
+const AS_TEXT: ReadonlySet<keyof LedgerAccountRow> = new Set(['balance', 'held']);
+
+/**
+ * The select list of a ledger row (`LedgerAccountRow`) of the table aliased `alias`, each column named with `prefix`: a
+ * statement that joins another table (whose columns share these names) reads it apart (`ledgerAccountFrom`).
+ */
+export function ledgerAccountColumns(alias: string, prefix = ''): string {
+  return LEDGER_ACCOUNT_COLUMNS.map((column) => `${alias}.${column}${AS_TEXT.has(column) ? '::text' : ''} AS ${prefix}${column}`).join(', ');
+}
+
+/** The ledger row a statement read through `ledgerAccountColumns(alias, prefix)`. */
+export function ledgerAccountFrom(row: Record<string, unknown>, prefix = ''): LedgerAccount {
+  const own = Object.fromEntries(LEDGER_ACCOUNT_COLUMNS.map((column) => [column, row[`${prefix}${column}`]])) as unknown as LedgerAccountRow;
+  return toLedgerAccount(own);
+}
+
+/** A ledger row as this repository's own statements read it (aliased `l`). */
+const LEDGER_ROW = ledgerAccountColumns('l');
+
 function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
   return Object.assign(new LedgerAccount(), {
     fundAccountNo: row.fund_account_no,
@@ -75,12 +102,34 @@ function toLedgerAccount(row: LedgerAccountRow): LedgerAccount {
 export class LedgerRepository {
   async lock(manager: EntityManager, fundAccountNo: string, currency: string): Promise<LedgerAccount | null> {
     const rows: LedgerAccountRow[] = await manager.query(
-      `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, dormant, closed_for, customer_name, branch_id
-         FROM transfer.ledger_accounts WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
+      `SELECT ${LEDGER_ROW} FROM transfer.ledger_accounts l WHERE fund_account_no = $1 AND currency = $2 FOR UPDATE`,
       [fundAccountNo, currency],
     );
     return rows.length > 0 ? toLedgerAccount(rows[0]) : null;
+  }
+
+  /**
+   * `lock`, with the day of the ledger's bank and the next number of `TRANSFER_SERIALS` in the same statement (issue 9:
+   * a statement of its own before): all a securities-initiated transfer's start reads before it holds and numbers its
+   * money. A start refused after it leaves a gap in the numbers, as a rolled-back one always did. The day is undefined
+   * while the bank has none (or the ledger no bank).
+   */
+  async lockWithBankDay(
+    manager: EntityManager,
+    fundAccountNo: string,
+    currency: string,
+  ): Promise<{ account: LedgerAccount; day: BankDayState | undefined; serialNumber: string } | null> {
+    const rows: Array<LedgerAccountRow & { day_business_date: string | null; day_phase: DayPhase | null; serial_number: string }> = await manager.query(
+      `SELECT ${LEDGER_ROW}, d.business_date::text AS day_business_date, d.phase AS day_phase, nextval($3)::text AS serial_number
+         FROM transfer.ledger_accounts l LEFT JOIN transfer.bank_days d ON d.bank_code = l.bank_code
+        WHERE l.fund_account_no = $1 AND l.currency = $2
+          FOR UPDATE OF l`,
+      [fundAccountNo, currency, TRANSFER_SERIALS],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const day = row.day_business_date && row.day_phase ? { businessDate: row.day_business_date, phase: row.day_phase } : undefined;
+    return { account: toLedgerAccount(row), day, serialNumber: row.serial_number };
   }
 
   /**
@@ -89,9 +138,7 @@ export class LedgerRepository {
    */
   async lockFundAccounts(manager: EntityManager, fundAccountNos: readonly string[]): Promise<LedgerAccount[]> {
     const rows: LedgerAccountRow[] = await manager.query(
-      `SELECT fund_account_no, currency, customer_no, role, balance::text AS balance, held::text AS held, bank_code, bank_account_no,
-              custody_status, account_status, dormant, closed_for, customer_name, branch_id
-         FROM transfer.ledger_accounts WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
+      `SELECT ${LEDGER_ROW} FROM transfer.ledger_accounts l WHERE fund_account_no = ANY($1) ORDER BY fund_account_no, currency FOR UPDATE`,
       [fundAccountNos],
     );
     return rows.map(toLedgerAccount);

@@ -110,7 +110,7 @@ export async function startTransferTestbed(name: string, config: CustodyConfig, 
   const cases = new ManualCases(outbox);
   const metrics = new Registry();
   const transferMetrics = new TransferMetrics(metrics, clock, db.dataSource, transferRows, config);
-  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, bankDays, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows, transferMetrics);
+  const transfers = new TransferService(db.dataSource, ledger, idempotency, outbox, new SecretSealer(sealingKey), config, clock, settled, gateWithoutAccountService(sealingKey), cases, transferRows, transferMetrics);
   return {
     db,
     sealingKey,

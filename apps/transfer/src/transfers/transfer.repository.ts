@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { LedgerAccount } from '../ledger/ledger-account.entity';
+import { ledgerAccountColumns, ledgerAccountFrom } from '../ledger/ledger.repository';
 import { Transfer } from './transfer.entity';
 
 /**
@@ -16,9 +18,24 @@ export type NewTransfer = Pick<
  * A transfer's row as read here, typed as TypeORM hydrates the entity: the amount as PostgreSQL's own text (so
  * `Money.fromDb` sees exactly what is stored), the business date as 'YYYY-MM-DD', timestamps as Dates.
  */
-const TRANSFER_COLUMNS = `transfer_id, type, initiator, serial_no, our_serial_no, bank_serial_no, bank_code, bank_account_no, fund_account_no,
-  counterpart_fund_account_no, currency, amount::text AS amount, status, failure_code, bank_return_code, failure_message, hold_id, attempts,
-  attempts_dropped, business_date::text AS business_date, unknown_since, resolved_by_adjustment, created_at, updated_at`;
+const TRANSFER_COLUMN_NAMES = [
+  'transfer_id', 'type', 'initiator', 'serial_no', 'our_serial_no', 'bank_serial_no', 'bank_code', 'bank_account_no', 'fund_account_no',
+  'counterpart_fund_account_no', 'currency', 'amount', 'status', 'failure_code', 'bank_return_code', 'failure_message', 'hold_id', 'attempts',
+  'attempts_dropped', 'business_date', 'unknown_since', 'resolved_by_adjustment', 'created_at', 'updated_at',
+] as const;
+
+/** Read as text: the amount exactly as stored, the date as its 'YYYY-MM-DD'. */
+const AS_TEXT: ReadonlySet<string> = new Set(['amount', 'business_date']);
+
+/** The select list of `TransferRow`, of the table aliased `alias` when a statement joins another (whose columns share names). */
+function transferColumns(alias?: string): string {
+  return TRANSFER_COLUMN_NAMES.map((column) => {
+    const qualified = alias ? `${alias}.${column}` : column;
+    return AS_TEXT.has(column) ? `${qualified}::text AS ${column}` : alias ? `${qualified} AS ${column}` : column;
+  }).join(', ');
+}
+
+const TRANSFER_COLUMNS = transferColumns();
 
 interface TransferRow {
   transfer_id: string;
@@ -75,6 +92,11 @@ function toTransfer(row: TransferRow): Transfer {
     updatedAt: row.updated_at,
   });
 }
+
+const LOCK_WITH_LEDGER = `SELECT ${transferColumns('t')}, ${ledgerAccountColumns('l', 'ledger_')}
+  FROM transfer.transfers t JOIN transfer.ledger_accounts l ON l.fund_account_no = t.fund_account_no AND l.currency = t.currency
+ WHERE t.transfer_id = $1
+   FOR UPDATE OF t, l`;
 
 /**
  * The statements every transfer through a bank runs: a securities-initiated one written, read under lock when its
@@ -148,10 +170,15 @@ export class TransferRepository {
     return rows.length > 0 ? toTransfer(rows[0]) : null;
   }
 
-  /** The transfer under its row lock, for the caller's transaction to change it. */
-  async lock(manager: EntityManager, transferId: string): Promise<Transfer | null> {
-    const rows: TransferRow[] = await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer.transfers WHERE transfer_id = $1 FOR UPDATE`, [transferId]);
-    return rows.length > 0 ? toTransfer(rows[0]) : null;
+  /**
+   * The transfer and its fund ledger, each under its row lock, in one statement (issue 9: a statement each before), for
+   * the caller's transaction to settle it. `FOR UPDATE OF t, l` takes the locks in that order, the transfer's first —
+   * the order of every other path that holds both (a bank's reversal of it, `lockBySerial` then the ledger), so two
+   * never wait for each other in a cycle. A ledger is never deleted: no row means no such transfer.
+   */
+  async lockWithLedger(manager: EntityManager, transferId: string): Promise<{ transfer: Transfer; ledger: LedgerAccount } | null> {
+    const rows: Array<TransferRow & Record<string, unknown>> = await manager.query(LOCK_WITH_LEDGER, [transferId]);
+    return rows.length > 0 ? { transfer: toTransfer(rows[0]), ledger: ledgerAccountFrom(rows[0], 'ledger_') } : null;
   }
 
   /**

@@ -18,13 +18,14 @@ import {
 } from '@custody/service-kit';
 import { FundPasswordGate } from '../fund-passwords/fund-password.gate';
 import { assertNotClosed, assertNotFrozen } from '../ledger/account-status-rules';
+import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { RequestTransferBody, TransferFailureCode } from './transfer.dto';
 import { attemptsAfter } from './transfer-attempts';
 import { FINAL_STATUSES, type Transfer, type TransferType } from './transfer.entity';
 import { TransferRepository } from './transfer.repository';
 import { TransferMetrics } from './transfer-metrics';
-import { BankDayProjection, TRANSFER_SERIALS } from '../day/bank-day.projection';
+import { TRANSFER_SERIALS } from '../day/bank-day.projection';
 import { refusalToStart } from '../day/day-rules';
 import { ManualCases } from '../cases/manual-cases';
 
@@ -42,7 +43,6 @@ export class TransferService {
     private readonly outbox: Outbox,
     private readonly sealer: SecretSealer,
     @Inject(CUSTODY_CONFIG) private readonly config: CustodyConfig,
-    private readonly bankDays: BankDayProjection,
     private readonly clock: Clock,
     private readonly settled: SettledNotifications,
     private readonly fundPasswords: FundPasswordGate,
@@ -81,8 +81,10 @@ export class TransferService {
     const transferId = randomUUID();
     const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body, transferId);
     if (replayOf) return { transferId: replayOf };
-    const account = await this.ledger.lock(manager, body.fundAccountNo, body.currency);
-    if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
+    // The ledger under its lock, its bank's day and the serial's number: one statement (issue 9).
+    const locked = await this.ledger.lockWithBankDay(manager, body.fundAccountNo, body.currency);
+    if (!locked) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
+    const { account, day, serialNumber } = locked;
     if (account.custodyStatus === 'PRE_DESIGNATED') {
       throw new DomainError(
         'RELATIONSHIP_NOT_ACTIVE',
@@ -102,7 +104,6 @@ export class TransferService {
     assertNotClosed(account);
     const bank = findBank(this.config, account.bankCode);
     if (!bank) throw new DomainError('UNKNOWN_BANK', `bank ${account.bankCode} is not configured`);
-    const { day, serialNumber } = await this.bankDays.ofWithSerialNumber(manager, bank.code);
     const refusal = refusalToStart(bank.code, day, bank.transferWindow, this.clock.now());
     if (refusal) throw new DomainError(refusal.code, refusal.detail);
 
@@ -149,8 +150,9 @@ export class TransferService {
    * a final transfer is a case for an operator (the bank and the books may disagree).
    */
   async applyOutcome(manager: EntityManager, outcome: Outcome): Promise<void> {
-    const transfer = await this.transfers.lock(manager, outcome.transferId);
-    if (!transfer) throw new Error(`outcome for unknown transfer ${outcome.transferId}`);
+    const locked = await this.transfers.lockWithLedger(manager, outcome.transferId);
+    if (!locked) throw new Error(`outcome for unknown transfer ${outcome.transferId}`);
+    const { transfer, ledger } = locked;
     if (FINAL_STATUSES.includes(transfer.status)) {
       if (transfer.status !== outcome.status) await this.conflictingOutcome(manager, transfer, outcome);
       return;
@@ -158,7 +160,7 @@ export class TransferService {
     if (outcome.status === 'PENDING') return;
     if (outcome.attempt) Object.assign(transfer, attemptsAfter(transfer, outcome.attempt));
     if (outcome.bankSerialNo) transfer.bankSerialNo = outcome.bankSerialNo;
-    await this.settle(manager, transfer, outcome.status, outcome.failure);
+    await this.settle(manager, transfer, ledger, outcome.status, outcome.failure);
   }
 
   /**
@@ -167,21 +169,29 @@ export class TransferService {
    * RESOLVED_BY_RECONCILIATION) — naming the adjustment that resolved it. In the caller's transaction, the approval's.
    */
   async resolveUnknown(manager: EntityManager, transferId: string, resolution: { to: 'SUCCEEDED' | 'FAILED'; adjustmentId: string; why: string }): Promise<void> {
-    const transfer = await this.transfers.lock(manager, transferId);
-    if (!transfer) throw new DomainError('NOT_FOUND', `transfer ${transferId} does not exist`);
+    const locked = await this.transfers.lockWithLedger(manager, transferId);
+    if (!locked) throw new DomainError('NOT_FOUND', `transfer ${transferId} does not exist`);
+    const { transfer, ledger } = locked;
     if (transfer.status !== 'UNKNOWN') {
       const by = transfer.resolvedByAdjustment ? ` (resolved by adjustment ${transfer.resolvedByAdjustment})` : '';
       throw new DomainError('ADJUSTMENT_DECIDED', `transfer ${transferId} is ${transfer.status} already${by}: nothing is left to resolve; reject this adjustment`);
     }
     transfer.resolvedByAdjustment = resolution.adjustmentId;
     Object.assign(transfer, attemptsAfter(transfer, `${this.clock.now().toISOString()} reconciliation: ${resolution.to} by adjustment ${resolution.adjustmentId}`));
-    await this.settle(manager, transfer, resolution.to, resolution.to === 'FAILED' ? { code: 'RESOLVED_BY_RECONCILIATION', message: resolution.why } : undefined);
+    await this.settle(manager, transfer, ledger, resolution.to, resolution.to === 'FAILED' ? { code: 'RESOLVED_BY_RECONCILIATION', message: resolution.why } : undefined);
   }
 
-  /** Moves the ledger as the transfer's new status says and records it; a final status wakes the callers waiting on it. */
-  private async settle(manager: EntityManager, transfer: Transfer, status: Exclude<Transfer['status'], 'PENDING'>, failure?: { code: TransferFailureCode; bankReturnCode?: string; message: string }): Promise<void> {
-    const account = await this.ledger.lock(manager, transfer.fundAccountNo, transfer.currency);
-    if (!account) throw new Error(`ledger of ${transfer.fundAccountNo} vanished`);
+  /**
+   * Moves the ledger as the transfer's new status says and records it; a final status wakes the callers waiting on it.
+   * The caller holds the row locks of both (`lockWithLedger`).
+   */
+  private async settle(
+    manager: EntityManager,
+    transfer: Transfer,
+    account: LedgerAccount,
+    status: Exclude<Transfer['status'], 'PENDING'>,
+    failure?: { code: TransferFailureCode; bankReturnCode?: string; message: string },
+  ): Promise<void> {
     const amount = Money.fromDb(transfer.amount);
     const source = { source: 'TRANSFER' as const, sourceId: transfer.transferId, businessDate: transfer.businessDate };
     const before = transfer.status;
