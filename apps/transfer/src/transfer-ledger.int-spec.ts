@@ -65,6 +65,16 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '250.00', held: '0.00', journal: '250.00' });
   });
 
+  it('issue 9: a bank’s deposit reads what its serial already names — a transfer, a reversal — in one statement, after the serial’s lock', async () => {
+    const account = await designatedAccount();
+    const statements = await statementsDuring(db.dataSource, () => bankDeposit(account, '20.00'));
+    expect(await lastReplyCode()).toBe('0000');
+    const reads = statements.filter((sql) => sql.includes('transfer.bank_reversals'));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toContain('transfer.transfers');
+    expect(statements.findIndex((sql) => /advisory_xact_lock/i.test(sql))).toBeLessThan(statements.indexOf(reads[0]));
+  });
+
   it('F-4.1 B: an unknown fund account (2011, also one that is not 1-14 digits) or another bank account (3001) is refused and changes nothing', async () => {
     const account = await designatedAccount();
     await bankDeposit({ fundAccountNo: '99999999999999', bankAccountNo: account.bankAccountNo }, '10.00');

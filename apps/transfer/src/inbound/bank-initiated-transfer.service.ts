@@ -134,14 +134,14 @@ export class BankInitiatedTransferService {
   private async transfer(manager: EntityManager, request: InboundRequest, type: TransferType): Promise<void> {
     const amount = readAmount(request);
     await lockBankSerials(manager, request.bankCode, [request.serialNo]);
-    const earlier = await this.transfers.findBySerial(manager, 'B', request.bankCode, request.serialNo);
+    // The transfer this serial numbered and what the reversals know of it, in one read (issue 9).
+    const { transfer: earlier, reversal } = await this.transfers.bankSerialUse(manager, request.bankCode, request.serialNo);
     if (earlier) {
       if (!sameContent(earlier, request, type, amount)) return this.refuseReusedSerial(manager, request, `transfer ${earlier.transferId}`);
       // F-4.5: whatever it first answered, a reversed original is refused now.
       if (earlier.status === 'REVERSED') return this.reply(manager, request, BROKER_CODES.ALREADY_REVERSED, earlier.ourSerialNo);
       return this.reply(manager, request, earlier.status === 'SUCCEEDED' ? BROKER_CODES.OK : earlier.bankReturnCode!, earlier.ourSerialNo);
     }
-    const reversal = await this.reversals.touching(manager, request.bankCode, request.serialNo);
     if (reversal?.own) return this.refuseReusedSerial(manager, request, `the bank's reversal ${request.serialNo}`);
     if (reversal) {
       // Its reversal came first (answered 2005): a late original must never take effect after it.

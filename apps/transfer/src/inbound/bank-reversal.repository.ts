@@ -31,6 +31,20 @@ export interface NewReversal {
   businessDate: string;
 }
 
+/** What the reversals know of a bank serial (`BankReversalRepository.touching`). */
+export interface ReversalTouching {
+  readonly own: boolean;
+  readonly returnCode: string;
+}
+
+/**
+ * `touching`'s statement ($1 the bank, $2 its serial; one row or none), which a statement that asks more of a serial in
+ * one go embeds (`TransferRepository.bankSerialUse`).
+ */
+export const REVERSAL_TOUCHING = `SELECT serial_no = $2 AS own, return_code FROM transfer.bank_reversals
+  WHERE bank_code = $1 AND (serial_no = $2 OR (cancelled_serial_no = $2 AND return_code IN ('0000', '2005')))
+  ORDER BY own DESC LIMIT 1`;
+
 /** transfer.bank_reversals: every reversal a bank asked of us, keyed by its own serial, with our answer. */
 @Injectable()
 export class BankReversalRepository {
@@ -52,13 +66,8 @@ export class BankReversalRepository {
    * What the reversals know of a bank serial: the reversal that has it as its own serial (own), else the reversal that
    * barred it as an original (answered 0000 or 2005), else undefined.
    */
-  async touching(manager: EntityManager, bankCode: string, serialNo: string): Promise<{ own: boolean; returnCode: string } | undefined> {
-    const rows: Array<{ own: boolean; return_code: string }> = await manager.query(
-      `SELECT serial_no = $2 AS own, return_code FROM transfer.bank_reversals
-        WHERE bank_code = $1 AND (serial_no = $2 OR (cancelled_serial_no = $2 AND return_code IN ('0000', '2005')))
-        ORDER BY own DESC LIMIT 1`,
-      [bankCode, serialNo],
-    );
+  async touching(manager: EntityManager, bankCode: string, serialNo: string): Promise<ReversalTouching | undefined> {
+    const rows: Array<{ own: boolean; return_code: string }> = await manager.query(REVERSAL_TOUCHING, [bankCode, serialNo]);
     return rows[0] ? { own: rows[0].own, returnCode: rows[0].return_code } : undefined;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { LedgerAccount } from '../ledger/ledger-account.entity';
 import { ledgerAccountColumns, ledgerAccountFrom } from '../ledger/ledger.repository';
+import { REVERSAL_TOUCHING, type ReversalTouching } from '../inbound/bank-reversal.repository';
 import { Transfer } from './transfer.entity';
 
 /**
@@ -98,6 +99,11 @@ const LOCK_WITH_LEDGER = `SELECT ${transferColumns('t')}, ${ledgerAccountColumns
  WHERE t.transfer_id = $1
    FOR UPDATE OF t, l`;
 
+const BANK_SERIAL_USE = `SELECT ${transferColumns('t')}, t.transfer_id IS NOT NULL AS found, r.own AS reversal_own, r.return_code AS reversal_return_code
+  FROM (SELECT 1) AS one
+  LEFT JOIN transfer.transfers t ON t.initiator = 'B' AND t.bank_code = $1 AND t.serial_no = $2
+  LEFT JOIN LATERAL (${REVERSAL_TOUCHING}) r ON true`;
+
 /**
  * The statements every transfer through a bank runs: a securities-initiated one written, read under lock when its
  * verdict comes, settled, and read by each caller waiting on it; a bank-initiated one found by the bank's serial and
@@ -153,6 +159,18 @@ export class TransferRepository {
       serialNo,
     ]);
     return rows.length > 0 ? toTransfer(rows[0]) : null;
+  }
+
+  /**
+   * What a bank's serial already names, in one statement (issue 9: two before): the bank-initiated transfer it numbered,
+   * and what the reversals know of it (`BankReversalRepository.touching`). The caller holds the serial's lock.
+   */
+  async bankSerialUse(manager: EntityManager, bankCode: string, serialNo: string): Promise<{ transfer: Transfer | null; reversal: ReversalTouching | undefined }> {
+    const [row]: Array<TransferRow & { found: boolean; reversal_own: boolean | null; reversal_return_code: string | null }> = await manager.query(BANK_SERIAL_USE, [bankCode, serialNo]);
+    return {
+      transfer: row.found ? toTransfer(row) : null,
+      reversal: row.reversal_own === null || row.reversal_return_code === null ? undefined : { own: row.reversal_own, returnCode: row.reversal_return_code },
+    };
   }
 
   async find(manager: EntityManager, transferId: string): Promise<Transfer | null> {
