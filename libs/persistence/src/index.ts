@@ -15,3 +15,4 @@ export { afterCommit, AfterCommitOutsideTransactionError } from './after-commit'
 export { writeAtCommit, WrittenAtCommitOutsideTransactionError } from './written-at-commit';
 export type { WriteRows } from './written-at-commit';
 export { PreparingClient, PREPARE_AFTER_RUNS, MAX_PREPARED_PER_CONNECTION } from './preparing-client';
+export { InFlightBatcher } from './in-flight-batcher';

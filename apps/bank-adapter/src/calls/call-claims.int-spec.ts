@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionJob } from '@custody/service-kit';
-import { createTestDatabase, requireInfrastructure, type TestDatabase } from '@custody/testing';
+import { createTestDatabase, requireInfrastructure, statementsDuring, type TestDatabase } from '@custody/testing';
 import { BANK_ADAPTER_SCHEMA } from '../bank-adapter.schema';
 import { aBankCall } from '../testing/bank-call.fixture';
 import { callClaimsRetention, PostgresCallClaims } from './call-claims.repository';
@@ -25,6 +25,26 @@ describe('call claims (real PostgreSQL)', () => {
     const losers = results.filter((r) => !r.won);
     expect(losers).toHaveLength(3);
     for (const lost of losers) expect(lost).toMatchObject({ standing: { state: 'SENDING', instanceId: expect.stringMatching(/^[abcd]$/) } });
+  });
+
+  it('item 1: of two replicas racing to claim one call, each in a statement of its own, exactly one wins; the other sees its claim', async () => {
+    const call = aBankCall({ callId: randomUUID() });
+    const [a, b] = await Promise.all([claims.claimForSending(call, holder('a')), new PostgresCallClaims(db.dataSource).claimForSending(call, holder('b'))]);
+    expect([a, b].filter((r) => r.won)).toHaveLength(1);
+    expect([a, b].find((r) => !r.won)).toMatchObject({ standing: { state: 'SENDING' } });
+  });
+
+  it('issue 9: calls claimed at once share one statement, each delivery told whether it won its own call', async () => {
+    const taken = aBankCall({ callId: randomUUID() });
+    await claims.claimForSending(taken, holder('earlier'));
+    // One id as a bank call may carry it, in capitals: PostgreSQL answers a uuid in lower case.
+    const calls = [taken, ...[1, 2, 3].map(() => aBankCall({ callId: randomUUID() })), aBankCall({ callId: randomUUID().toUpperCase() })];
+    let results: Array<{ won: boolean }> = [];
+    const statements = await statementsDuring(db.dataSource, async () => {
+      results = await Promise.all(calls.map((call) => claims.claimForSending(call, holder('now'))));
+    });
+    expect(results.map((r) => r.won)).toEqual([false, true, true, true, true]);
+    expect(statements.filter((sql) => /INSERT INTO bank_adapter\.call_claims/.test(sql))).toHaveLength(1);
   });
 
   it('item 1: a delivery fences off its own claim when it wrote nothing; a later delivery then finds NOT_SENT', async () => {

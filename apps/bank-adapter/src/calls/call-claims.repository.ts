@@ -1,4 +1,4 @@
-import { expiredRows, qualifiedTable, type RetentionTask } from '@custody/persistence';
+import { expiredRows, InFlightBatcher, qualifiedTable, type RetentionTask } from '@custody/persistence';
 import type { DataSource } from 'typeorm';
 import type { BankCall } from './bank-call.types';
 
@@ -46,19 +46,48 @@ interface ClaimRow {
   reason: string | null;
 }
 
+/** Sending claims made while one statement is on its way go in the next, together (bounded by the calls a window holds). */
+const MAX_CLAIMS_PER_STATEMENT = 100;
+
 export class PostgresCallClaims implements CallClaims {
+  /**
+   * Calls claimed at once (the window runs several) share a statement and its commit (issue 9: one fsync'd commit per
+   * call before); a lone claim goes out at once.
+   */
+  private readonly sending = new InFlightBatcher<{ call: BankCall; holder: ClaimHolder }, boolean>((claims) => this.claimAll(claims), MAX_CLAIMS_PER_STATEMENT);
+
   constructor(private readonly dataSource: DataSource) {}
 
   async claimForSending(call: BankCall, holder: ClaimHolder): Promise<SendingClaim> {
     // Two statements, not one: a conflicting claim committed by a racing delivery after this statement's
     // snapshot is invisible to a SELECT in the same statement, but not to the next one.
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO bank_adapter.call_claims (call_id, bank_code, serial_no, state, claim_token, instance_id)
-       VALUES ($1, $2, $3, 'SENDING', $4, $5) ON CONFLICT (call_id) DO NOTHING RETURNING call_id`,
-      [call.callId, call.bankCode, call.serialNo, holder.token, holder.instanceId],
-    );
-    if (inserted.length > 0) return { won: true };
+    if (await this.sending.submit({ call, holder })) return { won: true };
     return { won: false, standing: await this.standing(call.callId) };
+  }
+
+  /**
+   * Claims every call given, in one statement; answers, per call, whether this delivery won it. The rows go in by call id,
+   * so two replicas claiming overlapping calls wait for each other's index entries in one order and never deadlock. A
+   * call given twice (which the handler's sequencer never does) is won by its first delivery only, as if claimed in turn.
+   */
+  private async claimAll(claims: ReadonlyArray<{ call: BankCall; holder: ClaimHolder }>): Promise<boolean[]> {
+    const inserted: Array<{ call_id: string }> = await this.dataSource.query(
+      `INSERT INTO bank_adapter.call_claims (call_id, bank_code, serial_no, state, claim_token, instance_id)
+       SELECT call_id, bank_code, serial_no, 'SENDING', claim_token, instance_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[]) AS c(call_id, bank_code, serial_no, claim_token, instance_id)
+        ORDER BY call_id
+       ON CONFLICT (call_id) DO NOTHING RETURNING call_id`,
+      [
+        claims.map(({ call }) => call.callId),
+        claims.map(({ call }) => call.bankCode),
+        claims.map(({ call }) => call.serialNo),
+        claims.map(({ holder }) => holder.token),
+        claims.map(({ holder }) => holder.instanceId),
+      ],
+    );
+    // PostgreSQL answers a uuid in lower case; a call id may come in either.
+    const won = new Set(inserted.map((row) => row.call_id));
+    return claims.map(({ call }) => won.delete(call.callId.toLowerCase()));
   }
 
   async fenceNotSent(call: BankCall, holder: ClaimHolder, reason: string): Promise<boolean> {
