@@ -65,7 +65,7 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect(await figures(account.fundAccountNo)).toEqual({ balance: '250.00', held: '0.00', journal: '250.00' });
   });
 
-  it('issue 9: a bank’s deposit reads what its serial already names — a transfer, a reversal — in one statement, after the serial’s lock', async () => {
+  it('issue 9: a bank’s deposit reads what its serial already names — a transfer, a reversal — in one statement after the serial’s lock, and its bank’s day, serial number and locked ledger in one more', async () => {
     const account = await designatedAccount();
     const statements = await statementsDuring(db.dataSource, () => bankDeposit(account, '20.00'));
     expect(await lastReplyCode()).toBe('0000');
@@ -73,6 +73,8 @@ describe('transfer service ledger (real PostgreSQL)', () => {
     expect(reads).toHaveLength(1);
     expect(reads[0]).toContain('transfer.transfers');
     expect(statements.findIndex((sql) => /advisory_xact_lock/i.test(sql))).toBeLessThan(statements.indexOf(reads[0]));
+    // The bank's day, our serial's number and the ledger under its lock: one statement more, not three.
+    expect(statements.filter((sql) => sql.includes('transfer.bank_days') || /nextval/.test(sql) || /transfer\.ledger_accounts l WHERE/.test(sql))).toHaveLength(1);
   });
 
   it('F-4.1 B: an unknown fund account (2011, also one that is not 1-14 digits) or another bank account (3001) is refused and changes nothing', async () => {

@@ -5,7 +5,10 @@ import type { EntityManager } from 'typeorm';
 
 type BankDayChanged = z.infer<typeof bankDayChanged.schema>;
 
-/** The sequence the transfer service's own serials are numbered from (`serialNoOf(n, TRANSFER_SERIALS, 'transfer', date)`). */
+/**
+ * The sequence the transfer service's own serials are numbered from (`serialNoOf(n, TRANSFER_SERIALS, 'transfer', date)`);
+ * a transfer through a bank takes its number with its ledger and its bank's day (`LedgerRepository.lockWithBankDay`).
+ */
 export const TRANSFER_SERIALS = 'transfer.serial_seq';
 
 /** A bank's day as the transfer service last heard of it. */
@@ -56,20 +59,6 @@ export class BankDayProjection {
       [bankCode],
     );
     return row ? { businessDate: row.business_date, phase: row.phase } : undefined;
-  }
-
-  /**
-   * The bank's day and the next number of `TRANSFER_SERIALS`, in one statement (issue 9): what a transfer's start
-   * reads before it can number itself on the bank's date. A start refused after it leaves a gap in the numbers, as a
-   * rolled-back one always did (a sequence never goes back).
-   */
-  async ofWithSerialNumber(manager: EntityManager, bankCode: string): Promise<{ day: BankDayState | undefined; serialNumber: string }> {
-    const [row]: Array<{ business_date: string | null; phase: DayPhase | null; n: string }> = await manager.query(
-      `SELECT d.business_date::text AS business_date, d.phase, nextval($2)::text AS n
-         FROM (SELECT 1) AS one LEFT JOIN transfer.bank_days d ON d.bank_code = $1`,
-      [bankCode, TRANSFER_SERIALS],
-    );
-    return { day: row.business_date && row.phase ? { businessDate: row.business_date, phase: row.phase } : undefined, serialNumber: row.n };
   }
 
   /** Every bank's newest day. */

@@ -179,7 +179,9 @@ export class BankInitiatedTransferService {
   }
 
   private async decide(manager: EntityManager, request: InboundRequest, type: TransferType, amount: Money): Promise<Transfer> {
-    const { day, serialNumber } = await this.bankDays.ofWithSerialNumber(manager, request.bankCode);
+    // The bank's day, our serial's number and the ledger under its lock, in one statement (issue 9): the ledger is locked
+    // for a request refused below too, for the rest of this transaction only.
+    const { day, serialNumber, account } = await this.ledger.lockWithBankDay(manager, request.fundAccountNo, request.currency, request.bankCode);
     // Outside the bank's day the request is refused but recorded (its repeat gets the same answer) under the
     // date the bank's day is on; a bank that never opened one yet has only the date it sent.
     const businessDate = day?.businessDate ?? request.businessDate;
@@ -214,7 +216,7 @@ export class BankInitiatedTransferService {
       Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_STALE', bankReturnCode: BROKER_CODES.SYSTEM_ERROR, failureMessage: stale });
       this.logger.warn({ bankCode: request.bankCode, serialNo: request.serialNo, type, receivedAt: request.receivedAt, why: stale }, 'bank-initiated transfer arrived too late; refused, ledger untouched');
     } else {
-      const refusal = await this.moveOrRefuse(manager, request, transfer, amount);
+      const refusal = await this.moveOrRefuse(manager, request, transfer, amount, account);
       if (refusal) {
         const failureMessage = refusal.why ? `${messageOf(refusal.code)}: ${refusal.why}` : messageOf(refusal.code);
         Object.assign(transfer, { status: 'FAILED', failureCode: 'BANK_REQUEST_REFUSED', bankReturnCode: refusal.code, failureMessage });
@@ -256,8 +258,8 @@ export class BankInitiatedTransferService {
    * ours means nothing), then the password, and only then the balance, so that a wrong password never
    * learns whether the money is there.
    */
-  private async moveOrRefuse(manager: EntityManager, request: InboundRequest, transfer: Transfer, amount: Money): Promise<{ code: string; why?: string } | undefined> {
-    const account = await this.ledger.lock(manager, request.fundAccountNo, request.currency);
+  /** `account`: the request's ledger, under its lock (null: it has none). */
+  private async moveOrRefuse(manager: EntityManager, request: InboundRequest, transfer: Transfer, amount: Money, account: LedgerAccount | null): Promise<{ code: string; why?: string } | undefined> {
     if (!account) return { code: (await this.ledger.hasAnyLedger(manager, request.fundAccountNo)) ? BROKER_CODES.CURRENCY_WRONG : BROKER_CODES.FUND_ACCOUNT_NOT_FOUND };
     if (account.custodyStatus !== 'DESIGNATED' || account.bankCode !== request.bankCode) return { code: BROKER_CODES.NO_RELATIONSHIP };
     if (account.accountStatus !== 'NORMAL') return { code: BROKER_CODES.ACCOUNT_ABNORMAL, why: `the relationship is ${account.accountStatus}` };

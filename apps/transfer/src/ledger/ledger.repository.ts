@@ -109,27 +109,28 @@ export class LedgerRepository {
   }
 
   /**
-   * `lock`, with the day of the ledger's bank and the next number of `TRANSFER_SERIALS` in the same statement (issue 9:
-   * a statement of its own before): all a securities-initiated transfer's start reads before it holds and numbers its
-   * money. A start refused after it leaves a gap in the numbers, as a rolled-back one always did. The day is undefined
-   * while the bank has none (or the ledger no bank).
+   * `lock` (null: no such ledger), with a bank's day and the next number of `TRANSFER_SERIALS`, in one statement (issue
+   * 9: two before): all a transfer through a bank reads before it decides — a securities-initiated one on the day of the
+   * ledger's own bank, a bank-initiated one on the day of the bank that sent it (`bankCode`). A transfer refused after it
+   * leaves a gap in the numbers, as a rolled-back one always did. The day is undefined while the bank has none.
    */
   async lockWithBankDay(
     manager: EntityManager,
     fundAccountNo: string,
     currency: string,
-  ): Promise<{ account: LedgerAccount; day: BankDayState | undefined; serialNumber: string } | null> {
-    const rows: Array<LedgerAccountRow & { day_business_date: string | null; day_phase: DayPhase | null; serial_number: string }> = await manager.query(
-      `SELECT ${LEDGER_ROW}, d.business_date::text AS day_business_date, d.phase AS day_phase, nextval($3)::text AS serial_number
-         FROM transfer.ledger_accounts l LEFT JOIN transfer.bank_days d ON d.bank_code = l.bank_code
-        WHERE l.fund_account_no = $1 AND l.currency = $2
-          FOR UPDATE OF l`,
-      [fundAccountNo, currency, TRANSFER_SERIALS],
+    bankCode?: string,
+  ): Promise<{ account: LedgerAccount | null; day: BankDayState | undefined; serialNumber: string }> {
+    const [row]: Array<Record<string, unknown> & { found: boolean; day_business_date: string | null; day_phase: DayPhase | null; serial_number: string }> = await manager.query(
+      `WITH ledger AS (SELECT ${ledgerAccountColumns('l', 'ledger_')} FROM transfer.ledger_accounts l WHERE l.fund_account_no = $1 AND l.currency = $2 FOR UPDATE)
+       SELECT ledger.*, ledger.ledger_fund_account_no IS NOT NULL AS found,
+              d.business_date::text AS day_business_date, d.phase AS day_phase, nextval($4)::text AS serial_number
+         FROM (SELECT 1) AS one
+         LEFT JOIN ledger ON true
+         LEFT JOIN transfer.bank_days d ON d.bank_code = coalesce($3, ledger.ledger_bank_code)`,
+      [fundAccountNo, currency, bankCode ?? null, TRANSFER_SERIALS],
     );
-    const row = rows[0];
-    if (!row) return null;
     const day = row.day_business_date && row.day_phase ? { businessDate: row.day_business_date, phase: row.day_phase } : undefined;
-    return { account: toLedgerAccount(row), day, serialNumber: row.serial_number };
+    return { account: row.found ? ledgerAccountFrom(row, 'ledger_') : null, day, serialNumber: row.serial_number };
   }
 
   /**

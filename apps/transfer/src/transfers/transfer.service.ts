@@ -82,9 +82,8 @@ export class TransferService {
     const { replayOf } = await this.idempotency.claim(manager, 'transfer', body.requestId, body, transferId);
     if (replayOf) return { transferId: replayOf };
     // The ledger under its lock, its bank's day and the serial's number: one statement (issue 9).
-    const locked = await this.ledger.lockWithBankDay(manager, body.fundAccountNo, body.currency);
-    if (!locked) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
-    const { account, day, serialNumber } = locked;
+    const { account, day, serialNumber } = await this.ledger.lockWithBankDay(manager, body.fundAccountNo, body.currency);
+    if (!account) throw new DomainError('NOT_FOUND', `fund account ${body.fundAccountNo} has no ${body.currency} ledger`);
     if (account.custodyStatus === 'PRE_DESIGNATED') {
       throw new DomainError(
         'RELATIONSHIP_NOT_ACTIVE',
