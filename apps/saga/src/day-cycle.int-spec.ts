@@ -103,6 +103,14 @@ describe('day cycle (real PostgreSQL)', () => {
     );
     expect((await bed.sent(topic(transferOutcome))).filter((o) => o.transferId === transferId)).toEqual([expect.objectContaining({ status: 'FAILED', failure: expect.objectContaining({ code: 'DAY_CLOSED' }) })]);
     for (const bank of bed.config.banks) expect((await bed.sent(topic(bankCallRequestedFor(bank.code)))).filter((c) => c.fundAccountNo === fundAccountNo)).toEqual([]);
+    // Its saga is created and ended with no call made and no deadline set (issue 9: the saga is written with its first call).
+    const [saga] = await bed.db.dataSource.query(
+      `SELECT s.state, s.current_call_id, s.attempt, (SELECT count(*)::int FROM saga.bank_calls c WHERE c.saga_id = s.saga_id) AS calls,
+              (SELECT count(*)::int FROM saga.timers t WHERE t.saga_id = s.saga_id) AS timers
+         FROM saga.sagas s WHERE s.kind = 'TRANSFER' AND s.subject_id = $1`,
+      [transferId],
+    );
+    expect(saga).toEqual({ state: 'DONE', current_call_id: null, attempt: 0, calls: 0, timers: 0 });
   });
 
   it("§7 step 3: the transfer window's end closes the bank's day by itself, as an operator's close would", async () => {

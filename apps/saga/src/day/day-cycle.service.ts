@@ -37,7 +37,8 @@ const ENDING_WAIT_TIMEOUTS = 3;
 const STALLED_RETRY_MS = 5 * 60_000;
 
 /** Phases from which the bank's day of D takes no new request of D from either side (bank-protocol.md §7 step 3). */
-const CLOSED: ReadonlySet<DayPhase> = new Set(['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED']);
+export const CLOSED_PHASES: readonly DayPhase[] = ['ENDED', 'RECONCILING', 'AWAITING_ADJUSTMENTS', 'RECONCILED', 'DEFERRED'];
+const CLOSED: ReadonlySet<DayPhase> = new Set(CLOSED_PHASES);
 /** Whether a bank's day in `phase` (undefined: not begun) takes no new request of its date any more. */
 export function isClosedPhase(phase: DayPhase | undefined): boolean {
   return phase !== undefined && CLOSED.has(phase);

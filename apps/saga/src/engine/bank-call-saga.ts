@@ -27,7 +27,7 @@ export abstract class BankCallSaga<P, Purpose extends CallPurpose, Ctx extends S
 
   protected constructor(
     protected readonly store: SagaStore,
-    private readonly calls: BankCallIssuer,
+    protected readonly calls: BankCallIssuer,
   ) {}
 
   /** The call a purpose stands for: a step's invoke, or a compensation. */

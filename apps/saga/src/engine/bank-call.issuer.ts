@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { bankCallRequestedFor, type BankCallRequestInput } from '@custody/contracts';
+import { bankCallRequestedFor, type BankCallRequestInput, type DayPhase } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
-import { CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
+import { type BankConfig, CUSTODY_CONFIG, type CustodyConfig, findBank } from '@custody/service-kit';
 import { type CallPurpose, SagaStore, type SagaRow } from './saga-store';
 
 /** A bank call as a step makes it: the issuer gives it its id and send budget. */
@@ -38,18 +38,52 @@ export class BankCallIssuer {
   ) {}
 
   async issue(manager: EntityManager, saga: Pick<SagaRow, 'saga_id' | 'state' | 'attempt'>, purpose: CallPurpose, command: BankCallCommand, state = saga.state === 'NEW' ? 'SENT' : saga.state): Promise<string> {
-    // The call's own bank: a saga may call more than one (F-3.6: the old bank, then the new one).
-    const bank = findBank(this.config, command.bankCode);
-    if (!bank) throw new Error(`saga ${saga.saga_id} calls bank ${command.bankCode}, which is not configured`);
+    const bank = this.bankOf(saga.saga_id, command);
     const callId = randomUUID();
     await this.store.issueCall(
       manager,
       { call_id: callId, saga_id: saga.saga_id, purpose, function: command.function, serial_no: command.serialNo },
       { state, attempt: saga.attempt + 1 },
-      SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS,
+      this.deadlineInMs(bank),
     );
+    await this.send(manager, bank, command, callId);
+    return callId;
+  }
+
+  /**
+   * A transfer's saga created with its first call made (`SagaStore.createTransferCalling`: one statement, issue 9) and the
+   * command in the outbox — unless its bank's day of `businessDate` is in one of `notOnPhases`: the saga is then created
+   * NEW, nothing is sent, and the caller ends it. Undefined: a redelivered start, nothing written.
+   */
+  async createTransferCalling(
+    manager: EntityManager,
+    saga: Pick<SagaRow, 'saga_id' | 'subject_id' | 'bank_code' | 'payload'>,
+    businessDate: string,
+    purpose: CallPurpose,
+    command: BankCallCommand,
+    notOnPhases: readonly DayPhase[],
+  ): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined; called: boolean } | undefined> {
+    const bank = this.bankOf(saga.saga_id, command);
+    const callId = randomUUID();
+    const call = { call_id: callId, purpose, function: command.function, serial_no: command.serialNo };
+    const created = await this.store.createTransferCalling(manager, saga, businessDate, call, 'SENT', this.deadlineInMs(bank), notOnPhases);
+    if (created?.called) await this.send(manager, bank, command, callId);
+    return created;
+  }
+
+  /** The call's own bank: a saga may call more than one (F-3.6: the old bank, then the new one). */
+  private bankOf(sagaId: string, command: BankCallCommand): BankConfig {
+    const bank = findBank(this.config, command.bankCode);
+    if (!bank) throw new Error(`saga ${sagaId} calls bank ${command.bankCode}, which is not configured`);
+    return bank;
+  }
+
+  private deadlineInMs(bank: BankConfig): number {
+    return SEND_WINDOW_MS + bank.requestTimeoutMs + DEADLINE_GRACE_MS;
+  }
+
+  private async send(manager: EntityManager, bank: BankConfig, command: BankCallCommand, callId: string): Promise<void> {
     // The bank's own topic (issue 9): only that bank's adapter reads it.
     await this.outbox.add(manager, bankCallRequestedFor(bank.code), { ...command, callId, sendWithinMs: SEND_WINDOW_MS }, { key: bank.code });
-    return callId;
   }
 }

@@ -73,20 +73,46 @@ export class SagaStore {
   }
 
   /**
-   * `create` for a transfer, which also answers the phase of its bank's day of `businessDate` (undefined: not begun):
-   * the one read of the day a transfer's start needs, in the statement that creates it (issue 9).
+   * `create` for a transfer, with its first call made and the phase of its bank's day of `businessDate` read, all in one
+   * statement (issue 9: one to create the saga and read the day, then one to make the call, `issueCall`): the saga enters `state` with the call as its current one (attempt 1), and the call row
+   * and its persisted deadline are written — unless the bank's day of `businessDate` is in one of `notOnPhases`: then the
+   * saga is created NEW and no call is made (`called` false; the caller ends it). Undefined: a saga exists for the subject
+   * already (a redelivered start), and nothing is written.
    */
-  async createTransfer(manager: EntityManager, subjectId: string, bankCode: string, businessDate: string, payload: object): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined } | undefined> {
-    const rows: Array<SagaRow & { day_phase: DayPhase | null }> = await manager.query(
-      `WITH created AS (
-         INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload) VALUES ($1, 'TRANSFER', $2, 'NEW', $3, $4)
-         ON CONFLICT (kind, subject_id) DO NOTHING RETURNING *)
-       SELECT created.*, (SELECT phase FROM saga.bank_days WHERE bank_code = $3 AND business_date = $5) AS day_phase FROM created`,
-      [randomUUID(), subjectId, bankCode, JSON.stringify(payload), businessDate],
+  async createTransferCalling(
+    manager: EntityManager,
+    saga: Pick<SagaRow, 'saga_id' | 'subject_id' | 'bank_code' | 'payload'>,
+    businessDate: string,
+    call: Pick<CallRow, 'call_id' | 'purpose' | 'function' | 'serial_no'>,
+    state: string,
+    deadlineInMs: number,
+    notOnPhases: readonly DayPhase[],
+  ): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined; called: boolean } | undefined> {
+    const rows: Array<SagaRow & { day_phase: DayPhase | null; called: boolean }> = await manager.query(
+      `WITH calling AS (
+         SELECT day.phase, day.phase IS NULL OR NOT day.phase = ANY($13::text[]) AS yes
+           FROM (SELECT (SELECT phase FROM saga.bank_days WHERE bank_code = $3 AND business_date = $5) AS phase) AS day
+       ), created AS (
+         INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload, current_call_id, attempt)
+         SELECT $1, 'TRANSFER', $2, CASE WHEN calling.yes THEN $6 ELSE 'NEW' END, $3, $4, CASE WHEN calling.yes THEN $7::uuid END, CASE WHEN calling.yes THEN 1 ELSE 0 END
+           FROM calling
+         ON CONFLICT (kind, subject_id) DO NOTHING RETURNING *
+       ), call AS (
+         INSERT INTO saga.bank_calls (call_id, saga_id, purpose, function, serial_no)
+         SELECT $7, created.saga_id, $8, $9, $10 FROM created, calling WHERE calling.yes
+       ), deadline AS (
+         INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at)
+         SELECT $11, created.saga_id, 'CALL_DEADLINE', $7, $8, clock_timestamp() + $12 * interval '1 millisecond' FROM created, calling WHERE calling.yes
+       )
+       SELECT created.*, calling.phase AS day_phase, calling.yes AS called FROM created, calling`,
+      [
+        saga.saga_id, saga.subject_id, saga.bank_code, JSON.stringify(saga.payload), businessDate, state,
+        call.call_id, call.purpose, call.function, call.serial_no, randomUUID(), deadlineInMs, notOnPhases,
+      ],
     );
     if (!rows[0]) return undefined;
-    const { day_phase: dayPhase, ...saga } = rows[0];
-    return { saga, dayPhase: dayPhase ?? undefined };
+    const { day_phase: dayPhase, called, ...created } = rows[0];
+    return { saga: created, dayPhase: dayPhase ?? undefined, called };
   }
 
   async lock(manager: EntityManager, sagaId: string): Promise<SagaRow> {

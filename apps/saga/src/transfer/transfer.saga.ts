@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { transferOutcome, type adjustmentChanged, type DayPhase, type transferRequested } from '@custody/contracts';
 import { Outbox } from '@custody/messaging';
 import { CUSTODY_CONFIG, type CustodyConfig, findBank, nextSerialNo } from '@custody/service-kit';
-import { DayCycleService, isClosedPhase } from '../day/day-cycle.service';
+import { CLOSED_PHASES, DayCycleService, isClosedPhase } from '../day/day-cycle.service';
 import { type BankCallCommand, BankCallIssuer } from '../engine/bank-call.issuer';
 import { BankCallSaga, type Transition } from '../engine/bank-call-saga';
 import type { Completion } from '../engine/saga-flow';
@@ -16,6 +17,11 @@ import { decideTransfer, type CallPurpose } from './transfer-decisions';
 import { type TransferPayload, transferSagaPayload, type TransferStepContext } from './transfer-saga.payload';
 
 type TransferRequested = z.infer<typeof transferRequested.schema>;
+
+/** A step of a transfer's original call may not take a serial or remember anything: its saga is not written yet. */
+const notYet = (): never => {
+  throw new Error("a transfer's original call is made as its saga is created: it can take no new serial and remember nothing");
+};
 type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /**
@@ -42,17 +48,16 @@ export class TransferSaga extends BankCallSaga<TransferPayload, CallPurpose, Tra
   }
 
   async start(manager: EntityManager, event: TransferRequested): Promise<void> {
-    const created = await this.store.createTransfer(manager, event.transferId, event.bankCode, event.businessDate, event);
-    if (!created) return;
+    // The saga and its original call are written in one statement (issue 9), so the call is put together before the
+    // saga's row exists: from the event alone — the original needs no new serial and remembers nothing.
+    const saga = { saga_id: randomUUID(), kind: 'TRANSFER' as const, subject_id: event.transferId, state: 'NEW', bank_code: event.bankCode, payload: event, current_call_id: null, attempt: 0 };
+    const original = await this.callFor('ORIGINAL', { ...this.contextOf(manager, saga), newSerial: notYet, remember: notYet });
     // A transfer of a day the bank has already ended (13011) is never sent: nothing of that day starts any more.
-    if (isClosedPhase(created.dayPhase)) {
-      const message = `the bank's day ${event.businessDate} ended before the transfer could be sent; nothing was sent`;
-      await this.outbox.add(manager, transferOutcome, { transferId: event.transferId, status: 'FAILED', failure: { code: 'DAY_CLOSED', message } }, { key: event.fundAccountNo, businessDate: event.businessDate });
-      await this.store.markDone(manager, created.saga.saga_id);
-      return;
-    }
-    // The payload is the event just written: already validated as it was consumed.
-    await this.call(this.contextOf(manager, { ...created.saga, payload: event }), 'ORIGINAL');
+    const created = await this.calls.createTransferCalling(manager, saga, event.businessDate, 'ORIGINAL', original, CLOSED_PHASES);
+    if (!created || created.called) return;
+    const message = `the bank's day ${event.businessDate} ended before the transfer could be sent; nothing was sent`;
+    await this.outbox.add(manager, transferOutcome, { transferId: event.transferId, status: 'FAILED', failure: { code: 'DAY_CLOSED', message } }, { key: event.fundAccountNo, businessDate: event.businessDate });
+    await this.store.markDone(manager, created.saga.saga_id);
   }
 
   /**
