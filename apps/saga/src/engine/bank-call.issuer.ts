@@ -62,7 +62,7 @@ export class BankCallIssuer {
     purpose: CallPurpose,
     command: BankCallCommand,
     notOnPhases: readonly DayPhase[],
-  ): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined; called: boolean } | undefined> {
+  ): Promise<{ saga: SagaRow; called: boolean } | undefined> {
     const bank = this.bankOf(saga.saga_id, command);
     const callId = randomUUID();
     const call = { call_id: callId, purpose, function: command.function, serial_no: command.serialNo };

@@ -73,8 +73,8 @@ export class SagaStore {
   }
 
   /**
-   * `create` for a transfer, with its first call made and the phase of its bank's day of `businessDate` read, all in one
-   * statement (issue 9: one to create the saga and read the day, then one to make the call, `issueCall`): the saga enters `state` with the call as its current one (attempt 1), and the call row
+   * `create` for a transfer, with its first call made, in one statement that reads the phase of its bank's day of
+   * `businessDate` too (issue 9: one to create the saga and read the day, then one to make the call, `issueCall`): the saga enters `state` with the call as its current one (attempt 1), and the call row
    * and its persisted deadline are written — unless the bank's day of `businessDate` is in one of `notOnPhases`: then the
    * saga is created NEW and no call is made (`called` false; the caller ends it). Undefined: a saga exists for the subject
    * already (a redelivered start), and nothing is written.
@@ -87,10 +87,10 @@ export class SagaStore {
     state: string,
     deadlineInMs: number,
     notOnPhases: readonly DayPhase[],
-  ): Promise<{ saga: SagaRow; dayPhase: DayPhase | undefined; called: boolean } | undefined> {
-    const rows: Array<SagaRow & { day_phase: DayPhase | null; called: boolean }> = await manager.query(
+  ): Promise<{ saga: SagaRow; called: boolean } | undefined> {
+    const rows: Array<SagaRow & { called: boolean }> = await manager.query(
       `WITH calling AS (
-         SELECT day.phase, day.phase IS NULL OR NOT day.phase = ANY($13::text[]) AS yes
+         SELECT day.phase IS NULL OR NOT day.phase = ANY($13::text[]) AS yes
            FROM (SELECT (SELECT phase FROM saga.bank_days WHERE bank_code = $3 AND business_date = $5) AS phase) AS day
        ), created AS (
          INSERT INTO saga.sagas (saga_id, kind, subject_id, state, bank_code, payload, current_call_id, attempt)
@@ -104,15 +104,15 @@ export class SagaStore {
          INSERT INTO saga.timers (timer_id, saga_id, kind, call_id, purpose, due_at)
          SELECT $11, created.saga_id, 'CALL_DEADLINE', $7, $8, clock_timestamp() + $12 * interval '1 millisecond' FROM created, calling WHERE calling.yes
        )
-       SELECT created.*, calling.phase AS day_phase, calling.yes AS called FROM created, calling`,
+       SELECT created.*, calling.yes AS called FROM created, calling`,
       [
         saga.saga_id, saga.subject_id, saga.bank_code, JSON.stringify(saga.payload), businessDate, state,
         call.call_id, call.purpose, call.function, call.serial_no, randomUUID(), deadlineInMs, notOnPhases,
       ],
     );
     if (!rows[0]) return undefined;
-    const { day_phase: dayPhase, called, ...created } = rows[0];
-    return { saga: created, dayPhase: dayPhase ?? undefined, called };
+    const { called, ...created } = rows[0];
+    return { saga: created, called };
   }
 
   async lock(manager: EntityManager, sagaId: string): Promise<SagaRow> {

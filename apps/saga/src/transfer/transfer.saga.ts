@@ -17,12 +17,12 @@ import { decideTransfer, type CallPurpose } from './transfer-decisions';
 import { type TransferPayload, transferSagaPayload, type TransferStepContext } from './transfer-saga.payload';
 
 type TransferRequested = z.infer<typeof transferRequested.schema>;
+type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /** A step of a transfer's original call may not take a serial or remember anything: its saga is not written yet. */
 const notYet = (): never => {
   throw new Error("a transfer's original call is made as its saga is created: it can take no new serial and remember nothing");
 };
-type AdjustmentChanged = z.infer<typeof adjustmentChanged.schema>;
 
 /**
  * A securities-initiated transfer (F-4.1 S / F-4.2 S, domain.md §4): send it to the bank, decide on the answer,
